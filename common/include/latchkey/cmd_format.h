@@ -1,0 +1,82 @@
+/* cmd_format.h - the signed door command of DESIGN.md ("Wire contract"): field limits,
+ * field validation, the canonical bytes that are signed, and the rejection reasons.
+ * Shared by the gateway (which signs) and the firmware (which verifies).
+ * Pure functions: no malloc, no I/O, every bound a compile-time constant. */
+#ifndef LATCHKEY_CMD_FORMAT_H
+#define LATCHKEY_CMD_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LK_CMD_VERSION 1
+#define LK_CMD_SIG_DOMAIN "latchkey-cmd-v1"
+
+#define LK_ID_HEX_LEN 32   /* 16 random bytes, lowercase hex */
+#define LK_NAME_MAX 32     /* site and door: [a-z0-9_-]{1,32} */
+#define LK_ACTION_MAX 16   /* action: [a-z0-9_-]{1,16} */
+#define LK_BY_MAX 64       /* user name: [A-Za-z0-9._@-]{1,64} */
+#define LK_SIG_LEN 64      /* Ed25519 signature bytes */
+#define LK_SIG_B64_LEN 86  /* base64url, no padding, of 64 bytes */
+#define LK_PUBKEY_LEN 32   /* Ed25519 public key bytes */
+
+#define LK_CMD_MAX_LIFETIME 60 /* exp - iat must be <= this many seconds */
+#define LK_CMD_CLOCK_SKEW 30   /* a command is valid from iat - this */
+
+/* Upper bound of the canonical signing message (domain, 7 fields, 7 newlines; int64 <= 20 chars). */
+#define LK_CMD_MSG_MAX (sizeof(LK_CMD_SIG_DOMAIN) - 1 + LK_ID_HEX_LEN + 2 * LK_NAME_MAX + \
+                        LK_ACTION_MAX + LK_BY_MAX + 2 * 20 + 7)
+
+/* Topic root latchkey/<site>/<door>/ plus the longest suffix ("availability"). */
+#define LK_TOPIC_MAX (9 + LK_NAME_MAX + 1 + LK_NAME_MAX + 1 + 12 + 1)
+
+/* The fields of one command. Strings are NUL-terminated. */
+struct lk_cmd {
+    char id[LK_ID_HEX_LEN + 1];
+    char site[LK_NAME_MAX + 1];
+    char door[LK_NAME_MAX + 1];
+    char action[LK_ACTION_MAX + 1];
+    char by[LK_BY_MAX + 1];
+    int64_t iat;
+    int64_t exp;
+    uint8_t sig[LK_SIG_LEN];
+};
+
+/* Why a device refused a command; LK_OK means it acts. Names are the wire strings. */
+enum lk_reason {
+    LK_OK = 0,
+    LK_BAD_SIGNATURE,   /* "bad-signature" */
+    LK_WRONG_TARGET,    /* "wrong-target" */
+    LK_EXPIRED,         /* "expired" */
+    LK_NOT_YET_VALID,   /* "not-yet-valid" */
+    LK_REPLAY,          /* "replay" */
+    LK_UNKNOWN_ACTION,  /* "unknown-action" */
+    LK_MALFORMED        /* "malformed" */
+};
+
+/* Wire name of a reason ("ok" for LK_OK); never NULL. */
+const char *lk_reason_name(enum lk_reason r);
+
+/* Field validators: 1 if the len bytes at s are a valid value, else 0. */
+int lk_name_valid(const char *s, size_t len);   /* site, door */
+int lk_action_valid(const char *s, size_t len);
+int lk_by_valid(const char *s, size_t len);
+int lk_id_valid(const char *s, size_t len);
+
+/* 1 if every string field of cmd is valid and exp >= iat, else 0. */
+int lk_cmd_fields_valid(const struct lk_cmd *cmd);
+
+/* Writes the canonical message that is signed:
+ *   latchkey-cmd-v1\n<id>\n<site>\n<door>\n<action>\n<by>\n<iat>\n<exp>
+ * (no trailing newline, no NUL). Returns its length, or 0 if the fields are invalid or
+ * cap is too small. cap = LK_CMD_MSG_MAX always suffices. */
+size_t lk_cmd_signing_message(const struct lk_cmd *cmd, char *out, size_t cap);
+
+/* Writes latchkey/<site>/<door>/<suffix> NUL-terminated. Returns its length (without NUL),
+ * or 0 if a name is invalid or it does not fit. */
+size_t lk_topic(char *out, size_t cap, const char *site, const char *door, const char *suffix);
+
+/* Decimal text of v (with '-' if negative). Returns the length written, 0 if cap is too small.
+ * No NUL is written. */
+size_t lk_i64_to_dec(int64_t v, char *out, size_t cap);
+
+#endif

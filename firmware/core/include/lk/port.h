@@ -1,0 +1,36 @@
+/* port.h - what the portable firmware core needs from the board it runs on.
+ * The core never calls the OS or libc I/O: a port (firmware/port/posix for Linux and the
+ * Raspberry Pi; a bare-metal port later) fills these two structs and hands them in. */
+#ifndef LK_PORT_H
+#define LK_PORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A byte stream to the broker (TLS in practice). Both calls are non-blocking:
+ * return the number of bytes moved (> 0), 0 if nothing can move now, or < 0 if the
+ * connection failed or closed (the client then reconnects through connect()). */
+struct lk_transport {
+    void *ctx;
+    int32_t (*send)(void *ctx, const uint8_t *buf, size_t len);
+    int32_t (*recv)(void *ctx, uint8_t *buf, size_t len);
+};
+
+/* Board services. Every pointer must be set. */
+struct lk_platform {
+    void *ctx;
+    /* Monotonic milliseconds (wraps; the core uses differences only). */
+    uint32_t (*millis)(void *ctx);
+    /* Wall-clock UNIX seconds, for the command time window. */
+    int64_t (*unix_time)(void *ctx);
+    /* Fills out with len bytes from a cryptographic RNG; 0 on success. */
+    int (*random)(void *ctx, uint8_t *out, size_t len);
+    /* 1 if sig is a valid Ed25519 signature of msg by pub, 0 otherwise. */
+    int (*ed25519_verify)(void *ctx, const uint8_t pub[32], const uint8_t *msg, size_t len,
+                          const uint8_t sig[64]);
+    /* Drives the relay output: on != 0 energises it. Must not fail silently: the port
+     * logs and keeps the output off if it cannot drive it. */
+    void (*relay_set)(void *ctx, int on);
+};
+
+#endif

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs, from Debian 12 packages, everything Latchkey needs to build, run and test.
+# Idempotent: packages already present are skipped by apt. Must run as root.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config git ca-certificates
+  openssl libssl-dev
+  libwebsockets-dev libpaho-mqtt-dev libsqlite3-dev libcjson-dev libinih-dev
+  libwolfssl-dev libjsmn-dev libgpiod-dev
+  libqrencode-dev
+  libcmocka-dev
+  mosquitto mosquitto-clients curl libnss3-tools procps iproute2
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages (${missing[*]}) and not root; install them and re-run" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

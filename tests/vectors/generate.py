@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Generates tests/vectors/commands.json: shared test vectors for the signed door command
+of DESIGN.md. Signatures are made by the `openssl` command line (an implementation
+independent of Latchkey's own code), so the gateway's signer and the firmware's verifier
+are both checked against an outside reference. Run from anywhere; writes next to itself.
+"""
+import base64, json, os, subprocess, tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# RFC 8032 section 7.1, TEST 1 key; and a second, unrelated key for "wrong key" cases.
+SEED = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
+PUB = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
+OTHER_SEED = "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"
+PKCS8_PREFIX = bytes.fromhex("302e020100300506032b657004220420")
+T = 1790000000  # iat used by most vectors
+
+
+def sign(seed_hex, msg):
+    with tempfile.TemporaryDirectory() as d:
+        key = os.path.join(d, "k.der")
+        with open(key, "wb") as f:
+            f.write(PKCS8_PREFIX + bytes.fromhex(seed_hex))
+        data = os.path.join(d, "m")
+        with open(data, "wb") as f:
+            f.write(msg)  # Ed25519 one-shot signing needs a file, not a pipe
+        out = subprocess.run(["openssl", "pkeyutl", "-sign", "-rawin", "-inkey", key,
+                              "-keyform", "DER", "-in", data], capture_output=True, check=True)
+        return out.stdout
+
+
+def b64url(b):
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def message(f):
+    return "\n".join(["latchkey-cmd-v1", f["id"], f["site"], f["door"], f["action"], f["by"],
+                      str(f["iat"]), str(f["exp"])]).encode()
+
+
+def fields(**over):
+    f = {"id": "0123456789abcdef0123456789abcdef", "site": "home", "door": "door1",
+         "action": "open", "by": "alice", "iat": T, "exp": T + 30}
+    f.update(over)
+    return f
+
+
+def payload(f, sig):
+    """The exact bytes the gateway emits: compact JSON, keys in DESIGN.md order."""
+    obj = {"v": 1, **{k: f[k] for k in ("id", "site", "door", "action", "by", "iat", "exp")},
+           "sig": sig}
+    return json.dumps(obj, separators=(",", ":"))
+
+
+def signed(seed=SEED, **over):
+    f = fields(**over)
+    return f, b64url(sign(seed, message(f)))
+
+
+signer = []
+for name, over in [("open-alice", {}),
+                   ("open-door2-long-user", {"door": "door2", "by": "bob.smith@example-org",
+                                             "id": "ffffffffffffffffffffffffffffffff",
+                                             "iat": 2200000000, "exp": 2200000060}),
+                   ("open-site-with-dash", {"site": "cabin_2-north", "id": "00000000000000000000000000000001"})]:
+    f, sig = signed(**over)
+    signer.append({"name": name, "fields": f, "message": message(f).decode(), "sig": sig,
+                   "payload": payload(f, sig)})
+
+V = []
+
+
+def vec(name, now, pl, result, reason, seen_ids=()):
+    V.append({"name": name, "now": now, "payload": pl, "seen_ids": list(seen_ids),
+              "result": result, "reason": reason})
+
+
+f, s = signed()
+good = payload(f, s)
+vec("ok-open", T + 1, good, "ok", "")
+vec("ok-at-exp-boundary", T + 30, good, "ok", "")
+vec("ok-at-skew-boundary", T - 30, good, "ok", "")
+vec("expired", T + 31, good, "rejected", "expired")
+vec("not-yet-valid", T - 31, good, "rejected", "not-yet-valid")
+vec("replay", T + 1, good, "rejected", "replay", [f["id"]])
+# Tampered after signing: any changed byte of the signed fields breaks the signature.
+vec("bad-signature-tampered-by", T + 1, payload(dict(f, by="mallory"), s), "rejected", "bad-signature")
+vec("bad-signature-tampered-exp", T + 1, payload(dict(f, exp=T + 40), s), "rejected", "bad-signature")
+f2, s2 = signed(seed=OTHER_SEED)
+vec("bad-signature-other-key", T + 1, payload(f2, s2), "rejected", "bad-signature")
+zero = b64url(bytes(64))
+vec("bad-signature-zero", T + 1, payload(f, zero), "rejected", "bad-signature")
+f3, s3 = signed(door="door2")
+vec("wrong-target-door", T + 1, payload(f3, s3), "rejected", "wrong-target")
+f4, s4 = signed(site="cabin")
+vec("wrong-target-site", T + 1, payload(f4, s4), "rejected", "wrong-target")
+f5, s5 = signed(action="close")
+vec("unknown-action", T + 1, payload(f5, s5), "rejected", "unknown-action")
+f6, s6 = signed(exp=T + 61)
+vec("lifetime-too-long", T + 1, payload(f6, s6), "rejected", "malformed")
+f7, s7 = signed(exp=T - 1)
+vec("exp-before-iat", T - 2, payload(f7, s7), "rejected", "malformed")
+# Malformed: the parser refuses before any crypto.
+vec("malformed-not-json", T + 1, "open the door", "rejected", "malformed")
+vec("malformed-empty", T + 1, "", "rejected", "malformed")
+vec("malformed-truncated", T + 1, good[:-1], "rejected", "malformed")
+vec("malformed-trailing-garbage", T + 1, good + "x", "rejected", "malformed")
+vec("malformed-version-2", T + 1, good.replace('"v":1', '"v":2', 1), "rejected", "malformed")
+vec("malformed-missing-sig", T + 1, good.split(',"sig"')[0] + "}", "rejected", "malformed")
+vec("malformed-sig-padded", T + 1, good.replace(s, s + "=="), "rejected", "malformed")
+vec("malformed-sig-short", T + 1, good.replace(s, s[:-4]), "rejected", "malformed")
+vec("malformed-id-uppercase", T + 1, good.replace(f["id"], f["id"].upper()), "rejected", "malformed")
+vec("malformed-id-short", T + 1, good.replace(f["id"], f["id"][:-2]), "rejected", "malformed")
+vec("malformed-site-uppercase", T + 1, good.replace('"site":"home"', '"site":"Home"'), "rejected", "malformed")
+vec("malformed-iat-string", T + 1, good.replace('"iat":%d' % T, '"iat":"%d"' % T), "rejected", "malformed")
+vec("malformed-iat-fraction", T + 1, good.replace('"iat":%d' % T, '"iat":%d.5' % T), "rejected", "malformed")
+vec("malformed-duplicate-door", T + 1, good.replace('"door":"door1"', '"door":"door1","door":"door1"'), "rejected", "malformed")
+vec("malformed-array", T + 1, "[" + good + "]", "rejected", "malformed")
+vec("malformed-by-newline", T + 1, good.replace('"by":"alice"', '"by":"ali\\nce"'), "rejected", "malformed")
+
+doc = {
+    "comment": "Generated by tests/vectors/generate.py (signatures by the openssl CLI). Do not edit.",
+    "public_key_hex": PUB,
+    "private_seed_hex": SEED,
+    "device": {"site": "home", "door": "door1", "actions": ["open"]},
+    "check_order": ["malformed", "bad-signature", "wrong-target", "unknown-action",
+                    "not-yet-valid", "expired", "replay"],
+    "signer": signer,
+    "verifier": V,
+}
+with open(os.path.join(HERE, "commands.json"), "w") as fh:
+    json.dump(doc, fh, indent=1)
+    fh.write("\n")
+print("wrote %d signer and %d verifier vectors" % (len(signer), len(V)))
