@@ -1,0 +1,54 @@
+/* config.h - the device's INI configuration (`latchkey-device -c FILE`, see the brief's
+ * "Device config"): what it holds and how it is loaded and validated. */
+#ifndef LKP_CONFIG_H
+#define LKP_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <latchkey/cmd_format.h>
+
+#define LKP_PATH_MAX 512
+#define LKP_HOST_MAX 253
+
+#define LKP_PULSE_MS_DEFAULT 500u
+#define LKP_PULSE_MS_MIN 50u
+#define LKP_PULSE_MS_MAX 10000u
+#define LKP_MIN_INTERVAL_MS_DEFAULT 2000u
+#define LKP_MIN_INTERVAL_MS_MAX 600000u
+#define LKP_KEEPALIVE_S_DEFAULT 30u
+#define LKP_KEEPALIVE_S_MIN 5u
+#define LKP_KEEPALIVE_S_MAX 600u
+#define LKP_PORT_DEFAULT 8883u
+
+enum lkp_relay_backend { LKP_RELAY_NONE = 0, LKP_RELAY_SIM };
+
+struct lkp_config {
+    /* [broker] */
+    char host[LKP_HOST_MAX + 1];
+    uint16_t port;                 /* default 8883 */
+    uint16_t keepalive_s;          /* optional "keepalive", default 30 */
+    char ca[LKP_PATH_MAX];
+    char cert[LKP_PATH_MAX];
+    char key[LKP_PATH_MAX];
+    /* [device] */
+    char site[LK_NAME_MAX + 1];
+    char door[LK_NAME_MAX + 1];
+    uint8_t pubkey[LK_PUBKEY_LEN]; /* from command_pubkey (64 hex) */
+    /* [relay] */
+    enum lkp_relay_backend backend;
+    char sim_log[LKP_PATH_MAX];
+    uint32_t pulse_ms;             /* default 500, 50..10000 */
+    uint32_t min_interval_ms;      /* default 2000 */
+};
+
+/* Parses INI text (no file access: suitable for fuzzing). name is used in error messages
+ * ("name:line: ..."). Fills cfg and returns 0, or returns -1 with a one-line message in err. */
+int lkp_config_parse(const char *text, const char *name, struct lkp_config *cfg,
+                     char *err, size_t errlen);
+
+/* Reads the file at path, parses it, then checks that the CA, cert and key files are
+ * readable. Returns 0, or -1 with a one-line message in err. */
+int lkp_config_load(const char *path, struct lkp_config *cfg, char *err, size_t errlen);
+
+#endif

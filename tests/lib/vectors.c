@@ -1,0 +1,31 @@
+/* vectors.c - reads the shared command test vectors into a cJSON tree. */
+#include "vectors.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+cJSON *lk_vectors_load(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    long n;
+    char *buf;
+    cJSON *doc;
+    if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fprintf(stderr, "cannot read vectors file %s\n", path);
+        exit(1);
+    }
+    buf = malloc((size_t)n + 1);
+    if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        fprintf(stderr, "cannot read vectors file %s\n", path);
+        exit(1);
+    }
+    buf[n] = '\0';
+    fclose(f);
+    doc = cJSON_Parse(buf);
+    free(buf);
+    if (doc == NULL) {
+        fprintf(stderr, "vectors file %s is not valid JSON\n", path);
+        exit(1);
+    }
+    return doc;
+}
