@@ -1,0 +1,48 @@
+/* main.c - latchkey-certs entry point: parses the command line and dispatches to a verb. */
+#include "certs.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+    const char *name;
+    int (*run)(const struct lk_cli *cli);
+    unsigned allowed;
+} verbs[] = {
+    {"init", lk_cmd_init, LK_OPT_NAME | LK_OPT_DAYS | LK_OPT_PASSFILE},
+    {"issue", lk_cmd_issue, LK_OPT_DNS | LK_OPT_IP | LK_OPT_DAYS | LK_OPT_PASSFILE},
+    {"export", lk_cmd_export, LK_OPT_OUT | LK_OPT_PWFILE | LK_OPT_LEGACY},
+    {"cmdkey", lk_cmd_cmdkey, LK_OPT_FORCE},
+};
+
+int main(int argc, char **argv)
+{
+    struct lk_cli cli;
+    size_t i;
+
+    if (lk_cli_parse(argc, argv, &cli) != 0)
+        return 2;
+    if (cli.npos > 0 && strcmp(cli.pos[0], "help") == 0)
+        return lk_cli_help(cli.npos > 1 ? cli.pos[1] : NULL) == 0 ? 0 : 2;
+    if (cli.help)
+        return lk_cli_help(cli.npos > 0 ? cli.pos[0] : NULL) == 0 ? 0 : 2;
+    if (cli.npos == 0) {
+        lk_err("no verb given; usage: %s", lk_cli_usage(NULL));
+        return 2;
+    }
+    for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+        if (strcmp(cli.pos[0], verbs[i].name) == 0) {
+            if (lk_cli_check_allowed(&cli, verbs[i].allowed, verbs[i].name) != 0)
+                return 2;
+            int rc = verbs[i].run(&cli) == 0 ? 0 : 1;
+            /* A lost stdout would lose a generated export password: report it. */
+            if (fflush(stdout) != 0) {
+                lk_err("cannot write to standard output");
+                rc = 1;
+            }
+            return rc;
+        }
+    }
+    lk_err("unknown verb '%s' (expected init, issue, export or cmdkey)", cli.pos[0]);
+    return 2;
+}
