@@ -1,0 +1,119 @@
+/* device.h - the Latchkey device application on top of the portable core: MQTT session
+ * (availability / state / cmd / ack topics of DESIGN.md), command verification and the
+ * relay. This is the API a port (firmware/port/posix, a bare-metal port later) drives:
+ *
+ *     lk_device_init(&dev, &cfg, &platform, &transport);      // relay off, nothing sent
+ *     for (;;) {                                              // at least every 50 ms
+ *         if (lk_device_poll(&dev) == LK_DEV_NEED_CONNECT) {
+ *             close the previous transport if one is open;
+ *             if (open a fresh transport (TCP + TLS) succeeded)
+ *                 lk_device_on_connected(&dev);
+ *             else
+ *                 lk_device_on_transport_lost(&dev);
+ *         }
+ *         if the transport reports a dropped link: lk_device_on_transport_lost(&dev);
+ *     }
+ *
+ * The core never allocates and never blocks. struct lk_device is large (a few KB of fixed
+ * buffers): give it static storage. */
+#ifndef LK_DEVICE_H
+#define LK_DEVICE_H
+
+#include <stdint.h>
+
+#include "latchkey/cmd_format.h"
+#include "lk/cmd_verify.h"
+#include "lk/mqtt_client.h"
+#include "lk/port.h"
+#include "lk/relay.h"
+
+#ifndef LK_FW_VERSION_MAX
+#define LK_FW_VERSION_MAX 32u   /* longer or non-printable versions are reported "unknown" */
+#endif
+#ifndef LK_DEVICE_MSG_MAX
+#define LK_DEVICE_MSG_MAX 192u  /* ack / state JSON */
+#endif
+#ifndef LK_DEVICE_KEEPALIVE_DEFAULT_S
+#define LK_DEVICE_KEEPALIVE_DEFAULT_S 30u
+#endif
+
+/* "latchkey-" + site + "-" + door */
+#define LK_CLIENT_ID_MAX (9u + LK_NAME_MAX + 1u + LK_NAME_MAX)
+
+struct lk_device_config {
+    char site[LK_NAME_MAX + 1];
+    char door[LK_NAME_MAX + 1];
+    uint8_t pubkey[LK_PUBKEY_LEN];  /* gateway's Ed25519 command key, raw */
+    uint32_t pulse_ms;              /* 0: LK_RELAY_DEFAULT_PULSE_MS */
+    uint32_t min_interval_ms;       /* between the end of a pulse and the next one */
+    uint16_t keepalive_s;           /* 0: LK_DEVICE_KEEPALIVE_DEFAULT_S */
+    const char *fw_version;         /* "x.y.z"; copied at init */
+};
+
+enum lk_dev_status {
+    LK_DEV_RUNNING = 0,
+    LK_DEV_NEED_CONNECT = 1   /* (re)open the transport now; back-off already applied */
+};
+
+/* Counters for logs and tests. */
+struct lk_device_stats {
+    uint32_t cmds_ok;          /* commands acted on */
+    uint32_t cmds_rejected;    /* commands refused (any reason, including busy) */
+    uint32_t acks_qos0;        /* acks sent at QoS 0 because every QoS 1 slot was busy */
+    uint32_t acks_dropped;     /* acks that could not be sent at all */
+    uint32_t msgs_ignored;     /* messages on topics other than .../cmd */
+};
+
+struct lk_device {
+    const struct lk_platform *plat;
+    uint8_t config_ok;         /* 0: invalid config, the device stays idle, relay off */
+    char site[LK_NAME_MAX + 1];
+    char door[LK_NAME_MAX + 1];
+    char fw[LK_FW_VERSION_MAX + 1];
+    char client_id[LK_CLIENT_ID_MAX + 1];
+    char topic_cmd[LK_TOPIC_MAX];
+    char topic_ack[LK_TOPIC_MAX];
+    char topic_state[LK_TOPIC_MAX];
+    char topic_avail[LK_TOPIC_MAX];
+
+    struct lk_mqtt_client mqtt;
+    struct lk_relay relay;
+    struct lk_verifier verifier;
+
+    uint64_t uptime_ms;
+    uint32_t last_ms;
+    uint8_t state_dirty;       /* state must be (re)published when possible */
+
+    enum lk_reason last_reason;   /* of the last command; LK_OK if it was acted on */
+    uint8_t last_busy;            /* the last command was refused as "busy" */
+    struct lk_device_stats stats;
+};
+
+/* 1 if cfg can run a device (valid site/door names, sane timings), else 0. Ports should
+ * check this and report a clear error before calling lk_device_init. */
+int lk_device_config_valid(const struct lk_device_config *cfg);
+
+/* Copies cfg, switches the relay off. With an invalid cfg the device never asks for a
+ * connection and the relay stays off. plat and tr must outlive dev. */
+void lk_device_init(struct lk_device *dev, const struct lk_device_config *cfg,
+                    const struct lk_platform *plat, const struct lk_transport *tr);
+
+/* The port opened a fresh transport: sends CONNECT (client id latchkey-<site>-<door>,
+ * will "offline" retained QoS 1 on latchkey/<site>/<door>/availability, clean session).
+ * 0 on success; < 0 if it could not be sent (the core then treats the link as lost:
+ * close it, poll will ask again after the back-off). */
+int lk_device_on_connected(struct lk_device *dev);
+
+/* Call at least every 50 ms: moves MQTT bytes, handles commands, ends relay pulses on
+ * time. After CONNACK: subscribes to .../cmd QoS 1, publishes "online" and the state
+ * (retained QoS 1). Returns LK_DEV_NEED_CONNECT on every call while the core wants a
+ * transport (see the loop above), LK_DEV_RUNNING otherwise. */
+enum lk_dev_status lk_device_poll(struct lk_device *dev);
+
+/* The port's connect attempt failed or the link dropped: back-off, then NEED_CONNECT. */
+void lk_device_on_transport_lost(struct lk_device *dev);
+
+/* 1 while the MQTT session is up (CONNACK received). */
+int lk_device_online(const struct lk_device *dev);
+
+#endif

@@ -1,0 +1,159 @@
+/* mqtt_client.h - MQTT 3.1.1 client state machine of the firmware core, over a
+ * non-blocking struct lk_transport (port.h). Connect / CONNACK timeout, one-topic
+ * subscribe, QoS 0/1 publish with bounded in-flight slots and DUP retransmit, inbound
+ * QoS 1 acknowledgement, keep-alive, and reconnect back-off with jitter.
+ * Fixed buffers only: every size below is a compile-time constant. */
+#ifndef LK_MQTT_CLIENT_H
+#define LK_MQTT_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lk/mqtt_codec.h"
+#include "lk/port.h"
+
+#ifndef LK_MQTT_RX_BUF
+#define LK_MQTT_RX_BUF 1024u          /* largest inbound packet; bigger ones are skipped */
+#endif
+#ifndef LK_MQTT_TX_BUF
+#define LK_MQTT_TX_BUF 1024u          /* bytes queued for the transport */
+#endif
+#ifndef LK_MQTT_INFLIGHT
+#define LK_MQTT_INFLIGHT 6u           /* outbound QoS 1 publishes awaiting PUBACK */
+#endif
+#ifndef LK_MQTT_SLOT_BUF
+#define LK_MQTT_SLOT_BUF 320u         /* one stored QoS 1 PUBLISH packet (for retransmit) */
+#endif
+#ifndef LK_MQTT_CONNACK_TIMEOUT_MS
+#define LK_MQTT_CONNACK_TIMEOUT_MS 10000u
+#endif
+#ifndef LK_MQTT_RETRY_MS
+#define LK_MQTT_RETRY_MS 5000u        /* resend an unacknowledged QoS 1 PUBLISH with DUP */
+#endif
+#ifndef LK_MQTT_PINGRESP_TIMEOUT_MS
+#define LK_MQTT_PINGRESP_TIMEOUT_MS 10000u
+#endif
+#ifndef LK_MQTT_BACKOFF_MIN_MS
+#define LK_MQTT_BACKOFF_MIN_MS 1000u
+#endif
+#ifndef LK_MQTT_BACKOFF_MAX_MS
+#define LK_MQTT_BACKOFF_MAX_MS 60000u
+#endif
+
+/* Errors of the calls below (0 = success). */
+#define LK_MQTT_ERR_STATE (-1)    /* not connected / wrong state */
+#define LK_MQTT_ERR_PARAM (-2)    /* invalid argument or packet does not fit its buffer */
+#define LK_MQTT_ERR_BUSY (-3)     /* TX buffer or in-flight slots full: try later */
+#define LK_MQTT_ERR_LINK (-4)     /* the transport failed; the client is reconnecting */
+
+enum lk_mqtt_state {
+    LK_MQTT_ST_BACKOFF = 0,   /* disconnected, waiting for the back-off to expire */
+    LK_MQTT_ST_WANT_LINK,     /* waiting for the port to open a transport */
+    LK_MQTT_ST_CONNECTING,    /* CONNECT sent, waiting for CONNACK */
+    LK_MQTT_ST_CONNECTED
+};
+
+enum lk_mqtt_poll_result {
+    LK_MQTT_POLL_OK = 0,
+    LK_MQTT_POLL_NEED_LINK = 1  /* open a fresh transport, then lk_mqtt_on_link_up() */
+};
+
+/* Callbacks run from inside lk_mqtt_poll(); they may call lk_mqtt_publish/subscribe. */
+struct lk_mqtt_callbacks {
+    void *user;
+    /* The broker accepted CONNECT (session is fresh). */
+    void (*on_connected)(void *user);
+    /* An application message arrived (topic/payload valid during the call only).
+     * For QoS 1 the PUBACK is sent after this returns. */
+    void (*on_message)(void *user, const struct lk_mqtt_publish *msg);
+};
+
+/* Static session parameters. Pointed-to strings must outlive the client. */
+struct lk_mqtt_session {
+    const char *client_id;
+    uint16_t keepalive_s;     /* 0 disables keep-alive */
+    const char *will_topic;   /* NULL: no will */
+    const uint8_t *will_payload;
+    uint16_t will_payload_len;
+    uint8_t will_qos;
+    uint8_t will_retain;
+};
+
+struct lk_mqtt_slot {
+    uint8_t used;
+    uint16_t packet_id;
+    uint32_t sent_ms;
+    uint16_t len;
+    uint8_t pkt[LK_MQTT_SLOT_BUF];
+};
+
+/* Counters for diagnostics and tests. */
+struct lk_mqtt_stats {
+    uint32_t connects;        /* CONNACKs accepted */
+    uint32_t link_losses;     /* transports given up (error, timeout, protocol) */
+    uint32_t retransmits;     /* PUBLISH resent with DUP */
+    uint32_t skipped_packets; /* inbound packets larger than LK_MQTT_RX_BUF */
+    uint32_t pings;
+};
+
+struct lk_mqtt_client {
+    const struct lk_platform *plat;
+    const struct lk_transport *tr;
+    struct lk_mqtt_session sess;
+    struct lk_mqtt_callbacks cb;
+
+    enum lk_mqtt_state state;
+    uint32_t state_ms;        /* millis() when the current state began */
+    uint32_t backoff_ms;      /* chosen delay of the current BACKOFF state */
+    uint32_t attempts;        /* consecutive failed connection attempts */
+
+    uint8_t rx[LK_MQTT_RX_BUF];
+    size_t rx_len;
+    size_t rx_skip;           /* bytes of an oversized packet still to discard */
+
+    uint8_t tx[LK_MQTT_TX_BUF];
+    size_t tx_len;
+
+    struct lk_mqtt_slot slots[LK_MQTT_INFLIGHT];
+    uint16_t next_packet_id;
+
+    uint32_t last_tx_ms;      /* last packet queued for the transport */
+    uint32_t last_rx_ms;      /* last complete packet received */
+    uint8_t ping_outstanding;
+    uint32_t ping_ms;
+
+    struct lk_mqtt_stats stats;
+};
+
+/* Prepares the client; the first poll asks for a link at once. No I/O. */
+void lk_mqtt_init(struct lk_mqtt_client *c, const struct lk_mqtt_session *sess,
+                  const struct lk_mqtt_callbacks *cb, const struct lk_platform *plat,
+                  const struct lk_transport *tr);
+
+/* The port has opened a fresh transport: clears buffers, queues CONNECT (clean session)
+ * and starts the CONNACK timer. 0, or LK_MQTT_ERR_* (then the link is treated as lost). */
+int lk_mqtt_on_link_up(struct lk_mqtt_client *c);
+
+/* The port could not open the transport or it dropped: start the back-off. */
+void lk_mqtt_on_link_down(struct lk_mqtt_client *c);
+
+/* Moves bytes, dispatches packets, runs the timers. Returns LK_MQTT_POLL_NEED_LINK on
+ * every call while the client waits for a transport (back-off already elapsed); when the
+ * client gives a link up itself (error, timeout, malformed packet) the port should close
+ * the old transport before opening the next one. */
+enum lk_mqtt_poll_result lk_mqtt_poll(struct lk_mqtt_client *c);
+
+/* Queues SUBSCRIBE for one filter (only while connected; the SUBACK is checked: a refused
+ * subscription drops the link). */
+int lk_mqtt_subscribe(struct lk_mqtt_client *c, const char *filter, uint8_t qos);
+
+/* Queues PUBLISH. qos 0 or 1. QoS 1 takes an in-flight slot until its PUBACK; it is
+ * resent with DUP after LK_MQTT_RETRY_MS and after a reconnect. */
+int lk_mqtt_publish(struct lk_mqtt_client *c, const char *topic, const uint8_t *payload,
+                    size_t len, uint8_t qos, uint8_t retain);
+
+int lk_mqtt_connected(const struct lk_mqtt_client *c);
+/* Number of QoS 1 publishes still waiting for their PUBACK. */
+unsigned lk_mqtt_inflight(const struct lk_mqtt_client *c);
+
+#endif

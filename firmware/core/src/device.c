@@ -1,0 +1,243 @@
+/* device.c - the Latchkey device application (device.h): MQTT topics of DESIGN.md,
+ * command handling (verify -> relay pulse -> ack) and the retained state message. */
+#include "lk/device.h"
+
+#include <string.h>
+
+#include "lk/json_writer.h"
+
+static const char avail_online[] = "online";
+static const char avail_offline[] = "offline";
+
+static size_t bounded_len(const char *s, size_t cap)
+{
+    size_t n = 0;
+    while (n < cap && s[n] != '\0')
+        n++;
+    return n;
+}
+
+static int fw_char_ok(char ch)
+{
+    return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+           ch == '.' || ch == '-' || ch == '+' || ch == '_';
+}
+
+static void copy_fw(char *out, const char *fw)
+{
+    size_t n, i;
+    if (fw != NULL) {
+        n = bounded_len(fw, LK_FW_VERSION_MAX + 1);
+        for (i = 0; i < n && fw_char_ok(fw[i]); i++)
+            ;
+        if (n > 0 && n <= LK_FW_VERSION_MAX && i == n) {
+            memcpy(out, fw, n);
+            out[n] = '\0';
+            return;
+        }
+    }
+    memcpy(out, "unknown", sizeof "unknown");
+}
+
+int lk_device_config_valid(const struct lk_device_config *cfg)
+{
+    if (cfg == NULL)
+        return 0;
+    return lk_name_valid(cfg->site, bounded_len(cfg->site, sizeof cfg->site)) &&
+           lk_name_valid(cfg->door, bounded_len(cfg->door, sizeof cfg->door)) &&
+           (cfg->pulse_ms == 0 ||
+            (cfg->pulse_ms >= LK_RELAY_PULSE_MIN_MS && cfg->pulse_ms <= LK_RELAY_PULSE_MAX_MS)) &&
+           cfg->min_interval_ms <= LK_RELAY_INTERVAL_MAX_MS;
+}
+
+static uint32_t millis(const struct lk_device *dev)
+{
+    return dev->plat->millis(dev->plat->ctx);
+}
+
+/* Publishes {"v":1,"relay":"idle"|"active","fw":"…","uptime":<s>} retained QoS 1; on
+ * failure it is retried from lk_device_poll. */
+static void publish_state(struct lk_device *dev)
+{
+    char buf[LK_DEVICE_MSG_MAX];
+    struct lk_jw w;
+    size_t n;
+    lk_jw_begin(&w, buf, sizeof buf);
+    lk_jw_int(&w, "v", 1);
+    lk_jw_str(&w, "relay", lk_relay_active(&dev->relay) ? "active" : "idle");
+    lk_jw_str(&w, "fw", dev->fw);
+    lk_jw_int(&w, "uptime", (int64_t)(dev->uptime_ms / 1000u));
+    n = lk_jw_end(&w);
+    dev->state_dirty = 1;
+    if (n == 0 || !lk_mqtt_connected(&dev->mqtt))
+        return;
+    if (lk_mqtt_publish(&dev->mqtt, dev->topic_state, (const uint8_t *)buf, n, 1, 1) == 0)
+        dev->state_dirty = 0;
+}
+
+static void send_ack(struct lk_device *dev, const char *id, const char *reason, int64_t at)
+{
+    char buf[LK_DEVICE_MSG_MAX];
+    struct lk_jw w;
+    size_t n;
+    int r, ok = reason[0] == '\0';
+    lk_jw_begin(&w, buf, sizeof buf);
+    lk_jw_int(&w, "v", 1);
+    lk_jw_str(&w, "id", id);
+    lk_jw_str(&w, "result", ok ? "ok" : "rejected");
+    lk_jw_str(&w, "reason", reason);
+    lk_jw_int(&w, "at", at);
+    n = lk_jw_end(&w);
+    if (n == 0) {
+        dev->stats.acks_dropped++;
+        return;
+    }
+    r = lk_mqtt_publish(&dev->mqtt, dev->topic_ack, (const uint8_t *)buf, n, 1, 0);
+    if (r == LK_MQTT_ERR_BUSY) {
+        /* Every QoS 1 slot is waiting for a PUBACK: an ack at QoS 0 is better than none. */
+        dev->stats.acks_qos0++;
+        r = lk_mqtt_publish(&dev->mqtt, dev->topic_ack, (const uint8_t *)buf, n, 0, 0);
+    }
+    if (r != 0)
+        dev->stats.acks_dropped++;
+}
+
+static void on_connected(void *user)
+{
+    struct lk_device *dev = user;
+    if (lk_mqtt_subscribe(&dev->mqtt, dev->topic_cmd, 1) != 0 ||
+        lk_mqtt_publish(&dev->mqtt, dev->topic_avail, (const uint8_t *)avail_online,
+                        sizeof avail_online - 1, 1, 1) != 0) {
+        /* Without the subscription the device is useless: start over. */
+        lk_mqtt_on_link_down(&dev->mqtt);
+        return;
+    }
+    publish_state(dev);
+}
+
+static void on_message(void *user, const struct lk_mqtt_publish *msg)
+{
+    struct lk_device *dev = user;
+    struct lk_cmd cmd;
+    enum lk_reason r;
+    const char *reason = "";
+    int64_t now;
+    size_t tl = strlen(dev->topic_cmd);
+    if (msg->topic_len != tl || memcmp(msg->topic, dev->topic_cmd, tl) != 0) {
+        dev->stats.msgs_ignored++;
+        return;
+    }
+    now = dev->plat->unix_time(dev->plat->ctx);
+    r = lk_cmd_verify(&dev->verifier, msg->payload, msg->payload_len, now, &cmd);
+    dev->last_reason = r;
+    dev->last_busy = 0;
+    if (r != LK_OK) {
+        reason = lk_reason_name(r);
+    } else {
+        switch (lk_relay_pulse(&dev->relay, millis(dev))) {
+        case LK_RELAY_OK:
+            break;
+        case LK_RELAY_BUSY:
+            reason = "busy"; /* extension: see relay.h */
+            dev->last_busy = 1;
+            break;
+        case LK_RELAY_FAULT:
+            reason = "fault"; /* extension: relay latched off after a fault */
+            dev->last_busy = 1;
+            break;
+        }
+    }
+    if (reason[0] == '\0')
+        dev->stats.cmds_ok++;
+    else
+        dev->stats.cmds_rejected++;
+    send_ack(dev, cmd.id, reason, now);
+    if (reason[0] == '\0')
+        publish_state(dev); /* relay went active */
+}
+
+void lk_device_init(struct lk_device *dev, const struct lk_device_config *cfg,
+                    const struct lk_platform *plat, const struct lk_transport *tr)
+{
+    struct lk_mqtt_session sess;
+    struct lk_mqtt_callbacks cb;
+    size_t sl, dl;
+    memset(dev, 0, sizeof *dev);
+    dev->plat = plat;
+    dev->last_ms = millis(dev);
+    copy_fw(dev->fw, cfg != NULL ? cfg->fw_version : NULL);
+    /* Relay off first, whatever else happens. */
+    lk_relay_init(&dev->relay, plat, cfg != NULL ? cfg->pulse_ms : 0,
+                  cfg != NULL ? cfg->min_interval_ms : 0);
+    if (!lk_device_config_valid(cfg)) {
+        lk_relay_fault(&dev->relay);
+        return;
+    }
+    sl = strlen(cfg->site);
+    dl = strlen(cfg->door);
+    memcpy(dev->site, cfg->site, sl + 1);
+    memcpy(dev->door, cfg->door, dl + 1);
+    memcpy(dev->client_id, "latchkey-", 9);
+    memcpy(dev->client_id + 9, dev->site, sl);
+    dev->client_id[9 + sl] = '-';
+    memcpy(dev->client_id + 10 + sl, dev->door, dl + 1);
+    if (lk_topic(dev->topic_cmd, sizeof dev->topic_cmd, dev->site, dev->door, "cmd") == 0 ||
+        lk_topic(dev->topic_ack, sizeof dev->topic_ack, dev->site, dev->door, "ack") == 0 ||
+        lk_topic(dev->topic_state, sizeof dev->topic_state, dev->site, dev->door, "state") == 0 ||
+        lk_topic(dev->topic_avail, sizeof dev->topic_avail, dev->site, dev->door, "availability") == 0) {
+        lk_relay_fault(&dev->relay);
+        return;
+    }
+    lk_verifier_init(&dev->verifier, plat, cfg->pubkey, dev->site, dev->door);
+
+    memset(&sess, 0, sizeof sess);
+    sess.client_id = dev->client_id;
+    sess.keepalive_s = cfg->keepalive_s != 0 ? cfg->keepalive_s : LK_DEVICE_KEEPALIVE_DEFAULT_S;
+    sess.will_topic = dev->topic_avail;
+    sess.will_payload = (const uint8_t *)avail_offline;
+    sess.will_payload_len = (uint16_t)(sizeof avail_offline - 1);
+    sess.will_qos = 1;
+    sess.will_retain = 1;
+    cb.user = dev;
+    cb.on_connected = on_connected;
+    cb.on_message = on_message;
+    lk_mqtt_init(&dev->mqtt, &sess, &cb, plat, tr);
+    dev->config_ok = 1;
+}
+
+int lk_device_on_connected(struct lk_device *dev)
+{
+    if (!dev->config_ok)
+        return -1;
+    return lk_mqtt_on_link_up(&dev->mqtt) == 0 ? 0 : -1;
+}
+
+void lk_device_on_transport_lost(struct lk_device *dev)
+{
+    if (dev->config_ok)
+        lk_mqtt_on_link_down(&dev->mqtt);
+}
+
+enum lk_dev_status lk_device_poll(struct lk_device *dev)
+{
+    uint32_t now = millis(dev);
+    enum lk_mqtt_poll_result r;
+    dev->uptime_ms += (uint32_t)(now - dev->last_ms);
+    dev->last_ms = now;
+    /* Time ends a pulse, before and after any network work. */
+    if (lk_relay_tick(&dev->relay, now))
+        dev->state_dirty = 1;
+    if (!dev->config_ok)
+        return LK_DEV_RUNNING;
+    r = lk_mqtt_poll(&dev->mqtt);
+    if (lk_relay_tick(&dev->relay, millis(dev)))
+        dev->state_dirty = 1;
+    if (dev->state_dirty && lk_mqtt_connected(&dev->mqtt))
+        publish_state(dev);
+    return r == LK_MQTT_POLL_NEED_LINK ? LK_DEV_NEED_CONNECT : LK_DEV_RUNNING;
+}
+
+int lk_device_online(const struct lk_device *dev)
+{
+    return dev->config_ok && lk_mqtt_connected(&dev->mqtt);
+}

@@ -1,0 +1,471 @@
+/* test_device.c - the device application end to end over the in-memory transport: the
+ * MQTT session it sets up (CONNECT with will, subscribe, online + state), a signed
+ * command producing exactly one relay pulse and the right ack JSON, rejections that never
+ * move the relay, and relay timing that does not depend on the network. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fake_net.h"
+#include "fw_vectors.h"
+#include "lk/device.h"
+#include "lk/mqtt_codec.h"
+
+#define ID "0123456789abcdef0123456789abcdef"
+#define NOW 1790000001
+
+static const char *vectors_path;
+static const char *ok_payload; /* verifier vector "ok-open" */
+static struct fake_net f;
+static struct lk_device dev;
+static uint16_t next_in_id = 100;
+static int auto_puback = 1; /* collect() answers the device's QoS 1 publishes */
+
+static int group_setup(void **state)
+{
+    cJSON *item, *vec;
+    (void)state;
+    vec = fw_vectors_load(vectors_path);
+    if (vec == NULL)
+        return -1;
+    cJSON_ArrayForEach(item, cJSON_GetObjectItem(vec, "verifier")) {
+        if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(item, "name")), "ok-open") == 0)
+            ok_payload = cJSON_GetStringValue(cJSON_GetObjectItem(item, "payload"));
+    }
+    if (ok_payload == NULL) {
+        fprintf(stderr, "vector ok-open not found\n");
+        return -1;
+    }
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    fw_vectors_free();
+    return 0;
+}
+
+/* What the device sent, classified. */
+struct sent {
+    int pubacks;
+    uint16_t puback_id;
+    int acks, states, avails, subscribes, connects, others;
+    char ack[256], state[256], avail[32];
+    uint8_t ack_qos, ack_retain, state_qos, state_retain, avail_qos, avail_retain;
+};
+
+static void copy_payload(char *out, size_t cap, const struct lk_mqtt_publish *p)
+{
+    size_t n = p->payload_len < cap - 1 ? p->payload_len : cap - 1;
+    memcpy(out, p->payload, n);
+    out[n] = '\0';
+}
+
+static int topic_is(const struct lk_mqtt_publish *p, const char *t)
+{
+    return p->topic_len == strlen(t) && memcmp(p->topic, t, p->topic_len) == 0;
+}
+
+static void collect(struct sent *s)
+{
+    const uint8_t *pkt;
+    size_t len;
+    memset(s, 0, sizeof *s);
+    while (fake_next_sent(&f, &pkt, &len)) {
+        struct lk_mqtt_publish p;
+        switch (pkt[0] >> 4) {
+        case LK_MQTT_PUBACK:
+            assert_int_equal(lk_mqtt_decode_puback(pkt, len, &s->puback_id), LK_MQTT_OK);
+            s->pubacks++;
+            break;
+        case LK_MQTT_SUBSCRIBE:
+            s->subscribes++;
+            break;
+        case LK_MQTT_CONNECT:
+            s->connects++;
+            break;
+        case LK_MQTT_PUBLISH:
+            assert_int_equal(lk_mqtt_decode_publish(pkt, len, &p), LK_MQTT_OK);
+            if (p.qos == 1 && auto_puback) { /* the broker acknowledges; read on the next poll */
+                uint8_t b[4];
+                fake_inject(&f, b, lk_mqtt_encode_puback(b, sizeof b, p.packet_id));
+            }
+            if (topic_is(&p, "latchkey/home/door1/ack")) {
+                s->acks++;
+                copy_payload(s->ack, sizeof s->ack, &p);
+                s->ack_qos = p.qos;
+                s->ack_retain = p.retain;
+            } else if (topic_is(&p, "latchkey/home/door1/state")) {
+                s->states++;
+                copy_payload(s->state, sizeof s->state, &p);
+                s->state_qos = p.qos;
+                s->state_retain = p.retain;
+            } else if (topic_is(&p, "latchkey/home/door1/availability")) {
+                s->avails++;
+                copy_payload(s->avail, sizeof s->avail, &p);
+                s->avail_qos = p.qos;
+                s->avail_retain = p.retain;
+            } else {
+                s->others++;
+            }
+            break;
+        default:
+            s->others++;
+        }
+    }
+}
+
+static void make_cfg(struct lk_device_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    strcpy(cfg->site, "home");
+    strcpy(cfg->door, "door1");
+    memcpy(cfg->pubkey, fw_pub, 32);
+    cfg->pulse_ms = 500;
+    cfg->min_interval_ms = 1000;
+    cfg->keepalive_s = 30;
+    cfg->fw_version = "1.2.3";
+}
+
+/* Fresh device, connected and subscribed. */
+static void device_up(void)
+{
+    struct lk_device_config cfg;
+    const uint8_t *pkt;
+    size_t len;
+    struct lk_mqtt_connect_view v;
+    struct sent s;
+    uint8_t b[8];
+    fake_init(&f);
+    f.verify = fw_ed25519_verify;
+    f.unix_now = NOW;
+    make_cfg(&cfg);
+    assert_true(lk_device_config_valid(&cfg));
+    lk_device_init(&dev, &cfg, &f.plat, &f.tr);
+    assert_int_equal(f.relay_on, 0); /* off at init */
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_NEED_CONNECT);
+    assert_int_equal(lk_device_on_connected(&dev), 0);
+    assert_true(fake_next_sent(&f, &pkt, &len));
+    assert_int_equal(lk_mqtt_decode_connect(pkt, len, &v), LK_MQTT_OK);
+    assert_int_equal(v.client_id_len, strlen("latchkey-home-door1"));
+    assert_memory_equal(v.client_id, "latchkey-home-door1", v.client_id_len);
+    assert_int_equal(v.clean_session, 1);
+    assert_int_equal(v.keepalive_s, 30);
+    assert_int_equal(v.will_flag, 1);
+    assert_int_equal(v.will_qos, 1);
+    assert_int_equal(v.will_retain, 1);
+    assert_int_equal(v.will_topic_len, strlen("latchkey/home/door1/availability"));
+    assert_memory_equal(v.will_topic, "latchkey/home/door1/availability", v.will_topic_len);
+    assert_int_equal(v.will_payload_len, 7);
+    assert_memory_equal(v.will_payload, "offline", 7);
+    assert_false(lk_device_online(&dev));
+
+    fake_inject(&f, b, lk_mqtt_encode_connack(b, sizeof b, 0, 0));
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING);
+    assert_true(lk_device_online(&dev));
+    assert_true(fake_next_sent(&f, &pkt, &len));
+    {
+        uint16_t id, flen;
+        const char *filter;
+        uint8_t qos;
+        assert_int_equal(lk_mqtt_decode_subscribe(pkt, len, &id, &filter, &flen, &qos), LK_MQTT_OK);
+        assert_int_equal(flen, strlen("latchkey/home/door1/cmd"));
+        assert_memory_equal(filter, "latchkey/home/door1/cmd", flen);
+        assert_int_equal(qos, 1);
+        fake_inject(&f, b, lk_mqtt_encode_suback(b, sizeof b, id, 1));
+    }
+    collect(&s);
+    assert_int_equal(s.avails, 1);
+    assert_string_equal(s.avail, "online");
+    assert_int_equal(s.avail_qos, 1);
+    assert_int_equal(s.avail_retain, 1);
+    assert_int_equal(s.states, 1);
+    assert_string_equal(s.state, "{\"v\":1,\"relay\":\"idle\",\"fw\":\"1.2.3\",\"uptime\":0}");
+    assert_int_equal(s.state_qos, 1);
+    assert_int_equal(s.state_retain, 1);
+    assert_int_equal(s.others, 0);
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING); /* SUBACK */
+    /* acknowledge the device's retained publishes so in-flight slots are free */
+    {
+        unsigned i;
+        for (i = 0; i < LK_MQTT_INFLIGHT; i++)
+            if (dev.mqtt.slots[i].used)
+                fake_inject(&f, b, lk_mqtt_encode_puback(b, sizeof b, dev.mqtt.slots[i].packet_id));
+    }
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING);
+    assert_int_equal(lk_mqtt_inflight(&dev.mqtt), 0);
+    assert_int_equal(f.relay_on_count, 0);
+}
+
+static void deliver(const char *topic, const char *payload)
+{
+    struct lk_mqtt_publish p;
+    static uint8_t b[2048];
+    size_t n;
+    memset(&p, 0, sizeof p);
+    p.topic = topic;
+    p.topic_len = (uint16_t)strlen(topic);
+    p.payload = (const uint8_t *)payload;
+    p.payload_len = strlen(payload);
+    p.qos = 1;
+    p.packet_id = next_in_id++;
+    n = lk_mqtt_encode_publish(b, sizeof b, &p);
+    assert_true(n > 0);
+    fake_inject(&f, b, n);
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING);
+}
+
+static void test_command_pulses_once_and_acks(void **state)
+{
+    struct sent s;
+    (void)state;
+    device_up();
+    deliver("latchkey/home/door1/cmd", ok_payload);
+    assert_int_equal(f.relay_on, 1);
+    assert_int_equal(f.relay_on_count, 1);
+    collect(&s);
+    assert_int_equal(s.pubacks, 1);
+    assert_int_equal(s.puback_id, next_in_id - 1);
+    assert_int_equal(s.acks, 1);
+    assert_string_equal(s.ack, "{\"v\":1,\"id\":\"" ID "\",\"result\":\"ok\",\"reason\":\"\",\"at\":1790000001}");
+    assert_int_equal(s.ack_qos, 1);
+    assert_int_equal(s.ack_retain, 0);
+    assert_int_equal(s.states, 1);
+    assert_string_equal(s.state, "{\"v\":1,\"relay\":\"active\",\"fw\":\"1.2.3\",\"uptime\":0}");
+    assert_int_equal(dev.stats.cmds_ok, 1);
+
+    /* the pulse ends on time, not earlier */
+    f.now_ms += 499;
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING);
+    assert_int_equal(f.relay_on, 1);
+    f.now_ms += 1;
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING);
+    assert_int_equal(f.relay_on, 0);
+    collect(&s);
+    assert_int_equal(s.states, 1);
+    assert_string_equal(s.state, "{\"v\":1,\"relay\":\"idle\",\"fw\":\"1.2.3\",\"uptime\":0}");
+    assert_int_equal(s.acks, 0);
+
+    /* the same command again: replay, relay untouched */
+    f.now_ms += 5000;
+    deliver("latchkey/home/door1/cmd", ok_payload);
+    collect(&s);
+    assert_int_equal(s.acks, 1);
+    assert_string_equal(s.ack, "{\"v\":1,\"id\":\"" ID "\",\"result\":\"rejected\",\"reason\":\"replay\",\"at\":1790000001}");
+    assert_int_equal(s.states, 0);
+    assert_int_equal(f.relay_on_count, 1);
+    assert_int_equal(f.relay_on, 0);
+}
+
+static void test_rejections_never_move_relay(void **state)
+{
+    struct sent s;
+    char payload[512];
+    (void)state;
+    device_up();
+    deliver("latchkey/home/door1/cmd", "open the door");
+    collect(&s);
+    assert_int_equal(s.acks, 1);
+    assert_string_equal(s.ack, "{\"v\":1,\"id\":\"\",\"result\":\"rejected\",\"reason\":\"malformed\",\"at\":1790000001}");
+    assert_int_equal(s.pubacks, 1);
+
+    /* expired */
+    f.unix_now = NOW + 3600;
+    deliver("latchkey/home/door1/cmd", ok_payload);
+    collect(&s);
+    assert_string_equal(s.ack, "{\"v\":1,\"id\":\"" ID "\",\"result\":\"rejected\",\"reason\":\"expired\",\"at\":1790003601}");
+    f.unix_now = NOW;
+
+    /* wrong target, signed correctly */
+    assert_true(fw_make_cmd(payload, sizeof payload, "11111111111111111111111111111111", "home", "door2",
+                            "open", "alice", NOW, NOW + 30) > 0);
+    deliver("latchkey/home/door1/cmd", payload);
+    collect(&s);
+    assert_string_equal(s.ack, "{\"v\":1,\"id\":\"11111111111111111111111111111111\",\"result\":\"rejected\","
+                               "\"reason\":\"wrong-target\",\"at\":1790000001}");
+    assert_int_equal(f.relay_on_count, 0);
+    assert_int_equal(f.relay_on, 0);
+    assert_int_equal(dev.stats.cmds_rejected, 3);
+
+    /* another topic: acknowledged at the MQTT level, otherwise ignored */
+    deliver("latchkey/home/door1/other", ok_payload);
+    collect(&s);
+    assert_int_equal(s.acks, 0);
+    assert_int_equal(s.pubacks, 1);
+    assert_int_equal(dev.stats.msgs_ignored, 1);
+    assert_int_equal(f.relay_on_count, 0);
+}
+
+static void test_busy_within_min_interval(void **state)
+{
+    struct sent s;
+    char p1[512], p2[512], p3[512];
+    (void)state;
+    device_up();
+    assert_true(fw_make_cmd(p1, sizeof p1, "a0000000000000000000000000000001", "home", "door1", "open",
+                            "alice", NOW, NOW + 30) > 0);
+    assert_true(fw_make_cmd(p2, sizeof p2, "a0000000000000000000000000000002", "home", "door1", "open",
+                            "alice", NOW, NOW + 30) > 0);
+    assert_true(fw_make_cmd(p3, sizeof p3, "a0000000000000000000000000000003", "home", "door1", "open",
+                            "alice", NOW, NOW + 30) > 0);
+    deliver("latchkey/home/door1/cmd", p1);
+    collect(&s);
+    assert_int_equal(f.relay_on_count, 1);
+    /* during the pulse */
+    deliver("latchkey/home/door1/cmd", p2);
+    collect(&s);
+    assert_string_equal(s.ack, "{\"v\":1,\"id\":\"a0000000000000000000000000000002\",\"result\":\"rejected\","
+                               "\"reason\":\"busy\",\"at\":1790000001}");
+    f.now_ms += 500;
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING);
+    assert_int_equal(f.relay_on, 0);
+    /* 999 ms after the end: still inside the minimum interval */
+    f.now_ms += 999;
+    deliver("latchkey/home/door1/cmd", p3);
+    collect(&s);
+    assert_string_equal(s.ack, "{\"v\":1,\"id\":\"a0000000000000000000000000000003\",\"result\":\"rejected\","
+                               "\"reason\":\"busy\",\"at\":1790000001}");
+    assert_int_equal(f.relay_on_count, 1);
+    /* a busy command was verified: its id is spent and cannot open later */
+    f.now_ms += 5000;
+    deliver("latchkey/home/door1/cmd", p3);
+    collect(&s);
+    assert_string_equal(s.ack, "{\"v\":1,\"id\":\"a0000000000000000000000000000003\",\"result\":\"rejected\","
+                               "\"reason\":\"replay\",\"at\":1790000001}");
+    assert_int_equal(f.relay_on_count, 1);
+}
+
+static void test_pulse_ends_without_network(void **state)
+{
+    struct sent s;
+    int i;
+    (void)state;
+    device_up();
+    deliver("latchkey/home/door1/cmd", ok_payload);
+    assert_int_equal(f.relay_on, 1);
+    f.fail = 1; /* link dies mid-pulse */
+    f.now_ms += 10;
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING);
+    assert_false(lk_device_online(&dev));
+    lk_device_on_transport_lost(&dev);
+    f.now_ms += 490;
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING);
+    assert_int_equal(f.relay_on, 0);
+    assert_int_equal(f.relay_on_count, 1);
+
+    /* reconnect after the back-off: online and the idle state are published again */
+    f.fail = 0;
+    fake_clear_sent(&f);
+    for (i = 0; i < 1000 && lk_device_poll(&dev) != LK_DEV_NEED_CONNECT; i++)
+        f.now_ms += 50;
+    assert_true(i < 1000);
+    assert_int_equal(lk_device_on_connected(&dev), 0);
+    {
+        uint8_t b[4];
+        fake_inject(&f, b, lk_mqtt_encode_connack(b, sizeof b, 0, 0));
+    }
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING);
+    collect(&s);
+    assert_int_equal(s.connects, 1);
+    assert_int_equal(s.subscribes, 1);
+    assert_int_equal(s.avails, 1);
+    assert_string_equal(s.avail, "online");
+    assert_true(s.states >= 1);
+    assert_non_null(strstr(s.state, "\"relay\":\"idle\""));
+}
+
+static void test_invalid_config_stays_idle(void **state)
+{
+    struct lk_device_config cfg;
+    int i;
+    (void)state;
+    fake_init(&f);
+    make_cfg(&cfg);
+    strcpy(cfg.site, "Home");
+    assert_false(lk_device_config_valid(&cfg));
+    lk_device_init(&dev, &cfg, &f.plat, &f.tr);
+    assert_int_equal(f.relay_on, 0);
+    for (i = 0; i < 5; i++) {
+        f.now_ms += 100000;
+        assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING);
+    }
+    assert_int_equal(lk_device_on_connected(&dev), -1);
+    assert_int_equal(f.from_dev_len, 0);
+    make_cfg(&cfg);
+    cfg.pulse_ms = 1;
+    assert_false(lk_device_config_valid(&cfg));
+    make_cfg(&cfg);
+    cfg.pulse_ms = 0; /* default */
+    assert_true(lk_device_config_valid(&cfg));
+}
+
+static void test_fw_version_sanitised(void **state)
+{
+    struct lk_device_config cfg;
+    (void)state;
+    fake_init(&f);
+    make_cfg(&cfg);
+    cfg.fw_version = "1.0\"}";
+    lk_device_init(&dev, &cfg, &f.plat, &f.tr);
+    assert_string_equal(dev.fw, "unknown");
+    cfg.fw_version = NULL;
+    lk_device_init(&dev, &cfg, &f.plat, &f.tr);
+    assert_string_equal(dev.fw, "unknown");
+    cfg.fw_version = "0.1.0-rc1";
+    lk_device_init(&dev, &cfg, &f.plat, &f.tr);
+    assert_string_equal(dev.fw, "0.1.0-rc1");
+}
+
+/* A broker that never sends PUBACK: once the in-flight slots are full, acks still go
+ * out (QoS 0) and nothing overflows. */
+static void test_acks_when_inflight_full(void **state)
+{
+    struct sent s;
+    char p[512];
+    int i;
+    (void)state;
+    device_up();
+    auto_puback = 0;
+    for (i = 0; i < (int)LK_MQTT_INFLIGHT + 3; i++) {
+        char id[40];
+        snprintf(id, sizeof id, "b%031d", i);
+        assert_true(fw_make_cmd(p, sizeof p, id, "home", "door1", "open", "alice", NOW, NOW + 30) > 0);
+        deliver("latchkey/home/door1/cmd", p);
+        collect(&s);
+        assert_true(s.acks >= 1); /* the new ack, plus DUP resends of unacknowledged ones */
+        f.now_ms += 600; /* pulse over */
+        assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING);
+        f.now_ms += 1500; /* minimum interval passed: every command opens */
+        fake_clear_sent(&f);
+    }
+    auto_puback = 1;
+    assert_int_equal(lk_mqtt_inflight(&dev.mqtt), LK_MQTT_INFLIGHT);
+    assert_true(dev.stats.acks_qos0 > 0);
+    assert_int_equal(dev.stats.acks_dropped, 0);
+    assert_int_equal(f.relay_on_count, LK_MQTT_INFLIGHT + 3);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_command_pulses_once_and_acks),
+        cmocka_unit_test(test_rejections_never_move_relay),
+        cmocka_unit_test(test_busy_within_min_interval),
+        cmocka_unit_test(test_pulse_ends_without_network),
+        cmocka_unit_test(test_invalid_config_stays_idle),
+        cmocka_unit_test(test_fw_version_sanitised),
+        cmocka_unit_test(test_acks_when_inflight_full),
+    };
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s tests/vectors/commands.json\n", argv[0]);
+        return 2;
+    }
+    vectors_path = argv[1];
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
