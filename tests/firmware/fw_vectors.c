@@ -9,6 +9,7 @@
 
 #include "latchkey/b64url.h"
 #include "latchkey/cmd_format.h"
+#include "vectors.h"
 
 uint8_t fw_pub[32];
 uint8_t fw_seed[32];
@@ -30,31 +31,7 @@ int fw_hex(const char *hex, uint8_t *out, size_t n)
 
 cJSON *fw_vectors_load(const char *path)
 {
-    FILE *fp = fopen(path, "rb");
-    char *buf;
-    long size;
-    if (fp == NULL) {
-        fprintf(stderr, "cannot open vectors file %s\n", path);
-        return NULL;
-    }
-    if (fseek(fp, 0, SEEK_END) != 0 || (size = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0) {
-        fclose(fp);
-        return NULL;
-    }
-    buf = malloc((size_t)size + 1);
-    if (buf == NULL || fread(buf, 1, (size_t)size, fp) != (size_t)size) {
-        free(buf);
-        fclose(fp);
-        return NULL;
-    }
-    fclose(fp);
-    buf[size] = '\0';
-    root = cJSON_Parse(buf);
-    free(buf);
-    if (root == NULL) {
-        fprintf(stderr, "vectors file %s is not JSON\n", path);
-        return NULL;
-    }
+    root = lk_vectors_load(path);
     if (fw_hex(cJSON_GetStringValue(cJSON_GetObjectItem(root, "public_key_hex")), fw_pub, 32) != 0 ||
         fw_hex(cJSON_GetStringValue(cJSON_GetObjectItem(root, "private_seed_hex")), fw_seed, 32) != 0) {
         fprintf(stderr, "vectors file %s: bad keys\n", path);

@@ -1,0 +1,427 @@
+/* conf.c - reads the gateway's INI file with inih and validates all of it before the
+ * gateway starts: required keys, names, ranges, PIN hash format and that every file named
+ * loads. Errors are one line with file:line. Line numbers come from our own line reader
+ * (inih is given lines one at a time through ini_parse_stream). */
+#include "conf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pem_check.h"
+
+enum key_id {
+    K_S_LISTEN, K_S_PORT, K_S_CERT, K_S_KEY, K_S_CA,
+    K_M_URI, K_M_CA, K_M_CERT, K_M_KEY, K_M_CLIENT_ID, K_M_ACK,
+    K_C_KEY, K_C_SITE, K_C_TTL,
+    K_COUNT
+};
+
+static const struct {
+    const char *section, *name;
+    int required;
+} keys[K_COUNT] = {
+    [K_S_LISTEN] = {"server", "listen", 0},     [K_S_PORT] = {"server", "port", 1},
+    [K_S_CERT] = {"server", "cert", 1},         [K_S_KEY] = {"server", "key", 1},
+    [K_S_CA] = {"server", "client_ca", 1},      [K_M_URI] = {"mqtt", "uri", 1},
+    [K_M_CA] = {"mqtt", "ca", 1},               [K_M_CERT] = {"mqtt", "cert", 1},
+    [K_M_KEY] = {"mqtt", "key", 1},             [K_M_CLIENT_ID] = {"mqtt", "client_id", 0},
+    [K_M_ACK] = {"mqtt", "ack_timeout_ms", 0},  [K_C_KEY] = {"command", "key", 1},
+    [K_C_SITE] = {"command", "site", 1},        [K_C_TTL] = {"command", "ttl", 0},
+};
+
+#define MAX_HEADERS (CONF_MAX_DOORS + CONF_MAX_USERS + 8)
+
+enum section_kind { S_NONE, S_SERVER, S_MQTT, S_COMMAND, S_DOOR, S_USER };
+
+struct parse {
+    struct conf *c;
+    FILE *f;
+    int line;                     /* line the reader returned last */
+    int headers[MAX_HEADERS];     /* lines of [section] headers seen by the reader */
+    int n_headers;
+    int cur_header;               /* header index of the section keys go to, or -1 */
+    int used[MAX_HEADERS];        /* header got at least one key */
+    enum section_kind kind;
+    int index;                    /* door or user index for S_DOOR / S_USER */
+    int section_line[S_USER + 1]; /* for the fixed sections */
+    int key_line[K_COUNT];
+    int too_long;
+    int err_line;                 /* 0: no error yet */
+    char err[400];
+};
+
+static int fail(struct parse *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct parse *p, int line, const char *fmt, ...)
+{
+    va_list ap;
+    if (p->err_line != 0)
+        return 0; /* keep the first error */
+    p->err_line = line;
+    va_start(ap, fmt);
+    vsnprintf(p->err, sizeof p->err, fmt, ap);
+    va_end(ap);
+    return 0;
+}
+
+/* fgets-style reader: counts lines, notes section headers, refuses over-long lines. */
+static char *reader(char *str, int num, void *stream)
+{
+    struct parse *p = stream;
+    const char *s;
+    size_t len;
+    if (p->too_long || fgets(str, num, p->f) == NULL)
+        return NULL;
+    p->line++;
+    len = strlen(str);
+    if (len > 0 && str[len - 1] != '\n' && !feof(p->f)) {
+        p->too_long = 1;
+        fail(p, p->line, "line longer than %d characters", num - 3);
+        return NULL;
+    }
+    for (s = str; *s == ' ' || *s == '\t'; s++)
+        ;
+    if (*s == '[') {
+        if (p->n_headers == MAX_HEADERS) {
+            fail(p, p->line, "too many sections");
+            return NULL;
+        }
+        p->headers[p->n_headers++] = p->line;
+    }
+    return str;
+}
+
+static int set_str(struct parse *p, char *dst, size_t cap, const char *value)
+{
+    size_t n = strlen(value);
+    if (n == 0)
+        return fail(p, p->line, "empty value");
+    if (n >= cap)
+        return fail(p, p->line, "value too long (max %zu characters)", cap - 1);
+    memcpy(dst, value, n + 1);
+    return 1;
+}
+
+static int set_int(struct parse *p, int *dst, const char *value, long lo, long hi)
+{
+    char *end;
+    long v;
+    errno = 0;
+    if (!isdigit((unsigned char)value[0]))
+        return fail(p, p->line, "'%s' is not a number", value);
+    v = strtol(value, &end, 10);
+    if (errno != 0 || *end != '\0')
+        return fail(p, p->line, "'%s' is not a number", value);
+    if (v < lo || v > hi)
+        return fail(p, p->line, "%ld is out of range %ld..%ld", v, lo, hi);
+    *dst = (int)v;
+    return 1;
+}
+
+static int set_fixed(struct parse *p, enum key_id k, const char *v)
+{
+    struct conf *c = p->c;
+    switch (k) {
+    case K_S_LISTEN: return set_str(p, c->server.listen, sizeof c->server.listen, v);
+    case K_S_PORT: return set_int(p, &c->server.port, v, 1, 65535);
+    case K_S_CERT: return set_str(p, c->server.cert, sizeof c->server.cert, v);
+    case K_S_KEY: return set_str(p, c->server.key, sizeof c->server.key, v);
+    case K_S_CA: return set_str(p, c->server.client_ca, sizeof c->server.client_ca, v);
+    case K_M_URI:
+        if (strncmp(v, "ssl://", 6) != 0 && strncmp(v, "mqtts://", 8) != 0)
+            return fail(p, p->line, "uri must start with ssl:// or mqtts:// (TLS only)");
+        if (strchr(v, ':') == strrchr(v, ':'))
+            return fail(p, p->line, "uri needs host:port");
+        return set_str(p, c->mqtt.uri, sizeof c->mqtt.uri, v);
+    case K_M_CA: return set_str(p, c->mqtt.ca, sizeof c->mqtt.ca, v);
+    case K_M_CERT: return set_str(p, c->mqtt.cert, sizeof c->mqtt.cert, v);
+    case K_M_KEY: return set_str(p, c->mqtt.key, sizeof c->mqtt.key, v);
+    case K_M_CLIENT_ID:
+        if (!lk_by_valid(v, strlen(v)))
+            return fail(p, p->line, "client_id must be 1..64 of [A-Za-z0-9._@-]");
+        return set_str(p, c->mqtt.client_id, sizeof c->mqtt.client_id, v);
+    case K_M_ACK:
+        return set_int(p, &c->mqtt.ack_timeout_ms, v, CONF_ACK_TIMEOUT_MIN, CONF_ACK_TIMEOUT_MAX);
+    case K_C_KEY: return set_str(p, c->command.key, sizeof c->command.key, v);
+    case K_C_SITE:
+        if (!lk_name_valid(v, strlen(v)))
+            return fail(p, p->line, "site must be 1..32 of [a-z0-9_-]");
+        return set_str(p, c->command.site, sizeof c->command.site, v);
+    case K_C_TTL: return set_int(p, &c->command.ttl, v, 1, LK_CMD_MAX_LIFETIME);
+    case K_COUNT: break;
+    }
+    return fail(p, p->line, "internal error");
+}
+
+/* "door front" -> "front"; NULL unless section starts with the word and a space. */
+static const char *after_word(const char *section, const char *word)
+{
+    size_t n = strlen(word);
+    if (strncmp(section, word, n) != 0 || (section[n] != ' ' && section[n] != '\t'))
+        return NULL;
+    section += n;
+    while (*section == ' ' || *section == '\t')
+        section++;
+    return section;
+}
+
+static int begin_section(struct parse *p, const char *section)
+{
+    struct conf *c = p->c;
+    const char *name;
+    int i, line = p->headers[p->cur_header];
+    enum section_kind fixed = S_NONE;
+
+    if (strcmp(section, "server") == 0)
+        fixed = S_SERVER;
+    else if (strcmp(section, "mqtt") == 0)
+        fixed = S_MQTT;
+    else if (strcmp(section, "command") == 0)
+        fixed = S_COMMAND;
+    if (fixed != S_NONE) {
+        if (p->section_line[fixed] != 0)
+            return fail(p, line, "[%s] appears twice (first at line %d)", section,
+                        p->section_line[fixed]);
+        p->section_line[fixed] = line;
+        p->kind = fixed;
+        return 1;
+    }
+    if ((name = after_word(section, "door")) != NULL) {
+        if (!lk_name_valid(name, strlen(name)))
+            return fail(p, line, "door name '%s' must be 1..32 of [a-z0-9_-]", name);
+        if ((i = conf_find_door(c, name)) >= 0)
+            return fail(p, line, "[door %s] appears twice (first at line %d)", name, c->doors[i].line);
+        if (c->n_doors == CONF_MAX_DOORS)
+            return fail(p, line, "more than %d doors", CONF_MAX_DOORS);
+        p->kind = S_DOOR;
+        p->index = c->n_doors++;
+        strcpy(c->doors[p->index].name, name);
+        strcpy(c->doors[p->index].label, name);
+        c->doors[p->index].line = line;
+        return 1;
+    }
+    if ((name = after_word(section, "user")) != NULL) {
+        const struct conf_user *u;
+        if (!lk_by_valid(name, strlen(name)))
+            return fail(p, line, "user name '%s' must be 1..64 of [A-Za-z0-9._@-]", name);
+        if ((u = conf_find_user(c, name)) != NULL)
+            return fail(p, line, "[user %s] appears twice (first at line %d)", name, u->line);
+        if (c->n_users == CONF_MAX_USERS)
+            return fail(p, line, "more than %d users", CONF_MAX_USERS);
+        p->kind = S_USER;
+        p->index = c->n_users++;
+        strcpy(c->users[p->index].name, name);
+        c->users[p->index].line = line;
+        return 1;
+    }
+    return fail(p, line, "unknown section [%s]", section);
+}
+
+static int door_key(struct parse *p, struct conf_door *d, const char *name, const char *value)
+{
+    if (strcmp(name, "label") != 0)
+        return fail(p, p->line, "unknown key '%s' in [door %s]", name, d->name);
+    if (strcmp(d->label, d->name) != 0)
+        return fail(p, p->line, "'label' given twice");
+    if (strchr(value, '\0') - value > CONF_LABEL_MAX)
+        return fail(p, p->line, "label longer than %d characters", CONF_LABEL_MAX);
+    return set_str(p, d->label, sizeof d->label, value);
+}
+
+static int user_key(struct parse *p, struct conf_user *u, const char *name, const char *value)
+{
+    if (strcmp(name, "pin_hash") == 0) {
+        if (u->pin_hash[0] != '\0')
+            return fail(p, p->line, "'pin_hash' given twice");
+        if (pin_hash_check_format(value) != 0)
+            return fail(p, p->line, "pin_hash is not a valid $scrypt$ hash (make one with --hash-pin)");
+        return set_str(p, u->pin_hash, sizeof u->pin_hash, value);
+    }
+    if (strcmp(name, "doors") == 0) {
+        if (u->doors_line != 0)
+            return fail(p, p->line, "'doors' given twice");
+        u->doors_line = p->line;
+        return set_str(p, u->doors_list, sizeof u->doors_list, value);
+    }
+    return fail(p, p->line, "unknown key '%s' in [user %s]", name, u->name);
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    struct parse *p = user;
+    int k;
+
+    if (p->err_line != 0)
+        return 0;
+    if (p->n_headers == 0)
+        return fail(p, p->line, "'%s' is outside any [section]", name);
+    if (p->cur_header != p->n_headers - 1) {
+        p->cur_header = p->n_headers - 1;
+        p->used[p->cur_header] = 1;
+        if (!begin_section(p, section))
+            return 0;
+    }
+    if (p->kind == S_DOOR)
+        return door_key(p, &p->c->doors[p->index], name, value);
+    if (p->kind == S_USER)
+        return user_key(p, &p->c->users[p->index], name, value);
+    for (k = 0; k < K_COUNT; k++)
+        if (strcmp(keys[k].section, section) == 0 && strcmp(keys[k].name, name) == 0)
+            break;
+    if (k == K_COUNT)
+        return fail(p, p->line, "unknown key '%s' in [%s]", name, section);
+    if (p->key_line[k] != 0)
+        return fail(p, p->line, "'%s' given twice (first at line %d)", name, p->key_line[k]);
+    p->key_line[k] = p->line;
+    return set_fixed(p, (enum key_id)k, value);
+}
+
+/* Resolves "door1, door2" into the user's bit mask. */
+static int resolve_doors(struct parse *p, struct conf_user *u)
+{
+    char list[CONF_STR_MAX];
+    char *save = NULL, *tok, *end;
+    int i;
+    strcpy(list, u->doors_list);
+    for (tok = strtok_r(list, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ' || *tok == '\t')
+            tok++;
+        end = tok + strlen(tok);
+        while (end > tok && (end[-1] == ' ' || end[-1] == '\t'))
+            *--end = '\0';
+        if ((i = conf_find_door(p->c, tok)) < 0)
+            return fail(p, u->doors_line, "user %s: no [door %s] section", u->name, tok);
+        u->doors |= (uint32_t)1 << i;
+    }
+    if (u->doors == 0)
+        return fail(p, u->doors_line, "user %s: empty door list", u->name);
+    return 1;
+}
+
+static int check_file(struct parse *p, enum key_id k, const char *path, int key_type)
+{
+    char why[300];
+    int rc = key_type < 0 ? pem_check_certs(path, why, sizeof why)
+                          : pem_check_private_key(path, key_type, why, sizeof why);
+    if (rc != 0)
+        return fail(p, p->key_line[k], "[%s] %s: %s", keys[k].section, keys[k].name, why);
+    return 1;
+}
+
+static int check_all(struct parse *p)
+{
+    struct conf *c = p->c;
+    static const char *const names[] = {[S_SERVER] = "server", [S_MQTT] = "mqtt", [S_COMMAND] = "command"};
+    int i, k;
+
+    for (i = 0; i < p->n_headers; i++)
+        if (!p->used[i])
+            return fail(p, p->headers[i], "section has no keys");
+    for (i = S_SERVER; i <= S_COMMAND; i++)
+        if (p->section_line[i] == 0)
+            return fail(p, 0, "missing [%s] section", names[i]);
+    for (k = 0; k < K_COUNT; k++)
+        if (keys[k].required && p->key_line[k] == 0) {
+            int s = strcmp(keys[k].section, "server") == 0 ? S_SERVER
+                  : strcmp(keys[k].section, "mqtt") == 0 ? S_MQTT : S_COMMAND;
+            return fail(p, p->section_line[s], "[%s] needs '%s'", keys[k].section, keys[k].name);
+        }
+    if (c->n_doors == 0)
+        return fail(p, 0, "no [door NAME] section");
+    if (c->n_users == 0)
+        return fail(p, 0, "no [user NAME] section");
+    for (i = 0; i < c->n_users; i++) {
+        struct conf_user *u = &c->users[i];
+        if (u->pin_hash[0] == '\0')
+            return fail(p, u->line, "[user %s] needs 'pin_hash'", u->name);
+        if (u->doors_line == 0)
+            return fail(p, u->line, "[user %s] needs 'doors'", u->name);
+        if (!resolve_doors(p, u))
+            return 0;
+    }
+    return check_file(p, K_S_CERT, c->server.cert, -1) &&
+           check_file(p, K_S_KEY, c->server.key, 0) &&
+           check_file(p, K_S_CA, c->server.client_ca, -1) &&
+           check_file(p, K_M_CA, c->mqtt.ca, -1) && check_file(p, K_M_CERT, c->mqtt.cert, -1) &&
+           check_file(p, K_M_KEY, c->mqtt.key, 0) &&
+           check_file(p, K_C_KEY, c->command.key, EVP_PKEY_ED25519);
+}
+
+int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
+{
+    struct parse *p;
+    int rc, ok;
+
+    memset(c, 0, sizeof *c);
+    if (strlen(path) >= sizeof c->path) {
+        snprintf(err, errlen, "%s: path too long", path);
+        return -1;
+    }
+    strcpy(c->path, path);
+    strcpy(c->server.listen, "127.0.0.1");
+    strcpy(c->mqtt.client_id, "latchkey-gateway");
+    c->mqtt.ack_timeout_ms = 5000;
+    c->command.ttl = 30;
+
+    p = calloc(1, sizeof *p);
+    if (p == NULL) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    p->c = c;
+    p->cur_header = -1;
+    p->f = fopen(path, "r");
+    if (p->f == NULL) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        free(p);
+        return -1;
+    }
+    ini_allow_multiline = 0; /* a continuation line would silently join values */
+    rc = ini_parse_stream(reader, p, handler, p);
+    if (ferror(p->f))
+        fail(p, 0, "read error");
+    fclose(p->f);
+    if (rc > 0 && (p->err_line == 0 || rc < p->err_line)) {
+        p->err_line = 0;
+        fail(p, rc, "syntax error (expected [section] or key = value)");
+    } else if (rc < 0) {
+        fail(p, 0, "cannot parse (out of memory)");
+    }
+    ok = p->err_line == 0 && check_all(p);
+    if (!ok) {
+        if (p->err_line > 0)
+            snprintf(err, errlen, "%s:%d: %s", path, p->err_line, p->err);
+        else
+            snprintf(err, errlen, "%s: %s", path, p->err);
+    }
+    free(p);
+    return ok ? 0 : -1;
+}
+
+const struct conf_user *conf_find_user(const struct conf *c, const char *name)
+{
+    int i;
+    for (i = 0; i < c->n_users; i++)
+        if (strcmp(c->users[i].name, name) == 0)
+            return &c->users[i];
+    return NULL;
+}
+
+int conf_find_door(const struct conf *c, const char *name)
+{
+    int i;
+    for (i = 0; i < c->n_doors; i++)
+        if (strcmp(c->doors[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+int conf_user_may_open(const struct conf_user *u, int door_index)
+{
+    return door_index >= 0 && door_index < CONF_MAX_DOORS && (u->doors >> door_index) & 1u;
+}

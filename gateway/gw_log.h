@@ -1,0 +1,12 @@
+/* gw_log.h - one line per event on stderr, with a UTC timestamp. */
+#ifndef GW_LOG_H
+#define GW_LOG_H
+
+#include <stdint.h>
+
+void gw_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Monotonic milliseconds, for deadlines and latencies. */
+int64_t gw_now_ms(void);
+
+#endif

@@ -1,0 +1,115 @@
+/* http_action.c - POST /action: bounded urlencoded body (lws_spa) with fields pin and door,
+ * then action_start(); the answer is sent when the pending entry is done (ack, failure
+ * or timeout), from the writeable callback the loop requests for it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "action.h"
+#include "gw_log.h"
+#include "http_session.h"
+
+static const char *const param_names[] = {"pin", "door"};
+enum { P_PIN, P_DOOR };
+
+/* LWS_CALLBACK_HTTP for POST /action. Returns 0 (wait for the body) or the reply is set. */
+int http_action_begin(struct lws *wsi, struct http_session *s)
+{
+    char num[16];
+    char *end;
+    unsigned long n;
+    int len = lws_hdr_copy(wsi, num, sizeof num, WSI_TOKEN_HTTP_CONTENT_LENGTH);
+
+    s->close_after = 1; /* any early answer leaves the body unread */
+    if (len <= 0) {
+        http_reply_result(wsi, s, GW_BAD_REQUEST, "a Content-Length is required");
+        return 0;
+    }
+    n = strtoul(num, &end, 10);
+    if (*end != '\0' || n == 0 || n > HTTP_BODY_MAX) {
+        http_reply_result(wsi, s, GW_BAD_REQUEST, "the form is too large");
+        return 0;
+    }
+    s->close_after = 0;
+    s->route = ROUTE_ACTION;
+    return 0;
+}
+
+int http_action_body(struct lws *wsi, struct http_session *s, const char *in, size_t len)
+{
+    if (s->route != ROUTE_ACTION)
+        return 0; /* already answered; the rest is discarded and the connection closed */
+    s->body_len += len;
+    if (s->body_len > HTTP_BODY_MAX) {
+        s->close_after = 1;
+        http_reply_result(wsi, s, GW_BAD_REQUEST, "the form is too large");
+        return 0;
+    }
+    if (s->spa == NULL) {
+        s->spa = lws_spa_create(wsi, param_names, LWS_ARRAY_SIZE(param_names), HTTP_BODY_MAX,
+                                NULL, NULL);
+        if (s->spa == NULL)
+            return -1;
+    }
+    return lws_spa_process(s->spa, in, (int)len) ? -1 : 0;
+}
+
+int http_action_complete(struct lws *wsi, struct http_session *s)
+{
+    struct gw_app *app = http_app(wsi);
+    struct action_request req;
+    enum gw_result r;
+    const char *reason = NULL;
+
+    if (s->route != ROUTE_ACTION)
+        return 0;
+    if (s->spa == NULL || lws_spa_finalize(s->spa)) {
+        s->close_after = 1;
+        http_reply_result(wsi, s, GW_BAD_REQUEST, "the form could not be read");
+        return 0;
+    }
+    req.user = s->user;
+    req.pin = lws_spa_get_string(s->spa, P_PIN);
+    req.door = lws_spa_get_string(s->spa, P_DOOR);
+    req.owner = wsi;
+    if (action_start(app, &req, &s->pending, &r, &reason) == 1) {
+        s->waiting = 1;
+        s->route = ROUTE_DONE;
+        lws_spa_destroy(s->spa);
+        s->spa = NULL;
+        server_arm_timer(wsi);
+        return 0;
+    }
+    lws_spa_destroy(s->spa);
+    s->spa = NULL;
+    http_reply_result(wsi, s, r, r == GW_FORBIDDEN || r == GW_BAD_REQUEST ? reason : NULL);
+    return 0;
+}
+
+/* Writeable while waiting: the loop saw our entry done. */
+void http_action_writable(struct lws *wsi, struct http_session *s)
+{
+    struct pending_info info;
+    int rc = pending_take(&http_app(wsi)->pending, s->pending, &info);
+
+    if (rc == 0)
+        return; /* not done yet: spurious wake-up */
+    s->waiting = 0;
+    if (rc < 0) {
+        gw_log("action result user=%s result=not-confirmed reason=lost-entry", s->user);
+        http_reply_result(wsi, s, GW_NOT_CONFIRMED, NULL);
+        return;
+    }
+    action_log_result(&info);
+    http_reply_result(wsi, s, info.result,
+                      info.result == GW_REJECTED && info.reason[0] ? info.reason : NULL);
+}
+
+/* The connection closed (or its session data is going away): never touch it again. */
+void http_action_closed(struct lws *wsi, struct http_session *s)
+{
+    if (s->waiting) {
+        pending_detach(&http_app(wsi)->pending, s->pending);
+        s->waiting = 0;
+    }
+    http_session_reset(s);
+}

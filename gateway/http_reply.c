@@ -1,0 +1,117 @@
+/* http_reply.c - sending one HTTP response: status, content headers, the security headers
+ * every response carries, then the body, in two writeable callbacks (headers, body). */
+#include <string.h>
+
+#include "http_session.h"
+
+static const struct {
+    const char *name, *value;
+} security_headers[] = {
+    {"content-security-policy:",
+     "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+     "base-uri 'none'"},
+    {"x-frame-options:", "DENY"},
+    {"referrer-policy:", "no-referrer"},
+    {"x-content-type-options:", "nosniff"},
+    {"cache-control:", "no-store"},
+    {"strict-transport-security:", "max-age=31536000"},
+};
+
+void http_session_reset(struct http_session *s)
+{
+    if (s->spa != NULL) {
+        lws_spa_destroy(s->spa);
+        s->spa = NULL;
+    }
+    html_free(&s->out);
+    s->route = ROUTE_NONE;
+    s->body_len = 0;
+    s->phase = 0;
+    s->close_after = 0;
+}
+
+void http_reply(struct lws *wsi, struct http_session *s, unsigned status,
+                const char *content_type, struct html_buf *body)
+{
+    html_free(&s->out);
+    s->out = *body;
+    html_init(body, LWS_PRE);
+    s->status = status;
+    s->content_type = content_type;
+    s->route = ROUTE_DONE;
+    if (s->out.failed || s->out.p == NULL) {
+        /* out of memory building the page: send an empty 500 rather than a partial page */
+        html_free(&s->out);
+        s->status = HTTP_STATUS_INTERNAL_SERVER_ERROR;
+        s->close_after = 1;
+    }
+    s->phase = 1;
+    lws_callback_on_writable(wsi);
+}
+
+void http_reply_result(struct lws *wsi, struct http_session *s, enum gw_result r,
+                       const char *detail)
+{
+    struct html_buf b;
+    html_init(&b, LWS_PRE);
+    html_result_page(&b, r, detail);
+    http_reply(wsi, s, gw_result_http_status(r), "text/html; charset=utf-8", &b);
+}
+
+void http_reply_plain(struct lws *wsi, struct http_session *s, unsigned status, const char *msg)
+{
+    struct html_buf b;
+    html_init(&b, LWS_PRE);
+    html_begin(&b, "Latchkey");
+    html_raw(&b, "<h1>Latchkey</h1>\n<p class=\"error\">");
+    html_text(&b, msg);
+    html_raw(&b, "</p>\n");
+    html_end(&b);
+    http_reply(wsi, s, status, "text/html; charset=utf-8", &b);
+}
+
+static int write_headers(struct lws *wsi, struct http_session *s)
+{
+    uint8_t buf[LWS_PRE + 1536], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof buf - 1;
+    size_t i;
+
+    if (lws_add_http_common_headers(wsi, s->status, s->content_type, s->out.len, &p, end))
+        return -1;
+    for (i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
+        if (lws_add_http_header_by_name(wsi, (const unsigned char *)security_headers[i].name,
+                                        (const unsigned char *)security_headers[i].value,
+                                        (int)strlen(security_headers[i].value), &p, end))
+            return -1;
+    if (s->status == HTTP_STATUS_METHOD_NOT_ALLOWED &&
+        lws_add_http_header_by_name(wsi, (const unsigned char *)"allow:",
+                                    (const unsigned char *)"GET, POST", 9, &p, end))
+        return -1;
+    if (s->close_after &&
+        lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION, (const unsigned char *)"close",
+                                     5, &p, end))
+        return -1;
+    return lws_finalize_write_http_header(wsi, start, &p, end) ? -1 : 0;
+}
+
+int http_reply_writable(struct lws *wsi, struct http_session *s)
+{
+    if (s->phase == 1) {
+        if (write_headers(wsi, s) != 0)
+            return -1;
+        s->phase = 2;
+        lws_callback_on_writable(wsi);
+        return 0;
+    }
+    if (s->phase == 2) {
+        int close = s->close_after;
+        size_t len = s->out.len;
+        if (len > 0 &&
+            lws_write(wsi, (unsigned char *)html_data(&s->out), len, LWS_WRITE_HTTP_FINAL) != (int)len)
+            return -1;
+        http_session_reset(s);
+        if (close)
+            return -1;
+        return lws_http_transaction_completed(wsi) ? -1 : 0;
+    }
+    return 0;
+}

@@ -1,0 +1,308 @@
+/* mqtt_link.c - Paho MQTT C async client of the gateway: mTLS with server host name
+ * verification, no persistence, never sends while disconnected, subscribes to the acks
+ * (and door availability, for later) on every (re)connect, parses acks with cJSON. */
+#include "mqtt_link.h"
+
+#include <MQTTAsync.h>
+#include <cJSON.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gw_log.h"
+
+#define TOPIC_ACK 0
+#define TOPIC_AVAIL 1
+
+struct mqtt_link {
+    MQTTAsync client;
+    struct pending_table *pending;
+    char site[LK_NAME_MAX + 1];
+    char sub_topics[2][LK_TOPIC_MAX + 1];
+    atomic_int ready;
+    MQTTAsync_SSLOptions ssl;
+    MQTTAsync_connectOptions conn;
+};
+
+struct publish_ctx {
+    struct mqtt_link *link;
+    struct pending_handle h;
+};
+
+static int on_ssl_error(const char *str, size_t len, void *u)
+{
+    (void)u;
+    gw_log("mqtt: tls: %.*s", (int)len, str);
+    return 0;
+}
+
+static void on_subscribed(void *context, MQTTAsync_successData *resp)
+{
+    struct mqtt_link *m = context;
+    /* SUBACK 0x80 is a refusal (e.g. broker ACL). Without the acks nothing can be confirmed. */
+    if (resp != NULL && resp->alt.qosList != NULL && resp->alt.qosList[TOPIC_ACK] == 0x80) {
+        gw_log("mqtt: broker refused the subscription to %s", m->sub_topics[TOPIC_ACK]);
+        return;
+    }
+    atomic_store(&m->ready, 1);
+    gw_log("mqtt: connected and subscribed to %s", m->sub_topics[TOPIC_ACK]);
+}
+
+static void on_subscribe_failed(void *context, MQTTAsync_failureData *resp)
+{
+    struct mqtt_link *m = context;
+    gw_log("mqtt: subscribe failed (code %d)", resp != NULL ? resp->code : 0);
+    atomic_store(&m->ready, 0);
+}
+
+static void on_connected(void *context, char *cause)
+{
+    struct mqtt_link *m = context;
+    MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
+    char *topics[2] = {m->sub_topics[TOPIC_ACK], m->sub_topics[TOPIC_AVAIL]};
+    int qos[2] = {1, 1};
+    int rc;
+
+    gw_log("mqtt: connected (%s)", cause != NULL ? cause : "-");
+    ro.onSuccess = on_subscribed;
+    ro.onFailure = on_subscribe_failed;
+    ro.context = m;
+    rc = MQTTAsync_subscribeMany(m->client, 2, topics, qos, &ro);
+    if (rc != MQTTASYNC_SUCCESS)
+        gw_log("mqtt: subscribe not sent (code %d)", rc);
+}
+
+static void on_connect_ok(void *context, MQTTAsync_successData *resp)
+{
+    (void)context, (void)resp; /* on_connected() does the work, on every (re)connect */
+}
+
+static void on_connect_failed(void *context, MQTTAsync_failureData *resp)
+{
+    (void)context;
+    gw_log("mqtt: connect failed (code %d%s%s); retrying", resp != NULL ? resp->code : 0,
+           resp != NULL && resp->message != NULL ? ": " : "",
+           resp != NULL && resp->message != NULL ? resp->message : "");
+}
+
+static void on_connection_lost(void *context, char *cause)
+{
+    struct mqtt_link *m = context;
+    atomic_store(&m->ready, 0);
+    gw_log("mqtt: connection lost (%s); reconnecting", cause != NULL ? cause : "-");
+}
+
+/* latchkey/<site>/<door>/ack -> door (copied), if the site is ours. */
+static int door_of_ack_topic(const struct mqtt_link *m, const char *topic, int len,
+                             char door[LK_NAME_MAX + 1])
+{
+    char want[LK_TOPIC_MAX + 1];
+    const char *d, *slash;
+    size_t dl;
+    int n = snprintf(want, sizeof want, "latchkey/%s/", m->site);
+    if (n <= 0 || len <= n || strncmp(topic, want, (size_t)n) != 0)
+        return -1;
+    d = topic + n;
+    slash = memchr(d, '/', (size_t)(len - n));
+    if (slash == NULL || (size_t)(topic + len - slash) != 4 || memcmp(slash, "/ack", 4) != 0)
+        return -1;
+    dl = (size_t)(slash - d);
+    if (!lk_name_valid(d, dl))
+        return -1;
+    memcpy(door, d, dl);
+    door[dl] = '\0';
+    return 0;
+}
+
+static void handle_ack(struct mqtt_link *m, const char *door, const char *payload, int len)
+{
+    cJSON *j = cJSON_ParseWithLength(payload, (size_t)len);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "v");
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
+    const cJSON *result = cJSON_GetObjectItemCaseSensitive(j, "result");
+    const cJSON *reason = cJSON_GetObjectItemCaseSensitive(j, "reason");
+    const char *why = cJSON_IsString(reason) ? reason->valuestring : NULL;
+    int ok;
+
+    if (!cJSON_IsObject(j) || !cJSON_IsNumber(v) || v->valuedouble != 1 || !cJSON_IsString(id) ||
+        !lk_id_valid(id->valuestring, strlen(id->valuestring)) || !cJSON_IsString(result) ||
+        (strcmp(result->valuestring, "ok") != 0 && strcmp(result->valuestring, "rejected") != 0)) {
+        gw_log("mqtt: malformed ack from door %s ignored", door);
+        cJSON_Delete(j);
+        return;
+    }
+    ok = strcmp(result->valuestring, "ok") == 0;
+    if (why != NULL && why[0] == '\0')
+        why = NULL;
+    if (why != NULL && !lk_name_valid(why, strlen(why)))
+        why = "malformed"; /* reasons are short names; never echo arbitrary text */
+    if (pending_ack(m->pending, id->valuestring, door, ok, why) != 0)
+        gw_log("mqtt: ack for unknown or finished id %s from door %s ignored",
+               id->valuestring, door);
+    cJSON_Delete(j);
+}
+
+static int on_message(void *context, char *topic, int topic_len, MQTTAsync_message *msg)
+{
+    struct mqtt_link *m = context;
+    char door[LK_NAME_MAX + 1];
+    int tl = topic_len > 0 ? topic_len : (int)strlen(topic);
+
+    if (door_of_ack_topic(m, topic, tl, door) == 0)
+        handle_ack(m, door, msg->payload, msg->payloadlen);
+    /* availability messages are subscribed for the websocket of a later issue */
+    MQTTAsync_freeMessage(&msg);
+    MQTTAsync_free(topic);
+    return 1;
+}
+
+struct mqtt_link *mqtt_link_start(const struct conf *c, struct pending_table *pending,
+                                  char *err, size_t errlen)
+{
+    MQTTAsync_createOptions co = MQTTAsync_createOptions_initializer;
+    MQTTAsync_SSLOptions ssl = MQTTAsync_SSLOptions_initializer;
+    MQTTAsync_connectOptions conn = MQTTAsync_connectOptions_initializer;
+    struct mqtt_link *m = calloc(1, sizeof *m);
+    int rc;
+
+    if (m == NULL) {
+        snprintf(err, errlen, "mqtt: out of memory");
+        return NULL;
+    }
+    m->pending = pending;
+    strcpy(m->site, c->command.site);
+    atomic_init(&m->ready, 0);
+    if (snprintf(m->sub_topics[TOPIC_ACK], sizeof m->sub_topics[0], "latchkey/%s/+/ack",
+                 c->command.site) <= 0 ||
+        snprintf(m->sub_topics[TOPIC_AVAIL], sizeof m->sub_topics[0], "latchkey/%s/+/availability",
+                 c->command.site) <= 0) {
+        snprintf(err, errlen, "mqtt: topic too long");
+        free(m);
+        return NULL;
+    }
+
+    co.sendWhileDisconnected = 0; /* a door command must never be queued for later */
+    co.MQTTVersion = MQTTVERSION_3_1_1;
+    rc = MQTTAsync_createWithOptions(&m->client, c->mqtt.uri, c->mqtt.client_id,
+                                     MQTTCLIENT_PERSISTENCE_NONE, NULL, &co);
+    if (rc != MQTTASYNC_SUCCESS) {
+        snprintf(err, errlen, "mqtt: cannot create client for %s (code %d)", c->mqtt.uri, rc);
+        free(m);
+        return NULL;
+    }
+    rc = MQTTAsync_setCallbacks(m->client, m, on_connection_lost, on_message, NULL);
+    if (rc == MQTTASYNC_SUCCESS)
+        rc = MQTTAsync_setConnected(m->client, m, on_connected);
+    if (rc != MQTTASYNC_SUCCESS) {
+        snprintf(err, errlen, "mqtt: cannot set callbacks (code %d)", rc);
+        MQTTAsync_destroy(&m->client);
+        free(m);
+        return NULL;
+    }
+
+    /* Paho keeps pointers to these: they live in *m. Strings point into *c (static). */
+    ssl.trustStore = c->mqtt.ca;
+    ssl.keyStore = c->mqtt.cert;
+    ssl.privateKey = c->mqtt.key;
+    ssl.enableServerCertAuth = 1;
+    ssl.verify = 1; /* host name check: off by default in Paho */
+    ssl.sslVersion = MQTT_SSL_VERSION_TLS_1_2;
+    ssl.ssl_error_cb = on_ssl_error;
+    ssl.ssl_error_context = m;
+    ssl.disableDefaultTrustStore = 1;
+    m->ssl = ssl;
+
+    conn.keepAliveInterval = 20;
+    conn.cleansession = 1;
+    conn.MQTTVersion = MQTTVERSION_3_1_1;
+    conn.connectTimeout = 5;
+    conn.automaticReconnect = 1;
+    conn.minRetryInterval = 1;
+    conn.maxRetryInterval = 30;
+    conn.ssl = &m->ssl;
+    conn.onSuccess = on_connect_ok;
+    conn.onFailure = on_connect_failed;
+    conn.context = m;
+    m->conn = conn;
+
+    rc = MQTTAsync_connect(m->client, &m->conn);
+    if (rc != MQTTASYNC_SUCCESS) {
+        snprintf(err, errlen, "mqtt: cannot start connecting to %s (code %d)", c->mqtt.uri, rc);
+        MQTTAsync_destroy(&m->client);
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+int mqtt_link_ready(struct mqtt_link *m)
+{
+    return m != NULL && atomic_load(&m->ready) && MQTTAsync_isConnected(m->client);
+}
+
+static void on_published(void *context, MQTTAsync_successData *resp)
+{
+    (void)resp;
+    free(context); /* the ack, not the PUBACK, ends the action */
+}
+
+static void on_publish_failed(void *context, MQTTAsync_failureData *resp)
+{
+    struct publish_ctx *pc = context;
+    gw_log("mqtt: publish failed (code %d)", resp != NULL ? resp->code : 0);
+    /* It may or may not have reached the broker: an honest "not confirmed". */
+    pending_fail(pc->link->pending, pc->h, GW_NOT_CONFIRMED, "publish-failed");
+    free(pc);
+}
+
+int mqtt_link_publish(struct mqtt_link *m, const char *topic, const char *payload, size_t len,
+                      struct pending_handle h)
+{
+    MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
+    MQTTAsync_message msg = MQTTAsync_message_initializer;
+    struct publish_ctx *pc;
+    int rc;
+
+    if (!mqtt_link_ready(m) || len > 65535)
+        return -1;
+    pc = malloc(sizeof *pc);
+    if (pc == NULL)
+        return -1;
+    pc->link = m;
+    pc->h = h;
+    msg.payload = (void *)payload;
+    msg.payloadlen = (int)len;
+    msg.qos = 1;
+    msg.retained = 0;
+    ro.onSuccess = on_published;
+    ro.onFailure = on_publish_failed;
+    ro.context = pc;
+    rc = MQTTAsync_sendMessage(m->client, topic, &msg, &ro);
+    if (rc != MQTTASYNC_SUCCESS) {
+        gw_log("mqtt: publish refused (code %d)", rc);
+        free(pc);
+        return -1;
+    }
+    return 0;
+}
+
+void mqtt_link_stop(struct mqtt_link *m)
+{
+    MQTTAsync_disconnectOptions dc = MQTTAsync_disconnectOptions_initializer;
+    if (m == NULL)
+        return;
+    atomic_store(&m->ready, 0);
+    dc.timeout = 1000;
+    if (MQTTAsync_isConnected(m->client) &&
+        MQTTAsync_disconnect(m->client, &dc) == MQTTASYNC_SUCCESS) {
+        int i;
+        for (i = 0; i < 20 && MQTTAsync_isConnected(m->client); i++) {
+            struct timespec ts = {0, 50 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    MQTTAsync_destroy(&m->client);
+    free(m);
+}

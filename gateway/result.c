@@ -1,0 +1,44 @@
+/* result.c - names, HTTP statuses and messages of action results (brief: HTTP contract). */
+#include "result.h"
+
+const char *gw_result_name(enum gw_result r)
+{
+    switch (r) {
+    case GW_OPENED: return "opened";
+    case GW_REJECTED: return "rejected";
+    case GW_WRONG_PIN: return "wrong-pin";
+    case GW_FORBIDDEN: return "forbidden";
+    case GW_NOT_CONFIRMED: return "not-confirmed";
+    case GW_BROKER_UNAVAILABLE: return "broker-unavailable";
+    case GW_BAD_REQUEST: return "bad-request";
+    }
+    return "bad-request";
+}
+
+unsigned int gw_result_http_status(enum gw_result r)
+{
+    switch (r) {
+    case GW_OPENED: return 200;
+    case GW_REJECTED: return 409;
+    case GW_WRONG_PIN: return 403;
+    case GW_FORBIDDEN: return 403;
+    case GW_NOT_CONFIRMED: return 504;
+    case GW_BROKER_UNAVAILABLE: return 503;
+    case GW_BAD_REQUEST: return 400;
+    }
+    return 400;
+}
+
+const char *gw_result_message(enum gw_result r)
+{
+    switch (r) {
+    case GW_OPENED: return "The door was opened.";
+    case GW_REJECTED: return "The door refused the command.";
+    case GW_WRONG_PIN: return "Wrong PIN.";
+    case GW_FORBIDDEN: return "You may not open this door.";
+    case GW_NOT_CONFIRMED: return "The door did not confirm in time. It may or may not have opened.";
+    case GW_BROKER_UNAVAILABLE: return "The door service is unreachable right now. Nothing was sent.";
+    case GW_BAD_REQUEST: return "Bad request.";
+    }
+    return "Bad request.";
+}

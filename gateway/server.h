@@ -1,0 +1,23 @@
+/* server.h - the HTTPS side: libwebsockets context with one mTLS vhost, and the loop. */
+#ifndef GW_SERVER_H
+#define GW_SERVER_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "app.h"
+
+/* Creates the lws context (sets app->lws) and listens. -1 and err on failure. */
+int server_start(struct gw_app *app, char *err, size_t errlen);
+
+/* Serves until *stop becomes non-zero (set from a signal handler that also calls
+ * server_wake()). */
+void server_run(struct gw_app *app, volatile sig_atomic_t *stop);
+
+/* Thread- and signal-safe: makes the loop look at the pending table and *stop. */
+void server_wake(void *app);
+
+/* Closes every connection and frees the context. */
+void server_stop(struct gw_app *app);
+
+#endif

@@ -1,0 +1,265 @@
+/* test_conf.c - the gateway config: a good file loads with the right values; each kind of
+ * bad file is refused with a one-line error naming the file and, where there is one, the
+ * line. Runs in a temporary directory with generated certificate and key files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+
+static char dir[] = "/tmp/lk-conf-XXXXXX";
+static char hash[PIN_HASH_MAX];
+static struct conf conf;
+
+static const char base[] =
+    "[server]\n"                       /* 1 */
+    "listen = 127.0.0.1\n"
+    "port = 8443\n"
+    "cert = cert.pem\n"
+    "key = key.pem\n"                  /* 5 */
+    "client_ca = cert.pem\n"
+    "\n"
+    "[mqtt]\n"
+    "uri = ssl://localhost:8883\n"
+    "ca = cert.pem\n"                  /* 10 */
+    "cert = cert.pem\n"
+    "key = key.pem\n"
+    "client_id = latchkey-gateway\n"
+    "ack_timeout_ms = 1500\n"
+    "\n"                               /* 15 */
+    "[command]\n"
+    "key = cmd.key\n"
+    "site = home\n"
+    "ttl = 20\n"
+    "\n"                               /* 20 */
+    "[door door1]\n"
+    "label = Front door\n"
+    "\n"
+    "[door door2]\n"
+    "label = Back <door>\n"            /* 25 */
+    "\n"
+    "[user alice]\n"
+    "pin_hash = HASH\n"
+    "doors = door1 , door2\n"
+    "\n"                               /* 30 */
+    "[user bob.smith@example-org]\n"
+    "pin_hash = HASH\n"
+    "doors = door2\n";
+
+static void write_file(const char *name, const char *text)
+{
+    FILE *f = fopen(name, "w");
+    assert_non_null(f);
+    assert_int_equal(fputs(text, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void write_key(const char *name, EVP_PKEY *k)
+{
+    FILE *f = fopen(name, "w");
+    assert_non_null(f);
+    assert_int_equal(PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL), 1);
+    assert_int_equal(fclose(f), 0);
+}
+
+static int setup(void **state)
+{
+    EVP_PKEY *ec = EVP_EC_gen("P-256"), *ed = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+    X509 *x = X509_new();
+    FILE *f;
+    (void)state;
+
+    if (mkdtemp(dir) == NULL || chdir(dir) != 0 || ec == NULL || ed == NULL || x == NULL)
+        return -1;
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x), 0);
+    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+    X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
+                               (const unsigned char *)"test", -1, -1, 0);
+    X509_set_issuer_name(x, X509_get_subject_name(x));
+    X509_set_pubkey(x, ec);
+    if (X509_sign(x, ec, EVP_sha256()) == 0)
+        return -1;
+    f = fopen("cert.pem", "w");
+    if (f == NULL || PEM_write_X509(f, x) != 1 || fclose(f) != 0)
+        return -1;
+    write_key("key.pem", ec);
+    write_key("cmd.key", ed);
+    write_file("empty.pem", "");
+    X509_free(x);
+    EVP_PKEY_free(ec);
+    EVP_PKEY_free(ed);
+    return pin_hash_create("2468", hash, sizeof hash);
+}
+
+static int teardown(void **state)
+{
+    static const char *files[] = {"cert.pem", "key.pem", "cmd.key", "empty.pem", "gw.conf"};
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof files / sizeof files[0]; i++)
+        unlink(files[i]);
+    return rmdir(dir);
+}
+
+/* base with `find` (first occurrence) replaced by `repl`, then every HASH by the hash. */
+static void make_conf(const char *find, const char *repl)
+{
+    char text[8192], tmp[8192];
+    char *p;
+    strcpy(text, base);
+    if (find != NULL) {
+        p = strstr(text, find);
+        assert_non_null(p);
+        snprintf(tmp, sizeof tmp, "%.*s%s%s", (int)(p - text), text, repl, p + strlen(find));
+        strcpy(text, tmp);
+    }
+    while ((p = strstr(text, "HASH")) != NULL) {
+        snprintf(tmp, sizeof tmp, "%.*s%s%s", (int)(p - text), text, hash, p + 4);
+        strcpy(text, tmp);
+    }
+    write_file("gw.conf", text);
+}
+
+static void test_good(void **state)
+{
+    char err[512] = "";
+    const struct conf_user *u;
+    (void)state;
+    make_conf(NULL, NULL);
+    assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
+    assert_string_equal(conf.server.listen, "127.0.0.1");
+    assert_int_equal(conf.server.port, 8443);
+    assert_string_equal(conf.server.client_ca, "cert.pem");
+    assert_string_equal(conf.mqtt.uri, "ssl://localhost:8883");
+    assert_int_equal(conf.mqtt.ack_timeout_ms, 1500);
+    assert_string_equal(conf.command.site, "home");
+    assert_int_equal(conf.command.ttl, 20);
+    assert_int_equal(conf.n_doors, 2);
+    assert_string_equal(conf.doors[1].label, "Back <door>");
+    assert_int_equal(conf.n_users, 2);
+    u = conf_find_user(&conf, "alice");
+    assert_non_null(u);
+    assert_string_equal(u->pin_hash, hash);
+    assert_true(conf_user_may_open(u, 0));
+    assert_true(conf_user_may_open(u, 1));
+    u = conf_find_user(&conf, "bob.smith@example-org");
+    assert_non_null(u);
+    assert_false(conf_user_may_open(u, conf_find_door(&conf, "door1")));
+    assert_true(conf_user_may_open(u, conf_find_door(&conf, "door2")));
+    assert_null(conf_find_user(&conf, "carol"));
+    assert_int_equal(conf_find_door(&conf, "door3"), -1);
+}
+
+static void test_defaults(void **state)
+{
+    char err[512] = "";
+    (void)state;
+    make_conf("listen = 127.0.0.1\n", "");
+    assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
+    assert_string_equal(conf.server.listen, "127.0.0.1");
+    make_conf("ttl = 20\n", "");
+    assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
+    assert_int_equal(conf.command.ttl, 30);
+    make_conf("ack_timeout_ms = 1500\n", "");
+    assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
+    assert_int_equal(conf.mqtt.ack_timeout_ms, 5000);
+}
+
+static const struct {
+    const char *find, *repl, *expect;
+} bad[] = {
+    {"[server]", "[sever]", "gw.conf:1: unknown section [sever]"},
+    {"listen =", "listn =", "gw.conf:2: unknown key 'listn' in [server]"},
+    {"port = 8443", "port = 8443\nport = 8444", "gw.conf:4: 'port' given twice"},
+    {"port = 8443", "port = 70000", "gw.conf:3: 70000 is out of range 1..65535"},
+    {"port = 8443", "port = 84x3", "gw.conf:3: '84x3' is not a number"},
+    {"port = 8443", "port = -1", "gw.conf:3: '-1' is not a number"},
+    {"client_ca = cert.pem\n", "", "gw.conf:1: [server] needs 'client_ca'"},
+    {"[mqtt]\nuri = ssl://localhost:8883\nca = cert.pem\ncert = cert.pem\nkey = key.pem\n"
+     "client_id = latchkey-gateway\nack_timeout_ms = 1500\n", "", "gw.conf: missing [mqtt] section"},
+    {"uri = ssl://localhost:8883", "uri = tcp://localhost:1883", "gw.conf:9: uri must start with ssl://"},
+    {"uri = ssl://localhost:8883", "uri = ssl://localhost", "gw.conf:9: uri needs host:port"},
+    {"ack_timeout_ms = 1500", "ack_timeout_ms = 50", "gw.conf:14: 50 is out of range 100..60000"},
+    {"ack_timeout_ms = 1500", "ack_timeout_ms = 600000", "gw.conf:14: 600000 is out of range"},
+    {"client_id = latchkey-gateway", "client_id = a b", "gw.conf:13: client_id must be"},
+    {"ttl = 20", "ttl = 61", "gw.conf:19: 61 is out of range 1..60"},
+    {"ttl = 20", "ttl = 0", "gw.conf:19: 0 is out of range 1..60"},
+    {"site = home", "site = Home", "gw.conf:18: site must be 1..32 of [a-z0-9_-]"},
+    {"[door door1]", "[door Front]", "gw.conf:21: door name 'Front' must be"},
+    {"[door door1]", "[door]", "gw.conf:21: unknown section [door]"},
+    {"[door door2]", "[door door1]", "gw.conf:24: [door door1] appears twice (first at line 21)"},
+    {"label = Front door", "colour = red", "gw.conf:22: unknown key 'colour' in [door door1]"},
+    {"[user alice]", "[user al!ce]", "gw.conf:27: user name 'al!ce' must be"},
+    {"[user bob.smith@example-org]", "[user alice]", "gw.conf:31: [user alice] appears twice"},
+    {"doors = door1 , door2", "doors = door1, garage", "gw.conf:29: user alice: no [door garage] section"},
+    {"doors = door1 , door2", "doors = ,", "gw.conf:29: user alice: empty door list"},
+    {"doors = door1 , door2\n", "", "gw.conf:27: [user alice] needs 'doors'"},
+    {"pin_hash = HASH", "pin_hash = $scrypt$ln=15,r=8,p=1$!", "gw.conf:28: pin_hash is not a valid"},
+    {"pin_hash = HASH", "pin_hash = 1234 ; HASH", "gw.conf:28: pin_hash is not a valid"},
+    {"[door door2]\nlabel = Back <door>\n", "[door door2]\n", "gw.conf:24: section has no keys"},
+    {"[server]\n", "port = 1\n[server]\n", "gw.conf:1: 'port' is outside any [section]"},
+    {"[command]\n", "[command]\nthis line is garbage\n", "gw.conf:17: syntax error"},
+    {"[command]\n", "[mqtt]\n", "gw.conf:16: [mqtt] appears twice (first at line 8)"},
+    {"cert = cert.pem\nkey = key.pem\nclient_ca", "cert = nothere.pem\nkey = key.pem\nclient_ca",
+     "gw.conf:4: [server] cert: cannot open nothere.pem"},
+    {"client_ca = cert.pem", "client_ca = empty.pem", "gw.conf:6: [server] client_ca: empty.pem: no PEM certificate"},
+    {"key = key.pem", "key = cert.pem", "gw.conf:5: [server] key: cert.pem: no unencrypted PEM private key"},
+    {"key = cmd.key", "key = key.pem", "gw.conf:17: [command] key: key.pem: wrong key type"},
+    {"[user alice]\npin_hash = HASH\ndoors = door1 , door2\n\n[user bob.smith@example-org]\npin_hash = HASH\ndoors = door2\n",
+     "", "gw.conf: no [user NAME] section"},
+    {"label = Front door", "label = Front door that is far far far far far far far too long to be a label",
+     "gw.conf:22: label longer than 64 characters"},
+    {"label = Front door", "label = x23456789012345678901234567890123456789012345678901234567890123456789012345678901234567890"
+     "1234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012",
+     "gw.conf:22: line longer than"},
+};
+
+static void test_bad(void **state)
+{
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char err[512] = "";
+        int rc;
+        make_conf(bad[i].find, bad[i].repl);
+        rc = conf_load("gw.conf", &conf, err, sizeof err);
+        if (bad[i].expect == NULL) {
+            if (rc != 0)
+                fail_msg("case %zu should load, got: %s", i, err);
+            continue;
+        }
+        if (rc != -1 || strstr(err, bad[i].expect) != err || strchr(err, '\n') != NULL)
+            fail_msg("case %zu: expected '%s...', got rc %d '%s'", i, bad[i].expect, rc, err);
+    }
+}
+
+static void test_missing_file(void **state)
+{
+    char err[512] = "";
+    (void)state;
+    assert_int_equal(conf_load("does-not-exist.conf", &conf, err, sizeof err), -1);
+    assert_non_null(strstr(err, "does-not-exist.conf: cannot open"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_bad),
+        cmocka_unit_test(test_missing_file),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,142 @@
+/* test_pin_hash.c - scrypt PIN hashes: round trip, wrong PIN, tampering and malformed
+ * strings, PIN format. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "pin_hash.h"
+
+static char good[PIN_HASH_MAX];
+
+static int setup(void **state)
+{
+    (void)state;
+    return pin_hash_create("123456", good, sizeof good);
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    assert_int_equal(strncmp(good, "$scrypt$ln=15,r=8,p=1$", 22), 0);
+    assert_int_equal(strlen(good), 22 + 22 + 1 + 43);
+    assert_int_equal(pin_hash_check_format(good), 0);
+    assert_int_equal(pin_hash_verify("123456", good), PIN_MATCH);
+}
+
+static void test_wrong_pin(void **state)
+{
+    (void)state;
+    assert_int_equal(pin_hash_verify("123457", good), PIN_MISMATCH);
+    assert_int_equal(pin_hash_verify("1234567", good), PIN_MISMATCH);
+    assert_int_equal(pin_hash_verify("12345", good), PIN_MISMATCH);
+    assert_int_equal(pin_hash_verify("abcdef", good), PIN_MISMATCH);
+    assert_int_equal(pin_hash_verify("", good), PIN_MISMATCH);
+}
+
+static void test_salted(void **state)
+{
+    char other[PIN_HASH_MAX];
+    (void)state;
+    assert_int_equal(pin_hash_create("123456", other, sizeof other), 0);
+    assert_string_not_equal(other, good);
+    assert_int_equal(pin_hash_verify("123456", other), PIN_MATCH);
+}
+
+/* Flip one character in the hash, in the salt and in the parameters. */
+static void test_tampered(void **state)
+{
+    char t[PIN_HASH_MAX];
+    size_t len = strlen(good);
+    (void)state;
+
+    strcpy(t, good);
+    t[len - 5] = t[len - 5] == 'A' ? 'B' : 'A';
+    assert_int_equal(pin_hash_verify("123456", t), PIN_MISMATCH);
+
+    strcpy(t, good);
+    t[25] = t[25] == 'A' ? 'B' : 'A';
+    assert_int_equal(pin_hash_verify("123456", t), PIN_MISMATCH);
+
+    strcpy(t, good);
+    t[strlen("$scrypt$ln=1")] = '4'; /* ln=14: valid, different hash */
+    assert_int_equal(pin_hash_verify("123456", t), PIN_MISMATCH);
+
+    strcpy(t, good);
+    t[len - 1] = '\0'; /* truncated hash */
+    assert_int_equal(pin_hash_verify("123456", t), PIN_HASH_INVALID);
+}
+
+static void test_bad_formats(void **state)
+{
+    static const char salt[] = "c2FsdHNhbHRzYWx0c2FsdA";                       /* 16 bytes */
+    static const char hash[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";  /* 32 bytes */
+    char s[PIN_HASH_MAX * 2];
+    const char *bad[] = {
+        "", "$scrypt$", "scrypt", "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
+        "$scrypt$ln=15,r=8,p=1$", "$scrypt$ln=15,r=8,p=1$$",
+    };
+    size_t i;
+    (void)state;
+
+    snprintf(s, sizeof s, "$scrypt$ln=15,r=8,p=1$%s$%s", salt, hash);
+    assert_int_equal(pin_hash_check_format(s), 0); /* the building blocks are fine */
+
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(pin_hash_check_format(bad[i]), -1);
+    assert_int_equal(pin_hash_check_format(NULL), -1);
+
+#define BAD(...) do { snprintf(s, sizeof s, __VA_ARGS__); assert_int_equal(pin_hash_check_format(s), -1); \
+                      assert_int_equal(pin_hash_verify("123456", s), PIN_HASH_INVALID); } while (0)
+    BAD("$scrypt$ln=10,r=8,p=1$%s$%s", salt, hash);      /* too cheap */
+    BAD("$scrypt$ln=30,r=8,p=1$%s$%s", salt, hash);      /* too much memory */
+    BAD("$scrypt$ln=15,r=0,p=1$%s$%s", salt, hash);
+    BAD("$scrypt$ln=15,r=8,p=0$%s$%s", salt, hash);
+    BAD("$scrypt$ln=015,r=8,p=1$%s$%s", salt, hash);     /* leading zero */
+    BAD("$scrypt$ln=15,p=1,r=8$%s$%s", salt, hash);      /* order */
+    BAD("$scrypt$ln=15,r=8,p=1$%s==$%s", salt, hash);    /* padding */
+    BAD("$scrypt$ln=15,r=8,p=1$%s$%s=", salt, hash);
+    BAD("$scrypt$ln=15,r=8,p=1$c2FsdA$%s", hash);        /* salt too short */
+    BAD("$scrypt$ln=15,r=8,p=1$%s$%sAAAA", salt, hash);  /* hash too long */
+    BAD("$scrypt$ln=15,r=8,p=1$%s$%s", salt, "AAAA");    /* hash too short */
+    BAD("$scrypt$ln=15,r=8,p=1$%s$%s", salt, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB"); /* stray bits */
+    BAD("$scrypt$ln=15,r=8,p=1$%s$%s", "c2FsdHNhbHRz!WFsdHNhbHQ", hash); /* bad char */
+    BAD("$scrypt$ln=15,r=8,p=1$%s$%s", "c2FsdHNh bHRzYWx0c2FsdA", hash); /* space */
+    BAD("$scrypt$ln=15,r=8,p=1$%s$%s$", salt, hash);     /* trailing field */
+    BAD(" $scrypt$ln=15,r=8,p=1$%s$%s", salt, hash);
+#undef BAD
+}
+
+static void test_pin_valid(void **state)
+{
+    char out[PIN_HASH_MAX];
+    (void)state;
+    assert_true(pin_valid("1234"));
+    assert_true(pin_valid("123456789012"));
+    assert_false(pin_valid("123"));
+    assert_false(pin_valid("1234567890123"));
+    assert_false(pin_valid("12a4"));
+    assert_false(pin_valid(" 1234"));
+    assert_false(pin_valid("1234\n"));
+    assert_false(pin_valid(""));
+    assert_false(pin_valid(NULL));
+    assert_int_equal(pin_hash_create("12", out, sizeof out), -1);
+    assert_int_equal(pin_hash_create("123456", out, 20), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_wrong_pin),
+        cmocka_unit_test(test_salted),
+        cmocka_unit_test(test_tampered),
+        cmocka_unit_test(test_bad_formats),
+        cmocka_unit_test(test_pin_valid),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
