@@ -15,25 +15,11 @@ uint8_t fw_pub[32];
 uint8_t fw_seed[32];
 static cJSON *root;
 
-int fw_hex(const char *hex, uint8_t *out, size_t n)
-{
-    size_t i;
-    if (hex == NULL || strlen(hex) != 2 * n)
-        return -1;
-    for (i = 0; i < n; i++) {
-        unsigned v;
-        if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-            return -1;
-        out[i] = (uint8_t)v;
-    }
-    return 0;
-}
-
 cJSON *fw_vectors_load(const char *path)
 {
     root = lk_vectors_load(path);
-    if (fw_hex(cJSON_GetStringValue(cJSON_GetObjectItem(root, "public_key_hex")), fw_pub, 32) != 0 ||
-        fw_hex(cJSON_GetStringValue(cJSON_GetObjectItem(root, "private_seed_hex")), fw_seed, 32) != 0) {
+    if (lk_vectors_hex(cJSON_GetStringValue(cJSON_GetObjectItem(root, "public_key_hex")), fw_pub, 32) != 0 ||
+        lk_vectors_hex(cJSON_GetStringValue(cJSON_GetObjectItem(root, "private_seed_hex")), fw_seed, 32) != 0) {
         fprintf(stderr, "vectors file %s: bad keys\n", path);
         cJSON_Delete(root);
         root = NULL;

@@ -12,9 +12,6 @@
 cJSON *fw_vectors_load(const char *path);
 void fw_vectors_free(void);
 
-/* Hex string to bytes; 0 on success. */
-int fw_hex(const char *hex, uint8_t *out, size_t n);
-
 /* The key pair of the vectors (RFC 8032 test 1). */
 extern uint8_t fw_pub[32];
 extern uint8_t fw_seed[32];

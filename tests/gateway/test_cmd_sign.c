@@ -17,24 +17,11 @@
 
 #include "cmd_sign.h"
 #include "latchkey/b64url.h"
+#include "vectors.h"
 
 static const char *vectors_path;
 static cJSON *vectors;
 static EVP_PKEY *priv, *pub;
-
-static int hex_decode(const char *hex, uint8_t *out, size_t n)
-{
-    size_t i;
-    if (strlen(hex) != 2 * n)
-        return -1;
-    for (i = 0; i < n; i++) {
-        unsigned v;
-        if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-            return -1;
-        out[i] = (uint8_t)v;
-    }
-    return 0;
-}
 
 static const char *str(const cJSON *o, const char *k)
 {
@@ -52,25 +39,12 @@ static int64_t num(const cJSON *o, const char *k)
 
 static int setup(void **state)
 {
-    FILE *f = fopen(vectors_path, "rb");
-    long len;
-    char *text;
     uint8_t seed[32], raw_pub[32];
     (void)state;
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    len = ftell(f);
-    rewind(f);
-    text = malloc((size_t)len + 1);
-    assert_non_null(text);
-    assert_int_equal(fread(text, 1, (size_t)len, f), (size_t)len);
-    text[len] = '\0';
-    fclose(f);
-    vectors = cJSON_Parse(text);
-    free(text);
+    vectors = lk_vectors_load(vectors_path);
     assert_non_null(vectors);
-    assert_int_equal(hex_decode(str(vectors, "private_seed_hex"), seed, 32), 0);
-    assert_int_equal(hex_decode(str(vectors, "public_key_hex"), raw_pub, 32), 0);
+    assert_int_equal(lk_vectors_hex(str(vectors, "private_seed_hex"), seed, 32), 0);
+    assert_int_equal(lk_vectors_hex(str(vectors, "public_key_hex"), raw_pub, 32), 0);
     priv = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, 32);
     pub = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw_pub, 32);
     assert_non_null(priv);

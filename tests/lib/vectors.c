@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 cJSON *lk_vectors_load(const char *path)
 {
@@ -28,4 +29,18 @@ cJSON *lk_vectors_load(const char *path)
         exit(1);
     }
     return doc;
+}
+
+int lk_vectors_hex(const char *hex, uint8_t *out, size_t n)
+{
+    size_t i;
+    if (hex == NULL || strlen(hex) != 2 * n)
+        return -1;
+    for (i = 0; i < n; i++) {
+        unsigned v;
+        if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+            return -1;
+        out[i] = (uint8_t)v;
+    }
+    return 0;
 }
