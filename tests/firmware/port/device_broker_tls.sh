@@ -3,7 +3,8 @@
 # PKI made with the openssl CLI (independent of latchkey-certs). Checks: availability
 # "online" (retained) after connect, "offline" (LWT) after SIGKILL, clean SIGTERM exit,
 # a signed command end to end (ack + relay log) and a replay refused, a device cert from
-# another CA refused, and the broker's host name verified (IP not in the cert, wrong DNS).
+# another CA refused, the broker's host name verified (IP not in the cert, wrong DNS),
+# reconnection after a broker restart, and config errors exiting with status 2.
 # usage: device_broker_tls.sh PATH/latchkey-device PATH/testlib.sh
 DEVICE=$1
 # shellcheck source=../../lib/testlib.sh
@@ -72,6 +73,7 @@ log_type error
 log_type warning
 log_type notice
 log_type information
+log_type subscribe
 connection_messages true
 acl_file $T/acl
 listener $BROKER_PORT 127.0.0.1
@@ -82,6 +84,7 @@ require_certificate true
 use_identity_as_username true
 CONF
   lk_start "$1" mosquitto -c "$T/$1.conf"
+  BROKER_PID=$LK_LAST_PID
   lk_wait_port "$BROKER_PORT" 10 "$LK_LAST_PID"
 }
 
@@ -127,6 +130,7 @@ avail_is() { [ "$(sub "$1" latchkey/home/door1/availability)" = "$2" ]; }
 
 start_broker broker broker
 P1=$BROKER_PORT
+B1=$BROKER_PID
 start_broker broker-noip broker-noip
 P2=$BROKER_PORT
 start_broker broker-wrong broker-wrong
@@ -148,8 +152,9 @@ lk_log "availability offline after SIGKILL (LWT)"
 lk_start device2 "$DEVICE" -c dev.ini
 DEV=$LK_LAST_PID
 wait_wall 15 "availability online again" avail_is "$P1" online
-lk_wait_for 5 "device subscribed" grep -q "MQTT connected" "$T/device2.log"
-sleep 0.5 # the SUBSCRIBE goes out right after CONNACK
+lk_wait_for 5 "device connected" grep -q "MQTT connected" "$T/device2.log"
+lk_wait_for 5 "device subscribed to its cmd topic" \
+  grep -q "latchkey-home-door1 1 latchkey/home/door1/cmd" "$T/broker.log"
 
 ID=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 IAT=$(date +%s)
@@ -159,12 +164,17 @@ openssl pkeyutl -sign -inkey cmd.key -rawin -in msg -out sig
 SIG=$(base64 -w0 sig | tr '+/' '-_' | tr -d '=')
 CMD="{\"v\":1,\"id\":\"$ID\",\"site\":\"home\",\"door\":\"door1\",\"action\":\"open\",\"by\":\"alice\",\"iat\":$IAT,\"exp\":$EXP,\"sig\":\"$SIG\"}"
 
+acksubs() { grep -c 'latchkey/home/door1/ack' "$T/broker.log" || true; }
+acksubs_above() { [ "$(acksubs)" -gt "$1" ]; }
 send_cmd_and_get_ack() { # OUTFILE
+  local before
+  before=$(acksubs)
   rm -f "$1"
   timeout 12 mosquitto_sub -h localhost -p "$P1" --cafile ca.crt --cert tester.crt --key tester.key \
     -t latchkey/home/door1/ack -q 1 -C 1 -W 10 >"$1" 2>/dev/null &
   local sub_pid=$!
-  sleep 0.5 # let the subscriber subscribe (acks are not retained)
+  # acks are not retained: publish only once the broker logged the subscription
+  lk_wait_for 5 "ack subscriber subscribed" acksubs_above "$before"
   mosquitto_pub -h localhost -p "$P1" --cafile ca.crt --cert tester.crt --key tester.key \
     -t latchkey/home/door1/cmd -q 1 -m "$CMD" || lk_fail "mosquitto_pub failed"
   wait "$sub_pid" || lk_fail "no ack within 10 s"
@@ -232,7 +242,21 @@ wait_wall 15 "availability online via IP SAN" avail_is "$P1" online
 lk_stop "$LK_LAST_PID"
 lk_log "host name checks: IP and DNS mismatches refused, matching DNS and IP accepted"
 
-# ---- 6. config errors exit 2 with one line ----
+# ---- 6. broker restart: the device notices the lost link and comes back online ----
+write_device_conf dev-restart.ini localhost "$P1" device
+lk_start dev-restart "$DEVICE" -c dev-restart.ini
+DEV=$LK_LAST_PID
+wait_wall 15 "availability online before the broker restart" avail_is "$P1" online
+lk_stop "$B1"
+lk_wait_for 10 "device notices the lost link" grep -q "MQTT link lost" "$T/dev-restart.log"
+lk_start broker-again mosquitto -c "$T/broker.conf"
+lk_wait_port "$P1" 10 "$LK_LAST_PID"
+wait_wall 30 "availability online after the broker restart" avail_is "$P1" online
+kill -0 "$DEV" || lk_fail "device exited during the broker restart"
+lk_stop "$DEV"
+lk_log "broker restart: device reconnected"
+
+# ---- 7. config errors exit 2 with one line ----
 RC=0; "$DEVICE" -c "$T/nonexistent.ini" 2>err.txt || RC=$?
 lk_expect_eq "$RC" 2 "exit status for a missing config"
 lk_expect_eq "$(wc -l <err.txt | tr -d ' ')" 1 "lines of error output"

@@ -1,0 +1,443 @@
+/* config.c - loads and validates the device's INI config with inih. Every problem becomes
+ * one line "file:line: what is wrong" (or "file: ..." when no line applies). The parser
+ * (lkp_config_parse) works on text only, so it can be fuzzed without touching files. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#define LKP_CONFIG_FILE_MAX (64 * 1024)
+
+/* One bit per key, to detect duplicates (and inih's multi-line continuations) and
+ * missing required keys. */
+enum {
+    K_HOST = 1u << 0, K_PORT = 1u << 1, K_KEEPALIVE = 1u << 2, K_CA = 1u << 3,
+    K_CERT = 1u << 4, K_KEY = 1u << 5, K_SITE = 1u << 6, K_DOOR = 1u << 7,
+    K_PUBKEY = 1u << 8, K_BACKEND = 1u << 9, K_SIM_LOG = 1u << 10, K_PULSE = 1u << 11,
+    K_MIN_INTERVAL = 1u << 12
+};
+
+struct parse_state {
+    struct lkp_config *cfg;
+    const char *name;      /* file name for messages */
+    const char *pos;       /* reader position in the text */
+    int line;              /* line the reader returned last (same count as inih's) */
+    unsigned seen;
+    int err_line;          /* 0: no error yet */
+    char *err;
+    size_t errlen;
+};
+
+static void set_err(struct parse_state *st, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    if (st->err_line != 0)
+        return; /* keep the first error */
+    st->err_line = st->line;
+    n = snprintf(st->err, st->errlen, "%s:%d: ", st->name, st->line);
+    if (n < 0 || (size_t)n >= st->errlen)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(st->err + n, st->errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
+static int section_known(const char *s, size_t len)
+{
+    return (len == 6 && memcmp(s, "broker", 6) == 0) ||
+           (len == 6 && memcmp(s, "device", 6) == 0) ||
+           (len == 5 && memcmp(s, "relay", 5) == 0);
+}
+
+/* Reads one line for inih and counts it; rejects lines longer than inih's buffer
+ * (inih would silently split them) and unknown sections (inih does not report
+ * sections that hold no key). */
+static char *reader(char *buf, int num, void *stream)
+{
+    struct parse_state *st = stream;
+    size_t n = 0, cap;
+    const char *s;
+
+    if (*st->pos == '\0' || num < 2)
+        return NULL;
+    st->line++;
+    cap = (size_t)num - 1;
+    while (n < cap && st->pos[n] != '\0' && st->pos[n] != '\n')
+        n++;
+    if (n < cap && st->pos[n] == '\n') {
+        n++;
+    } else if (st->pos[n] != '\0') {
+        set_err(st, "line too long (at most %d characters)", num - 3);
+        return NULL;
+    }
+    memcpy(buf, st->pos, n);
+    buf[n] = '\0';
+    st->pos += n;
+
+    s = buf;
+    if (st->line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
+        s += 3; /* UTF-8 BOM, which inih skips too */
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (*s == '[') {
+        const char *end = strchr(s, ']');
+        if (end != NULL && !section_known(s + 1, (size_t)(end - s - 1))) {
+            set_err(st, "unknown section [%.*s] (expected [broker], [device] or [relay])",
+                    (int)(end - s - 1), s + 1);
+            return NULL;
+        }
+    }
+    return buf;
+}
+
+/* Strict unsigned decimal in [min, max]. */
+static int parse_u32(const char *v, uint32_t min, uint32_t max, uint32_t *out)
+{
+    unsigned long long x = 0;
+
+    if (*v == '\0')
+        return -1;
+    for (; *v != '\0'; v++) {
+        if (*v < '0' || *v > '9')
+            return -1;
+        x = x * 10u + (unsigned)(*v - '0');
+        if (x > max)
+            return -1;
+    }
+    if (x < min)
+        return -1;
+    *out = (uint32_t)x;
+    return 0;
+}
+
+static int hex_val(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static int parse_hex32(const char *v, uint8_t out[LK_PUBKEY_LEN])
+{
+    size_t i;
+
+    if (strlen(v) != 2 * LK_PUBKEY_LEN)
+        return -1;
+    for (i = 0; i < LK_PUBKEY_LEN; i++) {
+        int hi = hex_val(v[2 * i]), lo = hex_val(v[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return 0;
+}
+
+static int set_path(struct parse_state *st, const char *key, const char *v, char *dst)
+{
+    size_t n = strlen(v);
+
+    if (n == 0) {
+        set_err(st, "%s must not be empty", key);
+        return 0;
+    }
+    if (n >= LKP_PATH_MAX) {
+        set_err(st, "%s is too long (at most %d characters)", key, LKP_PATH_MAX - 1);
+        return 0;
+    }
+    memcpy(dst, v, n + 1);
+    return 1;
+}
+
+static int set_name(struct parse_state *st, const char *key, const char *v, char *dst)
+{
+    size_t n = strlen(v);
+
+    if (!lk_name_valid(v, n)) {
+        set_err(st, "%s '%s' is invalid (expected [a-z0-9_-]{1,%d})", key, v, LK_NAME_MAX);
+        return 0;
+    }
+    memcpy(dst, v, n + 1);
+    return 1;
+}
+
+static int set_u32(struct parse_state *st, const char *key, const char *v, uint32_t min,
+                   uint32_t max, uint32_t *dst)
+{
+    if (parse_u32(v, min, max, dst) != 0) {
+        set_err(st, "%s '%s' is invalid (expected an integer from %lu to %lu)", key, v,
+                (unsigned long)min, (unsigned long)max);
+        return 0;
+    }
+    return 1;
+}
+
+static int broker_key(struct parse_state *st, const char *k, const char *v)
+{
+    struct lkp_config *c = st->cfg;
+    uint32_t x;
+
+    if (strcmp(k, "host") == 0) {
+        size_t i, n = strlen(v);
+        if (n == 0 || n > LKP_HOST_MAX) {
+            set_err(st, "host must be 1 to %d characters", LKP_HOST_MAX);
+            return 0;
+        }
+        for (i = 0; i < n; i++) {
+            if (isspace((unsigned char)v[i]) || !isprint((unsigned char)v[i])) {
+                set_err(st, "host '%s' contains a space or control character", v);
+                return 0;
+            }
+        }
+        memcpy(c->host, v, n + 1);
+        return 1;
+    }
+    if (strcmp(k, "port") == 0) {
+        if (!set_u32(st, k, v, 1, 65535, &x))
+            return 0;
+        c->port = (uint16_t)x;
+        return 1;
+    }
+    if (strcmp(k, "keepalive") == 0) {
+        if (!set_u32(st, k, v, LKP_KEEPALIVE_S_MIN, LKP_KEEPALIVE_S_MAX, &x))
+            return 0;
+        c->keepalive_s = (uint16_t)x;
+        return 1;
+    }
+    if (strcmp(k, "ca") == 0)
+        return set_path(st, k, v, c->ca);
+    if (strcmp(k, "cert") == 0)
+        return set_path(st, k, v, c->cert);
+    if (strcmp(k, "key") == 0)
+        return set_path(st, k, v, c->key);
+    set_err(st, "unknown key '%s' in [broker] (expected host, port, ca, cert, key, keepalive)", k);
+    return 0;
+}
+
+static int device_key(struct parse_state *st, const char *k, const char *v)
+{
+    struct lkp_config *c = st->cfg;
+
+    if (strcmp(k, "site") == 0)
+        return set_name(st, k, v, c->site);
+    if (strcmp(k, "door") == 0)
+        return set_name(st, k, v, c->door);
+    if (strcmp(k, "command_pubkey") == 0) {
+        if (parse_hex32(v, c->pubkey) != 0) {
+            set_err(st, "command_pubkey must be exactly 64 hex characters (32 bytes)");
+            return 0;
+        }
+        return 1;
+    }
+    set_err(st, "unknown key '%s' in [device] (expected site, door, command_pubkey)", k);
+    return 0;
+}
+
+static int relay_key(struct parse_state *st, const char *k, const char *v)
+{
+    struct lkp_config *c = st->cfg;
+
+    if (strcmp(k, "backend") == 0) {
+        if (strcmp(v, "sim") == 0) {
+            c->backend = LKP_RELAY_SIM;
+            return 1;
+        }
+        if (strcmp(v, "gpio") == 0)
+            set_err(st, "relay backend 'gpio' is not supported yet in this build (use 'sim')");
+        else
+            set_err(st, "unknown relay backend '%s' (expected sim or gpio)", v);
+        return 0;
+    }
+    if (strcmp(k, "sim_log") == 0)
+        return set_path(st, k, v, c->sim_log);
+    if (strcmp(k, "pulse_ms") == 0)
+        return set_u32(st, k, v, LKP_PULSE_MS_MIN, LKP_PULSE_MS_MAX, &c->pulse_ms);
+    if (strcmp(k, "min_interval_ms") == 0)
+        return set_u32(st, k, v, 0, LKP_MIN_INTERVAL_MS_MAX, &c->min_interval_ms);
+    set_err(st, "unknown key '%s' in [relay] (expected backend, sim_log, pulse_ms, min_interval_ms)", k);
+    return 0;
+}
+
+static unsigned key_bit(const char *section, const char *k)
+{
+    static const struct { const char *section, *key; unsigned bit; } keys[] = {
+        {"broker", "host", K_HOST}, {"broker", "port", K_PORT},
+        {"broker", "keepalive", K_KEEPALIVE}, {"broker", "ca", K_CA},
+        {"broker", "cert", K_CERT}, {"broker", "key", K_KEY},
+        {"device", "site", K_SITE}, {"device", "door", K_DOOR},
+        {"device", "command_pubkey", K_PUBKEY}, {"relay", "backend", K_BACKEND},
+        {"relay", "sim_log", K_SIM_LOG}, {"relay", "pulse_ms", K_PULSE},
+        {"relay", "min_interval_ms", K_MIN_INTERVAL},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(section, keys[i].section) == 0 && strcmp(k, keys[i].key) == 0)
+            return keys[i].bit;
+    return 0;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    struct parse_state *st = user;
+    unsigned bit;
+
+    if (st->err_line != 0)
+        return 0; /* an earlier line failed: ignore the rest */
+    if (section[0] == '\0') {
+        set_err(st, "key '%s' outside a section", name);
+        return 0;
+    }
+    bit = key_bit(section, name);
+    if (bit != 0 && (st->seen & bit) != 0) {
+        set_err(st, "duplicate key '%s' in [%s] (or a continuation line)", name, section);
+        return 0;
+    }
+    st->seen |= bit;
+    if (strcmp(section, "broker") == 0)
+        return broker_key(st, name, value);
+    if (strcmp(section, "device") == 0)
+        return device_key(st, name, value);
+    return relay_key(st, name, value); /* the reader let only known sections through */
+}
+
+static int check_required(struct parse_state *st)
+{
+    static const struct { unsigned bit; const char *what; } req[] = {
+        {K_HOST, "[broker] host"}, {K_CA, "[broker] ca"}, {K_CERT, "[broker] cert"},
+        {K_KEY, "[broker] key"}, {K_SITE, "[device] site"}, {K_DOOR, "[device] door"},
+        {K_PUBKEY, "[device] command_pubkey"}, {K_BACKEND, "[relay] backend"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof req / sizeof req[0]; i++) {
+        if ((st->seen & req[i].bit) == 0) {
+            snprintf(st->err, st->errlen, "%s: missing required key %s", st->name, req[i].what);
+            return -1;
+        }
+    }
+    if (st->cfg->backend == LKP_RELAY_SIM && (st->seen & K_SIM_LOG) == 0) {
+        snprintf(st->err, st->errlen, "%s: missing required key [relay] sim_log (backend = sim)",
+                 st->name);
+        return -1;
+    }
+    return 0;
+}
+
+int lkp_config_parse(const char *text, const char *name, struct lkp_config *cfg,
+                     char *err, size_t errlen)
+{
+    struct parse_state st;
+    int rc;
+
+    memset(cfg, 0, sizeof *cfg);
+    cfg->port = LKP_PORT_DEFAULT;
+    cfg->keepalive_s = LKP_KEEPALIVE_S_DEFAULT;
+    cfg->pulse_ms = LKP_PULSE_MS_DEFAULT;
+    cfg->min_interval_ms = LKP_MIN_INTERVAL_MS_DEFAULT;
+
+    memset(&st, 0, sizeof st);
+    st.cfg = cfg;
+    st.name = name;
+    st.pos = text;
+    st.err = err;
+    st.errlen = errlen;
+    if (errlen > 0)
+        err[0] = '\0';
+
+    rc = ini_parse_stream(reader, &st, handler, &st);
+    if (st.err_line != 0 && (rc <= 0 || rc >= st.err_line))
+        return -1; /* our message is about the first bad line */
+    if (rc < 0) {
+        snprintf(err, errlen, "%s: parser out of memory", name);
+        return -1;
+    }
+    if (rc > 0) {
+        snprintf(err, errlen, "%s:%d: syntax error (expected '[section]' or 'key = value')",
+                 name, rc);
+        return -1;
+    }
+    return check_required(&st);
+}
+
+/* Reads a whole (small) text file into a NUL-terminated heap buffer. */
+static char *read_text(const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    size_t n;
+
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: cannot open config: %s", path, strerror(errno));
+        return NULL;
+    }
+    buf = malloc(LKP_CONFIG_FILE_MAX + 1);
+    if (buf == NULL) {
+        fclose(f);
+        snprintf(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    n = fread(buf, 1, LKP_CONFIG_FILE_MAX + 1, f);
+    if (ferror(f)) {
+        snprintf(err, errlen, "%s: cannot read config: %s", path, strerror(errno));
+        goto fail;
+    }
+    if (n > LKP_CONFIG_FILE_MAX) {
+        snprintf(err, errlen, "%s: config is larger than %d bytes", path, LKP_CONFIG_FILE_MAX);
+        goto fail;
+    }
+    if (memchr(buf, '\0', n) != NULL) {
+        snprintf(err, errlen, "%s: config contains a NUL byte", path);
+        goto fail;
+    }
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+fail:
+    fclose(f);
+    free(buf);
+    return NULL;
+}
+
+static int check_readable(const char *cfg_path, const char *what, const char *path,
+                          char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: cannot read %s file '%s': %s", cfg_path, what, path,
+                 strerror(errno));
+        return -1;
+    }
+    fclose(f);
+    return 0;
+}
+
+int lkp_config_load(const char *path, struct lkp_config *cfg, char *err, size_t errlen)
+{
+    char *text = read_text(path, err, errlen);
+    int rc;
+
+    if (text == NULL)
+        return -1;
+    rc = lkp_config_parse(text, path, cfg, err, errlen);
+    free(text);
+    if (rc != 0)
+        return -1;
+    if (check_readable(path, "[broker] ca", cfg->ca, err, errlen) != 0 ||
+        check_readable(path, "[broker] cert", cfg->cert, err, errlen) != 0 ||
+        check_readable(path, "[broker] key", cfg->key, err, errlen) != 0)
+        return -1;
+    return 0;
+}

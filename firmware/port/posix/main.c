@@ -1,0 +1,245 @@
+/* main.c - latchkey-device, the Linux / Raspberry Pi firmware: loads the config, wires the
+ * portable core to this port (clocks, RNG, Ed25519, relay, TLS transport) and runs the
+ * event loop until SIGINT/SIGTERM, logging one line per event on stderr. */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lk/device.h>
+
+#include "config.h"
+#include "log.h"
+#include "platform_posix.h"
+#include "relay_sim.h"
+#include "tls_transport.h"
+
+#ifndef LATCHKEY_VERSION
+#define LATCHKEY_VERSION "0.0.0"
+#endif
+
+#define LOOP_WAIT_MS 20
+
+#define EXIT_CONFIG 2
+
+/* With TLS 1.3 the broker checks the device certificate after the client has finished
+ * the handshake, so a refused certificate shows up as a dropped link right after it. */
+#define REFUSED_HINT " (did the broker refuse the device certificate or client id? see its log)"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static int install_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
+        return -1;
+    sa.sa_handler = SIG_IGN; /* a dropped broker link is an error return, not a signal */
+    return sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: latchkey-device -c FILE\n"
+            "Latchkey door device: connects to the broker over mutual TLS, verifies signed\n"
+            "door commands and pulses the relay.\n"
+            "  -c, --config FILE  device config (INI: [broker], [device], [relay])\n"
+            "  -h, --help         show this help\n"
+            "  -V, --version      show the version\n"
+            "Exit status: 0 after SIGINT/SIGTERM, 2 for a config problem, 1 otherwise.\n");
+}
+
+/* What the loop last saw of the core, to log each change once. */
+struct observed {
+    int online;
+    uint32_t cmds_ok, cmds_rejected, acks_dropped, link_losses;
+};
+
+/* link_open: a transport was up (so a link loss is news, not a failed connect that
+ * was logged already). */
+static void log_events(const struct lk_device *dev, struct observed *o, int link_open)
+{
+    int online = lk_device_online(dev);
+
+    if (online && !o->online)
+        lkp_log_info("MQTT connected as %s; subscribing to %s, availability online",
+                     dev->client_id, dev->topic_cmd);
+    if (dev->mqtt.stats.link_losses != o->link_losses && link_open)
+        lkp_log_error("MQTT link lost%s; reconnecting after back-off",
+                      o->online ? "" : " before CONNACK" REFUSED_HINT);
+    else if (!online && o->online)
+        lkp_log_info("MQTT session ended");
+    if (dev->stats.cmds_ok != o->cmds_ok)
+        lkp_log_info("command accepted: relay pulse");
+    if (dev->stats.cmds_rejected != o->cmds_rejected)
+        lkp_log_info("command rejected: %s",
+                     dev->last_busy ? "busy" : lk_reason_name(dev->last_reason));
+    if (dev->stats.acks_dropped != o->acks_dropped)
+        lkp_log_error("an ack could not be queued (broker not acknowledging)");
+    o->online = online;
+    o->cmds_ok = dev->stats.cmds_ok;
+    o->cmds_rejected = dev->stats.cmds_rejected;
+    o->acks_dropped = dev->stats.acks_dropped;
+    o->link_losses = dev->mqtt.stats.link_losses;
+}
+
+/* Waits up to LOOP_WAIT_MS for the broker socket (or just sleeps when there is none). */
+static void wait_io(struct lkp_tls *tls)
+{
+    struct pollfd p = { .fd = lkp_tls_fd(tls), .events = POLLIN, .revents = 0 };
+    int timeout = lkp_tls_has_pending(tls) ? 0 : LOOP_WAIT_MS;
+
+    if (lkp_tls_wants_write(tls))
+        p.events |= POLLOUT;
+    if (poll(&p, p.fd >= 0 ? 1 : 0, timeout) < 0 && errno != EINTR)
+        lkp_log_error("poll: %s", strerror(errno));
+}
+
+static int run(struct lk_device *dev, struct lkp_tls *tls)
+{
+    struct observed seen;
+    int link_open = 0;
+
+    memset(&seen, 0, sizeof seen);
+    while (!stop_signal) {
+        enum lk_dev_status st = lk_device_poll(dev);
+
+        log_events(dev, &seen, link_open);
+        if (st == LK_DEV_NEED_CONNECT) {
+            if (link_open) {
+                lkp_tls_close(tls);
+                link_open = 0;
+            }
+            /* Connecting blocks for up to a few seconds: never while a pulse runs, so
+             * the relay always switches off on time. */
+            if (!lk_relay_active(&dev->relay)) {
+                if (lkp_tls_open(tls) != 0) {
+                    lk_device_on_transport_lost(dev);
+                    lkp_log_info("retrying after back-off");
+                } else if (lk_device_on_connected(dev) != 0) {
+                    lkp_log_error("could not send MQTT CONNECT" REFUSED_HINT "; retrying after back-off");
+                    lkp_tls_close(tls);
+                } else {
+                    link_open = 1;
+                }
+                continue;
+            }
+        } else if (link_open && dev->mqtt.state != LK_MQTT_ST_CONNECTING &&
+                   dev->mqtt.state != LK_MQTT_ST_CONNECTED) {
+            lkp_tls_close(tls); /* the core gave the link up: release the socket now */
+            link_open = 0;
+        }
+        wait_io(tls);
+    }
+    lkp_log_info("stopping on signal %d", (int)stop_signal);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    static struct lkp_config cfg;
+    static struct lk_device dev;
+    struct lkp_relay_sim relay;
+    struct lkp_platform pctx;
+    struct lk_platform plat;
+    struct lk_transport tr;
+    struct lk_device_config dcfg;
+    struct lkp_tls_config tcfg;
+    struct lkp_tls *tls;
+    const char *config_path = NULL;
+    char err[768];
+    int c;
+
+    while ((c = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            config_path = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'V':
+            printf("latchkey-device %s\n", LATCHKEY_VERSION);
+            return 0;
+        default:
+            usage(stderr);
+            return EXIT_CONFIG;
+        }
+    }
+    if (config_path == NULL || optind != argc) {
+        usage(stderr);
+        return EXIT_CONFIG;
+    }
+
+    if (lkp_config_load(config_path, &cfg, err, sizeof err) != 0) {
+        lkp_log_error("%s", err);
+        return EXIT_CONFIG;
+    }
+    memset(&dcfg, 0, sizeof dcfg);
+    memcpy(dcfg.site, cfg.site, sizeof dcfg.site);
+    memcpy(dcfg.door, cfg.door, sizeof dcfg.door);
+    memcpy(dcfg.pubkey, cfg.pubkey, sizeof dcfg.pubkey);
+    dcfg.pulse_ms = cfg.pulse_ms;
+    dcfg.min_interval_ms = cfg.min_interval_ms;
+    dcfg.keepalive_s = cfg.keepalive_s;
+    dcfg.fw_version = LATCHKEY_VERSION;
+    if (!lk_device_config_valid(&dcfg)) {
+        lkp_log_error("%s: the device settings are not usable by the firmware core", config_path);
+        return EXIT_CONFIG;
+    }
+    if (lkp_relay_sim_open(&relay, cfg.sim_log, err, sizeof err) != 0) {
+        lkp_log_error("%s: %s", config_path, err);
+        return EXIT_CONFIG;
+    }
+    tcfg.host = cfg.host;
+    tcfg.port = cfg.port;
+    tcfg.ca = cfg.ca;
+    tcfg.cert = cfg.cert;
+    tcfg.key = cfg.key;
+    tls = lkp_tls_create(&tcfg, err, sizeof err);
+    if (tls == NULL) {
+        lkp_log_error("%s: %s", config_path, err);
+        lkp_relay_sim_close(&relay);
+        return EXIT_CONFIG;
+    }
+    if (install_signals() != 0) {
+        lkp_log_error("cannot install signal handlers: %s", strerror(errno));
+        lkp_tls_destroy(tls);
+        lkp_relay_sim_close(&relay);
+        return 1;
+    }
+
+    lkp_platform_init(&pctx, &relay, &plat);
+    lkp_tls_transport(tls, &tr);
+    lkp_tls_set_abort_flag(tls, &stop_signal);
+    lk_device_init(&dev, &dcfg, &plat, &tr);
+    lkp_log_info("starting %s %s: broker %s:%u, relay sim log %s, pulse %lu ms",
+                 dev.client_id, LATCHKEY_VERSION, cfg.host, (unsigned)cfg.port, cfg.sim_log,
+                 (unsigned long)cfg.pulse_ms);
+
+    run(&dev, tls);
+
+    /* Relay off first, then the link: the broker publishes the will ("offline"). */
+    lkp_relay_sim_close(&relay);
+    lkp_tls_destroy(tls);
+    lkp_log_info("stopped");
+    return 0;
+}

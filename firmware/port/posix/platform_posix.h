@@ -1,0 +1,26 @@
+/* platform_posix.h - the core's board services (struct lk_platform of lk/port.h) on Linux:
+ * clocks, getrandom(), Ed25519 verification with wolfSSL, and the relay backend. */
+#ifndef LKP_PLATFORM_POSIX_H
+#define LKP_PLATFORM_POSIX_H
+
+#include <lk/port.h>
+
+#include "relay_sim.h"
+
+struct lkp_platform {
+    struct lkp_relay_sim *relay; /* the configured backend (only "sim" so far) */
+};
+
+/* Fills plat so that every call goes to the functions of this port with ctx = p. */
+void lkp_platform_init(struct lkp_platform *p, struct lkp_relay_sim *relay,
+                       struct lk_platform *plat);
+
+/* The individual services, exposed for unit tests. */
+uint32_t lkp_millis(void *ctx);
+int64_t lkp_unix_time(void *ctx);
+int lkp_random(void *ctx, uint8_t *out, size_t len);
+int lkp_ed25519_verify(void *ctx, const uint8_t pub[32], const uint8_t *msg, size_t len,
+                       const uint8_t sig[64]);
+void lkp_relay_set(void *ctx, int on);
+
+#endif
