@@ -11,7 +11,12 @@ PACKAGES=(
   libqrencode-dev
   libcmocka-dev
   mosquitto mosquitto-clients curl libnss3-tools procps iproute2
+  chromium
 )
+
+# Browser tests drive Chromium with playwright-core from npm: Node.js is needed (the
+# machines ship one; Debian's is the fallback).
+command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
