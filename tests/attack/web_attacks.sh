@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# web_attacks.sh - HTTP-level attacks on the real gateway by a client that holds a valid
+# certificate: missing security headers, oversize body and header, request smuggling with
+# conflicting Content-Length / Transfer-Encoding, and slow clients that try to hold the
+# server. Each is refused and the gateway keeps serving.
+# usage: web_attacks.sh SOURCE_DIR BUILD_DIR
+ROOT=$1 BUILD=$2
+. "$ROOT/tests/lib/testlib.sh"
+
+BROKER_PORT=$(lk_free_port)
+GATEWAY_PORT=$(lk_free_port)
+SITE="$LK_TMP/site"
+bash "$ROOT/scripts/make-site.sh" --bin "$BUILD" --out "$SITE" --broker-port "$BROKER_PORT" \
+  --gateway-port "$GATEWAY_PORT" --pin 123456 >/dev/null
+PKI="$SITE/pki"
+lk_start mosquitto mosquitto -c "$SITE/broker/mosquitto.conf"
+lk_wait_port "$BROKER_PORT" 10 "$LK_LAST_PID"
+lk_start gateway "$BUILD/gateway/latchkey-gateway" -c "$SITE/gateway.conf"
+GATEWAY_PID=$LK_LAST_PID
+lk_wait_port "$GATEWAY_PORT" 10 "$GATEWAY_PID"
+
+CURL=(curl -sS --max-time 10 --cacert "$PKI/ca/ca.crt" --cert "$PKI/issued/alice.crt" --key "$PKI/private/alice.key")
+URL="https://localhost:$GATEWAY_PORT"
+# raw: sends stdin as the request over TLS with alice's certificate; prints the status line.
+raw() {
+  timeout 10 openssl s_client -quiet -connect "localhost:$GATEWAY_PORT" -CAfile "$PKI/ca/ca.crt" \
+    -cert "$PKI/issued/alice.crt" -key "$PKI/private/alice.key" 2>/dev/null | head -n1 | tr -d '\r' || true
+}
+still_serving() {
+  lk_expect_eq "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$URL/")" 200 "gateway serves after: $1"
+}
+
+lk_log "security headers on the page"
+"${CURL[@]}" -D "$LK_TMP/headers" -o /dev/null "$URL/"
+for h in "content-security-policy: .*frame-ancestors 'none'" "x-frame-options: DENY" \
+         "strict-transport-security: max-age=[1-9]" "referrer-policy: no-referrer" \
+         "x-content-type-options: nosniff" "cache-control: no-store"; do
+  grep -qiE "^$h" "$LK_TMP/headers" || lk_fail "missing header: $h"
+done
+if grep -iE '^content-security-policy:' "$LK_TMP/headers" | grep -qiE "unsafe-inline|unsafe-eval|https?:"; then
+  lk_fail "CSP allows inline code or external origins"
+fi
+
+lk_log "oversize body refused"
+head -c 100000 /dev/zero | tr '\0' 'a' | sed 's/^/pin=1234\&door=/' > "$LK_TMP/big-body"
+code=$("${CURL[@]}" -o /dev/null -w '%{http_code}' --data-binary "@$LK_TMP/big-body" "$URL/action")
+case "$code" in 400|413) ;; *) lk_fail "oversize body answered $code" ;; esac
+still_serving "oversize body"
+
+lk_log "oversize header refused"
+status=$( { printf 'GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: %s\r\n\r\n' "$(head -c 20000 /dev/zero | tr '\0' a)"; sleep 2; } | raw)
+case "$status" in ""|"HTTP/1.1 400"*|"HTTP/1.1 431"*) ;; *) lk_fail "oversize header answered: $status" ;; esac
+still_serving "oversize header"
+
+lk_log "conflicting Content-Length and Transfer-Encoding refused"
+status=$( { printf 'POST /action HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'; sleep 2; } | raw)
+case "$status" in ""|"HTTP/1.1 400"*) ;; *) lk_fail "CL+TE answered: $status" ;; esac
+still_serving "CL+TE"
+
+lk_log "slow clients do not hold the server"
+for i in $(seq 1 20); do
+  # Each sends half a request line and then nothing, for longer than this test waits.
+  { printf 'GET / HTTP/1.1\r\nHost: loc'; sleep 60; } | timeout 70 openssl s_client -quiet \
+    -connect "localhost:$GATEWAY_PORT" -CAfile "$PKI/ca/ca.crt" -cert "$PKI/issued/alice.crt" \
+    -key "$PKI/private/alice.key" >/dev/null 2>&1 &
+  LK_PIDS+=($!)
+done
+sleep 2
+t0=$(date +%s%N)
+still_serving "20 slow clients"
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ "$ms" -lt 3000 ] || lk_fail "a normal request took $ms ms beside slow clients"
+kill -0 "$GATEWAY_PID" || lk_fail "gateway died"
+lk_log "all web attacks refused"
