@@ -1,7 +1,9 @@
 /* test_device.c - the device application end to end over the in-memory transport: the
  * MQTT session it sets up (CONNECT with will, subscribe, online + state), a signed
  * command producing exactly one relay pulse and the right ack JSON, rejections that never
- * move the relay, and relay timing that does not depend on the network. */
+ * move the relay, relay timing that does not depend on the network, the retained state
+ * (a superseded state is never retransmitted), the clean shutdown (offline, DISCONNECT,
+ * bounded), Home Assistant discovery and the opt-in local command path. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +12,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include <cjson/cJSON.h>
 
 #include "fake_net.h"
 #include "fw_vectors.h"
@@ -25,6 +29,8 @@ static struct fake_net f;
 static struct lk_device dev;
 static uint16_t next_in_id = 100;
 static int auto_puback = 1; /* collect() answers the device's QoS 1 publishes */
+static const char *cfg_ha_prefix; /* make_cfg: Home Assistant discovery prefix */
+static uint8_t cfg_local;         /* make_cfg: local command path */
 
 static int group_setup(void **state)
 {
@@ -55,9 +61,15 @@ static int group_teardown(void **state)
 struct sent {
     int pubacks;
     uint16_t puback_id;
-    int acks, states, avails, subscribes, connects, others;
+    int acks, states, avails, subscribes, connects, disconnects, others;
+    int states_active;  /* states saying "active" */
     char ack[256], state[256], avail[32];
     uint8_t ack_qos, ack_retain, state_qos, state_retain, avail_qos, avail_retain;
+    int ha;             /* discovery configs */
+    char ha_topic[6][200];
+    char ha_payload[6][600];
+    uint8_t ha_qos[6], ha_retain[6];
+    int last_type;      /* type of the last packet */
 };
 
 static void copy_payload(char *out, size_t cap, const struct lk_mqtt_publish *p)
@@ -79,7 +91,11 @@ static void collect(struct sent *s)
     memset(s, 0, sizeof *s);
     while (fake_next_sent(&f, &pkt, &len)) {
         struct lk_mqtt_publish p;
+        s->last_type = pkt[0] >> 4;
         switch (pkt[0] >> 4) {
+        case LK_MQTT_DISCONNECT:
+            s->disconnects++;
+            break;
         case LK_MQTT_PUBACK:
             assert_int_equal(lk_mqtt_decode_puback(pkt, len, &s->puback_id), LK_MQTT_OK);
             s->pubacks++;
@@ -104,6 +120,8 @@ static void collect(struct sent *s)
             } else if (topic_is(&p, "latchkey/home/door1/state")) {
                 s->states++;
                 copy_payload(s->state, sizeof s->state, &p);
+                if (strstr(s->state, "\"active\"") != NULL)
+                    s->states_active++;
                 s->state_qos = p.qos;
                 s->state_retain = p.retain;
             } else if (topic_is(&p, "latchkey/home/door1/availability")) {
@@ -111,6 +129,13 @@ static void collect(struct sent *s)
                 copy_payload(s->avail, sizeof s->avail, &p);
                 s->avail_qos = p.qos;
                 s->avail_retain = p.retain;
+            } else if (p.topic_len > 14 && memcmp(p.topic, "homeassistant/", 14) == 0 && s->ha < 6) {
+                memcpy(s->ha_topic[s->ha], p.topic, p.topic_len);
+                s->ha_topic[s->ha][p.topic_len] = '\0';
+                copy_payload(s->ha_payload[s->ha], sizeof s->ha_payload[0], &p);
+                s->ha_qos[s->ha] = p.qos;
+                s->ha_retain[s->ha] = p.retain;
+                s->ha++;
             } else {
                 s->others++;
             }
@@ -131,7 +156,11 @@ static void make_cfg(struct lk_device_config *cfg)
     cfg->min_interval_ms = 1000;
     cfg->keepalive_s = 30;
     cfg->fw_version = "1.2.3";
+    cfg->ha_prefix = cfg_ha_prefix;
+    cfg->local_command = cfg_local;
 }
+
+static struct sent up_sent; /* what device_up saw after CONNACK */
 
 /* Fresh device, connected and subscribed. */
 static void device_up(void)
@@ -190,6 +219,10 @@ static void device_up(void)
     assert_int_equal(s.state_qos, 1);
     assert_int_equal(s.state_retain, 1);
     assert_int_equal(s.others, 0);
+    assert_int_equal(s.subscribes, cfg_local ? 1 : 0); /* .../local, QoS 0 */
+    if (cfg_ha_prefix == NULL)
+        assert_int_equal(s.ha, 0);
+    memcpy(&up_sent, &s, sizeof s);
     assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING); /* SUBACK */
     /* acknowledge the device's retained publishes so in-flight slots are free */
     {
@@ -201,6 +234,25 @@ static void device_up(void)
     assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING);
     assert_int_equal(lk_mqtt_inflight(&dev.mqtt), 0);
     assert_int_equal(f.relay_on_count, 0);
+}
+
+static void deliver_ex(const char *topic, const char *payload, uint8_t qos, uint8_t retain)
+{
+    struct lk_mqtt_publish p;
+    static uint8_t b[2048];
+    size_t n;
+    memset(&p, 0, sizeof p);
+    p.topic = topic;
+    p.topic_len = (uint16_t)strlen(topic);
+    p.payload = (const uint8_t *)payload;
+    p.payload_len = strlen(payload);
+    p.qos = qos;
+    p.retain = retain;
+    p.packet_id = qos ? next_in_id++ : 0;
+    n = lk_mqtt_encode_publish(b, sizeof b, &p);
+    assert_true(n > 0);
+    fake_inject(&f, b, n);
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING);
 }
 
 static void deliver(const char *topic, const char *payload)
@@ -451,6 +503,287 @@ static void test_acks_when_inflight_full(void **state)
     assert_int_equal(f.relay_on_count, LK_MQTT_INFLIGHT + 3);
 }
 
+
+static int reset_opts(void **state)
+{
+    (void)state;
+    cfg_ha_prefix = NULL;
+    cfg_local = 0;
+    auto_puback = 1;
+    return 0;
+}
+
+/* The retained state follows the relay, and a superseded state publish is never
+ * retransmitted: "active" must not become the retained state again after "idle". */
+static void test_state_superseded_never_resent(void **state)
+{
+    struct sent s;
+    int i;
+    (void)state;
+    device_up();
+    auto_puback = 0; /* the broker is slow to acknowledge */
+    deliver("latchkey/home/door1/cmd", ok_payload);
+    collect(&s);
+    assert_int_equal(s.states_active, 1);
+    f.now_ms += 500;
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING);
+    assert_int_equal(f.relay_on, 0);
+    collect(&s);
+    assert_int_equal(s.states, 1);
+    assert_non_null(strstr(s.state, "\"relay\":\"idle\""));
+    assert_int_equal(s.state_retain, 1);
+    assert_int_equal(s.state_qos, 1);
+    /* retransmit timers fire: only the ack and the idle state come again */
+    for (i = 0; i < 3; i++) {
+        f.now_ms += LK_MQTT_RETRY_MS + 1;
+        assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING);
+        collect(&s);
+        assert_int_equal(s.states_active, 0);
+        assert_int_equal(s.states, 1);
+        assert_non_null(strstr(s.state, "\"relay\":\"idle\""));
+    }
+    assert_true(dev.mqtt.stats.retransmits >= 6);
+}
+
+/* Clean shutdown: relay off at once, state idle + "offline" retained QoS 1, then
+ * DISCONNECT once the broker acknowledged them; commands meanwhile are refused. */
+static void test_shutdown_offline_then_disconnect(void **state)
+{
+    struct sent s;
+    (void)state;
+    device_up();
+    deliver("latchkey/home/door1/cmd", ok_payload);
+    assert_int_equal(f.relay_on, 1);
+    collect(&s);
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING); /* PUBACKs of ack + state */
+    lk_device_shutdown(&dev);
+    assert_int_equal(f.relay_on, 0); /* before anything is sent */
+    collect(&s); /* injects the PUBACKs */
+    assert_int_equal(s.states, 1);
+    assert_non_null(strstr(s.state, "\"relay\":\"idle\""));
+    assert_int_equal(s.avails, 1);
+    assert_string_equal(s.avail, "offline");
+    assert_int_equal(s.avail_qos, 1);
+    assert_int_equal(s.avail_retain, 1);
+    assert_int_equal(s.disconnects, 0);
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_STOPPED);
+    collect(&s);
+    assert_int_equal(s.disconnects, 1);
+    assert_int_equal(s.last_type, LK_MQTT_DISCONNECT);
+    /* stays stopped: never asks for a link again, never moves the relay */
+    f.now_ms += 120000;
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_STOPPED);
+    lk_device_shutdown(&dev); /* idempotent */
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_STOPPED);
+    assert_int_equal(f.relay_on_count, 1);
+}
+
+/* Without PUBACKs the shutdown still ends after LK_DEVICE_SHUTDOWN_MS. */
+static void test_shutdown_bounded(void **state)
+{
+    struct sent s;
+    (void)state;
+    device_up();
+    auto_puback = 0;
+    lk_device_shutdown(&dev);
+    collect(&s);
+    assert_int_equal(s.avails, 1);
+    assert_string_equal(s.avail, "offline");
+    /* a command arriving while stopping is refused and never pulses */
+    f.now_ms += 10;
+    deliver("latchkey/home/door1/cmd", ok_payload);
+    collect(&s);
+    assert_int_equal(s.acks, 1);
+    assert_non_null(strstr(s.ack, "\"reason\":\"busy\""));
+    assert_int_equal(f.relay_on_count, 0);
+    f.now_ms += LK_DEVICE_SHUTDOWN_MS - 20;
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING);
+    f.now_ms += 10;
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_STOPPED);
+    collect(&s);
+    assert_int_equal(s.disconnects, 1);
+    /* never connected: stops at once, sends nothing */
+    {
+        struct lk_device_config cfg;
+        fake_init(&f);
+        make_cfg(&cfg);
+        lk_device_init(&dev, &cfg, &f.plat, &f.tr);
+        lk_device_shutdown(&dev);
+        assert_int_equal(lk_device_poll(&dev), LK_DEV_STOPPED);
+        collect(&s);
+        assert_int_equal(s.connects + s.disconnects + s.avails, 0);
+    }
+}
+
+static cJSON *ha_find(const struct sent *s, const char *topic)
+{
+    int i;
+    for (i = 0; i < s->ha; i++)
+        if (strcmp(s->ha_topic[i], topic) == 0)
+            return cJSON_Parse(s->ha_payload[i]);
+    fail_msg("no discovery config on %s", topic);
+    return NULL;
+}
+
+static const char *js(const cJSON *o, const char *k)
+{
+    const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+    if (v == NULL)
+        fail_msg("key %s missing", k);
+    return v;
+}
+
+/* Discovery on: retained configs for connectivity, relay and last result (no button),
+ * with the availability topic and the device block. */
+static void test_ha_discovery(void **state)
+{
+    cJSON *c, *d;
+    int i;
+    (void)state;
+    cfg_ha_prefix = "homeassistant";
+    device_up();
+    assert_int_equal(up_sent.ha, 3);
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(up_sent.ha_retain[i], 1);
+        assert_int_equal(up_sent.ha_qos[i], 0);
+    }
+    c = ha_find(&up_sent, "homeassistant/binary_sensor/latchkey_home_door1/online/config");
+    assert_non_null(c);
+    assert_string_equal(js(c, "stat_t"), "latchkey/home/door1/availability");
+    assert_string_equal(js(c, "pl_on"), "online");
+    assert_string_equal(js(c, "pl_off"), "offline");
+    assert_string_equal(js(c, "dev_cla"), "connectivity");
+    cJSON_Delete(c);
+    c = ha_find(&up_sent, "homeassistant/binary_sensor/latchkey_home_door1/relay/config");
+    assert_non_null(c);
+    assert_string_equal(js(c, "stat_t"), "latchkey/home/door1/state");
+    assert_string_equal(js(c, "val_tpl"), "{{ value_json.relay }}");
+    assert_string_equal(js(c, "pl_on"), "active");
+    assert_string_equal(js(c, "avty_t"), "latchkey/home/door1/availability");
+    assert_string_equal(js(c, "pl_avail"), "online");
+    assert_string_equal(js(c, "pl_not_avail"), "offline");
+    assert_string_equal(js(c, "uniq_id"), "latchkey_home_door1_relay");
+    d = cJSON_GetObjectItemCaseSensitive(c, "dev");
+    assert_non_null(d);
+    assert_string_equal(js(d, "ids"), "latchkey_home_door1");
+    assert_string_equal(js(d, "name"), "Latchkey home/door1");
+    assert_string_equal(js(d, "sw"), "1.2.3");
+    cJSON_Delete(c);
+    c = ha_find(&up_sent, "homeassistant/sensor/latchkey_home_door1/last_result/config");
+    assert_non_null(c);
+    assert_string_equal(js(c, "stat_t"), "latchkey/home/door1/ack");
+    assert_string_equal(js(c, "val_tpl"), "{{ value_json.result }}");
+    cJSON_Delete(c);
+    /* no subscription to .../local and a local "open" is ignored */
+    deliver_ex("latchkey/home/door1/local", "open", 0, 0);
+    assert_int_equal(f.relay_on_count, 0);
+    assert_int_equal(dev.stats.msgs_ignored, 1);
+}
+
+/* A TX buffer that takes nothing delays discovery; it goes out once the link moves. */
+static void test_ha_discovery_when_tx_busy(void **state)
+{
+    struct sent s;
+    uint8_t b[8];
+    (void)state;
+    cfg_ha_prefix = "homeassistant";
+    fake_init(&f);
+    {
+        struct lk_device_config cfg;
+        f.verify = fw_ed25519_verify;
+        make_cfg(&cfg);
+        lk_device_init(&dev, &cfg, &f.plat, &f.tr);
+    }
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_NEED_CONNECT);
+    assert_int_equal(lk_device_on_connected(&dev), 0);
+    f.send_blocked = 1;
+    fake_inject(&f, b, lk_mqtt_encode_connack(b, sizeof b, 0, 0));
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING);
+    assert_true(dev.ha_pending != 0);
+    f.send_blocked = 0;
+    f.send_limit = 100;
+    for (int i = 0; i < 20; i++)
+        (void)lk_device_poll(&dev);
+    assert_int_equal(dev.ha_pending, 0);
+    collect(&s);
+    assert_int_equal(s.ha, 3);
+    assert_int_equal(dev.stats.ha_errors, 0);
+}
+
+/* Longest names and prefix still fit the topic and payload buffers. */
+static void test_ha_config_sizes(void **state)
+{
+    static const char n32[] = "abcdefghijklmnopqrstuvwxyz012345";
+    char prefix[LK_HA_PREFIX_MAX + 1], topic[LK_HA_TOPIC_MAX], payload[LK_HA_MSG_MAX];
+    char avail[LK_TOPIC_MAX], st[LK_TOPIC_MAX], ack[LK_TOPIC_MAX], local[LK_TOPIC_MAX];
+    struct lk_ha_device d;
+    unsigned e;
+    (void)state;
+    memset(prefix, 'p', sizeof prefix - 1);
+    prefix[sizeof prefix - 1] = '\0';
+    assert_true(lk_ha_prefix_valid(prefix));
+    assert_true(lk_topic(avail, sizeof avail, n32, n32, "availability") > 0);
+    assert_true(lk_topic(st, sizeof st, n32, n32, "state") > 0);
+    assert_true(lk_topic(ack, sizeof ack, n32, n32, "ack") > 0);
+    assert_true(lk_topic(local, sizeof local, n32, n32, "local") > 0);
+    d.prefix = prefix;
+    d.site = n32;
+    d.door = n32;
+    d.fw = "12345678901234567890123456789012";
+    d.topic_avail = avail;
+    d.topic_state = st;
+    d.topic_ack = ack;
+    d.topic_local = local;
+    for (e = 0; e < LK_HA_COUNT; e++) {
+        size_t n = lk_ha_config(&d, (enum lk_ha_entity)e, topic, sizeof topic, payload, sizeof payload);
+        cJSON *c;
+        assert_true(n > 0 && n != (size_t)-1);
+        print_message("discovery config %u, longest names: %zu bytes\n", e, n);
+        c = cJSON_Parse(payload);
+        assert_non_null(c);
+        cJSON_Delete(c);
+    }
+    d.topic_local = NULL;
+    assert_int_equal(lk_ha_config(&d, LK_HA_OPEN_BUTTON, topic, sizeof topic, payload, sizeof payload), 0);
+    assert_int_equal(lk_ha_config(&d, LK_HA_RELAY, topic, sizeof topic, payload, 100), (size_t)-1);
+    assert_false(lk_ha_prefix_valid(""));
+    assert_false(lk_ha_prefix_valid("a//b"));
+    assert_false(lk_ha_prefix_valid("a/"));
+    assert_false(lk_ha_prefix_valid("a#"));
+    assert_true(lk_ha_prefix_valid("home-assistant/x_1"));
+}
+
+/* local_command = true: a button config, a QoS 0 subscription to .../local, and "open"
+ * there pulses the relay; retained or other payloads never do. */
+static void test_local_command(void **state)
+{
+    cJSON *c;
+    (void)state;
+    cfg_ha_prefix = "homeassistant";
+    cfg_local = 1;
+    device_up();
+    assert_int_equal(up_sent.ha, 4);
+    c = ha_find(&up_sent, "homeassistant/button/latchkey_home_door1/open/config");
+    assert_non_null(c);
+    assert_string_equal(js(c, "cmd_t"), "latchkey/home/door1/local");
+    assert_string_equal(js(c, "pl_prs"), "open");
+    assert_string_equal(js(c, "avty_t"), "latchkey/home/door1/availability");
+    cJSON_Delete(c);
+
+    deliver_ex("latchkey/home/door1/local", "open", 0, 1); /* retained: never acted on */
+    deliver_ex("latchkey/home/door1/local", "PRESS", 0, 0);
+    assert_int_equal(f.relay_on_count, 0);
+    assert_int_equal(dev.stats.local_ignored, 2);
+    deliver_ex("latchkey/home/door1/local", "open", 0, 0);
+    assert_int_equal(f.relay_on, 1);
+    assert_int_equal(dev.stats.local_cmds, 1);
+    deliver_ex("latchkey/home/door1/local", "open", 1, 0); /* busy: ignored */
+    assert_int_equal(f.relay_on_count, 1);
+    f.now_ms += 500;
+    assert_int_equal(lk_device_poll(&dev), LK_DEV_RUNNING);
+    assert_int_equal(f.relay_on, 0);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -461,6 +794,13 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_invalid_config_stays_idle),
         cmocka_unit_test(test_fw_version_sanitised),
         cmocka_unit_test(test_acks_when_inflight_full),
+        cmocka_unit_test_setup(test_state_superseded_never_resent, reset_opts),
+        cmocka_unit_test_setup(test_shutdown_offline_then_disconnect, reset_opts),
+        cmocka_unit_test_setup(test_shutdown_bounded, reset_opts),
+        cmocka_unit_test_setup(test_ha_discovery, reset_opts),
+        cmocka_unit_test_setup(test_ha_discovery_when_tx_busy, reset_opts),
+        cmocka_unit_test_setup(test_ha_config_sizes, reset_opts),
+        cmocka_unit_test_setup(test_local_command, reset_opts),
     };
     if (argc != 2) {
         fprintf(stderr, "usage: %s tests/vectors/commands.json\n", argv[0]);

@@ -100,6 +100,37 @@ static void test_writer_overflow(void **state)
     assert_string_equal(buf, want);
 }
 
+static void test_writer_nested(void **state)
+{
+    char buf[128];
+    struct lk_jw w;
+    (void)state;
+    lk_jw_begin(&w, buf, sizeof buf);
+    lk_jw_str(&w, "a", "1");
+    lk_jw_obj_begin(&w, "dev");
+    lk_jw_str(&w, "ids", "x");
+    lk_jw_int(&w, "n", 2);
+    lk_jw_obj_end(&w);
+    lk_jw_str(&w, "b", "2");
+    assert_int_equal(lk_jw_end(&w), strlen("{\"a\":\"1\",\"dev\":{\"ids\":\"x\",\"n\":2},\"b\":\"2\"}"));
+    assert_string_equal(buf, "{\"a\":\"1\",\"dev\":{\"ids\":\"x\",\"n\":2},\"b\":\"2\"}");
+    /* empty nested object, then misuse: two levels, unclosed, close without open */
+    lk_jw_begin(&w, buf, sizeof buf);
+    lk_jw_obj_begin(&w, "e");
+    lk_jw_obj_end(&w);
+    assert_int_equal(lk_jw_end(&w), strlen("{\"e\":{}}"));
+    lk_jw_begin(&w, buf, sizeof buf);
+    lk_jw_obj_begin(&w, "a");
+    lk_jw_obj_begin(&w, "b");
+    assert_int_equal(lk_jw_end(&w), 0);
+    lk_jw_begin(&w, buf, sizeof buf);
+    lk_jw_obj_begin(&w, "a");
+    assert_int_equal(lk_jw_end(&w), 0);
+    lk_jw_begin(&w, buf, sizeof buf);
+    lk_jw_obj_end(&w);
+    assert_int_equal(lk_jw_end(&w), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -107,6 +138,7 @@ int main(void)
         cmocka_unit_test(test_unescape_bad),
         cmocka_unit_test(test_writer),
         cmocka_unit_test(test_writer_overflow),
+        cmocka_unit_test(test_writer_nested),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /* test_mqtt_client.c - MQTT client state machine of the firmware core, driven through an
  * in-memory transport and a fake clock: CONNECT/CONNACK, subscribe, inbound QoS 1 ->
  * PUBACK, outbound retransmit with DUP, keep-alive ping and timeout, back-off growth,
- * oversized packets, partial I/O. */
+ * oversized packets, partial I/O (byte-by-byte reads, packets split across polls), a
+ * link dropping mid-packet, and the clean DISCONNECT. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -530,6 +531,160 @@ static void test_garbage_input(void **state)
     }
 }
 
+/* Every byte arrives in its own recv call: CONNACK, then a PUBLISH. */
+static void test_partial_reads_byte_by_byte(void **state)
+{
+    static char big[400];
+    int i;
+    (void)state;
+    setup(30);
+    f.recv_limit = 1;
+    assert_int_equal(lk_mqtt_poll(&c), LK_MQTT_POLL_NEED_LINK);
+    assert_int_equal(lk_mqtt_on_link_up(&c), 0);
+    expect_sent(LK_MQTT_CONNECT, NULL);
+    inject_connack(0);
+    for (i = 0; i < 4 && !lk_mqtt_connected(&c); i++)
+        assert_int_equal(lk_mqtt_poll(&c), LK_MQTT_POLL_OK);
+    assert_true(lk_mqtt_connected(&c));
+    assert_int_equal(connected_calls, 1);
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    {
+        struct lk_mqtt_publish p;
+        static uint8_t b[512];
+        size_t n;
+        memset(&p, 0, sizeof p);
+        p.topic = "a/b";
+        p.topic_len = 3;
+        p.payload = (const uint8_t *)big;
+        p.payload_len = strlen(big);
+        p.qos = 1;
+        p.packet_id = 77;
+        n = lk_mqtt_encode_publish(b, sizeof b, &p);
+        fake_inject(&f, b, n);
+        for (i = 0; i < 200 && msg_calls == 0; i++)
+            assert_int_equal(lk_mqtt_poll(&c), LK_MQTT_POLL_OK);
+        assert_true(i > 10); /* it really took many polls (8 reads each) */
+    }
+    assert_int_equal(msg_calls, 1);
+    assert_int_equal(last_len, strlen(big));
+    assert_memory_equal(last_payload, big, last_len);
+    expect_sent(LK_MQTT_PUBACK, NULL);
+}
+
+/* A packet split at every possible point across two polls is delivered once, intact. */
+static void test_split_packet_across_polls(void **state)
+{
+    struct lk_mqtt_publish p;
+    uint8_t b[64];
+    size_t n, cut;
+    (void)state;
+    memset(&p, 0, sizeof p);
+    p.topic = "t/split";
+    p.topic_len = 7;
+    p.payload = (const uint8_t *)"hello";
+    p.payload_len = 5;
+    p.qos = 1;
+    p.packet_id = 5;
+    n = lk_mqtt_encode_publish(b, sizeof b, &p);
+    for (cut = 1; cut < n; cut++) {
+        setup(30);
+        connect_ok();
+        fake_inject(&f, b, cut);
+        assert_int_equal(lk_mqtt_poll(&c), LK_MQTT_POLL_OK);
+        assert_int_equal(msg_calls, 0);
+        f.now_ms += 100;
+        fake_inject(&f, b + cut, n - cut);
+        assert_int_equal(lk_mqtt_poll(&c), LK_MQTT_POLL_OK);
+        assert_int_equal(msg_calls, 1);
+        assert_string_equal(last_topic, "t/split");
+        assert_memory_equal(last_payload, "hello", 5);
+        assert_true(lk_mqtt_connected(&c));
+    }
+}
+
+/* The broker goes away in the middle of a packet: the half packet is forgotten, the
+ * unacknowledged publish is resent with DUP after the reconnect, and the next packet on
+ * the new link parses cleanly. */
+static void test_link_drop_mid_packet(void **state)
+{
+    struct lk_mqtt_publish p;
+    uint8_t b[64];
+    size_t n, len;
+    const uint8_t *pkt;
+    int i;
+    (void)state;
+    setup(30);
+    connect_ok();
+    assert_int_equal(lk_mqtt_publish(&c, "t/state", (const uint8_t *)"s1", 2, 1, 1), 0);
+    expect_sent(LK_MQTT_PUBLISH, NULL);
+    memset(&p, 0, sizeof p);
+    p.topic = "t/in";
+    p.topic_len = 4;
+    p.payload = (const uint8_t *)"abc";
+    p.payload_len = 3;
+    n = lk_mqtt_encode_publish(b, sizeof b, &p);
+    fake_inject(&f, b, n - 2);
+    assert_int_equal(lk_mqtt_poll(&c), LK_MQTT_POLL_OK);
+    f.fail = 1; /* broker restarts */
+    assert_int_equal(lk_mqtt_poll(&c), LK_MQTT_POLL_OK);
+    assert_false(lk_mqtt_connected(&c));
+    assert_int_equal(msg_calls, 0);
+    f.fail = 0;
+    f.to_dev_len = f.to_dev_pos = 0; /* the old stream is gone */
+    for (i = 0; i < 100 && lk_mqtt_poll(&c) != LK_MQTT_POLL_NEED_LINK; i++)
+        f.now_ms += 100;
+    assert_int_equal(lk_mqtt_on_link_up(&c), 0);
+    expect_sent(LK_MQTT_CONNECT, NULL);
+    inject_connack(0);
+    fake_inject(&f, b, n);
+    assert_int_equal(lk_mqtt_poll(&c), LK_MQTT_POLL_OK);
+    assert_true(lk_mqtt_connected(&c));
+    pkt = expect_sent(LK_MQTT_PUBLISH, &len);
+    assert_true(pkt[0] & 0x08); /* DUP */
+    assert_int_equal(msg_calls, 1);
+    assert_string_equal(last_topic, "t/in");
+}
+
+/* lk_mqtt_disconnect: DISCONNECT on the wire, nothing retransmitted, no reconnect. */
+static void test_clean_disconnect(void **state)
+{
+    size_t len;
+    const uint8_t *pkt;
+    int i;
+    (void)state;
+    setup(30);
+    connect_ok();
+    assert_int_equal(lk_mqtt_publish(&c, "t/x", (const uint8_t *)"1", 1, 1, 0), 0);
+    expect_sent(LK_MQTT_PUBLISH, NULL);
+    assert_int_equal(lk_mqtt_disconnect(&c), 0);
+    pkt = expect_sent(LK_MQTT_DISCONNECT, &len);
+    assert_int_equal(len, 2);
+    assert_int_equal(pkt[1], 0);
+    assert_false(lk_mqtt_connected(&c));
+    assert_int_equal(lk_mqtt_inflight(&c), 0);
+    for (i = 0; i < 20; i++) {
+        f.now_ms += 10000;
+        assert_int_equal(lk_mqtt_poll(&c), LK_MQTT_POLL_OK);
+    }
+    expect_nothing_sent();
+    assert_int_equal(lk_mqtt_publish(&c, "t/x", (const uint8_t *)"1", 1, 0, 0), LK_MQTT_ERR_STATE);
+    /* a blocked transport gets the DISCONNECT out on a later poll */
+    setup(30);
+    connect_ok();
+    f.send_blocked = 1;
+    assert_int_equal(lk_mqtt_disconnect(&c), 0);
+    assert_int_equal(lk_mqtt_pending_tx(&c), 2);
+    f.send_blocked = 0;
+    assert_int_equal(lk_mqtt_poll(&c), LK_MQTT_POLL_OK);
+    assert_int_equal(lk_mqtt_pending_tx(&c), 0);
+    expect_sent(LK_MQTT_DISCONNECT, NULL);
+    /* not connected: closed all the same */
+    setup(30);
+    assert_int_equal(lk_mqtt_disconnect(&c), LK_MQTT_ERR_STATE);
+    assert_int_equal(lk_mqtt_poll(&c), LK_MQTT_POLL_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -546,6 +701,10 @@ int main(void)
         cmocka_unit_test(test_malformed_drops_link),
         cmocka_unit_test(test_partial_send),
         cmocka_unit_test(test_garbage_input),
+        cmocka_unit_test(test_partial_reads_byte_by_byte),
+        cmocka_unit_test(test_split_packet_across_polls),
+        cmocka_unit_test(test_link_drop_mid_packet),
+        cmocka_unit_test(test_clean_disconnect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

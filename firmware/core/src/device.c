@@ -1,5 +1,6 @@
 /* device.c - the Latchkey device application (device.h): MQTT topics of DESIGN.md,
- * command handling (verify -> relay pulse -> ack) and the retained state message. */
+ * command handling (verify -> relay pulse -> ack), the retained state message, the
+ * optional Home Assistant discovery / local command path, and the clean shutdown. */
 #include "lk/device.h"
 
 #include <string.h>
@@ -47,7 +48,9 @@ int lk_device_config_valid(const struct lk_device_config *cfg)
            lk_name_valid(cfg->door, bounded_len(cfg->door, sizeof cfg->door)) &&
            (cfg->pulse_ms == 0 ||
             (cfg->pulse_ms >= LK_RELAY_PULSE_MIN_MS && cfg->pulse_ms <= LK_RELAY_PULSE_MAX_MS)) &&
-           cfg->min_interval_ms <= LK_RELAY_INTERVAL_MAX_MS;
+           cfg->min_interval_ms <= LK_RELAY_INTERVAL_MAX_MS &&
+           (cfg->ha_prefix == NULL || cfg->ha_prefix[0] == '\0' ||
+            lk_ha_prefix_valid(cfg->ha_prefix));
 }
 
 static uint32_t millis(const struct lk_device *dev)
@@ -71,8 +74,52 @@ static void publish_state(struct lk_device *dev)
     dev->state_dirty = 1;
     if (n == 0 || !lk_mqtt_connected(&dev->mqtt))
         return;
-    if (lk_mqtt_publish(&dev->mqtt, dev->topic_state, (const uint8_t *)buf, n, 1, 1) == 0)
+    if (lk_mqtt_publish(&dev->mqtt, dev->topic_state, (const uint8_t *)buf, n, 1, 1) == 0) {
+        /* The older state must never be retransmitted after this one: it would become
+         * the retained state again (e.g. "active" after the pulse ended). */
+        if (dev->state_packet_id != 0)
+            lk_mqtt_cancel(&dev->mqtt, dev->state_packet_id);
+        dev->state_packet_id = dev->mqtt.last_packet_id;
         dev->state_dirty = 0;
+    }
+}
+
+/* Publishes the pending Home Assistant discovery configs (retained, QoS 0: they are too
+ * big for a retransmit slot and are sent again on every connect anyway). Stops at the
+ * first one the TX buffer cannot take; the next poll continues. */
+static void publish_discovery(struct lk_device *dev)
+{
+    char topic[LK_HA_TOPIC_MAX];
+    char payload[LK_HA_MSG_MAX];
+    struct lk_ha_device d;
+    unsigned e;
+    d.prefix = dev->ha_prefix;
+    d.site = dev->site;
+    d.door = dev->door;
+    d.fw = dev->fw;
+    d.topic_avail = dev->topic_avail;
+    d.topic_state = dev->topic_state;
+    d.topic_ack = dev->topic_ack;
+    d.topic_local = dev->topic_local[0] != '\0' ? dev->topic_local : NULL;
+    for (e = 0; e < LK_HA_COUNT && dev->ha_pending != 0; e++) {
+        size_t n;
+        int r;
+        if ((dev->ha_pending & (1u << e)) == 0)
+            continue;
+        n = lk_ha_config(&d, (enum lk_ha_entity)e, topic, sizeof topic, payload, sizeof payload);
+        if (n == 0 || n == (size_t)-1) {
+            if (n != 0)
+                dev->stats.ha_errors++;
+            dev->ha_pending &= (uint8_t)~(1u << e);
+            continue;
+        }
+        r = lk_mqtt_publish(&dev->mqtt, topic, (const uint8_t *)payload, n, 0, 1);
+        if (r == LK_MQTT_ERR_BUSY)
+            return;
+        if (r != 0)
+            dev->stats.ha_errors++;
+        dev->ha_pending &= (uint8_t)~(1u << e);
+    }
 }
 
 static void send_ack(struct lk_device *dev, const char *id, const char *reason, int64_t at)
@@ -112,7 +159,31 @@ static void on_connected(void *user)
         lk_mqtt_on_link_down(&dev->mqtt);
         return;
     }
+    if (dev->topic_local[0] != '\0' && lk_mqtt_subscribe(&dev->mqtt, dev->topic_local, 0) != 0) {
+        lk_mqtt_on_link_down(&dev->mqtt);
+        return;
+    }
+    dev->state_packet_id = 0; /* slots were resent before this callback: keep them */
     publish_state(dev);
+    if (dev->ha_prefix[0] != '\0') {
+        dev->ha_pending = (uint8_t)((1u << LK_HA_COUNT) - 1u);
+        publish_discovery(dev);
+    }
+}
+
+/* The unsigned local command path (device.h: local_command). Never acts on a retained
+ * message: one left on the topic would open the door at every reconnect. */
+static void on_local(struct lk_device *dev, const struct lk_mqtt_publish *msg)
+{
+    static const char want[] = LK_HA_LOCAL_PAYLOAD;
+    if (msg->retain || dev->stopping || msg->payload_len != sizeof want - 1 ||
+        memcmp(msg->payload, want, sizeof want - 1) != 0 ||
+        lk_relay_pulse(&dev->relay, millis(dev)) != LK_RELAY_OK) {
+        dev->stats.local_ignored++;
+        return;
+    }
+    dev->stats.local_cmds++;
+    publish_state(dev); /* relay went active */
 }
 
 static void on_message(void *user, const struct lk_mqtt_publish *msg)
@@ -124,7 +195,11 @@ static void on_message(void *user, const struct lk_mqtt_publish *msg)
     int64_t now;
     size_t tl = strlen(dev->topic_cmd);
     if (msg->topic_len != tl || memcmp(msg->topic, dev->topic_cmd, tl) != 0) {
-        dev->stats.msgs_ignored++;
+        tl = strlen(dev->topic_local);
+        if (tl > 0 && msg->topic_len == tl && memcmp(msg->topic, dev->topic_local, tl) == 0)
+            on_local(dev, msg);
+        else
+            dev->stats.msgs_ignored++;
         return;
     }
     now = dev->plat->unix_time(dev->plat->ctx);
@@ -133,6 +208,9 @@ static void on_message(void *user, const struct lk_mqtt_publish *msg)
     dev->last_busy = 0;
     if (r != LK_OK) {
         reason = lk_reason_name(r);
+    } else if (dev->stopping) {
+        reason = "busy"; /* shutting down: the relay is latched off */
+        dev->last_busy = 1;
     } else {
         switch (lk_relay_pulse(&dev->relay, millis(dev))) {
         case LK_RELAY_OK:
@@ -188,6 +266,13 @@ void lk_device_init(struct lk_device *dev, const struct lk_device_config *cfg,
         lk_relay_fault(&dev->relay);
         return;
     }
+    if (cfg->local_command &&
+        lk_topic(dev->topic_local, sizeof dev->topic_local, dev->site, dev->door, "local") == 0) {
+        lk_relay_fault(&dev->relay);
+        return;
+    }
+    if (cfg->ha_prefix != NULL)
+        memcpy(dev->ha_prefix, cfg->ha_prefix, strlen(cfg->ha_prefix) + 1); /* validated */
     lk_verifier_init(&dev->verifier, plat, cfg->pubkey, dev->site, dev->door);
 
     memset(&sess, 0, sizeof sess);
@@ -218,6 +303,24 @@ void lk_device_on_transport_lost(struct lk_device *dev)
         lk_mqtt_on_link_down(&dev->mqtt);
 }
 
+/* Shutdown steps after lk_device_shutdown (stopping 1 -> 2 -> 3). */
+static enum lk_dev_status poll_stopping(struct lk_device *dev, uint32_t now)
+{
+    int late = (uint32_t)(now - dev->stop_ms) >= LK_DEVICE_SHUTDOWN_MS;
+    if (dev->stopping == 1) {
+        if (lk_mqtt_connected(&dev->mqtt) && dev->state_dirty)
+            publish_state(dev);
+        if (lk_mqtt_connected(&dev->mqtt) && lk_mqtt_inflight(&dev->mqtt) > 0 && !late)
+            return LK_DEV_RUNNING; /* waiting for the PUBACKs of state and "offline" */
+        (void)lk_mqtt_disconnect(&dev->mqtt); /* also closes a client that is not connected */
+        dev->stopping = 2;
+        (void)lk_mqtt_poll(&dev->mqtt);
+    }
+    if (dev->stopping == 2 && (lk_mqtt_pending_tx(&dev->mqtt) == 0 || late))
+        dev->stopping = 3;
+    return dev->stopping == 3 ? LK_DEV_STOPPED : LK_DEV_RUNNING;
+}
+
 enum lk_dev_status lk_device_poll(struct lk_device *dev)
 {
     uint32_t now = millis(dev);
@@ -228,13 +331,38 @@ enum lk_dev_status lk_device_poll(struct lk_device *dev)
     if (lk_relay_tick(&dev->relay, now))
         dev->state_dirty = 1;
     if (!dev->config_ok)
-        return LK_DEV_RUNNING;
+        return dev->stopping ? LK_DEV_STOPPED : LK_DEV_RUNNING;
     r = lk_mqtt_poll(&dev->mqtt);
     if (lk_relay_tick(&dev->relay, millis(dev)))
         dev->state_dirty = 1;
+    if (dev->stopping)
+        return poll_stopping(dev, millis(dev));
     if (dev->state_dirty && lk_mqtt_connected(&dev->mqtt))
         publish_state(dev);
+    if (dev->ha_pending != 0 && lk_mqtt_connected(&dev->mqtt))
+        publish_discovery(dev);
     return r == LK_MQTT_POLL_NEED_LINK ? LK_DEV_NEED_CONNECT : LK_DEV_RUNNING;
+}
+
+void lk_device_shutdown(struct lk_device *dev)
+{
+    int was_active = lk_relay_active(&dev->relay);
+    lk_relay_fault(&dev->relay); /* off now, and no pulse until the next init */
+    if (dev->stopping)
+        return;
+    dev->stopping = 1;
+    dev->stop_ms = millis(dev);
+    dev->ha_pending = 0;
+    if (was_active)
+        dev->state_dirty = 1;
+    if (!dev->config_ok || !lk_mqtt_connected(&dev->mqtt))
+        return;
+    if (dev->state_dirty)
+        publish_state(dev);
+    if (lk_mqtt_publish(&dev->mqtt, dev->topic_avail, (const uint8_t *)avail_offline,
+                        sizeof avail_offline - 1, 1, 1) == LK_MQTT_ERR_BUSY)
+        (void)lk_mqtt_publish(&dev->mqtt, dev->topic_avail, (const uint8_t *)avail_offline,
+                              sizeof avail_offline - 1, 0, 1);
 }
 
 int lk_device_online(const struct lk_device *dev)

@@ -1,4 +1,4 @@
-/* json_writer.c - bounded JSON object writer for ack and state messages (json_writer.h). */
+/* json_writer.c - bounded JSON object writer for the device's messages (json_writer.h). */
 #include "lk/json_writer.h"
 
 #include <string.h>
@@ -49,6 +49,7 @@ void lk_jw_begin(struct lk_jw *w, char *buf, size_t cap)
     w->cap = cap;
     w->len = 0;
     w->count = 0;
+    w->outer = -1;
     w->err = buf == NULL || cap == 0;
     put(w, "{", 1);
 }
@@ -70,9 +71,34 @@ void lk_jw_int(struct lk_jw *w, const char *key, int64_t value)
         put(w, num, n);
 }
 
+void lk_jw_obj_begin(struct lk_jw *w, const char *key)
+{
+    member(w, key);
+    put(w, "{", 1);
+    if (w->outer >= 0) {
+        w->err = 1; /* only one level of nesting */
+        return;
+    }
+    w->outer = w->count;
+    w->count = 0;
+}
+
+void lk_jw_obj_end(struct lk_jw *w)
+{
+    put(w, "}", 1);
+    if (w->outer < 0) {
+        w->err = 1;
+        return;
+    }
+    w->count = w->outer;
+    w->outer = -1;
+}
+
 size_t lk_jw_end(struct lk_jw *w)
 {
     put(w, "}", 1);
+    if (w->outer >= 0)
+        w->err = 1; /* a nested object was left open */
     if (w->err)
         return 0;
     w->buf[w->len] = '\0';

@@ -146,6 +146,10 @@ void lk_mqtt_on_link_down(struct lk_mqtt_client *c)
     /* Already given up by the client itself (or never asked for): nothing to do. */
     if (c->state == LK_MQTT_ST_BACKOFF)
         return;
+    if (c->state == LK_MQTT_ST_CLOSED) {
+        reset_link_state(c); /* closed for good: drop what was not sent */
+        return;
+    }
     enter_backoff(c);
 }
 
@@ -328,6 +332,11 @@ enum lk_mqtt_poll_result lk_mqtt_poll(struct lk_mqtt_client *c)
     }
     if (c->state == LK_MQTT_ST_WANT_LINK)
         return LK_MQTT_POLL_NEED_LINK;
+    if (c->state == LK_MQTT_ST_CLOSED) {
+        if (flush(c) != 0)
+            reset_link_state(c); /* the link is gone: nothing more can be sent */
+        return LK_MQTT_POLL_OK;
+    }
     if (!link_active(c))
         return LK_MQTT_POLL_OK;
     /* Callbacks may give the link up themselves (a failed send): check after each step. */
@@ -402,6 +411,7 @@ int lk_mqtt_publish(struct lk_mqtt_client *c, const char *topic, const uint8_t *
             return r;
         slot->used = 1;
         slot->packet_id = p.packet_id;
+        c->last_packet_id = p.packet_id;
         slot->len = (uint16_t)n;
         slot->sent_ms = now_ms(c);
     } else {
@@ -416,6 +426,47 @@ int lk_mqtt_publish(struct lk_mqtt_client *c, const char *topic, const uint8_t *
         return LK_MQTT_ERR_LINK;
     }
     return 0;
+}
+
+void lk_mqtt_cancel(struct lk_mqtt_client *c, uint16_t packet_id)
+{
+    unsigned i;
+    for (i = 0; i < LK_MQTT_INFLIGHT; i++)
+        if (c->slots[i].used && c->slots[i].packet_id == packet_id)
+            c->slots[i].used = 0;
+}
+
+int lk_mqtt_disconnect(struct lk_mqtt_client *c)
+{
+    uint8_t pkt[2];
+    size_t n;
+    int was_connected = c->state == LK_MQTT_ST_CONNECTED;
+    unsigned i;
+    for (i = 0; i < LK_MQTT_INFLIGHT; i++)
+        c->slots[i].used = 0; /* nothing is retransmitted after a clean end */
+    if (!was_connected) {
+        reset_link_state(c);
+        c->state = LK_MQTT_ST_CLOSED;
+        c->state_ms = now_ms(c);
+        return LK_MQTT_ERR_STATE;
+    }
+    c->state = LK_MQTT_ST_CLOSED;
+    c->state_ms = now_ms(c);
+    n = lk_mqtt_encode_disconnect(pkt, sizeof pkt);
+    if (queue(c, pkt, n) != 0 && (flush(c) != 0 || queue(c, pkt, n) != 0)) {
+        /* The transport takes nothing: closing it without DISCONNECT makes the broker
+         * publish the will ("offline"), which says the same. */
+        reset_link_state(c);
+        return LK_MQTT_ERR_BUSY;
+    }
+    if (flush(c) != 0)
+        reset_link_state(c);
+    return 0;
+}
+
+size_t lk_mqtt_pending_tx(const struct lk_mqtt_client *c)
+{
+    return c->tx_len;
 }
 
 int lk_mqtt_connected(const struct lk_mqtt_client *c)

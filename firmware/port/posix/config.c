@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <ini.h>
+#include <lk/ha_discovery.h>
 
 #define LKP_CONFIG_FILE_MAX (64 * 1024)
 
@@ -20,7 +21,9 @@ enum {
     K_HOST = 1u << 0, K_PORT = 1u << 1, K_KEEPALIVE = 1u << 2, K_CA = 1u << 3,
     K_CERT = 1u << 4, K_KEY = 1u << 5, K_SITE = 1u << 6, K_DOOR = 1u << 7,
     K_PUBKEY = 1u << 8, K_BACKEND = 1u << 9, K_SIM_LOG = 1u << 10, K_PULSE = 1u << 11,
-    K_MIN_INTERVAL = 1u << 12
+    K_MIN_INTERVAL = 1u << 12, K_GPIO_CHIP = 1u << 13, K_GPIO_LINE = 1u << 14,
+    K_ACTIVE_LOW = 1u << 15, K_HA_DISCOVERY = 1u << 16, K_HA_PREFIX = 1u << 17,
+    K_LOCAL_COMMAND = 1u << 18
 };
 
 struct parse_state {
@@ -34,6 +37,8 @@ struct parse_state {
     size_t errlen;
 };
 
+static void set_err(struct parse_state *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void set_err(struct parse_state *st, const char *fmt, ...)
 {
     va_list ap;
@@ -54,7 +59,8 @@ static int section_known(const char *s, size_t len)
 {
     return (len == 6 && memcmp(s, "broker", 6) == 0) ||
            (len == 6 && memcmp(s, "device", 6) == 0) ||
-           (len == 5 && memcmp(s, "relay", 5) == 0);
+           (len == 5 && memcmp(s, "relay", 5) == 0) ||
+           (len == 13 && memcmp(s, "homeassistant", 13) == 0);
 }
 
 /* Reads one line for inih and counts it; rejects lines longer than inih's buffer
@@ -90,7 +96,8 @@ static char *reader(char *buf, int num, void *stream)
     if (*s == '[') {
         const char *end = strchr(s, ']');
         if (end != NULL && !section_known(s + 1, (size_t)(end - s - 1))) {
-            set_err(st, "unknown section [%.*s] (expected [broker], [device] or [relay])",
+            set_err(st, "unknown section [%.*s] (expected [broker], [device], [relay] or "
+                    "[homeassistant])",
                     (int)(end - s - 1), s + 1);
             return NULL;
         }
@@ -183,6 +190,20 @@ static int set_u32(struct parse_state *st, const char *key, const char *v, uint3
     return 1;
 }
 
+static int set_bool(struct parse_state *st, const char *key, const char *v, int *dst)
+{
+    if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "1") == 0) {
+        *dst = 1;
+        return 1;
+    }
+    if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0 || strcmp(v, "0") == 0) {
+        *dst = 0;
+        return 1;
+    }
+    set_err(st, "%s '%s' is invalid (expected true or false)", key, v);
+    return 0;
+}
+
 static int broker_key(struct parse_state *st, const char *k, const char *v)
 {
     struct lkp_config *c = st->cfg;
@@ -253,19 +274,60 @@ static int relay_key(struct parse_state *st, const char *k, const char *v)
             c->backend = LKP_RELAY_SIM;
             return 1;
         }
-        if (strcmp(v, "gpio") == 0)
-            set_err(st, "relay backend 'gpio' is not supported yet in this build (use 'sim')");
-        else
-            set_err(st, "unknown relay backend '%s' (expected sim or gpio)", v);
+        if (strcmp(v, "gpio") == 0) {
+            c->backend = LKP_RELAY_GPIO;
+            return 1;
+        }
+        set_err(st, "unknown relay backend '%s' (expected sim or gpio)", v);
         return 0;
     }
     if (strcmp(k, "sim_log") == 0)
         return set_path(st, k, v, c->sim_log);
+    if (strcmp(k, "gpio_chip") == 0) {
+        size_t i, n = strlen(v);
+        for (i = 0; i < n; i++)
+            if (isspace((unsigned char)v[i]) || !isprint((unsigned char)v[i]))
+                break;
+        if (n == 0 || n > LKP_GPIO_CHIP_MAX || i != n) {
+            set_err(st, "gpio_chip '%s' is invalid (expected a chip name like gpiochip0, "
+                    "at most %d characters)", v, LKP_GPIO_CHIP_MAX);
+            return 0;
+        }
+        memcpy(c->gpio_chip, v, n + 1);
+        return 1;
+    }
+    if (strcmp(k, "gpio_line") == 0)
+        return set_u32(st, k, v, 0, LKP_GPIO_LINE_MAX, &c->gpio_line);
+    if (strcmp(k, "active_low") == 0)
+        return set_bool(st, k, v, &c->active_low);
     if (strcmp(k, "pulse_ms") == 0)
         return set_u32(st, k, v, LKP_PULSE_MS_MIN, LKP_PULSE_MS_MAX, &c->pulse_ms);
     if (strcmp(k, "min_interval_ms") == 0)
         return set_u32(st, k, v, 0, LKP_MIN_INTERVAL_MS_MAX, &c->min_interval_ms);
-    set_err(st, "unknown key '%s' in [relay] (expected backend, sim_log, pulse_ms, min_interval_ms)", k);
+    set_err(st, "unknown key '%s' in [relay] (expected backend, sim_log, pulse_ms, "
+            "min_interval_ms, gpio_chip, gpio_line, active_low)", k);
+    return 0;
+}
+
+static int ha_key(struct parse_state *st, const char *k, const char *v)
+{
+    struct lkp_config *c = st->cfg;
+
+    if (strcmp(k, "discovery") == 0)
+        return set_bool(st, k, v, &c->ha_discovery);
+    if (strcmp(k, "local_command") == 0)
+        return set_bool(st, k, v, &c->local_command);
+    if (strcmp(k, "prefix") == 0) {
+        if (!lk_ha_prefix_valid(v)) {
+            set_err(st, "prefix '%s' is invalid (expected 1 to %u characters of "
+                    "[A-Za-z0-9_-/], no empty level)", v, (unsigned)LK_HA_PREFIX_MAX);
+            return 0;
+        }
+        memcpy(c->ha_prefix, v, strlen(v) + 1);
+        return 1;
+    }
+    set_err(st, "unknown key '%s' in [homeassistant] (expected discovery, prefix, "
+            "local_command)", k);
     return 0;
 }
 
@@ -278,7 +340,10 @@ static unsigned key_bit(const char *section, const char *k)
         {"device", "site", K_SITE}, {"device", "door", K_DOOR},
         {"device", "command_pubkey", K_PUBKEY}, {"relay", "backend", K_BACKEND},
         {"relay", "sim_log", K_SIM_LOG}, {"relay", "pulse_ms", K_PULSE},
-        {"relay", "min_interval_ms", K_MIN_INTERVAL},
+        {"relay", "min_interval_ms", K_MIN_INTERVAL}, {"relay", "gpio_chip", K_GPIO_CHIP},
+        {"relay", "gpio_line", K_GPIO_LINE}, {"relay", "active_low", K_ACTIVE_LOW},
+        {"homeassistant", "discovery", K_HA_DISCOVERY}, {"homeassistant", "prefix", K_HA_PREFIX},
+        {"homeassistant", "local_command", K_LOCAL_COMMAND},
     };
     size_t i;
 
@@ -309,6 +374,8 @@ static int handler(void *user, const char *section, const char *name, const char
         return broker_key(st, name, value);
     if (strcmp(section, "device") == 0)
         return device_key(st, name, value);
+    if (strcmp(section, "homeassistant") == 0)
+        return ha_key(st, name, value);
     return relay_key(st, name, value); /* the reader let only known sections through */
 }
 
@@ -332,6 +399,16 @@ static int check_required(struct parse_state *st)
                  st->name);
         return -1;
     }
+    if (st->cfg->backend == LKP_RELAY_GPIO && (st->seen & K_GPIO_LINE) == 0) {
+        snprintf(st->err, st->errlen, "%s: missing required key [relay] gpio_line (backend = gpio)",
+                 st->name);
+        return -1;
+    }
+    if (st->cfg->backend != LKP_RELAY_GPIO && (st->seen & (K_GPIO_CHIP | K_GPIO_LINE | K_ACTIVE_LOW))) {
+        snprintf(st->err, st->errlen, "%s: [relay] gpio_chip, gpio_line and active_low need "
+                 "backend = gpio", st->name);
+        return -1;
+    }
     return 0;
 }
 
@@ -346,6 +423,8 @@ int lkp_config_parse(const char *text, const char *name, struct lkp_config *cfg,
     cfg->keepalive_s = LKP_KEEPALIVE_S_DEFAULT;
     cfg->pulse_ms = LKP_PULSE_MS_DEFAULT;
     cfg->min_interval_ms = LKP_MIN_INTERVAL_MS_DEFAULT;
+    memcpy(cfg->gpio_chip, "gpiochip0", sizeof "gpiochip0");
+    memcpy(cfg->ha_prefix, LKP_HA_PREFIX_DEFAULT, sizeof LKP_HA_PREFIX_DEFAULT);
 
     memset(&st, 0, sizeof st);
     st.cfg = cfg;
@@ -424,6 +503,27 @@ static int check_readable(const char *cfg_path, const char *what, const char *pa
     return 0;
 }
 
+/* A relative file path in the config is relative to the config file's directory. */
+static int resolve(const char *cfg_path, const char *what, char *file, char *err, size_t errlen)
+{
+    char out[LKP_PATH_MAX];
+    const char *slash = strrchr(cfg_path, '/');
+    size_t dirlen;
+    int n;
+
+    if (file[0] == '/' || slash == NULL)
+        return 0; /* absolute, or the config is in the working directory */
+    dirlen = (size_t)(slash - cfg_path);
+    n = snprintf(out, sizeof out, "%.*s/%s", (int)dirlen, cfg_path, file);
+    if (n < 0 || (size_t)n >= sizeof out) {
+        snprintf(err, errlen, "%s: %s '%s' is too long once made relative to the config's "
+                 "directory", cfg_path, what, file);
+        return -1;
+    }
+    memcpy(file, out, (size_t)n + 1);
+    return 0;
+}
+
 int lkp_config_load(const char *path, struct lkp_config *cfg, char *err, size_t errlen)
 {
     char *text = read_text(path, err, errlen);
@@ -434,6 +534,12 @@ int lkp_config_load(const char *path, struct lkp_config *cfg, char *err, size_t 
     rc = lkp_config_parse(text, path, cfg, err, errlen);
     free(text);
     if (rc != 0)
+        return -1;
+    if (resolve(path, "[broker] ca", cfg->ca, err, errlen) != 0 ||
+        resolve(path, "[broker] cert", cfg->cert, err, errlen) != 0 ||
+        resolve(path, "[broker] key", cfg->key, err, errlen) != 0 ||
+        (cfg->backend == LKP_RELAY_SIM &&
+         resolve(path, "[relay] sim_log", cfg->sim_log, err, errlen) != 0))
         return -1;
     if (check_readable(path, "[broker] ca", cfg->ca, err, errlen) != 0 ||
         check_readable(path, "[broker] cert", cfg->cert, err, errlen) != 0 ||

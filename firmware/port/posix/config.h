@@ -21,7 +21,12 @@
 #define LKP_KEEPALIVE_S_MAX 600u
 #define LKP_PORT_DEFAULT 8883u
 
-enum lkp_relay_backend { LKP_RELAY_NONE = 0, LKP_RELAY_SIM };
+#define LKP_GPIO_CHIP_MAX 63
+#define LKP_GPIO_LINE_MAX 1023u
+#define LKP_HA_PREFIX_DEFAULT "homeassistant"
+#define LKP_HA_PREFIX_MAX 48
+
+enum lkp_relay_backend { LKP_RELAY_NONE = 0, LKP_RELAY_SIM, LKP_RELAY_GPIO };
 
 struct lkp_config {
     /* [broker] */
@@ -40,6 +45,13 @@ struct lkp_config {
     char sim_log[LKP_PATH_MAX];
     uint32_t pulse_ms;             /* default 500, 50..10000 */
     uint32_t min_interval_ms;      /* default 2000 */
+    char gpio_chip[LKP_GPIO_CHIP_MAX + 1]; /* backend gpio: chip name, default gpiochip0 */
+    uint32_t gpio_line;            /* backend gpio: line offset (required) */
+    int active_low;                /* backend gpio: relay energised by a LOW line */
+    /* [homeassistant] */
+    int ha_discovery;              /* "discovery", default false */
+    char ha_prefix[LKP_HA_PREFIX_MAX + 1]; /* "prefix", default homeassistant */
+    int local_command;             /* "local_command", default false: UNSIGNED path */
 };
 
 /* Parses INI text (no file access: suitable for fuzzing). name is used in error messages
@@ -47,8 +59,10 @@ struct lkp_config {
 int lkp_config_parse(const char *text, const char *name, struct lkp_config *cfg,
                      char *err, size_t errlen);
 
-/* Reads the file at path, parses it, then checks that the CA, cert and key files are
- * readable. Returns 0, or -1 with a one-line message in err. */
+/* Reads the file at path, parses it, resolves relative file paths (ca, cert, key,
+ * sim_log) against the directory of path (so a device bundle works from anywhere), then
+ * checks that the CA, cert and key files are readable. Returns 0, or -1 with a one-line
+ * message in err. */
 int lkp_config_load(const char *path, struct lkp_config *cfg, char *err, size_t errlen);
 
 #endif

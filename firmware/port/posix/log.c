@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+static void vlog(const char *level, const char *fmt, va_list ap) LKP_PRINTF(2, 0);
 static void vlog(const char *level, const char *fmt, va_list ap)
 {
     char line[1024];

@@ -1,6 +1,8 @@
 /* main.c - latchkey-device, the Linux / Raspberry Pi firmware: loads the config, wires the
- * portable core to this port (clocks, RNG, Ed25519, relay, TLS transport) and runs the
- * event loop until SIGINT/SIGTERM, logging one line per event on stderr. */
+ * portable core to this port (clocks, RNG, Ed25519, relay with its watchdog, TLS
+ * transport) and runs the event loop until SIGINT/SIGTERM, then shuts down cleanly
+ * (relay off, availability "offline", DISCONNECT), logging one line per event on stderr.
+ * The relay is also forced off on fatal signals and on any exit() path. */
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -14,7 +16,7 @@
 #include "config.h"
 #include "log.h"
 #include "platform_posix.h"
-#include "relay_sim.h"
+#include "relay_output.h"
 #include "tls_transport.h"
 
 #ifndef LATCHKEY_VERSION
@@ -24,27 +26,59 @@
 #define LOOP_WAIT_MS 20
 
 #define EXIT_CONFIG 2
+/* Hard bound of the clean shutdown on top of the core's LK_DEVICE_SHUTDOWN_MS. */
+#define SHUTDOWN_BOUND_MS (LK_DEVICE_SHUTDOWN_MS + 1000u)
 
 /* With TLS 1.3 the broker checks the device certificate after the client has finished
  * the handshake, so a refused certificate shows up as a dropped link right after it. */
 #define REFUSED_HINT " (did the broker refuse the device certificate or client id? see its log)"
 
 static volatile sig_atomic_t stop_signal;
+/* The open relay, for the fatal-signal handler and atexit (set once, before signals). */
+static struct lkp_relay_output *volatile relay_for_exit;
 
 static void on_signal(int sig)
 {
     stop_signal = sig;
 }
 
+/* SIGSEGV, SIGABRT, ...: relay off, then die of the same signal (core dump as usual). */
+static void on_fatal(int sig)
+{
+    struct lkp_relay_output *r = relay_for_exit;
+
+    if (r != NULL)
+        lkp_relay_output_emergency_off(r);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void relay_off_at_exit(void)
+{
+    struct lkp_relay_output *r = relay_for_exit;
+
+    if (r != NULL)
+        lkp_relay_output_emergency_off(r);
+}
+
 static int install_signals(void)
 {
+    static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT};
     struct sigaction sa;
+    size_t i;
 
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
+    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0 ||
+        sigaction(SIGHUP, &sa, NULL) != 0)
         return -1;
+    sa.sa_handler = on_fatal;
+    sa.sa_flags = SA_RESETHAND;
+    for (i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+        if (sigaction(fatal[i], &sa, NULL) != 0)
+            return -1;
+    sa.sa_flags = 0;
     sa.sa_handler = SIG_IGN; /* a dropped broker link is an error return, not a signal */
     return sigaction(SIGPIPE, &sa, NULL);
 }
@@ -55,16 +89,32 @@ static void usage(FILE *out)
             "usage: latchkey-device -c FILE\n"
             "Latchkey door device: connects to the broker over mutual TLS, verifies signed\n"
             "door commands and pulses the relay.\n"
-            "  -c, --config FILE  device config (INI: [broker], [device], [relay])\n"
+            "  -c, --config FILE  device config (INI, keys below)\n"
             "  -h, --help         show this help\n"
             "  -V, --version      show the version\n"
-            "Exit status: 0 after SIGINT/SIGTERM, 2 for a config problem, 1 otherwise.\n");
+            "Config keys (relative paths are relative to the config file's directory):\n"
+            "  [broker]  host = NAME|IP        broker, verified against its certificate\n"
+            "            port = 8883           keepalive = 30 (seconds, 5..600)\n"
+            "            ca = FILE  cert = FILE  key = FILE   (PEM: CA, device cert, its key)\n"
+            "  [device]  site = NAME  door = NAME   ([a-z0-9_-]{1,32}; cert CN is site/door)\n"
+            "            command_pubkey = HEX  (64 hex chars: the gateway's Ed25519 key)\n"
+            "  [relay]   backend = sim|gpio    pulse_ms = 500 (50..10000)\n"
+            "            min_interval_ms = 2000 (pause after a pulse, 0..600000)\n"
+            "            sim_log = FILE        (sim: \"<unix_ms> on|off\" per transition)\n"
+            "            gpio_chip = gpiochip0  gpio_line = N  active_low = false\n"
+            "                                  (gpio: libgpiod line driving the relay module)\n"
+            "  [homeassistant] discovery = false   prefix = homeassistant\n"
+            "            local_command = false (true: obey \"open\" on latchkey/SITE/DOOR/local\n"
+            "             WITHOUT signature or PIN - anyone allowed to publish there opens\n"
+            "             the door; see docs/firmware.md)\n"
+            "Exit status: 0 after SIGINT/SIGTERM/SIGHUP, 2 for a config problem, 1 otherwise.\n");
 }
 
 /* What the loop last saw of the core, to log each change once. */
 struct observed {
     int online;
-    uint32_t cmds_ok, cmds_rejected, acks_dropped, link_losses;
+    uint32_t cmds_ok, cmds_rejected, acks_dropped, link_losses, local_cmds, local_ignored;
+    uint32_t ha_errors;
 };
 
 /* link_open: a transport was up (so a link loss is news, not a failed connect that
@@ -88,11 +138,20 @@ static void log_events(const struct lk_device *dev, struct observed *o, int link
                      dev->last_busy ? "busy" : lk_reason_name(dev->last_reason));
     if (dev->stats.acks_dropped != o->acks_dropped)
         lkp_log_error("an ack could not be queued (broker not acknowledging)");
+    if (dev->stats.local_cmds != o->local_cmds)
+        lkp_log_info("LOCAL (unsigned) command accepted: relay pulse");
+    if (dev->stats.local_ignored != o->local_ignored)
+        lkp_log_info("local command ignored (retained, not \"open\", or relay busy)");
+    if (dev->stats.ha_errors != o->ha_errors)
+        lkp_log_error("a Home Assistant discovery message could not be sent");
     o->online = online;
     o->cmds_ok = dev->stats.cmds_ok;
     o->cmds_rejected = dev->stats.cmds_rejected;
     o->acks_dropped = dev->stats.acks_dropped;
     o->link_losses = dev->mqtt.stats.link_losses;
+    o->local_cmds = dev->stats.local_cmds;
+    o->local_ignored = dev->stats.local_ignored;
+    o->ha_errors = dev->stats.ha_errors;
 }
 
 /* Waits up to LOOP_WAIT_MS for the broker socket (or just sleeps when there is none). */
@@ -105,6 +164,28 @@ static void wait_io(struct lkp_tls *tls)
         p.events |= POLLOUT;
     if (poll(&p, p.fd >= 0 ? 1 : 0, timeout) < 0 && errno != EINTR)
         lkp_log_error("poll: %s", strerror(errno));
+}
+
+/* Relay off, "offline" retained, DISCONNECT: bounded by the core (LK_DEVICE_SHUTDOWN_MS)
+ * and once more here. */
+static void shutdown_device(struct lk_device *dev, struct lkp_tls *tls, int link_open)
+{
+    uint32_t start = lkp_millis(NULL);
+    int online = lk_device_online(dev);
+
+    lk_device_shutdown(dev);
+    while (link_open && lk_device_poll(dev) != LK_DEV_STOPPED) {
+        if ((uint32_t)(lkp_millis(NULL) - start) > SHUTDOWN_BOUND_MS) {
+            lkp_log_error("clean shutdown took too long; closing the link (the broker "
+                          "publishes the will)");
+            break;
+        }
+        wait_io(tls);
+    }
+    if (online)
+        lkp_log_info("availability offline published, MQTT DISCONNECT sent");
+    if (link_open)
+        lkp_tls_close(tls);
 }
 
 static int run(struct lk_device *dev, struct lkp_tls *tls)
@@ -144,6 +225,7 @@ static int run(struct lk_device *dev, struct lkp_tls *tls)
         wait_io(tls);
     }
     lkp_log_info("stopping on signal %d", (int)stop_signal);
+    shutdown_device(dev, tls, link_open);
     return 0;
 }
 
@@ -157,7 +239,7 @@ int main(int argc, char **argv)
     };
     static struct lkp_config cfg;
     static struct lk_device dev;
-    struct lkp_relay_sim relay;
+    static struct lkp_relay_output relay;
     struct lkp_platform pctx;
     struct lk_platform plat;
     struct lk_transport tr;
@@ -165,7 +247,7 @@ int main(int argc, char **argv)
     struct lkp_tls_config tcfg;
     struct lkp_tls *tls;
     const char *config_path = NULL;
-    char err[768];
+    char err[768], relay_desc[160];
     int c;
 
     while ((c = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
@@ -201,13 +283,21 @@ int main(int argc, char **argv)
     dcfg.min_interval_ms = cfg.min_interval_ms;
     dcfg.keepalive_s = cfg.keepalive_s;
     dcfg.fw_version = LATCHKEY_VERSION;
+    dcfg.ha_prefix = cfg.ha_discovery ? cfg.ha_prefix : NULL;
+    dcfg.local_command = (uint8_t)(cfg.local_command != 0);
     if (!lk_device_config_valid(&dcfg)) {
         lkp_log_error("%s: the device settings are not usable by the firmware core", config_path);
         return EXIT_CONFIG;
     }
-    if (lkp_relay_sim_open(&relay, cfg.sim_log, err, sizeof err) != 0) {
-        lkp_log_error("%s: %s", config_path, err);
+    if (lkp_relay_output_open(&relay, &cfg, NULL, err, sizeof err) != 0) {
+        lkp_log_error("%s: relay: %s", config_path, err);
         return EXIT_CONFIG;
+    }
+    relay_for_exit = &relay;
+    if (atexit(relay_off_at_exit) != 0) {
+        lkp_log_error("cannot register the exit handler");
+        lkp_relay_output_close(&relay);
+        return 1;
     }
     tcfg.host = cfg.host;
     tcfg.port = cfg.port;
@@ -217,13 +307,13 @@ int main(int argc, char **argv)
     tls = lkp_tls_create(&tcfg, err, sizeof err);
     if (tls == NULL) {
         lkp_log_error("%s: %s", config_path, err);
-        lkp_relay_sim_close(&relay);
+        lkp_relay_output_close(&relay);
         return EXIT_CONFIG;
     }
     if (install_signals() != 0) {
         lkp_log_error("cannot install signal handlers: %s", strerror(errno));
         lkp_tls_destroy(tls);
-        lkp_relay_sim_close(&relay);
+        lkp_relay_output_close(&relay);
         return 1;
     }
 
@@ -231,14 +321,20 @@ int main(int argc, char **argv)
     lkp_tls_transport(tls, &tr);
     lkp_tls_set_abort_flag(tls, &stop_signal);
     lk_device_init(&dev, &dcfg, &plat, &tr);
-    lkp_log_info("starting %s %s: broker %s:%u, relay sim log %s, pulse %lu ms",
-                 dev.client_id, LATCHKEY_VERSION, cfg.host, (unsigned)cfg.port, cfg.sim_log,
-                 (unsigned long)cfg.pulse_ms);
+    lkp_relay_output_describe(&relay, relay_desc, sizeof relay_desc);
+    lkp_log_info("starting %s %s: broker %s:%u, relay %s, pulse %lu ms (watchdog %lu ms)%s%s",
+                 dev.client_id, LATCHKEY_VERSION, cfg.host, (unsigned)cfg.port, relay_desc,
+                 (unsigned long)cfg.pulse_ms, (unsigned long)relay.limit_ms,
+                 cfg.ha_discovery ? ", Home Assistant discovery" : "",
+                 cfg.local_command ? ", LOCAL UNSIGNED COMMAND PATH ENABLED" : "");
+    if (cfg.local_command)
+        lkp_log_info("warning: %s obeys \"open\" without signature or PIN; the broker ACL "
+                     "decides who may open this door", dev.topic_local);
 
-    run(&dev, tls);
+    run(&dev, tls); /* ends with the clean shutdown */
 
-    /* Relay off first, then the link: the broker publishes the will ("offline"). */
-    lkp_relay_sim_close(&relay);
+    lkp_relay_output_close(&relay);
+    relay_for_exit = NULL;
     lkp_tls_destroy(tls);
     lkp_log_info("stopped");
     return 0;

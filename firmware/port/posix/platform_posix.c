@@ -82,10 +82,10 @@ void lkp_relay_set(void *ctx, int on)
 {
     struct lkp_platform *p = ctx;
 
-    lkp_relay_sim_set(p->relay, on);
+    lkp_relay_output_set(p->relay, on);
 }
 
-void lkp_platform_init(struct lkp_platform *p, struct lkp_relay_sim *relay,
+void lkp_platform_init(struct lkp_platform *p, struct lkp_relay_output *relay,
                        struct lk_platform *plat)
 {
     p->relay = relay;

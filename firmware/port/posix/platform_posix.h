@@ -5,14 +5,14 @@
 
 #include <lk/port.h>
 
-#include "relay_sim.h"
+#include "relay_output.h"
 
 struct lkp_platform {
-    struct lkp_relay_sim *relay; /* the configured backend (only "sim" so far) */
+    struct lkp_relay_output *relay; /* the configured backend with its watchdog */
 };
 
 /* Fills plat so that every call goes to the functions of this port with ctx = p. */
-void lkp_platform_init(struct lkp_platform *p, struct lkp_relay_sim *relay,
+void lkp_platform_init(struct lkp_platform *p, struct lkp_relay_output *relay,
                        struct lk_platform *plat);
 
 /* The individual services, exposed for unit tests. */

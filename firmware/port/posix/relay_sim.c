@@ -71,6 +71,30 @@ void lkp_relay_sim_set(struct lkp_relay_sim *r, int on)
     lkp_log_info("relay %s", on ? "on" : "off");
 }
 
+void lkp_relay_sim_off_now(struct lkp_relay_sim *r)
+{
+    struct timespec ts;
+    char line[32], digits[24];
+    long long ms;
+    size_t n = 0, d = 0;
+
+    if (r->fd < 0 || !r->on)
+        return;
+    r->on = 0;
+    clock_gettime(CLOCK_REALTIME, &ts); /* async-signal-safe, unlike snprintf */
+    ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    do {
+        digits[d++] = (char)('0' + ms % 10);
+        ms /= 10;
+    } while (ms > 0 && d < sizeof digits);
+    while (d > 0)
+        line[n++] = digits[--d];
+    memcpy(line + n, " off\n", 5);
+    n += 5;
+    if (write(r->fd, line, n) < 0)
+        return; /* nothing more can be done from a signal handler */
+}
+
 void lkp_relay_sim_close(struct lkp_relay_sim *r)
 {
     if (r->fd < 0)

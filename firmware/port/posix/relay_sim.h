@@ -18,6 +18,10 @@ int lkp_relay_sim_open(struct lkp_relay_sim *r, const char *path, char *err, siz
  * cannot be written, the error is logged and the output is treated as off. */
 void lkp_relay_sim_set(struct lkp_relay_sim *r, int on);
 
+/* Off without stdio, logging or locking (fatal-signal handlers): appends the "off" line
+ * with write() only if the output was on. */
+void lkp_relay_sim_off_now(struct lkp_relay_sim *r);
+
 /* Forces the output off (logged) and closes the log. */
 void lkp_relay_sim_close(struct lkp_relay_sim *r);
 

@@ -4,7 +4,10 @@
 # "online" (retained) after connect, "offline" (LWT) after SIGKILL, clean SIGTERM exit,
 # a signed command end to end (ack + relay log) and a replay refused, a device cert from
 # another CA refused, the broker's host name verified (IP not in the cert, wrong DNS),
-# reconnection after a broker restart, and config errors exiting with status 2.
+# reconnection after a broker restart (state and online published again), the retained
+# state (idle after a pulse), a clean SIGTERM shutdown (explicit "offline" + DISCONNECT),
+# restart (offline then online), Home Assistant discovery and the opt-in local command,
+# a bundle-style config with relative paths, and config errors exiting with status 2.
 # usage: device_broker_tls.sh PATH/latchkey-device PATH/testlib.sh
 DEVICE=$1
 # shellcheck source=../../lib/testlib.sh
@@ -55,10 +58,14 @@ topic read latchkey/home/door1/cmd
 topic write latchkey/home/door1/ack
 topic write latchkey/home/door1/state
 topic write latchkey/home/door1/availability
+topic read latchkey/home/door1/local
+topic write homeassistant/+/latchkey_home_door1/#
 
 user tester
 topic read latchkey/home/door1/#
+topic read homeassistant/#
 topic write latchkey/home/door1/cmd
+topic write latchkey/home/door1/local
 ACL
 
 start_broker() { # NAME CERTSTEM -> sets BROKER_PORT
@@ -187,6 +194,12 @@ lk_expect_eq "$(awk '{print $2}' relay.log | tr '\n' ' ')" "on off " "relay log 
 ON=$(awk '$2=="on"{print $1}' relay.log); OFF=$(awk '$2=="off"{print $1}' relay.log)
 [ $((OFF - ON)) -ge 150 ] && [ $((OFF - ON)) -le 1500 ] || lk_fail "pulse lasted $((OFF - ON)) ms (want ~200)"
 lk_log "signed command acked ok, relay pulsed $((OFF - ON)) ms"
+state_idle() { sub "$P1" latchkey/home/door1/state | grep -q '"relay":"idle"'; }
+wait_wall 10 "retained state idle after the pulse" state_idle
+STATE=$(sub "$P1" latchkey/home/door1/state)
+echo "$STATE" | grep -Eq '^\{"v":1,"relay":"idle","fw":"[0-9]+\.[0-9]+\.[0-9]+","uptime":[0-9]+\}$' \
+  || lk_fail "retained state: $STATE"
+lk_log "retained state after the pulse: $STATE"
 
 sleep 0.6 # past min_interval_ms: a refusal must be "replay", not "busy"
 send_cmd_and_get_ack ack2
@@ -203,7 +216,21 @@ kill -0 "$DEV" 2>/dev/null && lk_fail "device did not exit within 5 s of SIGTERM
 wait "$DEV" || RC=$?
 lk_expect_eq "$RC" 0 "exit status after SIGTERM"
 wait_wall 10 "availability offline after SIGTERM" avail_is "$P1" offline
-lk_log "SIGTERM: exit 0, availability offline"
+grep -q "availability offline published, MQTT DISCONNECT sent" "$T/device2.log" \
+  || lk_fail "no clean shutdown line in the device log"
+# a clean DISCONNECT (not a dropped socket): the broker discards the will, so "offline"
+# above is the device's own retained publish
+lk_wait_for 5 "broker saw a clean DISCONNECT" grep -q "Client latchkey-home-door1 disconnected" "$T/broker.log"
+lk_log "SIGTERM: exit 0, availability offline published by the device, clean DISCONNECT"
+
+# ---- 3b. restart: offline, then online again with the state ----
+lk_start device3 "$DEVICE" -c dev.ini
+DEV=$LK_LAST_PID
+wait_wall 15 "availability online after the restart" avail_is "$P1" online
+wait_wall 10 "state after the restart" state_idle
+lk_stop "$DEV"
+wait_wall 10 "availability offline after the second stop" avail_is "$P1" offline
+lk_log "restart: offline -> online -> offline"
 
 # ---- 4. device certificate from another CA: refused, never online ----
 write_device_conf dev-other.ini localhost "$P1" device-other
@@ -252,17 +279,76 @@ lk_wait_for 10 "device notices the lost link" grep -q "MQTT link lost" "$T/dev-r
 lk_start broker-again mosquitto -c "$T/broker.conf"
 lk_wait_port "$P1" 10 "$LK_LAST_PID"
 wait_wall 30 "availability online after the broker restart" avail_is "$P1" online
+# the broker keeps no retained messages over a restart (persistence false): the device
+# publishes its state again on the new session
+wait_wall 10 "state published again after the broker restart" state_idle
 kill -0 "$DEV" || lk_fail "device exited during the broker restart"
 lk_stop "$DEV"
 lk_log "broker restart: device reconnected"
+
+# ---- 6b. Home Assistant discovery and the opt-in local command; bundle-style config ----
+# The config lives in its own directory with paths relative to it, and the device runs
+# from another working directory (the device bundle contract).
+mkdir -p bundle
+cp ca.crt bundle/ca.crt; cp device.crt bundle/device.crt; cp device.key bundle/device.key
+cat >bundle/device.conf <<CONF
+[broker]
+host = localhost
+port = $P1
+ca = ca.crt
+cert = device.crt
+key = device.key
+[device]
+site = home
+door = door1
+command_pubkey = $PUBHEX
+[relay]
+backend = sim
+sim_log = relay.log
+pulse_ms = 200
+min_interval_ms = 0
+[homeassistant]
+discovery = true
+local_command = true
+CONF
+(cd / && exec "$DEVICE" -c "$T/bundle/device.conf") >"$T/dev-ha.log" 2>&1 &
+DEV=$!
+LK_PIDS+=("$DEV")
+wait_wall 15 "availability online (bundle config)" avail_is "$P1" online
+ha_cfg() { sub "$P1" "homeassistant/$1/latchkey_home_door1/$2/config"; }
+ha_ok() { ha_cfg binary_sensor relay | grep -q '"avty_t":"latchkey/home/door1/availability"'; }
+wait_wall 10 "retained Home Assistant discovery config" ha_ok
+RELAYCFG=$(ha_cfg binary_sensor relay)
+for want in '"stat_t":"latchkey/home/door1/state"' '"pl_avail":"online"' '"pl_not_avail":"offline"' \
+            '"dev":{"ids":"latchkey_home_door1"'; do
+  echo "$RELAYCFG" | grep -qF "$want" || lk_fail "discovery config lacks $want: $RELAYCFG"
+done
+ha_cfg sensor last_result | grep -qF '"stat_t":"latchkey/home/door1/ack"' || lk_fail "no last_result config"
+ha_cfg binary_sensor online | grep -qF '"dev_cla":"connectivity"' || lk_fail "no connectivity config"
+ha_cfg button open | grep -qF '"cmd_t":"latchkey/home/door1/local"' || lk_fail "no button config"
+grep -q "LOCAL UNSIGNED COMMAND PATH ENABLED" "$T/dev-ha.log" || lk_fail "local path not announced in the log"
+lk_wait_for 5 "device subscribed to its local topic" \
+  grep -q "latchkey-home-door1 0 latchkey/home/door1/local" "$T/broker-again.log"
+mosquitto_pub -h localhost -p "$P1" --cafile ca.crt --cert tester.crt --key tester.key \
+  -t latchkey/home/door1/local -q 1 -m open || lk_fail "mosquitto_pub local failed"
+lk_wait_for 5 "local command pulsed the bundle's relay" grep -q ' off$' bundle/relay.log
+lk_expect_eq "$(awk '{print $2}' bundle/relay.log | tr '\n' ' ')" "on off " "bundle relay log"
+grep -q "LOCAL (unsigned) command accepted" "$T/dev-ha.log" || lk_fail "no local command line in the log"
+lk_stop "$DEV"
+lk_log "Home Assistant discovery retained, local command pulsed, bundle paths relative to the config"
 
 # ---- 7. config errors exit 2 with one line ----
 RC=0; "$DEVICE" -c "$T/nonexistent.ini" 2>err.txt || RC=$?
 lk_expect_eq "$RC" 2 "exit status for a missing config"
 lk_expect_eq "$(wc -l <err.txt | tr -d ' ')" 1 "lines of error output"
-sed 's/^backend = sim/backend = gpio/' dev.ini >gpio.ini
+sed -e 's/^backend = sim/backend = gpio/' -e '/^sim_log/d' dev.ini >gpio.ini
 RC=0; "$DEVICE" -c gpio.ini 2>err.txt || RC=$?
-lk_expect_eq "$RC" 2 "exit status for backend gpio"
-grep -q "not supported yet in this build" err.txt || lk_fail "gpio error: $(cat err.txt)"
+lk_expect_eq "$RC" 2 "exit status for backend gpio without gpio_line"
+grep -q "missing required key \[relay\] gpio_line" err.txt || lk_fail "gpio error: $(cat err.txt)"
+printf 'gpio_chip = latchkey-no-such-chip\ngpio_line = 17\nactive_low = true\n' >>gpio.ini
+RC=0; "$DEVICE" -c gpio.ini 2>err.txt || RC=$?
+lk_expect_eq "$RC" 2 "exit status for a missing GPIO chip"
+lk_expect_eq "$(wc -l <err.txt | tr -d ' ')" 1 "lines of error output (gpio)"
+grep -q "cannot open GPIO chip 'latchkey-no-such-chip'" err.txt || lk_fail "gpio error: $(cat err.txt)"
 
 lk_log "PASS"

@@ -175,7 +175,7 @@ static void test_bad_values(void **state)
 {
     (void)state;
     expect_error(build(NULL, "backend", "backend = gpio", NULL),
-                 "dev.ini:15: relay backend 'gpio' is not supported yet in this build");
+                 "dev.ini: missing required key [relay] gpio_line (backend = gpio)");
     expect_error(build(NULL, "backend", "backend = lpt", NULL), "unknown relay backend 'lpt'");
     expect_error(build(NULL, "pulse_ms", "pulse_ms = 49", NULL),
                  "dev.ini:17: pulse_ms '49' is invalid (expected an integer from 50 to 10000)");
@@ -192,6 +192,50 @@ static void test_bad_values(void **state)
     expect_error(build(NULL, "port", "port = 65536", NULL), "port '65536' is invalid");
     expect_error(build(NULL, "host", "host =", NULL), "dev.ini:3: host must be 1 to");
     expect_error(build(NULL, "ca", "ca =", NULL), "dev.ini:5: ca must not be empty");
+}
+
+static void test_gpio_and_homeassistant(void **state)
+{
+    (void)state;
+    assert_int_equal(parse(build("sim_log", "backend", "backend = gpio",
+                                 "gpio_line = 17\nactive_low = true\n")), 0);
+    assert_int_equal(cfg.backend, LKP_RELAY_GPIO);
+    assert_string_equal(cfg.gpio_chip, "gpiochip0"); /* default */
+    assert_int_equal(cfg.gpio_line, 17);
+    assert_int_equal(cfg.active_low, 1);
+    assert_int_equal(parse(build("sim_log", "backend", "backend = gpio",
+                                 "gpio_chip = gpiochip4\ngpio_line = 0\nactive_low = no\n")), 0);
+    assert_string_equal(cfg.gpio_chip, "gpiochip4");
+    assert_int_equal(cfg.active_low, 0);
+    expect_error(build("sim_log", "backend", "backend = gpio", "gpio_line = 1024\n"),
+                 "gpio_line '1024' is invalid (expected an integer from 0 to 1023)");
+    expect_error(build("sim_log", "backend", "backend = gpio", "gpio_line = 1\nactive_low = maybe\n"),
+                 "active_low 'maybe' is invalid (expected true or false)");
+    expect_error(build("sim_log", "backend", "backend = gpio", "gpio_line = 1\ngpio_chip = a b\n"),
+                 "gpio_chip 'a b' is invalid");
+    expect_error(build(NULL, NULL, NULL, "gpio_line = 3\n"),
+                 "gpio_chip, gpio_line and active_low need backend = gpio");
+
+    /* Home Assistant: off by default, prefix default homeassistant */
+    assert_int_equal(parse(build(NULL, NULL, NULL, NULL)), 0);
+    assert_int_equal(cfg.ha_discovery, 0);
+    assert_int_equal(cfg.local_command, 0);
+    assert_string_equal(cfg.ha_prefix, "homeassistant");
+    assert_int_equal(parse(build(NULL, NULL, NULL, "[homeassistant]\ndiscovery = true\n")), 0);
+    assert_int_equal(cfg.ha_discovery, 1);
+    assert_int_equal(cfg.local_command, 0);
+    assert_int_equal(parse(build(NULL, NULL, NULL,
+                                 "[homeassistant]\ndiscovery = 1\nprefix = ha/test\n"
+                                 "local_command = true\n")), 0);
+    assert_string_equal(cfg.ha_prefix, "ha/test");
+    assert_int_equal(cfg.local_command, 1);
+    expect_error(build(NULL, NULL, NULL, "[homeassistant]\nprefix = ha/+/x\n"),
+                 "dev.ini:20: prefix 'ha/+/x' is invalid");
+    expect_error(build(NULL, NULL, NULL, "[homeassistant]\nprefix = /ha\n"), "prefix '/ha' is invalid");
+    expect_error(build(NULL, NULL, NULL, "[homeassistant]\ndiscovery = on\n"),
+                 "discovery 'on' is invalid");
+    expect_error(build(NULL, NULL, NULL, "[homeassistant]\nbutton = true\n"),
+                 "unknown key 'button' in [homeassistant]");
 }
 
 static void test_syntax(void **state)
@@ -243,12 +287,30 @@ static void test_load(void **state)
 
     write_file("dev.ini", build(NULL, "key", "key = missing.key", NULL));
     assert_int_equal(lkp_config_load(path, &cfg, err, sizeof err), -1);
-    snprintf(line, sizeof line, "%s: cannot read [broker] key file 'missing.key': No such file", path);
+    snprintf(line, sizeof line, "%s: cannot read [broker] key file '%s/missing.key': No such file",
+             path, dir);
     assert_non_null(strstr(err, line));
 
     write_file("dev.ini", build(NULL, "ca", "ca = missing-ca.crt", NULL));
     assert_int_equal(lkp_config_load(path, &cfg, err, sizeof err), -1);
-    assert_non_null(strstr(err, "cannot read [broker] ca file 'missing-ca.crt'"));
+    assert_non_null(strstr(err, "/missing-ca.crt'"));
+
+    /* relative paths are relative to the config's directory, not the working directory */
+    write_file("dev.ini", build(NULL, NULL, NULL, NULL));
+    assert_int_equal(chdir("/"), 0);
+    assert_int_equal(lkp_config_load(path, &cfg, err, sizeof err), 0);
+    snprintf(line, sizeof line, "%s/ca.crt", dir);
+    assert_string_equal(cfg.ca, line);
+    snprintf(line, sizeof line, "%s/dev.key", dir);
+    assert_string_equal(cfg.key, line);
+    snprintf(line, sizeof line, "%s/relay.log", dir);
+    assert_string_equal(cfg.sim_log, line);
+    /* absolute paths are kept */
+    snprintf(line, sizeof line, "ca = %s/ca.crt", dir);
+    write_file("dev.ini", build(NULL, "ca", line, NULL));
+    assert_int_equal(lkp_config_load(path, &cfg, err, sizeof err), 0);
+    assert_string_equal(cfg.ca, line + 5);
+    assert_int_equal(chdir(dir), 0);
 
     write_file("dev.ini", build("door", NULL, NULL, NULL));
     assert_int_equal(lkp_config_load(path, &cfg, err, sizeof err), -1);
@@ -274,6 +336,7 @@ int main(void)
         cmocka_unit_test(test_unknown),
         cmocka_unit_test(test_bad_values),
         cmocka_unit_test(test_syntax),
+        cmocka_unit_test(test_gpio_and_homeassistant),
         cmocka_unit_test(test_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -69,7 +69,8 @@ static void test_clocks_random(void **state)
 static void test_relay_sim_log(void **state)
 {
     char path[] = "/tmp/lk-relay-XXXXXX", err[256], line[64];
-    struct lkp_relay_sim r;
+    static struct lkp_relay_output r;
+    static struct lkp_config cfg;
     struct lkp_platform p;
     struct lk_platform plat;
     long long t1, t2;
@@ -80,14 +81,18 @@ static void test_relay_sim_log(void **state)
     fd = mkstemp(path);
     assert_true(fd >= 0);
     close(fd);
-    assert_int_equal(lkp_relay_sim_open(&r, path, err, sizeof err), 0);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.backend = LKP_RELAY_SIM;
+    cfg.pulse_ms = 5000;
+    snprintf(cfg.sim_log, sizeof cfg.sim_log, "%s", path);
+    assert_int_equal(lkp_relay_output_open(&r, &cfg, NULL, err, sizeof err), 0);
     lkp_platform_init(&p, &r, &plat);
     plat.relay_set(plat.ctx, 0);      /* already off: nothing written */
     plat.relay_set(plat.ctx, 1);
     plat.relay_set(plat.ctx, 1);      /* no change: nothing written */
     plat.relay_set(plat.ctx, 0);
     plat.relay_set(plat.ctx, 7);      /* any non-zero is on */
-    lkp_relay_sim_close(&r);          /* forces off */
+    lkp_relay_output_close(&r);       /* forces off */
     f = fopen(path, "r");
     assert_non_null(f);
     assert_non_null(fgets(line, sizeof line, f));
@@ -105,7 +110,8 @@ static void test_relay_sim_log(void **state)
     fclose(f);
     unlink(path);
 
-    assert_int_equal(lkp_relay_sim_open(&r, "/nonexistent-dir/relay.log", err, sizeof err), -1);
+    snprintf(cfg.sim_log, sizeof cfg.sim_log, "/nonexistent-dir/relay.log");
+    assert_int_equal(lkp_relay_output_open(&r, &cfg, NULL, err, sizeof err), -1);
     assert_non_null(strstr(err, "cannot open relay sim_log '/nonexistent-dir/relay.log'"));
 }
 

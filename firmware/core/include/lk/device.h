@@ -13,6 +13,11 @@
  *         }
  *         if the transport reports a dropped link: lk_device_on_transport_lost(&dev);
  *     }
+ *     // clean stop (SIGTERM, power-fail warning, ...):
+ *     lk_device_shutdown(&dev);                  // relay off, "offline" retained, DISCONNECT
+ *     while (lk_device_poll(&dev) != LK_DEV_STOPPED)
+ *         wait for the socket (<= 50 ms);        // ends within LK_DEVICE_SHUTDOWN_MS
+ *     close the transport;
  *
  * The core never allocates and never blocks. struct lk_device is large (a few KB of fixed
  * buffers): give it static storage. */
@@ -23,6 +28,7 @@
 
 #include "latchkey/cmd_format.h"
 #include "lk/cmd_verify.h"
+#include "lk/ha_discovery.h"
 #include "lk/mqtt_client.h"
 #include "lk/port.h"
 #include "lk/relay.h"
@@ -32,6 +38,9 @@
 #endif
 #ifndef LK_DEVICE_MSG_MAX
 #define LK_DEVICE_MSG_MAX 192u  /* ack / state JSON */
+#endif
+#ifndef LK_DEVICE_SHUTDOWN_MS
+#define LK_DEVICE_SHUTDOWN_MS 2000u  /* longest wait for the broker's PUBACK of "offline" */
 #endif
 #ifndef LK_DEVICE_KEEPALIVE_DEFAULT_S
 #define LK_DEVICE_KEEPALIVE_DEFAULT_S 30u
@@ -48,11 +57,18 @@ struct lk_device_config {
     uint32_t min_interval_ms;       /* between the end of a pulse and the next one */
     uint16_t keepalive_s;           /* 0: LK_DEVICE_KEEPALIVE_DEFAULT_S */
     const char *fw_version;         /* "x.y.z"; copied at init */
+    /* Home Assistant MQTT discovery: NULL or "" = off, else the prefix (usually
+     * "homeassistant", see lk_ha_prefix_valid); copied at init. */
+    const char *ha_prefix;
+    /* 1: also obey "open" on latchkey/<site>/<door>/local. UNSIGNED: anyone who may
+     * publish there opens the door without the gateway's PIN and signature. Default 0. */
+    uint8_t local_command;
 };
 
 enum lk_dev_status {
     LK_DEV_RUNNING = 0,
-    LK_DEV_NEED_CONNECT = 1   /* (re)open the transport now; back-off already applied */
+    LK_DEV_NEED_CONNECT = 1,  /* (re)open the transport now; back-off already applied */
+    LK_DEV_STOPPED = 2        /* after lk_device_shutdown: done, close the transport */
 };
 
 /* Counters for logs and tests. */
@@ -61,7 +77,10 @@ struct lk_device_stats {
     uint32_t cmds_rejected;    /* commands refused (any reason, including busy) */
     uint32_t acks_qos0;        /* acks sent at QoS 0 because every QoS 1 slot was busy */
     uint32_t acks_dropped;     /* acks that could not be sent at all */
-    uint32_t msgs_ignored;     /* messages on topics other than .../cmd */
+    uint32_t msgs_ignored;     /* messages on topics other than .../cmd (and .../local) */
+    uint32_t local_cmds;       /* pulses started by the unsigned local command path */
+    uint32_t local_ignored;    /* local messages refused (retained, wrong payload, busy) */
+    uint32_t ha_errors;        /* discovery messages that could not be built */
 };
 
 struct lk_device {
@@ -75,6 +94,8 @@ struct lk_device {
     char topic_ack[LK_TOPIC_MAX];
     char topic_state[LK_TOPIC_MAX];
     char topic_avail[LK_TOPIC_MAX];
+    char topic_local[LK_TOPIC_MAX];   /* "" unless the local command path is on */
+    char ha_prefix[LK_HA_PREFIX_MAX + 1]; /* "" = no discovery */
 
     struct lk_mqtt_client mqtt;
     struct lk_relay relay;
@@ -83,6 +104,11 @@ struct lk_device {
     uint64_t uptime_ms;
     uint32_t last_ms;
     uint8_t state_dirty;       /* state must be (re)published when possible */
+    uint16_t state_packet_id;  /* in-flight state publish (0: none), superseded by newer */
+    uint8_t ha_pending;        /* bit per enum lk_ha_entity still to publish */
+    uint8_t stopping;          /* 0 running, 1 draining after shutdown, 2 DISCONNECT sent,
+                                * 3 stopped */
+    uint32_t stop_ms;          /* millis() when lk_device_shutdown was called */
 
     enum lk_reason last_reason;   /* of the last command; LK_OK if it was acted on */
     uint8_t last_busy;            /* the last command was refused as "busy" */
@@ -112,6 +138,13 @@ enum lk_dev_status lk_device_poll(struct lk_device *dev);
 
 /* The port's connect attempt failed or the link dropped: back-off, then NEED_CONNECT. */
 void lk_device_on_transport_lost(struct lk_device *dev);
+
+/* Clean stop, bounded in time: the relay is switched off and latched off, then (when
+ * online) the state and availability "offline" are published retained QoS 1; once the
+ * broker acknowledged them, or LK_DEVICE_SHUTDOWN_MS passed, DISCONNECT is sent (so the
+ * broker drops the will). Keep calling lk_device_poll until it returns LK_DEV_STOPPED.
+ * A crash or power loss is still covered by the will. */
+void lk_device_shutdown(struct lk_device *dev);
 
 /* 1 while the MQTT session is up (CONNACK received). */
 int lk_device_online(const struct lk_device *dev);

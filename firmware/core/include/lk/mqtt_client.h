@@ -50,7 +50,8 @@ enum lk_mqtt_state {
     LK_MQTT_ST_BACKOFF = 0,   /* disconnected, waiting for the back-off to expire */
     LK_MQTT_ST_WANT_LINK,     /* waiting for the port to open a transport */
     LK_MQTT_ST_CONNECTING,    /* CONNECT sent, waiting for CONNACK */
-    LK_MQTT_ST_CONNECTED
+    LK_MQTT_ST_CONNECTED,
+    LK_MQTT_ST_CLOSED         /* DISCONNECT queued by lk_mqtt_disconnect(): no reconnect */
 };
 
 enum lk_mqtt_poll_result {
@@ -116,6 +117,7 @@ struct lk_mqtt_client {
 
     struct lk_mqtt_slot slots[LK_MQTT_INFLIGHT];
     uint16_t next_packet_id;
+    uint16_t last_packet_id;  /* of the last QoS 1 publish queued by lk_mqtt_publish */
 
     uint32_t last_tx_ms;      /* last packet queued for the transport */
     uint32_t last_rx_ms;      /* last complete packet received */
@@ -151,6 +153,19 @@ int lk_mqtt_subscribe(struct lk_mqtt_client *c, const char *filter, uint8_t qos)
  * resent with DUP after LK_MQTT_RETRY_MS and after a reconnect. */
 int lk_mqtt_publish(struct lk_mqtt_client *c, const char *topic, const uint8_t *payload,
                     size_t len, uint8_t qos, uint8_t retain);
+
+/* Forgets an outbound QoS 1 publish (it is no longer retransmitted; a late PUBACK for it
+ * is ignored). Used when a newer retained message supersedes it. */
+void lk_mqtt_cancel(struct lk_mqtt_client *c, uint16_t packet_id);
+
+/* Clean end of the session: queues DISCONNECT (so the broker discards the will) and
+ * enters LK_MQTT_ST_CLOSED, where poll only flushes what is queued and never asks for a
+ * link again. 0 if DISCONNECT was queued, LK_MQTT_ERR_STATE if not connected (the client
+ * is closed all the same). */
+int lk_mqtt_disconnect(struct lk_mqtt_client *c);
+
+/* Bytes still waiting for the transport. */
+size_t lk_mqtt_pending_tx(const struct lk_mqtt_client *c);
 
 int lk_mqtt_connected(const struct lk_mqtt_client *c);
 /* Number of QoS 1 publishes still waiting for their PUBACK. */
