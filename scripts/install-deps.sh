@@ -7,11 +7,14 @@ PACKAGES=(
   build-essential cmake pkg-config git ca-certificates
   openssl libssl-dev
   libwebsockets-dev libpaho-mqtt-dev libsqlite3-dev libcjson-dev libinih-dev
-  libwolfssl-dev libjsmn-dev libgpiod-dev
+  libwolfssl-dev libjsmn-dev libgpiod-dev gcc-arm-none-eabi libnewlib-arm-none-eabi
   libqrencode-dev
   libcmocka-dev
-  mosquitto mosquitto-clients curl libnss3-tools procps iproute2
-  chromium
+  clang libclang-rt-14-dev llvm valgrind
+  mosquitto mosquitto-clients curl libnss3-tools procps iproute2 sqlite3
+  libxml2-utils
+  python3-websockets
+  chromium testssl.sh
 )
 
 # Browser tests drive Chromium with playwright-core from npm: Node.js is needed (the
