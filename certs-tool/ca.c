@@ -1,5 +1,6 @@
-/* ca.c - the CA: "init" creates its P-256 key (PKCS#8, AES-256-CBC under the passphrase)
- * and self-signed certificate; lk_ca_load opens them for signing. */
+/* ca.c - the CA: "init" creates its key (P-256 by default, or P-384 / RSA-3072; PKCS#8,
+ * AES-256-CBC under the passphrase) and self-signed certificate; lk_ca_load opens them
+ * for signing and refuses a CA certificate outside its validity. */
 #include "certs.h"
 
 #include <stdio.h>
@@ -28,7 +29,7 @@ static X509 *build_ca_cert(EVP_PKEY *key, const char *cn, long days)
         lk_add_ext(cert, cert, NID_subject_key_identifier, "hash") != 0 ||
         lk_add_ext(cert, cert, NID_authority_key_identifier, "keyid:always") != 0)
         goto fail;
-    if (X509_sign(cert, key, EVP_sha256()) <= 0) {
+    if (X509_sign(cert, key, lk_sign_md(key)) <= 0) {
         lk_err_ssl("cannot sign the CA certificate");
         goto fail;
     }
@@ -64,6 +65,7 @@ static int refuse_existing(const struct lk_pki *pki)
 int lk_cmd_init(const struct lk_cli *cli)
 {
     const char *dir, *name = cli->name != NULL ? cli->name : CA_DEFAULT_NAME;
+    const char *key_type = cli->key_type != NULL ? cli->key_type : "p256";
     long days = cli->days > 0 ? cli->days : CA_DEFAULT_DAYS;
     char pass[LK_SECRET_MAX], cn[LK_CN_MAX + 1], path[3][LK_PATH_MAX], line[512];
     struct lk_pki pki = {.lock_fd = -1};
@@ -85,8 +87,13 @@ int lk_cmd_init(const struct lk_cli *cli)
         lk_err("invalid --name '%s': 1 to 52 printable ASCII characters", name);
         return -1;
     }
+    if (strcmp(key_type, "p256") != 0 && strcmp(key_type, "p384") != 0 &&
+        strcmp(key_type, "rsa3072") != 0) {
+        lk_err("unknown --key-type '%s' (expected p256, p384 or rsa3072)", key_type);
+        return -1;
+    }
     snprintf(cn, sizeof cn, "%s Latchkey CA", name);
-    if ((dir = lk_cli_dir(cli)) == NULL || lk_cli_ca_passphrase(cli, pass, sizeof pass) != 0)
+    if ((dir = lk_cli_dir(cli)) == NULL || lk_cli_ca_passphrase_new(cli, pass, sizeof pass) != 0)
         goto out;
     if (lk_pki_create(&pki, dir) != 0 || refuse_existing(&pki) != 0 ||
         lk_pki_path(&pki, "ca/ca.key", path[0], sizeof path[0]) != 0 ||
@@ -94,7 +101,7 @@ int lk_cmd_init(const struct lk_cli *cli)
         lk_pki_path(&pki, "index.tsv", path[2], sizeof path[2]) != 0)
         goto out;
 
-    if ((key = lk_keygen_p256()) == NULL || (cert = build_ca_cert(key, cn, days)) == NULL)
+    if ((key = lk_keygen_type(key_type)) == NULL || (cert = build_ca_cert(key, cn, days)) == NULL)
         goto out;
     key_pem = BIO_new(BIO_s_mem());
     crt_pem = BIO_new(BIO_s_mem());
@@ -115,8 +122,8 @@ int lk_cmd_init(const struct lk_cli *cli)
         lk_txn_add_bio(&txn, path[1], crt_pem, 0644) != 0 ||
         lk_txn_add(&txn, path[2], line, strlen(line), 0644) != 0 || lk_txn_commit(&txn) != 0)
         goto out;
-    printf("created CA \"%s\" in %s (serial %s, valid until %s)\n", cn, pki.dir, entry.serial,
-           entry.not_after);
+    printf("created CA \"%s\" in %s (%s, serial %s, valid until %s)\n", cn, pki.dir, key_type,
+           entry.serial, entry.not_after);
     rc = 0;
 out:
     lk_txn_abort(&txn);
@@ -139,6 +146,19 @@ int lk_ca_load(const struct lk_pki *pki, const char *pass, X509 **cert, EVP_PKEY
         return -1;
     if ((*cert = lk_load_cert(crt_path)) == NULL)
         return -1;
+    if (X509_cmp_current_time(X509_get0_notAfter(*cert)) <= 0) {
+        char end[LK_ISO_LEN + 1] = "?";
+        struct tm tm;
+        if (ASN1_TIME_to_tm(X509_get0_notAfter(*cert), &tm) == 1)
+            strftime(end, sizeof end, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        lk_err("the CA certificate %s expired on %s; it can sign nothing more (create a new CA)",
+               crt_path, end);
+        goto fail;
+    }
+    if (X509_cmp_current_time(X509_get0_notBefore(*cert)) >= 0) {
+        lk_err("the CA certificate %s is not valid yet (check the clock)", crt_path);
+        goto fail;
+    }
     *key = lk_load_key(key_path, pass);
     if (*key == NULL) {
         ERR_clear_error();

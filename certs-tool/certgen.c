@@ -17,6 +17,35 @@ EVP_PKEY *lk_keygen_p256(void)
     return key;
 }
 
+EVP_PKEY *lk_keygen_type(const char *type)
+{
+    EVP_PKEY *key = NULL;
+    if (strcmp(type, "p256") == 0)
+        return lk_keygen_p256();
+    if (strcmp(type, "p384") == 0)
+        key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
+    else if (strcmp(type, "rsa3072") == 0)
+        key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)3072);
+    else {
+        lk_err("unknown --key-type '%s' (expected p256, p384 or rsa3072)", type);
+        return NULL;
+    }
+    if (key == NULL)
+        lk_err_ssl("cannot generate a %s key", type);
+    return key;
+}
+
+const EVP_MD *lk_sign_md(EVP_PKEY *key)
+{
+    char group[32];
+    size_t len = 0;
+    if (EVP_PKEY_get_base_id(key) == EVP_PKEY_EC &&
+        EVP_PKEY_get_group_name(key, group, sizeof group, &len) == 1 &&
+        strcmp(group, "secp384r1") == 0)
+        return EVP_sha384();
+    return EVP_sha256();
+}
+
 int lk_set_random_serial(X509 *cert)
 {
     unsigned char buf[LK_SERIAL_BYTES];
@@ -111,6 +140,7 @@ int lk_inv_entry_of(X509 *cert, const char *profile, struct lk_inv_entry *e)
     char *hex = bn != NULL ? BN_bn2hex(bn) : NULL;
     int ok = hex != NULL && strlen(hex) < sizeof e->serial && strlen(profile) < sizeof e->profile;
     memset(e, 0, sizeof *e);
+    lk_inv_entry_defaults(e);
     if (ok) {
         memcpy(e->serial, hex, strlen(hex) + 1);
         memcpy(e->profile, profile, strlen(profile) + 1);

@@ -1,7 +1,8 @@
 /* export_p12.c - "export": a password-protected PKCS#12 of a user's client certificate,
  * key and the CA certificate, for a phone. Modern form: OpenSSL 3 defaults (AES-256-CBC,
  * PBKDF2, SHA-256 MAC); --legacy: pbeWithSHA1And3-KeyTripleDES-CBC bags and a SHA-1 MAC,
- * which every phone imports (DEPENDENCY-NOTES "PKCS#12 for phones"). */
+ * which every phone imports (DEPENDENCY-NOTES "PKCS#12 for phones"). --mobileconfig also
+ * wraps it into an iOS configuration profile (mobileconfig.c). */
 #include "certs.h"
 
 #include <stdio.h>
@@ -11,49 +12,6 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/pkcs12.h>
-
-/* The user's client certificate from the inventory and files, checked against each other. */
-static int load_client(const struct lk_pki *pki, const char *user, X509 **cert, EVP_PKEY **key)
-{
-    char rel[LK_PATH_MAX], path[LK_PATH_MAX], now[LK_ISO_LEN + 1], cn[LK_CN_MAX + 1];
-    struct lk_inv_entry found;
-    char *text = NULL;
-    size_t len = 0;
-    int r;
-
-    if (lk_pki_path(pki, "index.tsv", path, sizeof path) != 0 || lk_inv_read(path, &text, &len) != 0)
-        return -1;
-    r = lk_time_iso(time(NULL), now) == 0 ? lk_inv_find_valid(text, len, user, "client", now, &found) : -1;
-    free(text);
-    if (r < 0)
-        return -1;
-    if (r == 0 || strcmp(found.cn, user) != 0) {
-        lk_err("no valid client certificate for '%s' in %s; issue one with 'issue client %s'", user,
-               path, user);
-        return -1;
-    }
-    snprintf(rel, sizeof rel, "issued/%s.crt", user);
-    if (lk_pki_path(pki, rel, path, sizeof path) != 0 || (*cert = lk_load_cert(path)) == NULL)
-        return -1;
-    if (X509_NAME_get_text_by_NID(X509_get_subject_name(*cert), NID_commonName, cn, (int)sizeof cn) <= 0 ||
-        strcmp(cn, user) != 0) {
-        lk_err("%s is not the certificate of '%s'", path, user);
-        return -1;
-    }
-    snprintf(rel, sizeof rel, "private/%s.key", user);
-    if (lk_pki_path(pki, rel, path, sizeof path) != 0)
-        return -1;
-    if ((*key = lk_load_key(path, NULL)) == NULL) {
-        lk_err_ssl("cannot read private key %s", path);
-        return -1;
-    }
-    if (X509_check_private_key(*cert, *key) != 1) {
-        ERR_clear_error();
-        lk_err("%s does not match the certificate of '%s'", path, user);
-        return -1;
-    }
-    return 0;
-}
 
 static PKCS12 *build_p12(const char *pw, const char *user, EVP_PKEY *key, X509 *cert, X509 *ca, int legacy)
 {
@@ -82,17 +40,80 @@ static PKCS12 *build_p12(const char *pw, const char *user, EVP_PKEY *key, X509 *
     return p12;
 }
 
-int lk_cmd_export(const struct lk_cli *cli)
+int lk_p12_for_user(const struct lk_pki *pki, const char *user, const char *pw, int legacy,
+                    BIO **der)
 {
-    const char *user, *dir;
-    char pw[LK_SECRET_MAX], ca_path[LK_PATH_MAX];
-    struct lk_pki pki = {.lock_fd = -1};
-    struct lk_txn txn;
+    char ca_path[LK_PATH_MAX];
     X509 *cert = NULL, *ca = NULL;
     EVP_PKEY *key = NULL;
     PKCS12 *p12 = NULL;
+    int rc = -1;
+
+    *der = NULL;
+    if (lk_leaf_load(pki, "client", user, &cert, &key) != 0 ||
+        lk_pki_path(pki, "ca/ca.crt", ca_path, sizeof ca_path) != 0 ||
+        (ca = lk_load_cert(ca_path)) == NULL)
+        goto out;
+    if ((p12 = build_p12(pw, user, key, cert, ca, legacy)) == NULL)
+        goto out;
+    *der = BIO_new(BIO_s_secmem());
+    if (*der == NULL || i2d_PKCS12_bio(*der, p12) != 1) {
+        lk_err_ssl("cannot encode the PKCS#12");
+        BIO_free(*der);
+        *der = NULL;
+        goto out;
+    }
+    rc = 0;
+out:
+    PKCS12_free(p12);
+    X509_free(cert);
+    X509_free(ca);
+    EVP_PKEY_free(key);
+    return rc;
+}
+
+/* The iOS profile: the legacy p12 (iOS refuses the modern one) and the CA. */
+static int add_mobileconfig(struct lk_txn *txn, const struct lk_pki *pki, const char *path,
+                            const char *user, const char *pw, int embed)
+{
+    char ca_path[LK_PATH_MAX];
+    BIO *der = NULL, *xml = NULL;
+    X509 *ca = NULL;
+    const unsigned char *p12 = NULL;
+    long p12_len;
+    int rc = -1;
+
+    if (lk_p12_for_user(pki, user, pw, 1, &der) != 0 ||
+        lk_pki_path(pki, "ca/ca.crt", ca_path, sizeof ca_path) != 0 ||
+        (ca = lk_load_cert(ca_path)) == NULL)
+        goto out;
+    p12_len = BIO_get_mem_data(der, (char **)&p12);
+    xml = BIO_new(BIO_s_secmem());
+    if (xml == NULL || p12_len <= 0) {
+        lk_err_ssl("out of memory");
+        goto out;
+    }
+    if (lk_mobileconfig_build(xml, user, p12, (size_t)p12_len, ca, embed ? pw : NULL) != 0 ||
+        lk_txn_add_bio(txn, path, xml, 0600) != 0)
+        goto out;
+    rc = 0;
+out:
+    BIO_free(xml);
+    BIO_free(der);
+    X509_free(ca);
+    return rc;
+}
+
+int lk_cmd_export(const struct lk_cli *cli)
+{
+    const char *user, *dir;
+    char pw[LK_SECRET_MAX];
+    struct lk_pki pki = {.lock_fd = -1};
+    struct lk_txn txn;
     BIO *der = NULL;
     int generated = cli->password_file == NULL, rc = -1;
+    int want_p12 = cli->out != NULL && *cli->out != '\0';
+    int want_mc = cli->mobileconfig != NULL && *cli->mobileconfig != '\0';
 
     lk_txn_init(&txn);
     pw[0] = '\0';
@@ -106,8 +127,16 @@ int lk_cmd_export(const struct lk_cli *cli)
         lk_err("invalid user name '%s'", user);
         return -1;
     }
-    if (cli->out == NULL || *cli->out == '\0') {
-        lk_err("export needs --out FILE.p12");
+    if (!want_p12 && !want_mc) {
+        lk_err("export needs --out FILE.p12 and/or --mobileconfig FILE");
+        return -1;
+    }
+    if (cli->embed_password && !want_mc) {
+        lk_err("--embed-password only applies with --mobileconfig");
+        return -1;
+    }
+    if (want_p12 && want_mc && strcmp(cli->out, cli->mobileconfig) == 0) {
+        lk_err("--out and --mobileconfig name the same file");
         return -1;
     }
     if ((dir = lk_cli_dir(cli)) == NULL)
@@ -115,21 +144,21 @@ int lk_cmd_export(const struct lk_cli *cli)
     if (generated ? lk_password_generate(pw) != 0
                   : lk_read_secret_file(cli->password_file, "export password", pw, sizeof pw) != 0)
         goto out;
-    if (lk_pki_open(&pki, dir) != 0 || load_client(&pki, user, &cert, &key) != 0 ||
-        lk_pki_path(&pki, "ca/ca.crt", ca_path, sizeof ca_path) != 0 ||
-        (ca = lk_load_cert(ca_path)) == NULL)
+    if (lk_pki_open(&pki, dir) != 0)
         goto out;
-    if ((p12 = build_p12(pw, user, key, cert, ca, cli->legacy)) == NULL)
+    if (want_p12 && (lk_p12_for_user(&pki, user, pw, cli->legacy, &der) != 0 ||
+                     lk_txn_add_bio(&txn, cli->out, der, 0600) != 0))
         goto out;
-    der = BIO_new(BIO_s_secmem());
-    if (der == NULL || i2d_PKCS12_bio(der, p12) != 1) {
-        lk_err_ssl("cannot encode the PKCS#12");
+    if (want_mc && add_mobileconfig(&txn, &pki, cli->mobileconfig, user, pw, cli->embed_password) != 0)
         goto out;
-    }
-    if (lk_txn_add_bio(&txn, cli->out, der, 0600) != 0 || lk_txn_commit(&txn) != 0)
+    if (lk_txn_commit(&txn) != 0)
         goto out;
-    printf("wrote %s (%s) for %s\n", cli->out,
-           cli->legacy ? "legacy: 3DES, SHA-1 MAC" : "AES-256-CBC, SHA-256 MAC", user);
+    if (want_p12)
+        printf("wrote %s (%s) for %s\n", cli->out,
+               cli->legacy ? "legacy: 3DES, SHA-1 MAC" : "AES-256-CBC, SHA-256 MAC", user);
+    if (want_mc)
+        printf("wrote %s (iOS profile, legacy p12 + CA; password %s) for %s\n", cli->mobileconfig,
+               cli->embed_password ? "EMBEDDED: keep the file secret" : "not embedded", user);
     if (generated)
         printf("password: %s\n", pw);
     rc = 0;
@@ -137,10 +166,6 @@ out:
     lk_txn_abort(&txn);
     OPENSSL_cleanse(pw, sizeof pw);
     BIO_free(der);
-    PKCS12_free(p12);
-    X509_free(cert);
-    X509_free(ca);
-    EVP_PKEY_free(key);
     lk_pki_close(&pki);
     return rc;
 }

@@ -1,6 +1,7 @@
 /* issue.c - "issue": checks the request (profile, name, SANs, duplicates in the inventory),
- * opens the CA with its passphrase, signs a new P-256 leaf, and writes key, certificate
- * and inventory line in one all-or-nothing step. */
+ * opens the CA with its passphrase, signs a new P-256 leaf, and writes key, certificate,
+ * its copy by serial and the inventory in one all-or-nothing step. Also the leaf helpers
+ * that sign (CSR) and renew share with it. */
 #include "certs.h"
 
 #include <stdio.h>
@@ -10,23 +11,14 @@
 #include <openssl/crypto.h>
 #include <openssl/x509v3.h>
 
-#include "latchkey/cmd_format.h"
-
-struct issue_req {
-    const struct lk_profile_info *profile;
-    char cn[LK_CN_MAX + 1];
-    char stem[LK_CN_MAX + 1];
-    long days;
-};
-
 /* Works out profile, CN and validity from the arguments; all user errors end here. */
-static int parse_request(const struct lk_cli *cli, struct issue_req *req)
+static int parse_request(const struct lk_cli *cli, struct lk_leaf_req *req)
 {
     const char *usage = lk_cli_usage("issue");
     const char *name = cli->npos > 2 ? cli->pos[2] : NULL;
-    char site[LK_NAME_MAX + 1], door[LK_NAME_MAX + 1];
-    int i, want_name;
+    int want_name;
 
+    memset(req, 0, sizeof *req);
     if (cli->npos < 2) {
         lk_err("issue needs a profile (server, client, device or gateway); usage: %s", usage);
         return -1;
@@ -44,86 +36,47 @@ static int parse_request(const struct lk_cli *cli, struct issue_req *req)
             lk_err("unexpected argument '%s' for issue %s", cli->pos[cli->npos - 1], req->profile->name);
         return -1;
     }
-    if (req->profile->id != LK_PROFILE_SERVER && (cli->ndns > 0 || cli->nip > 0)) {
-        lk_err("--dns and --ip apply only to 'issue server'");
-        return -1;
-    }
-    switch (req->profile->id) {
-    case LK_PROFILE_SERVER:
-        if (!lk_dns_name_valid(name) || strlen(name) > LK_CN_MAX) {
-            lk_err("invalid server name '%s': a host name of at most %d characters", name, LK_CN_MAX);
-            return -1;
-        }
-        if (cli->ndns + cli->nip == 0) {
-            lk_err("issue server needs at least one --dns NAME or --ip ADDRESS");
-            return -1;
-        }
-        for (i = 0; i < cli->ndns; i++) {
-            if (!lk_dns_name_valid(cli->dns[i])) {
-                lk_err("invalid --dns '%s': not a host name", cli->dns[i]);
-                return -1;
-            }
-        }
-        for (i = 0; i < cli->nip; i++) {
-            ASN1_OCTET_STRING *os = a2i_IPADDRESS(cli->ip[i]);
-            if (os == NULL) {
-                lk_err("invalid --ip '%s': not an IPv4 or IPv6 address", cli->ip[i]);
-                return -1;
-            }
-            ASN1_OCTET_STRING_free(os);
-        }
-        break;
-    case LK_PROFILE_CLIENT:
-        if (!lk_user_name_valid(name)) {
-            lk_err("invalid user name '%s': 1 to %d of [A-Za-z0-9._@-], not starting with '.', "
-                   "not 'gateway'", name, LK_BY_MAX);
-            return -1;
-        }
-        break;
-    case LK_PROFILE_DEVICE:
-        if (!lk_device_name_split(name, site, sizeof site, door, sizeof door)) {
-            lk_err("invalid device name '%s': expected SITE/DOOR, each [a-z0-9_-]{1,%d}", name,
-                   LK_NAME_MAX);
-            return -1;
-        }
-        break;
-    case LK_PROFILE_GATEWAY:
+    if (!want_name)
         name = "gateway";
-        break;
-    }
+    if (lk_profile_check_sans(req->profile, cli->dns, cli->ndns, cli->ip, cli->nip) != 0 ||
+        lk_profile_check_cn(req->profile, name) != 0)
+        return -1;
     snprintf(req->cn, sizeof req->cn, "%s", name);
     if (lk_cn_stem(req->cn, req->stem, sizeof req->stem) != 0) {
         lk_err("internal: CN too long");
         return -1;
     }
     req->days = cli->days > 0 ? cli->days : req->profile->default_days;
+    req->dns = cli->dns;
+    req->ndns = cli->ndns;
+    req->ips = cli->ip;
+    req->nips = cli->nip;
     return 0;
 }
 
-/* Refuses a CN (or a CN with the same file stem) that is issued and still valid. */
-static int refuse_duplicate(const struct issue_req *req, const char *index_text, size_t index_len)
+int lk_leaf_refuse_duplicate(const struct lk_inv *inv, const char *cn, const char *stem)
 {
-    struct lk_inv_entry found;
-    char now[LK_ISO_LEN + 1];
-    int r;
+    char now[LK_ISO_LEN + 1], estem[LK_CN_MAX + 1];
+    size_t i;
     if (lk_time_iso(time(NULL), now) != 0)
         return -1;
-    r = lk_inv_find_valid(index_text, index_len, req->stem, NULL, now, &found);
-    if (r < 0)
+    for (i = 0; i < inv->n; i++) {
+        const struct lk_inv_entry *e = &inv->e[i];
+        if (strcmp(e->status, LK_STATUS_VALID) != 0 || strcmp(e->not_after, now) <= 0 ||
+            lk_cn_stem(e->cn, estem, sizeof estem) != 0 || strcmp(estem, stem) != 0)
+            continue;
+        if (strcmp(e->cn, cn) == 0)
+            lk_err("CN=%s is already issued and valid until %s (serial %s); refusing a duplicate "
+                   "(renew or revoke it)", cn, e->not_after, e->serial);
+        else
+            lk_err("CN=%s would be stored as '%s', already used by CN=%s (valid until %s)", cn,
+                   stem, e->cn, e->not_after);
         return -1;
-    if (r == 0)
-        return 0;
-    if (strcmp(found.cn, req->cn) == 0)
-        lk_err("CN=%s is already issued and valid until %s (serial %s); refusing a duplicate",
-               req->cn, found.not_after, found.serial);
-    else
-        lk_err("CN=%s would be stored as '%s', already used by CN=%s (valid until %s)", req->cn,
-               req->stem, found.cn, found.not_after);
-    return -1;
+    }
+    return 0;
 }
 
-static X509 *build_leaf(const struct lk_cli *cli, const struct issue_req *req, EVP_PKEY *leaf_key,
-                        X509 *ca, EVP_PKEY *ca_key)
+X509 *lk_leaf_build(const struct lk_leaf_req *req, EVP_PKEY *pub, X509 *ca, EVP_PKEY *ca_key)
 {
     X509 *leaf = X509_new();
     if (leaf == NULL) {
@@ -133,16 +86,20 @@ static X509 *build_leaf(const struct lk_cli *cli, const struct issue_req *req, E
     if (X509_set_version(leaf, X509_VERSION_3) != 1 || lk_set_random_serial(leaf) != 0 ||
         lk_set_subject_cn(leaf, req->cn) != 0 ||
         X509_set_issuer_name(leaf, X509_get_subject_name(ca)) != 1 ||
-        lk_set_validity(leaf, req->days) != 0 || X509_set_pubkey(leaf, leaf_key) != 1)
+        lk_set_validity(leaf, req->days) != 0 || X509_set_pubkey(leaf, pub) != 1)
         goto fail;
     if (ASN1_TIME_compare(X509_get0_notAfter(leaf), X509_get0_notAfter(ca)) > 0) {
         lk_err("a %ld-day certificate would outlive the CA certificate; use a smaller --days",
                req->days);
         goto fail;
     }
-    if (lk_profile_apply(req->profile, leaf, ca, cli->dns, cli->ndns, cli->ip, cli->nip) != 0)
+    if (lk_profile_apply(req->profile, leaf, ca, req->dns, req->ndns, req->ips, req->nips) != 0)
         goto fail;
-    if (X509_sign(leaf, ca_key, EVP_sha256()) <= 0) {
+    if (req->san != NULL && X509_add_ext(leaf, req->san, -1) != 1) {
+        lk_err_ssl("cannot copy the subjectAltName");
+        goto fail;
+    }
+    if (X509_sign(leaf, ca_key, lk_sign_md(ca_key)) <= 0) {
         lk_err_ssl("cannot sign the certificate");
         goto fail;
     }
@@ -152,67 +109,58 @@ fail:
     return NULL;
 }
 
-/* The inventory with one more line (header first if it was empty). */
-static int append_line(BIO *out, const char *text, size_t len, X509 *leaf, const char *profile,
-                       struct lk_inv_entry *e)
+int lk_archive_path(const struct lk_pki *pki, const char *serial, char *out, size_t cap)
 {
-    char line[512];
-    size_t llen;
-    if (lk_inv_entry_of(leaf, profile, e) != 0)
+    char rel[LK_PATH_MAX];
+    if (lk_pki_path(pki, "archive", out, cap) != 0 || lk_mkdir(out, 0755) != 0)
         return -1;
-    llen = lk_inv_format_line(e, line, sizeof line);
-    if (llen == 0) {
-        lk_err("internal: cannot format the inventory line");
+    snprintf(rel, sizeof rel, "archive/%s.crt", serial);
+    return lk_pki_path(pki, rel, out, cap);
+}
+
+int lk_leaf_paths(const struct lk_pki *pki, const char *stem, char *crt, char *key, size_t cap)
+{
+    char rel[LK_PATH_MAX];
+    snprintf(rel, sizeof rel, "issued/%s.crt", stem);
+    if (crt != NULL && lk_pki_path(pki, rel, crt, cap) != 0)
         return -1;
-    }
-    if ((len == 0 && BIO_puts(out, LK_INV_HEADER) <= 0) ||
-        (len > 0 && BIO_write(out, text, (int)len) != (int)len) ||
-        (len > 0 && text[len - 1] != '\n' && BIO_write(out, "\n", 1) != 1) ||
-        BIO_write(out, line, (int)llen) != (int)llen) {
-        lk_err_ssl("out of memory");
+    snprintf(rel, sizeof rel, "private/%s.key", stem);
+    if (key != NULL && lk_pki_path(pki, rel, key, cap) != 0)
         return -1;
-    }
     return 0;
 }
 
 int lk_cmd_issue(const struct lk_cli *cli)
 {
-    struct issue_req req;
+    struct lk_leaf_req req;
     struct lk_pki pki = {.lock_fd = -1};
     struct lk_txn txn;
+    struct lk_inv inv;
     struct lk_inv_entry entry;
-    char pass[LK_SECRET_MAX], rel[LK_PATH_MAX], key_path[LK_PATH_MAX], crt_path[LK_PATH_MAX],
+    char pass[LK_SECRET_MAX], key_path[LK_PATH_MAX], crt_path[LK_PATH_MAX], arc_path[LK_PATH_MAX],
         idx_path[LK_PATH_MAX];
     const char *dir;
-    char *index_text = NULL;
-    size_t index_len = 0;
     X509 *ca = NULL, *leaf = NULL;
     EVP_PKEY *ca_key = NULL, *leaf_key = NULL;
     BIO *key_pem = NULL, *crt_pem = NULL, *idx = NULL;
     int rc = -1;
 
     lk_txn_init(&txn);
+    lk_inv_init(&inv);
     pass[0] = '\0';
     if (parse_request(cli, &req) != 0 || (dir = lk_cli_dir(cli)) == NULL ||
         lk_cli_ca_passphrase(cli, pass, sizeof pass) != 0)
         goto out;
-    if (lk_pki_open(&pki, dir) != 0 || lk_pki_path(&pki, "index.tsv", idx_path, sizeof idx_path) != 0)
+    if (lk_pki_open(&pki, dir) != 0 || lk_pki_path(&pki, "index.tsv", idx_path, sizeof idx_path) != 0 ||
+        lk_leaf_paths(&pki, req.stem, crt_path, key_path, LK_PATH_MAX) != 0)
         goto out;
-    snprintf(rel, sizeof rel, "private/%s.key", req.stem);
-    if (lk_pki_path(&pki, rel, key_path, sizeof key_path) != 0)
-        goto out;
-    snprintf(rel, sizeof rel, "issued/%s.crt", req.stem);
-    if (lk_pki_path(&pki, rel, crt_path, sizeof crt_path) != 0)
-        goto out;
-    if (lk_inv_read(idx_path, &index_text, &index_len) != 0 ||
-        refuse_duplicate(&req, index_text, index_len) != 0)
+    if (lk_inv_load(idx_path, &inv) != 0 || lk_leaf_refuse_duplicate(&inv, req.cn, req.stem) != 0)
         goto out;
     if (lk_ca_load(&pki, pass, &ca, &ca_key) != 0)
         goto out;
     OPENSSL_cleanse(pass, sizeof pass);
 
-    if ((leaf_key = lk_keygen_p256()) == NULL ||
-        (leaf = build_leaf(cli, &req, leaf_key, ca, ca_key)) == NULL)
+    if ((leaf_key = lk_keygen_p256()) == NULL || (leaf = lk_leaf_build(&req, leaf_key, ca, ca_key)) == NULL)
         goto out;
     key_pem = BIO_new(BIO_s_secmem());
     crt_pem = BIO_new(BIO_s_mem());
@@ -222,10 +170,12 @@ int lk_cmd_issue(const struct lk_cli *cli)
         goto out;
     }
     if (lk_pem_pkcs8(key_pem, leaf_key, NULL) != 0 || lk_pem_cert(crt_pem, leaf) != 0 ||
-        append_line(idx, index_text, index_len, leaf, req.profile->name, &entry) != 0)
+        lk_inv_entry_of(leaf, req.profile->name, &entry) != 0 || lk_inv_append(&inv, &entry) != 0 ||
+        lk_inv_write_bio(&inv, idx) != 0 || lk_archive_path(&pki, entry.serial, arc_path, sizeof arc_path) != 0)
         goto out;
     if (lk_txn_add_bio(&txn, key_path, key_pem, 0600) != 0 ||
         lk_txn_add_bio(&txn, crt_path, crt_pem, 0644) != 0 ||
+        lk_txn_add_bio(&txn, arc_path, crt_pem, 0644) != 0 ||
         lk_txn_add_bio(&txn, idx_path, idx, 0644) != 0 || lk_txn_commit(&txn) != 0)
         goto out;
     printf("issued %s certificate CN=%s (serial %s, valid until %s)\n", req.profile->name, req.cn,
@@ -238,7 +188,7 @@ out:
     BIO_free(key_pem);
     BIO_free(crt_pem);
     BIO_free(idx);
-    free(index_text);
+    lk_inv_free(&inv);
     X509_free(leaf);
     X509_free(ca);
     EVP_PKEY_free(leaf_key);

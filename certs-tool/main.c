@@ -7,11 +7,23 @@
 static const struct {
     const char *name;
     int (*run)(const struct lk_cli *cli);
-    unsigned allowed;
+    lk_optmask allowed;
 } verbs[] = {
-    {"init", lk_cmd_init, LK_OPT_NAME | LK_OPT_DAYS | LK_OPT_PASSFILE},
+    {"init", lk_cmd_init, LK_OPT_NAME | LK_OPT_DAYS | LK_OPT_PASSFILE | LK_OPT_KEY_TYPE},
     {"issue", lk_cmd_issue, LK_OPT_DNS | LK_OPT_IP | LK_OPT_DAYS | LK_OPT_PASSFILE},
-    {"export", lk_cmd_export, LK_OPT_OUT | LK_OPT_PWFILE | LK_OPT_LEGACY},
+    {"sign", lk_cmd_sign, LK_OPT_OUT | LK_OPT_DNS | LK_OPT_IP | LK_OPT_DAYS | LK_OPT_PASSFILE},
+    {"revoke", lk_cmd_revoke, LK_OPT_REASON},
+    {"crl", lk_cmd_crl, LK_OPT_OUT | LK_OPT_DAYS | LK_OPT_PASSFILE | LK_OPT_VERBOSE},
+    {"list", lk_cmd_list, LK_OPT_JSON},
+    {"show", lk_cmd_show, LK_OPT_JSON},
+    {"renew", lk_cmd_renew, LK_OPT_NEW_KEY | LK_OPT_DAYS | LK_OPT_PASSFILE},
+    {"export", lk_cmd_export, LK_OPT_OUT | LK_OPT_PWFILE | LK_OPT_LEGACY | LK_OPT_MOBILECONFIG | LK_OPT_EMBED_PW},
+    {"enroll", lk_cmd_enroll, LK_OPT_LISTEN | LK_OPT_MINUTES | LK_OPT_SECONDS | LK_OPT_ATTEMPTS |
+                              LK_OPT_LEGACY | LK_OPT_PWFILE | LK_OPT_SERVER_NAME | LK_OPT_URL_BASE},
+    {"bundle", lk_cmd_bundle, LK_OPT_OUT | LK_OPT_BROKER | LK_OPT_FORCE},
+    {"broker-config", lk_cmd_broker_config, LK_OPT_OUT | LK_OPT_SITE | LK_OPT_LISTEN | LK_OPT_PORT |
+                              LK_OPT_SERVER_NAME | LK_OPT_CRL | LK_OPT_HOME_BRIDGE | LK_OPT_REMOTE |
+                              LK_OPT_IDENTITY | LK_OPT_RUN_AS_ROOT | LK_OPT_BRIDGE_USER},
     {"cmdkey", lk_cmd_cmdkey, LK_OPT_FORCE},
 };
 
@@ -43,6 +55,6 @@ int main(int argc, char **argv)
             return rc;
         }
     }
-    lk_err("unknown verb '%s' (expected init, issue, export or cmdkey)", cli.pos[0]);
+    lk_err("unknown verb '%s' (see 'latchkey-certs --help')", cli.pos[0]);
     return 2;
 }

@@ -86,7 +86,7 @@ static const struct {
     const char *rel;
     mode_t mode;
 } subdirs[] = {
-    {"ca", 0700}, {"issued", 0755}, {"private", 0700}, {"cmd", 0700},
+    {"ca", 0700}, {"issued", 0755}, {"private", 0700}, {"cmd", 0700}, {"archive", 0755},
 };
 
 int lk_pki_create(struct lk_pki *pki, const char *dir)

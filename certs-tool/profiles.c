@@ -1,11 +1,15 @@
 /* profiles.c - the leaf certificate profiles of DESIGN.md ("Certificates"): default
- * validity, extended key usage, and the extensions every leaf carries; the server's
- * subjectAltName is built from typed GENERAL_NAMEs, never from text. */
+ * validity, extended key usage, which subject CN and SANs each accepts, and the
+ * extensions every leaf carries; the server's subjectAltName is built from typed
+ * GENERAL_NAMEs, never from text. The profile decides every extension: nothing is taken
+ * from a request. */
 #include "certs.h"
 
 #include <string.h>
 
 #include <openssl/x509v3.h>
+
+#include "latchkey/cmd_format.h"
 
 static const struct lk_profile_info profiles[] = {
     {LK_PROFILE_SERVER, "server", 397, "serverAuth"},
@@ -21,6 +25,72 @@ const struct lk_profile_info *lk_profile_find(const char *name)
         if (strcmp(name, profiles[i].name) == 0)
             return &profiles[i];
     return NULL;
+}
+
+int lk_profile_check_cn(const struct lk_profile_info *p, const char *cn)
+{
+    char site[LK_NAME_MAX + 1], door[LK_NAME_MAX + 1];
+    switch (p->id) {
+    case LK_PROFILE_SERVER:
+        if (!lk_dns_name_valid(cn) || strlen(cn) > LK_CN_MAX) {
+            lk_err("invalid server name '%s': a host name of at most %d characters", cn, LK_CN_MAX);
+            return -1;
+        }
+        return 0;
+    case LK_PROFILE_CLIENT:
+        if (!lk_user_name_valid(cn)) {
+            lk_err("invalid user name '%s': 1 to %d of [A-Za-z0-9._@-], not starting with '.', "
+                   "not 'gateway'", cn, LK_BY_MAX);
+            return -1;
+        }
+        return 0;
+    case LK_PROFILE_DEVICE:
+        if (!lk_device_name_split(cn, site, sizeof site, door, sizeof door)) {
+            lk_err("invalid device name '%s': expected SITE/DOOR, each [a-z0-9_-]{1,%d}", cn,
+                   LK_NAME_MAX);
+            return -1;
+        }
+        return 0;
+    case LK_PROFILE_GATEWAY:
+        if (strcmp(cn, "gateway") != 0) {
+            lk_err("invalid gateway name '%s': the gateway's CN is 'gateway'", cn);
+            return -1;
+        }
+        return 0;
+    }
+    return -1;
+}
+
+int lk_profile_check_sans(const struct lk_profile_info *p, const char *const *dns, int ndns,
+                          const char *const *ips, int nips)
+{
+    int i;
+    if (p->id != LK_PROFILE_SERVER) {
+        if (ndns > 0 || nips > 0) {
+            lk_err("--dns and --ip apply only to 'issue server' and 'sign server'");
+            return -1;
+        }
+        return 0;
+    }
+    if (ndns + nips == 0) {
+        lk_err("a server certificate needs at least one --dns NAME or --ip ADDRESS");
+        return -1;
+    }
+    for (i = 0; i < ndns; i++) {
+        if (!lk_dns_name_valid(dns[i])) {
+            lk_err("invalid --dns '%s': not a host name", dns[i]);
+            return -1;
+        }
+    }
+    for (i = 0; i < nips; i++) {
+        ASN1_OCTET_STRING *os = a2i_IPADDRESS(ips[i]);
+        if (os == NULL) {
+            lk_err("invalid --ip '%s': not an IPv4 or IPv6 address", ips[i]);
+            return -1;
+        }
+        ASN1_OCTET_STRING_free(os);
+    }
+    return 0;
 }
 
 static int push_dns(GENERAL_NAMES *gens, const char *dns)
@@ -92,7 +162,7 @@ int lk_profile_apply(const struct lk_profile_info *p, X509 *leaf, X509 *ca,
         lk_add_ext(leaf, ca, NID_subject_key_identifier, "hash") != 0 ||
         lk_add_ext(leaf, ca, NID_authority_key_identifier, "keyid:always") != 0)
         return -1;
-    if (p->id == LK_PROFILE_SERVER)
+    if (p->id == LK_PROFILE_SERVER && ndns + nips > 0) /* renew copies the old SAN instead */
         return add_san(leaf, dns, ndns, ips, nips);
     return 0;
 }

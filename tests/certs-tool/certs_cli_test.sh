@@ -60,7 +60,7 @@ expect_fail "export before init" "init' first" certs export alice --out "$LK_TMP
 rmdir "$PKI"
 
 # ---------------------------------------------------------------- init
-expect_fail "init without passphrase" "no CA passphrase" certs init
+expect_fail "init without passphrase" "no CA passphrase" certs init </dev/null
 [ ! -e "$PKI" ] || lk_fail "refused init created $PKI"
 expect_fail "init with empty passphrase file" "empty" certs init --passphrase-file "$LK_TMP/empty-pass"
 expect_fail "init with empty passphrase env" "empty" env LATCHKEY_CA_PASSPHRASE= "$CERTS" -d "$PKI" init
@@ -106,7 +106,7 @@ LATCHKEY_CA_PASSPHRASE=x "$CERTS" -d "$LK_TMP/pki2" init --name "My Home" --days
 openssl x509 -in "$LK_TMP/pki2/ca/ca.crt" -noout -subject | grep -qx 'subject=CN = My Home Latchkey CA' || lk_fail "--name"
 
 # ---------------------------------------------------------------- issue
-expect_fail "issue without passphrase" "no CA passphrase" certs issue client alice
+expect_fail "issue without passphrase" "no CA passphrase" certs issue client alice </dev/null
 expect_fail "server without SAN" "at least one --dns" certs issue server localhost --passphrase-file "$PASS"
 expect_fail "server with a bad --dns" "invalid --dns" certs issue server localhost --dns 'a,DNS:evil' --passphrase-file "$PASS"
 expect_fail "server with a bad --ip" "invalid --ip" certs issue server localhost --ip 300.1.1.1 --passphrase-file "$PASS"
@@ -187,16 +187,16 @@ done <<<"$serials"
 
 # inventory
 idx=$PKI/index.tsv
-head -n 1 "$idx" | grep -q '^# serial	profile	subject_cn	not_before	not_after	status$' || lk_fail "index header: $(head -n1 "$idx")"
+head -n 1 "$idx" | grep -q '^# serial	profile	subject_cn	not_before	not_after	status	revoked_at	reason	key_source$' || lk_fail "index header: $(head -n1 "$idx")"
 lk_expect_eq "$(grep -vc '^#' "$idx")" 6 "inventory lines"
 alice_serial=$(openssl x509 -in "$PKI/issued/alice.crt" -noout -serial | cut -d= -f2)
-grep -qP "^$alice_serial\tclient\talice\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\tvalid$" "$idx" ||
+grep -qP "^$alice_serial\tclient\talice\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\tvalid\t-\t-\tgenerated$" "$idx" ||
   lk_fail "no inventory line for alice: $(cat "$idx")"
 grep -qP "^[0-9A-F]{32}\tdevice\thome/door1\t" "$idx" || lk_fail "no inventory line for home/door1"
 grep -qP "^[0-9A-F]{32}\tgateway\tgateway\t" "$idx" || lk_fail "no inventory line for gateway"
 grep -qP "^$ca_serial\tca\tLatchkey Latchkey CA\t" "$idx" || lk_fail "no inventory line for the CA"
 alice_end=$(date -u -d "$(openssl x509 -in "$PKI/issued/alice.crt" -noout -enddate | cut -d= -f2)" +%Y-%m-%dT%H:%M:%SZ)
-grep -qP "^$alice_serial\t.*\t$alice_end\tvalid$" "$idx" || lk_fail "alice notAfter in inventory is not $alice_end"
+grep -qP "^$alice_serial\t.*\t$alice_end\tvalid\t-\t-\tgenerated$" "$idx" || lk_fail "alice notAfter in inventory is not $alice_end"
 
 # duplicates and stem collisions are refused, nothing changes
 before=$(snapshot "$PKI")

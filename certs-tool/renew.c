@@ -1,0 +1,152 @@
+/* renew.c - "renew NAME [--new-key] [--days N]": a new certificate (new serial) for the
+ * current certificate of NAME, with the same subject, profile and SAN, and the same key
+ * unless --new-key (a CSR-signed certificate keeps its public key; its private key is not
+ * held here). The old entry becomes "superseded": it stays trusted until it expires
+ * unless it is revoked as well ("revoke SERIAL --reason superseded"). */
+#include "certs.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+/* The key of the new certificate: a new P-256 key, the stored key, or the CSR's public key. */
+static EVP_PKEY *renew_key(const struct lk_cli *cli, const struct lk_inv_entry *e, X509 *old,
+                           const char *key_path)
+{
+    EVP_PKEY *key;
+    if (strcmp(e->key_source, LK_KEY_CSR) == 0) {
+        if (cli->new_key) {
+            lk_err("CN=%s was signed from a CSR: its key is not held here, so --new-key cannot "
+                   "make one; sign a new CSR instead", e->cn);
+            return NULL;
+        }
+        if ((key = X509_get_pubkey(old)) == NULL)
+            lk_err_ssl("cannot read the public key of CN=%s", e->cn);
+        return key;
+    }
+    if (cli->new_key)
+        return lk_keygen_p256();
+    if ((key = lk_load_key(key_path, NULL)) == NULL) {
+        lk_err_ssl("cannot read the private key %s of CN=%s (use --new-key for a new one)", key_path, e->cn);
+        return NULL;
+    }
+    if (X509_check_private_key(old, key) != 1) {
+        ERR_clear_error();
+        lk_err("%s does not match the current certificate of CN=%s (use --new-key)", key_path, e->cn);
+        EVP_PKEY_free(key);
+        return NULL;
+    }
+    return key;
+}
+
+int lk_cmd_renew(const struct lk_cli *cli)
+{
+    struct lk_leaf_req req;
+    struct lk_pki pki = {.lock_fd = -1};
+    struct lk_txn txn;
+    struct lk_inv inv;
+    struct lk_inv_entry entry, *old_e;
+    char pass[LK_SECRET_MAX], idx_path[LK_PATH_MAX], old_path[LK_PATH_MAX], crt_path[LK_PATH_MAX],
+        key_path[LK_PATH_MAX], arc_path[LK_PATH_MAX];
+    const char *dir;
+    X509 *old = NULL, *ca = NULL, *leaf = NULL;
+    EVP_PKEY *ca_key = NULL, *key = NULL;
+    BIO *key_pem = NULL, *crt_pem = NULL, *idx = NULL;
+    long i;
+    int idx_san, rc = -1;
+
+    lk_txn_init(&txn);
+    lk_inv_init(&inv);
+    memset(&req, 0, sizeof req);
+    pass[0] = '\0';
+    if (cli->npos != 2) {
+        lk_err("%s; usage: %s", cli->npos < 2 ? "renew needs a name" : "too many arguments", lk_cli_usage("renew"));
+        return -1;
+    }
+    if ((dir = lk_cli_dir(cli)) == NULL || lk_pki_open(&pki, dir) != 0 ||
+        lk_pki_path(&pki, "index.tsv", idx_path, sizeof idx_path) != 0 || lk_inv_load(idx_path, &inv) != 0)
+        goto out;
+    if ((i = lk_inv_find_name(&inv, cli->pos[1])) < 0) {
+        lk_err("no certificate named '%s' (see 'latchkey-certs list')", cli->pos[1]);
+        goto out;
+    }
+    old_e = &inv.e[i];
+    if (strcmp(old_e->profile, "ca") == 0) {
+        lk_err("'%s' is the CA; renew renews leaf certificates only", cli->pos[1]);
+        goto out;
+    }
+    if (strcmp(old_e->status, LK_STATUS_VALID) != 0) {
+        lk_err("CN=%s has no current certificate (the last one, %s, is %s); issue a new one", old_e->cn,
+               old_e->serial, old_e->status);
+        goto out;
+    }
+    if ((req.profile = lk_profile_find(old_e->profile)) == NULL) {
+        lk_err("CN=%s has profile '%s', which renew does not know", old_e->cn, old_e->profile);
+        goto out;
+    }
+    snprintf(req.cn, sizeof req.cn, "%s", old_e->cn);
+    if (lk_cn_stem(req.cn, req.stem, sizeof req.stem) != 0 ||
+        lk_leaf_paths(&pki, req.stem, crt_path, key_path, LK_PATH_MAX) != 0)
+        goto out;
+    req.days = cli->days > 0 ? cli->days : req.profile->default_days;
+    if (lk_inv_cert_path(&pki, old_e, old_path, sizeof old_path) != 0) {
+        if (old_path[0] == '\0')
+            lk_err("the certificate of CN=%s (serial %s) is not on disk; cannot renew it", old_e->cn,
+                   old_e->serial);
+        goto out;
+    }
+    if ((old = lk_load_cert(old_path)) == NULL || (key = renew_key(cli, old_e, old, key_path)) == NULL)
+        goto out;
+    idx_san = X509_get_ext_by_NID(old, NID_subject_alt_name, -1);
+    req.san = idx_san >= 0 ? X509_get_ext(old, idx_san) : NULL;
+    if (lk_cli_ca_passphrase(cli, pass, sizeof pass) != 0 || lk_ca_load(&pki, pass, &ca, &ca_key) != 0)
+        goto out;
+    OPENSSL_cleanse(pass, sizeof pass);
+
+    if ((leaf = lk_leaf_build(&req, key, ca, ca_key)) == NULL)
+        goto out;
+    key_pem = BIO_new(BIO_s_secmem());
+    crt_pem = BIO_new(BIO_s_mem());
+    idx = BIO_new(BIO_s_mem());
+    if (key_pem == NULL || crt_pem == NULL || idx == NULL) {
+        lk_err_ssl("out of memory");
+        goto out;
+    }
+    if (lk_pem_cert(crt_pem, leaf) != 0 || lk_inv_entry_of(leaf, req.profile->name, &entry) != 0)
+        goto out;
+    snprintf(entry.key_source, sizeof entry.key_source, "%s", old_e->key_source);
+    snprintf(old_e->status, sizeof old_e->status, "%s", LK_STATUS_SUPERSEDED);
+    if (lk_inv_append(&inv, &entry) != 0) /* may move the table: old_e is not used after this */
+        goto out;
+    if (lk_inv_write_bio(&inv, idx) != 0 || lk_archive_path(&pki, entry.serial, arc_path, sizeof arc_path) != 0)
+        goto out;
+    if ((cli->new_key && (lk_pem_pkcs8(key_pem, key, NULL) != 0 ||
+                          lk_txn_add_bio(&txn, key_path, key_pem, 0600) != 0)) ||
+        lk_txn_add_bio(&txn, crt_path, crt_pem, 0644) != 0 ||
+        lk_txn_add_bio(&txn, arc_path, crt_pem, 0644) != 0 ||
+        lk_txn_add_bio(&txn, idx_path, idx, 0644) != 0 || lk_txn_commit(&txn) != 0)
+        goto out;
+    printf("renewed %s certificate CN=%s: serial %s, valid until %s (%s); the previous one is superseded\n",
+           req.profile->name, req.cn, entry.serial, entry.not_after, cli->new_key ? "new key" : "same key");
+    printf("  %s\n", crt_path);
+    if (cli->new_key)
+        printf("  %s\n", key_path);
+    rc = 0;
+out:
+    lk_txn_abort(&txn);
+    OPENSSL_cleanse(pass, sizeof pass);
+    BIO_free(key_pem);
+    BIO_free(crt_pem);
+    BIO_free(idx);
+    lk_inv_free(&inv);
+    X509_free(old);
+    X509_free(leaf);
+    X509_free(ca);
+    EVP_PKEY_free(key);
+    EVP_PKEY_free(ca_key);
+    lk_pki_close(&pki);
+    return rc;
+}

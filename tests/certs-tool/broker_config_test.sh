@@ -1,0 +1,129 @@
+# broker_config_test.sh - the Mosquitto configuration of 'latchkey-certs broker-config'
+# against a real Mosquitto on loopback: the gateway commands a door and the door gets it;
+# a device cannot read another door's commands nor command a door; a phone certificate gets
+# nothing; after 'revoke' + 'crl' and a SIGHUP (by PID) the revoked device is refused. Then
+# the --home-bridge config: a home broker bridges commands in and acks out.
+# A denied subscription still gets a SUBACK in Mosquitto 2.0, so "denied" is tested as
+# "a message published meanwhile does not arrive within a bound".
+# Usage: bash broker_config_test.sh /path/to/latchkey-certs
+source "$(dirname "$0")/../lib/testlib.sh"
+
+CERTS=${1:?usage: broker_config_test.sh /path/to/latchkey-certs}
+unset LATCHKEY_PKI_DIR
+export LATCHKEY_CA_PASSPHRASE='broker test passphrase'
+PKI=$LK_TMP/pki
+certs() { "$CERTS" -d "$PKI" "$@"; }
+ROOT_OPT=(); [ "$(id -u)" -ne 0 ] || ROOT_OPT=(--run-as-root)
+
+certs init --name Broker >/dev/null
+certs issue server localhost --dns localhost --ip 127.0.0.1 >/dev/null
+certs issue gateway >/dev/null
+certs issue client alice >/dev/null
+certs issue device home/door1 >/dev/null
+certs issue device home/door2 >/dev/null
+certs issue device other/door1 >/dev/null
+certs crl >/dev/null
+
+PORT=$(lk_free_port)
+B=$LK_TMP/broker
+certs broker-config --out "$B" --site home --listen 127.0.0.1 --port "$PORT" --crl "$PKI/crl.pem" "${ROOT_OPT[@]}" >/dev/null
+grep -qx 'user home/door1' "$B/acl" && grep -qx 'user home/door2' "$B/acl" || lk_fail "devices missing from the acl"
+grep -q 'other/door1' "$B/acl" && lk_fail "a device of another site is in the acl"
+grep -q 'alice' "$B/acl" && lk_fail "a phone is in the acl"
+grep -qx 'topic readwrite homeassistant/+/latchkey_home_door1/#' "$B/acl" || lk_fail "no discovery topics"
+for k in 'require_certificate true' 'use_identity_as_username true' 'allow_anonymous false' 'tls_version tlsv1.2' \
+         "crlfile $PKI/crl.pem" "acl_file $B/acl" "listener $PORT 127.0.0.1"; do
+  grep -qxF "$k" "$B/mosquitto.conf" || lk_fail "mosquitto.conf lacks '$k'"
+done
+lk_start mosquitto mosquitto -c "$B/mosquitto.conf"
+MPID=$LK_LAST_PID
+lk_wait_port "$PORT" 10 "$MPID"
+
+# id_args NAME: TLS options of identity NAME (file stem) on the broker under test.
+id_args() { echo "--cafile $PKI/ca/ca.crt --cert $PKI/issued/$1.crt --key $PKI/private/$1.key"; }
+# sub NAME ID TOPIC [SECONDS]: background subscriber for one message; waits for its SUBACK.
+sub() {
+  local name=$1 id=$2 topic=$3 secs=${4:-5}
+  # shellcheck disable=SC2046
+  lk_start "$name" stdbuf -oL -eL mosquitto_sub -d -h localhost -p "${SUBPORT:-$PORT}" $(id_args "$id") -i "t-$name" -t "$topic" -q 1 -C 1 -W "$secs"
+  SPID=$LK_LAST_PID
+  lk_wait_for 5 "$name subscribed" grep -q 'received SUBACK' "$LK_TMP/$name.log"
+}
+# shellcheck disable=SC2046
+pub() { mosquitto_pub -h localhost -p "${PUBPORT:-$PORT}" $(id_args "$1") -i "t-pub-$1" -t "$2" -m "$3" -q 1; }
+# got NAME PID: waits for the subscriber to end; prints the messages it received.
+got() { lk_wait_for 10 "$1 ends" bash -c "! kill -0 $2 2>/dev/null"; wait "$2" 2>/dev/null || true; grep -v '^Client \|^Subscribed\|^Timed out' "$LK_TMP/$1.log" || true; }
+
+# 1. gateway -> own door
+sub door1 home.door1 latchkey/home/door1/cmd
+pub gateway latchkey/home/door1/cmd open-1
+lk_expect_eq "$(got door1 "$SPID")" open-1 "door1 gets the gateway's command"
+# 2. door2 subscribes to door1's commands: SUBACK, but nothing arrives
+sub spy home.door2 latchkey/home/door1/cmd 3
+pub gateway latchkey/home/door1/cmd open-2
+lk_expect_eq "$(got spy "$SPID")" "" "door2 reading door1's commands"
+# 3. a phone certificate gets nothing either
+sub phone alice latchkey/home/door1/cmd 3
+pub gateway latchkey/home/door1/cmd open-3
+lk_expect_eq "$(got phone "$SPID")" "" "a phone reading commands"
+# 4. neither a device nor a phone can command a door
+sub door1b home.door1 latchkey/home/door1/cmd 3
+pub home.door2 latchkey/home/door1/cmd forged-by-door2 || true
+pub alice latchkey/home/door1/cmd forged-by-phone || true
+lk_expect_eq "$(got door1b "$SPID")" "" "commands published by a device or phone"
+# 5. the gateway reads a door's ack
+sub gwack gateway latchkey/home/door1/ack
+pub home.door1 latchkey/home/door1/ack ack-1
+lk_expect_eq "$(got gwack "$SPID")" ack-1 "gateway reads door1's ack"
+lk_log "ok: ACL"
+
+# 6. revoke door1, publish the CRL, SIGHUP: door1 is refused, door2 still works.
+certs revoke home/door1 --reason keyCompromise >/dev/null
+certs crl >/dev/null
+kill -HUP "$MPID"
+lk_wait_for 5 "mosquitto reloads" grep -q 'Reloading config' "$LK_TMP/mosquitto.log"
+sleep 0.5
+rc=0
+# shellcheck disable=SC2046
+mosquitto_sub -h localhost -p "$PORT" $(id_args home.door1) -i t-revoked -t latchkey/home/door1/cmd -C 1 -W 3 >"$LK_TMP/revoked.log" 2>&1 || rc=$?
+[ "$rc" -ne 0 ] && [ "$rc" -ne 27 ] || lk_fail "revoked device still connects (rc $rc): $(cat "$LK_TMP/revoked.log")"
+sub door2 home.door2 latchkey/home/door2/cmd
+pub gateway latchkey/home/door2/cmd open-4
+lk_expect_eq "$(got door2 "$SPID")" open-4 "door2 after the CRL reload"
+lk_log "ok: revoked device refused after crl + SIGHUP"
+
+# 7. home bridge: a home broker dials out to the broker above as home/door2.
+H=$LK_TMP/home; mkdir -p "$H"
+certs broker-config --home-bridge --remote "localhost:$PORT" --out "$H/conf.d" --site home --identity home/door2 >/dev/null
+grep -qx 'cleansession true' "$H/conf.d/bridge.conf" || lk_fail "bridge without cleansession true"
+HPORT=$(lk_free_port)
+{
+  echo "per_listener_settings false"
+  echo "allow_anonymous false"
+  echo "persistence false"
+  echo "log_dest stderr"
+  [ "$(id -u)" -ne 0 ] || echo "user root"
+  echo "include_dir $H/conf.d"
+  echo "listener $HPORT 127.0.0.1"
+  echo "cafile $PKI/ca/ca.crt"
+  echo "certfile $PKI/issued/localhost.crt"
+  echo "keyfile $PKI/private/localhost.key"
+  echo "require_certificate true"
+  echo "use_identity_as_username true"
+} >"$H/mosquitto.conf"
+lk_start home-mosquitto mosquitto -c "$H/mosquitto.conf"
+HPID=$LK_LAST_PID
+lk_wait_port "$HPORT" 10 "$HPID"
+lk_wait_for 10 "bridge connects" grep -q 'as latchkey-bridge-home' "$LK_TMP/mosquitto.log"
+SUBPORT=$HPORT sub homedoor2 home.door2 latchkey/home/door2/cmd 10
+for i in $(seq 1 20); do # the bridge subscribes right after connecting: retry until it is there
+  kill -0 "$SPID" 2>/dev/null || break
+  pub gateway latchkey/home/door2/cmd via-bridge
+  sleep 0.5
+done
+lk_expect_eq "$(got homedoor2 "$SPID" | sort -u)" via-bridge "command through the bridge"
+sub gwack2 gateway latchkey/home/door2/ack 10
+PUBPORT=$HPORT pub home.door2 latchkey/home/door2/ack ack-via-bridge
+lk_expect_eq "$(got gwack2 "$SPID")" ack-via-bridge "ack through the bridge"
+lk_log "ok: home bridge"
+lk_log "PASS"

@@ -1,0 +1,34 @@
+# ca_test_helpers.sh - helpers shared by the certs-tool CA lifecycle tests (sign, revoke,
+# crl, list, renew); sourced after tests/lib/testlib.sh. Needs $CERTS and $PKI.
+
+# expect_fail DESC REGEX CMD...: CMD must fail with exactly one stderr line matching REGEX.
+expect_fail() {
+  local desc=$1 re=$2 rc=0; shift 2
+  "$@" >"$LK_TMP/last.out" 2>"$LK_TMP/last.err" </dev/null || rc=$?
+  [ "$rc" -ne 0 ] || lk_fail "$desc: expected failure, got success"
+  [ "$(wc -l <"$LK_TMP/last.err")" -eq 1 ] || lk_fail "$desc: expected one error line, got: $(cat "$LK_TMP/last.err")"
+  grep -Eq -- "$re" "$LK_TMP/last.err" || lk_fail "$desc: error '$(cat "$LK_TMP/last.err")' does not match /$re/"
+  lk_log "ok (refused): $desc: $(cat "$LK_TMP/last.err")"
+}
+
+# snapshot DIR: names, modes and hashes of everything in DIR (a refused verb changes nothing).
+snapshot() {
+  (cd "$1" && find . -printf '%p %m\n' | LC_ALL=C sort && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+}
+
+# expect_unchanged DESC BEFORE: the PKI is exactly as in the snapshot BEFORE.
+expect_unchanged() {
+  [ "$(snapshot "$PKI")" = "$2" ] || lk_fail "$1: the PKI directory changed"
+}
+
+certs() { "$CERTS" -d "$PKI" "$@" </dev/null; }
+serial_of() { openssl x509 -in "$1" -noout -serial | cut -d= -f2; }
+pubkey_of() { openssl x509 -in "$1" -noout -pubkey; }
+
+# expect_ext TEXT HEADER VALUE: the extension line HEADER is followed by a line containing VALUE.
+expect_ext() {
+  grep -A1 -F -- "$2" <<<"$1" | tail -n 1 | grep -qF -- "$3" || lk_fail "expected '$2' followed by '$3' in: $1"
+}
+
+# index_field SERIAL COLUMN: a column (1-based) of the inventory line of SERIAL.
+index_field() { awk -F'\t' -v s="$1" -v c="$2" '$1 == s { print $c }' "$PKI/index.tsv"; }
