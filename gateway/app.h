@@ -7,6 +7,8 @@
 
 #include "conf.h"
 #include "pending.h"
+#include "pepper.h"
+#include "store.h"
 
 struct lws_context;
 struct mqtt_link;
@@ -17,6 +19,8 @@ struct gw_app {
     struct mqtt_link *mqtt;
     struct pending_table pending;
     struct lws_context *lws;
+    struct store *store;   /* users, lockouts, audit (loop thread only) */
+    struct pepper pepper;  /* PIN pepper, loaded at start-up */
 };
 
 #endif

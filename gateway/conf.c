@@ -14,11 +14,14 @@
 #include <string.h>
 
 #include "pem_check.h"
+#include "tls_store.h"
 
 enum key_id {
-    K_S_LISTEN, K_S_PORT, K_S_CERT, K_S_KEY, K_S_CA,
+    K_S_LISTEN, K_S_PORT, K_S_CERT, K_S_KEY, K_S_CA, K_S_CRL,
     K_M_URI, K_M_CA, K_M_CERT, K_M_KEY, K_M_CLIENT_ID, K_M_ACK,
     K_C_KEY, K_C_SITE, K_C_TTL,
+    K_MT_LISTEN, K_MT_PORT, K_MT_FORCE,
+    K_ST_DB, K_ST_PEPPER, K_ST_BUSY,
     K_COUNT
 };
 
@@ -33,11 +36,16 @@ static const struct {
     [K_M_KEY] = {"mqtt", "key", 1},             [K_M_CLIENT_ID] = {"mqtt", "client_id", 0},
     [K_M_ACK] = {"mqtt", "ack_timeout_ms", 0},  [K_C_KEY] = {"command", "key", 1},
     [K_C_SITE] = {"command", "site", 1},        [K_C_TTL] = {"command", "ttl", 0},
+    [K_S_CRL] = {"server", "crl", 1},           [K_MT_LISTEN] = {"metrics", "listen", 0},
+    [K_MT_PORT] = {"metrics", "port", 0},
+    [K_MT_FORCE] = {"metrics", "allow_non_loopback", 0},
+    [K_ST_DB] = {"store", "database", 1},       [K_ST_PEPPER] = {"store", "pepper_file", 1},
+    [K_ST_BUSY] = {"store", "busy_timeout_ms", 0},
 };
 
-#define MAX_HEADERS (CONF_MAX_DOORS + CONF_MAX_USERS + 8)
+#define MAX_HEADERS (CONF_MAX_DOORS + 8)
 
-enum section_kind { S_NONE, S_SERVER, S_MQTT, S_COMMAND, S_DOOR, S_USER };
+enum section_kind { S_NONE, S_SERVER, S_MQTT, S_COMMAND, S_METRICS, S_STORE, S_DOOR, S_USER };
 
 struct parse {
     struct conf *c;
@@ -48,7 +56,7 @@ struct parse {
     int cur_header;               /* header index of the section keys go to, or -1 */
     int used[MAX_HEADERS];        /* header got at least one key */
     enum section_kind kind;
-    int index;                    /* door or user index for S_DOOR / S_USER */
+    int index;                    /* door index for S_DOOR */
     int section_line[S_USER + 1]; /* for the fixed sections */
     int key_line[K_COUNT];
     int too_long;
@@ -132,6 +140,17 @@ static int set_fixed(struct parse *p, enum key_id k, const char *v)
     case K_S_CERT: return set_str(p, c->server.cert, sizeof c->server.cert, v);
     case K_S_KEY: return set_str(p, c->server.key, sizeof c->server.key, v);
     case K_S_CA: return set_str(p, c->server.client_ca, sizeof c->server.client_ca, v);
+    case K_S_CRL: return set_str(p, c->server.crl, sizeof c->server.crl, v);
+    case K_ST_DB: return set_str(p, c->store.database, sizeof c->store.database, v);
+    case K_ST_PEPPER: return set_str(p, c->store.pepper_file, sizeof c->store.pepper_file, v);
+    case K_ST_BUSY: return set_int(p, &c->store.busy_timeout_ms, v, 10, 60000);
+    case K_MT_LISTEN: return set_str(p, c->metrics.listen, sizeof c->metrics.listen, v);
+    case K_MT_PORT: return set_int(p, &c->metrics.port, v, 1, 65535);
+    case K_MT_FORCE:
+        if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+            return fail(p, p->line, "allow_non_loopback must be yes or no");
+        c->metrics.allow_non_loopback = strcmp(v, "yes") == 0;
+        return 1;
     case K_M_URI:
         if (strncmp(v, "ssl://", 6) != 0 && strncmp(v, "mqtts://", 8) != 0)
             return fail(p, p->line, "uri must start with ssl:// or mqtts:// (TLS only)");
@@ -183,6 +202,10 @@ static int begin_section(struct parse *p, const char *section)
         fixed = S_MQTT;
     else if (strcmp(section, "command") == 0)
         fixed = S_COMMAND;
+    else if (strcmp(section, "metrics") == 0)
+        fixed = S_METRICS;
+    else if (strcmp(section, "store") == 0)
+        fixed = S_STORE;
     if (fixed != S_NONE) {
         if (p->section_line[fixed] != 0)
             return fail(p, line, "[%s] appears twice (first at line %d)", section,
@@ -205,20 +228,10 @@ static int begin_section(struct parse *p, const char *section)
         c->doors[p->index].line = line;
         return 1;
     }
-    if ((name = after_word(section, "user")) != NULL) {
-        const struct conf_user *u;
-        if (!lk_by_valid(name, strlen(name)))
-            return fail(p, line, "user name '%s' must be 1..64 of [A-Za-z0-9._@-]", name);
-        if ((u = conf_find_user(c, name)) != NULL)
-            return fail(p, line, "[user %s] appears twice (first at line %d)", name, u->line);
-        if (c->n_users == CONF_MAX_USERS)
-            return fail(p, line, "more than %d users", CONF_MAX_USERS);
-        p->kind = S_USER;
-        p->index = c->n_users++;
-        strcpy(c->users[p->index].name, name);
-        c->users[p->index].line = line;
-        return 1;
-    }
+    if (after_word(section, "user") != NULL)
+        return fail(p, line, "[%s]: users are no longer configured here; they live in the "
+                    "database ([store]): add them with 'latchkey-gateway -c FILE user add NAME'",
+                    section);
     return fail(p, line, "unknown section [%s]", section);
 }
 
@@ -231,24 +244,6 @@ static int door_key(struct parse *p, struct conf_door *d, const char *name, cons
     if (strchr(value, '\0') - value > CONF_LABEL_MAX)
         return fail(p, p->line, "label longer than %d characters", CONF_LABEL_MAX);
     return set_str(p, d->label, sizeof d->label, value);
-}
-
-static int user_key(struct parse *p, struct conf_user *u, const char *name, const char *value)
-{
-    if (strcmp(name, "pin_hash") == 0) {
-        if (u->pin_hash[0] != '\0')
-            return fail(p, p->line, "'pin_hash' given twice");
-        if (pin_hash_check_format(value) != 0)
-            return fail(p, p->line, "pin_hash is not a valid $scrypt$ hash (make one with --hash-pin)");
-        return set_str(p, u->pin_hash, sizeof u->pin_hash, value);
-    }
-    if (strcmp(name, "doors") == 0) {
-        if (u->doors_line != 0)
-            return fail(p, p->line, "'doors' given twice");
-        u->doors_line = p->line;
-        return set_str(p, u->doors_list, sizeof u->doors_list, value);
-    }
-    return fail(p, p->line, "unknown key '%s' in [user %s]", name, u->name);
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value)
@@ -268,8 +263,6 @@ static int handler(void *user, const char *section, const char *name, const char
     }
     if (p->kind == S_DOOR)
         return door_key(p, &p->c->doors[p->index], name, value);
-    if (p->kind == S_USER)
-        return user_key(p, &p->c->users[p->index], name, value);
     for (k = 0; k < K_COUNT; k++)
         if (strcmp(keys[k].section, section) == 0 && strcmp(keys[k].name, name) == 0)
             break;
@@ -281,28 +274,6 @@ static int handler(void *user, const char *section, const char *name, const char
     return set_fixed(p, (enum key_id)k, value);
 }
 
-/* Resolves "door1, door2" into the user's bit mask. */
-static int resolve_doors(struct parse *p, struct conf_user *u)
-{
-    char list[CONF_STR_MAX];
-    char *save = NULL, *tok, *end;
-    int i;
-    strcpy(list, u->doors_list);
-    for (tok = strtok_r(list, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
-        while (*tok == ' ' || *tok == '\t')
-            tok++;
-        end = tok + strlen(tok);
-        while (end > tok && (end[-1] == ' ' || end[-1] == '\t'))
-            *--end = '\0';
-        if ((i = conf_find_door(p->c, tok)) < 0)
-            return fail(p, u->doors_line, "user %s: no [door %s] section", u->name, tok);
-        u->doors |= (uint32_t)1 << i;
-    }
-    if (u->doors == 0)
-        return fail(p, u->doors_line, "user %s: empty door list", u->name);
-    return 1;
-}
-
 static int check_file(struct parse *p, enum key_id k, const char *path, int key_type)
 {
     char why[300];
@@ -310,6 +281,20 @@ static int check_file(struct parse *p, enum key_id k, const char *path, int key_
                           : pem_check_private_key(path, key_type, why, sizeof why);
     if (rc != 0)
         return fail(p, p->key_line[k], "[%s] %s: %s", keys[k].section, keys[k].name, why);
+    return 1;
+}
+
+/* crl = none turns revocation off (unsafe, logged at start); otherwise the file must be a
+ * PEM CRL signed by client_ca. An expired one is accepted here: the gateway then runs but
+ * refuses every client until a current CRL is in place (see tls_store.h). */
+static int check_crl(struct parse *p)
+{
+    char why[400];
+    enum crl_state st;
+    if (strcmp(p->c->server.crl, "none") == 0)
+        return 1;
+    if (tls_store_check_crl(p->c->server.crl, p->c->server.client_ca, &st, why, sizeof why) != 0)
+        return fail(p, p->key_line[K_S_CRL], "[server] crl: %s", why);
     return 1;
 }
 
@@ -325,31 +310,23 @@ static int check_all(struct parse *p)
     for (i = S_SERVER; i <= S_COMMAND; i++)
         if (p->section_line[i] == 0)
             return fail(p, 0, "missing [%s] section", names[i]);
+    if (p->section_line[S_STORE] == 0)
+        return fail(p, 0, "missing [store] section (database and pepper_file)");
     for (k = 0; k < K_COUNT; k++)
         if (keys[k].required && p->key_line[k] == 0) {
             int s = strcmp(keys[k].section, "server") == 0 ? S_SERVER
-                  : strcmp(keys[k].section, "mqtt") == 0 ? S_MQTT : S_COMMAND;
+                  : strcmp(keys[k].section, "mqtt") == 0 ? S_MQTT
+                  : strcmp(keys[k].section, "store") == 0 ? S_STORE : S_COMMAND;
             return fail(p, p->section_line[s], "[%s] needs '%s'", keys[k].section, keys[k].name);
         }
     if (c->n_doors == 0)
         return fail(p, 0, "no [door NAME] section");
-    if (c->n_users == 0)
-        return fail(p, 0, "no [user NAME] section");
-    for (i = 0; i < c->n_users; i++) {
-        struct conf_user *u = &c->users[i];
-        if (u->pin_hash[0] == '\0')
-            return fail(p, u->line, "[user %s] needs 'pin_hash'", u->name);
-        if (u->doors_line == 0)
-            return fail(p, u->line, "[user %s] needs 'doors'", u->name);
-        if (!resolve_doors(p, u))
-            return 0;
-    }
     return check_file(p, K_S_CERT, c->server.cert, -1) &&
            check_file(p, K_S_KEY, c->server.key, 0) &&
            check_file(p, K_S_CA, c->server.client_ca, -1) &&
            check_file(p, K_M_CA, c->mqtt.ca, -1) && check_file(p, K_M_CERT, c->mqtt.cert, -1) &&
            check_file(p, K_M_KEY, c->mqtt.key, 0) &&
-           check_file(p, K_C_KEY, c->command.key, EVP_PKEY_ED25519);
+           check_file(p, K_C_KEY, c->command.key, EVP_PKEY_ED25519) && check_crl(p);
 }
 
 int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
@@ -367,6 +344,8 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
     strcpy(c->mqtt.client_id, "latchkey-gateway");
     c->mqtt.ack_timeout_ms = 5000;
     c->command.ttl = 30;
+    strcpy(c->metrics.listen, "127.0.0.1");
+    c->store.busy_timeout_ms = 1000;
 
     p = calloc(1, sizeof *p);
     if (p == NULL) {
@@ -403,15 +382,6 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
     return ok ? 0 : -1;
 }
 
-const struct conf_user *conf_find_user(const struct conf *c, const char *name)
-{
-    int i;
-    for (i = 0; i < c->n_users; i++)
-        if (strcmp(c->users[i].name, name) == 0)
-            return &c->users[i];
-    return NULL;
-}
-
 int conf_find_door(const struct conf *c, const char *name)
 {
     int i;
@@ -419,9 +389,4 @@ int conf_find_door(const struct conf *c, const char *name)
         if (strcmp(c->doors[i].name, name) == 0)
             return i;
     return -1;
-}
-
-int conf_user_may_open(const struct conf_user *u, int door_index)
-{
-    return door_index >= 0 && door_index < CONF_MAX_DOORS && (u->doors >> door_index) & 1u;
 }

@@ -75,9 +75,15 @@ void html_begin(struct html_buf *b, const char *title)
 {
     html_raw(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                "<meta name=\"color-scheme\" content=\"light dark\">"
+                "<meta name=\"theme-color\" content=\"#1d4ed8\">"
                 "<title>");
     html_text(b, title);
-    html_raw(b, "</title><link rel=\"stylesheet\" href=\"/style.css\"></head>\n<body><main>\n");
+    html_raw(b, "</title><link rel=\"stylesheet\" href=\"/style.css\">"
+                "<link rel=\"manifest\" href=\"/manifest.webmanifest\">"
+                "<link rel=\"icon\" href=\"/icon.svg\" type=\"image/svg+xml\">"
+                "<link rel=\"apple-touch-icon\" href=\"/icon.svg\">"
+                "</head>\n<body><main>\n");
 }
 
 void html_end(struct html_buf *b)
@@ -85,19 +91,25 @@ void html_end(struct html_buf *b)
     html_raw(b, "</main></body></html>\n");
 }
 
-void html_result_page(struct html_buf *b, enum gw_result r, const char *detail)
+void html_status_page(struct html_buf *b, const char *name, const char *message,
+                      const char *detail)
 {
     html_begin(b, "Latchkey");
-    html_raw(b, "<h1>Latchkey</h1>\n<p class=\"result\" data-result=\"");
-    html_raw(b, gw_result_name(r)); /* fixed names, no escaping needed */
+    html_raw(b, "<h1>Latchkey</h1>\n<p class=\"result\" role=\"status\" data-result=\"");
+    html_raw(b, name);
     html_raw(b, "\">");
-    html_text(b, gw_result_message(r));
+    html_text(b, message);
     html_raw(b, "</p>\n");
     if (detail != NULL && detail[0] != '\0') {
         html_raw(b, "<p class=\"detail\">");
         html_text(b, detail);
         html_raw(b, "</p>\n");
     }
-    html_raw(b, "<p><a href=\"/\">Back</a></p>\n");
+    html_raw(b, "<p><a class=\"back\" href=\"/\">Back</a></p>\n");
     html_end(b);
+}
+
+void html_result_page(struct html_buf *b, enum gw_result r, const char *detail)
+{
+    html_status_page(b, gw_result_name(r), gw_result_message(r), detail);
 }

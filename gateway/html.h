@@ -22,6 +22,10 @@ void html_text(struct html_buf *b, const char *s);
 /* Start of a page up to and including <main>; title is escaped. */
 void html_begin(struct html_buf *b, const char *title);
 void html_end(struct html_buf *b);
+/* Page with <p class="result" data-result="name">message</p> and optional detail; name is
+ * a fixed token (not escaped), message and detail are escaped. */
+void html_status_page(struct html_buf *b, const char *name, const char *message,
+                      const char *detail);
 /* Whole result page: <p class="result" data-result="NAME">message</p>, optional detail. */
 void html_result_page(struct html_buf *b, enum gw_result r, const char *detail);
 /* Pointer to the text (just after the reserved prefix). */

@@ -5,11 +5,13 @@
 #include <string.h>
 
 #include "action.h"
+#include "audit.h"
 #include "gw_log.h"
 #include "http_session.h"
+#include "ws_status.h"
 
-static const char *const param_names[] = {"pin", "door"};
-enum { P_PIN, P_DOOR };
+static const char *const param_names[] = {"pin", "door", "csrf"};
+enum { P_PIN, P_DOOR, P_CSRF };
 
 /* LWS_CALLBACK_HTTP for POST /action. Returns 0 (wait for the body) or the reply is set. */
 int http_action_begin(struct lws *wsi, struct http_session *s)
@@ -57,8 +59,8 @@ int http_action_complete(struct lws *wsi, struct http_session *s)
 {
     struct gw_app *app = http_app(wsi);
     struct action_request req;
-    enum gw_result r;
-    const char *reason = NULL;
+    struct action_outcome out;
+    char serial[AUDIT_SERIAL_MAX], peer[AUDIT_PEER_MAX];
 
     if (s->route != ROUTE_ACTION)
         return 0;
@@ -67,11 +69,22 @@ int http_action_complete(struct lws *wsi, struct http_session *s)
         http_reply_result(wsi, s, GW_BAD_REQUEST, "the form could not be read");
         return 0;
     }
+    /* CSRF token (part B): checked before anything about the user or door is looked at. */
+    if (http_csrf_token(wsi, s, lws_spa_get_string(s->spa, P_CSRF)) != 0) {
+        lws_spa_destroy(s->spa);
+        s->spa = NULL;
+        return 0;
+    }
+    s->started_ms = gw_now_ms();
     req.user = s->user;
     req.pin = lws_spa_get_string(s->spa, P_PIN);
     req.door = lws_spa_get_string(s->spa, P_DOOR);
+    (void)peer_cert_serial(wsi, serial, sizeof serial);
+    (void)peer_address(wsi, peer, sizeof peer);
+    req.serial = serial;
+    req.peer = peer;
     req.owner = wsi;
-    if (action_start(app, &req, &s->pending, &r, &reason) == 1) {
+    if (action_start(app, &req, &s->pending, &out) == 1) {
         s->waiting = 1;
         s->route = ROUTE_DONE;
         lws_spa_destroy(s->spa);
@@ -79,9 +92,11 @@ int http_action_complete(struct lws *wsi, struct http_session *s)
         server_arm_timer(wsi);
         return 0;
     }
+    ws_status_action_result(s->user, req.door, out.result, out.reason,
+                            gw_now_ms() - s->started_ms);
     lws_spa_destroy(s->spa);
     s->spa = NULL;
-    http_reply_result(wsi, s, r, r == GW_FORBIDDEN || r == GW_BAD_REQUEST ? reason : NULL);
+    http_reply_result(wsi, s, out.result, out.detail[0] != '\0' ? out.detail : NULL);
     return 0;
 }
 
@@ -99,7 +114,9 @@ void http_action_writable(struct lws *wsi, struct http_session *s)
         http_reply_result(wsi, s, GW_NOT_CONFIRMED, NULL);
         return;
     }
-    action_log_result(&info);
+    action_log_result(http_app(wsi), &info);
+    ws_status_action_result(info.user, info.door, info.result, info.reason,
+                            gw_now_ms() - info.started_ms);
     http_reply_result(wsi, s, info.result,
                       info.result == GW_REJECTED && info.reason[0] ? info.reason : NULL);
 }

@@ -1,5 +1,6 @@
 /* http_reply.c - sending one HTTP response: status, content headers, the security headers
- * every response carries, then the body, in two writeable callbacks (headers, body). */
+ * every response carries, then the body, in two writeable callbacks (headers, body).
+ * Dynamic answers are Cache-Control: no-store; static assets may be cached privately. */
 #include <string.h>
 
 #include "http_session.h"
@@ -8,13 +9,18 @@ static const struct {
     const char *name, *value;
 } security_headers[] = {
     {"content-security-policy:",
-     "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+     "connect-src 'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; "
      "base-uri 'none'"},
     {"x-frame-options:", "DENY"},
     {"referrer-policy:", "no-referrer"},
     {"x-content-type-options:", "nosniff"},
-    {"cache-control:", "no-store"},
     {"strict-transport-security:", "max-age=31536000"},
+    {"permissions-policy:",
+     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+     "interest-cohort=()"},
+    {"cross-origin-opener-policy:", "same-origin"},
+    {"cross-origin-resource-policy:", "same-origin"},
 };
 
 void http_session_reset(struct http_session *s)
@@ -28,6 +34,7 @@ void http_session_reset(struct http_session *s)
     s->body_len = 0;
     s->phase = 0;
     s->close_after = 0;
+    s->cacheable = 0;
 }
 
 void http_reply(struct lws *wsi, struct http_session *s, unsigned status,
@@ -58,6 +65,15 @@ void http_reply_result(struct lws *wsi, struct http_session *s, enum gw_result r
     http_reply(wsi, s, gw_result_http_status(r), "text/html; charset=utf-8", &b);
 }
 
+void http_reply_named(struct lws *wsi, struct http_session *s, unsigned status, const char *name,
+                      const char *message, const char *detail)
+{
+    struct html_buf b;
+    html_init(&b, LWS_PRE);
+    html_status_page(&b, name, message, detail);
+    http_reply(wsi, s, status, "text/html; charset=utf-8", &b);
+}
+
 void http_reply_plain(struct lws *wsi, struct http_session *s, unsigned status, const char *msg)
 {
     struct html_buf b;
@@ -82,6 +98,12 @@ static int write_headers(struct lws *wsi, struct http_session *s)
                                         (const unsigned char *)security_headers[i].value,
                                         (int)strlen(security_headers[i].value), &p, end))
             return -1;
+    {
+        const char *cc = s->cacheable ? "private, max-age=3600" : "no-store";
+        if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
+                                        (const unsigned char *)cc, (int)strlen(cc), &p, end))
+            return -1;
+    }
     if (s->status == HTTP_STATUS_METHOD_NOT_ALLOWED &&
         lws_add_http_header_by_name(wsi, (const unsigned char *)"allow:",
                                     (const unsigned char *)"GET, POST", 9, &p, end))

@@ -1,5 +1,6 @@
 /* main.c - latchkey-gateway command line: run the gateway (-c FILE), check a config
- * (--check-config), hash a PIN for the config (--hash-pin), --help, --version. */
+ * (--check-config), the administration commands of cli.h (-c FILE user|audit|init-secrets
+ * ...), --help, --version. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,12 +10,15 @@
 #include <openssl/crypto.h>
 
 #include "app.h"
+#include "cli.h"
 #include "cmd_sign.h"
 #include "conf.h"
 #include "gw_log.h"
 #include "mqtt_link.h"
-#include "pin_hash.h"
+#include "pepper.h"
+#include "reload.h"
 #include "server.h"
+#include "store.h"
 
 #ifndef LATCHKEY_VERSION
 #define LATCHKEY_VERSION "0"
@@ -23,12 +27,15 @@
 #define EXIT_USAGE 2
 
 static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t reload_flag; /* SIGHUP: re-read the config */
 static struct gw_app *signal_app;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    stop_flag = 1;
+    if (sig == SIGHUP)
+        reload_flag = 1;
+    else
+        stop_flag = 1;
     if (signal_app != NULL)
         server_wake(signal_app);
 }
@@ -38,37 +45,8 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: latchkey-gateway -c FILE      run the gateway\n"
             "       latchkey-gateway -c FILE --check-config\n"
-            "       latchkey-gateway --hash-pin   read a PIN (4-12 digits) on stdin, print its pin_hash\n"
             "       latchkey-gateway --help | --version\n");
-}
-
-static int hash_pin(void)
-{
-    char line[64], out[PIN_HASH_MAX];
-    size_t n;
-    if (fgets(line, sizeof line, stdin) == NULL) {
-        fprintf(stderr, "latchkey-gateway: no PIN on stdin\n");
-        return EXIT_USAGE;
-    }
-    n = strcspn(line, "\r\n");
-    if (line[n] == '\0' && n == sizeof line - 1) {
-        fprintf(stderr, "latchkey-gateway: PIN must be 4 to 12 digits\n");
-        return EXIT_USAGE;
-    }
-    line[n] = '\0';
-    if (!pin_valid(line)) {
-        OPENSSL_cleanse(line, sizeof line);
-        fprintf(stderr, "latchkey-gateway: PIN must be 4 to 12 digits\n");
-        return EXIT_USAGE;
-    }
-    if (pin_hash_create(line, out, sizeof out) != 0) {
-        OPENSSL_cleanse(line, sizeof line);
-        fprintf(stderr, "latchkey-gateway: hashing failed\n");
-        return EXIT_FAILURE;
-    }
-    OPENSSL_cleanse(line, sizeof line);
-    printf("%s\n", out);
-    return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    cli_usage(out);
 }
 
 static int run(const char *config, int check_only)
@@ -88,8 +66,20 @@ static int run(const char *config, int check_only)
         fprintf(stderr, "latchkey-gateway: %s\n", err);
         return EXIT_USAGE;
     }
+    /* Users, lockouts and the audit live in the database; PINs need the pepper. */
+    if (pepper_load(conf.store.pepper_file, &app.pepper, err, sizeof err) != 0 ||
+        (app.store = store_open(conf.store.database, conf.store.busy_timeout_ms, err,
+                                sizeof err)) == NULL) {
+        fprintf(stderr, "latchkey-gateway: %s\n", err);
+        pepper_clear(&app.pepper);
+        EVP_PKEY_free(app.cmd_key);
+        return EXIT_USAGE;
+    }
     if (check_only) {
-        printf("%s: OK (%d doors, %d users)\n", config, conf.n_doors, conf.n_users);
+        printf("%s: OK (%d doors, database %s schema %d)\n", config, conf.n_doors,
+               conf.store.database, store_schema_version(app.store));
+        store_close(app.store);
+        pepper_clear(&app.pepper);
         EVP_PKEY_free(app.cmd_key);
         return EXIT_SUCCESS;
     }
@@ -101,6 +91,7 @@ static int run(const char *config, int check_only)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
 
     if (pending_init(&app.pending, server_wake, &app) != 0) {
         fprintf(stderr, "latchkey-gateway: cannot create the pending table\n");
@@ -117,10 +108,10 @@ static int run(const char *config, int check_only)
         server_stop(&app);
         return EXIT_FAILURE;
     }
-    gw_log("started (version %s, site %s, %d doors, %d users)", LATCHKEY_VERSION,
-           conf.command.site, conf.n_doors, conf.n_users);
+    gw_log("started (version %s, site %s, %d doors, database %s)", LATCHKEY_VERSION,
+           conf.command.site, conf.n_doors, conf.store.database);
 
-    server_run(&app, &stop_flag);
+    server_run(&app, &stop_flag, &reload_flag, gw_reload);
 
     gw_log("shutting down");
     mqtt_link_stop(app.mqtt); /* first: no Paho callback may wake a destroyed context */
@@ -129,6 +120,9 @@ static int run(const char *config, int check_only)
     server_stop(&app);
     pending_destroy(&app.pending);
     EVP_PKEY_free(app.cmd_key);
+    store_close(app.store);
+    app.store = NULL;
+    pepper_clear(&app.pepper);
     gw_log("stopped");
     return EXIT_SUCCESS;
 }
@@ -138,35 +132,31 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'},
         {"check-config", no_argument, NULL, 'k'},
-        {"hash-pin", no_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     const char *config = NULL;
-    int check = 0, hash = 0, opt;
+    int check = 0, opt;
 
-    while ((opt = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+    /* "+": options end at the first command word (user add NAME --doors ... keeps its own). */
+    while ((opt = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
         switch (opt) {
         case 'c': config = optarg; break;
         case 'k': check = 1; break;
-        case 'p': hash = 1; break;
         case 'h': usage(stdout); return EXIT_SUCCESS;
         case 'V': printf("latchkey-gateway %s\n", LATCHKEY_VERSION); return EXIT_SUCCESS;
         default: usage(stderr); return EXIT_USAGE;
         }
     }
     if (optind != argc) {
-        fprintf(stderr, "latchkey-gateway: unexpected argument '%s'\n", argv[optind]);
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    if (hash) {
-        if (config != NULL || check) {
+        if (config == NULL || check) {
+            fprintf(stderr, "latchkey-gateway: '%s' needs -c FILE (and no --check-config)\n",
+                    argv[optind]);
             usage(stderr);
             return EXIT_USAGE;
         }
-        return hash_pin();
+        return cli_run(config, argc - optind, argv + optind);
     }
     if (config == NULL) {
         usage(stderr);

@@ -1,6 +1,7 @@
 /* mqtt_link.c - Paho MQTT C async client of the gateway: mTLS with server host name
  * verification, no persistence, never sends while disconnected, subscribes to the acks
- * (and door availability, for later) on every (re)connect, parses acks with cJSON. */
+ * and to the doors' retained availability and state on every (re)connect, parses acks
+ * with cJSON and feeds availability/state into door_status (the websocket's table). */
 #include "mqtt_link.h"
 
 #include <MQTTAsync.h>
@@ -11,16 +12,19 @@
 #include <string.h>
 #include <time.h>
 
+#include "door_status.h"
 #include "gw_log.h"
 
 #define TOPIC_ACK 0
 #define TOPIC_AVAIL 1
+#define TOPIC_STATE 2
+#define N_TOPICS 3
 
 struct mqtt_link {
     MQTTAsync client;
     struct pending_table *pending;
     char site[LK_NAME_MAX + 1];
-    char sub_topics[2][LK_TOPIC_MAX + 1];
+    char sub_topics[N_TOPICS][LK_TOPIC_MAX + 1];
     atomic_int ready;
     MQTTAsync_SSLOptions ssl;
     MQTTAsync_connectOptions conn;
@@ -61,15 +65,16 @@ static void on_connected(void *context, char *cause)
 {
     struct mqtt_link *m = context;
     MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
-    char *topics[2] = {m->sub_topics[TOPIC_ACK], m->sub_topics[TOPIC_AVAIL]};
-    int qos[2] = {1, 1};
+    char *topics[N_TOPICS] = {m->sub_topics[TOPIC_ACK], m->sub_topics[TOPIC_AVAIL],
+                              m->sub_topics[TOPIC_STATE]};
+    int qos[N_TOPICS] = {1, 1, 1};
     int rc;
 
     gw_log("mqtt: connected (%s)", cause != NULL ? cause : "-");
     ro.onSuccess = on_subscribed;
     ro.onFailure = on_subscribe_failed;
     ro.context = m;
-    rc = MQTTAsync_subscribeMany(m->client, 2, topics, qos, &ro);
+    rc = MQTTAsync_subscribeMany(m->client, N_TOPICS, topics, qos, &ro);
     if (rc != MQTTASYNC_SUCCESS)
         gw_log("mqtt: subscribe not sent (code %d)", rc);
 }
@@ -94,10 +99,12 @@ static void on_connection_lost(void *context, char *cause)
     gw_log("mqtt: connection lost (%s); reconnecting", cause != NULL ? cause : "-");
 }
 
-/* latchkey/<site>/<door>/ack -> door (copied), if the site is ours. */
-static int door_of_ack_topic(const struct mqtt_link *m, const char *topic, int len,
-                             char door[LK_NAME_MAX + 1])
+/* latchkey/<site>/<door>/<suffix> (suffix with its '/', e.g. "/ack") -> door (copied), if
+ * the site is ours. */
+static int door_of_topic(const struct mqtt_link *m, const char *topic, int len, const char *suffix,
+                         char door[LK_NAME_MAX + 1])
 {
+    size_t sl = strlen(suffix);
     char want[LK_TOPIC_MAX + 1];
     const char *d, *slash;
     size_t dl;
@@ -106,7 +113,7 @@ static int door_of_ack_topic(const struct mqtt_link *m, const char *topic, int l
         return -1;
     d = topic + n;
     slash = memchr(d, '/', (size_t)(len - n));
-    if (slash == NULL || (size_t)(topic + len - slash) != 4 || memcmp(slash, "/ack", 4) != 0)
+    if (slash == NULL || (size_t)(topic + len - slash) != sl || memcmp(slash, suffix, sl) != 0)
         return -1;
     dl = (size_t)(slash - d);
     if (!lk_name_valid(d, dl))
@@ -150,9 +157,15 @@ static int on_message(void *context, char *topic, int topic_len, MQTTAsync_messa
     char door[LK_NAME_MAX + 1];
     int tl = topic_len > 0 ? topic_len : (int)strlen(topic);
 
-    if (door_of_ack_topic(m, topic, tl, door) == 0)
+    if (door_of_topic(m, topic, tl, "/ack", door) == 0)
         handle_ack(m, door, msg->payload, msg->payloadlen);
-    /* availability messages are subscribed for the websocket of a later issue */
+    else if (door_of_topic(m, topic, tl, "/availability", door) == 0) {
+        if (door_status_availability(door, msg->payload, (size_t)msg->payloadlen) != 0)
+            gw_log("mqtt: bad availability from door %s ignored", door);
+    } else if (door_of_topic(m, topic, tl, "/state", door) == 0) {
+        if (door_status_state(door, msg->payload, (size_t)msg->payloadlen) != 0)
+            gw_log("mqtt: bad state from door %s ignored", door);
+    }
     MQTTAsync_freeMessage(&msg);
     MQTTAsync_free(topic);
     return 1;
@@ -177,6 +190,8 @@ struct mqtt_link *mqtt_link_start(const struct conf *c, struct pending_table *pe
     if (snprintf(m->sub_topics[TOPIC_ACK], sizeof m->sub_topics[0], "latchkey/%s/+/ack",
                  c->command.site) <= 0 ||
         snprintf(m->sub_topics[TOPIC_AVAIL], sizeof m->sub_topics[0], "latchkey/%s/+/availability",
+                 c->command.site) <= 0 ||
+        snprintf(m->sub_topics[TOPIC_STATE], sizeof m->sub_topics[0], "latchkey/%s/+/state",
                  c->command.site) <= 0) {
         snprintf(err, errlen, "mqtt: topic too long");
         free(m);

@@ -1,4 +1,5 @@
-/* pin_hash.c - scrypt PIN hashing and verification with OpenSSL (EVP_PBE_scrypt),
+/* pin_hash.c - peppered scrypt PIN hashing and verification with OpenSSL (HMAC-SHA256,
+ * EVP_PBE_scrypt),
  * PHC-style encoding with OpenSSL's base64 (EVP_EncodeBlock/DecodeBlock, padding stripped),
  * strict parsing (a string that does not re-encode identically is rejected) and a
  * constant-time comparison (CRYPTO_memcmp). */
@@ -6,11 +7,13 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#define SCHEME_VERSION 1 /* password = HMAC-SHA256(pepper, PIN) */
 #define SALT_LEN 16
 #define SALT_MAX 64
 #define HASH_LEN 32
@@ -115,7 +118,7 @@ static int phc_parse(const char *s, struct phc *out)
     const char *salt, *dollar;
     if (s == NULL || strlen(s) >= PIN_HASH_MAX)
         return -1;
-    if (expect(&s, "$scrypt$ln=") || read_uint(&s, &out->ln) || expect(&s, ",r=") ||
+    if (expect(&s, "$scrypt$v=1$ln=") || read_uint(&s, &out->ln) || expect(&s, ",r=") ||
         read_uint(&s, &out->r) || expect(&s, ",p=") || read_uint(&s, &out->p) ||
         expect(&s, "$"))
         return -1;
@@ -133,15 +136,24 @@ static int phc_parse(const char *s, struct phc *out)
     return 0;
 }
 
-/* The KDF. Seam for the server-side pepper of a later issue: the password fed to scrypt
- * will become HMAC-SHA256(pepper, PIN) instead of the PIN itself. */
-static int derive(const char *pin, const uint8_t *salt, size_t salt_len, unsigned ln,
-                  unsigned r, unsigned p, uint8_t out[HASH_LEN])
+/* The KDF: scrypt over HMAC-SHA256(pepper, PIN). The HMAC keeps the pepper out of the
+ * salt (which is stored) and gives scrypt a fixed-length password. */
+static int derive(const struct pepper *pepper, const char *pin, const uint8_t *salt,
+                  size_t salt_len, unsigned ln, unsigned r, unsigned p, uint8_t out[HASH_LEN])
 {
     uint64_t n = (uint64_t)1 << ln;
     uint64_t maxmem = (uint64_t)128 * r * n + (uint64_t)128 * r * p + 1024 * 1024;
-    return EVP_PBE_scrypt(pin, strlen(pin), salt, salt_len, n, r, p, maxmem, out,
-                          HASH_LEN) == 1 ? 0 : -1;
+    unsigned char pw[32];
+    unsigned int pw_len = 0;
+    int rc;
+
+    if (HMAC(EVP_sha256(), pepper->key, PEPPER_LEN, (const unsigned char *)pin, strlen(pin), pw,
+             &pw_len) == NULL || pw_len != sizeof pw)
+        return -1;
+    rc = EVP_PBE_scrypt((const char *)pw, sizeof pw, salt, salt_len, n, r, p, maxmem, out,
+                        HASH_LEN) == 1 ? 0 : -1;
+    OPENSSL_cleanse(pw, sizeof pw);
+    return rc;
 }
 
 static int phc_format(const struct phc *h, char *out, size_t cap)
@@ -151,22 +163,23 @@ static int phc_format(const struct phc *h, char *out, size_t cap)
     if (b64_encode(h->salt, h->salt_len, salt, sizeof salt) == 0 ||
         b64_encode(h->hash, HASH_LEN, hash, sizeof hash) == 0)
         return -1;
-    n = snprintf(out, cap, "$scrypt$ln=%u,r=%u,p=%u$%s$%s", h->ln, h->r, h->p, salt, hash);
+    n = snprintf(out, cap, "$scrypt$v=%d$ln=%u,r=%u,p=%u$%s$%s", SCHEME_VERSION, h->ln, h->r,
+                 h->p, salt, hash);
     return n > 0 && (size_t)n < cap ? 0 : -1;
 }
 
-int pin_hash_create(const char *pin, char *out, size_t cap)
+int pin_hash_create(const struct pepper *pepper, const char *pin, char *out, size_t cap)
 {
     struct phc h;
     int rc;
-    if (!pin_valid(pin) || out == NULL)
+    if (pepper == NULL || !pin_valid(pin) || out == NULL)
         return -1;
     h.ln = DEFAULT_LN;
     h.r = DEFAULT_R;
     h.p = DEFAULT_P;
     h.salt_len = SALT_LEN;
     if (RAND_bytes(h.salt, SALT_LEN) != 1 ||
-        derive(pin, h.salt, h.salt_len, h.ln, h.r, h.p, h.hash) != 0)
+        derive(pepper, pin, h.salt, h.salt_len, h.ln, h.r, h.p, h.hash) != 0)
         rc = -1;
     else
         rc = phc_format(&h, out, cap);
@@ -180,16 +193,16 @@ int pin_hash_check_format(const char *phc)
     return phc_parse(phc, &h);
 }
 
-enum pin_verify pin_hash_verify(const char *pin, const char *phc)
+enum pin_verify pin_hash_verify(const struct pepper *pepper, const char *pin, const char *phc)
 {
     struct phc h;
     uint8_t got[HASH_LEN];
     enum pin_verify rc;
-    if (phc_parse(phc, &h) != 0)
+    if (pepper == NULL || phc_parse(phc, &h) != 0)
         return PIN_HASH_INVALID;
     if (!pin_valid(pin))
         return PIN_MISMATCH;
-    if (derive(pin, h.salt, h.salt_len, h.ln, h.r, h.p, got) != 0)
+    if (derive(pepper, pin, h.salt, h.salt_len, h.ln, h.r, h.p, got) != 0)
         return PIN_HASH_INVALID;
     rc = CRYPTO_memcmp(got, h.hash, HASH_LEN) == 0 ? PIN_MATCH : PIN_MISMATCH;
     OPENSSL_cleanse(got, sizeof got);

@@ -11,6 +11,8 @@ const char *gw_result_name(enum gw_result r)
     case GW_NOT_CONFIRMED: return "not-confirmed";
     case GW_BROKER_UNAVAILABLE: return "broker-unavailable";
     case GW_BAD_REQUEST: return "bad-request";
+    case GW_LOCKED: return "locked";
+    case GW_AUDIT_UNAVAILABLE: return "audit-unavailable";
     }
     return "bad-request";
 }
@@ -25,6 +27,8 @@ unsigned int gw_result_http_status(enum gw_result r)
     case GW_NOT_CONFIRMED: return 504;
     case GW_BROKER_UNAVAILABLE: return 503;
     case GW_BAD_REQUEST: return 400;
+    case GW_LOCKED: return 403;
+    case GW_AUDIT_UNAVAILABLE: return 503;
     }
     return 400;
 }
@@ -39,6 +43,9 @@ const char *gw_result_message(enum gw_result r)
     case GW_NOT_CONFIRMED: return "The door did not confirm in time. It may or may not have opened.";
     case GW_BROKER_UNAVAILABLE: return "The door service is unreachable right now. Nothing was sent.";
     case GW_BAD_REQUEST: return "Bad request.";
+    case GW_LOCKED: return "Too many wrong PINs: locked for now.";
+    case GW_AUDIT_UNAVAILABLE:
+        return "The gateway cannot record this attempt right now, so it opens nothing. Nothing was sent.";
     }
     return "Bad request.";
 }

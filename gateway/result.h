@@ -10,7 +10,9 @@ enum gw_result {
     GW_FORBIDDEN,           /* unknown user or door not allowed */
     GW_NOT_CONFIRMED,       /* no ack before the timeout */
     GW_BROKER_UNAVAILABLE,  /* not connected: the command was never sent */
-    GW_BAD_REQUEST
+    GW_BAD_REQUEST,
+    GW_LOCKED,              /* too many wrong PINs: the user is locked for a while */
+    GW_AUDIT_UNAVAILABLE    /* the audit log cannot be written: fail closed, nothing sent */
 };
 
 const char *gw_result_name(enum gw_result r);     /* "opened", "wrong-pin", ... */

@@ -24,8 +24,14 @@ lk_wait_port "$GATEWAY_PORT" 10 "$LK_LAST_PID"
 
 action() { # prints "<status> <data-result>" and the time taken in ms
   local t0=$(date +%s%N) code
+  # As a browser posts: same Origin and the CSRF token of the page (docs/gateway.md, CSRF).
+  local tok
+  tok=$(curl -sS --max-time 15 --cacert "$PKI/ca/ca.crt" --cert "$PKI/issued/alice.crt" \
+    --key "$PKI/private/alice.key" "https://localhost:$GATEWAY_PORT/" |
+    sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n1) || tok=""
   code=$(curl -sS -o "$LK_TMP/body" -w '%{http_code}' --max-time 15 --cacert "$PKI/ca/ca.crt" \
     --cert "$PKI/issued/alice.crt" --key "$PKI/private/alice.key" -d pin=$PIN -d door=door1 \
+    -d "csrf=$tok" -H "Origin: https://localhost:$GATEWAY_PORT" \
     "https://localhost:$GATEWAY_PORT/action") || code=curl-failed
   echo "$code $(sed -n 's/.*data-result="\([a-z-]*\)".*/\1/p' "$LK_TMP/body" | head -n1) $(( ($(date +%s%N) - t0) / 1000000 ))"
 }

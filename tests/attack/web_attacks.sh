@@ -60,9 +60,12 @@ still_serving "CL+TE"
 lk_log "slow clients do not hold the server"
 for i in $(seq 1 20); do
   # Each sends half a request line and then nothing, for longer than this test waits.
-  { printf 'GET / HTTP/1.1\r\nHost: loc'; sleep 60; } | timeout 70 openssl s_client -quiet \
-    -connect "localhost:$GATEWAY_PORT" -CAfile "$PKI/ca/ca.crt" -cert "$PKI/issued/alice.crt" \
-    -key "$PKI/private/alice.key" >/dev/null 2>&1 &
+  # Writer and reader are both started here and stopped by PID (the writer execs sleep).
+  mkfifo "$LK_TMP/slow$i"
+  ( printf 'GET / HTTP/1.1\r\nHost: loc'; exec sleep 60 ) > "$LK_TMP/slow$i" 2>/dev/null &
+  LK_PIDS+=($!)
+  timeout 70 openssl s_client -quiet -connect "localhost:$GATEWAY_PORT" -CAfile "$PKI/ca/ca.crt" \
+    -cert "$PKI/issued/alice.crt" -key "$PKI/private/alice.key" < "$LK_TMP/slow$i" >/dev/null 2>&1 &
   LK_PIDS+=($!)
 done
 sleep 2

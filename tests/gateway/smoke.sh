@@ -46,6 +46,13 @@ mkleaf ca carol carol clientAuth          # valid cert, not a configured user
 mkleaf ca door1 home/door1 clientAuth
 mkleaf other mallory alice clientAuth     # right name, wrong CA
 openssl genpkey -algorithm ed25519 -out cmd.key 2>/dev/null
+# An empty CRL of the CA ([server] crl is required; revocation itself is tested in web.sh).
+: >index.txt
+echo 01 >crlnumber
+printf '[ca]\ndefault_ca = x\n[x]\ndatabase = %s/index.txt\ncrlnumber = %s/crlnumber\ndefault_md = sha256\n' \
+  "$P" "$P" >crl.cnf
+openssl ca -gencrl -config crl.cnf -cert ca.crt -keyfile ca.key -crldays 2 -out crl.pem 2>/dev/null ||
+  lk_fail "openssl ca -gencrl failed"
 chmod 600 cmd.key
 
 # ---- broker ----------------------------------------------------------------------------
@@ -83,9 +90,6 @@ lk_wait_port "$MQTT_PORT" 10 "$MOSQ_PID"
 
 # ---- gateway ---------------------------------------------------------------------------
 PIN=2468
-HASH=$(printf '%s\n' "$PIN" | "$GW" --hash-pin)
-case "$HASH" in '$scrypt$ln=15,r=8,p=1$'*) ;; *) lk_fail "--hash-pin printed '$HASH'" ;; esac
-if printf '12\n' | "$GW" --hash-pin >/dev/null 2>&1; then lk_fail "--hash-pin accepted a 2-digit PIN"; fi
 
 HTTPS_PORT=$(lk_free_port)
 cat >gateway.conf <<CONF
@@ -95,6 +99,7 @@ port = $HTTPS_PORT
 cert = $P/server.crt
 key = $P/server.key
 client_ca = $P/ca.crt
+crl = $P/crl.pem
 
 [mqtt]
 uri = ssl://localhost:$MQTT_PORT
@@ -115,10 +120,17 @@ label = Front <door> & "porch"
 [door door2]
 label = Garage
 
-[user alice]
-pin_hash = $HASH
-doors = door1
+[store]
+database = $P/gateway.db
+pepper_file = $P/gateway.pepper
 CONF
+# Users live in the database: alice (door1 only) through the CLI, PIN on stdin.
+printf '%s\n' "$PIN" | "$GW" -c gateway.conf user add alice --doors door1 >/dev/null ||
+  lk_fail "user add alice failed"
+[ "$(stat -c %a "$P/gateway.pepper")" = 600 ] || lk_fail "pepper file is not 0600"
+if printf '12\n' | "$GW" -c gateway.conf user add bob >/dev/null 2>&1; then
+  lk_fail "user add accepted a 2-digit PIN"
+fi
 "$GW" -c gateway.conf --check-config >/dev/null || lk_fail "--check-config refused a good file"
 sed 's/^ttl = 30/ttl = 99/' gateway.conf >bad.conf
 set +e
@@ -140,8 +152,14 @@ phone() { # CERTSTEM curl-args...  -> prints "<http code>" and leaves the body i
     --cert "$P/$who.crt" --key "$P/$who.key" -o "$LK_TMP/body" -D "$LK_TMP/headers" \
     -w '%{http_code} %{time_total}' "$@"
 }
-post_action() { # CERTSTEM PIN DOOR
-  phone "$1" --data-urlencode "pin=$2" --data-urlencode "door=$3" "$URL/action"
+# A POST as a browser makes it: same Origin, with the CSRF token of a fresh GET / (none for a
+# certificate that may not see the page: then the gateway answers 403 csrf).
+post_action() { # CERTSTEM PIN DOOR [curl-args...]
+  local who=$1 pin=$2 door=$3 tok; shift 3
+  phone "$who" "$URL/" >/dev/null || true
+  tok=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$LK_TMP/body" | head -n1)
+  phone "$who" -H "Origin: $URL" --data-urlencode "csrf=$tok" --data-urlencode "pin=$pin" \
+    --data-urlencode "door=$door" "$@" "$URL/action"
 }
 expect_result() { # "CODE TIME" CODE RESULT
   local code=${1%% *}
@@ -181,9 +199,9 @@ set -e
 # ---- wrong PIN, forbidden door, bad requests --------------------------------------------
 out=$(post_action alice 1111 door1); expect_result "$out" 403 wrong-pin
 out=$(post_action alice "$PIN" door2); expect_result "$out" 403 forbidden
-out=$(post_action carol "$PIN" door1); expect_result "$out" 403 forbidden
+out=$(post_action carol "$PIN" door1); expect_result "$out" 403 csrf  # no page, no token
 out=$(post_action alice "$PIN" nosuchdoor); expect_result "$out" 400 bad-request
-out=$(phone alice --data-urlencode "pin=$(head -c 3000 /dev/zero | tr '\0' 1)" "$URL/action")
+out=$(phone alice -H "Origin: $URL" --data-urlencode "pin=$(head -c 3000 /dev/zero | tr '\0' 1)" "$URL/action")
 expect_result "$out" 400 bad-request
 
 # ---- right PIN, door never acks -> 504 within the ack timeout -----------------------------

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "pin_hash.h"
 
 static char dir[] = "/tmp/lk-conf-XXXXXX";
 static char hash[PIN_HASH_MAX];
@@ -28,7 +29,7 @@ static const char base[] =
     "cert = cert.pem\n"
     "key = key.pem\n"                  /* 5 */
     "client_ca = cert.pem\n"
-    "\n"
+    "crl = none\n"
     "[mqtt]\n"
     "uri = ssl://localhost:8883\n"
     "ca = cert.pem\n"                  /* 10 */
@@ -48,13 +49,10 @@ static const char base[] =
     "[door door2]\n"
     "label = Back <door>\n"            /* 25 */
     "\n"
-    "[user alice]\n"
-    "pin_hash = HASH\n"
-    "doors = door1 , door2\n"
-    "\n"                               /* 30 */
-    "[user bob.smith@example-org]\n"
-    "pin_hash = HASH\n"
-    "doors = door2\n";
+    "[store]\n"
+    "database = gw.db\n"
+    "pepper_file = pepper\n"
+    "busy_timeout_ms = 250\n";         /* 30 */
 
 static void write_file(const char *name, const char *text)
 {
@@ -100,7 +98,8 @@ static int setup(void **state)
     X509_free(x);
     EVP_PKEY_free(ec);
     EVP_PKEY_free(ed);
-    return pin_hash_create("2468", hash, sizeof hash);
+    strcpy(hash, "unused"); /* users are no longer in the config */
+    return 0;
 }
 
 static int teardown(void **state)
@@ -135,7 +134,6 @@ static void make_conf(const char *find, const char *repl)
 static void test_good(void **state)
 {
     char err[512] = "";
-    const struct conf_user *u;
     (void)state;
     make_conf(NULL, NULL);
     assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
@@ -148,17 +146,9 @@ static void test_good(void **state)
     assert_int_equal(conf.command.ttl, 20);
     assert_int_equal(conf.n_doors, 2);
     assert_string_equal(conf.doors[1].label, "Back <door>");
-    assert_int_equal(conf.n_users, 2);
-    u = conf_find_user(&conf, "alice");
-    assert_non_null(u);
-    assert_string_equal(u->pin_hash, hash);
-    assert_true(conf_user_may_open(u, 0));
-    assert_true(conf_user_may_open(u, 1));
-    u = conf_find_user(&conf, "bob.smith@example-org");
-    assert_non_null(u);
-    assert_false(conf_user_may_open(u, conf_find_door(&conf, "door1")));
-    assert_true(conf_user_may_open(u, conf_find_door(&conf, "door2")));
-    assert_null(conf_find_user(&conf, "carol"));
+    assert_string_equal(conf.store.database, "gw.db");
+    assert_string_equal(conf.store.pepper_file, "pepper");
+    assert_int_equal(conf.store.busy_timeout_ms, 250);
     assert_int_equal(conf_find_door(&conf, "door3"), -1);
 }
 
@@ -187,6 +177,12 @@ static const struct {
     {"port = 8443", "port = 84x3", "gw.conf:3: '84x3' is not a number"},
     {"port = 8443", "port = -1", "gw.conf:3: '-1' is not a number"},
     {"client_ca = cert.pem\n", "", "gw.conf:1: [server] needs 'client_ca'"},
+    {"crl = none\n", "", "gw.conf:1: [server] needs 'crl'"},
+    {"crl = none", "crl = nothere.crl", "gw.conf:7: [server] crl: nothere.crl: cannot open"},
+    {"crl = none", "crl = cert.pem", "gw.conf:7: [server] crl: cert.pem: not a PEM CRL"},
+    {"crl = none\n", "crl = none\n[metrics]\nport = 0\n", "gw.conf:9: 0 is out of range 1..65535"},
+    {"crl = none\n", "crl = none\n[metrics]\nallow_non_loopback = 1\n",
+     "gw.conf:9: allow_non_loopback must be yes or no"},
     {"[mqtt]\nuri = ssl://localhost:8883\nca = cert.pem\ncert = cert.pem\nkey = key.pem\n"
      "client_id = latchkey-gateway\nack_timeout_ms = 1500\n", "", "gw.conf: missing [mqtt] section"},
     {"uri = ssl://localhost:8883", "uri = tcp://localhost:1883", "gw.conf:9: uri must start with ssl://"},
@@ -200,14 +196,14 @@ static const struct {
     {"[door door1]", "[door Front]", "gw.conf:21: door name 'Front' must be"},
     {"[door door1]", "[door]", "gw.conf:21: unknown section [door]"},
     {"[door door2]", "[door door1]", "gw.conf:24: [door door1] appears twice (first at line 21)"},
+    {"[store]\n", "[user alice]\npin_hash = x\n[store]\n",
+     "gw.conf:27: [user alice]: users are no longer configured here"},
+    {"database = gw.db\n", "", "gw.conf:27: [store] needs 'database'"},
+    {"pepper_file = pepper\n", "", "gw.conf:27: [store] needs 'pepper_file'"},
+    {"busy_timeout_ms = 250", "busy_timeout_ms = 5", "gw.conf:30: 5 is out of range 10..60000"},
+    {"[store]\ndatabase = gw.db\npepper_file = pepper\nbusy_timeout_ms = 250\n", "",
+     "gw.conf: missing [store] section"},
     {"label = Front door", "colour = red", "gw.conf:22: unknown key 'colour' in [door door1]"},
-    {"[user alice]", "[user al!ce]", "gw.conf:27: user name 'al!ce' must be"},
-    {"[user bob.smith@example-org]", "[user alice]", "gw.conf:31: [user alice] appears twice"},
-    {"doors = door1 , door2", "doors = door1, garage", "gw.conf:29: user alice: no [door garage] section"},
-    {"doors = door1 , door2", "doors = ,", "gw.conf:29: user alice: empty door list"},
-    {"doors = door1 , door2\n", "", "gw.conf:27: [user alice] needs 'doors'"},
-    {"pin_hash = HASH", "pin_hash = $scrypt$ln=15,r=8,p=1$!", "gw.conf:28: pin_hash is not a valid"},
-    {"pin_hash = HASH", "pin_hash = 1234 ; HASH", "gw.conf:28: pin_hash is not a valid"},
     {"[door door2]\nlabel = Back <door>\n", "[door door2]\n", "gw.conf:24: section has no keys"},
     {"[server]\n", "port = 1\n[server]\n", "gw.conf:1: 'port' is outside any [section]"},
     {"[command]\n", "[command]\nthis line is garbage\n", "gw.conf:17: syntax error"},
@@ -217,8 +213,6 @@ static const struct {
     {"client_ca = cert.pem", "client_ca = empty.pem", "gw.conf:6: [server] client_ca: empty.pem: no PEM certificate"},
     {"key = key.pem", "key = cert.pem", "gw.conf:5: [server] key: cert.pem: no unencrypted PEM private key"},
     {"key = cmd.key", "key = key.pem", "gw.conf:17: [command] key: key.pem: wrong key type"},
-    {"[user alice]\npin_hash = HASH\ndoors = door1 , door2\n\n[user bob.smith@example-org]\npin_hash = HASH\ndoors = door2\n",
-     "", "gw.conf: no [user NAME] section"},
     {"label = Front door", "label = Front door that is far far far far far far far too long to be a label",
      "gw.conf:22: label longer than 64 characters"},
     {"label = Front door", "label = x23456789012345678901234567890123456789012345678901234567890123456789012345678901234567890"

@@ -10,12 +10,12 @@ LK_TMP=$(mktemp -d "${TMPDIR:-/tmp}/latchkey-test.XXXXXX")
 lk_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 lk_fail() { lk_log "FAIL: $*"; exit 1; }
 
-# lk_stop PID: TERM, then KILL after 5 s; reaps it.
+# lk_stop PID: TERM, then KILL after 5 s (times LK_SLOW); reaps it.
 lk_stop() {
   local pid=$1 i
   kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
   kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 50); do
+  for i in $(seq 1 $(( 50 * ${LK_SLOW:-1} ))); do # LK_SLOW: e.g. under valgrind
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done

@@ -1,0 +1,33 @@
+/* cli.h - the administration commands of latchkey-gateway:
+ *   latchkey-gateway -c CONF init-secrets
+ *   latchkey-gateway -c CONF user add|del|list|set-pin|doors|disable|enable|unlock ...
+ *   latchkey-gateway -c CONF audit [--since DATE|AGE] [--user U] [--json]
+ * They work on the database and pepper named in [store], next to a running gateway. */
+#ifndef GW_CLI_H
+#define GW_CLI_H
+
+#include <stdio.h>
+
+#include "conf.h"
+#include "store.h"
+
+#define CLI_OK 0
+#define CLI_FAIL 1
+#define CLI_USAGE 2
+
+struct cli_ctx {
+    const struct conf *conf;
+    struct store *store;
+};
+
+/* argv[0] is the command name. Returns the process exit code. */
+int cli_run(const char *config, int argc, char **argv);
+
+/* cli_user.c, cli_audit.c: argv[0] is "user" / "audit". */
+int cli_user(struct cli_ctx *ctx, int argc, char **argv);
+int cli_audit(struct cli_ctx *ctx, int argc, char **argv);
+
+/* The usage lines of all commands. */
+void cli_usage(FILE *out);
+
+#endif

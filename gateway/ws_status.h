@@ -1,0 +1,38 @@
+/* ws_status.h - live status for phones over the websocket subprotocol "latchkey.v1" at /ws:
+ * door availability/relay state (from MQTT, see door_status.h) and the results of the
+ * user's own actions, pushed as JSON messages.
+ *
+ * NOTE FOR action.c (part A): you do NOT need to call ws_status_action_result(). Every
+ * finished attempt is already reported from the HTTP side (http_action.c: immediate results
+ * and acked/timed-out ones; server.c: results whose connection went away), which also feeds
+ * the metrics. Calling it from action.c as well would report each attempt twice. If a new
+ * transport starts actions, it reports its results here the same way. */
+#ifndef GW_WS_STATUS_H
+#define GW_WS_STATUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "result.h"
+
+struct lws;
+struct lws_context;
+
+/* One finished action of `user` on `door`: broadcast to that user's websockets and
+ * counted in the metrics. reason may be NULL or "". latency_ms < 0: unknown.
+ * Thread-safe (copies into a bounded ring and wakes the lws loop). */
+void ws_status_action_result(const char *user, const char *door, enum gw_result result,
+                             const char *reason, int64_t latency_ms);
+
+/* The lws protocol entry for "latchkey.v1" (server.c lists it in the TLS vhost). */
+int ws_status_callback(struct lws *wsi, int reason, void *user, void *in, size_t len);
+size_t ws_status_session_size(void);
+
+/* Loop thread, on EVENT_WAIT_CANCELLED / CRL change: asks every websocket whose data
+ * changed (or whose certificate may now be revoked) for a writeable callback. */
+void ws_status_poke(struct lws_context *ctx, int recheck_certs);
+
+/* Loop thread: the configured doors changed (SIGHUP): every socket gets a new door list. */
+void ws_status_doors_changed(struct lws_context *ctx);
+
+#endif

@@ -1,0 +1,279 @@
+/* test_tls_store.c - the client CA + CRL store: states of a CRL file (missing, garbage,
+ * signed by someone else, expired, good), revocation of one serial but not another (by
+ * tls_store_cert_ok and by OpenSSL's own chain verification with the store), reload when
+ * the file is replaced, runtime expiry without a reload, and crl = none. Certificates and
+ * CRLs are made here with OpenSSL in a temporary directory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tls_store.h"
+
+static char dir[] = "/tmp/lk-tls-XXXXXX";
+static EVP_PKEY *ca_key, *other_key, *leaf_key;
+static X509 *ca, *leaf_a, *leaf_b;
+
+static X509 *make_cert(const char *cn, long serial, EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey)
+{
+    X509 *x = X509_new();
+    X509_NAME *n = X509_NAME_new();
+    assert_non_null(x);
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), serial);
+    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
+    X509_set_subject_name(x, n);
+    X509_set_issuer_name(x, issuer != NULL ? X509_get_subject_name(issuer) : n);
+    X509_gmtime_adj(X509_getm_notBefore(x), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+    X509_set_pubkey(x, key);
+    if (issuer == NULL) {
+        X509V3_CTX v;
+        X509_EXTENSION *e;
+        X509V3_set_ctx(&v, x, x, NULL, NULL, 0);
+        e = X509V3_EXT_conf_nid(NULL, &v, NID_basic_constraints, "critical,CA:TRUE");
+        X509_add_ext(x, e, -1);
+        X509_EXTENSION_free(e);
+        e = X509V3_EXT_conf_nid(NULL, &v, NID_key_usage, "critical,keyCertSign,cRLSign");
+        X509_add_ext(x, e, -1);
+        X509_EXTENSION_free(e);
+    }
+    assert_true(X509_sign(x, ikey, EVP_sha256()) > 0);
+    X509_NAME_free(n);
+    return x;
+}
+
+/* Writes a CRL revoking `serials` (0-terminated) to path via a temp file + rename. */
+static void write_crl(const char *path, const long *serials, long last_off, long next_off,
+                      EVP_PKEY *key)
+{
+    X509_CRL *crl = X509_CRL_new();
+    ASN1_TIME *t = ASN1_TIME_new();
+    char tmp[256];
+    FILE *f;
+    assert_non_null(crl);
+    X509_CRL_set_version(crl, 1);
+    X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca));
+    X509_gmtime_adj(t, last_off);
+    X509_CRL_set1_lastUpdate(crl, t);
+    X509_gmtime_adj(t, next_off);
+    X509_CRL_set1_nextUpdate(crl, t);
+    for (; *serials != 0; serials++) {
+        X509_REVOKED *r = X509_REVOKED_new();
+        ASN1_INTEGER *sn = ASN1_INTEGER_new();
+        ASN1_INTEGER_set(sn, *serials);
+        X509_REVOKED_set_serialNumber(r, sn);
+        X509_gmtime_adj(t, -60);
+        X509_REVOKED_set_revocationDate(r, t);
+        X509_CRL_add0_revoked(crl, r);
+        ASN1_INTEGER_free(sn);
+    }
+    X509_CRL_sort(crl);
+    assert_true(X509_CRL_sign(crl, key, EVP_sha256()) > 0);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    f = fopen(tmp, "w");
+    assert_non_null(f);
+    assert_int_equal(PEM_write_X509_CRL(f, crl), 1);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(rename(tmp, path), 0);
+    ASN1_TIME_free(t);
+    X509_CRL_free(crl);
+}
+
+static int setup(void **state)
+{
+    FILE *f;
+    (void)state;
+    if (mkdtemp(dir) == NULL || chdir(dir) != 0)
+        return -1;
+    ca_key = EVP_EC_gen("P-256");
+    other_key = EVP_EC_gen("P-256");
+    leaf_key = EVP_EC_gen("P-256");
+    ca = make_cert("Test Latchkey CA", 1, ca_key, NULL, ca_key);
+    leaf_a = make_cert("alice", 1001, leaf_key, ca, ca_key);
+    leaf_b = make_cert("bob", 1002, leaf_key, ca, ca_key);
+    f = fopen("ca.pem", "w");
+    if (f == NULL || PEM_write_X509(f, ca) != 1 || fclose(f) != 0)
+        return -1;
+    f = fopen("garbage.pem", "w");
+    if (f == NULL || fputs("-----BEGIN X509 CRL-----\nnot base64\n-----END X509 CRL-----\n", f) < 0 ||
+        fclose(f) != 0)
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    char cmd[64];
+    (void)state;
+    X509_free(ca);
+    X509_free(leaf_a);
+    X509_free(leaf_b);
+    EVP_PKEY_free(ca_key);
+    EVP_PKEY_free(other_key);
+    EVP_PKEY_free(leaf_key);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* OpenSSL's own verdict on cert with the store (what a TLS handshake would get). */
+static int chain_error(struct tls_store *t, X509 *cert)
+{
+    X509_STORE_CTX *x = X509_STORE_CTX_new();
+    int rc, err;
+    assert_non_null(x);
+    assert_int_equal(X509_STORE_CTX_init(x, t->store, cert, NULL), 1);
+    rc = X509_verify_cert(x);
+    err = X509_STORE_CTX_get_error(x);
+    X509_STORE_CTX_free(x);
+    return rc == 1 ? X509_V_OK : err;
+}
+
+static void test_bad_files(void **state)
+{
+    struct tls_store t;
+    char err[256];
+    const char *why = NULL;
+    enum crl_state st;
+    static const long none[] = {0};
+    (void)state;
+
+    assert_int_equal(tls_store_init(&t, "ca.pem", "absent.pem", err, sizeof err), 0);
+    assert_int_equal(tls_store_state(&t, time(NULL)), CRL_MISSING);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_b, time(NULL), &why), 0);
+    assert_string_equal(why, "missing");
+    assert_int_not_equal(chain_error(&t, leaf_b), X509_V_OK); /* fails closed at TLS too */
+    tls_store_free(&t);
+
+    assert_int_equal(tls_store_init(&t, "ca.pem", "garbage.pem", err, sizeof err), 0);
+    assert_int_equal(tls_store_state(&t, time(NULL)), CRL_UNPARSABLE);
+    tls_store_free(&t);
+
+    write_crl("other.pem", none, -60, 86400, other_key);
+    assert_int_equal(tls_store_init(&t, "ca.pem", "other.pem", err, sizeof err), 0);
+    assert_int_equal(tls_store_state(&t, time(NULL)), CRL_BAD_SIGNATURE);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_b, time(NULL), &why), 0);
+    tls_store_free(&t);
+
+    assert_int_equal(tls_store_check_crl("garbage.pem", "ca.pem", &st, err, sizeof err), -1);
+    assert_string_equal(err, "garbage.pem: not a PEM CRL");
+    assert_int_equal(tls_store_check_crl("absent.pem", "ca.pem", &st, err, sizeof err), -1);
+    assert_string_equal(err, "absent.pem: cannot open");
+    assert_int_equal(tls_store_check_crl("other.pem", "ca.pem", &st, err, sizeof err), -1);
+    assert_int_equal(tls_store_init(&t, "absent-ca.pem", "other.pem", err, sizeof err), -1);
+}
+
+static void test_revocation(void **state)
+{
+    struct tls_store t;
+    char err[256];
+    const char *why = NULL;
+    enum crl_state st;
+    static const long revoke_a[] = {1001, 0};
+    time_t now = time(NULL);
+    (void)state;
+
+    write_crl("crl.pem", revoke_a, -60, 86400, ca_key);
+    assert_int_equal(tls_store_check_crl("crl.pem", "ca.pem", &st, err, sizeof err), 0);
+    assert_int_equal(st, CRL_OK);
+    assert_int_equal(tls_store_init(&t, "ca.pem", "crl.pem", err, sizeof err), 0);
+    assert_int_equal(tls_store_state(&t, now), CRL_OK);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_a, now, &why), 0);
+    assert_string_equal(why, "revoked");
+    assert_int_equal(tls_store_cert_ok(&t, leaf_b, now, &why), 1);
+    assert_int_equal(chain_error(&t, leaf_a), X509_V_ERR_CERT_REVOKED);
+    assert_int_equal(chain_error(&t, leaf_b), X509_V_OK);
+    /* The same CRL, two days later: past nextUpdate without any reload. */
+    assert_int_equal(tls_store_state(&t, now + 2 * 86400), CRL_EXPIRED);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_b, now + 2 * 86400, &why), 0);
+    assert_string_equal(why, "expired");
+    /* lastUpdate far in the future (a clock gone wrong) */
+    assert_int_equal(tls_store_state(&t, now - 86400), CRL_NOT_YET_VALID);
+    tls_store_free(&t);
+}
+
+static void test_reload(void **state)
+{
+    struct tls_store t;
+    char err[256];
+    const char *why = NULL;
+    static const long none[] = {0}, revoke_b[] = {1002, 0};
+    uint64_t gen;
+    X509_STORE *old;
+    (void)state;
+
+    write_crl("live.pem", none, -60, 86400, ca_key);
+    assert_int_equal(tls_store_init(&t, "ca.pem", "live.pem", err, sizeof err), 0);
+    assert_int_equal(tls_store_poll(&t), 0); /* unchanged */
+    assert_int_equal(tls_store_cert_ok(&t, leaf_b, time(NULL), &why), 1);
+    gen = t.generation;
+    old = t.store;
+    X509_STORE_up_ref(old); /* like an SSL_CTX still holding it */
+
+    write_crl("live.pem", revoke_b, -60, 86400, ca_key);
+    assert_int_equal(tls_store_poll(&t), 1);
+    assert_true(t.generation == gen + 1);
+    assert_ptr_not_equal(t.store, old);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_b, time(NULL), &why), 0);
+    assert_string_equal(why, "revoked");
+    assert_int_equal(chain_error(&t, leaf_b), X509_V_ERR_CERT_REVOKED);
+    assert_int_equal(tls_store_poll(&t), 0);
+    X509_STORE_free(old);
+
+    /* Replaced by an expired CRL: refused with the reason, and by OpenSSL too. */
+    write_crl("live.pem", none, -3 * 86400, -86400, ca_key);
+    assert_int_equal(tls_store_poll(&t), 1);
+    assert_int_equal(tls_store_state(&t, time(NULL)), CRL_EXPIRED);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_a, time(NULL), &why), 0);
+    assert_string_equal(why, "expired");
+    assert_int_equal(chain_error(&t, leaf_a), X509_V_ERR_CRL_HAS_EXPIRED);
+
+    /* Deleted: missing, fails closed. */
+    assert_int_equal(unlink("live.pem"), 0);
+    assert_int_equal(tls_store_poll(&t), 1);
+    assert_int_equal(tls_store_state(&t, time(NULL)), CRL_MISSING);
+    assert_int_not_equal(chain_error(&t, leaf_b), X509_V_OK);
+
+    /* Back again: good. */
+    write_crl("live.pem", none, -60, 86400, ca_key);
+    assert_int_equal(tls_store_poll(&t), 1);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_a, time(NULL), &why), 1);
+    tls_store_free(&t);
+}
+
+static void test_off(void **state)
+{
+    struct tls_store t;
+    char err[256];
+    const char *why = NULL;
+    (void)state;
+    assert_int_equal(tls_store_init(&t, "ca.pem", "none", err, sizeof err), 0);
+    assert_int_equal(tls_store_state(&t, time(NULL)), CRL_OFF);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_a, time(NULL), &why), 1);
+    assert_int_equal(tls_store_poll(&t), 0);
+    assert_int_equal(chain_error(&t, leaf_a), X509_V_OK);
+    assert_string_equal(crl_state_name(CRL_BAD_SIGNATURE), "not-signed-by-ca");
+    tls_store_free(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_revocation),
+        cmocka_unit_test(test_reload),
+        cmocka_unit_test(test_off),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

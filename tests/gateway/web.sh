@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# web.sh - the gateway's web side against real peers (part B of issue 4): a site from
+# scripts/make-site.sh, a real Mosquitto, a simulated latchkey-device, curl / openssl s_client
+# / a python3-websockets client as the phone. Checks: security headers and static assets,
+# CSRF (Origin rule and form token), the live-status websocket (subprotocol, Origin, door
+# availability, own results), metrics and /healthz on the loopback listener, SIGHUP reload,
+# TLS 1.1 refused, a CRL swapped while running (new handshake refused within 1 s, an open
+# keep-alive connection and an open websocket refused at their next request), and an
+# expired CRL (everything refused, logged, /healthz 503).
+# usage: web.sh SOURCE_DIR BUILD_DIR
+ROOT=$1 BUILD=$2
+. "$ROOT/tests/lib/testlib.sh"
+
+for tool in mosquitto curl openssl python3; do
+  command -v "$tool" >/dev/null || lk_fail "missing tool: $tool"
+done
+# Debian's python3-websockets lives in the system python (a pyenv python3 may come first).
+PY=python3
+[ ! -x /usr/bin/python3 ] || PY=/usr/bin/python3
+"$PY" -c 'import websockets' 2>/dev/null || lk_fail "python3-websockets missing (scripts/install-deps.sh)"
+
+BROKER_PORT=$(lk_free_port)
+GATEWAY_PORT=$(lk_free_port)
+METRICS_PORT=$(lk_free_port)
+SITE_DIR="$LK_TMP/site"
+PIN=135790
+bash "${LK_MAKE_SITE:-$ROOT/scripts/make-site.sh}" --bin "$BUILD" --out "$SITE_DIR" \
+  --broker-port "$BROKER_PORT" --gateway-port "$GATEWAY_PORT" --door "door1:Front door" \
+  --door "door2:Back door" --pin "$PIN" --ack-timeout-ms 2000 >/dev/null
+PKI="$SITE_DIR/pki"
+CONF="$SITE_DIR/gateway.conf"
+grep -q "^crl = " "$CONF" || lk_fail "make-site.sh wrote no crl key"
+printf '\n[metrics]\nlisten = 127.0.0.1\nport = %s\n' "$METRICS_PORT" >>"$CONF"
+export LATCHKEY_CA_PASSPHRASE
+LATCHKEY_CA_PASSPHRASE=$(cat "$SITE_DIR/ca.passphrase")
+CERTS="$BUILD/certs-tool/latchkey-certs"
+"$CERTS" -d "$PKI" issue client bob >/dev/null  # a valid certificate that is not a user
+
+lk_start mosquitto mosquitto -c "$SITE_DIR/broker/mosquitto.conf"
+lk_wait_port "$BROKER_PORT" 10 "$LK_LAST_PID"
+lk_start device-door1 "$BUILD/firmware/port/posix/latchkey-device" -c "$SITE_DIR/device-door1.conf"
+DEVICE_PID=$LK_LAST_PID
+lk_start gateway "$BUILD/gateway/latchkey-gateway" -c "$CONF"
+GW_PID=$LK_LAST_PID
+lk_wait_port "$GATEWAY_PORT" 10 "$GW_PID"
+lk_wait_port "$METRICS_PORT" 10 "$GW_PID"
+lk_wait_for 15 "gateway subscribed" grep -q "connected and subscribed" "$LK_TMP/gateway.log"
+
+URL="https://localhost:$GATEWAY_PORT"
+ORIGIN="https://localhost:$GATEWAY_PORT"
+MURL="http://127.0.0.1:$METRICS_PORT"
+# curl as a phone: WHO curl-args... -> "<status> <data-result>"; body, headers in $LK_TMP.
+phone() {
+  local who=$1 code; shift
+  code=$(curl -sS -o "$LK_TMP/body" -D "$LK_TMP/headers" -w '%{http_code}' --max-time 15 \
+    --cacert "$PKI/ca/ca.crt" --cert "$PKI/issued/$who.crt" --key "$PKI/private/$who.key" "$@" \
+    2>/dev/null) || code="000"
+  echo "$code $(sed -n 's/.*data-result="\([a-z-]*\)".*/\1/p' "$LK_TMP/body" 2>/dev/null | head -n1)"
+}
+token() { # a fresh form token from GET /
+  phone alice "$URL/" >/dev/null
+  sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$LK_TMP/body" | head -n1
+}
+metric() { curl -sS --max-time 5 "$MURL/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
+ws_client() { # NAME args... : background websocket client, lines in $LK_TMP/NAME.log
+  local name=$1; shift
+  lk_start "$name" "$PY" "$ROOT/tests/gateway/ws_client.py" "wss://localhost:$GATEWAY_PORT/ws" \
+    "$PKI/ca/ca.crt" "$@"
+}
+device_online() {
+  [ "$(mosquitto_sub -h localhost -p "$BROKER_PORT" --cafile "$PKI/ca/ca.crt" \
+    --cert "$PKI/issued/gateway.crt" --key "$PKI/private/gateway.key" -i "web-test-$$" \
+    -t latchkey/home/door1/availability -C 1 -W 2 2>/dev/null)" = online ]
+}
+lk_wait_for 15 "device door1 online" device_online
+
+lk_log "headers: security set on the page, no-store on dynamic, cacheable static assets"
+out=$(phone alice "$URL/")
+lk_expect_eq "${out%% *}" 200 "GET /"
+for h in "content-security-policy: default-src 'none'; script-src 'self'" "x-frame-options: DENY" \
+  "strict-transport-security: max-age" "referrer-policy: no-referrer" "x-content-type-options: nosniff" \
+  "permissions-policy: camera=()" "cache-control: no-store"; do
+  grep -qi "^$h" "$LK_TMP/headers" || lk_fail "GET / lacks header '$h'"
+done
+grep -q 'name="csrf" value="[0-9]*\.[A-Za-z0-9_-]\{43\}"' "$LK_TMP/body" || lk_fail "no CSRF token in the form"
+grep -q '<script src="/app.js"' "$LK_TMP/body" || lk_fail "page does not load /app.js"
+grep -q 'rel="manifest" href="/manifest.webmanifest"' "$LK_TMP/body" || lk_fail "no manifest link"
+if grep -q '<script>' "$LK_TMP/body"; then lk_fail "inline script on the page"; fi
+for a in app.js:text/javascript manifest.webmanifest:application/manifest+json icon.svg:image/svg+xml style.css:text/css; do
+  out=$(phone alice "$URL/${a%%:*}")
+  lk_expect_eq "${out%% *}" 200 "GET /${a%%:*}"
+  grep -qi "^content-type: ${a#*:}" "$LK_TMP/headers" || lk_fail "/${a%%:*} content type"
+  grep -qi '^cache-control: private, max-age=' "$LK_TMP/headers" || lk_fail "/${a%%:*} not cacheable"
+  grep -qi "^content-security-policy:" "$LK_TMP/headers" || lk_fail "/${a%%:*} without CSP"
+done
+grep -q "prefers-color-scheme:dark" "$LK_TMP/body" || lk_fail "no dark mode in style.css"
+
+lk_log "websocket: subprotocol required, Origin checked, door availability pushed"
+ws_client ws-nosub "$PKI/issued/alice.crt" "$PKI/private/alice.key" --origin "$ORIGIN" --no-subprotocol --seconds 5
+ws_client ws-evil "$PKI/issued/alice.crt" "$PKI/private/alice.key" --origin "https://evil.example" --seconds 5
+ws_client ws-bob "$PKI/issued/bob.crt" "$PKI/private/bob.key" --origin "$ORIGIN" --seconds 5
+ws_client ws-alice "$PKI/issued/alice.crt" "$PKI/private/alice.key" --origin "$ORIGIN" --seconds 60
+WS_PID=$LK_LAST_PID
+for c in ws-nosub ws-evil ws-bob; do
+  lk_wait_for 10 "$c refused" grep -q '^refused' "$LK_TMP/$c.log"
+done
+lk_wait_for 10 "websocket open with latchkey.v1" grep -q '^open latchkey.v1' "$LK_TMP/ws-alice.log"
+lk_wait_for 10 "door1 online on the websocket" grep -q '"door":"door1","label":"Front door","availability":"online"' "$LK_TMP/ws-alice.log"
+grep -q '"door":"door2"' "$LK_TMP/ws-alice.log" || lk_fail "door2 missing from the door list"
+
+lk_log "CSRF: foreign Origin, cross-site fetch, no Origin at all, missing or bad token: 403 csrf"
+T=$(token)
+[ -n "$T" ] || lk_fail "no token"
+out=$(phone alice -H "Origin: https://evil.example" -d "csrf=$T" -d pin=$PIN -d door=door1 "$URL/action")
+lk_expect_eq "$out" "403 csrf" "foreign Origin"
+out=$(phone alice -H "Sec-Fetch-Site: cross-site" -d "csrf=$T" -d pin=$PIN -d door=door1 "$URL/action")
+lk_expect_eq "$out" "403 csrf" "Sec-Fetch-Site cross-site"
+out=$(phone alice -d "csrf=$T" -d pin=$PIN -d door=door1 "$URL/action")
+lk_expect_eq "$out" "403 csrf" "no Origin, no Sec-Fetch-Site"
+out=$(phone alice -H "Origin: $ORIGIN" -d pin=$PIN -d door=door1 "$URL/action")
+lk_expect_eq "$out" "403 csrf" "no token"
+out=$(phone alice -H "Origin: $ORIGIN" -d "csrf=${T%?}x" -d pin=$PIN -d door=door1 "$URL/action")
+lk_expect_eq "$out" "403 csrf" "tampered token"
+lk_expect_eq "$(grep -c 'request refused: csrf' "$LK_TMP/gateway.log")" 5 "csrf refusals logged (so far)"
+lk_expect_eq "$(grep -c ' on$' "$SITE_DIR/relay-door1.log" 2>/dev/null || true)" 0 "relay moves after CSRF refusals"
+
+lk_log "same-origin POST with the token: opened; the websocket shows the result"
+out=$(phone alice -H "Origin: $ORIGIN" -H "Sec-Fetch-Site: same-origin" -d "csrf=$T" -d pin=$PIN -d door=door1 "$URL/action")
+lk_expect_eq "$out" "200 opened" "same-origin POST"
+lk_wait_for 5 "result on the websocket" grep -q '"type":"result","door":"door1","result":"opened"' "$LK_TMP/ws-alice.log"
+# What a browser sends under Referrer-Policy: no-referrer: Origin null, Sec-Fetch-Site same-origin.
+out=$(phone alice -H "Origin: null" -H "Sec-Fetch-Site: same-origin" -d "csrf=$T" -d pin=000000 -d door=door1 "$URL/action")
+lk_expect_eq "$out" "403 wrong-pin" "Origin null + Sec-Fetch-Site same-origin passes CSRF"
+out=$(phone alice -H "Origin: null" -d "csrf=$T" -d pin=$PIN -d door=door1 "$URL/action")
+lk_expect_eq "$out" "403 csrf" "Origin null alone"
+out=$(phone alice -H "Origin: $ORIGIN" -H "Transfer-Encoding: chunked" -d "csrf=$T" -d pin=$PIN -d door=door1 "$URL/action")
+lk_expect_eq "$out" "400 bad-request" "chunked form"
+out=$(phone alice -H "Origin: $ORIGIN" -d "csrf=$T" -d "pin=$PIN&x" -d door=door1 -H 'Content-Type: text/plain' "$URL/action")
+case "$out" in 400\ *|403\ *) ;; *) lk_fail "malformed form: got '$out'" ;; esac
+
+lk_log "metrics and /healthz on the loopback listener (csrf refusals: 6 POSTs + 1 websocket Origin)"
+body=$(curl -sS --max-time 5 "$MURL/metrics")
+for m in 'latchkey_mqtt_connected 1' 'latchkey_crl_valid 1' 'latchkey_action_results_total{result="opened"} 1' \
+  'latchkey_requests_refused_total{reason="csrf"} 7' 'latchkey_ack_latency_seconds_count 1' \
+  '# TYPE latchkey_ack_latency_seconds histogram' 'latchkey_websockets_open 1'; do
+  grep -qF "$m" <<<"$body" || lk_fail "metrics lack '$m': $body"
+done
+grep -q '^latchkey_http_requests_total [1-9]' <<<"$body" || lk_fail "no request count"
+grep -q '^latchkey_tls_handshake_failures_total ' <<<"$body" || lk_fail "no handshake failure count"
+code=$(curl -sS -o "$LK_TMP/health" -w '%{http_code}' --max-time 5 "$MURL/healthz")
+lk_expect_eq "$code $(cat "$LK_TMP/health")" "200 ok" "/healthz"
+set +e
+"$BUILD/gateway/latchkey-gateway" -c <(sed "/^\[metrics\]/,\$ s/^listen = .*/listen = 0.0.0.0/" "$CONF") \
+  >"$LK_TMP/nonloop.out" 2>&1
+set -e
+grep -q "not a loopback address" "$LK_TMP/nonloop.out" || lk_fail "non-loopback metrics listen accepted: $(cat "$LK_TMP/nonloop.out")"
+
+lk_log "the device goes away: the websocket says offline"
+kill -KILL "$DEVICE_PID"
+lk_wait_for 10 "door1 offline on the websocket" grep -q '"door":"door1","label":"Front door","availability":"offline"' "$LK_TMP/ws-alice.log"
+
+lk_log "SIGHUP: a new door label is applied, a port change is logged as needing a restart"
+sed -i "s/^label = Back door$/label = Garden gate/; 0,/^port = $GATEWAY_PORT$/ s//port = 1/" "$CONF"
+kill -HUP "$GW_PID"
+lk_wait_for 5 "reload logged" grep -q "reload: .* applied" "$LK_TMP/gateway.log"
+grep -q "reload: \[server\] changed: needs a restart" "$LK_TMP/gateway.log" || lk_fail "restart-only change not logged"
+out=$(phone alice "$URL/")
+grep -q "Garden gate" "$LK_TMP/body" || lk_fail "new label not on the page"
+lk_wait_for 5 "new label on the websocket" grep -q '"label":"Garden gate"' "$LK_TMP/ws-alice.log"
+kill -0 "$GW_PID" || lk_fail "gateway died on SIGHUP"
+
+lk_log "TLS 1.1 is refused"
+set +e
+openssl s_client -connect "127.0.0.1:$GATEWAY_PORT" -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0' \
+  -cert "$PKI/issued/alice.crt" -key "$PKI/private/alice.key" </dev/null >"$LK_TMP/tls11.out" 2>&1
+rc=$?
+set -e
+[ "$rc" -ne 0 ] || lk_fail "TLS 1.1 handshake succeeded: $(tail -5 "$LK_TMP/tls11.out")"
+grep -q "Cipher is (NONE)" "$LK_TMP/tls11.out" || lk_fail "TLS 1.1: a cipher was negotiated"
+
+lk_log "revocation while running: open keep-alive connection and websocket, then a new CRL"
+mkfifo "$LK_TMP/ka.in"
+exec 7<>"$LK_TMP/ka.in"  # read-write: opening it never blocks, and s_client's stdin stays open
+# Not lk_start: a background job without its own stdin redirection reads /dev/null.
+openssl s_client -quiet -connect "127.0.0.1:$GATEWAY_PORT" -servername localhost \
+  -CAfile "$PKI/ca/ca.crt" -cert "$PKI/issued/alice.crt" -key "$PKI/private/alice.key" \
+  <"$LK_TMP/ka.in" >"$LK_TMP/keepalive.log" 2>&1 &
+LK_PIDS+=("$!")
+printf 'GET / HTTP/1.1\r\nHost: localhost:%s\r\n\r\n' "$GATEWAY_PORT" >&7
+lk_wait_for 10 "first answer on the kept-alive connection" grep -q '</html>' "$LK_TMP/keepalive.log"
+grep -q '^HTTP/1.1 200' "$LK_TMP/keepalive.log" || lk_fail "first keep-alive request: $(head -3 "$LK_TMP/keepalive.log")"
+"$CERTS" -d "$PKI" revoke alice --reason keyCompromise >/dev/null
+"$CERTS" -d "$PKI" crl --out "$PKI/crl.pem" >/dev/null
+t0=$(date +%s%N)
+refused=""
+while [ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 1000 ]; do
+  out=$(phone alice "$URL/")
+  if [ "${out%% *}" = 000 ]; then refused=$(( ($(date +%s%N) - t0) / 1000000 )); break; fi
+  sleep 0.05
+done
+[ -n "$refused" ] || lk_fail "a new handshake with the revoked certificate still worked 1 s after the CRL changed"
+lk_log "new handshake refused ${refused} ms after the CRL was written"
+grep -q "client certificate refused: certificate revoked" "$LK_TMP/gateway.log" || lk_fail "revoked handshake not logged"
+out=$(phone bob "$URL/")
+lk_expect_eq "$out" "403 forbidden" "an unrevoked certificate after the new CRL"
+printf 'GET /style.css HTTP/1.1\r\nHost: localhost:%s\r\n\r\n' "$GATEWAY_PORT" >&7
+lk_wait_for 5 "second answer on the kept-alive connection" grep -q '^HTTP/1.1 403' "$LK_TMP/keepalive.log"
+grep -q 'data-result="revoked"' "$LK_TMP/keepalive.log" || lk_fail "keep-alive refusal page"
+exec 7>&-
+lk_wait_for 5 "websocket closed with 1008" grep -q '^closed 1008' "$LK_TMP/ws-alice.log"
+grep -q "request refused: client certificate revoked" "$LK_TMP/gateway.log" || lk_fail "keep-alive refusal not logged"
+
+lk_log "an expired CRL: every client refused, logged, /healthz 503"
+out=$(phone bob "$URL/")
+lk_expect_eq "${out%% *}" 403 "bob before the expired CRL"
+mkdir -p "$LK_TMP/ca"
+: >"$LK_TMP/ca/index.txt"
+echo 01 >"$LK_TMP/ca/crlnumber"
+printf '[ca]\ndefault_ca = x\n[x]\ndatabase = %s\ncrlnumber = %s\ndefault_md = sha256\n' \
+  "$LK_TMP/ca/index.txt" "$LK_TMP/ca/crlnumber" >"$LK_TMP/ca/ca.cnf"
+openssl ca -gencrl -config "$LK_TMP/ca/ca.cnf" -cert "$PKI/ca/ca.crt" -keyfile "$PKI/ca/ca.key" \
+  -passin env:LATCHKEY_CA_PASSPHRASE -crl_lastupdate "$(date -u -d '-2 days' +%Y%m%d%H%M%SZ)" \
+  -crl_nextupdate "$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)" -out "$LK_TMP/expired.pem" 2>"$LK_TMP/openssl-ca.err" \
+  || lk_fail "openssl ca: $(cat "$LK_TMP/openssl-ca.err")"
+mv "$LK_TMP/expired.pem" "$PKI/crl.pem"
+lk_wait_for 3 "expired CRL logged" grep -q "crl: .* is expired: refusing every client certificate" "$LK_TMP/gateway.log"
+out=$(phone bob "$URL/")
+lk_expect_eq "${out%% *}" 000 "bob with an expired CRL"
+grep -q "client certificate refused: CRL has expired" "$LK_TMP/gateway.log" || lk_fail "expired-CRL handshake refusal not logged"
+code=$(curl -sS -o "$LK_TMP/health" -w '%{http_code}' --max-time 5 "$MURL/healthz")
+lk_expect_eq "$code" 503 "/healthz with an expired CRL"
+grep -q "crl expired" "$LK_TMP/health" || lk_fail "/healthz reason: $(cat "$LK_TMP/health")"
+lk_expect_eq "$(metric latchkey_crl_valid)" 0 "latchkey_crl_valid"
+
+lk_log "a current CRL again: bob is let in again"
+"$CERTS" -d "$PKI" crl --out "$PKI/crl.pem" >/dev/null
+ok_again() { [ "$(phone bob "$URL/")" = "403 forbidden" ]; }
+lk_wait_for 3 "bob accepted at TLS again" ok_again
+lk_log "all web checks passed"
