@@ -19,12 +19,15 @@ GATEWAY_PORT=$(lk_free_port)
 SITE="$LK_TMP/site"
 PIN=135790
 bash "$ROOT/scripts/make-site.sh" --bin "$BUILD" --out "$SITE" --broker-port "$BROKER_PORT" \
-  --gateway-port "$GATEWAY_PORT" --door "door1:Front door" --door "door2:Back door" \
+  --gateway-port "$GATEWAY_PORT" --door "door1:Front door" --door "door2:Back door" --door "garage:Garage" \
   --pin "$PIN" --ack-timeout-ms 3000 >/dev/null
 
 lk_start mosquitto mosquitto -c "$SITE/broker/mosquitto.conf"
 lk_wait_port "$BROKER_PORT" 10 "$LK_LAST_PID"
 lk_start device-door1 "$BUILD/firmware/port/posix/latchkey-device" -c "$SITE/device-door1.conf"
+DEVICE_PID=$LK_LAST_PID
+# alice may open two of the three doors: the page must show only those.
+"$BUILD/gateway/latchkey-gateway" -c "$SITE/gateway.conf" user doors alice door1,door2 >/dev/null
 lk_start gateway "$BUILD/gateway/latchkey-gateway" -c "$SITE/gateway.conf"
 lk_wait_port "$GATEWAY_PORT" 10 "$LK_LAST_PID"
 device_online() {
@@ -47,5 +50,6 @@ ARTIFACTS="$BUILD/tests/browser/artifacts"
 rm -rf "$ARTIFACTS"
 LK_URL="https://localhost:$GATEWAY_PORT" LK_PIN="$PIN" LK_RELAY_LOG="$SITE/relay-door1.log" \
 LK_ARTIFACTS="$ARTIFACTS" LK_HOME_WITH_CERT="$LK_TMP/with-cert" \
-LK_HOME_WITHOUT_CERT="$LK_TMP/without-cert" \
+LK_HOME_WITHOUT_CERT="$LK_TMP/without-cert" LK_DEVICE_PID="$DEVICE_PID" \
+LK_GATEWAY_BIN="$BUILD/gateway/latchkey-gateway" LK_GATEWAY_CONF="$SITE/gateway.conf" \
   timeout 240 node "$HERE/e2e.mjs"
