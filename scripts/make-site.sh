@@ -78,19 +78,7 @@ for d in "${DOORS[@]}"; do
 done
 # The CRL the gateway requires ([server] crl): revoked certificates stop working without a
 # restart once it is re-published ('latchkey-certs revoke NAME' then 'latchkey-certs crl').
-if "$CERTS" --help 2>&1 | grep -q -- ' crl '; then
-  certs crl --out "$PKI/crl.pem" >/dev/null
-else
-  # latchkey-certs without a 'crl' verb: an empty CRL signed with the openssl CLI.
-  mkdir -p "$PKI/openssl-crl"
-  : > "$PKI/openssl-crl/index.txt"
-  echo 01 > "$PKI/openssl-crl/crlnumber"
-  printf '[ca]\ndefault_ca = lk\n[lk]\ndatabase = %s\ncrlnumber = %s\ndefault_md = sha256\n' \
-    "$PKI/openssl-crl/index.txt" "$PKI/openssl-crl/crlnumber" > "$PKI/openssl-crl/ca.cnf"
-  openssl ca -gencrl -config "$PKI/openssl-crl/ca.cnf" -cert "$PKI/ca/ca.crt" \
-    -keyfile "$PKI/ca/ca.key" -passin env:LATCHKEY_CA_PASSPHRASE -crldays 7 \
-    -out "$PKI/crl.pem" 2>/dev/null
-fi
+certs crl --out "$PKI/crl.pem" >/dev/null
 [ -s "$PKI/crl.pem" ] || { echo "make-site.sh: no CRL was written" >&2; exit 1; }
 # Legacy form (3DES, SHA-1 MAC): the one every phone imports (see docs/certs.md).
 certs export "$USER_NAME" --out "$OUT/$USER_NAME.p12" --legacy | sed -n 's/^password: //p' > "$OUT/$USER_NAME.p12.password"

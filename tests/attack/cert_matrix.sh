@@ -14,6 +14,26 @@ bash "$ROOT/scripts/make-site.sh" --bin "$BUILD" --out "$SITE" --broker-port "$B
   --gateway-port "$GATEWAY_PORT" --pin 123456 >/dev/null
 bash "$ROOT/tests/attack/make_bad_certs.sh" "$SITE" "$LK_TMP/bad"
 
+# Cases that need the site's own tools: a real user whose certificate was revoked (CRL
+# re-published before the servers start), and a real user who was disabled.
+export LATCHKEY_CA_PASSPHRASE
+LATCHKEY_CA_PASSPHRASE=$(cat "$SITE/ca.passphrase")
+certs() { "$BUILD/certs-tool/latchkey-certs" -d "$SITE/pki" "$@" >/dev/null; }
+gwcli() { "$BUILD/gateway/latchkey-gateway" -c "$SITE/gateway.conf" "$@" >/dev/null; }
+case "$CASE" in
+  revoked)
+    certs issue client bob
+    echo 112233 | gwcli user add bob
+    certs revoke bob --reason keyCompromise
+    certs crl --out "$SITE/pki/crl.pem"
+    cp "$SITE/pki/issued/bob.crt" "$LK_TMP/bad/revoked.crt"; cp "$SITE/pki/private/bob.key" "$LK_TMP/bad/revoked.key" ;;
+  disabled-user)
+    certs issue client dave
+    echo 445566 | gwcli user add dave
+    gwcli user disable dave
+    cp "$SITE/pki/issued/dave.crt" "$LK_TMP/bad/disabled-user.crt"; cp "$SITE/pki/private/dave.key" "$LK_TMP/bad/disabled-user.key" ;;
+esac
+
 lk_start mosquitto mosquitto -c "$SITE/broker/mosquitto.conf"
 lk_wait_port "$BROKER_PORT" 10 "$LK_LAST_PID"
 if [ "$TARGET" = gateway ]; then
@@ -34,7 +54,8 @@ lk_log "$TARGET / $CASE: exit $rc: $answer"
 
 case "$TARGET/$CASE" in
   gateway/valid)        [ "$rc" -eq 0 ] && [[ "$answer" == "HTTP/1.1 200"* ]] || lk_fail "valid certificate not served" ;;
-  gateway/unknown-user) [ "$rc" -eq 0 ] && [[ "$answer" == "HTTP/1.1 403"* ]] || lk_fail "unknown user not answered 403" ;;
+  gateway/unknown-user|gateway/disabled-user)
+                        [ "$rc" -eq 0 ] && [[ "$answer" == "HTTP/1.1 403"* ]] || lk_fail "$CASE not answered 403" ;;
   broker/valid)         [ "$rc" -eq 0 ] && [ "$answer" = "CONNACK received return code 0" ] || lk_fail "valid certificate not accepted" ;;
   *)
     # Refused in TLS: the handshake fails, or the server closes before any answer
@@ -48,7 +69,7 @@ declare -A REASON=(
   [not-yet-valid]="certificate is not yet valid" [server-eku]="unsuitable certificate purpose"
   [ca-as-client]="unsuitable certificate purpose" [self-signed]="self-signed certificate"
   [leaf-by-leaf]="invalid CA certificate" [rsa1024]="EE certificate key too weak"
-  [sha1]="CA signature digest algorithm too weak")
+  [sha1]="CA signature digest algorithm too weak" [revoked]="certificate revoked")
 if [ "$TARGET" = gateway ] && [ -n "${REASON[$CASE]:-}" ]; then
   logged() { grep -qF "client certificate refused: ${REASON[$CASE]}" "$LK_TMP/gateway.log"; }
   lk_wait_for 3 "gateway log: refused with '${REASON[$CASE]}'" logged
