@@ -41,15 +41,7 @@ static int collect_device(const struct lk_inv_entry *e, void *arg)
 
 static int list_devices(const struct lk_pki *pki, struct devs *d)
 {
-    char path[LK_PATH_MAX], now[LK_ISO_LEN + 1];
-    char *text = NULL;
-    size_t len = 0;
-    int r;
-    if (lk_pki_path(pki, "index.tsv", path, sizeof path) != 0 || lk_inv_read(path, &text, &len) != 0)
-        return -1;
-    r = lk_time_iso(time(NULL), now) == 0 ? lk_inv_foreach_valid(text, len, "device", now, collect_device, d) : -1;
-    free(text);
-    return r < 0 ? -1 : 0;
+    return lk_inv_foreach_valid_now(pki, "device", collect_device, d) < 0 ? -1 : 0;
 }
 
 /* Absolute form of an existing directory or file. */
@@ -233,10 +225,7 @@ static int count_device(const struct lk_inv_entry *e, void *arg)
 static int bridge_identity(const struct lk_pki *pki, const struct lk_cli *cli, const char *site,
                            char *cn, size_t cap, struct lk_inv_entry *e)
 {
-    char path[LK_PATH_MAX], now[LK_ISO_LEN + 1];
     struct only_one o = {site, "", 0};
-    char *text = NULL;
-    size_t len = 0;
     int r;
     if (cli->identity != NULL) {
         r = lk_inv_lookup(pki, NULL, cli->identity, e);
@@ -253,11 +242,7 @@ static int bridge_identity(const struct lk_pki *pki, const struct lk_cli *cli, c
         snprintf(cn, cap, "%s", cli->identity);
         return 0;
     }
-    if (lk_pki_path(pki, "index.tsv", path, sizeof path) != 0 || lk_inv_read(path, &text, &len) != 0)
-        return -1;
-    r = lk_time_iso(time(NULL), now) == 0 ? lk_inv_foreach_valid(text, len, "device", now, count_device, &o) : -1;
-    free(text);
-    if (r < 0)
+    if (lk_inv_foreach_valid_now(pki, "device", count_device, &o) < 0)
         return -1;
     if (o.n != 1) {
         lk_err("site %s has %d valid devices; choose the bridge's identity with --identity CN", site, o.n);

@@ -137,7 +137,7 @@ int lk_cmd_bundle(const struct lk_cli *cli)
     struct bundle_src s;
     struct lk_pki pki = {.lock_fd = -1};
     struct lk_txn txn;
-    char stem[LK_CN_MAX + 1], rel[LK_PATH_MAX], probe[LK_PATH_MAX];
+    char stem[LK_CN_MAX + 1], crt_path[LK_PATH_MAX], key_path[LK_PATH_MAX], probe[LK_PATH_MAX];
     X509 *cert = NULL;
     EVP_PKEY *key = NULL;
     BIO *conf = NULL, *hdr = NULL;
@@ -174,11 +174,9 @@ int lk_cmd_bundle(const struct lk_cli *cli)
         goto out;
     if (read_rel(&pki, "ca/ca.crt", &s.ca, &s.ca_len) != 0)
         goto out;
-    snprintf(rel, sizeof rel, "issued/%s.crt", stem);
-    if (read_rel(&pki, rel, &s.cert, &s.cert_len) != 0)
-        goto out;
-    snprintf(rel, sizeof rel, "private/%s.key", stem);
-    if (read_rel(&pki, rel, &s.key, &s.key_len) != 0)
+    if (lk_leaf_paths(&pki, stem, crt_path, key_path, LK_PATH_MAX) != 0 ||
+        lk_file_read_all(crt_path, PEM_MAX, &s.cert, &s.cert_len) != 0 ||
+        lk_file_read_all(key_path, PEM_MAX, &s.key, &s.key_len) != 0)
         goto out;
     if (lk_pki_path(&pki, "cmd/command.pub.hex", probe, sizeof probe) != 0)
         goto out;

@@ -101,11 +101,11 @@ void lk_inv_entry_defaults(struct lk_inv_entry *e);
 int lk_inv_parse_line(const char *line, size_t len, struct lk_inv_entry *e);
 /* Formats an entry as one line with its newline. Returns its length, or 0 if invalid. */
 size_t lk_inv_format_line(const struct lk_inv_entry *e, char *out, size_t cap);
-/* Finds the last entry with status "valid", not_after > now_iso and, if profile is not
- * NULL, that profile, whose CN has the same file stem as stem. 1 = found (*found filled),
- * 0 = none, -1 = a malformed line (reported, with its number). */
-int lk_inv_find_valid(const char *text, size_t len, const char *stem, const char *profile,
-                      const char *now_iso, struct lk_inv_entry *found);
+/* Calls fn for every entry line of text, in file order (comments and blank lines skipped).
+ * fn returns 0 to go on, anything else to stop with that value. Returns 0, fn's value, or
+ * -1 at the first malformed line (reported, with its number; the lines after it are not read). */
+int lk_inv_walk(const char *text, size_t len, int (*fn)(const struct lk_inv_entry *e, void *arg),
+                void *arg);
 /* Reads the whole inventory into a malloc'd NUL-terminated buffer. */
 int lk_inv_read(const char *path, char **text, size_t *len);
 /* ISO 8601 UTC text of t: YYYY-MM-DDTHH:MM:SSZ. Returns 0 or -1. */
@@ -172,6 +172,8 @@ struct lk_profile_info {
     const char *eku;
 };
 const struct lk_profile_info *lk_profile_find(const char *name);
+/* The same for a profile named on the command line: reports an unknown one. */
+const struct lk_profile_info *lk_profile_arg(const char *name);
 /* Checks a subject CN for the profile exactly as issue does (server: host name; client:
  * user name; device: SITE/DOOR; gateway: "gateway"). Reports and returns -1 if invalid. */
 int lk_profile_check_cn(const struct lk_profile_info *p, const char *cn);
@@ -194,14 +196,42 @@ struct lk_leaf_req {
     int nips;
     X509_EXTENSION *san; /* renew: the previous certificate's SAN, used instead of dns/ips */
 };
+/* issue, sign: --days (else the profile's default) and --dns/--ip (checked for the profile). */
+int lk_leaf_req_options(struct lk_leaf_req *req, const struct lk_cli *cli);
+/* req->stem of req->cn. */
+int lk_leaf_req_stem(struct lk_leaf_req *req);
 /* Refuses a CN (or one with the same file stem) that is issued, valid and not expired. */
 int lk_leaf_refuse_duplicate(const struct lk_inv *inv, const char *cn, const char *stem);
 /* A leaf for pub signed by the CA: serial, CN, validity (not past the CA's), profile. */
 X509 *lk_leaf_build(const struct lk_leaf_req *req, EVP_PKEY *pub, X509 *ca, EVP_PKEY *ca_key);
 /* DIR/archive/<SERIAL>.crt: every certificate signed, by serial (creates DIR/archive). */
 int lk_archive_path(const struct lk_pki *pki, const char *serial, char *out, size_t cap);
-/* DIR/issued/<stem>.crt and DIR/private/<stem>.key (either may be NULL). */
+/* DIR/issued/<stem>.crt and DIR/private/<stem>.key (either may be NULL); the one place that
+ * names them (also used by leaf_load, bundle, list). */
 int lk_leaf_paths(const struct lk_pki *pki, const char *stem, char *crt, char *key, size_t cap);
+
+/* ---- leaf_job.c: the steps issue, sign and renew share around lk_leaf_build ---- */
+struct lk_leaf_job {
+    struct lk_pki pki;
+    struct lk_inv inv;          /* DIR/index.tsv as loaded */
+    char idx_path[LK_PATH_MAX];
+    char crt_path[LK_PATH_MAX]; /* DIR/issued/<stem>.crt */
+    char key_path[LK_PATH_MAX]; /* DIR/private/<stem>.key */
+    X509 *ca;                   /* lk_ca_load(&j->pki, ...) fills these; freed by lk_leaf_job_free */
+    EVP_PKEY *ca_key;
+};
+void lk_leaf_job_init(struct lk_leaf_job *j);
+void lk_leaf_job_free(struct lk_leaf_job *j);
+/* Opens (locks) DIR and loads the inventory. With new_leaf (issue, sign): also works out
+ * crt_path (and key_path if with_key) of its stem, and refuses a duplicate of its CN.
+ * Without (renew): the caller fills the paths with lk_leaf_paths. */
+int lk_leaf_job_open(struct lk_leaf_job *j, const char *dir, const struct lk_leaf_req *new_leaf,
+                     int with_key);
+/* Writes in one all-or-nothing step: key (if not NULL) to key_path (0600), leaf to
+ * crt_path, archive/<SERIAL>.crt and extra_out (if not NULL), and the inventory with the
+ * leaf's entry appended (with key_source, copied before the table grows). *entry = it. */
+int lk_leaf_job_commit(struct lk_leaf_job *j, const struct lk_leaf_req *req, X509 *leaf, EVP_PKEY *key,
+                       const char *key_source, const char *extra_out, struct lk_inv_entry *entry);
 
 /* ---- list.c: list / show ---- */
 /* The PEM file of an inventory entry: DIR/archive/<SERIAL>.crt, DIR/ca/ca.crt for the CA,
@@ -232,6 +262,14 @@ int lk_password_generate(char out[LK_PASSWORD_LEN + 1]);
  * Returns 0, 1 (stopped by fn) or -1 (malformed line reported, or fn failed). */
 int lk_inv_foreach_valid(const char *text, size_t len, const char *profile, const char *now_iso,
                          int (*fn)(const struct lk_inv_entry *e, void *arg), void *arg);
+/* The same over DIR/index.tsv as it is now. */
+int lk_inv_foreach_valid_now(const struct lk_pki *pki, const char *profile,
+                             int (*fn)(const struct lk_inv_entry *e, void *arg), void *arg);
+/* Finds the last entry with status "valid", not_after > now_iso and, if profile is not
+ * NULL, that profile, whose CN has the same file stem as stem. 1 = found (*found filled),
+ * 0 = none, -1 = a malformed line (reported, with its number). */
+int lk_inv_find_valid(const char *text, size_t len, const char *stem, const char *profile,
+                      const char *now_iso, struct lk_inv_entry *found);
 /* Reads DIR/index.tsv and finds the first valid entry of profile (NULL cn) or the valid
  * entry with exactly that CN and profile. 1 = found, 0 = none, -1 = error (reported). */
 int lk_inv_lookup(const struct lk_pki *pki, const char *profile, const char *cn,

@@ -75,29 +75,15 @@ static const struct {
     {LK_OPT_RUN_AS_ROOT, "--run-as-root"}, {LK_OPT_BRIDGE_USER, "--bridge-user"},
 };
 
-static int parse_days(const char *s, long *out)
-{
-    char *end = NULL;
-    long v;
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < 1 || v > 36500) {
-        lk_err("--days must be a whole number of days from 1 to 36500, got '%s'", s);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-/* A whole number option from lo to hi. */
-static int parse_range(const char *s, const char *opt, long lo, long hi, long *out)
+/* A whole number option from lo to hi; unit ("" or " of days") is named in the error. */
+static int parse_range(const char *s, const char *opt, const char *unit, long lo, long hi, long *out)
 {
     char *end = NULL;
     long v;
     errno = 0;
     v = strtol(s, &end, 10);
     if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi) {
-        lk_err("%s must be a whole number from %ld to %ld, got '%s'", opt, lo, hi, s);
+        lk_err("%s must be a whole number%s from %ld to %ld, got '%s'", opt, unit, lo, hi, s);
         return -1;
     }
     *out = v;
@@ -152,7 +138,7 @@ int lk_cli_parse(int argc, char **argv, struct lk_cli *cli)
             cli->seen |= LK_OPT_IP;
             break;
         case OPT_DAYS:
-            if (parse_days(optarg, &cli->days) != 0)
+            if (parse_range(optarg, "--days", " of days", 1, 36500, &cli->days) != 0)
                 return -1;
             cli->seen |= LK_OPT_DAYS;
             break;
@@ -170,22 +156,22 @@ int lk_cli_parse(int argc, char **argv, struct lk_cli *cli)
         case OPT_EMBED_PW: cli->embed_password = 1; cli->seen |= LK_OPT_EMBED_PW; break;
         case OPT_LISTEN: cli->listen = optarg; cli->seen |= LK_OPT_LISTEN; break;
         case OPT_MINUTES:
-            if (parse_range(optarg, "--minutes", 1, 1440, &cli->minutes) != 0)
+            if (parse_range(optarg, "--minutes", "", 1, 1440, &cli->minutes) != 0)
                 return -1;
             cli->seen |= LK_OPT_MINUTES;
             break;
         case OPT_SECONDS:
-            if (parse_range(optarg, "--seconds", 1, 86400, &cli->seconds) != 0)
+            if (parse_range(optarg, "--seconds", "", 1, 86400, &cli->seconds) != 0)
                 return -1;
             cli->seen |= LK_OPT_SECONDS;
             break;
         case OPT_ATTEMPTS:
-            if (parse_range(optarg, "--attempts", 1, 100, &cli->attempts) != 0)
+            if (parse_range(optarg, "--attempts", "", 1, 100, &cli->attempts) != 0)
                 return -1;
             cli->seen |= LK_OPT_ATTEMPTS;
             break;
         case OPT_PORT:
-            if (parse_range(optarg, "--port", 1, 65535, &cli->port) != 0)
+            if (parse_range(optarg, "--port", "", 1, 65535, &cli->port) != 0)
                 return -1;
             cli->seen |= LK_OPT_PORT;
             break;
@@ -409,7 +395,8 @@ int lk_cli_help(const char *verb)
         printf("\nDIR may also come from $LATCHKEY_PKI_DIR. The CA passphrase (init, issue, sign, crl,\n"
                "renew) comes from --passphrase-file F (first line) or $LATCHKEY_CA_PASSPHRASE, else\n"
                "it is asked on the terminal; never from argv.\n"
-               "'latchkey-certs VERB --help' describes one verb.\n");
+               "'latchkey-certs VERB --help' describes one verb; 'latchkey-certs --version' prints\n"
+               "the version.\n");
         return 0;
     }
     for (i = 0; i < sizeof helps / sizeof helps[0]; i++) {

@@ -123,16 +123,15 @@ size_t lk_inv_format_line(const struct lk_inv_entry *e, char *out, size_t cap)
     return (size_t)n;
 }
 
-int lk_inv_find_valid(const char *text, size_t len, const char *stem, const char *profile,
-                      const char *now_iso, struct lk_inv_entry *found)
+int lk_inv_walk(const char *text, size_t len, int (*fn)(const struct lk_inv_entry *e, void *arg),
+                void *arg)
 {
     size_t pos = 0;
-    int lineno = 0, hit = 0;
+    int lineno = 0;
     while (pos < len) {
         const char *nl = memchr(text + pos, '\n', len - pos);
         size_t llen = nl != NULL ? (size_t)(nl - (text + pos)) : len - pos;
         struct lk_inv_entry e;
-        char estem[LK_CN_MAX + 1];
         int r = lk_inv_parse_line(text + pos, llen, &e);
         lineno++;
         pos += llen + 1;
@@ -140,16 +139,10 @@ int lk_inv_find_valid(const char *text, size_t len, const char *stem, const char
             lk_err("index.tsv line %d is malformed; fix or remove it", lineno);
             return -1;
         }
-        if (r == 0 || strcmp(e.status, LK_STATUS_VALID) != 0 || strcmp(e.not_after, now_iso) <= 0)
-            continue;
-        if (profile != NULL && strcmp(e.profile, profile) != 0)
-            continue;
-        if (lk_cn_stem(e.cn, estem, sizeof estem) == 0 && strcmp(estem, stem) == 0) {
-            *found = e;
-            hit = 1;
-        }
+        if (r == 1 && (r = fn(&e, arg)) != 0)
+            return r;
     }
-    return hit;
+    return 0;
 }
 
 int lk_inv_read(const char *path, char **text, size_t *len)
@@ -237,27 +230,17 @@ int lk_inv_append(struct lk_inv *inv, const struct lk_inv_entry *e)
     return 0;
 }
 
+static int append_entry(const struct lk_inv_entry *e, void *arg)
+{
+    return lk_inv_append(arg, e);
+}
+
 int lk_inv_parse(const char *text, size_t len, struct lk_inv *inv)
 {
-    size_t pos = 0;
-    int lineno = 0;
     lk_inv_init(inv);
-    while (pos < len) {
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t llen = nl != NULL ? (size_t)(nl - (text + pos)) : len - pos;
-        struct lk_inv_entry e;
-        int r = lk_inv_parse_line(text + pos, llen, &e);
-        lineno++;
-        pos += llen + 1;
-        if (r < 0) {
-            lk_err("index.tsv line %d is malformed; fix or remove it", lineno);
-            lk_inv_free(inv);
-            return -1;
-        }
-        if (r == 1 && lk_inv_append(inv, &e) != 0) {
-            lk_inv_free(inv);
-            return -1;
-        }
+    if (lk_inv_walk(text, len, append_entry, inv) != 0) {
+        lk_inv_free(inv);
+        return -1;
     }
     return 0;
 }

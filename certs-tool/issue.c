@@ -1,7 +1,7 @@
 /* issue.c - "issue": checks the request (profile, name, SANs, duplicates in the inventory),
  * opens the CA with its passphrase, signs a new P-256 leaf, and writes key, certificate,
- * its copy by serial and the inventory in one all-or-nothing step. Also the leaf helpers
- * that sign (CSR) and renew share with it. */
+ * its copy by serial and the inventory in one all-or-nothing step (leaf_job.c). Also the
+ * leaf helpers that sign (CSR) and renew share with it. */
 #include "certs.h"
 
 #include <stdio.h>
@@ -23,11 +23,8 @@ static int parse_request(const struct lk_cli *cli, struct lk_leaf_req *req)
         lk_err("issue needs a profile (server, client, device or gateway); usage: %s", usage);
         return -1;
     }
-    req->profile = lk_profile_find(cli->pos[1]);
-    if (req->profile == NULL) {
-        lk_err("unknown profile '%s' (expected server, client, device or gateway)", cli->pos[1]);
+    if ((req->profile = lk_profile_arg(cli->pos[1])) == NULL)
         return -1;
-    }
     want_name = req->profile->id != LK_PROFILE_GATEWAY;
     if (cli->npos != (want_name ? 3 : 2)) {
         if (want_name && name == NULL)
@@ -38,19 +35,30 @@ static int parse_request(const struct lk_cli *cli, struct lk_leaf_req *req)
     }
     if (!want_name)
         name = "gateway";
-    if (lk_profile_check_sans(req->profile, cli->dns, cli->ndns, cli->ip, cli->nip) != 0 ||
-        lk_profile_check_cn(req->profile, name) != 0)
+    if (lk_leaf_req_options(req, cli) != 0 || lk_profile_check_cn(req->profile, name) != 0)
         return -1;
     snprintf(req->cn, sizeof req->cn, "%s", name);
-    if (lk_cn_stem(req->cn, req->stem, sizeof req->stem) != 0) {
-        lk_err("internal: CN too long");
+    return lk_leaf_req_stem(req);
+}
+
+int lk_leaf_req_options(struct lk_leaf_req *req, const struct lk_cli *cli)
+{
+    if (lk_profile_check_sans(req->profile, cli->dns, cli->ndns, cli->ip, cli->nip) != 0)
         return -1;
-    }
     req->days = cli->days > 0 ? cli->days : req->profile->default_days;
     req->dns = cli->dns;
     req->ndns = cli->ndns;
     req->ips = cli->ip;
     req->nips = cli->nip;
+    return 0;
+}
+
+int lk_leaf_req_stem(struct lk_leaf_req *req)
+{
+    if (lk_cn_stem(req->cn, req->stem, sizeof req->stem) != 0) {
+        lk_err("internal: CN too long");
+        return -1;
+    }
     return 0;
 }
 
@@ -133,66 +141,34 @@ int lk_leaf_paths(const struct lk_pki *pki, const char *stem, char *crt, char *k
 int lk_cmd_issue(const struct lk_cli *cli)
 {
     struct lk_leaf_req req;
-    struct lk_pki pki = {.lock_fd = -1};
-    struct lk_txn txn;
-    struct lk_inv inv;
+    struct lk_leaf_job job;
     struct lk_inv_entry entry;
-    char pass[LK_SECRET_MAX], key_path[LK_PATH_MAX], crt_path[LK_PATH_MAX], arc_path[LK_PATH_MAX],
-        idx_path[LK_PATH_MAX];
+    char pass[LK_SECRET_MAX];
     const char *dir;
-    X509 *ca = NULL, *leaf = NULL;
-    EVP_PKEY *ca_key = NULL, *leaf_key = NULL;
-    BIO *key_pem = NULL, *crt_pem = NULL, *idx = NULL;
+    X509 *leaf = NULL;
+    EVP_PKEY *leaf_key = NULL;
     int rc = -1;
 
-    lk_txn_init(&txn);
-    lk_inv_init(&inv);
+    lk_leaf_job_init(&job);
     pass[0] = '\0';
     if (parse_request(cli, &req) != 0 || (dir = lk_cli_dir(cli)) == NULL ||
         lk_cli_ca_passphrase(cli, pass, sizeof pass) != 0)
         goto out;
-    if (lk_pki_open(&pki, dir) != 0 || lk_pki_path(&pki, "index.tsv", idx_path, sizeof idx_path) != 0 ||
-        lk_leaf_paths(&pki, req.stem, crt_path, key_path, LK_PATH_MAX) != 0)
-        goto out;
-    if (lk_inv_load(idx_path, &inv) != 0 || lk_leaf_refuse_duplicate(&inv, req.cn, req.stem) != 0)
-        goto out;
-    if (lk_ca_load(&pki, pass, &ca, &ca_key) != 0)
+    if (lk_leaf_job_open(&job, dir, &req, 1) != 0 || lk_ca_load(&job.pki, pass, &job.ca, &job.ca_key) != 0)
         goto out;
     OPENSSL_cleanse(pass, sizeof pass);
 
-    if ((leaf_key = lk_keygen_p256()) == NULL || (leaf = lk_leaf_build(&req, leaf_key, ca, ca_key)) == NULL)
-        goto out;
-    key_pem = BIO_new(BIO_s_secmem());
-    crt_pem = BIO_new(BIO_s_mem());
-    idx = BIO_new(BIO_s_mem());
-    if (key_pem == NULL || crt_pem == NULL || idx == NULL) {
-        lk_err_ssl("out of memory");
-        goto out;
-    }
-    if (lk_pem_pkcs8(key_pem, leaf_key, NULL) != 0 || lk_pem_cert(crt_pem, leaf) != 0 ||
-        lk_inv_entry_of(leaf, req.profile->name, &entry) != 0 || lk_inv_append(&inv, &entry) != 0 ||
-        lk_inv_write_bio(&inv, idx) != 0 || lk_archive_path(&pki, entry.serial, arc_path, sizeof arc_path) != 0)
-        goto out;
-    if (lk_txn_add_bio(&txn, key_path, key_pem, 0600) != 0 ||
-        lk_txn_add_bio(&txn, crt_path, crt_pem, 0644) != 0 ||
-        lk_txn_add_bio(&txn, arc_path, crt_pem, 0644) != 0 ||
-        lk_txn_add_bio(&txn, idx_path, idx, 0644) != 0 || lk_txn_commit(&txn) != 0)
+    if ((leaf_key = lk_keygen_p256()) == NULL || (leaf = lk_leaf_build(&req, leaf_key, job.ca, job.ca_key)) == NULL ||
+        lk_leaf_job_commit(&job, &req, leaf, leaf_key, LK_KEY_GENERATED, NULL, &entry) != 0)
         goto out;
     printf("issued %s certificate CN=%s (serial %s, valid until %s)\n", req.profile->name, req.cn,
            entry.serial, entry.not_after);
-    printf("  %s\n  %s\n", crt_path, key_path);
+    printf("  %s\n  %s\n", job.crt_path, job.key_path);
     rc = 0;
 out:
-    lk_txn_abort(&txn);
     OPENSSL_cleanse(pass, sizeof pass);
-    BIO_free(key_pem);
-    BIO_free(crt_pem);
-    BIO_free(idx);
-    lk_inv_free(&inv);
     X509_free(leaf);
-    X509_free(ca);
     EVP_PKEY_free(leaf_key);
-    EVP_PKEY_free(ca_key);
-    lk_pki_close(&pki);
+    lk_leaf_job_free(&job);
     return rc;
 }

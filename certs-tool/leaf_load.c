@@ -13,7 +13,7 @@
 int lk_leaf_load(const struct lk_pki *pki, const char *profile, const char *cn, X509 **cert,
                  EVP_PKEY **key)
 {
-    char rel[LK_PATH_MAX], path[LK_PATH_MAX], stem[LK_CN_MAX + 1], got[LK_CN_MAX + 1];
+    char path[LK_PATH_MAX], stem[LK_CN_MAX + 1], got[LK_CN_MAX + 1];
     struct lk_inv_entry found;
     int r;
 
@@ -32,16 +32,14 @@ int lk_leaf_load(const struct lk_pki *pki, const char *profile, const char *cn, 
         lk_err("name '%s' is too long", cn);
         return -1;
     }
-    snprintf(rel, sizeof rel, "issued/%s.crt", stem);
-    if (lk_pki_path(pki, rel, path, sizeof path) != 0 || (*cert = lk_load_cert(path)) == NULL)
+    if (lk_leaf_paths(pki, stem, path, NULL, sizeof path) != 0 || (*cert = lk_load_cert(path)) == NULL)
         goto fail;
     if (X509_NAME_get_text_by_NID(X509_get_subject_name(*cert), NID_commonName, got, (int)sizeof got) <= 0 ||
         strcmp(got, cn) != 0) {
         lk_err("%s is not the certificate of '%s'", path, cn);
         goto fail;
     }
-    snprintf(rel, sizeof rel, "private/%s.key", stem);
-    if (lk_pki_path(pki, rel, path, sizeof path) != 0)
+    if (lk_leaf_paths(pki, stem, NULL, path, sizeof path) != 0)
         goto fail;
     if ((*key = lk_load_key(path, NULL)) == NULL) {
         lk_err_ssl("cannot read private key %s", path);

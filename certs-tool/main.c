@@ -32,6 +32,10 @@ int main(int argc, char **argv)
     struct lk_cli cli;
     size_t i;
 
+    if (argc == 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
+        printf("latchkey-certs %s\n", LATCHKEY_VERSION);
+        return fflush(stdout) == 0 ? 0 : 1;
+    }
     if (lk_cli_parse(argc, argv, &cli) != 0)
         return 2;
     if (cli.npos > 0 && strcmp(cli.pos[0], "help") == 0)

@@ -27,6 +27,14 @@ const struct lk_profile_info *lk_profile_find(const char *name)
     return NULL;
 }
 
+const struct lk_profile_info *lk_profile_arg(const char *name)
+{
+    const struct lk_profile_info *p = lk_profile_find(name);
+    if (p == NULL)
+        lk_err("unknown profile '%s' (expected server, client, device or gateway)", name);
+    return p;
+}
+
 int lk_profile_check_cn(const struct lk_profile_info *p, const char *cn)
 {
     char site[LK_NAME_MAX + 1], door[LK_NAME_MAX + 1];

@@ -45,35 +45,29 @@ static EVP_PKEY *renew_key(const struct lk_cli *cli, const struct lk_inv_entry *
 int lk_cmd_renew(const struct lk_cli *cli)
 {
     struct lk_leaf_req req;
-    struct lk_pki pki = {.lock_fd = -1};
-    struct lk_txn txn;
-    struct lk_inv inv;
+    struct lk_leaf_job job;
     struct lk_inv_entry entry, *old_e;
-    char pass[LK_SECRET_MAX], idx_path[LK_PATH_MAX], old_path[LK_PATH_MAX], crt_path[LK_PATH_MAX],
-        key_path[LK_PATH_MAX], arc_path[LK_PATH_MAX];
+    char pass[LK_SECRET_MAX], old_path[LK_PATH_MAX], key_source[sizeof old_e->key_source];
     const char *dir;
-    X509 *old = NULL, *ca = NULL, *leaf = NULL;
-    EVP_PKEY *ca_key = NULL, *key = NULL;
-    BIO *key_pem = NULL, *crt_pem = NULL, *idx = NULL;
+    X509 *old = NULL, *leaf = NULL;
+    EVP_PKEY *key = NULL;
     long i;
     int idx_san, rc = -1;
 
-    lk_txn_init(&txn);
-    lk_inv_init(&inv);
+    lk_leaf_job_init(&job);
     memset(&req, 0, sizeof req);
     pass[0] = '\0';
     if (cli->npos != 2) {
         lk_err("%s; usage: %s", cli->npos < 2 ? "renew needs a name" : "too many arguments", lk_cli_usage("renew"));
         return -1;
     }
-    if ((dir = lk_cli_dir(cli)) == NULL || lk_pki_open(&pki, dir) != 0 ||
-        lk_pki_path(&pki, "index.tsv", idx_path, sizeof idx_path) != 0 || lk_inv_load(idx_path, &inv) != 0)
+    if ((dir = lk_cli_dir(cli)) == NULL || lk_leaf_job_open(&job, dir, NULL, 0) != 0)
         goto out;
-    if ((i = lk_inv_find_name(&inv, cli->pos[1])) < 0) {
+    if ((i = lk_inv_find_name(&job.inv, cli->pos[1])) < 0) {
         lk_err("no certificate named '%s' (see 'latchkey-certs list')", cli->pos[1]);
         goto out;
     }
-    old_e = &inv.e[i];
+    old_e = &job.inv.e[i];
     if (strcmp(old_e->profile, "ca") == 0) {
         lk_err("'%s' is the CA; renew renews leaf certificates only", cli->pos[1]);
         goto out;
@@ -88,65 +82,42 @@ int lk_cmd_renew(const struct lk_cli *cli)
         goto out;
     }
     snprintf(req.cn, sizeof req.cn, "%s", old_e->cn);
-    if (lk_cn_stem(req.cn, req.stem, sizeof req.stem) != 0 ||
-        lk_leaf_paths(&pki, req.stem, crt_path, key_path, LK_PATH_MAX) != 0)
+    if (lk_leaf_req_stem(&req) != 0 ||
+        lk_leaf_paths(&job.pki, req.stem, job.crt_path, job.key_path, LK_PATH_MAX) != 0)
         goto out;
     req.days = cli->days > 0 ? cli->days : req.profile->default_days;
-    if (lk_inv_cert_path(&pki, old_e, old_path, sizeof old_path) != 0) {
+    if (lk_inv_cert_path(&job.pki, old_e, old_path, sizeof old_path) != 0) {
         if (old_path[0] == '\0')
             lk_err("the certificate of CN=%s (serial %s) is not on disk; cannot renew it", old_e->cn,
                    old_e->serial);
         goto out;
     }
-    if ((old = lk_load_cert(old_path)) == NULL || (key = renew_key(cli, old_e, old, key_path)) == NULL)
+    if ((old = lk_load_cert(old_path)) == NULL || (key = renew_key(cli, old_e, old, job.key_path)) == NULL)
         goto out;
     idx_san = X509_get_ext_by_NID(old, NID_subject_alt_name, -1);
     req.san = idx_san >= 0 ? X509_get_ext(old, idx_san) : NULL;
-    if (lk_cli_ca_passphrase(cli, pass, sizeof pass) != 0 || lk_ca_load(&pki, pass, &ca, &ca_key) != 0)
+    if (lk_cli_ca_passphrase(cli, pass, sizeof pass) != 0 || lk_ca_load(&job.pki, pass, &job.ca, &job.ca_key) != 0)
         goto out;
     OPENSSL_cleanse(pass, sizeof pass);
 
-    if ((leaf = lk_leaf_build(&req, key, ca, ca_key)) == NULL)
+    if ((leaf = lk_leaf_build(&req, key, job.ca, job.ca_key)) == NULL)
         goto out;
-    key_pem = BIO_new(BIO_s_secmem());
-    crt_pem = BIO_new(BIO_s_mem());
-    idx = BIO_new(BIO_s_mem());
-    if (key_pem == NULL || crt_pem == NULL || idx == NULL) {
-        lk_err_ssl("out of memory");
-        goto out;
-    }
-    if (lk_pem_cert(crt_pem, leaf) != 0 || lk_inv_entry_of(leaf, req.profile->name, &entry) != 0)
-        goto out;
-    snprintf(entry.key_source, sizeof entry.key_source, "%s", old_e->key_source);
+    /* The new entry keeps the old key source; the old entry is superseded in the same write. */
+    snprintf(key_source, sizeof key_source, "%s", old_e->key_source);
     snprintf(old_e->status, sizeof old_e->status, "%s", LK_STATUS_SUPERSEDED);
-    if (lk_inv_append(&inv, &entry) != 0) /* may move the table: old_e is not used after this */
-        goto out;
-    if (lk_inv_write_bio(&inv, idx) != 0 || lk_archive_path(&pki, entry.serial, arc_path, sizeof arc_path) != 0)
-        goto out;
-    if ((cli->new_key && (lk_pem_pkcs8(key_pem, key, NULL) != 0 ||
-                          lk_txn_add_bio(&txn, key_path, key_pem, 0600) != 0)) ||
-        lk_txn_add_bio(&txn, crt_path, crt_pem, 0644) != 0 ||
-        lk_txn_add_bio(&txn, arc_path, crt_pem, 0644) != 0 ||
-        lk_txn_add_bio(&txn, idx_path, idx, 0644) != 0 || lk_txn_commit(&txn) != 0)
+    if (lk_leaf_job_commit(&job, &req, leaf, cli->new_key ? key : NULL, key_source, NULL, &entry) != 0)
         goto out;
     printf("renewed %s certificate CN=%s: serial %s, valid until %s (%s); the previous one is superseded\n",
            req.profile->name, req.cn, entry.serial, entry.not_after, cli->new_key ? "new key" : "same key");
-    printf("  %s\n", crt_path);
+    printf("  %s\n", job.crt_path);
     if (cli->new_key)
-        printf("  %s\n", key_path);
+        printf("  %s\n", job.key_path);
     rc = 0;
 out:
-    lk_txn_abort(&txn);
     OPENSSL_cleanse(pass, sizeof pass);
-    BIO_free(key_pem);
-    BIO_free(crt_pem);
-    BIO_free(idx);
-    lk_inv_free(&inv);
     X509_free(old);
     X509_free(leaf);
-    X509_free(ca);
     EVP_PKEY_free(key);
-    EVP_PKEY_free(ca_key);
-    lk_pki_close(&pki);
+    lk_leaf_job_free(&job);
     return rc;
 }

@@ -125,101 +125,57 @@ static int parse_args(const struct lk_cli *cli, struct lk_leaf_req *req, const c
                lk_cli_usage("sign"));
         return -1;
     }
-    req->profile = lk_profile_find(cli->pos[1]);
-    if (req->profile == NULL) {
-        lk_err("unknown profile '%s' (expected server, client, device or gateway)", cli->pos[1]);
-        return -1;
-    }
-    if (lk_profile_check_sans(req->profile, cli->dns, cli->ndns, cli->ip, cli->nip) != 0)
+    if ((req->profile = lk_profile_arg(cli->pos[1])) == NULL || lk_leaf_req_options(req, cli) != 0)
         return -1;
     if (cli->out != NULL && cli->out[0] == '\0') {
         lk_err("--out needs a file name");
         return -1;
     }
     *csr_path = cli->pos[2];
-    req->days = cli->days > 0 ? cli->days : req->profile->default_days;
-    req->dns = cli->dns;
-    req->ndns = cli->ndns;
-    req->ips = cli->ip;
-    req->nips = cli->nip;
     return 0;
 }
 
 int lk_cmd_sign(const struct lk_cli *cli)
 {
     struct lk_leaf_req req;
-    struct lk_pki pki = {.lock_fd = -1};
-    struct lk_txn txn;
-    struct lk_inv inv;
+    struct lk_leaf_job job;
     struct lk_inv_entry entry;
-    char pass[LK_SECRET_MAX], crt_path[LK_PATH_MAX], arc_path[LK_PATH_MAX], idx_path[LK_PATH_MAX];
+    char pass[LK_SECRET_MAX];
     const char *dir, *csr_path = NULL;
     X509_REQ *csr = NULL;
-    X509 *ca = NULL, *leaf = NULL;
-    EVP_PKEY *ca_key = NULL, *pub = NULL;
-    BIO *crt_pem = NULL, *idx = NULL;
+    X509 *leaf = NULL;
+    EVP_PKEY *pub = NULL;
     int rc = -1;
 
-    lk_txn_init(&txn);
-    lk_inv_init(&inv);
+    lk_leaf_job_init(&job);
     pass[0] = '\0';
     if (parse_args(cli, &req, &csr_path) != 0)
         return -1;
     /* Everything about the CSR is checked before the passphrase is asked for. */
     if ((csr = read_csr(csr_path)) == NULL || (pub = csr_key(csr, csr_path)) == NULL ||
-        csr_cn(csr, csr_path, req.cn, sizeof req.cn) != 0 || lk_profile_check_cn(req.profile, req.cn) != 0)
+        csr_cn(csr, csr_path, req.cn, sizeof req.cn) != 0 || lk_profile_check_cn(req.profile, req.cn) != 0 ||
+        lk_leaf_req_stem(&req) != 0)
         goto out;
-    if (lk_cn_stem(req.cn, req.stem, sizeof req.stem) != 0) {
-        lk_err("internal: CN too long");
-        goto out;
-    }
     if ((dir = lk_cli_dir(cli)) == NULL || lk_cli_ca_passphrase(cli, pass, sizeof pass) != 0)
         goto out;
-    if (lk_pki_open(&pki, dir) != 0 || lk_pki_path(&pki, "index.tsv", idx_path, sizeof idx_path) != 0 ||
-        lk_leaf_paths(&pki, req.stem, crt_path, NULL, sizeof crt_path) != 0)
-        goto out;
-    if (lk_inv_load(idx_path, &inv) != 0 || lk_leaf_refuse_duplicate(&inv, req.cn, req.stem) != 0)
-        goto out;
-    if (lk_ca_load(&pki, pass, &ca, &ca_key) != 0)
+    if (lk_leaf_job_open(&job, dir, &req, 0) != 0 || lk_ca_load(&job.pki, pass, &job.ca, &job.ca_key) != 0)
         goto out;
     OPENSSL_cleanse(pass, sizeof pass);
 
-    if ((leaf = lk_leaf_build(&req, pub, ca, ca_key)) == NULL)
-        goto out;
-    crt_pem = BIO_new(BIO_s_mem());
-    idx = BIO_new(BIO_s_mem());
-    if (crt_pem == NULL || idx == NULL) {
-        lk_err_ssl("out of memory");
-        goto out;
-    }
-    if (lk_pem_cert(crt_pem, leaf) != 0 || lk_inv_entry_of(leaf, req.profile->name, &entry) != 0)
-        goto out;
-    snprintf(entry.key_source, sizeof entry.key_source, "%s", LK_KEY_CSR);
-    if (lk_inv_append(&inv, &entry) != 0 || lk_inv_write_bio(&inv, idx) != 0 ||
-        lk_archive_path(&pki, entry.serial, arc_path, sizeof arc_path) != 0)
-        goto out;
-    if (lk_txn_add_bio(&txn, crt_path, crt_pem, 0644) != 0 ||
-        lk_txn_add_bio(&txn, arc_path, crt_pem, 0644) != 0 ||
-        (cli->out != NULL && lk_txn_add_bio(&txn, cli->out, crt_pem, 0644) != 0) ||
-        lk_txn_add_bio(&txn, idx_path, idx, 0644) != 0 || lk_txn_commit(&txn) != 0)
+    if ((leaf = lk_leaf_build(&req, pub, job.ca, job.ca_key)) == NULL ||
+        lk_leaf_job_commit(&job, &req, leaf, NULL, LK_KEY_CSR, cli->out, &entry) != 0)
         goto out;
     printf("signed %s certificate CN=%s from %s (serial %s, valid until %s)\n", req.profile->name,
            req.cn, csr_path, entry.serial, entry.not_after);
-    printf("  %s\n", crt_path);
+    printf("  %s\n", job.crt_path);
     if (cli->out != NULL)
         printf("  %s\n", cli->out);
     rc = 0;
 out:
-    lk_txn_abort(&txn);
     OPENSSL_cleanse(pass, sizeof pass);
-    BIO_free(crt_pem);
-    BIO_free(idx);
-    lk_inv_free(&inv);
     X509_REQ_free(csr);
     X509_free(leaf);
-    X509_free(ca);
     EVP_PKEY_free(pub);
-    EVP_PKEY_free(ca_key);
-    lk_pki_close(&pki);
+    lk_leaf_job_free(&job);
     return rc;
 }

@@ -1,5 +1,18 @@
-# ca_test_helpers.sh - helpers shared by the certs-tool CA lifecycle tests (sign, revoke,
-# crl, list, renew); sourced after tests/lib/testlib.sh. Needs $CERTS and $PKI.
+# ca_test_helpers.sh - helpers shared by the certs-tool CA lifecycle tests (certs_sign_test,
+# certs_revoke_test, certs_ca_test); sourced after tests/lib/testlib.sh. Needs $CERTS and
+# $PKI (ca_test_setup sets PKI).
+
+# ca_test_setup PASSPHRASE: the set-up of the sign and revoke tests: no PKI directory or
+# passphrase from the environment, PKI=$LK_TMP/pki (not created yet), PASS = a file holding
+# PASSPHRASE, $LK_TMP/wrong-pass = a wrong one, CA = the CA certificate's path.
+ca_test_setup() {
+  unset LATCHKEY_CA_PASSPHRASE LATCHKEY_PKI_DIR
+  PKI=$LK_TMP/pki
+  PASS=$LK_TMP/ca-pass
+  printf '%s\n' "$1" >"$PASS"
+  printf 'wrong\n' >"$LK_TMP/wrong-pass"
+  CA=$PKI/ca/ca.crt
+}
 
 # expect_fail DESC REGEX CMD...: CMD must fail with exactly one stderr line matching REGEX.
 expect_fail() {

@@ -8,12 +8,7 @@ source "$(dirname "$0")/../lib/testlib.sh"
 source "$(dirname "$0")/ca_test_helpers.sh"
 
 CERTS=${1:?usage: certs_sign_test.sh /path/to/latchkey-certs}
-unset LATCHKEY_CA_PASSPHRASE LATCHKEY_PKI_DIR
-PKI=$LK_TMP/pki
-PASS=$LK_TMP/ca-pass
-printf 'sign test passphrase\n' >"$PASS"
-printf 'wrong\n' >"$LK_TMP/wrong-pass"
-CA=$PKI/ca/ca.crt
+ca_test_setup 'sign test passphrase'
 W=$LK_TMP/csr
 mkdir -p "$W"
 
