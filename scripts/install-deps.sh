@@ -13,6 +13,7 @@ PACKAGES=(
   clang libclang-rt-14-dev llvm valgrind
   mosquitto mosquitto-clients curl libnss3-tools procps iproute2 sqlite3
   libxml2-utils
+  man-db groff-base mandoc dpkg-dev adduser
   python3-websockets
   chromium testssl.sh
 )

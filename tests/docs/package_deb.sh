@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# package_deb.sh BUILD_DIR CPACK - builds the three .deb packages with CPack, checks their
+# control data and contents, installs them on this machine with apt-get (dependencies
+# must already be satisfied: no download), runs --help and --version of each installed
+# binary from /usr/bin (system libraries only), then purges them (and the "latchkey"
+# user if this test created it), leaving the machine as it was. Needs root.
+set -uo pipefail
+build=$1 cpack=$2
+pkgs=(latchkey-gateway latchkey-device latchkey-certs)
+bins=(/usr/bin/latchkey-gateway /usr/bin/latchkey-device /usr/bin/latchkey-certs)
+fail=0
+bad() { echo "FAIL: $*" >&2; fail=1; }
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "FAIL: package_deb installs packages and must run as root (CI does)" >&2
+  exit 1
+fi
+for p in "${pkgs[@]}"; do
+  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "installed"; then
+    echo "FAIL: $p is already installed on this machine; this test would replace it." >&2
+    echo "      Remove it first (dpkg --purge ${pkgs[*]})." >&2
+    exit 1
+  fi
+done
+for b in "${bins[@]}"; do
+  [ -e "$b" ] && { echo "FAIL: $b exists outside dpkg's knowledge; not overwriting it" >&2; exit 1; }
+done
+user_existed=0
+getent passwd latchkey >/dev/null && user_existed=1
+group_existed=0
+getent group latchkey >/dev/null && group_existed=1
+
+tmp=$(mktemp -d)
+installed=0
+cleanup() {
+  if [ $installed -eq 1 ]; then
+    dpkg --purge "${pkgs[@]}" >"$tmp/purge.log" 2>&1 || { cat "$tmp/purge.log" >&2; echo "FAIL: dpkg --purge" >&2; }
+  fi
+  if [ $user_existed -eq 0 ] && getent passwd latchkey >/dev/null; then
+    userdel latchkey 2>/dev/null || true
+  fi
+  if [ $group_existed -eq 0 ] && getent group latchkey >/dev/null; then
+    groupdel latchkey 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# 1. Build the packages (into a temp dir: the build tree stays clean).
+if ! (cd "$build" && "$cpack" -G DEB -B "$tmp/out" >"$tmp/cpack.log" 2>&1); then
+  cat "$tmp/cpack.log" >&2
+  echo "FAIL: cpack -G DEB" >&2
+  exit 1
+fi
+declare -A deb
+for p in "${pkgs[@]}"; do
+  f=$(ls "$tmp/out/${p}_"*.deb 2>/dev/null | head -n1)
+  [ -n "$f" ] || { bad "no ${p}_*.deb built"; continue; }
+  deb[$p]=$f
+done
+[ $fail -eq 0 ] || exit 1
+
+# 2. Control data and contents.
+expect_dep() { # package field-regex what
+  grep -qE "$2" <<<"$(dpkg-deb --field "${deb[$1]}" Depends)" || bad "$1: Depends lacks $3: $(dpkg-deb --field "${deb[$1]}" Depends)"
+}
+for p in "${pkgs[@]}"; do
+  info=$(dpkg-deb --info "${deb[$p]}") || { bad "$p: dpkg-deb --info"; continue; }
+  for field in Package Version Architecture Maintainer Section Priority Description Depends; do
+    grep -q "^ $field: ." <<<"$info" || bad "$p: no $field field"
+  done
+  [ "$(dpkg-deb --field "${deb[$p]}" Package)" = "$p" ] || bad "$p: wrong Package field"
+  dpkg-deb --field "${deb[$p]}" Description | head -n1 | grep -qE "^Latchkey [A-Za-z ]+:" \
+    || bad "$p: Description synopsis: $(dpkg-deb --field "${deb[$p]}" Description | head -n1)"
+  grep -q "postinst" <<<"$info" || bad "$p: no postinst"
+  expect_dep "$p" '(^|, )adduser' adduser
+  expect_dep "$p" '(^|, )libc6' "libc6 (dpkg-shlibdeps)"
+done
+expect_dep latchkey-gateway 'libwebsockets[0-9]' libwebsockets
+expect_dep latchkey-gateway 'libpaho-mqtt' paho
+expect_dep latchkey-gateway 'libsqlite3-0' sqlite3
+expect_dep latchkey-gateway 'libcjson1' cjson
+expect_dep latchkey-gateway 'libssl3' libssl
+expect_dep latchkey-gateway 'libinih' inih
+expect_dep latchkey-device 'libwolfssl[0-9]' wolfssl
+expect_dep latchkey-device 'libinih' inih
+expect_dep latchkey-device 'libgpiod[0-9]' gpiod
+expect_dep latchkey-certs 'libssl3' libssl
+expect_dep latchkey-certs 'libqrencode[0-9]' qrencode
+# The device must never link OpenSSL (docs/firmware.md).
+grep -q 'libssl' <<<"$(dpkg-deb --field "${deb[latchkey-device]}" Depends)" && bad "latchkey-device depends on libssl"
+
+expect_file() { # package path
+  grep -qE "^[-l]\S+ +\S+ +[0-9]+ \S+ \S+ \.$2\$" <<<"$(dpkg-deb --contents "${deb[$1]}")" || bad "$1 lacks $2"
+}
+expect_file latchkey-gateway /usr/bin/latchkey-gateway
+expect_file latchkey-gateway /etc/latchkey/gateway.conf.example
+expect_file latchkey-gateway /usr/lib/systemd/system/latchkey-gateway.service
+expect_file latchkey-gateway /usr/share/man/man8/latchkey-gateway.8.gz
+expect_file latchkey-gateway /usr/share/man/man5/latchkey-gateway.conf.5.gz
+expect_file latchkey-gateway /usr/share/doc/latchkey/gateway.md
+expect_file latchkey-gateway /usr/share/doc/latchkey/examples/mosquitto/home-bridge.conf
+expect_file latchkey-device /usr/bin/latchkey-device
+expect_file latchkey-device /etc/latchkey/device.conf.example
+expect_file latchkey-device /usr/lib/systemd/system/latchkey-device.service
+expect_file latchkey-device /usr/share/man/man8/latchkey-device.8.gz
+expect_file latchkey-device /usr/share/doc/latchkey/firmware.md
+expect_file latchkey-device /usr/share/doc/latchkey/examples/homeassistant/automations.yaml
+expect_file latchkey-certs /usr/bin/latchkey-certs
+expect_file latchkey-certs /usr/lib/systemd/system/latchkey-crl.service
+expect_file latchkey-certs /usr/lib/systemd/system/latchkey-crl.timer
+expect_file latchkey-certs /usr/share/man/man1/latchkey-certs.1.gz
+expect_file latchkey-certs /usr/share/doc/latchkey/certs.md
+for p in latchkey-gateway latchkey-device; do
+  dpkg-deb --ctrl-tarfile "${deb[$p]}" | tar -xO ./conffiles 2>/dev/null \
+    | grep -qx "/etc/latchkey/${p#latchkey-}.conf.example" || bad "$p: template is not a conffile"
+done
+# No file of one package in another (dpkg would refuse to install them together).
+dups=$(for p in "${pkgs[@]}"; do dpkg-deb --contents "${deb[$p]}" | awk '$1 !~ /^d/ {print $6}'; done | sort | uniq -d)
+[ -z "$dups" ] || bad "files in more than one package: $dups"
+# Units point to the installed paths.
+dpkg-deb --fsys-tarfile "${deb[latchkey-gateway]}" | tar -xO ./usr/lib/systemd/system/latchkey-gateway.service \
+  | grep -q '^ExecStart=/usr/bin/latchkey-gateway -c /etc/latchkey/gateway.conf$' || bad "gateway unit ExecStart"
+[ $fail -eq 0 ] || exit 1
+
+# 3. Install for real. First a simulation: the dependencies computed by dpkg-shlibdeps
+# must be satisfied by what this machine has (nothing else may need installing, so nothing
+# is downloaded). (apt-get's --no-download breaks local .deb paths, hence -s.)
+sim=$(apt-get install -s "${deb[@]}" 2>&1) || { echo "$sim" >&2; bad "apt-get install -s"; exit 1; }
+others=$(awk '$1 == "Inst" {print $2}' <<<"$sim" | grep -vxE 'latchkey-(gateway|device|certs)')
+[ -z "$others" ] || { bad "installing the packages would pull in: $others"; exit 1; }
+installed=1
+if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=60 \
+      "${deb[@]}" >"$tmp/apt.log" 2>&1; then
+  cat "$tmp/apt.log" >&2
+  echo "FAIL: apt-get install of the built packages" >&2
+  exit 1
+fi
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" | grep -q "install ok installed" || bad "$p is not installed"
+done
+getent passwd latchkey >/dev/null || bad "postinst did not create the user latchkey"
+
+# 4. Run the installed binaries with only the system's libraries.
+for b in "${bins[@]}"; do
+  name=${b##*/}
+  out=$(env -u LD_LIBRARY_PATH -u LD_PRELOAD "$b" --help 2>&1) || bad "$b --help failed: $out"
+  grep -qi "usage" <<<"$out" || bad "$b --help prints no usage"
+  out=$(env -u LD_LIBRARY_PATH -u LD_PRELOAD "$b" --version 2>&1) || bad "$b --version failed: $out"
+  grep -qE "^$name [0-9]+\.[0-9]+\.[0-9]+$" <<<"$out" || bad "$b --version: '$out'"
+  ldd "$b" | grep -q "not found" && bad "$b: unresolved library: $(ldd "$b" | grep 'not found')"
+done
+MANPATH=/usr/share/man man -w latchkey-gateway.conf >/dev/null 2>&1 || bad "man latchkey-gateway.conf not found after install"
+
+[ $fail -eq 0 ] && echo "packages: ${pkgs[*]} built, installed, ran, removed"
+exit $fail
