@@ -14,6 +14,7 @@
 
 #include "door_status.h"
 #include "gw_log.h"
+#include "mqtt_retry.h"
 
 #define TOPIC_ACK 0
 #define TOPIC_AVAIL 1
@@ -28,6 +29,7 @@ struct mqtt_link {
     atomic_int ready;
     MQTTAsync_SSLOptions ssl;
     MQTTAsync_connectOptions conn;
+    struct mqtt_retry *retry; /* reconnects (Paho's automatic reconnect is off) */
 };
 
 struct publish_ctx {
@@ -81,15 +83,21 @@ static void on_connected(void *context, char *cause)
 
 static void on_connect_ok(void *context, MQTTAsync_successData *resp)
 {
-    (void)context, (void)resp; /* on_connected() does the work, on every (re)connect */
+    struct mqtt_link *m = context;
+    (void)resp; /* on_connected() does the work, on every (re)connect */
+    mqtt_retry_connected(m->retry);
 }
 
 static void on_connect_failed(void *context, MQTTAsync_failureData *resp)
 {
-    (void)context;
-    gw_log("mqtt: connect failed (code %d%s%s); retrying", resp != NULL ? resp->code : 0,
-           resp != NULL && resp->message != NULL ? ": " : "",
-           resp != NULL && resp->message != NULL ? resp->message : "");
+    struct mqtt_link *m = context;
+    unsigned n = mqtt_retry_failures(m->retry) + 1;
+    /* Retries come twice a second: log the first failure, then one in 120 (a minute). */
+    if (n == 1 || n % 120 == 0)
+        gw_log("mqtt: connect failed (code %d%s%s); retrying every %d ms (failure %u)",
+               resp != NULL ? resp->code : 0, resp != NULL && resp->message != NULL ? ": " : "",
+               resp != NULL && resp->message != NULL ? resp->message : "", MQTT_RETRY_MAX_MS, n);
+    mqtt_retry_request(m->retry);
 }
 
 static void on_connection_lost(void *context, char *cause)
@@ -97,6 +105,21 @@ static void on_connection_lost(void *context, char *cause)
     struct mqtt_link *m = context;
     atomic_store(&m->ready, 0);
     gw_log("mqtt: connection lost (%s); reconnecting", cause != NULL ? cause : "-");
+    mqtt_retry_request(m->retry);
+}
+
+/* The retry thread's attempt: a fresh connect with the same options (not MQTTAsync_reconnect:
+ * Paho clears the stored onSuccess/onFailure after the first connect, and a failed attempt
+ * must come back to on_connect_failed to be retried). */
+static int reconnect(void *arg)
+{
+    struct mqtt_link *m = arg;
+    int rc = MQTTAsync_connect(m->client, &m->conn);
+    if (rc != MQTTASYNC_SUCCESS) {
+        gw_log("mqtt: cannot start a reconnect (code %d)", rc);
+        return -1;
+    }
+    return 0;
 }
 
 /* latchkey/<site>/<door>/<suffix> (suffix with its '/', e.g. "/ack") -> door (copied), if
@@ -233,19 +256,30 @@ struct mqtt_link *mqtt_link_start(const struct conf *c, struct pending_table *pe
     conn.cleansession = 1;
     conn.MQTTVersion = MQTTVERSION_3_1_1;
     conn.connectTimeout = 5;
-    conn.automaticReconnect = 1;
-    conn.minRetryInterval = 1;
-    conn.maxRetryInterval = 30;
+    /* While disconnected every action is refused (broker-unavailable), so reconnecting is
+     * ours (mqtt_retry.c): after 250 ms, then every 500 ms, never backing off further (one
+     * client per site costs the broker nothing); back within ~1 s of the broker's return
+     * (tests/faults/broker_kill.sh). Paho's automaticReconnect checks only every 3 s. */
+    conn.automaticReconnect = 0;
     conn.ssl = &m->ssl;
     conn.onSuccess = on_connect_ok;
     conn.onFailure = on_connect_failed;
     conn.context = m;
     m->conn = conn;
 
+    m->retry = mqtt_retry_start(reconnect, m);
+    if (m->retry == NULL) {
+        snprintf(err, errlen, "mqtt: cannot start the reconnect thread");
+        MQTTAsync_destroy(&m->client);
+        free(m);
+        return NULL;
+    }
     rc = MQTTAsync_connect(m->client, &m->conn);
     if (rc != MQTTASYNC_SUCCESS) {
         snprintf(err, errlen, "mqtt: cannot start connecting to %s (code %d)", c->mqtt.uri, rc);
+        mqtt_retry_stop(m->retry);
         MQTTAsync_destroy(&m->client);
+        mqtt_retry_free(m->retry);
         free(m);
         return NULL;
     }
@@ -309,6 +343,7 @@ void mqtt_link_stop(struct mqtt_link *m)
     if (m == NULL)
         return;
     atomic_store(&m->ready, 0);
+    mqtt_retry_stop(m->retry); /* first: no reconnect may start while disconnecting */
     dc.timeout = 1000;
     if (MQTTAsync_isConnected(m->client) &&
         MQTTAsync_disconnect(m->client, &dc) == MQTTASYNC_SUCCESS) {
@@ -319,5 +354,6 @@ void mqtt_link_stop(struct mqtt_link *m)
         }
     }
     MQTTAsync_destroy(&m->client);
+    mqtt_retry_free(m->retry); /* no Paho callback can come any more */
     free(m);
 }

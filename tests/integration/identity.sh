@@ -9,22 +9,12 @@
 # usage: identity.sh SOURCE_DIR BUILD_DIR
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
+. "$ROOT/tests/lib/site.sh"
 command -v sqlite3 >/dev/null || lk_fail "missing tool: sqlite3 (scripts/install-deps.sh installs it)"
 
-BROKER_PORT=$(lk_free_port)
-GATEWAY_PORT=$(lk_free_port)
-SITE="$LK_TMP/site"
-PIN=246810
-bash "$ROOT/scripts/make-site.sh" --bin "$BUILD" --out "$SITE" --broker-port "$BROKER_PORT" \
-  --gateway-port "$GATEWAY_PORT" --door "door1:Front door" --door "door2:Back door" \
-  --pin "$PIN" --ack-timeout-ms 2000 >/dev/null
-PKI="$SITE/pki"
-CONF="$SITE/gateway.conf"
-DB="$SITE/gateway.db"
-GW="$BUILD/gateway/latchkey-gateway"
+lk_site_make --door "door1:Front door" --door "door2:Back door" --pin 246810 --ack-timeout-ms 2000
 RELAY_LOG="$SITE/relay-door1.log"
-URL="https://localhost:$GATEWAY_PORT"
-gw() { "$GW" -c "$CONF" "$@"; }
+gw() { "$BUILD/gateway/latchkey-gateway" -c "$CONF" "$@"; }
 
 lk_log "users through the CLI: bob (door1 only), dave and erin; certificates for them and for mallory (no user)"
 printf '1357\n' | gw user add bob --doors door1 >/dev/null
@@ -42,33 +32,13 @@ for who in bob dave erin mallory; do
   "$BUILD/certs-tool/latchkey-certs" -d "$PKI" issue client "$who" >/dev/null
 done
 
-lk_start mosquitto mosquitto -c "$SITE/broker/mosquitto.conf"
-lk_wait_port "$BROKER_PORT" 10 "$LK_LAST_PID"
-lk_start device-door1 "$BUILD/firmware/port/posix/latchkey-device" -c "$SITE/device-door1.conf"
-GW_RUN=0
-start_gateway() {
-  GW_RUN=$((GW_RUN + 1))
-  lk_start "gateway$GW_RUN" "$GW" -c "$CONF"
-  GW_PID=$LK_LAST_PID
-  lk_wait_port "$GATEWAY_PORT" 10 "$GW_PID"
-  lk_wait_for 15 "gateway connected to the broker" grep -q "connected and subscribed" "$LK_TMP/gateway$GW_RUN.log"
-}
-start_gateway
-availability() {
-  mosquitto_sub -h localhost -p "$BROKER_PORT" --cafile "$PKI/ca/ca.crt" \
-    --cert "$PKI/issued/gateway.crt" --key "$PKI/private/gateway.key" \
-    -i "identity-test-$$" -t latchkey/home/door1/availability -C 1 -W 2 2>/dev/null
-}
-device_online() { [ "$(availability)" = online ]; }
-lk_wait_for 15 "device door1 online" device_online
+lk_site_start_broker
+lk_site_start_device door1
+lk_site_start_gateway
+lk_site_wait_online door1
 
-# phone WHO curl-args...: prints "<status> <data-result>"; body in $LK_TMP/body.
-phone() {
-  local who=$1 code; shift
-  code=$(curl -sS -o "$LK_TMP/body" -w '%{http_code}' --max-time 15 --cacert "$PKI/ca/ca.crt" \
-    --cert "$PKI/issued/$who.crt" --key "$PKI/private/$who.key" "$@") || code="curl-failed"
-  echo "$code $(sed -n 's/.*data-result="\([a-z-]*\)".*/\1/p' "$LK_TMP/body" 2>/dev/null | head -n1)"
-}
+# phone WHO curl-args...: lk_phone as WHO; prints "<status> <data-result>"; body in $LK_TMP/body.
+phone() { local who=$1; shift; LK_AS=$who lk_phone "$@"; }
 # page WHO: GET / into $OUT; keeps the form's hidden field (the CSRF token) for the next post.
 page() {
   OUT=$(phone "$1" "$URL/")
@@ -83,7 +53,7 @@ post() {
   phone "$1" -H "Origin: $URL" -H "Sec-Fetch-Site: same-origin" --data-urlencode "pin=$2" \
     --data-urlencode "door=$3" "${extra[@]}" "$URL/action"
 }
-relay_count() { grep -c " $1\$" "$RELAY_LOG" 2>/dev/null || true; }
+relay_count() { lk_relay_count door1 "$1"; }
 
 lk_log "bob sees only door1 and may not open door2"
 page bob; lk_expect_eq "$OUT" "200 " "bob's page"
@@ -125,7 +95,7 @@ gw user list | grep -q '^alice  *admin  *locked [0-9]*s' || lk_fail "user list d
 
 lk_log "the lock survives a gateway restart"
 lk_stop "$GW_PID"
-start_gateway
+lk_site_start_gateway
 page alice; lk_expect_eq "$OUT" "200 " "alice's page after the restart"
 out=$(post alice "$PIN" door1); lk_expect_eq "$out" "403 locked" "right PIN after the restart"
 lk_expect_eq "$(relay_count on)" 0 "relay pulses while locked"
@@ -154,7 +124,7 @@ lk_wait_for 5 "the database lock" db_locked
 out=$(post alice "$PIN" door1); lk_expect_eq "$out" "503 audit-unavailable" "right PIN, audit locked"
 sleep 1 # a pulse would show up within this time
 lk_expect_eq "$(relay_count on)" 1 "relay pulses with the audit unavailable"
-grep -q 'audit: cannot write' "$LK_TMP/gateway$GW_RUN.log" || lk_fail "no audit failure log line"
+grep -q 'audit: cannot write' "$GATEWAY_LOG" || lk_fail "no audit failure log line"
 echo "ROLLBACK;" >&8
 exec 8>&-
 lk_wait_for 5 "the lock released" bash -c "! { ! sqlite3 -cmd '.timeout 0' '$DB' 'BEGIN IMMEDIATE; ROLLBACK;' >/dev/null 2>&1; }"

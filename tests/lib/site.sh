@@ -1,0 +1,117 @@
+# site.sh - one Latchkey site for shell integration tests (sourced after testlib.sh): a site
+# written by scripts/make-site.sh on free loopback ports, and the broker, devices and gateway
+# started by PID (testlib's lk_start), plus curl as the phone. Needs ROOT (source dir) and
+# BUILD (build dir) set by the caller.
+# env: LK_WRAP="valgrind ..." prefixes the gateway and device commands; LK_SLOW=N multiplies
+#      the waits and the --ack-timeout-ms given to lk_site_make (default 1);
+#      LK_MAKE_SITE replaces scripts/make-site.sh.
+
+LK_SLOW=${LK_SLOW:-1}
+LK_AS=${LK_AS:-alice}      # the phone's user for lk_phone / lk_post (a certificate in $PKI)
+LK_BROKER_RUNS=0 LK_GATEWAY_RUNS=0
+
+# lk_site_run_name BASE N: the log name of the Nth run of a program (BASE, BASE2, BASE3, ...).
+lk_site_run_name() { if [ "$2" -eq 1 ]; then echo "$1"; else echo "$1$2"; fi; }
+
+# lk_site_make [make-site.sh args...]: writes the site under $LK_TMP/site. Sets SITE, PKI,
+# CONF, DB, PIN, URL, BROKER_PORT, GATEWAY_PORT. --ack-timeout-ms N is scaled by LK_SLOW.
+lk_site_make() {
+  local args=() a
+  BROKER_PORT=$(lk_free_port)
+  GATEWAY_PORT=$(lk_free_port)
+  while [ "$GATEWAY_PORT" = "$BROKER_PORT" ]; do GATEWAY_PORT=$(lk_free_port); done
+  while [ $# -gt 0 ]; do
+    a=$1; shift
+    if [ "$a" = --ack-timeout-ms ]; then args+=("$a" $(( $1 * LK_SLOW ))); shift; else args+=("$a"); fi
+  done
+  SITE="$LK_TMP/site" PKI="$LK_TMP/site/pki"
+  CONF="$SITE/gateway.conf" DB="$SITE/gateway.db"
+  URL="https://localhost:$GATEWAY_PORT"
+  bash "${LK_MAKE_SITE:-$ROOT/scripts/make-site.sh}" --bin "$BUILD" --out "$SITE" \
+    --broker-port "$BROKER_PORT" --gateway-port "$GATEWAY_PORT" "${args[@]}" >/dev/null
+  PIN=$(cat "$SITE/pin")
+}
+
+# lk_site_metrics: adds the gateway's loopback metrics listener; sets METRICS_PORT and MURL.
+lk_site_metrics() {
+  METRICS_PORT=$(lk_free_port)
+  MURL="http://127.0.0.1:$METRICS_PORT"
+  printf '\n[metrics]\nlisten = 127.0.0.1\nport = %s\n' "$METRICS_PORT" >>"$CONF"
+}
+
+# lk_site_start_broker: starts Mosquitto (log mosquitto.log, then mosquitto2.log, ...), waits
+# for its port; sets BROKER_PID.
+lk_site_start_broker() {
+  LK_BROKER_RUNS=$((LK_BROKER_RUNS + 1))
+  lk_start "$(lk_site_run_name mosquitto "$LK_BROKER_RUNS")" mosquitto -c "$SITE/broker/mosquitto.conf"
+  BROKER_PID=$LK_LAST_PID
+  lk_wait_port "$BROKER_PORT" $(( 10 * LK_SLOW )) "$BROKER_PID"
+}
+
+# lk_site_start_device DOOR: starts the simulated device of DOOR (log device-DOOR.log; a
+# restart appends -2, -3, ...); sets LK_LAST_PID and DEVICE_LOG.
+lk_site_start_device() {
+  local name="device-$1" n=2
+  while [ -e "$LK_TMP/$name.log" ]; do name="device-$1-$n"; n=$((n + 1)); done
+  lk_start "$name" ${LK_WRAP:-} "$BUILD/firmware/port/posix/latchkey-device" -c "$SITE/device-$1.conf"
+  DEVICE_LOG="$LK_TMP/$name.log"
+}
+
+# lk_site_start_gateway [--no-mqtt]: starts the gateway (log gateway.log, then gateway2.log,
+# ...; GATEWAY_LOG), waits for its HTTPS port and, unless --no-mqtt, for its broker
+# subscription. Sets GW_PID.
+lk_site_start_gateway() {
+  LK_GATEWAY_RUNS=$((LK_GATEWAY_RUNS + 1))
+  local name
+  name=$(lk_site_run_name gateway "$LK_GATEWAY_RUNS")
+  lk_start "$name" ${LK_WRAP:-} "$BUILD/gateway/latchkey-gateway" -c "$CONF"
+  GW_PID=$LK_LAST_PID GATEWAY_LOG="$LK_TMP/$name.log"
+  lk_wait_port "$GATEWAY_PORT" $(( 10 * LK_SLOW )) "$GW_PID"
+  [ "${1:-}" = --no-mqtt ] ||
+    lk_wait_for $(( 15 * LK_SLOW )) "gateway connected to the broker" grep -q "connected and subscribed" "$GATEWAY_LOG"
+}
+
+# lk_site_availability DOOR: prints DOOR's retained availability (read with the gateway's
+# identity, at most 2 s); empty if there is none or the broker is down.
+lk_site_availability() {
+  mosquitto_sub -h localhost -p "$BROKER_PORT" --cafile "$PKI/ca/ca.crt" \
+    --cert "$PKI/issued/gateway.crt" --key "$PKI/private/gateway.key" \
+    -i "lk-test-$$-$RANDOM" -t "latchkey/home/$1/availability" -C 1 -W 2 2>/dev/null || true
+}
+
+# lk_site_wait_online DOOR [SECS]: waits until DOOR's retained availability is "online".
+lk_site_wait_online() {
+  lk_wait_for $(( ${2:-15} * LK_SLOW )) "device $1 online" lk_site_is "$1" online
+}
+lk_site_is() { [ "$(lk_site_availability "$1")" = "$2" ]; } # lk_site_is DOOR online|offline
+
+# lk_phone CURL_ARGS...: curl as $LK_AS's phone; prints "<status> <data-result>" ("curl-failed"
+# for no HTTP answer); the body goes to $LK_TMP/body.
+lk_phone() {
+  local code
+  code=$(curl -sS -o "$LK_TMP/body" -w '%{http_code}' --max-time $(( 15 * LK_SLOW )) \
+    --cacert "$PKI/ca/ca.crt" --cert "$PKI/issued/$LK_AS.crt" --key "$PKI/private/$LK_AS.key" \
+    "$@" 2>/dev/null) || code="curl-failed"
+  echo "$code $(sed -n 's/.*data-result="\([a-z-]*\)".*/\1/p' "$LK_TMP/body" 2>/dev/null | head -n1)"
+}
+
+# lk_post CURL_ARGS...: a form POST as the browser sends it: same Origin and the CSRF token
+# of a fresh GET /. Output as lk_phone.
+lk_post() {
+  local tok
+  lk_phone "$URL/" >/dev/null
+  tok=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$LK_TMP/body" 2>/dev/null | head -n1)
+  lk_phone -H "Origin: $URL" -d "csrf=$tok" "$@"
+}
+
+# lk_relay_count DOOR on|off: how many such transitions DOOR's simulated relay logged.
+lk_relay_count() { grep -c " $2\$" "$SITE/relay-$1.log" 2>/dev/null || true; }
+
+# lk_site_certs ARGS...: latchkey-certs on the site's PKI, given the site's CA passphrase
+# (in its environment only); e.g. lk_site_certs issue client bob.
+lk_site_certs() {
+  LATCHKEY_CA_PASSPHRASE=$(cat "$SITE/ca.passphrase") "$BUILD/certs-tool/latchkey-certs" -d "$PKI" "$@"
+}
+
+# lk_site_gw ARGS...: the gateway's command line on the site's config (user ..., audit ...).
+lk_site_gw() { "$BUILD/gateway/latchkey-gateway" -c "$CONF" "$@"; }
