@@ -1,0 +1,362 @@
+#!/usr/bin/env bash
+# bench.sh - the benchmarks of docs/benchmarks.md in one run, on this machine, loopback only:
+# Latchkey (gateway + real Mosquitto + simulated devices) beside nginx, Caddy, lighttpd
+# (mod_wolfssl) and the node design, all on the same ECDSA P-256 certificates of one
+# latchkey-certs PKI, each with one worker pinned to CPU 0 and requiring client certs; the
+# load generator (tests/bench, latchkey-bench) runs on CPU 1.
+#   P1 tap -> relay -> ack latency (keep-alive phone connection) vs the node spawn path
+#   P2 full mTLS handshakes per second of one core vs the peers and the openssl speed bound
+#   P3 RSS idle and per open websocket; the peers' idle RSS
+#   P4 firmware core size (scripts/firmware-size.sh)
+# Installs the peers it needs (nginx-light caddy lighttpd lighttpd-mod-wolfssl gnuplot-nox)
+# with apt-get when missing (root). Starts every process itself and stops it by PID; never
+# touches system services. About 5 minutes.
+# usage: bench.sh [--build DIR] [--out DIR] [--images DIR] [--quick]
+#   --build   build directory (default build-bench; configured and built here)
+#   --out     where results go (default BUILD/bench-results)
+#   --images  where the PNG plots go (default docs/images)
+#   --quick   shorter runs (for trying the script)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$ROOT/build-bench OUT="" IMAGES=$ROOT/docs/images QUICK=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --build) BUILD=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    --images) IMAGES=$2; shift 2 ;;
+    --quick) QUICK=1; shift ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+OUT=${OUT:-$BUILD/bench-results}
+
+# Peers and plotting are installed here, not by install-deps.sh: the test suite does not
+# need them.
+EXTRA=(nginx-light caddy lighttpd lighttpd-mod-wolfssl gnuplot-nox)
+missing=()
+for p in "${EXTRA[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  [ "$(id -u)" -eq 0 ] || { echo "bench.sh: needs ${missing[*]}; run as root or install them" >&2; exit 1; }
+  echo "bench.sh: installing ${missing[*]}"
+  # policy-rc.d-less machines would start the packaged services: keep them stopped.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+for t in nginx caddy lighttpd gnuplot node mosquitto mosquitto_pub taskset openssl; do
+  command -v "$t" >/dev/null || { echo "bench.sh: $t not found" >&2; exit 1; }
+done
+[ "$(nproc)" -ge 2 ] || { echo "bench.sh: needs 2 CPUs (server on CPU 0, load on CPU 1)" >&2; exit 1; }
+
+cmake -S "$ROOT" -B "$BUILD" >/dev/null
+cmake --build "$BUILD" -j2 >/dev/null
+BENCH="$BUILD/tests/bench/latchkey-bench"
+
+. "$ROOT/tests/lib/testlib.sh"
+mkdir -p "$OUT" "$IMAGES"
+RES="$OUT/results.txt"
+: > "$RES"
+rm -f "$OUT"/hs-*.rate "$OUT"/hs-*.percpu "$OUT"/hs-*.util
+res() { echo "$1=$2" >> "$RES"; lk_log "$1 = $2"; }
+if [ "$QUICK" = 1 ]; then HS_SECS=3 HS_ROUNDS=1 KA_SECS=2 P1_SECS=5 SPEED_SECS=1 PROF_SECS=2
+else HS_SECS=8 HS_ROUNDS=3 KA_SECS=5 P1_SECS=20 SPEED_SECS=3 PROF_SECS=5; fi
+
+# ---------------------------------------------------------------- the site (Latchkey)
+BROKER_PORT=$(lk_free_port)
+GW_PORT=$(lk_free_port)
+SITE="$LK_TMP/site"
+PIN=482915
+DOORS=(door1 door2 door3 door4)
+bash "$ROOT/scripts/make-site.sh" --bin "$BUILD" --out "$SITE" --broker-port "$BROKER_PORT" \
+  --gateway-port "$GW_PORT" $(for d in "${DOORS[@]}"; do echo --door "$d"; done) --pin "$PIN" >/dev/null
+PKI="$SITE/pki"
+CA="$PKI/ca/ca.crt" CRT="$PKI/issued/localhost.crt" KEY="$PKI/private/localhost.key"
+CCRT="$PKI/issued/alice.crt" CKEY="$PKI/private/alice.key"
+for d in "${DOORS[@]}"; do # shortest pulse, no pause after it: back-to-back actions are not "busy"
+  sed -i -e 's/^pulse_ms = .*/pulse_ms = 50/' -e '$a min_interval_ms = 0' "$SITE/device-$d.conf"
+done
+
+lk_start mosquitto mosquitto -c "$SITE/broker/mosquitto.conf"
+lk_wait_port "$BROKER_PORT" 10 "$LK_LAST_PID"
+for d in "${DOORS[@]}"; do
+  lk_start "device-$d" "$BUILD/firmware/port/posix/latchkey-device" -c "$SITE/device-$d.conf"
+done
+lk_start gateway taskset -c 0 "$BUILD/gateway/latchkey-gateway" -c "$SITE/gateway.conf"
+GW_PID=$LK_LAST_PID
+lk_wait_port "$GW_PORT" 10 "$GW_PID"
+
+# ---------------------------------------------------------------- the peers
+WWW="$LK_TMP/www"
+mkdir -p "$WWW"
+# The peers serve a static page of the size of the gateway's page.
+curl -sS --cacert "$CA" --cert "$CCRT" --key "$CKEY" "https://localhost:$GW_PORT/" -o "$WWW/index.html"
+res page_bytes "$(stat -c %s "$WWW/index.html")"
+ROOT_USER=""
+[ "$(id -u)" -ne 0 ] || ROOT_USER="user root;"   # workers must read the 0700 temp dir
+
+NGINX_PORT=$(lk_free_port)
+mkdir -p "$LK_TMP/nginx"
+cat > "$LK_TMP/nginx/nginx.conf" <<EOF
+$ROOT_USER
+daemon off;
+worker_processes 1;
+pid $LK_TMP/nginx/nginx.pid;
+error_log $LK_TMP/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $LK_TMP/nginx/body;
+  proxy_temp_path $LK_TMP/nginx/proxy;
+  fastcgi_temp_path $LK_TMP/nginx/fastcgi;
+  server {
+    listen 127.0.0.1:$NGINX_PORT ssl;
+    server_name localhost;
+    ssl_certificate $CRT;
+    ssl_certificate_key $KEY;
+    ssl_client_certificate $CA;
+    ssl_verify_client on;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    root $WWW;
+  }
+}
+EOF
+lk_start nginx taskset -c 0 nginx -p "$LK_TMP/nginx" -c "$LK_TMP/nginx/nginx.conf"
+NGINX_PID=$LK_LAST_PID
+
+CADDY_PORT=$(lk_free_port)
+mkdir -p "$LK_TMP/caddy"
+cat > "$LK_TMP/caddy/Caddyfile" <<EOF
+{
+  admin off
+  auto_https off
+  storage file_system $LK_TMP/caddy/data
+}
+https://localhost:$CADDY_PORT {
+  bind 127.0.0.1
+  tls $CRT $KEY {
+    client_auth {
+      mode require_and_verify
+      trusted_ca_cert_file $CA
+    }
+  }
+  root * $WWW
+  file_server
+}
+EOF
+lk_start caddy env GOMAXPROCS=1 HOME="$LK_TMP/caddy" XDG_DATA_HOME="$LK_TMP/caddy" \
+  XDG_CONFIG_HOME="$LK_TMP/caddy" taskset -c 0 caddy run --config "$LK_TMP/caddy/Caddyfile" --adapter caddyfile
+CADDY_PID=$LK_LAST_PID
+
+LIGHTTPD_PORT=$(lk_free_port)
+mkdir -p "$LK_TMP/lighttpd"
+cat > "$LK_TMP/lighttpd/lighttpd.conf" <<EOF
+server.modules = ("mod_wolfssl")
+server.document-root = "$WWW"
+server.bind = "127.0.0.1"
+server.port = $LIGHTTPD_PORT
+server.pid-file = "$LK_TMP/lighttpd/lighttpd.pid"
+server.errorlog = "$LK_TMP/lighttpd/error.log"
+server.event-handler = "linux-sysepoll"
+index-file.names = ("index.html")
+mimetype.assign = (".html" => "text/html; charset=utf-8")
+ssl.engine = "enable"
+ssl.pemfile = "$CRT"
+ssl.privkey = "$KEY"
+ssl.ca-file = "$CA"
+ssl.verifyclient.activate = "enable"
+ssl.verifyclient.enforce = "enable"
+EOF
+lk_start lighttpd taskset -c 0 lighttpd -D -f "$LK_TMP/lighttpd/lighttpd.conf"
+LIGHTTPD_PID=$LK_LAST_PID
+
+NODE_PORT=$(lk_free_port)
+lk_start node taskset -c 0 node "$ROOT/tests/bench/node_door.js" "$NODE_PORT" "$CRT" "$KEY" "$CA" \
+  "$WWW/index.html" "$BROKER_PORT" "$PKI/issued/gateway.crt" "$PKI/private/gateway.key" \
+  latchkey/home/benchnode/cmd
+NODE_PID=$LK_LAST_PID
+
+lk_wait_port "$NGINX_PORT" 10 "$NGINX_PID"
+lk_wait_port "$CADDY_PORT" 10 "$CADDY_PID"
+lk_wait_port "$LIGHTTPD_PORT" 10 "$LIGHTTPD_PID"
+lk_wait_port "$NODE_PORT" 10 "$NODE_PID"
+
+SERVERS=(latchkey nginx caddy lighttpd node)
+declare -A PORT=([latchkey]=$GW_PORT [nginx]=$NGINX_PORT [caddy]=$CADDY_PORT [lighttpd]=$LIGHTTPD_PORT [node]=$NODE_PORT)
+declare -A PID=([latchkey]=$GW_PID [nginx]=$NGINX_PID [caddy]=$CADDY_PID [lighttpd]=$LIGHTTPD_PID [node]=$NODE_PID)
+
+# tree PID: the PID and its descendants (taskset/env exec, so PID is the server; nginx forks).
+tree() {
+  local p c
+  for p in "$@"; do
+    echo "$p"
+    for c in $(pgrep -P "$p" 2>/dev/null || true); do tree "$c"; done
+  done
+}
+rss_kb() { # sum of VmRSS of the tree
+  local t=0 p v
+  for p in $(tree "$1"); do
+    v=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null || true)
+    t=$(( t + ${v:-0} ))
+  done
+  echo "$t"
+}
+cpu_ticks() { # utime + stime of the tree (live processes)
+  local t=0 p v
+  for p in $(tree "$1"); do
+    v=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || true)
+    t=$(( t + ${v:-0} ))
+  done
+  echo "$t"
+}
+HZ=$(getconf CLK_TCK)
+field() { sed -n "s/.*[ ^]$1=\([^ ]*\).*/\1/p" <<<" $2"; }
+
+# ---------------------------------------------------------------- P3 (idle RSS first)
+sleep 2
+for s in "${SERVERS[@]}"; do res "rss_idle_kb_$s" "$(rss_kb "${PID[$s]}")"; done
+
+# ---------------------------------------------------------------- P2
+# A full handshake per request (TLS 1.3, P-256 ECDHE, ECDSA P-256 certificates both ways,
+# no tickets, no session cache), 16 connections from CPU 1. The server's CPU time over the
+# run gives handshakes per CPU-second, which does not depend on whether the load generator
+# or the server was the bottleneck.
+BENCH_ARGS=(--cert "$CCRT" --key "$CKEY")
+median() { sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }'; }
+for round in $(seq 1 "$HS_ROUNDS"); do # interleaved rounds: a noisy neighbour hits all alike
+  for s in "${SERVERS[@]}"; do
+    before=$(cpu_ticks "${PID[$s]}")
+    out=$(taskset -c 1 "$BENCH" "${BENCH_ARGS[@]}" --port "${PORT[$s]}" --mode handshake --conns 16 \
+      --duration "$HS_SECS" 2>"$OUT/hs-$s.err") || lk_log "$s: handshake run had errors: $(cat "$OUT/hs-$s.err")"
+    after=$(cpu_ticks "${PID[$s]}")
+    secs=$(field secs "$out"); ok=$(field ok "$out")
+    cpu=$(awk -v a="$after" -v b="$before" -v hz="$HZ" 'BEGIN {printf "%.2f", (a - b) / hz}')
+    res "hs_${s}_r$round" "$out cpu_s=$cpu"
+    echo "$(field rate "$out")" >> "$OUT/hs-$s.rate"
+    awk -v n="$ok" -v c="$cpu" 'BEGIN {printf "%.0f\n", (c > 0 ? n / c : 0)}' >> "$OUT/hs-$s.percpu"
+    awk -v c="$cpu" -v t="$secs" 'BEGIN {printf "%.2f\n", (t > 0 ? c / t : 0)}' >> "$OUT/hs-$s.util"
+  done
+done
+for s in "${SERVERS[@]}"; do
+  res "hs_rate_$s" "$(median < "$OUT/hs-$s.rate")"
+  res "hs_per_cpu_s_$s" "$(median < "$OUT/hs-$s.percpu")"
+  res "hs_util_$s" "$(median < "$OUT/hs-$s.util")"
+done
+# Keep-alive request rate of the same page (context for P1 and P2).
+for s in "${SERVERS[@]}"; do
+  out=$(taskset -c 1 "$BENCH" "${BENCH_ARGS[@]}" --port "${PORT[$s]}" --mode keepalive --conns 16 \
+    --duration "$KA_SECS" 2>"$OUT/ka-$s.err") || lk_log "$s: keep-alive run had errors: $(cat "$OUT/ka-$s.err")"
+  res "ka_$s" "$out"
+done
+
+# The crypto bound of one core, from openssl speed on CPU 0 (see docs/benchmarks.md).
+taskset -c 0 openssl speed -seconds "$SPEED_SECS" ecdsap256 ecdhp256 > "$OUT/openssl-speed.txt" 2>/dev/null
+sign=$(awk '/ecdsa \(nistp256\)/ {print $(NF-1)}' "$OUT/openssl-speed.txt")
+verify=$(awk '/ecdsa \(nistp256\)/ {print $NF}' "$OUT/openssl-speed.txt")
+ecdh=$(awk '/ecdh \(nistp256\)/ {print $NF}' "$OUT/openssl-speed.txt")
+res speed_sign_per_s "$sign"
+res speed_verify_per_s "$verify"
+res speed_ecdh_per_s "$ecdh"
+# Server side of one handshake: ECDHE key generation (a fixed-base multiplication, costed as
+# one ECDSA sign) + ECDH shared secret (one ecdh op) + CertificateVerify (one sign) + the
+# client's CertificateVerify and its certificate's CA signature (two verifies).
+res crypto_bound_hs_per_s "$(awk -v s="$sign" -v v="$verify" -v e="$ecdh" 'BEGIN {printf "%.0f", 1 / (2 / s + 2 / v + 1 / e)}')"
+
+# Where the gateway's handshake time goes: a CPU-clock profile during a handshake run.
+if perf record -e cpu-clock -o "$OUT/perf-probe.data" -- true >/dev/null 2>&1; then
+  taskset -c 1 "$BENCH" "${BENCH_ARGS[@]}" --port "$GW_PORT" --mode handshake --conns 16 \
+    --duration $(( PROF_SECS + 1 )) >/dev/null 2>&1 &
+  load=$!
+  sleep 0.5
+  perf record -e cpu-clock -F 2000 -p "$GW_PID" -o "$OUT/perf-gateway.data" -- sleep "$PROF_SECS" >/dev/null 2>&1 || true
+  wait "$load" || true
+  perf report -i "$OUT/perf-gateway.data" --stdio --sort dso 2>/dev/null | grep -v '^#' | grep . | head -n 12 > "$OUT/perf-dso.txt" || true
+  perf report -i "$OUT/perf-gateway.data" --stdio --sort dso,symbol 2>/dev/null | grep -v '^#' | grep . | head -n 30 > "$OUT/perf-symbols.txt" || true
+  rm -f "$OUT/perf-probe.data"
+fi
+
+# ---------------------------------------------------------------- P1
+# One phone on a keep-alive connection: GET / once for the CSRF token, then POST /action back
+# to back (each waits for the device's ack). The relay log gives the moment the relay moved.
+RELAY_LOG="$SITE/relay-door1.log"  # the device keeps it open: count lines, never remove it
+relay_base=$(cat "$RELAY_LOG" 2>/dev/null | wc -l)
+out=$(taskset -c 1 "$BENCH" "${BENCH_ARGS[@]}" --ca "$CA" --port "$GW_PORT" --mode action --conns 1 \
+  --pin "$PIN" --door door1 --duration "$P1_SECS" --requests 200 --samples "$OUT/p1-latchkey.samples" \
+  2>"$OUT/p1.err") || lk_log "P1 had errors: $(cat "$OUT/p1.err")"
+res p1_latchkey "$out"
+sleep 0.3
+# tap -> relay on: k-th successful POST start to the k-th "on" line of the relay log (ms).
+awk 'NR == FNR { if ($3 == 200) s[++n] = $1 / 1000; next } $2 == "on" { r[++m] = $1 }
+     END { for (i = 1; i <= n && i <= m; i++) printf "%.1f\n", r[i] - s[i] }' \
+  "$OUT/p1-latchkey.samples" <(tail -n +$(( relay_base + 1 )) "$RELAY_LOG") | sort -n > "$OUT/p1-tap-relay.ms"
+pct() { awk -v q="$2" '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit } i = int(q * NR + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR; print v[i] }' "$1"; }
+res p1_tap_relay_p50_ms "$(pct "$OUT/p1-tap-relay.ms" 0.5)"
+res p1_tap_relay_p99_ms "$(pct "$OUT/p1-tap-relay.ms" 0.99)"
+# The PIN check alone: scrypt N=2^15 r=8 p=1 (the gateway's parameters), five times.
+s0=$(date +%s%N)
+for i in 1 2 3 4 5; do
+  taskset -c 0 openssl kdf -keylen 32 -kdfopt pass:123456 -kdfopt salt:0123456789abcdef \
+    -kdfopt n:32768 -kdfopt r:8 -kdfopt p:1 -kdfopt maxmem_bytes:67108864 SCRYPT >/dev/null
+done
+res p1_scrypt_ms "$(( ($(date +%s%N) - s0) / 5000000 ))"
+# The same connection's plain GET / (no PIN, no MQTT): the HTTP + TLS record cost.
+res p1_get_latchkey "$(taskset -c 1 "$BENCH" "${BENCH_ARGS[@]}" --port "$GW_PORT" --mode keepalive \
+  --conns 1 --duration 3 --think-ms 20 2>/dev/null || true)"
+# The node design: spawn mosquitto_pub per request (mTLS to the broker, QoS 1), keep-alive.
+out=$(taskset -c 1 "$BENCH" "${BENCH_ARGS[@]}" --port "$NODE_PORT" --mode keepalive --path /open \
+  --conns 1 --duration "$P1_SECS" --requests 200 --samples "$OUT/p1-node.samples" 2>"$OUT/p1-node.err") \
+  || lk_log "node P1 had errors: $(cat "$OUT/p1-node.err")"
+res p1_node "$out"
+
+# ---------------------------------------------------------------- P3 websockets
+res rss_after_load_kb_latchkey "$(rss_kb "$GW_PID")"
+: > "$OUT/ws-rss.dat"
+echo "0 $(rss_kb "$GW_PID")" >> "$OUT/ws-rss.dat"
+for n in 200 500 1000; do
+  taskset -c 1 "$BENCH" "${BENCH_ARGS[@]}" --port "$GW_PORT" --mode ws --conns "$n" --hold 3 \
+    --duration 60 > "$OUT/ws-$n.out" 2>"$OUT/ws-$n.err" &
+  wsp=$!
+  lk_wait_for 70 "$n websockets open" grep -q '^ws-open' "$OUT/ws-$n.out"
+  sleep 1
+  r=$(rss_kb "$GW_PID")
+  echo "$(sed -n 's/^ws-open //p' "$OUT/ws-$n.out") $r" >> "$OUT/ws-rss.dat"
+  wait "$wsp" || lk_log "ws $n: $(cat "$OUT/ws-$n.err")"
+  res "ws_$n" "$(tail -n 1 "$OUT/ws-$n.out") rss_kb=$r"
+  sleep 1
+done
+res ws_per_socket_bytes "$(awk 'NR == 2 { n0 = $1; r0 = $2 } END { if ($1 > n0) printf "%.0f", ($2 - r0) * 1024 / ($1 - n0) }' "$OUT/ws-rss.dat")"
+for s in "${SERVERS[@]}"; do res "rss_after_load_kb_$s" "$(rss_kb "${PID[$s]}")"; done
+
+# ---------------------------------------------------------------- P4
+bash "$ROOT/scripts/firmware-size.sh" --build-dir "$BUILD/mcu" > "$OUT/firmware-size.txt" 2>&1 || true
+res fw_flash_linked "$(sed -n 's/^core + common, linked.*flash \([0-9]*\) B.*/\1/p' "$OUT/firmware-size.txt")"
+res fw_static_ram_image "$(sed -n 's/^test image.*static RAM \([0-9]*\) B.*/\1/p' "$OUT/firmware-size.txt")"
+res fw_device_struct "$(sed -n 's/^struct lk_device.*: \([0-9]*\) B$/\1/p' "$OUT/firmware-size.txt")"
+res fw_heap "$(sed -n 's/^test image.*heap \([0-9]*\) B.*/\1/p' "$OUT/firmware-size.txt")"
+
+# ---------------------------------------------------------------- machine facts
+res machine_cpu "$(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+res machine_kernel "$(uname -r)"
+res versions "openssl $(openssl version | awk '{print $2}'), nginx $(nginx -v 2>&1 | sed 's/.*\///'), caddy $(caddy version | awk '{print $1}'), lighttpd $(lighttpd -v | sed 's/ .*//; s/.*\///'), node $(node --version), mosquitto $(mosquitto -h | sed -n '1s/.*version //p')"
+
+# ---------------------------------------------------------------- where handshake time goes
+# perf cannot name OpenSSL's internal functions (stripped) and this VM has no hardware
+# counters, so the call tree comes from callgrind: the gateway alone under valgrind serving
+# 100 full handshakes (GET /). Inclusive instruction counts per function.
+if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; then
+  lk_stop "$GW_PID"
+  lk_start gateway-callgrind valgrind --tool=callgrind --callgrind-out-file="$OUT/callgrind.gateway" \
+    "$BUILD/gateway/latchkey-gateway" -c "$SITE/gateway.conf"
+  CG_PID=$LK_LAST_PID
+  lk_wait_port "$GW_PORT" 60 "$CG_PID"
+  sleep 2
+  res callgrind_run "$("$BENCH" "${BENCH_ARGS[@]}" --port "$GW_PORT" --mode handshake --conns 2 \
+    --requests 100 --duration 120 --timeout-ms 30000 2>&1 || true)"
+  LK_SLOW=6 lk_stop "$CG_PID"
+  callgrind_annotate --inclusive=yes "$OUT/callgrind.gateway" 2>/dev/null | head -n 80 > "$OUT/callgrind-inclusive.txt" || true
+  callgrind_annotate "$OUT/callgrind.gateway" 2>/dev/null | head -n 50 > "$OUT/callgrind-self.txt" || true
+fi
+
+# ---------------------------------------------------------------- plots
+bash "$ROOT/tests/bench/plots.sh" "$OUT" "$IMAGES"
+lk_log "results in $OUT/results.txt, plots in $IMAGES"
