@@ -1,19 +1,18 @@
 /* mqtt_link.c - Paho MQTT C async client of the gateway: mTLS with server host name
  * verification, no persistence, never sends while disconnected, subscribes to the acks
- * and to the doors' retained availability and state on every (re)connect, parses acks
- * with cJSON and feeds availability/state into door_status (the websocket's table). */
+ * and to the doors' retained availability and state on every (re)connect, and hands each
+ * message to mqtt_inbound.c. */
 #include "mqtt_link.h"
 
 #include <MQTTAsync.h>
-#include <cJSON.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "door_status.h"
 #include "gw_log.h"
+#include "mqtt_inbound.h"
 #include "mqtt_retry.h"
 
 #define TOPIC_ACK 0
@@ -122,73 +121,13 @@ static int reconnect(void *arg)
     return 0;
 }
 
-/* latchkey/<site>/<door>/<suffix> (suffix with its '/', e.g. "/ack") -> door (copied), if
- * the site is ours. */
-static int door_of_topic(const struct mqtt_link *m, const char *topic, int len, const char *suffix,
-                         char door[LK_NAME_MAX + 1])
-{
-    size_t sl = strlen(suffix);
-    char want[LK_TOPIC_MAX + 1];
-    const char *d, *slash;
-    size_t dl;
-    int n = snprintf(want, sizeof want, "latchkey/%s/", m->site);
-    if (n <= 0 || len <= n || strncmp(topic, want, (size_t)n) != 0)
-        return -1;
-    d = topic + n;
-    slash = memchr(d, '/', (size_t)(len - n));
-    if (slash == NULL || (size_t)(topic + len - slash) != sl || memcmp(slash, suffix, sl) != 0)
-        return -1;
-    dl = (size_t)(slash - d);
-    if (!lk_name_valid(d, dl))
-        return -1;
-    memcpy(door, d, dl);
-    door[dl] = '\0';
-    return 0;
-}
-
-static void handle_ack(struct mqtt_link *m, const char *door, const char *payload, int len)
-{
-    cJSON *j = cJSON_ParseWithLength(payload, (size_t)len);
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "v");
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
-    const cJSON *result = cJSON_GetObjectItemCaseSensitive(j, "result");
-    const cJSON *reason = cJSON_GetObjectItemCaseSensitive(j, "reason");
-    const char *why = cJSON_IsString(reason) ? reason->valuestring : NULL;
-    int ok;
-
-    if (!cJSON_IsObject(j) || !cJSON_IsNumber(v) || v->valuedouble != 1 || !cJSON_IsString(id) ||
-        !lk_id_valid(id->valuestring, strlen(id->valuestring)) || !cJSON_IsString(result) ||
-        (strcmp(result->valuestring, "ok") != 0 && strcmp(result->valuestring, "rejected") != 0)) {
-        gw_log("mqtt: malformed ack from door %s ignored", door);
-        cJSON_Delete(j);
-        return;
-    }
-    ok = strcmp(result->valuestring, "ok") == 0;
-    if (why != NULL && why[0] == '\0')
-        why = NULL;
-    if (why != NULL && !lk_name_valid(why, strlen(why)))
-        why = "malformed"; /* reasons are short names; never echo arbitrary text */
-    if (pending_ack(m->pending, id->valuestring, door, ok, why) != 0)
-        gw_log("mqtt: ack for unknown or finished id %s from door %s ignored",
-               id->valuestring, door);
-    cJSON_Delete(j);
-}
-
 static int on_message(void *context, char *topic, int topic_len, MQTTAsync_message *msg)
 {
     struct mqtt_link *m = context;
-    char door[LK_NAME_MAX + 1];
-    int tl = topic_len > 0 ? topic_len : (int)strlen(topic);
+    size_t tl = topic_len > 0 ? (size_t)topic_len : strlen(topic);
 
-    if (door_of_topic(m, topic, tl, "/ack", door) == 0)
-        handle_ack(m, door, msg->payload, msg->payloadlen);
-    else if (door_of_topic(m, topic, tl, "/availability", door) == 0) {
-        if (door_status_availability(door, msg->payload, (size_t)msg->payloadlen) != 0)
-            gw_log("mqtt: bad availability from door %s ignored", door);
-    } else if (door_of_topic(m, topic, tl, "/state", door) == 0) {
-        if (door_status_state(door, msg->payload, (size_t)msg->payloadlen) != 0)
-            gw_log("mqtt: bad state from door %s ignored", door);
-    }
+    mqtt_inbound(m->site, m->pending, topic, tl, msg->payload,
+                 msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0);
     MQTTAsync_freeMessage(&msg);
     MQTTAsync_free(topic);
     return 1;
