@@ -5,40 +5,33 @@
 # usage: cert_matrix.sh SOURCE_DIR BUILD_DIR gateway|broker CASE
 ROOT=$1 BUILD=$2 TARGET=$3 CASE=$4
 . "$ROOT/tests/lib/testlib.sh"
+. "$ROOT/tests/lib/site.sh"
 PROBE="$BUILD/tests/attack/tls_probe"
 
-BROKER_PORT=$(lk_free_port)
-GATEWAY_PORT=$(lk_free_port)
-SITE="$LK_TMP/site"
-bash "$ROOT/scripts/make-site.sh" --bin "$BUILD" --out "$SITE" --broker-port "$BROKER_PORT" \
-  --gateway-port "$GATEWAY_PORT" --pin 123456 >/dev/null
+lk_site_make --pin 123456
 bash "$ROOT/tests/attack/make_bad_certs.sh" "$SITE" "$LK_TMP/bad"
 
 # Cases that need the site's own tools: a real user whose certificate was revoked (CRL
 # re-published before the servers start), and a real user who was disabled.
-export LATCHKEY_CA_PASSPHRASE
-LATCHKEY_CA_PASSPHRASE=$(cat "$SITE/ca.passphrase")
-certs() { "$BUILD/certs-tool/latchkey-certs" -d "$SITE/pki" "$@" >/dev/null; }
-gwcli() { "$BUILD/gateway/latchkey-gateway" -c "$SITE/gateway.conf" "$@" >/dev/null; }
+certs() { lk_site_certs "$@" >/dev/null; }
+gwcli() { lk_site_gw "$@" >/dev/null; }
 case "$CASE" in
   revoked)
     certs issue client bob
     echo 112233 | gwcli user add bob
     certs revoke bob --reason keyCompromise
-    certs crl --out "$SITE/pki/crl.pem"
-    cp "$SITE/pki/issued/bob.crt" "$LK_TMP/bad/revoked.crt"; cp "$SITE/pki/private/bob.key" "$LK_TMP/bad/revoked.key" ;;
+    certs crl --out "$PKI/crl.pem"
+    cp "$PKI/issued/bob.crt" "$LK_TMP/bad/revoked.crt"; cp "$PKI/private/bob.key" "$LK_TMP/bad/revoked.key" ;;
   disabled-user)
     certs issue client dave
     echo 445566 | gwcli user add dave
     gwcli user disable dave
-    cp "$SITE/pki/issued/dave.crt" "$LK_TMP/bad/disabled-user.crt"; cp "$SITE/pki/private/dave.key" "$LK_TMP/bad/disabled-user.key" ;;
+    cp "$PKI/issued/dave.crt" "$LK_TMP/bad/disabled-user.crt"; cp "$PKI/private/dave.key" "$LK_TMP/bad/disabled-user.key" ;;
 esac
 
-lk_start mosquitto mosquitto -c "$SITE/broker/mosquitto.conf"
-lk_wait_port "$BROKER_PORT" 10 "$LK_LAST_PID"
+lk_site_start_broker
 if [ "$TARGET" = gateway ]; then
-  lk_start gateway "$BUILD/gateway/latchkey-gateway" -c "$SITE/gateway.conf"
-  lk_wait_port "$GATEWAY_PORT" 10 "$LK_LAST_PID"
+  lk_site_start_gateway --no-mqtt
   PORT=$GATEWAY_PORT MODE=http
 else
   PORT=$BROKER_PORT MODE=mqtt
@@ -47,7 +40,7 @@ fi
 cert_args=()
 [ "$CASE" = no-cert ] || cert_args=("$LK_TMP/bad/$CASE.crt" "$LK_TMP/bad/$CASE.key")
 set +e
-answer=$("$PROBE" "$MODE" localhost "$PORT" "$SITE/pki/ca/ca.crt" "${cert_args[@]}")
+answer=$("$PROBE" "$MODE" localhost "$PORT" "$PKI/ca/ca.crt" "${cert_args[@]}")
 rc=$?
 set -e
 lk_log "$TARGET / $CASE: exit $rc: $answer"
@@ -71,7 +64,7 @@ declare -A REASON=(
   [leaf-by-leaf]="invalid CA certificate" [rsa1024]="EE certificate key too weak"
   [sha1]="CA signature digest algorithm too weak" [revoked]="certificate revoked")
 if [ "$TARGET" = gateway ] && [ -n "${REASON[$CASE]:-}" ]; then
-  logged() { grep -qF "client certificate refused: ${REASON[$CASE]}" "$LK_TMP/gateway.log"; }
+  logged() { grep -qF "client certificate refused: ${REASON[$CASE]}" "$GATEWAY_LOG"; }
   lk_wait_for 3 "gateway log: refused with '${REASON[$CASE]}'" logged
 fi
 lk_log "$TARGET / $CASE: as expected"

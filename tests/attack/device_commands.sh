@@ -6,20 +6,15 @@
 # usage: device_commands.sh SOURCE_DIR BUILD_DIR
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
+. "$ROOT/tests/lib/site.sh"
 
-BROKER_PORT=$(lk_free_port)
-SITE="$LK_TMP/site"
-bash "$ROOT/scripts/make-site.sh" --bin "$BUILD" --out "$SITE" --broker-port "$BROKER_PORT" \
-  --gateway-port "$(lk_free_port)" --pin 123456 >/dev/null
-PKI="$SITE/pki"
-RELAY_LOG="$SITE/relay-door1.log"
+lk_site_make --pin 123456
 MQTT=(-h localhost -p "$BROKER_PORT" --cafile "$PKI/ca/ca.crt" --cert "$PKI/issued/gateway.crt"
       --key "$PKI/private/gateway.key" -q 1)
 
-lk_start mosquitto mosquitto -c "$SITE/broker/mosquitto.conf"
-lk_wait_port "$BROKER_PORT" 10 "$LK_LAST_PID"
+lk_site_start_broker
 lk_start acks mosquitto_sub "${MQTT[@]}" -i "attack-acks-$$" -t latchkey/home/door1/ack -t latchkey/home/door1/availability
-lk_start device "$BUILD/firmware/port/posix/latchkey-device" -c "$SITE/device-door1.conf"
+lk_site_start_device door1
 online() { grep -qx online "$LK_TMP/acks.log"; }
 lk_wait_for 15 "device online" online
 
@@ -47,7 +42,7 @@ expect_ack() {
   lk_wait_for 5 "ack of $1 with reason $2" acked
   grep -F "\"id\":\"$1\"" "$LK_TMP/acks.log" | grep -qF '"result":"rejected"' || lk_fail "ack of $1 is not rejected"
 }
-relay_ons() { grep -c ' on$' "$RELAY_LOG" 2>/dev/null || true; }
+relay_ons() { lk_relay_count door1 on; }
 
 now=$(date +%s)
 attack() { lk_log "attack: $1"; }

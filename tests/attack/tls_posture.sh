@@ -6,14 +6,12 @@
 # usage: tls_posture.sh SOURCE_DIR BUILD_DIR
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
+. "$ROOT/tests/lib/site.sh"
 command -v testssl >/dev/null || lk_fail "testssl is not installed (scripts/install-deps.sh installs testssl.sh)"
 
-SITE="$LK_TMP/site"
-GATEWAY_PORT=$(lk_free_port)
-bash "$ROOT/scripts/make-site.sh" --bin "$BUILD" --out "$SITE" --broker-port "$(lk_free_port)" \
-  --gateway-port "$GATEWAY_PORT" --pin 123456 >/dev/null
-lk_start gateway "$BUILD/gateway/latchkey-gateway" -c "$SITE/gateway.conf"
-lk_wait_port "$GATEWAY_PORT" 10 "$LK_LAST_PID"
+# Only the gateway runs: no broker is needed to look at its TLS listener.
+lk_site_make --pin 123456
+lk_site_start_gateway --no-mqtt
 
 timeout 240 testssl --quiet --color 0 --warnings off --protocols --std --fs \
   --jsonfile "$LK_TMP/testssl.json" --ip 127.0.0.1 "localhost:$GATEWAY_PORT" > "$LK_TMP/testssl.log" 2>&1 \

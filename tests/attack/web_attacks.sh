@@ -6,32 +6,26 @@
 # usage: web_attacks.sh SOURCE_DIR BUILD_DIR
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
+. "$ROOT/tests/lib/site.sh"
 
-BROKER_PORT=$(lk_free_port)
-GATEWAY_PORT=$(lk_free_port)
-SITE="$LK_TMP/site"
-bash "$ROOT/scripts/make-site.sh" --bin "$BUILD" --out "$SITE" --broker-port "$BROKER_PORT" \
-  --gateway-port "$GATEWAY_PORT" --pin 123456 >/dev/null
-PKI="$SITE/pki"
-lk_start mosquitto mosquitto -c "$SITE/broker/mosquitto.conf"
-lk_wait_port "$BROKER_PORT" 10 "$LK_LAST_PID"
-lk_start gateway "$BUILD/gateway/latchkey-gateway" -c "$SITE/gateway.conf"
-GATEWAY_PID=$LK_LAST_PID
-lk_wait_port "$GATEWAY_PORT" 10 "$GATEWAY_PID"
+lk_site_make --pin 123456
+lk_site_start_broker
+lk_site_start_gateway --no-mqtt
 
-CURL=(curl -sS --max-time 10 --cacert "$PKI/ca/ca.crt" --cert "$PKI/issued/alice.crt" --key "$PKI/private/alice.key")
-URL="https://localhost:$GATEWAY_PORT"
 # raw: sends stdin as the request over TLS with alice's certificate; prints the status line.
 raw() {
   timeout 10 openssl s_client -quiet -connect "localhost:$GATEWAY_PORT" -CAfile "$PKI/ca/ca.crt" \
     -cert "$PKI/issued/alice.crt" -key "$PKI/private/alice.key" 2>/dev/null | head -n1 | tr -d '\r' || true
 }
 still_serving() {
-  lk_expect_eq "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$URL/")" 200 "gateway serves after: $1"
+  local out
+  out=$(lk_phone "$URL/")
+  lk_expect_eq "${out%% *}" 200 "gateway serves after: $1"
 }
 
 lk_log "security headers on the page"
-"${CURL[@]}" -D "$LK_TMP/headers" -o /dev/null "$URL/"
+out=$(lk_phone -D "$LK_TMP/headers" "$URL/")
+lk_expect_eq "${out%% *}" 200 "GET /"
 for h in "content-security-policy: .*frame-ancestors 'none'" "x-frame-options: DENY" \
          "strict-transport-security: max-age=[1-9]" "referrer-policy: no-referrer" \
          "x-content-type-options: nosniff" "cache-control: no-store"; do
@@ -43,7 +37,8 @@ fi
 
 lk_log "oversize body refused"
 head -c 100000 /dev/zero | tr '\0' 'a' | sed 's/^/pin=1234\&door=/' > "$LK_TMP/big-body"
-code=$("${CURL[@]}" -o /dev/null -w '%{http_code}' --data-binary "@$LK_TMP/big-body" "$URL/action")
+out=$(lk_phone --data-binary "@$LK_TMP/big-body" "$URL/action")
+code=${out%% *}
 case "$code" in 400|413) ;; *) lk_fail "oversize body answered $code" ;; esac
 still_serving "oversize body"
 
@@ -73,5 +68,5 @@ t0=$(date +%s%N)
 still_serving "20 slow clients"
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 [ "$ms" -lt 3000 ] || lk_fail "a normal request took $ms ms beside slow clients"
-kill -0 "$GATEWAY_PID" || lk_fail "gateway died"
+kill -0 "$GW_PID" || lk_fail "gateway died"
 lk_log "all web attacks refused"

@@ -32,7 +32,7 @@ grep -q 'other/door1' "$B/acl" && lk_fail "a device of another site is in the ac
 grep -q 'alice' "$B/acl" && lk_fail "a phone is in the acl"
 grep -qx 'topic readwrite homeassistant/+/latchkey_home_door1/#' "$B/acl" || lk_fail "no discovery topics"
 for k in 'require_certificate true' 'use_identity_as_username true' 'allow_anonymous false' 'tls_version tlsv1.2' \
-         "crlfile $PKI/crl.pem" "acl_file $B/acl" "listener $PORT 127.0.0.1"; do
+         'set_tcp_nodelay true' "crlfile $PKI/crl.pem" "acl_file $B/acl" "listener $PORT 127.0.0.1"; do
   grep -qxF "$k" "$B/mosquitto.conf" || lk_fail "mosquitto.conf lacks '$k'"
 done
 lk_start mosquitto mosquitto -c "$B/mosquitto.conf"

@@ -10,6 +10,7 @@
 # usage: web.sh SOURCE_DIR BUILD_DIR
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
+. "$ROOT/tests/lib/site.sh"
 
 for tool in mosquitto curl openssl python3; do
   command -v "$tool" >/dev/null || lk_fail "missing tool: $tool"
@@ -19,44 +20,21 @@ PY=python3
 [ ! -x /usr/bin/python3 ] || PY=/usr/bin/python3
 "$PY" -c 'import websockets' 2>/dev/null || lk_fail "python3-websockets missing (scripts/install-deps.sh)"
 
-BROKER_PORT=$(lk_free_port)
-GATEWAY_PORT=$(lk_free_port)
-METRICS_PORT=$(lk_free_port)
-SITE_DIR="$LK_TMP/site"
-PIN=135790
-bash "${LK_MAKE_SITE:-$ROOT/scripts/make-site.sh}" --bin "$BUILD" --out "$SITE_DIR" \
-  --broker-port "$BROKER_PORT" --gateway-port "$GATEWAY_PORT" --door "door1:Front door" \
-  --door "door2:Back door" --pin "$PIN" --ack-timeout-ms 2000 >/dev/null
-PKI="$SITE_DIR/pki"
-CONF="$SITE_DIR/gateway.conf"
+lk_site_make --door "door1:Front door" --door "door2:Back door" --pin 135790 --ack-timeout-ms 2000
 grep -q "^crl = " "$CONF" || lk_fail "make-site.sh wrote no crl key"
-printf '\n[metrics]\nlisten = 127.0.0.1\nport = %s\n' "$METRICS_PORT" >>"$CONF"
-export LATCHKEY_CA_PASSPHRASE
-LATCHKEY_CA_PASSPHRASE=$(cat "$SITE_DIR/ca.passphrase")
-CERTS="$BUILD/certs-tool/latchkey-certs"
-"$CERTS" -d "$PKI" issue client bob >/dev/null  # a valid certificate that is not a user
+lk_site_metrics
+lk_site_certs issue client bob >/dev/null  # a valid certificate that is not a user
 
-lk_start mosquitto mosquitto -c "$SITE_DIR/broker/mosquitto.conf"
-lk_wait_port "$BROKER_PORT" 10 "$LK_LAST_PID"
-lk_start device-door1 "$BUILD/firmware/port/posix/latchkey-device" -c "$SITE_DIR/device-door1.conf"
+lk_site_start_broker
+lk_site_start_device door1
 DEVICE_PID=$LK_LAST_PID
-lk_start gateway "$BUILD/gateway/latchkey-gateway" -c "$CONF"
-GW_PID=$LK_LAST_PID
-lk_wait_port "$GATEWAY_PORT" 10 "$GW_PID"
+lk_site_start_gateway
 lk_wait_port "$METRICS_PORT" 10 "$GW_PID"
-lk_wait_for 15 "gateway subscribed" grep -q "connected and subscribed" "$LK_TMP/gateway.log"
 
-URL="https://localhost:$GATEWAY_PORT"
-ORIGIN="https://localhost:$GATEWAY_PORT"
-MURL="http://127.0.0.1:$METRICS_PORT"
-# curl as a phone: WHO curl-args... -> "<status> <data-result>"; body, headers in $LK_TMP.
-phone() {
-  local who=$1 code; shift
-  code=$(curl -sS -o "$LK_TMP/body" -D "$LK_TMP/headers" -w '%{http_code}' --max-time 15 \
-    --cacert "$PKI/ca/ca.crt" --cert "$PKI/issued/$who.crt" --key "$PKI/private/$who.key" "$@" \
-    2>/dev/null) || code="000"
-  echo "$code $(sed -n 's/.*data-result="\([a-z-]*\)".*/\1/p' "$LK_TMP/body" 2>/dev/null | head -n1)"
-}
+ORIGIN=$URL
+# curl as a phone: WHO curl-args... -> "<status> <data-result>" ("curl-failed" for no HTTP
+# answer); body, headers in $LK_TMP.
+phone() { local who=$1; shift; LK_AS=$who lk_phone -D "$LK_TMP/headers" "$@"; }
 token() { # a fresh form token from GET /
   phone alice "$URL/" >/dev/null
   sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$LK_TMP/body" | head -n1
@@ -67,12 +45,7 @@ ws_client() { # NAME args... : background websocket client, lines in $LK_TMP/NAM
   lk_start "$name" "$PY" "$ROOT/tests/gateway/ws_client.py" "wss://localhost:$GATEWAY_PORT/ws" \
     "$PKI/ca/ca.crt" "$@"
 }
-device_online() {
-  [ "$(mosquitto_sub -h localhost -p "$BROKER_PORT" --cafile "$PKI/ca/ca.crt" \
-    --cert "$PKI/issued/gateway.crt" --key "$PKI/private/gateway.key" -i "web-test-$$" \
-    -t latchkey/home/door1/availability -C 1 -W 2 2>/dev/null)" = online ]
-}
-lk_wait_for 15 "device door1 online" device_online
+lk_site_wait_online door1
 
 lk_log "headers: security set on the page, no-store on dynamic, cacheable static assets"
 out=$(phone alice "$URL/")
@@ -121,8 +94,8 @@ out=$(phone alice -H "Origin: $ORIGIN" -d pin=$PIN -d door=door1 "$URL/action")
 lk_expect_eq "$out" "403 csrf" "no token"
 out=$(phone alice -H "Origin: $ORIGIN" -d "csrf=${T%?}x" -d pin=$PIN -d door=door1 "$URL/action")
 lk_expect_eq "$out" "403 csrf" "tampered token"
-lk_expect_eq "$(grep -c 'request refused: csrf' "$LK_TMP/gateway.log")" 5 "csrf refusals logged (so far)"
-lk_expect_eq "$(grep -c ' on$' "$SITE_DIR/relay-door1.log" 2>/dev/null || true)" 0 "relay moves after CSRF refusals"
+lk_expect_eq "$(grep -c 'request refused: csrf' "$GATEWAY_LOG")" 5 "csrf refusals logged (so far)"
+lk_expect_eq "$(lk_relay_count door1 on)" 0 "relay moves after CSRF refusals"
 
 lk_log "same-origin POST with the token: opened; the websocket shows the result"
 out=$(phone alice -H "Origin: $ORIGIN" -H "Sec-Fetch-Site: same-origin" -d "csrf=$T" -d pin=$PIN -d door=door1 "$URL/action")
@@ -162,8 +135,8 @@ lk_wait_for 10 "door1 offline on the websocket" grep -q '"door":"door1","label":
 lk_log "SIGHUP: a new door label is applied, a port change is logged as needing a restart"
 sed -i "s/^label = Back door$/label = Garden gate/; 0,/^port = $GATEWAY_PORT$/ s//port = 1/" "$CONF"
 kill -HUP "$GW_PID"
-lk_wait_for 5 "reload logged" grep -q "reload: .* applied" "$LK_TMP/gateway.log"
-grep -q "reload: \[server\] changed: needs a restart" "$LK_TMP/gateway.log" || lk_fail "restart-only change not logged"
+lk_wait_for 5 "reload logged" grep -q "reload: .* applied" "$GATEWAY_LOG"
+grep -q "reload: \[server\] changed: needs a restart" "$GATEWAY_LOG" || lk_fail "restart-only change not logged"
 out=$(phone alice "$URL/")
 grep -q "Garden gate" "$LK_TMP/body" || lk_fail "new label not on the page"
 lk_wait_for 5 "new label on the websocket" grep -q '"label":"Garden gate"' "$LK_TMP/ws-alice.log"
@@ -189,18 +162,18 @@ LK_PIDS+=("$!")
 printf 'GET / HTTP/1.1\r\nHost: localhost:%s\r\n\r\n' "$GATEWAY_PORT" >&7
 lk_wait_for 10 "first answer on the kept-alive connection" grep -q '</html>' "$LK_TMP/keepalive.log"
 grep -q '^HTTP/1.1 200' "$LK_TMP/keepalive.log" || lk_fail "first keep-alive request: $(head -3 "$LK_TMP/keepalive.log")"
-"$CERTS" -d "$PKI" revoke alice --reason keyCompromise >/dev/null
-"$CERTS" -d "$PKI" crl --out "$PKI/crl.pem" >/dev/null
+lk_site_certs revoke alice --reason keyCompromise >/dev/null
+lk_site_certs crl --out "$PKI/crl.pem" >/dev/null
 t0=$(date +%s%N)
 refused=""
 while [ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 1000 ]; do
   out=$(phone alice "$URL/")
-  if [ "${out%% *}" = 000 ]; then refused=$(( ($(date +%s%N) - t0) / 1000000 )); break; fi
+  if [ "${out%% *}" = curl-failed ]; then refused=$(( ($(date +%s%N) - t0) / 1000000 )); break; fi
   sleep 0.05
 done
 [ -n "$refused" ] || lk_fail "a new handshake with the revoked certificate still worked 1 s after the CRL changed"
 lk_log "new handshake refused ${refused} ms after the CRL was written"
-grep -q "client certificate refused: certificate revoked" "$LK_TMP/gateway.log" || lk_fail "revoked handshake not logged"
+grep -q "client certificate refused: certificate revoked" "$GATEWAY_LOG" || lk_fail "revoked handshake not logged"
 out=$(phone bob "$URL/")
 lk_expect_eq "$out" "403 forbidden" "an unrevoked certificate after the new CRL"
 printf 'GET /style.css HTTP/1.1\r\nHost: localhost:%s\r\n\r\n' "$GATEWAY_PORT" >&7
@@ -208,7 +181,7 @@ lk_wait_for 5 "second answer on the kept-alive connection" grep -q '^HTTP/1.1 40
 grep -q 'data-result="revoked"' "$LK_TMP/keepalive.log" || lk_fail "keep-alive refusal page"
 exec 7>&-
 lk_wait_for 5 "websocket closed with 1008" grep -q '^closed 1008' "$LK_TMP/ws-alice.log"
-grep -q "request refused: client certificate revoked" "$LK_TMP/gateway.log" || lk_fail "keep-alive refusal not logged"
+grep -q "request refused: client certificate revoked" "$GATEWAY_LOG" || lk_fail "keep-alive refusal not logged"
 
 lk_log "an expired CRL: every client refused, logged, /healthz 503"
 out=$(phone bob "$URL/")
@@ -219,21 +192,21 @@ echo 01 >"$LK_TMP/ca/crlnumber"
 printf '[ca]\ndefault_ca = x\n[x]\ndatabase = %s\ncrlnumber = %s\ndefault_md = sha256\n' \
   "$LK_TMP/ca/index.txt" "$LK_TMP/ca/crlnumber" >"$LK_TMP/ca/ca.cnf"
 openssl ca -gencrl -config "$LK_TMP/ca/ca.cnf" -cert "$PKI/ca/ca.crt" -keyfile "$PKI/ca/ca.key" \
-  -passin env:LATCHKEY_CA_PASSPHRASE -crl_lastupdate "$(date -u -d '-2 days' +%Y%m%d%H%M%SZ)" \
+  -passin "file:$SITE/ca.passphrase" -crl_lastupdate "$(date -u -d '-2 days' +%Y%m%d%H%M%SZ)" \
   -crl_nextupdate "$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)" -out "$LK_TMP/expired.pem" 2>"$LK_TMP/openssl-ca.err" \
   || lk_fail "openssl ca: $(cat "$LK_TMP/openssl-ca.err")"
 mv "$LK_TMP/expired.pem" "$PKI/crl.pem"
-lk_wait_for 3 "expired CRL logged" grep -q "crl: .* is expired: refusing every client certificate" "$LK_TMP/gateway.log"
+lk_wait_for 3 "expired CRL logged" grep -q "crl: .* is expired: refusing every client certificate" "$GATEWAY_LOG"
 out=$(phone bob "$URL/")
-lk_expect_eq "${out%% *}" 000 "bob with an expired CRL"
-grep -q "client certificate refused: CRL has expired" "$LK_TMP/gateway.log" || lk_fail "expired-CRL handshake refusal not logged"
+lk_expect_eq "${out%% *}" curl-failed "bob with an expired CRL"
+grep -q "client certificate refused: CRL has expired" "$GATEWAY_LOG" || lk_fail "expired-CRL handshake refusal not logged"
 code=$(curl -sS -o "$LK_TMP/health" -w '%{http_code}' --max-time 5 "$MURL/healthz")
 lk_expect_eq "$code" 503 "/healthz with an expired CRL"
 grep -q "crl expired" "$LK_TMP/health" || lk_fail "/healthz reason: $(cat "$LK_TMP/health")"
 lk_expect_eq "$(metric latchkey_crl_valid)" 0 "latchkey_crl_valid"
 
 lk_log "a current CRL again: bob is let in again"
-"$CERTS" -d "$PKI" crl --out "$PKI/crl.pem" >/dev/null
+lk_site_certs crl --out "$PKI/crl.pem" >/dev/null
 ok_again() { [ "$(phone bob "$URL/")" = "403 forbidden" ]; }
 lk_wait_for 3 "bob accepted at TLS again" ok_again
 lk_log "all web checks passed"

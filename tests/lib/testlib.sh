@@ -49,12 +49,16 @@ lk_start() {
   LK_PIDS+=("$LK_LAST_PID")
 }
 
-# lk_free_port: prints a TCP port on loopback that nothing listens on now.
+# lk_free_port: prints a TCP port on loopback that no socket uses now. It is taken below the
+# kernel's ephemeral range (ip_local_port_range), where client connections get their ports,
+# so a busy machine's outgoing connections cannot take it before the server binds it.
 lk_free_port() {
-  local port i
+  local port i low=32768 span
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  span=$(( low > 21024 ? low - 20000 : 1024 )) # a tiny ephemeral floor: fall back to 20000+
   for i in $(seq 1 200); do
-    port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
-    if ! ss -Hltn "sport = :$port" 2>/dev/null | grep -q .; then
+    port=$(( 20000 + (RANDOM * 32768 + RANDOM) % span ))
+    if ! ss -Hatn "sport = :$port" 2>/dev/null | grep -q .; then
       echo "$port"; return 0
     fi
   done
