@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# load.sh - the load test of docs/benchmarks.md ("Load"), loopback only: CLIENTS websockets
+# (latchkey-bench ws mode, user alice, all receiving the pushed action results) held open
+# against the gateway for SECONDS, while a second latchkey-bench sends a steady stream of
+# actions (one phone, keep-alive, POST /action every ~0.5 s + the tap's own time) through
+# the real Mosquitto and a real simulated device. Samples the gateway's VmRSS every second.
+# Asserts: every websocket opened and stayed open, 0 errors in both runs, every action sent
+# was answered "opened" and moved the relay. Reports the RSS start / peak / end.
+# usage: load.sh [--build DIR] [--no-build] [--out DIR] [--plot FILE.png]
+#                [--max-growth-kb N] [CLIENTS [SECONDS]]
+#   --build         build directory (default build-load; configured and built here)
+#   --no-build      use --build as it is (ctest)
+#   --out           where results go (default BUILD/load-results)
+#   --plot          draw RSS over time to this PNG (needs gnuplot)
+#   --max-growth-kb fail when the RSS floor grows by more than N KiB while the websockets
+#                   are held (first vs last quarter of the held phase; default: report only)
+#   CLIENTS         websockets held open (default 1000)   SECONDS  duration (default 60)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$ROOT/build-load BUILD_IT=1 OUT="" PLOT="" MAX_GROWTH=0 POS=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --build) BUILD=$2; shift 2 ;;
+    --no-build) BUILD_IT=0; shift ;;
+    --out) OUT=$2; shift 2 ;;
+    --plot) PLOT=$2; shift 2 ;;
+    --max-growth-kb) MAX_GROWTH=$2; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "load.sh: unknown option $1" >&2; exit 2 ;;
+    *) POS+=("$1"); shift ;;
+  esac
+done
+CLIENTS=${POS[0]:-1000} DURATION=${POS[1]:-60}
+case "$CLIENTS$DURATION" in *[!0-9]*) echo "load.sh: CLIENTS and SECONDS are whole numbers" >&2; exit 2 ;; esac
+[ "$CLIENTS" -ge 1 ] && [ "$CLIENTS" -le 10000 ] && [ "$DURATION" -ge 1 ] && [ "$DURATION" -le 540 ] ||
+  { echo "load.sh: CLIENTS 1..10000, SECONDS 1..540" >&2; exit 2; }
+case "$BUILD" in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
+OUT=${OUT:-$BUILD/load-results}
+if [ "$BUILD_IT" = 1 ]; then
+  cmake -S "$ROOT" -B "$BUILD" >/dev/null
+  cmake --build "$BUILD" -j2 >/dev/null
+fi
+BENCH="$BUILD/tests/bench/latchkey-bench"
+[ -x "$BENCH" ] || { echo "load.sh: $BENCH not built" >&2; exit 1; }
+
+# Every websocket is a descriptor in the gateway and in the load generator (both inherit
+# this limit), plus the gateway's own files, broker link and listeners.
+need=$(( CLIENTS + 256 ))
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need" ]; then
+  hard=$(ulimit -Hn)
+  [ "$hard" = unlimited ] || [ "$hard" -ge "$need" ] ||
+    { echo "load.sh: needs $need open files, the hard limit is $hard" >&2; exit 1; }
+  ulimit -n "$need"
+fi
+
+. "$ROOT/tests/lib/testlib.sh"
+. "$ROOT/tests/lib/site.sh"
+mkdir -p "$OUT"
+RES="$OUT/results.txt"
+: > "$RES"
+res() { echo "$1=$2" >> "$RES"; lk_log "$1 = $2"; }
+field() { sed -n "s/.*[ ^]$1=\([^ ]*\).*/\1/p" <<<" $2"; }
+
+# ---------------------------------------------------------------- the site
+PIN=482915
+lk_site_make --door "door1:Front door" --pin "$PIN"
+# The shortest pulse and no pause after it, so that steady actions are never "busy".
+sed -i -e 's/^pulse_ms = .*/pulse_ms = 50/' -e '$a min_interval_ms = 0' "$SITE/device-door1.conf"
+lk_site_start_broker
+lk_site_start_device door1
+lk_site_start_gateway
+lk_site_wait_online door1
+CLIENT=(--port "$GATEWAY_PORT" --cert "$PKI/issued/alice.crt" --key "$PKI/private/alice.key")
+
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$GW_PID/status" 2>/dev/null || echo 0; }
+# One line a second: seconds since the start, VmRSS (KiB), phase (idle|opening|held|closed).
+sample_rss() {
+  local t0 now
+  t0=$(date +%s%N)
+  while kill -0 "$GW_PID" 2>/dev/null; do
+    now=$(date +%s%N)
+    echo "$(( (now - t0) / 1000000 )) $(rss_kb) $(cat "$LK_TMP/phase" 2>/dev/null || echo idle)"
+    sleep 1
+  done
+}
+echo idle > "$LK_TMP/phase"
+sleep 2
+res rss_idle_kb "$(rss_kb)"
+lk_start rss sample_rss
+RSS_PID=$LK_LAST_PID
+sleep 2
+
+# ---------------------------------------------------------------- the load
+lk_log "opening $CLIENTS websockets"
+echo opening > "$LK_TMP/phase"
+# Held for the action run plus a margin, so they stay open over all of it.
+lk_start ws "$BENCH" "${CLIENT[@]}" --mode ws --conns "$CLIENTS" --hold $(( DURATION + 5 )) \
+  --duration 120 --timeout-ms 30000
+WS_PID=$LK_LAST_PID
+lk_wait_for 130 "$CLIENTS websockets open" grep -q '^ws-open' "$LK_TMP/ws.log"
+ws_opened=$(sed -n 's/^ws-open //p' "$LK_TMP/ws.log")
+[ "$ws_opened" = "$CLIENTS" ] || lk_fail "only $ws_opened of $CLIENTS websockets opened: $(cat "$LK_TMP/ws.log")"
+echo held > "$LK_TMP/phase"
+res rss_ws_open_kb "$(rss_kb)"
+relay_base=$(lk_relay_count door1 on)
+
+lk_log "$CLIENTS websockets open; actions for ${DURATION}s"
+act=$("$BENCH" "${CLIENT[@]}" --ca "$PKI/ca/ca.crt" --mode action --conns 1 --pin "$PIN" \
+  --door door1 --think-ms 500 --duration "$DURATION" --timeout-ms 20000 \
+  --samples "$OUT/actions.samples" 2>"$LK_TMP/action-err.log") ||
+  lk_fail "the action run failed: $act $(cat "$LK_TMP/action-err.log")"
+res actions "$act"
+lk_log "actions done; waiting for the websockets to close"
+ws_rc=0
+wait "$WS_PID" || ws_rc=$?
+echo closed > "$LK_TMP/phase"
+ws=$(grep '^mode=ws' "$LK_TMP/ws.log" || true)
+res websockets "$ws"
+[ "$ws_rc" -eq 0 ] || lk_fail "the websocket run failed: $(cat "$LK_TMP/ws.log")"
+sleep 3
+lk_stop "$RSS_PID"
+res rss_after_kb "$(rss_kb)"
+cp "$LK_TMP/rss.log" "$OUT/rss.dat"
+
+# ---------------------------------------------------------------- the checks
+[ "$(field errors "$act")" = 0 ] || lk_fail "action errors: $act"
+[ "$(field errors "$ws")" = 0 ] || lk_fail "websocket errors: $ws"
+[ "$(field ws_open "$ws")" = "$CLIENTS" ] || lk_fail "websockets still open at the end: $ws"
+sent=$(field sent "$act") ok=$(field ok "$act")
+[ "${sent:-0}" -gt 0 ] || lk_fail "no action was sent: $act"
+[ "$ok" = "$sent" ] || lk_fail "$sent actions sent, $ok answered opened"
+opened=$(awk '$3 == 200' "$OUT/actions.samples" | wc -l)
+[ "$opened" = "$sent" ] || lk_fail "$sent actions sent, $opened samples with 200 opened"
+relay_caught_up() { [ $(( $(lk_relay_count door1 on) - relay_base )) -ge "$sent" ]; }
+lk_wait_for 5 "relay on for every action" relay_caught_up
+relay=$(( $(lk_relay_count door1 on) - relay_base ))
+[ "$relay" = "$sent" ] || lk_fail "$sent actions answered, the relay moved $relay times"
+[ "$(field ws_rx_bytes "$ws")" -gt 0 ] || lk_fail "the websockets received nothing"
+kill -0 "$GW_PID" 2>/dev/null || lk_fail "the gateway exited"
+
+# ---------------------------------------------------------------- RSS
+held=$(awk '$3 == "held"' "$OUT/rss.dat")
+[ -n "$held" ] || lk_fail "no RSS sample while the websockets were held"
+# Each PIN check allocates and frees scrypt's 32 MiB (N=2^15, r=8), so RSS swings with the
+# taps: growth is measured on the floor, the lowest sample of the first and of the last
+# quarter of the held phase (at least 3 samples each).
+floor_of() { # first|last: the lowest RSS of that part of the held samples
+  awk -v part="$1" '{ v[NR] = $2 } END { q = int(NR / 4); if (q < 3) q = 3; if (q > NR) q = NR
+    lo = part == "first" ? 1 : NR - q + 1; m = v[lo]
+    for (i = lo; i < lo + q; i++) if (v[i] < m) m = v[i]; print m }' <<<"$held"
+}
+res rss_held_floor_first_kb "$(floor_of first)"
+res rss_held_floor_last_kb "$(floor_of last)"
+res rss_peak_kb "$(awk 'BEGIN {m = 0} $2 > m {m = $2} END {print m}' "$OUT/rss.dat")"
+growth=$(( $(floor_of last) - $(floor_of first) ))
+res rss_held_growth_kb "$growth"
+res rss_per_ws_bytes "$(awk -v a="$(sed -n 's/^rss_idle_kb=//p' "$RES")" \
+  -v b="$(sed -n 's/^rss_ws_open_kb=//p' "$RES")" -v n="$CLIENTS" 'BEGIN {printf "%.0f", (b - a) * 1024 / n}')"
+res clients "$CLIENTS"
+res seconds "$DURATION"
+res actions_per_s "$(awk -v n="$sent" -v s="$(field secs "$act")" 'BEGIN {printf "%.2f", (s > 0 ? n / s : 0)}')"
+if [ "$MAX_GROWTH" -gt 0 ] && [ "$growth" -gt "$MAX_GROWTH" ]; then
+  lk_fail "RSS grew by $growth KiB while the websockets were held (limit $MAX_GROWTH KiB)"
+fi
+
+if [ -n "$PLOT" ]; then
+  command -v gnuplot >/dev/null || lk_fail "--plot needs gnuplot (apt-get install gnuplot-nox)"
+  TERM_PNG='set terminal pngcairo noenhanced size 900,520 font "DejaVu Sans,11"'
+  gnuplot -e 'set terminal pngcairo' -e 'exit' >/dev/null 2>&1 || TERM_PNG='set terminal png noenhanced size 900,520'
+  gnuplot <<GP
+$TERM_PNG
+set output "$PLOT"
+set title "Gateway RSS: $CLIENTS websockets held ${DURATION} s while actions flow"
+set xlabel "seconds"
+set ylabel "VmRSS (MiB)"
+set grid
+set key bottom right
+set yrange [0:*]
+plot "$OUT/rss.dat" using (\$1 / 1000):(strcol(3) eq "idle" ? \$2 / 1024 : 1/0) with linespoints pt 7 ps 0.5 lc rgb "#6b7280" title "idle", \
+     "$OUT/rss.dat" using (\$1 / 1000):(strcol(3) eq "opening" ? \$2 / 1024 : 1/0) with linespoints pt 7 ps 0.5 lc rgb "#d97706" title "opening", \
+     "$OUT/rss.dat" using (\$1 / 1000):(strcol(3) eq "held" ? \$2 / 1024 : 1/0) with linespoints pt 7 ps 0.5 lc rgb "#1d4ed8" title "held + actions", \
+     "$OUT/rss.dat" using (\$1 / 1000):(strcol(3) eq "closed" ? \$2 / 1024 : 1/0) with linespoints pt 7 ps 0.5 lc rgb "#059669" title "closed"
+GP
+  lk_log "plot: $PLOT"
+fi
+lk_log "load passed: $CLIENTS websockets for ${DURATION}s, $sent actions all opened; results in $RES"
