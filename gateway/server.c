@@ -294,6 +294,11 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
             return 1;
         if (sv->tls.store == NULL)
             return 1;
+        /* Send the configured cert (+ any chain in its file), not a chain rebuilt from the
+         * client-CA store on every handshake (a chain verification with a CRL check each
+         * time, and the CA cert on the wire). (lws already sets SSL_MODE_RELEASE_BUFFERS
+         * on every connection.) */
+        SSL_CTX_set_mode(user, SSL_MODE_NO_AUTO_CHAIN);
         SSL_CTX_set1_cert_store(user, sv->tls.store);
         if (sv->tls.crl_path[0] != '\0' &&
             X509_VERIFY_PARAM_set_flags(SSL_CTX_get0_param(user), X509_V_FLAG_CRL_CHECK) != 1)
