@@ -152,14 +152,8 @@ set -e
 grep -q "Cipher is (NONE)" "$LK_TMP/tls11.out" || lk_fail "TLS 1.1: a cipher was negotiated"
 
 lk_log "revocation while running: open keep-alive connection and websocket, then a new CRL"
-mkfifo "$LK_TMP/ka.in"
-exec 7<>"$LK_TMP/ka.in"  # read-write: opening it never blocks, and s_client's stdin stays open
-# Not lk_start: a background job without its own stdin redirection reads /dev/null.
-openssl s_client -quiet -connect "127.0.0.1:$GATEWAY_PORT" -servername localhost \
-  -CAfile "$PKI/ca/ca.crt" -cert "$PKI/issued/alice.crt" -key "$PKI/private/alice.key" \
-  <"$LK_TMP/ka.in" >"$LK_TMP/keepalive.log" 2>&1 &
-LK_PIDS+=("$!")
-printf 'GET / HTTP/1.1\r\nHost: localhost:%s\r\n\r\n' "$GATEWAY_PORT" >&7
+lk_keepalive_open keepalive alice
+lk_keepalive_get keepalive /
 lk_wait_for 10 "first answer on the kept-alive connection" grep -q '</html>' "$LK_TMP/keepalive.log"
 grep -q '^HTTP/1.1 200' "$LK_TMP/keepalive.log" || lk_fail "first keep-alive request: $(head -3 "$LK_TMP/keepalive.log")"
 lk_site_certs revoke alice --reason keyCompromise >/dev/null
@@ -176,10 +170,10 @@ lk_log "new handshake refused ${refused} ms after the CRL was written"
 grep -q "client certificate refused: certificate revoked" "$GATEWAY_LOG" || lk_fail "revoked handshake not logged"
 out=$(phone bob "$URL/")
 lk_expect_eq "$out" "403 forbidden" "an unrevoked certificate after the new CRL"
-printf 'GET /style.css HTTP/1.1\r\nHost: localhost:%s\r\n\r\n' "$GATEWAY_PORT" >&7
+lk_keepalive_get keepalive /style.css
 lk_wait_for 5 "second answer on the kept-alive connection" grep -q '^HTTP/1.1 403' "$LK_TMP/keepalive.log"
 grep -q 'data-result="revoked"' "$LK_TMP/keepalive.log" || lk_fail "keep-alive refusal page"
-exec 7>&-
+lk_keepalive_close keepalive
 lk_wait_for 5 "websocket closed with 1008" grep -q '^closed 1008' "$LK_TMP/ws-alice.log"
 grep -q "request refused: client certificate revoked" "$GATEWAY_LOG" || lk_fail "keep-alive refusal not logged"
 

@@ -115,3 +115,27 @@ lk_site_certs() {
 
 # lk_site_gw ARGS...: the gateway's command line on the site's config (user ..., audit ...).
 lk_site_gw() { "$BUILD/gateway/latchkey-gateway" -c "$CONF" "$@"; }
+
+# lk_keepalive_open NAME USER: one HTTP/1.1 keep-alive connection to the gateway (openssl
+# s_client with USER's certificate) that stays open between requests; every answer is
+# appended to $LK_TMP/NAME.log. Write requests with lk_keepalive_get, end with lk_keepalive_close.
+lk_keepalive_open() {
+  local name=$1 user=$2 fd
+  mkfifo "$LK_TMP/$name.in"
+  exec {fd}<>"$LK_TMP/$name.in" # read-write: opening never blocks, s_client's stdin stays open
+  printf -v "LK_KA_FD_${name//-/_}" '%s' "$fd"
+  # Not lk_start: a background job without its own stdin redirection reads /dev/null.
+  openssl s_client -quiet -connect "127.0.0.1:$GATEWAY_PORT" -servername localhost \
+    -CAfile "$PKI/ca/ca.crt" -cert "$PKI/issued/$user.crt" -key "$PKI/private/$user.key" \
+    <"$LK_TMP/$name.in" >"$LK_TMP/$name.log" 2>&1 &
+  LK_PIDS+=("$!")
+}
+
+# lk_keepalive_get NAME PATH: sends one GET on that connection.
+lk_keepalive_get() {
+  local var="LK_KA_FD_${1//-/_}"
+  printf 'GET %s HTTP/1.1\r\nHost: localhost:%s\r\n\r\n' "$2" "$GATEWAY_PORT" >&"${!var}"
+}
+
+# lk_keepalive_close NAME: closes the connection's input (s_client then exits).
+lk_keepalive_close() { local var="LK_KA_FD_${1//-/_}" fd; fd=${!var}; exec {fd}>&-; }
