@@ -89,6 +89,7 @@ lk_site_is() { [ "$(lk_site_availability "$1")" = "$2" ]; } # lk_site_is DOOR on
 # for no HTTP answer); the body goes to $LK_TMP/body.
 lk_phone() {
   local code
+  rm -f "$LK_TMP/body" # a failed request must not report the previous answer's result
   code=$(curl -sS -o "$LK_TMP/body" -w '%{http_code}' --max-time $(( 15 * LK_SLOW )) \
     --cacert "$PKI/ca/ca.crt" --cert "$PKI/issued/$LK_AS.crt" --key "$PKI/private/$LK_AS.key" \
     "$@" 2>/dev/null) || code="curl-failed"
