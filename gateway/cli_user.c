@@ -72,23 +72,6 @@ static int check_name(const char *name)
     return 0;
 }
 
-static int all_doors(const struct conf *c, char *out, size_t cap)
-{
-    size_t len = 0;
-    int i;
-    out[0] = '\0';
-    for (i = 0; i < c->n_doors; i++) {
-        size_t n = strlen(c->doors[i].name);
-        if (len + n + 2 > cap)
-            return -1;
-        if (len > 0)
-            out[len++] = ',';
-        memcpy(out + len, c->doors[i].name, n + 1);
-        len += n;
-    }
-    return 0;
-}
-
 static int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 {
     struct user_rec u;
@@ -117,8 +100,8 @@ static int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
             fprintf(stderr, "latchkey-gateway: --doors: %s\n", err);
             return CLI_USAGE;
         }
-    } else if (all_doors(ctx->conf, u.doors, sizeof u.doors) != 0) {
-        fprintf(stderr, "latchkey-gateway: door list too long\n");
+    } else if (users_doors_all(ctx->conf, u.doors, sizeof u.doors, err, sizeof err) != 0) {
+        fprintf(stderr, "latchkey-gateway: %s\n", err);
         return CLI_FAIL;
     }
     rc = users_get(ctx->store, u.name, &(struct user_rec){0});

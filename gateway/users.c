@@ -192,12 +192,37 @@ static int add_if_known(void *arg, const char *name)
     return 0;
 }
 
+/* Writes the doors whose bit is set in mask, in config order, comma-separated. */
+static int doors_from_mask(const struct conf *c, uint32_t mask, char *out, size_t cap,
+                           char *err, size_t errlen)
+{
+    size_t len = 0;
+    int i;
+
+    if (cap == 0)
+        return -1;
+    out[0] = '\0';
+    for (i = 0; i < c->n_doors; i++) {
+        size_t n = strlen(c->doors[i].name);
+        if (!((mask >> i) & 1u))
+            continue;
+        if (len + n + 2 > cap) {
+            snprintf(err, errlen, "door list too long");
+            return -1;
+        }
+        if (len > 0)
+            out[len++] = ',';
+        memcpy(out + len, c->doors[i].name, n + 1);
+        len += n;
+    }
+    return 0;
+}
+
 int users_doors_canonical(const struct conf *c, const char *list, char *out, size_t cap,
                           char *err, size_t errlen)
 {
     struct mask_ctx m;
-    size_t len = 0;
-    int i, rc;
+    int rc;
 
     memset(&m, 0, sizeof m);
     m.c = c;
@@ -211,23 +236,13 @@ int users_doors_canonical(const struct conf *c, const char *list, char *out, siz
                  "separated by commas");
         return -1;
     }
-    if (cap == 0)
-        return -1;
-    out[0] = '\0';
-    for (i = 0; i < c->n_doors; i++) {
-        size_t n = strlen(c->doors[i].name);
-        if (!((m.mask >> i) & 1u))
-            continue;
-        if (len + n + 2 > cap) {
-            snprintf(err, errlen, "door list too long");
-            return -1;
-        }
-        if (len > 0)
-            out[len++] = ',';
-        memcpy(out + len, c->doors[i].name, n + 1);
-        len += n;
-    }
-    return 0;
+    return doors_from_mask(c, m.mask, out, cap, err, errlen);
+}
+
+int users_doors_all(const struct conf *c, char *out, size_t cap, char *err, size_t errlen)
+{
+    uint32_t all = c->n_doors >= 32 ? UINT32_MAX : (UINT32_C(1) << c->n_doors) - 1;
+    return doors_from_mask(c, all, out, cap, err, errlen);
 }
 
 uint32_t users_door_mask(const struct conf *c, const char *list)

@@ -51,6 +51,9 @@ int users_list(struct store *s, int (*cb)(void *arg, const struct user_rec *u), 
 int users_doors_canonical(const struct conf *c, const char *list, char *out, size_t cap,
                           char *err, size_t errlen);
 
+/* Every configured door, in canonical form. 0, or -1 with err. */
+int users_doors_all(const struct conf *c, char *out, size_t cap, char *err, size_t errlen);
+
 /* Bit i set when the stored list names conf door i (names no longer configured are
  * ignored: removing a door from the config takes it away from everyone). */
 uint32_t users_door_mask(const struct conf *c, const char *list);
