@@ -5,9 +5,12 @@
 #include <openssl/evp.h>
 #include <signal.h>
 
+#include "action_check.h"
 #include "conf.h"
 #include "pending.h"
 #include "pepper.h"
+#include "pin_cache.h"
+#include "pin_worker.h"
 #include "store.h"
 
 struct lws_context;
@@ -21,6 +24,9 @@ struct gw_app {
     struct lws_context *lws;
     struct store *store;   /* users, lockouts, audit (loop thread only) */
     struct pepper pepper;  /* PIN pepper, loaded at start-up */
+    struct pin_worker pins;        /* scrypt PIN checks, off the loop */
+    struct pin_cache pin_cache;    /* recently verified PINs (memory only) */
+    struct action_checks checks;   /* actions waiting for their PIN check */
 };
 
 #endif

@@ -17,7 +17,7 @@
 #include "tls_store.h"
 
 enum key_id {
-    K_S_LISTEN, K_S_PORT, K_S_CERT, K_S_KEY, K_S_CA, K_S_CRL,
+    K_S_LISTEN, K_S_PORT, K_S_CERT, K_S_KEY, K_S_CA, K_S_CRL, K_S_PIN_CACHE,
     K_M_URI, K_M_CA, K_M_CERT, K_M_KEY, K_M_CLIENT_ID, K_M_ACK,
     K_C_KEY, K_C_SITE, K_C_TTL,
     K_MT_LISTEN, K_MT_PORT, K_MT_FORCE,
@@ -41,6 +41,7 @@ static const struct {
     [K_MT_FORCE] = {"metrics", "allow_non_loopback", 0},
     [K_ST_DB] = {"store", "database", 1},       [K_ST_PEPPER] = {"store", "pepper_file", 1},
     [K_ST_BUSY] = {"store", "busy_timeout_ms", 0},
+    [K_S_PIN_CACHE] = {"server", "pin_cache_seconds", 0},
 };
 
 #define MAX_HEADERS (CONF_MAX_DOORS + 8)
@@ -141,6 +142,8 @@ static int set_fixed(struct parse *p, enum key_id k, const char *v)
     case K_S_KEY: return set_str(p, c->server.key, sizeof c->server.key, v);
     case K_S_CA: return set_str(p, c->server.client_ca, sizeof c->server.client_ca, v);
     case K_S_CRL: return set_str(p, c->server.crl, sizeof c->server.crl, v);
+    case K_S_PIN_CACHE:
+        return set_int(p, &c->server.pin_cache_seconds, v, 0, CONF_PIN_CACHE_MAX);
     case K_ST_DB: return set_str(p, c->store.database, sizeof c->store.database, v);
     case K_ST_PEPPER: return set_str(p, c->store.pepper_file, sizeof c->store.pepper_file, v);
     case K_ST_BUSY: return set_int(p, &c->store.busy_timeout_ms, v, 10, 60000);
@@ -341,6 +344,7 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
     }
     strcpy(c->path, path);
     strcpy(c->server.listen, "127.0.0.1");
+    c->server.pin_cache_seconds = 300;
     strcpy(c->mqtt.client_id, "latchkey-gateway");
     c->mqtt.ack_timeout_ms = 5000;
     c->command.ttl = 30;

@@ -14,6 +14,7 @@
 #define CONF_LABEL_MAX 64
 #define CONF_ACK_TIMEOUT_MIN 100
 #define CONF_ACK_TIMEOUT_MAX 60000
+#define CONF_PIN_CACHE_MAX 3600
 
 struct conf_door {
     char name[LK_NAME_MAX + 1];
@@ -28,6 +29,7 @@ struct conf {
         int port;
         char cert[CONF_STR_MAX], key[CONF_STR_MAX], client_ca[CONF_STR_MAX];
         char crl[CONF_STR_MAX];   /* PEM CRL of client_ca, or "none" (unsafe) */
+        int pin_cache_seconds;    /* a verified PIN is remembered this long (0: never) */
     } server;
     struct {
         char uri[CONF_STR_MAX];

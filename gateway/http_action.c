@@ -1,6 +1,7 @@
 /* http_action.c - POST /action: bounded urlencoded body (lws_spa) with fields pin and door,
- * then action_start(); the answer is sent when the pending entry is done (ack, failure
- * or timeout), from the writeable callback the loop requests for it. */
+ * then action_start(); the answer is sent when the PIN check is decided and then, for a
+ * published command, when the pending entry is done (ack, failure or timeout), each time
+ * from the writeable callback the loop requests for it. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,12 +56,31 @@ int http_action_body(struct lws *wsi, struct http_session *s, const char *in, si
     return lws_spa_process(s->spa, in, (int)len) ? -1 : 0;
 }
 
+/* What action_start / action_take said: wait for the PIN, wait for the ack, or answer. */
+static void answer_stage(struct lws *wsi, struct http_session *s, int stage,
+                         const struct action_outcome *out)
+{
+    if (stage == ACTION_CHECKING_PIN) {
+        s->checking = 1;
+        return;
+    }
+    if (stage == ACTION_AWAITING_ACK) {
+        s->waiting = 1;
+        server_arm_timer(wsi);
+        return;
+    }
+    ws_status_action_result(s->user, out->door, out->result, out->reason,
+                            gw_now_ms() - s->started_ms);
+    http_reply_result(wsi, s, out->result, out->detail[0] != '\0' ? out->detail : NULL);
+}
+
 int http_action_complete(struct lws *wsi, struct http_session *s)
 {
     struct gw_app *app = http_app(wsi);
     struct action_request req;
     struct action_outcome out;
     char serial[AUDIT_SERIAL_MAX], peer[AUDIT_PEER_MAX];
+    int stage;
 
     if (s->route != ROUTE_ACTION)
         return 0;
@@ -84,20 +104,29 @@ int http_action_complete(struct lws *wsi, struct http_session *s)
     req.serial = serial;
     req.peer = peer;
     req.owner = wsi;
-    if (action_start(app, &req, &s->pending, &out) == 1) {
-        s->waiting = 1;
-        s->route = ROUTE_DONE;
-        lws_spa_destroy(s->spa);
-        s->spa = NULL;
-        server_arm_timer(wsi);
-        return 0;
-    }
-    ws_status_action_result(s->user, req.door, out.result, out.reason,
-                            gw_now_ms() - s->started_ms);
-    lws_spa_destroy(s->spa);
+    stage = action_start(app, &req, &s->check, &s->pending, &out);
+    lws_spa_destroy(s->spa); /* the PIN goes with it */
     s->spa = NULL;
-    http_reply_result(wsi, s, out.result, out.detail[0] != '\0' ? out.detail : NULL);
+    s->route = ROUTE_DONE;
+    answer_stage(wsi, s, stage, &out);
     return 0;
+}
+
+/* Writeable while the PIN is checked: the loop may have decided the attempt. */
+void http_action_checked(struct lws *wsi, struct http_session *s)
+{
+    struct action_outcome out;
+    int stage = action_take(http_app(wsi), s->check, &s->pending, &out);
+
+    if (stage == ACTION_CHECKING_PIN)
+        return; /* not yet: spurious wake-up */
+    s->checking = 0;
+    if (stage < 0) {
+        gw_log("action result user=%s result=not-confirmed reason=lost-check", s->user);
+        http_reply_result(wsi, s, GW_NOT_CONFIRMED, NULL);
+        return;
+    }
+    answer_stage(wsi, s, stage, &out);
 }
 
 /* Writeable while waiting: the loop saw our entry done. */
@@ -124,6 +153,10 @@ void http_action_writable(struct lws *wsi, struct http_session *s)
 /* The connection closed (or its session data is going away): never touch it again. */
 void http_action_closed(struct lws *wsi, struct http_session *s)
 {
+    if (s->checking) {
+        action_detach(http_app(wsi), s->check);
+        s->checking = 0;
+    }
     if (s->waiting) {
         pending_detach(&http_app(wsi)->pending, s->pending);
         s->waiting = 0;

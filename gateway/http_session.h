@@ -5,6 +5,7 @@
 
 #include <libwebsockets.h>
 
+#include "action_check.h"
 #include "app.h"
 #include "html.h"
 #include "latchkey/cmd_format.h"
@@ -22,6 +23,8 @@ struct http_session {
     enum http_route route;
     struct lws_spa *spa;
     size_t body_len;
+    int checking;                /* an action's PIN is being checked (action.h) */
+    struct action_check_handle check;
     int waiting;                 /* an action is in the pending table */
     struct pending_handle pending;
     /* reply being sent */
@@ -72,6 +75,7 @@ void http_page_history(struct lws *wsi, struct http_session *s);
 int http_action_begin(struct lws *wsi, struct http_session *s);
 int http_action_body(struct lws *wsi, struct http_session *s, const char *in, size_t len);
 int http_action_complete(struct lws *wsi, struct http_session *s);
+void http_action_checked(struct lws *wsi, struct http_session *s);
 void http_action_writable(struct lws *wsi, struct http_session *s);
 void http_action_closed(struct lws *wsi, struct http_session *s);
 

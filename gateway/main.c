@@ -97,14 +97,23 @@ static int run(const char *config, int check_only)
         fprintf(stderr, "latchkey-gateway: cannot create the pending table\n");
         return EXIT_FAILURE;
     }
+    if (pin_cache_init(&app.pin_cache, conf.server.pin_cache_seconds) != 0)
+        gw_log("pin cache: no random key (RNG failure): every PIN check runs scrypt");
+    if (pin_worker_start(&app.pins, &app.pepper, server_wake, &app) != 0) {
+        fprintf(stderr, "latchkey-gateway: cannot start the PIN check thread\n");
+        pending_destroy(&app.pending);
+        return EXIT_FAILURE;
+    }
     if (server_start(&app, err, sizeof err) != 0) {
         fprintf(stderr, "latchkey-gateway: %s\n", err);
+        pin_worker_stop(&app.pins);
         return EXIT_USAGE;
     }
     signal_app = &app;
     app.mqtt = mqtt_link_start(&conf, &app.pending, err, sizeof err);
     if (app.mqtt == NULL) {
         fprintf(stderr, "latchkey-gateway: %s\n", err);
+        pin_worker_stop(&app.pins);
         server_stop(&app);
         return EXIT_FAILURE;
     }
@@ -116,6 +125,8 @@ static int run(const char *config, int check_only)
     gw_log("shutting down");
     mqtt_link_stop(app.mqtt); /* first: no Paho callback may wake a destroyed context */
     app.mqtt = NULL;
+    pin_worker_stop(&app.pins); /* nor the PIN thread */
+    pin_cache_clear(&app.pin_cache);
     signal_app = NULL;
     server_stop(&app);
     pending_destroy(&app.pending);

@@ -14,10 +14,12 @@ static const int64_t buckets_ms[] = {50, 100, 250, 500, 1000, 2500, 5000, 10000}
 static atomic_ullong requests, tls_refused, refused[REFUSED_COUNT], results[N_RESULTS];
 static atomic_ullong lat_bucket[N_BUCKETS], lat_count, lat_sum_ms;
 static atomic_llong websockets;
+static atomic_ullong pin_checks[2]; /* [0] scrypt, [1] cache */
 
 void metrics_request(void) { atomic_fetch_add(&requests, 1); }
 void metrics_tls_refused(void) { atomic_fetch_add(&tls_refused, 1); }
 void metrics_websockets(int delta) { atomic_fetch_add(&websockets, delta); }
+void metrics_pin_check(int cached) { atomic_fetch_add(&pin_checks[cached != 0], 1); }
 
 void metrics_refused(enum metrics_refusal why)
 {
@@ -84,6 +86,12 @@ void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid)
     line(b, "# HELP latchkey_websockets_open Open live-status websockets.\n"
             "# TYPE latchkey_websockets_open gauge\nlatchkey_websockets_open %lld\n",
          (long long)atomic_load(&websockets));
+    line(b, "# HELP latchkey_pin_checks_total PIN checks by how they were decided.\n"
+            "# TYPE latchkey_pin_checks_total counter\n");
+    line(b, "latchkey_pin_checks_total{path=\"scrypt\"} %llu\n"
+            "latchkey_pin_checks_total{path=\"cache\"} %llu\n",
+         (unsigned long long)atomic_load(&pin_checks[0]),
+         (unsigned long long)atomic_load(&pin_checks[1]));
     line(b, "# HELP latchkey_ack_latency_seconds Time from the request to the device's ack (or timeout).\n"
             "# TYPE latchkey_ack_latency_seconds histogram\n");
     for (i = 0; i < N_BUCKETS; i++)

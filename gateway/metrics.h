@@ -15,6 +15,7 @@ void metrics_result(enum gw_result r, int64_t ack_latency_ms); /* latency < 0: n
 void metrics_tls_refused(void);                   /* a client certificate refused at TLS */
 void metrics_refused(enum metrics_refusal why);   /* a request refused after TLS */
 void metrics_websockets(int delta);
+void metrics_pin_check(int cached);               /* a PIN check: 1 from pin_cache, 0 scrypt */
 
 /* Appends the whole exposition to b. */
 void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid);

@@ -13,6 +13,7 @@ const char *gw_result_name(enum gw_result r)
     case GW_BAD_REQUEST: return "bad-request";
     case GW_LOCKED: return "locked";
     case GW_AUDIT_UNAVAILABLE: return "audit-unavailable";
+    case GW_BUSY: return "busy";
     }
     return "bad-request";
 }
@@ -29,6 +30,7 @@ unsigned int gw_result_http_status(enum gw_result r)
     case GW_BAD_REQUEST: return 400;
     case GW_LOCKED: return 403;
     case GW_AUDIT_UNAVAILABLE: return 503;
+    case GW_BUSY: return 429;
     }
     return 400;
 }
@@ -46,6 +48,7 @@ const char *gw_result_message(enum gw_result r)
     case GW_LOCKED: return "Too many wrong PINs: locked for now.";
     case GW_AUDIT_UNAVAILABLE:
         return "The gateway cannot record this attempt right now, so it opens nothing. Nothing was sent.";
+    case GW_BUSY: return "Busy checking PINs. Nothing was sent; try again in a moment.";
     }
     return "Bad request.";
 }

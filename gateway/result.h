@@ -12,7 +12,8 @@ enum gw_result {
     GW_BROKER_UNAVAILABLE,  /* not connected: the command was never sent */
     GW_BAD_REQUEST,
     GW_LOCKED,              /* too many wrong PINs: the user is locked for a while */
-    GW_AUDIT_UNAVAILABLE    /* the audit log cannot be written: fail closed, nothing sent */
+    GW_AUDIT_UNAVAILABLE,   /* the audit log cannot be written: fail closed, nothing sent */
+    GW_BUSY                 /* the user's previous PIN check still runs, or too many run */
 };
 
 const char *gw_result_name(enum gw_result r);     /* "opened", "wrong-pin", ... */

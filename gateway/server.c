@@ -140,6 +140,7 @@ static void log_orphan(void *arg, const struct pending_info *info)
 
 static void collect(struct server *sv)
 {
+    action_collect(sv->app, wake_owner, sv); /* PIN verdicts first: they may publish */
     pending_collect(&sv->app->pending, wake_owner, log_orphan, sv);
     arm(sv);
 }
@@ -335,6 +336,8 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
     case LWS_CALLBACK_HTTP_WRITEABLE:
         if (s == NULL)
             return 0;
+        if (s->checking)
+            http_action_checked(wsi, s);
         if (s->waiting)
             http_action_writable(wsi, s);
         return http_reply_writable(wsi, s);
