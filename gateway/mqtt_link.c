@@ -14,6 +14,7 @@
 #include "gw_log.h"
 #include "mqtt_inbound.h"
 #include "mqtt_retry.h"
+#include "tcp_nodelay.h"
 
 #define TOPIC_ACK 0
 #define TOPIC_AVAIL 1
@@ -29,6 +30,7 @@ struct mqtt_link {
     MQTTAsync_SSLOptions ssl;
     MQTTAsync_connectOptions conn;
     struct mqtt_retry *retry; /* reconnects (Paho's automatic reconnect is off) */
+    int broker_port;          /* for TCP_NODELAY on Paho's socket (tcp_nodelay.h) */
 };
 
 struct publish_ctx {
@@ -72,6 +74,9 @@ static void on_connected(void *context, char *cause)
     int rc;
 
     gw_log("mqtt: connected (%s)", cause != NULL ? cause : "-");
+    if (tcp_nodelay_to_port(m->broker_port) <= 0)
+        gw_log("mqtt: could not set TCP_NODELAY on the broker connection (port %d): answers "
+               "may wait for delayed ACKs", m->broker_port);
     ro.onSuccess = on_subscribed;
     ro.onFailure = on_subscribe_failed;
     ro.context = m;
@@ -148,6 +153,7 @@ struct mqtt_link *mqtt_link_start(const struct conf *c, struct pending_table *pe
     }
     m->pending = pending;
     strcpy(m->site, c->command.site);
+    m->broker_port = tcp_nodelay_uri_port(c->mqtt.uri); /* conf.c checked host:port */
     atomic_init(&m->ready, 0);
     if (snprintf(m->sub_topics[TOPIC_ACK], sizeof m->sub_topics[0], "latchkey/%s/+/ack",
                  c->command.site) <= 0 ||
