@@ -1,10 +1,13 @@
-/* metrics.c - counters and the Prometheus text rendering (see metrics.h). */
+/* metrics.c - counters and the Prometheus text rendering (see metrics.h), with the heap in
+ * use read at each scrape (heap_usage.c; the load test's leak check). */
 #include "metrics.h"
 
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "heap_usage.h"
 
 #define N_RESULTS 16 /* room for results added to result.h later */
 
@@ -55,7 +58,7 @@ static void line(struct html_buf *b, const char *fmt, ...)
 void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid)
 {
     static const char *const refusal_names[REFUSED_COUNT] = {"revoked", "crl", "csrf"};
-    size_t i;
+    size_t i, heap;
     int r;
 
     line(b, "# HELP latchkey_http_requests_total HTTP requests and websocket messages received.\n"
@@ -86,6 +89,10 @@ void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid)
     line(b, "# HELP latchkey_websockets_open Open live-status websockets.\n"
             "# TYPE latchkey_websockets_open gauge\nlatchkey_websockets_open %lld\n",
          (long long)atomic_load(&websockets));
+    if (heap_in_use(&heap) == 0)
+        line(b, "# HELP latchkey_heap_in_use_bytes Bytes allocated with malloc and not freed.\n"
+                "# TYPE latchkey_heap_in_use_bytes gauge\nlatchkey_heap_in_use_bytes %zu\n",
+             heap);
     line(b, "# HELP latchkey_pin_checks_total PIN checks by how they were decided.\n"
             "# TYPE latchkey_pin_checks_total counter\n");
     line(b, "latchkey_pin_checks_total{path=\"scrypt\"} %llu\n"

@@ -1,8 +1,10 @@
 /* bench_conn.c - the connections of latchkey-bench: a non-blocking state machine per
  * connection (TCP connect, TLS handshake with a client certificate, write the request,
- * read the answer) driven by one epoll loop, with per-request timeouts and think time. */
+ * read the answer, or hold the websocket: bench_ws.c) driven by one epoll loop, with
+ * per-request timeouts and think time; SIGUSR1 ends a websocket hold after a drain. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
@@ -12,10 +14,19 @@
 
 #include <openssl/err.h>
 
-#include "bench_run.h"
+#include "bench_ws.h"
+
+static volatile sig_atomic_t drain_requested;
+
+void bench_drain_signal(int sig)
+{
+    (void)sig;
+    drain_requested = 1;
+}
 
 static void conn_close(struct bench_run *run, struct conn *c)
 {
+    ws_peer_free(c);
     if (c->ssl != NULL) {
         SSL_free(c->ssl);
         c->ssl = NULL;
@@ -187,11 +198,13 @@ static void on_response(struct bench_run *run, struct conn *c)
             fail(run, c, st, "websocket upgrade refused");
             return;
         }
+        if (ws_peer_open(run, c, c->resp.header_len) != 0) {
+            fail(run, c, 0, "out of memory for a websocket");
+            return;
+        }
         stats_add(&run->st, now - c->t_start_ns, c->t_start_us, st);
         run->ws_open++;
-        c->rx_len = 0;
-        c->state = ST_HOLD;
-        want(run, c, EPOLLIN);
+        c->state = ST_HOLD; /* step() reads what came with the 101 */
         return;
     }
     if (o->mode == MODE_ACTION && c->phase == 0) {
@@ -230,25 +243,15 @@ static void do_read(struct bench_run *run, struct conn *c)
         r = SSL_read(c->ssl, c->rx + c->rx_len, (int)(BENCH_RX_MAX - 1 - c->rx_len));
         if (r > 0) {
             c->rx_len += (size_t)r;
-            if (c->state == ST_HOLD) { /* websocket frames: counted, discarded */
-                run->ws_rx_bytes += r;
-                c->rx_len = 0;
-                continue;
-            }
         } else {
             rc = ssl_wait(run, c, r);
             if (rc < 0) {
-                fail(run, c, 0, c->state == ST_HOLD ? "websocket broken" : "TLS read failed");
+                fail(run, c, 0, "TLS read failed");
                 return;
             }
             if (rc > 0)
                 return;
             eof = 1;
-            if (c->state == ST_HOLD) {
-                run->ws_open--;
-                fail(run, c, 0, "websocket closed by the server");
-                return;
-            }
         }
         rc = http_resp_parse(c->rx, c->rx_len, eof, &c->resp);
         if (rc < 0) {
@@ -260,6 +263,16 @@ static void do_read(struct bench_run *run, struct conn *c)
             return;
         }
     }
+}
+
+/* A held websocket is readable (or writable for a pong): reads and checks its messages. */
+static void hold_io(struct bench_run *run, struct conn *c)
+{
+    const char *why = "epoll failed";
+    if (ws_peer_io(c, &why) == 0 && want(run, c, ws_peer_events(c)) == 0)
+        return;
+    run->ws_open--;
+    fail(run, c, 0, why);
 }
 
 /* Drives one connection as far as it goes without blocking; from_event: its socket is
@@ -308,10 +321,12 @@ static void step(struct bench_run *run, struct conn *c, int from_event)
                 fail(run, c, 0, "TLS write failed");
             return;
         case ST_READ:
-        case ST_HOLD:
             do_read(run, c);
-            if (c->state == ST_WRITE)
-                break; /* on_response started the next request on this connection */
+            if (c->state == ST_WRITE || c->state == ST_HOLD)
+                break; /* on_response started the next request, or the websocket opened */
+            return;
+        case ST_HOLD:
+            hold_io(run, c);
             return;
         default:
             return;
@@ -364,8 +379,17 @@ static int next_timeout(struct bench_run *run, int64_t now, int *busy)
 
 static void ws_check(struct bench_run *run, int64_t now)
 {
-    if (run->o->mode != MODE_WS || run->ws_reported)
+    if (run->o->mode != MODE_WS)
         return;
+    if (run->ws_reported) {
+        int64_t end = now + (int64_t)WS_DRAIN_S * 1000000000;
+        if (drain_requested && !run->drain_started) {
+            run->drain_started = 1;
+            if (end < run->hold_until)
+                run->hold_until = end;
+        }
+        return;
+    }
     if (run->ws_open + run->ws_failed >= run->o->conns || now >= run->t_stop) {
         printf("ws-open %d\n", run->ws_open);
         fflush(stdout);
@@ -415,6 +439,7 @@ int bench_run(struct bench_run *run)
             step(run, ev[i].data.ptr, 1);
     }
     run->t_last = run->t_last > 0 ? run->t_last : bench_now_ns();
+    ws_peer_tally(run, &run->tally);
     for (i = 0; i < o->conns; i++) {
         conn_close(run, &run->c[i]);
         free(run->c[i].rx);

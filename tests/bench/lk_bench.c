@@ -1,8 +1,10 @@
 /* lk_bench.c - latchkey-bench: a concurrent mTLS HTTP load generator for the benchmarks
  * (docs/benchmarks.md). wrk and h2load cannot present client certificates; this one does.
  * Options, the client TLS context (P-256 key exchange, no session resumption), the
- * loopback-only target, and the one-line report: rate and latency percentiles.
- * Exit status: 0 every request succeeded, 1 errors or nothing done, 2 usage/setup. */
+ * loopback-only target, and the one-line report: rate and latency percentiles (ws mode:
+ * also the latchkey.v1 messages each websocket received, lowest and highest).
+ * Exit status: 0 every request succeeded (ws mode: and every websocket got its "doors"
+ * message), 1 errors or nothing done, 2 usage/setup. */
 #include <arpa/inet.h>
 #include <getopt.h>
 #include <signal.h>
@@ -28,7 +30,8 @@ static void usage(FILE *f)
             "  --think-ms N      pause between two requests of a connection (default 0)\n"
             "  --timeout-ms N    limit for one request (default 10000)\n"
             "  --pin P --door D  action mode: the PIN and the door(s) (comma list, per connection)\n"
-            "  --hold S          ws mode: keep the websockets open S seconds (default 5)\n"
+            "  --hold S          ws mode: keep the websockets open S seconds (default 5);\n"
+            "                    SIGUSR1 ends the hold 2 s later (messages on the way)\n"
             "  --tls12           TLS 1.2 only (default TLS 1.3 only)\n"
             "  --samples FILE    one line per request: start_unix_us latency_us status\n");
 }
@@ -189,7 +192,10 @@ static void report(struct bench_run *run)
            (double)stats_quantile(&run->st, sorted, 0.99) / ms,
            (double)stats_quantile(&run->st, sorted, 1.0) / ms);
     if (o->mode == MODE_WS)
-        printf(" ws_open=%d ws_rx_bytes=%ld", run->ws_open, run->ws_rx_bytes);
+        printf(" ws_open=%d ws_rx_bytes=%ld ws_doors_min=%ld ws_doors_max=%ld ws_results_min=%ld"
+               " ws_results_max=%ld ws_results_short=%d",
+               run->ws_open, run->ws_rx_bytes, run->tally.doors_min, run->tally.doors_max,
+               run->tally.results_min, run->tally.results_max, run->tally.results_short);
     if (o->mode == MODE_ACTION)
         printf(" sent=%ld", run->started);
     printf("\n");
@@ -198,6 +204,19 @@ static void report(struct bench_run *run)
         fprintf(stderr, "latchkey-bench: %ld errors (other %ld, 3xx %ld, 4xx %ld, 5xx %ld); first: %s\n",
                 run->st.errors, run->st.by_status[0], run->st.by_status[3], run->st.by_status[4],
                 run->st.by_status[5], run->st.first_error);
+    if (run->tally.without_doors > 0)
+        fprintf(stderr, "latchkey-bench: %d of %d websockets never received a doors message\n",
+                run->tally.without_doors, run->tally.sockets);
+}
+
+/* SIGUSR1 (ws mode): end the hold after a drain. No SA_RESTART: epoll_wait returns. */
+static int drain_on_usr1(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = bench_drain_signal;
+    sigemptyset(&sa.sa_mask);
+    return sigaction(SIGUSR1, &sa, NULL);
 }
 
 int main(int argc, char **argv)
@@ -216,7 +235,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "latchkey-bench: --host %s is not a loopback address literal\n", o.host);
         return 2;
     }
-    signal(SIGPIPE, SIG_IGN);
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR || drain_on_usr1() != 0) {
+        perror("latchkey-bench: signals");
+        return 2;
+    }
     run.ctx = client_ctx(&o);
     if (run.ctx == NULL) {
         fprintf(stderr, "latchkey-bench: cannot load the client certificate/key or CA: ");
@@ -232,7 +254,8 @@ int main(int argc, char **argv)
     report(&run);
     if (o.samples != NULL && stats_write_samples(&run.st, o.samples) != 0)
         fprintf(stderr, "latchkey-bench: cannot write %s\n", o.samples);
-    ok = run.st.errors == 0 && run.st.n > 0 && (o.mode != MODE_WS || run.ws_open == o.conns);
+    ok = run.st.errors == 0 && run.st.n > 0 &&
+         (o.mode != MODE_WS || (run.ws_open == o.conns && run.tally.without_doors == 0));
     stats_free(&run.st);
     SSL_CTX_free(run.ctx);
     return ok ? 0 : 1;

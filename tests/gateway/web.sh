@@ -120,6 +120,7 @@ for m in 'latchkey_mqtt_connected 1' 'latchkey_crl_valid 1' 'latchkey_action_res
 done
 grep -q '^latchkey_http_requests_total [1-9]' <<<"$body" || lk_fail "no request count"
 grep -q '^latchkey_tls_handshake_failures_total ' <<<"$body" || lk_fail "no handshake failure count"
+grep -q '^latchkey_heap_in_use_bytes [1-9]' <<<"$body" || lk_fail "no heap in use gauge"
 code=$(curl -sS -o "$LK_TMP/health" -w '%{http_code}' --max-time 5 "$MURL/healthz")
 lk_expect_eq "$code $(cat "$LK_TMP/health")" "200 ok" "/healthz"
 set +e
