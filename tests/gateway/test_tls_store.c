@@ -28,6 +28,17 @@ static X509 *ca, *leaf_a, *leaf_b;
 static X509 *ca2, *leaf_c; /* a second CA (other name, other_key) and its leaf */
 static X509 *ca_rolled, *leaf_r; /* the CA's name with other_key (a key rollover) */
 
+static void add_ext(X509 *x, X509 *issuer, int nid, const char *value)
+{
+    X509V3_CTX v;
+    X509_EXTENSION *e;
+    X509V3_set_ctx(&v, issuer, x, NULL, NULL, 0);
+    e = X509V3_EXT_conf_nid(NULL, &v, nid, value);
+    assert_non_null(e);
+    assert_int_equal(X509_add_ext(x, e, -1), 1);
+    X509_EXTENSION_free(e);
+}
+
 static X509 *make_cert(const char *cn, long serial, EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey)
 {
     X509 *x = X509_new();
@@ -42,25 +53,11 @@ static X509 *make_cert(const char *cn, long serial, EVP_PKEY *key, X509 *issuer,
     X509_gmtime_adj(X509_getm_notAfter(x), 86400);
     X509_set_pubkey(x, key);
     if (issuer != NULL) { /* key identifiers: two CAs of one name (a key rollover) */
-        X509V3_CTX v;
-        X509_EXTENSION *e;
-        X509V3_set_ctx(&v, issuer, x, NULL, NULL, 0);
-        e = X509V3_EXT_conf_nid(NULL, &v, NID_authority_key_identifier, "keyid:always");
-        X509_add_ext(x, e, -1);
-        X509_EXTENSION_free(e);
+        add_ext(x, issuer, NID_authority_key_identifier, "keyid:always");
     } else {
-        X509V3_CTX v;
-        X509_EXTENSION *e;
-        X509V3_set_ctx(&v, x, x, NULL, NULL, 0);
-        e = X509V3_EXT_conf_nid(NULL, &v, NID_subject_key_identifier, "hash");
-        X509_add_ext(x, e, -1);
-        X509_EXTENSION_free(e);
-        e = X509V3_EXT_conf_nid(NULL, &v, NID_basic_constraints, "critical,CA:TRUE");
-        X509_add_ext(x, e, -1);
-        X509_EXTENSION_free(e);
-        e = X509V3_EXT_conf_nid(NULL, &v, NID_key_usage, "critical,keyCertSign,cRLSign");
-        X509_add_ext(x, e, -1);
-        X509_EXTENSION_free(e);
+        add_ext(x, x, NID_subject_key_identifier, "hash");
+        add_ext(x, x, NID_basic_constraints, "critical,CA:TRUE");
+        add_ext(x, x, NID_key_usage, "critical,keyCertSign,cRLSign");
     }
     assert_true(X509_sign(x, ikey, EVP_sha256()) > 0);
     X509_NAME_free(n);
