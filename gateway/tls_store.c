@@ -1,5 +1,5 @@
-/* tls_store.c - CA + CRL trust store for client certificates, rebuilt when the CRL file
- * changes (see tls_store.h). */
+/* tls_store.c - the client CA store and its CRL, reloaded when the CRL file changes, and
+ * the revocation check of a handshake's leaf certificate (see tls_store.h). */
 #include "tls_store.h"
 
 #include <errno.h>
@@ -51,14 +51,58 @@ static STACK_OF(X509) *load_ca(const char *path, char *err, size_t errlen)
     return sk;
 }
 
-/* Reads path into *out if it is one PEM CRL signed by a certificate of ca. */
-static enum crl_state load_crl(const char *path, STACK_OF(X509) *ca, X509_CRL **out)
+/* 1 if the CRL is a plain complete CRL of one issuer that a serial lookup applies in full:
+ * no delta or partitioned (issuingDistributionPoint) CRL, no indirect entries, and no
+ * critical extension (of the CRL or an entry) beyond those OpenSSL itself handles. */
+static int crl_plain(X509_CRL *crl)
+{
+    const STACK_OF(X509_REVOKED) *revs = X509_CRL_get_REVOKED(crl);
+    int i, j;
+
+    if (X509_CRL_get_ext_by_NID(crl, NID_delta_crl, -1) >= 0 ||
+        X509_CRL_get_ext_by_NID(crl, NID_issuing_distribution_point, -1) >= 0)
+        return 0;
+    for (i = 0; i < X509_CRL_get_ext_count(crl); i++) {
+        X509_EXTENSION *e = X509_CRL_get_ext(crl, i);
+        if (X509_EXTENSION_get_critical(e) &&
+            OBJ_obj2nid(X509_EXTENSION_get_object(e)) != NID_authority_key_identifier)
+            return 0;
+    }
+    for (i = 0; i < sk_X509_REVOKED_num(revs); i++) {
+        const X509_REVOKED *r = sk_X509_REVOKED_value(revs, i);
+        if (X509_REVOKED_get_ext_by_NID(r, NID_certificate_issuer, -1) >= 0)
+            return 0;
+        for (j = 0; j < X509_REVOKED_get_ext_count(r); j++)
+            if (X509_EXTENSION_get_critical(X509_REVOKED_get_ext(r, j)))
+                return 0;
+    }
+    return 1;
+}
+
+/* *out = a (GeneralizedTime or UTCTime) in seconds since the epoch; 0 if unreadable. */
+static int asn1_seconds(const ASN1_TIME *a, time_t *out)
+{
+    ASN1_TIME *epoch = ASN1_TIME_set(NULL, 0);
+    int days = 0, secs = 0;
+    int ok = epoch != NULL && a != NULL && ASN1_TIME_diff(&days, &secs, epoch, a) == 1;
+
+    ASN1_TIME_free(epoch);
+    *out = (time_t)days * 86400 + secs;
+    return ok;
+}
+
+/* Reads path into *out if it is one PEM CRL signed by a certificate of ca (*signer, which
+ * stays owned by ca). A CRL this gateway could not apply in full counts as unparsable. */
+static enum crl_state load_crl(const char *path, STACK_OF(X509) *ca, X509_CRL **out,
+                               X509 **signer)
 {
     FILE *f = fopen(path, "r");
     X509_CRL *crl;
-    int i, signed_ok = 0;
+    X509 *by = NULL;
+    int i;
 
     *out = NULL;
+    *signer = NULL;
     if (f == NULL)
         return CRL_MISSING;
     crl = PEM_read_X509_CRL(f, NULL, NULL, NULL);
@@ -66,18 +110,24 @@ static enum crl_state load_crl(const char *path, STACK_OF(X509) *ca, X509_CRL **
     ERR_clear_error();
     if (crl == NULL)
         return CRL_UNPARSABLE;
-    for (i = 0; i < sk_X509_num(ca) && !signed_ok; i++) {
+    if (!crl_plain(crl)) {
+        X509_CRL_free(crl);
+        return CRL_UNPARSABLE;
+    }
+    for (i = 0; i < sk_X509_num(ca) && by == NULL; i++) {
         X509 *c = sk_X509_value(ca, i);
         EVP_PKEY *k = X509_get0_pubkey(c);
-        signed_ok = X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(c)) == 0 &&
-                    k != NULL && X509_CRL_verify(crl, k) == 1;
+        if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(c)) == 0 &&
+            k != NULL && X509_CRL_verify(crl, k) == 1)
+            by = c;
     }
     ERR_clear_error();
-    if (!signed_ok) {
+    if (by == NULL) {
         X509_CRL_free(crl);
         return CRL_BAD_SIGNATURE;
     }
     *out = crl;
+    *signer = by;
     return CRL_OK;
 }
 
@@ -95,8 +145,9 @@ static void file_id(const char *path, struct tls_file_id *id)
     id->mtime_nsec = st.st_mtim.tv_nsec;
 }
 
-/* New store from the CA and (if loaded) the CRL. Fails closed: CRL_CHECK stays on even
- * without a CRL, so OpenSSL itself refuses every certificate ("unable to get CRL"). */
+/* The store of the CA certificates, built once: no CRL and no X509_V_FLAG_CRL_CHECK in
+ * it, so a handshake does not verify the CRL's signature again (tls_store_verify does the
+ * revocation check against the CRL checked at load). */
 static X509_STORE *build_store(const struct tls_store *t)
 {
     X509_STORE *st = X509_STORE_new();
@@ -104,46 +155,38 @@ static X509_STORE *build_store(const struct tls_store *t)
     if (st == NULL)
         return NULL;
     for (i = 0; i < sk_X509_num(t->ca); i++)
-        if (X509_STORE_add_cert(st, sk_X509_value(t->ca, i)) != 1)
-            goto fail;
-    if (t->crl_path[0] != '\0') {
-        if (t->crl != NULL && X509_STORE_add_crl(st, t->crl) != 1)
-            goto fail;
-        if (X509_STORE_set_flags(st, X509_V_FLAG_CRL_CHECK) != 1)
-            goto fail;
-    }
+        if (X509_STORE_add_cert(st, sk_X509_value(t->ca, i)) != 1) {
+            X509_STORE_free(st);
+            ERR_clear_error();
+            return NULL;
+        }
     return st;
-fail:
-    X509_STORE_free(st);
-    ERR_clear_error();
-    return NULL;
 }
 
-static int reload(struct tls_store *t)
+/* (Re)loads the CRL; the previous one is dropped whatever the new file holds (a bad file
+ * fails closed through load_state). */
+static void reload(struct tls_store *t)
 {
     X509_CRL *crl = NULL;
-    X509_STORE *st;
-    X509_CRL *old_crl = t->crl;
+    X509 *signer = NULL;
     enum crl_state s = CRL_OFF;
 
     if (t->crl_path[0] != '\0')
-        s = load_crl(t->crl_path, t->ca, &crl);
-    t->crl = crl;
-    st = build_store(t);
-    if (st == NULL) {
-        /* Out of memory: keep failing closed with the CRL dropped. */
+        s = load_crl(t->crl_path, t->ca, &crl, &signer);
+    /* The dates once, as numbers: tls_store_state runs for every handshake and request. */
+    t->crl_has_next = s == CRL_OK && X509_CRL_get0_nextUpdate(crl) != NULL;
+    if (s == CRL_OK && (!asn1_seconds(X509_CRL_get0_lastUpdate(crl), &t->crl_last) ||
+                        (t->crl_has_next &&
+                         !asn1_seconds(X509_CRL_get0_nextUpdate(crl), &t->crl_next)))) {
         X509_CRL_free(crl);
-        t->crl = NULL;
-        X509_CRL_free(old_crl);
-        t->load_state = CRL_UNPARSABLE;
-        return 0;
+        crl = NULL;
+        s = CRL_UNPARSABLE;
     }
-    X509_CRL_free(old_crl);
-    X509_STORE_free(t->store);
-    t->store = st;
+    X509_CRL_free(t->crl);
+    t->crl = crl;
+    t->crl_signer = signer;
     t->load_state = s;
     t->generation++;
-    return 1;
 }
 
 int tls_store_init(struct tls_store *t, const char *ca_path, const char *crl_path, char *err,
@@ -163,11 +206,13 @@ int tls_store_init(struct tls_store *t, const char *ca_path, const char *crl_pat
         return -1;
     if (t->crl_path[0] != '\0')
         file_id(t->crl_path, &t->id);
-    if (!reload(t) || t->store == NULL) {
+    t->store = build_store(t);
+    if (t->store == NULL) {
         snprintf(err, errlen, "cannot build the certificate store");
         tls_store_free(t);
         return -1;
     }
+    reload(t);
     return 0;
 }
 
@@ -178,6 +223,7 @@ void tls_store_free(struct tls_store *t)
     sk_X509_pop_free(t->ca, X509_free);
     t->store = NULL;
     t->crl = NULL;
+    t->crl_signer = NULL;
     t->ca = NULL;
 }
 
@@ -190,21 +236,19 @@ int tls_store_poll(struct tls_store *t)
     if (memcmp(&now, &t->id, sizeof now) == 0)
         return 0;
     t->id = now;
-    return reload(t);
+    reload(t);
+    return 1;
 }
 
 enum crl_state tls_store_state(const struct tls_store *t, time_t now)
 {
-    const ASN1_TIME *next, *last;
     if (t->crl_path[0] == '\0')
         return CRL_OFF;
     if (t->load_state != CRL_OK || t->crl == NULL)
         return t->load_state == CRL_OK ? CRL_UNPARSABLE : t->load_state;
-    last = X509_CRL_get0_lastUpdate(t->crl);
-    next = X509_CRL_get0_nextUpdate(t->crl);
-    if (last == NULL || X509_cmp_time(last, &(time_t){now + CRL_CLOCK_SKEW}) > 0)
+    if (t->crl_last > now + CRL_CLOCK_SKEW)
         return CRL_NOT_YET_VALID;
-    if (next == NULL || X509_cmp_time(next, &now) <= 0)
+    if (!t->crl_has_next || t->crl_next <= now)
         return CRL_EXPIRED; /* no nextUpdate: nothing says when it stops being current */
     return CRL_OK;
 }
@@ -224,11 +268,56 @@ int tls_store_cert_ok(const struct tls_store *t, X509 *cert, time_t now, const c
         *why = "no-certificate";
         return 0;
     }
-    if (X509_CRL_get0_by_cert(t->crl, &rev, cert) == 1) {
+    if (X509_NAME_cmp(X509_get_issuer_name(cert), X509_CRL_get_issuer(t->crl)) != 0) {
+        *why = "crl-of-another-issuer"; /* its serial means nothing in this CRL */
+        return 0;
+    }
+    if (X509_CRL_get0_by_serial(t->crl, &rev, X509_get0_serialNumber(cert)) == 1) {
         *why = "revoked";
         return 0;
     }
     return 1;
+}
+
+static int crl_state_error(enum crl_state s)
+{
+    switch (s) {
+    case CRL_EXPIRED: return X509_V_ERR_CRL_HAS_EXPIRED;
+    case CRL_NOT_YET_VALID: return X509_V_ERR_CRL_NOT_YET_VALID;
+    default: return X509_V_ERR_UNABLE_TO_GET_CRL; /* missing, unparsable, wrong signer */
+    }
+}
+
+int tls_store_verify(const struct tls_store *t, X509_STORE_CTX *xs, int preverify_ok, time_t now)
+{
+    enum crl_state s;
+    X509 *cert, *issuer;
+    X509_REVOKED *rev = NULL;
+
+    if (!preverify_ok) {
+        int err = X509_STORE_CTX_get_error(xs);
+        return err != X509_V_OK ? err : X509_V_ERR_UNSPECIFIED;
+    }
+    s = tls_store_state(t, now);
+    if (s == CRL_OFF)
+        return X509_V_OK;
+    if (s != CRL_OK)
+        return crl_state_error(s); /* at the first depth reported: fail closed */
+    if (X509_STORE_CTX_get_error_depth(xs) != 0)
+        return X509_V_OK; /* CAs of client_ca: trusted as configured (like CRL_CHECK) */
+    cert = X509_STORE_CTX_get_current_cert(xs);
+    issuer = X509_STORE_CTX_get0_current_issuer(xs);
+    if (cert == NULL)
+        return X509_V_ERR_UNSPECIFIED;
+    /* The CRL covers the leaf only if its issuer in this chain is the CA that signed the
+     * CRL (client_ca with several CAs, or a key rollover under one name). */
+    if (issuer == NULL || t->crl_signer == NULL ||
+        (issuer != t->crl_signer && X509_cmp(issuer, t->crl_signer) != 0) ||
+        X509_NAME_cmp(X509_get_issuer_name(cert), X509_CRL_get_issuer(t->crl)) != 0)
+        return X509_V_ERR_UNABLE_TO_GET_CRL;
+    if (X509_CRL_get0_by_serial(t->crl, &rev, X509_get0_serialNumber(cert)) == 1)
+        return X509_V_ERR_CERT_REVOKED;
+    return X509_V_OK;
 }
 
 int tls_store_check_crl(const char *crl_path, const char *ca_path, enum crl_state *state,

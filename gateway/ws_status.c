@@ -21,6 +21,7 @@
 #include "door_status.h"
 #include "gw_log.h"
 #include "http_session.h"
+#include "mem_trim.h"
 #include "metrics.h"
 #include "peer_identity.h"
 #include "server.h"
@@ -304,6 +305,7 @@ int ws_status_callback(struct lws *wsi, int reason, void *user, void *in, size_t
                 metrics_websockets(-1);
                 break;
             }
+        mem_trim_note(); /* many closing together free MBs: give them back afterwards */
         return 0;
 
     default:

@@ -40,6 +40,7 @@ struct bench_opts {
     int timeout_ms;        /* one request (connect to last byte) */
     double hold_s;         /* ws mode: keep the websockets open this long */
     int tls12;             /* offer TLS 1.2 only (default: TLS 1.3 only) */
+    const char *groups;    /* key exchange groups (OpenSSL list; default "P-256") */
     const char *samples;   /* file for one line per request */
 };
 

@@ -1,10 +1,10 @@
 /* lk_bench.c - latchkey-bench: a concurrent mTLS HTTP load generator for the benchmarks
  * (docs/benchmarks.md). wrk and h2load cannot present client certificates; this one does.
- * Options, the client TLS context (P-256 key exchange, no session resumption), the
- * loopback-only target, and the one-line report: rate and latency percentiles (ws mode:
- * also the latchkey.v1 messages each websocket received, lowest and highest).
- * Exit status: 0 every request succeeded (ws mode: and every websocket got its "doors"
- * message), 1 errors or nothing done, 2 usage/setup. */
+ * Options, the client TLS context (P-256 key exchange unless --groups, no session
+ * resumption), the loopback-only target, and the one-line report: rate and latency
+ * percentiles (ws mode: also the latchkey.v1 messages each websocket received, lowest and
+ * highest). Exit status: 0 every request succeeded (ws mode: and every websocket got its
+ * "doors" message), 1 errors or nothing done, 2 usage/setup. */
 #include <arpa/inet.h>
 #include <getopt.h>
 #include <signal.h>
@@ -33,6 +33,7 @@ static void usage(FILE *f)
             "  --hold S          ws mode: keep the websockets open S seconds (default 5);\n"
             "                    SIGUSR1 ends the hold 2 s later (messages on the way)\n"
             "  --tls12           TLS 1.2 only (default TLS 1.3 only)\n"
+            "  --groups LIST     key exchange groups offered (default P-256; browsers: X25519)\n"
             "  --samples FILE    one line per request: start_unix_us latency_us status\n");
 }
 
@@ -67,7 +68,7 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
         {"conns", 1, 0, 'n'}, {"duration", 1, 0, 'd'}, {"requests", 1, 0, 'r'},
         {"think-ms", 1, 0, 't'}, {"timeout-ms", 1, 0, 'T'}, {"pin", 1, 0, 'i'},
         {"door", 1, 0, 'D'}, {"hold", 1, 0, 'H'}, {"tls12", 0, 0, '2'},
-        {"samples", 1, 0, 'S'}, {"help", 0, 0, '?'}, {0, 0, 0, 0}};
+        {"groups", 1, 0, 'g'}, {"samples", 1, 0, 'S'}, {"help", 0, 0, '?'}, {0, 0, 0, 0}};
     int ch;
     memset(o, 0, sizeof *o);
     o->mode = MODE_KEEPALIVE;
@@ -79,6 +80,7 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
     o->max_requests = 1000000;
     o->timeout_ms = 10000;
     o->hold_s = 5;
+    o->groups = "P-256";
     while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (ch) {
         case 'm': if (parse_mode(optarg, &o->mode) != 0) return -1; break;
@@ -98,6 +100,7 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
         case 'D': if (parse_doors(o, optarg) != 0) return -1; break;
         case 'H': o->hold_s = atof(optarg); break;
         case '2': o->tls12 = 1; break;
+        case 'g': o->groups = optarg; break;
         case 'S': o->samples = optarg; break;
         default: return -1;
         }
@@ -143,7 +146,7 @@ static SSL_CTX *client_ctx(const struct bench_opts *o)
     if (ctx == NULL)
         return NULL;
     if (SSL_CTX_set_min_proto_version(ctx, v) != 1 || SSL_CTX_set_max_proto_version(ctx, v) != 1 ||
-        SSL_CTX_set1_groups_list(ctx, "P-256") != 1 ||
+        SSL_CTX_set1_groups_list(ctx, o->groups) != 1 ||
         SSL_CTX_use_certificate_chain_file(ctx, o->cert) != 1 ||
         SSL_CTX_use_PrivateKey_file(ctx, o->key, SSL_FILETYPE_PEM) != 1 ||
         SSL_CTX_check_private_key(ctx) != 1 || SSL_CTX_set_alpn_protos(ctx, alpn, 9) != 0)

@@ -1,8 +1,9 @@
 /* test_tls_store.c - the client CA + CRL store: states of a CRL file (missing, garbage,
- * signed by someone else, expired, good), revocation of one serial but not another (by
- * tls_store_cert_ok and by OpenSSL's own chain verification with the store), reload when
- * the file is replaced, runtime expiry without a reload, and crl = none. Certificates and
- * CRLs are made here with OpenSSL in a temporary directory. */
+ * signed by someone else, expired, not a plain CRL, good), revocation of one serial but not
+ * another (by tls_store_cert_ok and by OpenSSL's chain verification with the store and the
+ * gateway's verify callback, tls_store_verify), a leaf whose issuer is not the CRL's
+ * signer, reload when the file is replaced, runtime expiry without a reload, and crl =
+ * none. Certificates and CRLs are made here with OpenSSL in a temporary directory. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +25,19 @@
 static char dir[] = "/tmp/lk-tls-XXXXXX";
 static EVP_PKEY *ca_key, *other_key, *leaf_key;
 static X509 *ca, *leaf_a, *leaf_b;
+static X509 *ca2, *leaf_c; /* a second CA (other name, other_key) and its leaf */
+static X509 *ca_rolled, *leaf_r; /* the CA's name with other_key (a key rollover) */
+
+static void add_ext(X509 *x, X509 *issuer, int nid, const char *value)
+{
+    X509V3_CTX v;
+    X509_EXTENSION *e;
+    X509V3_set_ctx(&v, issuer, x, NULL, NULL, 0);
+    e = X509V3_EXT_conf_nid(NULL, &v, nid, value);
+    assert_non_null(e);
+    assert_int_equal(X509_add_ext(x, e, -1), 1);
+    X509_EXTENSION_free(e);
+}
 
 static X509 *make_cert(const char *cn, long serial, EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey)
 {
@@ -38,25 +52,22 @@ static X509 *make_cert(const char *cn, long serial, EVP_PKEY *key, X509 *issuer,
     X509_gmtime_adj(X509_getm_notBefore(x), -3600);
     X509_gmtime_adj(X509_getm_notAfter(x), 86400);
     X509_set_pubkey(x, key);
-    if (issuer == NULL) {
-        X509V3_CTX v;
-        X509_EXTENSION *e;
-        X509V3_set_ctx(&v, x, x, NULL, NULL, 0);
-        e = X509V3_EXT_conf_nid(NULL, &v, NID_basic_constraints, "critical,CA:TRUE");
-        X509_add_ext(x, e, -1);
-        X509_EXTENSION_free(e);
-        e = X509V3_EXT_conf_nid(NULL, &v, NID_key_usage, "critical,keyCertSign,cRLSign");
-        X509_add_ext(x, e, -1);
-        X509_EXTENSION_free(e);
+    if (issuer != NULL) { /* key identifiers: two CAs of one name (a key rollover) */
+        add_ext(x, issuer, NID_authority_key_identifier, "keyid:always");
+    } else {
+        add_ext(x, x, NID_subject_key_identifier, "hash");
+        add_ext(x, x, NID_basic_constraints, "critical,CA:TRUE");
+        add_ext(x, x, NID_key_usage, "critical,keyCertSign,cRLSign");
     }
     assert_true(X509_sign(x, ikey, EVP_sha256()) > 0);
     X509_NAME_free(n);
     return x;
 }
 
-/* Writes a CRL revoking `serials` (0-terminated) to path via a temp file + rename. */
-static void write_crl(const char *path, const long *serials, long last_off, long next_off,
-                      EVP_PKEY *key)
+/* Writes a CRL of issuer, signed with key, revoking `serials` (0-terminated), with the
+ * extension extra if not NULL, to path via a temp file + rename. */
+static void write_crl_of(const char *path, const long *serials, long last_off, long next_off,
+                         X509 *issuer, EVP_PKEY *key, X509_EXTENSION *extra)
 {
     X509_CRL *crl = X509_CRL_new();
     ASN1_TIME *t = ASN1_TIME_new();
@@ -64,7 +75,7 @@ static void write_crl(const char *path, const long *serials, long last_off, long
     FILE *f;
     assert_non_null(crl);
     X509_CRL_set_version(crl, 1);
-    X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca));
+    X509_CRL_set_issuer_name(crl, X509_get_subject_name(issuer));
     X509_gmtime_adj(t, last_off);
     X509_CRL_set1_lastUpdate(crl, t);
     X509_gmtime_adj(t, next_off);
@@ -79,6 +90,8 @@ static void write_crl(const char *path, const long *serials, long last_off, long
         X509_CRL_add0_revoked(crl, r);
         ASN1_INTEGER_free(sn);
     }
+    if (extra != NULL)
+        assert_int_equal(X509_CRL_add_ext(crl, extra, -1), 1);
     X509_CRL_sort(crl);
     assert_true(X509_CRL_sign(crl, key, EVP_sha256()) > 0);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -89,6 +102,12 @@ static void write_crl(const char *path, const long *serials, long last_off, long
     assert_int_equal(rename(tmp, path), 0);
     ASN1_TIME_free(t);
     X509_CRL_free(crl);
+}
+
+static void write_crl(const char *path, const long *serials, long last_off, long next_off,
+                      EVP_PKEY *key)
+{
+    write_crl_of(path, serials, last_off, next_off, ca, key, NULL);
 }
 
 static int setup(void **state)
@@ -103,8 +122,19 @@ static int setup(void **state)
     ca = make_cert("Test Latchkey CA", 1, ca_key, NULL, ca_key);
     leaf_a = make_cert("alice", 1001, leaf_key, ca, ca_key);
     leaf_b = make_cert("bob", 1002, leaf_key, ca, ca_key);
+    ca2 = make_cert("Other Latchkey CA", 2, other_key, NULL, other_key);
+    leaf_c = make_cert("carol", 1001, leaf_key, ca2, other_key); /* alice's serial */
+    ca_rolled = make_cert("Test Latchkey CA", 3, other_key, NULL, other_key);
+    leaf_r = make_cert("rita", 1003, leaf_key, ca_rolled, other_key);
     f = fopen("ca.pem", "w");
     if (f == NULL || PEM_write_X509(f, ca) != 1 || fclose(f) != 0)
+        return -1;
+    f = fopen("two-ca.pem", "w"); /* client_ca holding two CAs */
+    if (f == NULL || PEM_write_X509(f, ca) != 1 || PEM_write_X509(f, ca2) != 1 || fclose(f) != 0)
+        return -1;
+    f = fopen("rolled-ca.pem", "w"); /* the CA's name twice: the old key and the new one */
+    if (f == NULL || PEM_write_X509(f, ca) != 1 || PEM_write_X509(f, ca_rolled) != 1 ||
+        fclose(f) != 0)
         return -1;
     f = fopen("garbage.pem", "w");
     if (f == NULL || fputs("-----BEGIN X509 CRL-----\nnot base64\n-----END X509 CRL-----\n", f) < 0 ||
@@ -120,6 +150,10 @@ static int teardown(void **state)
     X509_free(ca);
     X509_free(leaf_a);
     X509_free(leaf_b);
+    X509_free(ca2);
+    X509_free(leaf_c);
+    X509_free(ca_rolled);
+    X509_free(leaf_r);
     EVP_PKEY_free(ca_key);
     EVP_PKEY_free(other_key);
     EVP_PKEY_free(leaf_key);
@@ -127,16 +161,35 @@ static int teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
-/* OpenSSL's own verdict on cert with the store (what a TLS handshake would get). */
+/* The verdict of a handshake on cert: OpenSSL's chain verification with the store and the
+ * gateway's verify callback (server.c calls tls_store_verify the same way). */
+static const struct tls_store *cb_store;
+static int cb_leaf_calls;
+
+static int verify_cb(int ok, X509_STORE_CTX *xs)
+{
+    int err = tls_store_verify(cb_store, xs, ok, time(NULL));
+    if (X509_STORE_CTX_get_error_depth(xs) == 0 && ok)
+        cb_leaf_calls++;
+    if (err == X509_V_OK)
+        return 1;
+    X509_STORE_CTX_set_error(xs, err);
+    return 0;
+}
+
 static int chain_error(struct tls_store *t, X509 *cert)
 {
     X509_STORE_CTX *x = X509_STORE_CTX_new();
     int rc, err;
     assert_non_null(x);
     assert_int_equal(X509_STORE_CTX_init(x, t->store, cert, NULL), 1);
+    X509_STORE_CTX_set_verify_cb(x, verify_cb);
+    cb_store = t;
     rc = X509_verify_cert(x);
     err = X509_STORE_CTX_get_error(x);
     X509_STORE_CTX_free(x);
+    if (rc == 1)
+        assert_int_equal(err, X509_V_OK);
     return rc == 1 ? X509_V_OK : err;
 }
 
@@ -153,17 +206,20 @@ static void test_bad_files(void **state)
     assert_int_equal(tls_store_state(&t, time(NULL)), CRL_MISSING);
     assert_int_equal(tls_store_cert_ok(&t, leaf_b, time(NULL), &why), 0);
     assert_string_equal(why, "missing");
-    assert_int_not_equal(chain_error(&t, leaf_b), X509_V_OK); /* fails closed at TLS too */
+    /* fails closed at TLS too, with the error OpenSSL's CRL_CHECK gave */
+    assert_int_equal(chain_error(&t, leaf_b), X509_V_ERR_UNABLE_TO_GET_CRL);
     tls_store_free(&t);
 
     assert_int_equal(tls_store_init(&t, "ca.pem", "garbage.pem", err, sizeof err), 0);
     assert_int_equal(tls_store_state(&t, time(NULL)), CRL_UNPARSABLE);
+    assert_int_equal(chain_error(&t, leaf_b), X509_V_ERR_UNABLE_TO_GET_CRL);
     tls_store_free(&t);
 
     write_crl("other.pem", none, -60, 86400, other_key);
     assert_int_equal(tls_store_init(&t, "ca.pem", "other.pem", err, sizeof err), 0);
     assert_int_equal(tls_store_state(&t, time(NULL)), CRL_BAD_SIGNATURE);
     assert_int_equal(tls_store_cert_ok(&t, leaf_b, time(NULL), &why), 0);
+    assert_int_equal(chain_error(&t, leaf_b), X509_V_ERR_UNABLE_TO_GET_CRL);
     tls_store_free(&t);
 
     assert_int_equal(tls_store_check_crl("garbage.pem", "ca.pem", &st, err, sizeof err), -1);
@@ -192,8 +248,20 @@ static void test_revocation(void **state)
     assert_int_equal(tls_store_cert_ok(&t, leaf_a, now, &why), 0);
     assert_string_equal(why, "revoked");
     assert_int_equal(tls_store_cert_ok(&t, leaf_b, now, &why), 1);
+    cb_leaf_calls = 0;
     assert_int_equal(chain_error(&t, leaf_a), X509_V_ERR_CERT_REVOKED);
+    assert_int_equal(cb_leaf_calls, 1); /* refused at the leaf, after its own checks */
     assert_int_equal(chain_error(&t, leaf_b), X509_V_OK);
+    /* The store itself holds no CRL and does not check CRLs (no second CRL signature
+     * verification per handshake): without the callback a revoked leaf passes. */
+    assert_int_equal(X509_VERIFY_PARAM_get_flags(X509_STORE_get0_param(t.store)) &
+                     (X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL), 0);
+    {
+        X509_STORE_CTX *x = X509_STORE_CTX_new();
+        assert_int_equal(X509_STORE_CTX_init(x, t.store, leaf_a, NULL), 1);
+        assert_int_equal(X509_verify_cert(x), 1);
+        X509_STORE_CTX_free(x);
+    }
     /* The same CRL, two days later: past nextUpdate without any reload. */
     assert_int_equal(tls_store_state(&t, now + 2 * 86400), CRL_EXPIRED);
     assert_int_equal(tls_store_cert_ok(&t, leaf_b, now + 2 * 86400, &why), 0);
@@ -210,26 +278,25 @@ static void test_reload(void **state)
     const char *why = NULL;
     static const long none[] = {0}, revoke_b[] = {1002, 0};
     uint64_t gen;
-    X509_STORE *old;
+    X509_STORE *store;
     (void)state;
 
     write_crl("live.pem", none, -60, 86400, ca_key);
     assert_int_equal(tls_store_init(&t, "ca.pem", "live.pem", err, sizeof err), 0);
     assert_int_equal(tls_store_poll(&t), 0); /* unchanged */
     assert_int_equal(tls_store_cert_ok(&t, leaf_b, time(NULL), &why), 1);
+    assert_int_equal(chain_error(&t, leaf_b), X509_V_OK);
     gen = t.generation;
-    old = t.store;
-    X509_STORE_up_ref(old); /* like an SSL_CTX still holding it */
+    store = t.store; /* the SSL_CTX holds this one: it must stay the one in use */
 
     write_crl("live.pem", revoke_b, -60, 86400, ca_key);
     assert_int_equal(tls_store_poll(&t), 1);
     assert_true(t.generation == gen + 1);
-    assert_ptr_not_equal(t.store, old);
+    assert_ptr_equal(t.store, store);
     assert_int_equal(tls_store_cert_ok(&t, leaf_b, time(NULL), &why), 0);
     assert_string_equal(why, "revoked");
     assert_int_equal(chain_error(&t, leaf_b), X509_V_ERR_CERT_REVOKED);
     assert_int_equal(tls_store_poll(&t), 0);
-    X509_STORE_free(old);
 
     /* Replaced by an expired CRL: refused with the reason, and by OpenSSL too. */
     write_crl("live.pem", none, -3 * 86400, -86400, ca_key);
@@ -243,12 +310,91 @@ static void test_reload(void **state)
     assert_int_equal(unlink("live.pem"), 0);
     assert_int_equal(tls_store_poll(&t), 1);
     assert_int_equal(tls_store_state(&t, time(NULL)), CRL_MISSING);
-    assert_int_not_equal(chain_error(&t, leaf_b), X509_V_OK);
+    assert_int_equal(chain_error(&t, leaf_b), X509_V_ERR_UNABLE_TO_GET_CRL);
 
     /* Back again: good. */
     write_crl("live.pem", none, -60, 86400, ca_key);
     assert_int_equal(tls_store_poll(&t), 1);
     assert_int_equal(tls_store_cert_ok(&t, leaf_a, time(NULL), &why), 1);
+    assert_int_equal(chain_error(&t, leaf_a), X509_V_OK);
+
+    /* lastUpdate 10 minutes ahead (beyond the 5 minutes of clock skew): refused. */
+    write_crl("live.pem", none, 600, 86400, ca_key);
+    assert_int_equal(tls_store_poll(&t), 1);
+    assert_int_equal(chain_error(&t, leaf_a), X509_V_ERR_CRL_NOT_YET_VALID);
+    tls_store_free(&t);
+}
+
+/* CRLs that a serial lookup cannot apply in full are refused as unparsable (fail closed):
+ * delta CRLs, partitioned CRLs, unknown critical extensions. */
+static void test_not_plain(void **state)
+{
+    static const long none[] = {0};
+    static const struct {
+        int nid, critical, ok;
+    } cases[] = {
+        {NID_delta_crl, 0, 0},
+        {NID_issuing_distribution_point, 0, 0},
+        {NID_crl_number, 1, 0},  /* critical where it must not be: not handled, refused */
+        {NID_crl_number, 0, 1},  /* ordinary (latchkey-certs writes one) */
+    };
+    struct tls_store t;
+    char err[256];
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        X509_EXTENSION *e;
+        if (cases[i].nid == NID_issuing_distribution_point) {
+            X509V3_CTX v;
+            X509V3_set_ctx(&v, ca, NULL, NULL, NULL, 0);
+            e = X509V3_EXT_conf_nid(NULL, &v, cases[i].nid,
+                                    "fullname:URI:http://example.invalid/crl");
+        } else {
+            ASN1_INTEGER *n = ASN1_INTEGER_new();
+            assert_non_null(n);
+            ASN1_INTEGER_set(n, 7);
+            e = X509V3_EXT_i2d(cases[i].nid, cases[i].critical, n);
+            ASN1_INTEGER_free(n);
+        }
+        assert_non_null(e);
+        write_crl_of("ext.pem", none, -60, 86400, ca, ca_key, e);
+        X509_EXTENSION_free(e);
+        assert_int_equal(tls_store_init(&t, "ca.pem", "ext.pem", err, sizeof err), 0);
+        assert_int_equal(tls_store_state(&t, time(NULL)), cases[i].ok ? CRL_OK : CRL_UNPARSABLE);
+        assert_int_equal(chain_error(&t, leaf_b),
+                         cases[i].ok ? X509_V_OK : X509_V_ERR_UNABLE_TO_GET_CRL);
+        tls_store_free(&t);
+    }
+}
+
+/* A leaf whose issuer is not the CA that signed the CRL is not covered by it: refused as
+ * OpenSSL's CRL_CHECK did (no CRL for that issuer), never looked up by serial alone. */
+static void test_other_issuer(void **state)
+{
+    static const long revoke_a[] = {1001, 0};
+    struct tls_store t;
+    char err[256];
+    const char *why = NULL;
+    (void)state;
+
+    write_crl("crl-a.pem", revoke_a, -60, 86400, ca_key);
+    assert_int_equal(tls_store_init(&t, "two-ca.pem", "crl-a.pem", err, sizeof err), 0);
+    assert_int_equal(tls_store_state(&t, time(NULL)), CRL_OK);
+    assert_int_equal(chain_error(&t, leaf_a), X509_V_ERR_CERT_REVOKED);
+    assert_int_equal(chain_error(&t, leaf_b), X509_V_OK);
+    /* carol has alice's serial but another issuer */
+    assert_int_equal(chain_error(&t, leaf_c), X509_V_ERR_UNABLE_TO_GET_CRL);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_c, time(NULL), &why), 0);
+    assert_string_equal(why, "crl-of-another-issuer");
+    tls_store_free(&t);
+
+    /* Same CA name, new key: the CRL signed with the old key does not cover the new
+     * key's certificates. */
+    assert_int_equal(tls_store_init(&t, "rolled-ca.pem", "crl-a.pem", err, sizeof err), 0);
+    assert_int_equal(tls_store_state(&t, time(NULL)), CRL_OK);
+    assert_int_equal(chain_error(&t, leaf_b), X509_V_OK);
+    assert_int_equal(chain_error(&t, leaf_r), X509_V_ERR_UNABLE_TO_GET_CRL);
     tls_store_free(&t);
 }
 
@@ -273,6 +419,8 @@ int main(void)
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_revocation),
         cmocka_unit_test(test_reload),
+        cmocka_unit_test(test_not_plain),
+        cmocka_unit_test(test_other_issuer),
         cmocka_unit_test(test_off),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
