@@ -4,7 +4,10 @@
  * it returns everything after "/CN=" (later RDNs included) and, without a CN, the whole
  * subject. So the CN is read from the X509_NAME here: exactly one, UTF-8, then validated.
  * peer_check() adds the revocation check against the current CRL (lws gives no serial:
- * the certificate comes from lws_get_ssl()). */
+ * the certificate comes from lws_get_ssl()).
+ * HTTP/2: every stream is a child wsi of the network connection's wsi, and lws 4.1 keeps the
+ * SSL on the network wsi only (lws_get_ssl() of a stream is NULL; lws_tls_peer_cert_info()
+ * looks it up itself), so the SSL is always taken from lws_get_network_wsi(). */
 #include "peer_identity.h"
 
 #include <libwebsockets.h>
@@ -17,6 +20,12 @@
 
 #include "latchkey/cmd_format.h"
 #include "tls_store.h"
+
+/* The connection's SSL, also for an HTTP/2 stream or a websocket carried in one. */
+static SSL *peer_ssl(struct lws *wsi)
+{
+    return lws_get_ssl(lws_get_network_wsi(wsi));
+}
 
 int peer_identity(struct lws *wsi, char *user, size_t cap)
 {
@@ -31,7 +40,7 @@ int peer_identity(struct lws *wsi, char *user, size_t cap)
     /* Verified at the TLS layer (lws: SSL_get_verify_result() == X509_V_OK). */
     if (lws_tls_peer_cert_info(wsi, LWS_TLS_CERT_INFO_VERIFIED, &ir, 0) != 0 || !ir.verified)
         return -1;
-    ssl = lws_get_ssl(wsi);
+    ssl = peer_ssl(wsi);
     if (ssl == NULL || (cert = SSL_get0_peer_certificate(ssl)) == NULL)
         return -1;
     name = X509_get_subject_name(cert);
@@ -62,7 +71,7 @@ int peer_check(struct lws *wsi, const struct tls_store *store, char *user, size_
     *why = "no-identity";
     if (peer_identity(wsi, user, cap) != 0)
         return -1;
-    ssl = lws_get_ssl(wsi);
+    ssl = peer_ssl(wsi);
     cert = ssl != NULL ? SSL_get0_peer_certificate(ssl) : NULL;
     if (cert == NULL)
         return -1;
@@ -80,7 +89,7 @@ int peer_check(struct lws *wsi, const struct tls_store *store, char *user, size_
 
 int peer_cert_serial(struct lws *wsi, char *out, size_t cap)
 {
-    SSL *ssl = lws_get_ssl(wsi);
+    SSL *ssl = peer_ssl(wsi);
     X509 *cert;
     BIGNUM *bn;
     char *hex = NULL;
