@@ -87,7 +87,8 @@ int csrf_origin_ok(const char *own, const char *origin, const char *fetch_site, 
 {
     /* "Origin: null" is an opaque origin: with Referrer-Policy: no-referrer, browsers send it
      * even on same-origin POSTs (Fetch: serializing a request origin). Then Sec-Fetch-Site
-     * alone decides (a sandboxed or data: attacker page gets cross-site there). */
+     * alone decides (a sandboxed or data: attacker page gets cross-site there); without it
+     * (also: HTTP/2, where lws drops the header) the POST is refused. */
     if (origin != NULL && strcmp(origin, "null") == 0)
         origin = NULL;
     if (origin == NULL && fetch_site == NULL) {

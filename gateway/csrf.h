@@ -3,8 +3,10 @@
  * 1. Origin check: an Origin header must equal the gateway's own origin and a
  *    Sec-Fetch-Site header must say same-origin; a POST with neither header is refused
  *    (every browser that can hold a client certificate sends at least one of them).
- *    "Origin: null" counts as no Origin (our no-referrer policy makes browsers send it on
- *    same-origin POSTs), so Sec-Fetch-Site: same-origin must then be present.
+ *    "Origin: null" counts as no Origin (browsers send it on same-origin POSTs from a page
+ *    under Referrer-Policy: no-referrer), so Sec-Fetch-Site: same-origin must then be
+ *    present. Our pages are served with same-origin, so browsers send the real Origin (on
+ *    HTTP/2 lws drops Sec-Fetch-Site: there Origin: null is always refused).
  * 2. A per-page token: "<unix time>.<base64url HMAC-SHA256>" over the time and a binding
  *    (the connection's certificate serial and user), keyed with a random key made at
  *    start-up; embedded in the form by GET /, valid CSRF_TOKEN_TTL seconds. */

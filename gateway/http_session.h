@@ -32,7 +32,10 @@ struct http_session {
     unsigned status;
     const char *content_type;
     int cacheable;               /* static asset: may be cached */
-    int close_after;
+    int close_after;             /* HTTP/1.1: close the connection after this answer (an
+                                    early answer leaves the body unread); HTTP/2: see
+                                    http_reply.c */
+    int end_connection;          /* close the whole connection, HTTP/2 too (revoked) */
     struct html_buf out;
 };
 
@@ -45,6 +48,13 @@ const struct csrf *server_csrf(struct lws *wsi);
 int server_own_origin(struct lws *wsi, char *out, size_t cap);
 /* Header value (Origin, Sec-Fetch-Site, ...) by name, lower case with ':'. 0 if absent. */
 int server_header(struct lws *wsi, const char *name, char *out, size_t cap);
+/* 1 if wsi is an HTTP/2 stream (a child of the network connection's wsi). */
+int server_h2_stream(struct lws *wsi);
+/* HTTP/2: closes the stream's whole connection in 1 ms, after what is queued is sent. */
+void server_end_connection(struct lws *wsi);
+/* HTTP/2: a websocket stream refused at admission, now ESTABLISHED: closes it with 1008
+ * (nothing was sent on it). Returns -1 for the callback to return. */
+int server_ws_refuse(struct lws *wsi);
 
 /* http_reply.c */
 void http_reply(struct lws *wsi, struct http_session *s, unsigned status,

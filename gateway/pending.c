@@ -187,6 +187,17 @@ int pending_take(struct pending_table *t, struct pending_handle h, struct pendin
     return rc;
 }
 
+int pending_waiting_owners(struct pending_table *t, void **owners, int cap)
+{
+    int i, n = 0;
+    pthread_mutex_lock(&t->lock);
+    for (i = 0; i < PENDING_MAX && n < cap; i++)
+        if (t->e[i].state == PENDING_WAITING && t->e[i].info.owner != NULL)
+            owners[n++] = t->e[i].info.owner;
+    pthread_mutex_unlock(&t->lock);
+    return n;
+}
+
 void pending_detach(struct pending_table *t, struct pending_handle h)
 {
     struct pending_entry *e;

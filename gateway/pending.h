@@ -78,6 +78,10 @@ void pending_collect(struct pending_table *t, void (*on_done)(void *arg, void *o
  * -1 if h is not a live entry. */
 int pending_take(struct pending_table *t, struct pending_handle h, struct pending_info *out);
 
+/* Copies the owners of the entries still waiting (owner not gone) into owners, at most
+ * cap of them; returns how many. */
+int pending_waiting_owners(struct pending_table *t, void **owners, int cap);
+
 /* The owner went away: the entry lives on until done, then pending_collect reaps it. */
 void pending_detach(struct pending_table *t, struct pending_handle h);
 

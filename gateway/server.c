@@ -1,9 +1,12 @@
 /* server.c - libwebsockets 4.1 glue: one context with two vhosts. "gw" is the mTLS HTTPS
- * listener (client cert required and verified against the CA and its CRL, TLS 1.2+, HTTP
- * routes to http_*.c, websocket "latchkey.v1" to ws_status.c); "metrics" is an optional
- * plain-HTTP loopback listener for /metrics and /healthz. Also: the wake-up path from
- * Paho's thread (lws_cancel_service -> EVENT_WAIT_CANCELLED), the ack timeout timer and the
- * CRL watch timer (lws_sul), which reloads a changed CRL for the verify callback. */
+ * listener (client cert required and verified against the CA and its CRL, TLS 1.2+, ALPN
+ * h2 and http/1.1, HTTP routes to http_*.c, websocket "latchkey.v1" to ws_status.c);
+ * "metrics" is an optional plain-HTTP loopback listener for /metrics and /healthz. Also: the
+ * wake-up path from Paho's thread (lws_cancel_service -> EVENT_WAIT_CANCELLED), the ack
+ * timeout timer, the CRL watch timer (lws_sul), which reloads a changed CRL for the verify
+ * callback, and the hold timer that keeps HTTP/2 connections with a waiting action.
+ * HTTP/2: every stream is its own wsi with its own http_session, so each request is routed,
+ * identity- and CRL-checked, answered and closed on its own (docs/gateway.md, "HTTP/2"). */
 #include "server.h"
 
 #include <arpa/inet.h>
@@ -29,16 +32,23 @@
 #include "tls_store.h"
 #include "ws_status.h"
 
+#if !defined(LWS_ROLE_H2)
+#error "latchkey-gateway needs libwebsockets built with HTTP/2 (LWS_ROLE_H2), as Debian's is"
+#endif
+
 #define CRL_POLL_MS 200        /* a changed CRL is in force within this (+ one loop turn) */
 #define HTTP_IDLE_SECS 10      /* lws timeout for a stalled request (slow clients) */
 #define KEEPALIVE_SECS 30      /* idle keep-alive connection is closed after this */
 #define MAX_HEADER_BYTES 4096  /* all request headers together */
+#define HOLD_MS 5000           /* HTTP/2 connections of waiting actions: idle timer restarted */
+#define H2_MAX_STREAMS 16      /* HTTP/2 streams open at once per connection */
 
 struct server {
     struct gw_app *app;
     struct lws_context *ctx;
     struct lws_vhost *vh, *metrics_vh;
-    lws_sorted_usec_list_t timer, crl_timer;
+    lws_sorted_usec_list_t timer, crl_timer, hold_timer;
+    int holding;                       /* hold_timer scheduled */
     char iface[64], metrics_iface[64]; /* numeric IPv4/IPv6 addresses */
     struct tls_store tls;
     SSL_CTX *ssl_ctx;                  /* the gw vhost's, seen at LOAD_EXTRA_SERVER_VERIFY_CERTS */
@@ -90,14 +100,46 @@ int server_header(struct lws *wsi, const char *name, char *out, size_t cap)
     return lws_hdr_custom_copy(wsi, out, (int)cap, name, (int)strlen(name)) > 0;
 }
 
+int server_h2_stream(struct lws *wsi)
+{
+    return lws_get_network_wsi(wsi) != wsi;
+}
+
+/* Uses the network wsi's own timer (lws_set_timer_usecs: LWS_CALLBACK_TIMER on protocols[0],
+ * cancelled if the connection goes first), not its timeout, which lws resets to
+ * keepalive_timeout whenever a frame comes in. The connection's own http_session (lws gives
+ * the network wsi one too) is marked. */
+void server_end_connection(struct lws *wsi)
+{
+    struct lws *nwsi = lws_get_network_wsi(wsi);
+    struct http_session *ns = lws_wsi_user(nwsi);
+
+    if (ns != NULL) {
+        ns->end_connection = 1;
+        lws_set_timer_usecs(nwsi, 1000);
+    } else {
+        lws_set_timeout(nwsi, PENDING_TIMEOUT_HTTP_KEEPALIVE_IDLE, LWS_TO_KILL_ASYNC);
+    }
+}
+
+int server_ws_refuse(struct lws *wsi)
+{
+    static const char why[] = "refused";
+    lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)why,
+                     sizeof why - 1);
+    return -1;
+}
+
 int server_own_origin(struct lws *wsi, char *out, size_t cap)
 {
     char host[256];
-    int n = lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST);
-#if defined(LWS_ROLE_H2)
-    if (n <= 0)
+    int n = -1;
+    /* HTTP/2 names the target in :authority (a Host header, if any, must not differ:
+     * RFC 9113 8.3.1, and :authority is the one that counts); HTTP/1.1 in Host. */
+    if (server_h2_stream(wsi))
         n = lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HTTP_COLON_AUTHORITY);
-#endif
+    if (n <= 0)
+        n = lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST);
     if (n <= 0 || strpbrk(host, "/\\@ ") != NULL)
         return -1;
     n = snprintf(out, cap, "https://%s", host);
@@ -105,6 +147,7 @@ int server_own_origin(struct lws *wsi, char *out, size_t cap)
 }
 
 static void on_timer(lws_sorted_usec_list_t *sul);
+static void on_hold_timer(lws_sorted_usec_list_t *sul);
 
 /* (Re)schedules the timer for the earliest ack deadline. Loop thread only. */
 static void arm(struct server *sv)
@@ -113,6 +156,10 @@ static void arm(struct server *sv)
     if (next < 0) {
         lws_sul_cancel(&sv->timer);
         return;
+    }
+    if (!sv->holding) {
+        sv->holding = 1;
+        lws_sul_schedule(sv->ctx, 0, &sv->hold_timer, on_hold_timer, HOLD_MS * LWS_US_PER_MS);
     }
     wait = next - gw_now_ms();
     if (wait < 1)
@@ -153,6 +200,27 @@ static void on_timer(lws_sorted_usec_list_t *sul)
     collect(sv);
 }
 
+/* HTTP/2: lws restarts a connection's idle timeout (keepalive_timeout) only when a frame
+ * comes in, so a stream waiting longer than that for its device's ack (ack_timeout_ms may
+ * be 60 s) would lose its connection. While actions wait, the idle timer of each one's
+ * connection is restarted every HOLD_MS. Not for a connection that carries a websocket:
+ * lws keeps those without any timeout (immortal stream), and a timer set here would end it. */
+static void on_hold_timer(lws_sorted_usec_list_t *sul)
+{
+    struct server *sv = lws_container_of(sul, struct server, hold_timer);
+    void *owners[PENDING_MAX];
+    int i, n = pending_waiting_owners(&sv->app->pending, owners, PENDING_MAX);
+
+    for (i = 0; i < n; i++) {
+        struct lws *nwsi = lws_get_network_wsi(owners[i]);
+        if (nwsi != owners[i] && !ws_status_on_connection(nwsi))
+            lws_set_timeout(nwsi, PENDING_TIMEOUT_HTTP_KEEPALIVE_IDLE, KEEPALIVE_SECS);
+    }
+    sv->holding = n > 0;
+    if (sv->holding)
+        lws_sul_schedule(sv->ctx, 0, &sv->hold_timer, on_hold_timer, HOLD_MS * LWS_US_PER_MS);
+}
+
 /* Logs CRL state changes once; on a bad state every client is refused (fail closed). */
 static void note_crl_state(struct server *sv, int reloaded)
 {
@@ -190,6 +258,7 @@ static int refuse_cert(struct lws *wsi, struct http_session *s, int rc, const ch
 {
     s->user[0] = '\0';
     s->close_after = 1;
+    s->end_connection = 1; /* every later request on it would be refused too */
     if (rc == -2) {
         gw_log("request refused: client certificate %s (%s)", why,
                strcmp(why, "revoked") == 0 ? "serial on the CRL" : "CRL not usable");
@@ -314,8 +383,18 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
         /* An upgrade without Sec-WebSocket-Protocol binds to protocols[0] (this one): only
-         * the "latchkey.v1" subprotocol is served. */
-        return 1;
+         * the "latchkey.v1" subprotocol is served. HTTP/2: closed at ESTABLISHED instead
+         * (ws_status.c says why). */
+        gw_log("ws: upgrade refused: no subprotocol latchkey.v1");
+        return server_h2_stream(wsi) ? 0 : 1;
+
+    case LWS_CALLBACK_ESTABLISHED: /* only a websocket over HTTP/2 let through above */
+        return server_ws_refuse(wsi);
+
+    case LWS_CALLBACK_TIMER: /* server_end_connection: wsi is an HTTP/2 connection */
+        if (s != NULL && s->end_connection)
+            return -1; /* lws closes it, after sending what is queued */
+        return 0;
 
     case LWS_CALLBACK_HTTP:
         return route_request(wsi, s, in != NULL ? in : "");
@@ -549,7 +628,16 @@ int server_start(struct gw_app *app, char *err, size_t errlen)
     vi.ssl_cipher_list = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
                          "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256:"
                          "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305";
-    vi.alpn = "http/1.1"; /* HTTP/2: see docs/gateway.md */
+    /* HTTP/2 and HTTP/1.1 (docs/gateway.md, "HTTP/2"). h2 settings: lws copies only [1]..[5]
+     * from here (4.1.6); MAX_HEADER_LIST_SIZE stays lws' 4096, ENABLE_CONNECT_PROTOCOL its 1
+     * (websockets over h2, RFC 8441: served by ws_status.c with the same checks). */
+    vi.alpn = "h2,http/1.1";
+    vi.http2_settings[0] = 1;
+    vi.http2_settings[H2SET_HEADER_TABLE_SIZE] = 65536; /* lws' own; its HPACK is tuned to it */
+    vi.http2_settings[H2SET_ENABLE_PUSH] = 0;
+    vi.http2_settings[H2SET_MAX_CONCURRENT_STREAMS] = H2_MAX_STREAMS;
+    vi.http2_settings[H2SET_INITIAL_WINDOW_SIZE] = 0; /* lws opens 256 KiB per stream itself */
+    vi.http2_settings[H2SET_MAX_FRAME_SIZE] = 16384;
     vi.options = LWS_SERVER_OPTION_REQUIRE_VALID_OPENSSL_CLIENT_CERT |
                  LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
                  LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS;
@@ -598,6 +686,8 @@ void server_stop(struct gw_app *app)
     lws_sul_cancel(&the_server.timer);
     lws_sul_cancel(&the_server.crl_timer);
     mem_trim_stop();
+    lws_sul_cancel(&the_server.hold_timer);
+    the_server.holding = 0;
     door_status_set_wake(NULL, NULL);
     lws_context_destroy(ctx);
     app->lws = NULL;

@@ -7,7 +7,11 @@
  *     "online|offline|unknown","relay":"idle|active|unknown"}]}
  *   {"type":"result","door":"door1","result":"opened","reason":"-","latency_ms":812}
  * Action results come from any thread through a small ring (mutex), then lws_cancel_service
- * wakes the loop, which asks the sockets of that user for a writeable callback. */
+ * wakes the loop, which asks the sockets of that user for a writeable callback.
+ * Over HTTP/2 (RFC 8441: lws 4.1 announces SETTINGS_ENABLE_CONNECT_PROTOCOL and takes an
+ * extended CONNECT with :protocol websocket) the socket is a stream of the connection and
+ * passes the same checks: the path is the CONNECT's :path, the Origin the same header, the
+ * own origin comes from :authority, the certificate from the network connection. */
 #include "ws_status.h"
 
 #include <cJSON.h>
@@ -46,6 +50,7 @@ struct ws_session {
     uint64_t doors_sent;   /* door_status version sent (0: none yet) */
     uint64_t result_seq;   /* last result event looked at */
     int recheck;           /* re-check the certificate at the next writeable */
+    int refused;           /* HTTP/2: admission failed, closed at ESTABLISHED (see below) */
 };
 
 static pthread_mutex_t ring_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -102,6 +107,15 @@ void ws_status_poke(struct lws_context *ctx, int recheck_certs)
             w->recheck = 1;
         lws_callback_on_writable(w->wsi);
     }
+}
+
+int ws_status_on_connection(struct lws *nwsi)
+{
+    const struct ws_session *w;
+    for (w = sessions; w != NULL; w = w->next)
+        if (w->wsi != nwsi && lws_get_network_wsi(w->wsi) == nwsi)
+            return 1;
+    return 0;
 }
 
 void ws_status_doors_changed(struct lws_context *ctx)
@@ -211,13 +225,16 @@ static int still_allowed(struct lws *wsi, struct ws_session *w)
 
 static int filter(struct lws *wsi)
 {
-    char user[LK_BY_MAX + 1], binding[PEER_BINDING_MAX], path[16], origin[300], own[300];
+    char user[LK_BY_MAX + 1], binding[PEER_BINDING_MAX], origin[300], own[300];
     const char *why = NULL;
     struct user_rec u;
     struct action_outcome refused;
-    int rc;
+    char *path;
+    int rc, path_len, method = lws_http_get_uri_and_method(wsi, &path, &path_len);
 
-    if (lws_hdr_copy(wsi, path, sizeof path, WSI_TOKEN_GET_URI) <= 0 || strcmp(path, "/ws") != 0)
+    /* HTTP/1.1: GET /ws with Upgrade; HTTP/2: CONNECT with :path /ws (RFC 8441) */
+    if (method != (server_h2_stream(wsi) ? LWSHUMETH_CONNECT : LWSHUMETH_GET) ||
+        path_len != 3 || memcmp(path, "/ws", 3) != 0)
         return 1;
     rc = peer_check(wsi, server_tls(), user, sizeof user, binding, sizeof binding, &why);
     if (rc != 0) {
@@ -247,10 +264,20 @@ int ws_status_callback(struct lws *wsi, int reason, void *user, void *in, size_t
 
     switch ((enum lws_callback_reasons)reason) {
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-        return filter(wsi);
+        /* HTTP/2: lws 4.1.6 leaks its websocket state (224 bytes) of a stream refused here,
+         * so a refused stream is let through the handshake and closed with 1008 at
+         * ESTABLISHED, before anything is sent on it. HTTP/1.1: refused here. */
+        if (filter(wsi) == 0)
+            return 0;
+        if (!server_h2_stream(wsi))
+            return 1;
+        w->refused = 1; /* lws zeroed the session data */
+        return 0;
 
     case LWS_CALLBACK_ESTABLISHED: {
         const char *why = NULL;
+        if (w->refused)
+            return server_ws_refuse(wsi);
         memset(w, 0, sizeof *w);
         w->wsi = wsi;
         if (peer_check(wsi, server_tls(), w->user, sizeof w->user, w->binding,

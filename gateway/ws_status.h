@@ -35,4 +35,8 @@ void ws_status_poke(struct lws_context *ctx, int recheck_certs);
 /* Loop thread: the configured doors changed (SIGHUP): every socket gets a new door list. */
 void ws_status_doors_changed(struct lws_context *ctx);
 
+/* Loop thread: 1 if an open websocket is carried by the HTTP/2 connection nwsi (a network
+ * wsi), else 0. */
+int ws_status_on_connection(struct lws *nwsi);
+
 #endif

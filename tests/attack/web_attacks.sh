@@ -27,7 +27,7 @@ lk_log "security headers on the page"
 out=$(lk_phone -D "$LK_TMP/headers" "$URL/")
 lk_expect_eq "${out%% *}" 200 "GET /"
 for h in "content-security-policy: .*frame-ancestors 'none'" "x-frame-options: DENY" \
-         "strict-transport-security: max-age=[1-9]" "referrer-policy: no-referrer" \
+         "strict-transport-security: max-age=[1-9]" "referrer-policy: same-origin" \
          "x-content-type-options: nosniff" "cache-control: no-store"; do
   grep -qiE "^$h" "$LK_TMP/headers" || lk_fail "missing header: $h"
 done

@@ -1,5 +1,6 @@
 /* test_pending.c - the in-flight action table: ack matching (id and door), timeout,
- * early failure, owners that went away, stale handles, a full table. */
+ * early failure, owners that went away, stale handles, a full table, the owners still
+ * waiting (the HTTP/2 hold timer's list). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -106,6 +107,27 @@ static void test_orphan_and_stale(void **state)
     pending_destroy(&t);
 }
 
+static void test_waiting_owners(void **state)
+{
+    struct pending_table t;
+    struct pending_handle h1, h2, h3;
+    void *owners[PENDING_MAX];
+    int owner1, owner2, owner3;
+    (void)state;
+    assert_int_equal(pending_init(&t, on_wake, NULL), 0);
+    assert_int_equal(pending_waiting_owners(&t, owners, PENDING_MAX), 0);
+    assert_int_equal(pending_add(&t, ID1, "alice", "door1", 0, 100, &owner1, &h1), 0);
+    assert_int_equal(pending_add(&t, ID2, "bob", "door2", 0, 100, &owner2, &h2), 0);
+    assert_int_equal(pending_add(&t, "0000000000000000000000000000000a", "carol", "door1", 0, 100,
+                                 &owner3, &h3), 0);
+    pending_detach(&t, h2);                                      /* gone: not held */
+    assert_int_equal(pending_ack(&t, ID1, "door1", 1, NULL), 0); /* done: not waiting */
+    assert_int_equal(pending_waiting_owners(&t, owners, PENDING_MAX), 1);
+    assert_ptr_equal(owners[0], &owner3);
+    assert_int_equal(pending_waiting_owners(&t, owners, 0), 0);  /* cap respected */
+    pending_destroy(&t);
+}
+
 static void test_full(void **state)
 {
     struct pending_table t;
@@ -125,6 +147,7 @@ int main(void)
         cmocka_unit_test(test_ack_flow),
         cmocka_unit_test(test_rejected_and_fail),
         cmocka_unit_test(test_orphan_and_stale),
+        cmocka_unit_test(test_waiting_owners),
         cmocka_unit_test(test_full),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

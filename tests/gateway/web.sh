@@ -51,7 +51,7 @@ lk_log "headers: security set on the page, no-store on dynamic, cacheable static
 out=$(phone alice "$URL/")
 lk_expect_eq "${out%% *}" 200 "GET /"
 for h in "content-security-policy: default-src 'none'; script-src 'self'" "x-frame-options: DENY" \
-  "strict-transport-security: max-age" "referrer-policy: no-referrer" "x-content-type-options: nosniff" \
+  "strict-transport-security: max-age" "referrer-policy: same-origin" "x-content-type-options: nosniff" \
   "permissions-policy: camera=()" "cache-control: no-store"; do
   grep -qi "^$h" "$LK_TMP/headers" || lk_fail "GET / lacks header '$h'"
 done
@@ -101,8 +101,9 @@ lk_log "same-origin POST with the token: opened; the websocket shows the result"
 out=$(phone alice -H "Origin: $ORIGIN" -H "Sec-Fetch-Site: same-origin" -d "csrf=$T" -d pin=$PIN -d door=door1 "$URL/action")
 lk_expect_eq "$out" "200 opened" "same-origin POST"
 lk_wait_for 5 "result on the websocket" grep -q '"type":"result","door":"door1","result":"opened"' "$LK_TMP/ws-alice.log"
-# What a browser sends under Referrer-Policy: no-referrer: Origin null, Sec-Fetch-Site same-origin.
-out=$(phone alice -H "Origin: null" -H "Sec-Fetch-Site: same-origin" -d "csrf=$T" -d pin=000000 -d door=door1 "$URL/action")
+# What a browser sends under Referrer-Policy: no-referrer: Origin null, Sec-Fetch-Site same-origin
+# (HTTP/1.1: lws 4.1 drops Sec-Fetch-Site on HTTP/2, where this is refused: tests/gateway/h2.sh).
+out=$(phone alice --http1.1 -H "Origin: null" -H "Sec-Fetch-Site: same-origin" -d "csrf=$T" -d pin=000000 -d door=door1 "$URL/action")
 lk_expect_eq "$out" "403 wrong-pin" "Origin null + Sec-Fetch-Site same-origin passes CSRF"
 out=$(phone alice -H "Origin: null" -d "csrf=$T" -d pin=$PIN -d door=door1 "$URL/action")
 lk_expect_eq "$out" "403 csrf" "Origin null alone"
