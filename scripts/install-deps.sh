@@ -14,7 +14,7 @@ PACKAGES=(
   mosquitto mosquitto-clients curl libnss3-tools procps iproute2 sqlite3
   libxml2-utils
   man-db groff-base mandoc dpkg-dev adduser
-  python3-websockets libwslay-dev
+  python3-websockets python3-h2 libwslay-dev
   chromium testssl.sh
 )
 

@@ -99,6 +99,10 @@ async function main() {
     // run.sh gives alice door1 and door2 only; the site also has a garage.
     expect(JSON.stringify(doors) === JSON.stringify(['door1', 'door2']),
       `doors shown: ${doors}`);
+    // The gateway offers HTTP/2 by ALPN: the browser takes it.
+    const proto = await page.evaluate(
+      () => performance.getEntriesByType('navigation')[0].nextHopProtocol);
+    expect(proto === 'h2', `page loaded over ${proto}, not h2`);
     await page.screenshot({ path: path.join(ARTIFACTS, 'page.png'), fullPage: true });
   });
 
