@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "action.h"
@@ -40,6 +41,7 @@
 #define HTTP_IDLE_SECS 10      /* lws timeout for a stalled request (slow clients) */
 #define KEEPALIVE_SECS 30      /* idle keep-alive connection is closed after this */
 #define MAX_HEADER_BYTES 4096  /* all request headers together */
+#define MAX_FDS 8192           /* descriptors, so connections, the gateway can hold at once */
 #define HOLD_MS 5000           /* HTTP/2 connections of waiting actions: idle timer restarted */
 #define H2_MAX_STREAMS 16      /* HTTP/2 streams open at once per connection */
 
@@ -569,6 +571,35 @@ static int start_metrics(struct server *sv, const struct conf *c, int family, in
     return 0;
 }
 
+/* The soft RLIMIT_NOFILE becomes MAX_FDS (or the hard limit if that is lower): lws sizes
+ * its per-fd tables by it, so the number of connections and that memory are the same on
+ * every machine rather than whatever the service manager gave (systemd: 1 024, too few
+ * for 1 000 websockets; a shell here: 20 000, 2 x 160 KiB of tables). */
+static void set_fd_limit(void)
+{
+    struct rlimit rl;
+    rlim_t want = MAX_FDS;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+        gw_log("fd limit: cannot read RLIMIT_NOFILE; keeping the inherited one");
+        return;
+    }
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want)
+        want = rl.rlim_max;
+    if (rl.rlim_cur != want) {
+        rlim_t was = rl.rlim_cur;
+        rl.rlim_cur = want;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
+            gw_log("fd limit: cannot set %llu (staying at %llu)", (unsigned long long)want,
+                   (unsigned long long)was);
+            return;
+        }
+    }
+    if (want < MAX_FDS)
+        gw_log("fd limit: %llu (the hard limit; %d wanted): at most that many connections",
+               (unsigned long long)want, MAX_FDS);
+}
+
 int server_start(struct gw_app *app, char *err, size_t errlen)
 {
     const struct conf *c = app->conf;
@@ -602,6 +633,7 @@ int server_start(struct gw_app *app, char *err, size_t errlen)
     sv->crl_logged = CRL_OK;
 
     gw_protocols[1].per_session_data_size = ws_status_session_size();
+    set_fd_limit();
     lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
     memset(&info, 0, sizeof info);
     info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT | LWS_SERVER_OPTION_EXPLICIT_VHOSTS;

@@ -47,6 +47,15 @@ ws_client() { # NAME args... : background websocket client, lines in $LK_TMP/NAM
 }
 lk_site_wait_online door1
 
+lk_log "descriptor limit: the gateway holds its own bound (8192), whatever it inherited"
+soft=$(awk '/^Max open files/ { print $4 }' "/proc/$GW_PID/limits")
+hard=$(awk '/^Max open files/ { print $5 }' "/proc/$GW_PID/limits")
+if [ "$hard" = unlimited ] || [ "$hard" -ge 8192 ]; then
+  lk_expect_eq "$soft" 8192 "gateway soft RLIMIT_NOFILE"
+else
+  lk_expect_eq "$soft" "$hard" "gateway soft RLIMIT_NOFILE (hard limit below 8192)"
+fi
+
 lk_log "headers: security set on the page, no-store on dynamic, cacheable static assets"
 out=$(phone alice "$URL/")
 lk_expect_eq "${out%% *}" 200 "GET /"
