@@ -327,69 +327,61 @@ static enum action_stage check_pin(struct attempt *a, const struct user_rec *u, 
     return after_pin(a, u, pin_hash_verify(&app->pepper, pin, u->pin_hash), NULL, h, out);
 }
 
+/* What every attempt must pass before its PIN is tried, checked when it starts and again
+ * when scrypt's verdict comes back (the administrator may have changed the user
+ * meanwhile): an enabled user, a PIN and a door, the door configured and one of theirs,
+ * no lock. 1 with *u; 0 when the attempt is finished (ACTION_ANSWERED, *out set). */
+static int admit(struct attempt *a, const char *user, const char *door, int have_pin,
+                 struct user_rec *u, struct action_outcome *out)
+{
+    const char *why = "-";
+    int64_t now;
+    int index;
+
+    if (!user_admitted(a->app, user, u, out, &why)) {
+        (void)finish(a, out->result, why, out);
+        return 0;
+    }
+    if (door == NULL || !have_pin) {
+        set_detail(out, "The form needs a PIN and a door.");
+        (void)finish(a, GW_BAD_REQUEST, "missing-field", out);
+        return 0;
+    }
+    index = conf_find_door(a->app->conf, door);
+    if (index < 0) {
+        set_detail(out, "There is no such door.");
+        (void)finish(a, GW_BAD_REQUEST, "unknown-door", out);
+        return 0;
+    }
+    if (!action_user_may_open(a->app, u, index)) {
+        set_detail(out, "This door is not one of yours.");
+        (void)finish(a, GW_FORBIDDEN, "door-not-allowed", out);
+        return 0;
+    }
+    now = (int64_t)time(NULL);
+    if (lockout_remaining_s(u, now) > 0) {
+        /* No PIN check while locked: the lock cannot be used to guess. */
+        locked_detail(out, "", u->locked_until, now);
+        (void)finish(a, GW_LOCKED, "locked", out);
+        return 0;
+    }
+    return 1;
+}
+
 enum action_stage action_start(struct gw_app *app, const struct action_request *req,
                                struct action_check_handle *check, struct pending_handle *ack,
                                struct action_outcome *out)
 {
-    const struct conf *c = app->conf;
     struct action_attempt state;
     struct attempt a = {app, &state};
     struct user_rec u;
-    const char *why = "-";
-    int64_t now;
-    int door;
 
     memset(out, 0, sizeof *out);
     check->slot = -1;
     attempt_init(&state, req);
-    if (!user_admitted(app, req->user, &u, out, &why))
-        return finish(&a, out->result, why, out);
-    if (req->door == NULL || req->pin == NULL) {
-        set_detail(out, "The form needs a PIN and a door.");
-        return finish(&a, GW_BAD_REQUEST, "missing-field", out);
-    }
-    door = conf_find_door(c, req->door);
-    if (door < 0) {
-        set_detail(out, "There is no such door.");
-        return finish(&a, GW_BAD_REQUEST, "unknown-door", out);
-    }
-    if (!action_user_may_open(app, &u, door)) {
-        set_detail(out, "This door is not one of yours.");
-        return finish(&a, GW_FORBIDDEN, "door-not-allowed", out);
-    }
-    now = (int64_t)time(NULL);
-    if (lockout_remaining_s(&u, now) > 0) {
-        /* No PIN check while locked: the lock cannot be used to guess. */
-        locked_detail(out, "", u.locked_until, now);
-        return finish(&a, GW_LOCKED, "locked", out);
-    }
+    if (!admit(&a, req->user, req->door, req->pin != NULL, &u, out))
+        return ACTION_ANSWERED;
     return check_pin(&a, &u, req->pin, check, ack, out);
-}
-
-/* A verdict from the worker: the user is read again (the administrator may have changed
- * it meanwhile), then the attempt goes on as after a synchronous check. */
-static void on_verdict(void *arg, void *ctx, const char *user, enum pin_verify v)
-{
-    struct gw_app *app = arg;
-    struct action_check *c = ctx;
-    struct attempt a = {app, &c->a};
-    struct user_rec u;
-    const char *why = "-";
-    int64_t now = (int64_t)time(NULL);
-
-    metrics_pin_check(0);
-    if (!user_admitted(app, user, &u, &c->out, &why)) {
-        c->stage = finish(&a, c->out.result, why, &c->out);
-    } else if (strcmp(u.pin_hash, c->phc) != 0) {
-        set_detail(&c->out, "Your PIN was changed meanwhile. Enter the new one.");
-        c->stage = finish(&a, GW_WRONG_PIN, "pin-changed", &c->out);
-    } else if (lockout_remaining_s(&u, now) > 0) {
-        locked_detail(&c->out, "", u.locked_until, now);
-        c->stage = finish(&a, GW_LOCKED, "locked", &c->out);
-    } else {
-        c->stage = after_pin(&a, &u, v, c->have_mac ? c->mac : NULL, &c->ack, &c->out);
-    }
-    c->state = CHECK_DECIDED;
 }
 
 struct collect_ctx {
@@ -398,12 +390,27 @@ struct collect_ctx {
     void *arg;
 };
 
-static void on_verdict_collected(void *arg, void *ctx, const char *user, enum pin_verify v)
+/* A verdict from the worker: the attempt is admitted again with the user as it is now
+ * (its door is the audit row's: a configured one), its PIN must still be the one checked,
+ * then it goes on as after a synchronous check. Its owner is woken to answer; without
+ * one it ends here. */
+static void on_verdict(void *arg, void *ctx, const char *user, enum pin_verify v)
 {
     struct collect_ctx *cc = arg;
     struct action_check *c = ctx;
+    struct attempt a = {cc->app, &c->a};
+    struct user_rec u;
 
-    on_verdict(cc->app, ctx, user, v);
+    metrics_pin_check(0);
+    if (!admit(&a, user, c->a.rec.door, 1, &u, &c->out)) {
+        c->stage = ACTION_ANSWERED;
+    } else if (strcmp(u.pin_hash, c->phc) != 0) {
+        set_detail(&c->out, "Your PIN was changed meanwhile. Enter the new one.");
+        c->stage = finish(&a, GW_WRONG_PIN, "pin-changed", &c->out);
+    } else {
+        c->stage = after_pin(&a, &u, v, c->have_mac ? c->mac : NULL, &c->ack, &c->out);
+    }
+    c->state = CHECK_DECIDED;
     if (c->a.owner != NULL) {
         cc->wake_owner(cc->arg, c->a.owner);
         return;
@@ -418,7 +425,7 @@ static void on_verdict_collected(void *arg, void *ctx, const char *user, enum pi
 void action_collect(struct gw_app *app, void (*wake_owner)(void *arg, void *owner), void *arg)
 {
     struct collect_ctx cc = {app, wake_owner, arg};
-    (void)pin_worker_collect(&app->pins, on_verdict_collected, &cc);
+    (void)pin_worker_collect(&app->pins, on_verdict, &cc);
 }
 
 int action_take(struct gw_app *app, struct action_check_handle check, struct pending_handle *ack,
@@ -445,7 +452,7 @@ void action_detach(struct gw_app *app, struct action_check_handle check)
     if (c == NULL)
         return;
     if (c->state == CHECK_RUNNING) {
-        c->a.owner = NULL; /* on_verdict_collected finishes it */
+        c->a.owner = NULL; /* on_verdict finishes it */
         return;
     }
     if (c->stage == ACTION_AWAITING_ACK) /* decided and published, never taken */
