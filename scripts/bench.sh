@@ -195,22 +195,16 @@ tree() {
     for c in $(pgrep -P "$p" 2>/dev/null || true); do tree "$c"; done
   done
 }
-rss_kb() { # sum of VmRSS of the tree
+tree_sum() { # PID FILE AWK: the sum over the tree's live processes of AWK on /proc/<p>/FILE
   local t=0 p v
   for p in $(tree "$1"); do
-    v=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null || true)
+    v=$(awk "$3" "/proc/$p/$2" 2>/dev/null || true)
     t=$(( t + ${v:-0} ))
   done
   echo "$t"
 }
-cpu_ticks() { # utime + stime of the tree (live processes)
-  local t=0 p v
-  for p in $(tree "$1"); do
-    v=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || true)
-    t=$(( t + ${v:-0} ))
-  done
-  echo "$t"
-}
+rss_kb() { tree_sum "$1" status '/^VmRSS:/ {print $2}'; }      # VmRSS of the tree
+cpu_ticks() { tree_sum "$1" stat '{print $14 + $15}'; }        # utime + stime of the tree
 HZ=$(getconf CLK_TCK)
 field() { sed -n "s/.*[ ^]$1=\([^ ]*\).*/\1/p" <<<" $2"; }
 
