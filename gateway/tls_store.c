@@ -253,10 +253,24 @@ enum crl_state tls_store_state(const struct tls_store *t, time_t now)
     return CRL_OK;
 }
 
+enum leaf_status { LEAF_GOOD, LEAF_OTHER_ISSUER, LEAF_REVOKED };
+
+/* A leaf against the loaded CRL (state CRL_OK): issued under the CRL's issuer name (else its
+ * serial means nothing in this CRL) and not listed. Both checks below use it. */
+static enum leaf_status leaf_status(const struct tls_store *t, X509 *cert)
+{
+    X509_REVOKED *rev = NULL;
+
+    if (X509_NAME_cmp(X509_get_issuer_name(cert), X509_CRL_get_issuer(t->crl)) != 0)
+        return LEAF_OTHER_ISSUER;
+    if (X509_CRL_get0_by_serial(t->crl, &rev, X509_get0_serialNumber(cert)) == 1)
+        return LEAF_REVOKED;
+    return LEAF_GOOD;
+}
+
 int tls_store_cert_ok(const struct tls_store *t, X509 *cert, time_t now, const char **why)
 {
     enum crl_state s = tls_store_state(t, now);
-    X509_REVOKED *rev = NULL;
 
     if (s == CRL_OFF)
         return 1;
@@ -268,13 +282,10 @@ int tls_store_cert_ok(const struct tls_store *t, X509 *cert, time_t now, const c
         *why = "no-certificate";
         return 0;
     }
-    if (X509_NAME_cmp(X509_get_issuer_name(cert), X509_CRL_get_issuer(t->crl)) != 0) {
-        *why = "crl-of-another-issuer"; /* its serial means nothing in this CRL */
-        return 0;
-    }
-    if (X509_CRL_get0_by_serial(t->crl, &rev, X509_get0_serialNumber(cert)) == 1) {
-        *why = "revoked";
-        return 0;
+    switch (leaf_status(t, cert)) {
+    case LEAF_OTHER_ISSUER: *why = "crl-of-another-issuer"; return 0;
+    case LEAF_REVOKED: *why = "revoked"; return 0;
+    case LEAF_GOOD: break;
     }
     return 1;
 }
@@ -292,7 +303,6 @@ int tls_store_verify(const struct tls_store *t, X509_STORE_CTX *xs, int preverif
 {
     enum crl_state s;
     X509 *cert, *issuer;
-    X509_REVOKED *rev = NULL;
 
     if (!preverify_ok) {
         int err = X509_STORE_CTX_get_error(xs);
@@ -312,11 +322,13 @@ int tls_store_verify(const struct tls_store *t, X509_STORE_CTX *xs, int preverif
     /* The CRL covers the leaf only if its issuer in this chain is the CA that signed the
      * CRL (client_ca with several CAs, or a key rollover under one name). */
     if (issuer == NULL || t->crl_signer == NULL ||
-        (issuer != t->crl_signer && X509_cmp(issuer, t->crl_signer) != 0) ||
-        X509_NAME_cmp(X509_get_issuer_name(cert), X509_CRL_get_issuer(t->crl)) != 0)
+        (issuer != t->crl_signer && X509_cmp(issuer, t->crl_signer) != 0))
         return X509_V_ERR_UNABLE_TO_GET_CRL;
-    if (X509_CRL_get0_by_serial(t->crl, &rev, X509_get0_serialNumber(cert)) == 1)
-        return X509_V_ERR_CERT_REVOKED;
+    switch (leaf_status(t, cert)) {
+    case LEAF_OTHER_ISSUER: return X509_V_ERR_UNABLE_TO_GET_CRL;
+    case LEAF_REVOKED: return X509_V_ERR_CERT_REVOKED;
+    case LEAF_GOOD: break;
+    }
     return X509_V_OK;
 }
 
