@@ -54,6 +54,7 @@ static void setup(uint16_t keepalive)
     s.will_payload_len = 7;
     s.will_qos = 1;
     s.will_retain = 1;
+    memset(&cb, 0, sizeof cb);
     cb.user = NULL;
     cb.on_connected = cb_connected;
     cb.on_message = cb_message;
