@@ -81,6 +81,11 @@ struct lk_device_stats {
 struct lk_device {
     const struct lk_platform *plat;
     uint8_t config_ok;         /* 0: invalid config, the device stays idle, relay off */
+    uint8_t state_dirty;       /* state must be (re)published when possible */
+    uint8_t ha_pending;        /* bit per enum lk_ha_entity still to publish */
+    uint8_t online;            /* LK_EVENT_CONNECTED given, no link loss / end since */
+    uint8_t stopping;          /* 0 running, 1 draining after shutdown, 2 DISCONNECT sent,
+                                * 3 stopped */
     char site[LK_NAME_MAX + 1];
     char door[LK_NAME_MAX + 1];
     char fw[LK_FW_VERSION_MAX + 1];
@@ -98,17 +103,12 @@ struct lk_device {
 
     uint64_t uptime_ms;
     uint32_t last_ms;
-    uint8_t state_dirty;       /* state must be (re)published when possible */
-    uint16_t state_packet_id;  /* in-flight state publish (0: none), superseded by newer */
-    uint8_t ha_pending;        /* bit per enum lk_ha_entity still to publish */
-    uint8_t online;            /* LK_EVENT_CONNECTED given, no link loss / end since */
-    uint16_t sub_cmd_id;       /* packet ids of the SUBSCRIBEs of .../cmd and .../local */
-    uint16_t sub_local_id;
+    uint32_t stop_ms;          /* millis() when lk_device_shutdown was called */
     lk_device_event_cb on_event;
     void *event_user;
-    uint8_t stopping;          /* 0 running, 1 draining after shutdown, 2 DISCONNECT sent,
-                                * 3 stopped */
-    uint32_t stop_ms;          /* millis() when lk_device_shutdown was called */
+    uint16_t state_packet_id;  /* in-flight state publish (0: none), superseded by newer */
+    uint16_t sub_cmd_id;       /* packet ids of the SUBSCRIBEs of .../cmd and .../local */
+    uint16_t sub_local_id;
 
     struct lk_device_stats stats;
 };
