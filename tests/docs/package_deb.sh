@@ -12,7 +12,7 @@ fail=0
 bad() { echo "FAIL: $*" >&2; fail=1; }
 
 if [ "$(id -u)" -ne 0 ]; then
-  echo "FAIL: package_deb installs packages and must run as root (CI does)" >&2
+  echo "FAIL: docs_package_deb installs packages and must run as root (CI does)" >&2
   exit 1
 fi
 for p in "${pkgs[@]}"; do
