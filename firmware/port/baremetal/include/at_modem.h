@@ -12,13 +12,20 @@
 #include <stdint.h>
 
 #define LKM_AT_LINE_MAX 128u
+#define LKM_AT_STAGE 64u
+#define LKM_AT_HOLD_MS 20u  /* how long a possible start of "CLOSED" is held back */
 
 struct lkm_at {
     uint8_t data_mode;  /* transparent transmission is on */
     uint8_t closed;     /* the module reported CLOSED, or the UART failed */
-    uint8_t match;      /* progress through "\r\nCLOSED\r\n" in the data stream */
     char line[LKM_AT_LINE_MAX];
     size_t line_len;
+    /* Transparent-mode bytes between the UART ring and TLS: the module's "\r\nCLOSED\r\n"
+     * is taken out here, so TLS never sees it; bytes that may be its start wait up to
+     * LKM_AT_HOLD_MS for the rest. */
+    uint8_t stage[LKM_AT_STAGE];
+    size_t stage_len;
+    uint32_t stage_ms;
     uint32_t closes_seen;
 };
 

@@ -185,7 +185,7 @@ int lkm_at_connect(struct lkm_at *m, const struct lkm_at_target *t)
         return -1;
     }
     m->closed = 0;
-    m->match = 0;
+    m->stage_len = 0;
     return 0;
 }
 
@@ -204,33 +204,68 @@ void lkm_at_disconnect(struct lkm_at *m)
     start = board_millis();
     while (board_millis() - start < AT_ESCAPE_MS)
         wait_step();
+    /* If the module had already left transparent mode (after CLOSED), "+++" began a
+     * command line: end it, and let its ERROR go. */
+    (void)send_text("\r\n");
+    (void)wait_final(m, AT_SYNC_MS, 0);
     drain_rx();
-    (void)command(m, "AT+CIPCLOSE", AT_CMD_MS, 0); /* ERROR if it was already closed */
+    if (send_text("AT+CIPCLOSE\r\n") == 0)
+        (void)wait_final(m, AT_CMD_MS, 0); /* ERROR if it was already closed: fine */
     m->data_mode = 0;
     m->closed = 1;
 }
 
+/* Length of the longest tail of b[0..n) that is a proper start of the CLOSED report. */
+static size_t partial_tail(const uint8_t *b, size_t n)
+{
+    size_t k = sizeof closed_pattern - 2; /* proper: at most pattern length - 1 */
+
+    for (; k > 0; k--)
+        if (k <= n && memcmp(b + n - k, closed_pattern, k) == 0)
+            return k;
+    return 0;
+}
+
+/* Index of the complete CLOSED report in b[0..n), or n if there is none. */
+static size_t find_closed(const uint8_t *b, size_t n)
+{
+    size_t plen = sizeof closed_pattern - 1, i;
+
+    for (i = 0; i + plen <= n; i++)
+        if (memcmp(b + i, closed_pattern, plen) == 0)
+            return i;
+    return n;
+}
+
 int32_t lkm_at_read(struct lkm_at *m, uint8_t *buf, size_t cap)
 {
-    size_t n, i;
+    size_t got, ready, at;
 
     if (!m->data_mode)
         return -1;
-    n = board_link_read(buf, cap);
-    for (i = 0; i < n; i++) {
-        if ((char)buf[i] == closed_pattern[m->match])
-            m->match++;
-        else
-            m->match = (char)buf[i] == closed_pattern[0] ? 1u : 0u;
-        if (m->match == sizeof closed_pattern - 1) {
-            m->closed = 1;
+    if (!m->closed) {
+        got = board_link_read(m->stage + m->stage_len, sizeof m->stage - m->stage_len);
+        if (got > 0)
+            m->stage_ms = board_millis();
+        m->stage_len += got;
+        at = find_closed(m->stage, m->stage_len);
+        if (at < m->stage_len) {
+            m->closed = 1;          /* what came before it is still delivered */
             m->closes_seen++;
-            m->match = 0;
+            m->stage_len = at;
         }
     }
-    if (n == 0 && m->closed)
-        return -1;
-    return (int32_t)n;
+    ready = m->stage_len;
+    if (!m->closed && board_millis() - m->stage_ms < LKM_AT_HOLD_MS)
+        ready -= partial_tail(m->stage, m->stage_len);
+    if (ready > cap)
+        ready = cap;
+    if (ready == 0)
+        return m->closed ? -1 : 0;
+    memcpy(buf, m->stage, ready);
+    memmove(m->stage, m->stage + ready, m->stage_len - ready);
+    m->stage_len -= ready;
+    return (int32_t)ready;
 }
 
 int lkm_at_write(struct lkm_at *m, const uint8_t *buf, size_t len)

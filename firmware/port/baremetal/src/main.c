@@ -133,7 +133,7 @@ int main(void)
         if (st == LK_DEV_NEED_CONNECT) {
             was_online = 0;
             if (lkm_tls_open(&tls) == 0 && lk_device_on_connected(&dev) == 0) {
-                log_memory("connected");
+                log_stats();
             } else {
                 lkm_tls_close(&tls);
                 lk_device_on_transport_lost(&dev);

@@ -2,7 +2,9 @@
  *   console  UART0 (polled TX)
  *   link     UART1, RX interrupt into a 4 KiB ring (INTCLEAR before draining: a byte that
  *            lands between a late clear and the drain would never raise the IRQ again)
- *   clock    SysTick, 1 ms from the 25 MHz processor clock
+ *   clock    APB timer 1 free-running at 25 MHz, read on demand (counting SysTick
+ *            interrupts loses time whenever one is served late); SysTick's 1 ms
+ *            interrupt only wakes the idle loop and keeps the count from wrapping
  *   relay    FPGAIO LED0; APB timer 0 switches it off at max_on_ms from its own interrupt
  *   watchdog CMSDK APB watchdog: NMI (relay off) at the first time-out, reset at the second
  *   entropy  QEMU models no TRNG on this board: the host's /dev/urandom, read through
@@ -25,7 +27,9 @@
 extern const uint8_t __lk_provision_start[];  /* mps2_an386.ld */
 extern const uint8_t __lk_provision_end[];
 
-static volatile uint32_t ms_ticks;
+static volatile uint32_t ms_ticks;    /* board_millis(), kept by clock_update() */
+static uint32_t clock_last;           /* timer 1 value at the last update */
+static uint32_t clock_frac;           /* timer ticks not yet a whole millisecond */
 static volatile uint32_t relay_hw_cuts;
 static volatile uint32_t link_dropped;
 static uint8_t link_ring[LINK_RING_SIZE];
@@ -68,6 +72,12 @@ int board_init(void)
     NVIC_IPR_BYTE(MPS2_IRQ_UART1_RX) = 0x40u;
     NVIC_ISER0 = (1u << MPS2_IRQ_TIMER0) | (1u << MPS2_IRQ_UART1_RX);
 
+    TIMER_CTRL(MPS2_TIMER1) = 0;
+    TIMER_RELOAD(MPS2_TIMER1) = 0xFFFFFFFFu;
+    TIMER_VALUE(MPS2_TIMER1) = 0xFFFFFFFFu;
+    clock_last = 0xFFFFFFFFu;
+    TIMER_CTRL(MPS2_TIMER1) = TIMER_CTRL_EN;
+
     SYST_RVR = MPS2_SYSCLK_HZ / 1000u - 1u;
     SYST_CVR = 0;
     SYST_CSR = SYST_CSR_ENABLE | SYST_CSR_TICKINT | SYST_CSR_CLKSOURCE;
@@ -76,12 +86,33 @@ int board_init(void)
     return entropy_fd >= 0 ? 0 : -1;
 }
 
-uint32_t board_millis(void) { return ms_ticks; }
+/* Adds the timer ticks since the last call (the counter counts down and wraps after
+ * 171 s; SysTick calls this every millisecond). Caller masks interrupts. */
+static void clock_update(void)
+{
+    uint32_t now = TIMER_VALUE(MPS2_TIMER1);
+    uint32_t ticks = clock_last - now + clock_frac;
+
+    clock_last = now;
+    ms_ticks = ms_ticks + ticks / (MPS2_SYSCLK_HZ / 1000u);
+    clock_frac = ticks % (MPS2_SYSCLK_HZ / 1000u);
+}
+
+uint32_t board_millis(void)
+{
+    uint32_t ms, primask;
+
+    __asm__ volatile("mrs %0, primask\n cpsid i" : "=r"(primask) :: "memory");
+    clock_update();
+    ms = ms_ticks;
+    __asm__ volatile("msr primask, %0" :: "r"(primask) : "memory");
+    return ms;
+}
 
 void board_idle(void) { __asm__ volatile("wfi"); }
 
 void SysTick_Handler(void);
-void SysTick_Handler(void) { ms_ticks = ms_ticks + 1u; }
+void SysTick_Handler(void) { clock_update(); }
 
 /* Polled transmit of len bytes; -1 if the UART did not take a byte in time. */
 static int uart_write(uint32_t base, const uint8_t *buf, size_t len)

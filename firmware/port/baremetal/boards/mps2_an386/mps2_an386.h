@@ -25,8 +25,9 @@
 #define UART_INT_RX 0x2u
 #define MPS2_IRQ_UART1_RX 2u
 
-/* CMSDK APB timer 0: the relay's hardware cut-off. */
+/* CMSDK APB timer 0: the relay's hardware cut-off; timer 1: the free-running clock. */
 #define MPS2_TIMER0 0x40000000u
+#define MPS2_TIMER1 0x40001000u
 #define TIMER_CTRL(b) REG32((b) + 0x000u)
 #define TIMER_VALUE(b) REG32((b) + 0x004u)
 #define TIMER_RELOAD(b) REG32((b) + 0x008u)
