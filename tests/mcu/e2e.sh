@@ -4,7 +4,9 @@
 # -> the image's TLS 1.3 client -> signed command verified with Ed25519 -> the relay output
 # read from the host through QEMU's monitor -> signed ack -> "opened". Then forged, expired
 # and replayed commands never move the relay, and a module link drop ("CLOSED") is
-# survived. Uses the TEST image (wall clock from the host: docs/firmware.md "Time").
+# survived. Uses the TEST image (wall clock from the host: docs/firmware.md "Time"); at
+# the end a power cycle boots the SHIPPED image, which has no trusted time yet: it must
+# come online and refuse a valid command as not-yet-valid without moving the relay.
 # usage: e2e.sh SOURCE_DIR BUILD_DIR IMAGE_DIR   (exit 77 without qemu-system-arm)
 ROOT=$1 BUILD=$2 IMAGE_DIR=$3
 . "$ROOT/tests/lib/testlib.sh"
@@ -83,4 +85,15 @@ lk_wait_for $(( 5 * LK_SLOW )) "relay back off" relay_offs_reach 3
 lk_expect_eq "$(lk_mcu_relay_count on)" 3 "relay pulses at the end"
 check_last_pulse
 ! grep -q 'rx dropped [1-9]' "$CONSOLE" || lk_fail "the link UART dropped received bytes"
+
+lk_log "power cycle into the shipped image: online, but no trusted time, so no command acts"
+lk_mcu_stop_qemu
+lk_mcu_start_qemu "$IMAGE_DIR/latchkey_mcu_qemu.elf" "$LK_TMP/blob-door1.bin"
+lk_wait_for $(( 60 * LK_SLOW )) "shipped image online" lk_mcu_log_has "mqtt: online"
+lk_mcu_log_has "time: no trusted time source yet" || lk_fail "the shipped image does not say it lacks time"
+id=$(newid); now=$(date +%s)
+cmd_json "$id" home door1 open "$now" $((now + 30)) "$(sign "$KEY" "$id" home door1 open attacker "$now" $((now + 30)))" | publish
+expect_ack "$id" not-yet-valid 10
+sleep 1 # a pulse would show within this time
+lk_expect_eq "$(lk_mcu_relay_count on)" 0 "relay pulses of the shipped image without trusted time"
 lk_log "all QEMU device checks passed"
