@@ -130,7 +130,9 @@ int main(void)
 
         board_watchdog_kick();
         st = lk_device_poll(&dev);
-        if (st == LK_DEV_NEED_CONNECT) {
+        /* No blocking connect while a pulse runs: the loop keeps ending it on time (the
+         * hardware cut-off is the backstop, not the plan). */
+        if (st == LK_DEV_NEED_CONNECT && !lk_relay_active(&dev.relay)) {
             was_online = 0;
             if (lkm_tls_open(&tls) == 0 && lk_device_on_connected(&dev) == 0) {
                 log_stats();
