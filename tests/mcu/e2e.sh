@@ -14,6 +14,8 @@ ROOT=$1 BUILD=$2 IMAGE_DIR=$3
 . "$ROOT/tests/lib/commands.sh"
 . "$ROOT/tests/mcu/mcu.sh"
 lk_mcu_require
+# firmware_mcu_image (the fixture) builds it; it skips without the cross compiler.
+[ -f "$IMAGE_DIR/latchkey_mcu_qemu_testclock.elf" ] || { lk_log "SKIP: the image was not built"; exit 77; }
 
 PULSE_MS=400
 lk_site_make --pin 246810 --ack-timeout-ms 8000
