@@ -79,4 +79,18 @@ size_t lk_topic(char *out, size_t cap, const char *site, const char *door, const
  * No NUL is written. */
 size_t lk_i64_to_dec(int64_t v, char *out, size_t cap);
 
+/* The signed time beacon (docs/protocol.md "Time beacon"): the gateway's answer to a
+ * device's fresh nonce, signed with the command key under its own domain string so that
+ * no command signature can ever pass for a beacon or the other way round. */
+#define LK_TIME_SIG_DOMAIN "latchkey-time-v1"
+#define LK_NONCE_HEX_LEN 32  /* 16 random bytes, lowercase hex */
+#define LK_TIME_MSG_MAX (sizeof(LK_TIME_SIG_DOMAIN) - 1 + LK_NONCE_HEX_LEN + 19 + 2) /* time > 0: <= 19 digits */
+
+/* Writes the canonical message of a beacon:
+ *   latchkey-time-v1\n<nonce>\n<time>
+ * (no trailing newline, no NUL). nonce: exactly LK_NONCE_HEX_LEN lowercase hex chars;
+ * time: UNIX seconds, > 0. Returns its length, or 0 if a field is invalid or cap is too
+ * small. cap = LK_TIME_MSG_MAX always suffices. */
+size_t lk_time_signing_message(const char *nonce, int64_t time, char *out, size_t cap);
+
 #endif
