@@ -1,5 +1,5 @@
-/* cli.c - parses latchkey-certs' command line (getopt_long, options allowed anywhere),
- * prints the global and per-verb help, and reads secrets from files or the environment. */
+/* args.c - parses latchkey-certs' command line (getopt_long, options allowed anywhere),
+ * prints the global and per-verb help, and finds the PKI directory (secrets: secrets.c). */
 #include "args.h"
 
 #include <errno.h>

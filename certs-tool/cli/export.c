@@ -1,8 +1,8 @@
-/* export_p12.c - "export": a password-protected PKCS#12 of a user's client certificate,
- * key and the CA certificate, for a phone. Modern form: OpenSSL 3 defaults (AES-256-CBC,
- * PBKDF2, SHA-256 MAC); --legacy: pbeWithSHA1And3-KeyTripleDES-CBC bags and a SHA-1 MAC,
- * which every phone imports (DEPENDENCY-NOTES "PKCS#12 for phones"). --mobileconfig also
- * wraps it into an iOS configuration profile (mobileconfig.c). */
+/* export.c - "export": a password-protected PKCS#12 of a user's client certificate, key
+ * and the CA certificate, for a phone (pki/p12.c; docs/certs.md, "export"). Modern form:
+ * OpenSSL 3 defaults (AES-256-CBC, PBKDF2, SHA-256 MAC); --legacy: 3DES bags and a SHA-1
+ * MAC, which every phone imports (docs/phones.md). --mobileconfig also wraps it into an
+ * iOS configuration profile (pki/mobileconfig.c). */
 #include "verbs.h"
 
 #include <stdio.h>

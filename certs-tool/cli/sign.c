@@ -1,4 +1,4 @@
-/* sign_csr.c - "sign": a certificate for a key made elsewhere (openssl req, a phone,
+/* sign.c - "sign": a certificate for a key made elsewhere (openssl req, a phone,
  * ykman piv, XCA). The CSR's self-signature must verify and its key must be P-256,
  * P-384, RSA >= 2048 or Ed25519. Only the subject CN is taken from it, checked like
  * "issue" checks a name; every requested extension is ignored (the profile decides).

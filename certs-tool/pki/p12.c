@@ -1,5 +1,6 @@
 /* p12.c - the phone's PKCS#12 (p12.h): the user's client certificate and key and the CA,
- * under the export password, in the modern form (AES-256, PBKDF2) or --legacy's. */
+ * under the export password, in the modern form (OpenSSL 3 defaults: AES-256-CBC, PBKDF2,
+ * SHA-256 MAC) or the legacy one (pbeWithSHA1And3-KeyTripleDES-CBC, SHA-1 MAC). */
 #include "p12.h"
 
 #include <openssl/crypto.h>

@@ -1,5 +1,5 @@
-/* pki_dir.c - the layout of the PKI directory (DESIGN contract: ca/, issued/, private/,
- * cmd/, index.tsv) and an exclusive lock (DIR/.lock) held while a verb changes it. */
+/* pki_dir.c - the layout of the PKI directory (docs/certs.md, "The PKI directory": ca/,
+ * issued/, private/, cmd/, index.tsv) and an exclusive lock (DIR/.lock) held while a verb changes it. */
 #include "pki_dir.h"
 
 #include <errno.h>

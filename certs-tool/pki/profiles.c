@@ -1,4 +1,4 @@
-/* profiles.c - the leaf certificate profiles of DESIGN.md ("Certificates"): default
+/* profiles.c - the leaf certificate profiles (docs/certs.md, "issue"): default
  * validity, extended key usage, which subject CN and SANs each accepts, and the
  * extensions every leaf carries; the server's subjectAltName is built from typed
  * GENERAL_NAMEs, never from text. The profile decides every extension: nothing is taken

@@ -1,4 +1,4 @@
-/* profiles.h - the extensions of each leaf profile (docs/certs.md, "Profiles"). */
+/* profiles.h - the extensions of each leaf profile (the table in docs/certs.md, "issue"). */
 #ifndef LK_CERTS_PROFILES_H
 #define LK_CERTS_PROFILES_H
 
