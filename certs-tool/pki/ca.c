@@ -10,7 +10,6 @@
 #include <openssl/x509v3.h>
 
 #include <lkhost/iso_time.h>
-#include <lkhost/pem_load.h>
 
 #include "certgen.h"
 #include "diag.h"
@@ -45,44 +44,39 @@ fail:
     return NULL;
 }
 
+/* Refuses a CA certificate outside its validity: it can sign nothing. */
+static int ca_valid_now(X509 *cert, const char *crt_path, const void *arg)
+{
+    (void)arg;
+    if (X509_cmp_current_time(X509_get0_notAfter(cert)) <= 0) {
+        char end[LK_ISO_LEN + 1] = "?";
+        struct tm tm;
+        if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) != 1 || lkh_iso_from_tm(&tm, end) != 0)
+            strcpy(end, "?");
+        lk_err("the CA certificate %s expired on %s; it can sign nothing more (create a new CA)",
+               crt_path, end);
+        return -1;
+    }
+    if (X509_cmp_current_time(X509_get0_notBefore(cert)) >= 0) {
+        lk_err("the CA certificate %s is not valid yet (check the clock)", crt_path);
+        return -1;
+    }
+    return 0;
+}
+
 int lk_ca_load(const struct lk_pki *pki, const char *pass, X509 **cert, EVP_PKEY **key)
 {
-    char crt_path[LK_PATH_MAX], key_path[LK_PATH_MAX];
+    char crt_path[LK_PATH_MAX], key_path[LK_PATH_MAX], bad_key[LK_PATH_MAX + 80],
+        mismatch[2 * LK_PATH_MAX + 80];
+    struct lk_pair_check chk = {ca_valid_now, NULL, bad_key, 0, mismatch};
     *cert = NULL;
     *key = NULL;
     if (lk_pki_path(pki, "ca/ca.crt", crt_path, sizeof crt_path) != 0 ||
         lk_pki_path(pki, "ca/ca.key", key_path, sizeof key_path) != 0)
         return -1;
-    if ((*cert = lk_load_cert(crt_path)) == NULL)
-        return -1;
-    if (X509_cmp_current_time(X509_get0_notAfter(*cert)) <= 0) {
-        char end[LK_ISO_LEN + 1] = "?";
-        struct tm tm;
-        if (ASN1_TIME_to_tm(X509_get0_notAfter(*cert), &tm) != 1 || lkh_iso_from_tm(&tm, end) != 0)
-            strcpy(end, "?");
-        lk_err("the CA certificate %s expired on %s; it can sign nothing more (create a new CA)",
-               crt_path, end);
-        goto fail;
-    }
-    if (X509_cmp_current_time(X509_get0_notBefore(*cert)) >= 0) {
-        lk_err("the CA certificate %s is not valid yet (check the clock)", crt_path);
-        goto fail;
-    }
-    switch (lk_load_key_for(*cert, key_path, pass, key)) {
-    case LKH_LOAD_OK:
-        return 0;
-    case LKH_LOAD_MISMATCH:
-        lk_err("the CA key %s does not match the CA certificate %s", key_path, crt_path);
-        goto fail;
-    default:
-        ERR_clear_error();
-        lk_err("cannot decrypt the CA key %s: wrong passphrase or damaged file", key_path);
-        goto fail;
-    }
-fail:
-    X509_free(*cert);
-    EVP_PKEY_free(*key);
-    *cert = NULL;
-    *key = NULL;
-    return -1;
+    snprintf(bad_key, sizeof bad_key, "cannot decrypt the CA key %s: wrong passphrase or damaged file",
+             key_path);
+    snprintf(mismatch, sizeof mismatch, "the CA key %s does not match the CA certificate %s", key_path,
+             crt_path);
+    return lk_load_pair(crt_path, key_path, pass, &chk, cert, key);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <openssl/bn.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
@@ -208,4 +209,30 @@ int lk_load_key_for(X509 *cert, const char *path, const char *pass, EVP_PKEY **k
     if (r == LKH_LOAD_NO_FILE)
         lk_err_ssl("cannot open private key %s", path);
     return (int)r;
+}
+
+int lk_load_pair(const char *crt_path, const char *key_path, const char *pass,
+                 const struct lk_pair_check *chk, X509 **cert, EVP_PKEY **key)
+{
+    int r;
+    *key = NULL;
+    if ((*cert = lk_load_cert(crt_path)) == NULL)
+        return -1;
+    if (chk->cert_ok(*cert, crt_path, chk->arg) != 0)
+        goto fail;
+    r = lk_load_key_for(*cert, key_path, pass, key);
+    if (r == LKH_LOAD_OK)
+        return 0;
+    if (r == LKH_LOAD_MISMATCH)
+        lk_err("%s", chk->mismatch);
+    else if (chk->bad_key_reason)
+        lk_err_ssl("%s", chk->bad_key);
+    else {
+        ERR_clear_error();
+        lk_err("%s", chk->bad_key);
+    }
+fail:
+    X509_free(*cert);
+    *cert = NULL;
+    return -1;
 }

@@ -31,5 +31,18 @@ EVP_PKEY *lk_load_key(const char *path, const char *pass); /* pass may be NULL *
  * enum lkh_load (lkhost/pem_load.h); LKH_LOAD_NO_FILE is reported here, the caller words
  * the others. */
 int lk_load_key_for(X509 *cert, const char *path, const char *pass, EVP_PKEY **key);
+/* How lk_load_pair words a refusal. */
+struct lk_pair_check {
+    /* Runs on the certificate before its key is read: 0, or -1 after reporting. */
+    int (*cert_ok)(X509 *cert, const char *crt_path, const void *arg);
+    const void *arg;
+    const char *bad_key;  /* the key cannot be read or decrypted (a full message) */
+    int bad_key_reason;   /* 1: OpenSSL's reason is appended to bad_key; 0: dropped */
+    const char *mismatch; /* the key is not the certificate's */
+};
+/* The certificate at crt_path and its key at key_path (pass NULL: unencrypted), which must
+ * match: 0, or -1 (reported as chk words it; *cert and *key NULL). */
+int lk_load_pair(const char *crt_path, const char *key_path, const char *pass,
+                 const struct lk_pair_check *chk, X509 **cert, EVP_PKEY **key);
 
 #endif

@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <lkhost/pem_load.h>
-
 #include "cert_files.h"
 #include "certgen.h"
 #include "diag.h"
@@ -18,10 +16,25 @@
 #include "names.h"
 #include "pki_dir.h"
 
+/* The certificate must be the one of CN arg. */
+static int cn_is(X509 *cert, const char *crt_path, const void *arg)
+{
+    const char *cn = arg;
+    char got[LK_CN_MAX + 1];
+    if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, got, (int)sizeof got) <= 0 ||
+        strcmp(got, cn) != 0) {
+        lk_err("%s is not the certificate of '%s'", crt_path, cn);
+        return -1;
+    }
+    return 0;
+}
+
 int lk_leaf_load(const struct lk_pki *pki, const char *profile, const char *cn, X509 **cert,
                  EVP_PKEY **key)
 {
-    char path[LK_PATH_MAX], stem[LK_CN_MAX + 1], got[LK_CN_MAX + 1];
+    char crt_path[LK_PATH_MAX], key_path[LK_PATH_MAX], stem[LK_CN_MAX + 1], bad_key[LK_PATH_MAX + 40],
+        mismatch[LK_PATH_MAX + LK_CN_MAX + 40];
+    struct lk_pair_check chk = {cn_is, cn, bad_key, 1, mismatch};
     struct lk_inv_entry found;
     int r;
 
@@ -40,29 +53,9 @@ int lk_leaf_load(const struct lk_pki *pki, const char *profile, const char *cn, 
         lk_err("name '%s' is too long", cn);
         return -1;
     }
-    if (lk_leaf_paths(pki, stem, path, NULL, sizeof path) != 0 || (*cert = lk_load_cert(path)) == NULL)
-        goto fail;
-    if (X509_NAME_get_text_by_NID(X509_get_subject_name(*cert), NID_commonName, got, (int)sizeof got) <= 0 ||
-        strcmp(got, cn) != 0) {
-        lk_err("%s is not the certificate of '%s'", path, cn);
-        goto fail;
-    }
-    if (lk_leaf_paths(pki, stem, NULL, path, sizeof path) != 0)
-        goto fail;
-    switch (lk_load_key_for(*cert, path, NULL, key)) {
-    case LKH_LOAD_OK:
-        return 0;
-    case LKH_LOAD_MISMATCH:
-        lk_err("%s does not match the certificate of '%s'", path, cn);
-        goto fail;
-    default:
-        lk_err_ssl("cannot read private key %s", path);
-        goto fail;
-    }
-fail:
-    X509_free(*cert);
-    EVP_PKEY_free(*key);
-    *cert = NULL;
-    *key = NULL;
-    return -1;
+    if (lk_leaf_paths(pki, stem, crt_path, key_path, LK_PATH_MAX) != 0)
+        return -1;
+    snprintf(bad_key, sizeof bad_key, "cannot read private key %s", key_path);
+    snprintf(mismatch, sizeof mismatch, "%s does not match the certificate of '%s'", key_path, cn);
+    return lk_load_pair(crt_path, key_path, NULL, &chk, cert, key);
 }
