@@ -61,6 +61,9 @@ int lk_name_valid(const char *s, size_t len);   /* site, door */
 int lk_action_valid(const char *s, size_t len);
 int lk_by_valid(const char *s, size_t len);
 int lk_id_valid(const char *s, size_t len);
+/* Length of the string in a fixed-size field: at most cap, so a field without its NUL is
+ * never read past (strnlen is POSIX, not C99). */
+size_t lk_field_len(const char *s, size_t cap);
 
 /* 1 if every string field of cmd is valid and exp >= iat, else 0. */
 int lk_cmd_fields_valid(const struct lk_cmd *cmd);
