@@ -154,7 +154,7 @@ size_t lk_time_signing_message(const char *nonce, int64_t time, char *out, size_
 {
     size_t pos = 0;
     if (out == NULL || nonce == NULL || time <= 0 ||
-        !lk_id_valid(nonce, field_len(nonce, LK_NONCE_HEX_LEN + 1)))
+        !lk_id_valid(nonce, lk_field_len(nonce, LK_NONCE_HEX_LEN + 1)))
         return 0;
     if (!put(out, cap, &pos, LK_TIME_SIG_DOMAIN, sizeof(LK_TIME_SIG_DOMAIN) - 1, 1) ||
         !put(out, cap, &pos, nonce, LK_NONCE_HEX_LEN, 1) || !put_i64(out, cap, &pos, time, 0))
