@@ -1,12 +1,13 @@
 /* cli_audit.c - `audit [--since 2026-11-01|2026-11-01T08:00:00|90s|30m|1h|2d] [--user U]
  * [--json]`: the audit log, oldest first, as one line per attempt or a JSON array (cJSON).
  * Dates are UTC. */
-#define _DEFAULT_SOURCE /* timegm */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <lkhost/iso_time.h>
 
 #include "audit.h"
 #include "cli.h"
@@ -14,10 +15,8 @@
 /* Parses --since into unix milliseconds. 0 or -1. */
 static int parse_since(const char *s, int64_t now_ms, int64_t *out)
 {
-    struct tm tm;
     char *end;
     unsigned long long n;
-    int y, mo, d, h = 0, mi = 0, sec = 0, used = 0;
     time_t t;
 
     if (s[0] >= '0' && s[0] <= '9' && strchr(s, '-') == NULL) {
@@ -34,37 +33,7 @@ static int parse_since(const char *s, int64_t now_ms, int64_t *out)
         *out = now_ms - (int64_t)n * 1000;
         return 0;
     }
-    if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || used != 10)
-        return -1;
-    if (s[10] != '\0') {
-        int used2 = 0;
-        if ((s[10] != 'T' && s[10] != ' ') ||
-            sscanf(s + 11, "%2d:%2d%n", &h, &mi, &used2) != 2 || used2 != 5)
-            return -1;
-        used = 16;
-        if (s[used] == ':') {
-            int used3 = 0;
-            if (sscanf(s + used + 1, "%2d%n", &sec, &used3) != 1 || used3 != 2)
-                return -1;
-            used += 3;
-        }
-        if (s[used] == 'Z')
-            used++;
-        if (s[used] != '\0')
-            return -1;
-    }
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 || h < 0 ||
-        mi < 0 || sec < 0)
-        return -1;
-    memset(&tm, 0, sizeof tm);
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    t = timegm(&tm);
-    if (t == (time_t)-1)
+    if (lkh_iso_parse(s, LKH_ISO_DATE_OR_TIME, &t) != 0)
         return -1;
     *out = (int64_t)t * 1000;
     return 0;
@@ -72,13 +41,11 @@ static int parse_since(const char *s, int64_t now_ms, int64_t *out)
 
 static void iso_time(int64_t ms, char *out, size_t cap)
 {
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    char base[32];
-    if (gmtime_r(&t, &tm) == NULL || strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+    char iso[LKH_ISO_MS_LEN + 1];
+    if (lkh_iso_from_ms(ms, iso) != 0)
         snprintf(out, cap, "%lld", (long long)ms);
     else
-        snprintf(out, cap, "%s.%03dZ", base, (int)(ms % 1000));
+        snprintf(out, cap, "%s", iso);
 }
 
 /* Text values are printed as single tokens: anything but printable non-space ASCII -> '?'. */

@@ -9,14 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <lkhost/hex.h>
+#include <lkhost/pem_load.h>
+
 #include "latchkey/b64url.h"
 #include "pem_check.h"
-
-static int no_passphrase(char *buf, int size, int rwflag, void *u)
-{
-    (void)buf, (void)size, (void)rwflag, (void)u;
-    return -1;
-}
 
 EVP_PKEY *cmd_key_load(const char *path, char *err, size_t errlen)
 {
@@ -29,7 +26,7 @@ EVP_PKEY *cmd_key_load(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "cannot open %s", path);
         return NULL;
     }
-    k = PEM_read_PrivateKey(f, NULL, no_passphrase, NULL);
+    k = PEM_read_PrivateKey(f, NULL, lkh_pem_passphrase, NULL); /* never prompts */
     fclose(f);
     ERR_clear_error();
     if (k == NULL)
@@ -39,17 +36,10 @@ EVP_PKEY *cmd_key_load(const char *path, char *err, size_t errlen)
 
 int cmd_new_id(char id[LK_ID_HEX_LEN + 1])
 {
-    static const char hex[] = "0123456789abcdef";
     unsigned char raw[LK_ID_HEX_LEN / 2];
-    size_t i;
     if (RAND_bytes(raw, sizeof raw) != 1)
         return -1;
-    for (i = 0; i < sizeof raw; i++) {
-        id[2 * i] = hex[raw[i] >> 4];
-        id[2 * i + 1] = hex[raw[i] & 15];
-    }
-    id[LK_ID_HEX_LEN] = '\0';
-    return 0;
+    return lkh_hex_encode(raw, sizeof raw, id, LK_ID_HEX_LEN + 1) == LK_ID_HEX_LEN ? 0 : -1;
 }
 
 static int copy_field(char *dst, size_t cap, const char *src)

@@ -1,17 +1,17 @@
-/* conf.c - reads the gateway's INI file with inih and validates all of it before the
- * gateway starts: required keys, names, ranges, PIN hash format and that every file named
- * loads. Errors are one line with file:line. Line numbers come from our own line reader
- * (inih is given lines one at a time through ini_parse_stream). */
+/* conf.c - reads the gateway's INI file (strict reading on inih: lkhost/ini.h) and
+ * validates all of it before the gateway starts: required keys, names, ranges, PIN hash
+ * format and that every file named loads. Errors are one line with file:line. */
 #include "conf.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <ini.h>
 #include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <lkhost/ini.h>
 
 #include "pem_check.h"
 #include "tls_store.h"
@@ -49,9 +49,8 @@ static const struct {
 enum section_kind { S_NONE, S_SERVER, S_MQTT, S_COMMAND, S_METRICS, S_STORE, S_DOOR, S_USER };
 
 struct parse {
+    struct lkh_ini ini;           /* the reader: line numbers and the first error */
     struct conf *c;
-    FILE *f;
-    int line;                     /* line the reader returned last */
     int headers[MAX_HEADERS];     /* lines of [section] headers seen by the reader */
     int n_headers;
     int cur_header;               /* header index of the section keys go to, or -1 */
@@ -60,58 +59,43 @@ struct parse {
     int index;                    /* door index for S_DOOR */
     int section_line[S_USER + 1]; /* for the fixed sections */
     int key_line[K_COUNT];
-    int too_long;
-    int err_line;                 /* 0: no error yet */
-    char err[400];
 };
 
 static int fail(struct parse *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(struct parse *p, int line, const char *fmt, ...)
 {
     va_list ap;
-    if (p->err_line != 0)
-        return 0; /* keep the first error */
-    p->err_line = line;
     va_start(ap, fmt);
-    vsnprintf(p->err, sizeof p->err, fmt, ap);
+    lkh_ini_vfail(&p->ini, line, fmt, ap); /* keeps the first error */
     va_end(ap);
     return 0;
 }
 
-/* fgets-style reader: counts lines, notes section headers, refuses over-long lines. */
-static char *reader(char *str, int num, void *stream)
+/* Notes the line of every [section] header (inih reports only sections with keys). */
+static int header(void *user, const char *text, int line)
 {
-    struct parse *p = stream;
-    const char *s;
-    size_t len;
-    if (p->too_long || fgets(str, num, p->f) == NULL)
-        return NULL;
-    p->line++;
-    len = strlen(str);
-    if (len > 0 && str[len - 1] != '\n' && !feof(p->f)) {
-        p->too_long = 1;
-        fail(p, p->line, "line longer than %d characters", num - 3);
-        return NULL;
+    struct parse *p = user;
+    (void)text;
+    if (p->n_headers == MAX_HEADERS) {
+        fail(p, line, "too many sections");
+        return -1;
     }
-    for (s = str; *s == ' ' || *s == '\t'; s++)
-        ;
-    if (*s == '[') {
-        if (p->n_headers == MAX_HEADERS) {
-            fail(p, p->line, "too many sections");
-            return NULL;
-        }
-        p->headers[p->n_headers++] = p->line;
-    }
-    return str;
+    p->headers[p->n_headers++] = line;
+    return 0;
+}
+
+static void too_long(void *user, int line, int max)
+{
+    fail(user, line, "line longer than %d characters", max);
 }
 
 static int set_str(struct parse *p, char *dst, size_t cap, const char *value)
 {
     size_t n = strlen(value);
     if (n == 0)
-        return fail(p, p->line, "empty value");
+        return fail(p, p->ini.line, "empty value");
     if (n >= cap)
-        return fail(p, p->line, "value too long (max %zu characters)", cap - 1);
+        return fail(p, p->ini.line, "value too long (max %zu characters)", cap - 1);
     memcpy(dst, value, n + 1);
     return 1;
 }
@@ -122,12 +106,12 @@ static int set_int(struct parse *p, int *dst, const char *value, long lo, long h
     long v;
     errno = 0;
     if (!isdigit((unsigned char)value[0]))
-        return fail(p, p->line, "'%s' is not a number", value);
+        return fail(p, p->ini.line, "'%s' is not a number", value);
     v = strtol(value, &end, 10);
     if (errno != 0 || *end != '\0')
-        return fail(p, p->line, "'%s' is not a number", value);
+        return fail(p, p->ini.line, "'%s' is not a number", value);
     if (v < lo || v > hi)
-        return fail(p, p->line, "%ld is out of range %ld..%ld", v, lo, hi);
+        return fail(p, p->ini.line, "%ld is out of range %ld..%ld", v, lo, hi);
     *dst = (int)v;
     return 1;
 }
@@ -151,33 +135,33 @@ static int set_fixed(struct parse *p, enum key_id k, const char *v)
     case K_MT_PORT: return set_int(p, &c->metrics.port, v, 1, 65535);
     case K_MT_FORCE:
         if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
-            return fail(p, p->line, "allow_non_loopback must be yes or no");
+            return fail(p, p->ini.line, "allow_non_loopback must be yes or no");
         c->metrics.allow_non_loopback = strcmp(v, "yes") == 0;
         return 1;
     case K_M_URI:
         if (strncmp(v, "ssl://", 6) != 0 && strncmp(v, "mqtts://", 8) != 0)
-            return fail(p, p->line, "uri must start with ssl:// or mqtts:// (TLS only)");
+            return fail(p, p->ini.line, "uri must start with ssl:// or mqtts:// (TLS only)");
         if (strchr(v, ':') == strrchr(v, ':'))
-            return fail(p, p->line, "uri needs host:port");
+            return fail(p, p->ini.line, "uri needs host:port");
         return set_str(p, c->mqtt.uri, sizeof c->mqtt.uri, v);
     case K_M_CA: return set_str(p, c->mqtt.ca, sizeof c->mqtt.ca, v);
     case K_M_CERT: return set_str(p, c->mqtt.cert, sizeof c->mqtt.cert, v);
     case K_M_KEY: return set_str(p, c->mqtt.key, sizeof c->mqtt.key, v);
     case K_M_CLIENT_ID:
         if (!lk_by_valid(v, strlen(v)))
-            return fail(p, p->line, "client_id must be 1..64 of [A-Za-z0-9._@-]");
+            return fail(p, p->ini.line, "client_id must be 1..64 of [A-Za-z0-9._@-]");
         return set_str(p, c->mqtt.client_id, sizeof c->mqtt.client_id, v);
     case K_M_ACK:
         return set_int(p, &c->mqtt.ack_timeout_ms, v, CONF_ACK_TIMEOUT_MIN, CONF_ACK_TIMEOUT_MAX);
     case K_C_KEY: return set_str(p, c->command.key, sizeof c->command.key, v);
     case K_C_SITE:
         if (!lk_name_valid(v, strlen(v)))
-            return fail(p, p->line, "site must be 1..32 of [a-z0-9_-]");
+            return fail(p, p->ini.line, "site must be 1..32 of [a-z0-9_-]");
         return set_str(p, c->command.site, sizeof c->command.site, v);
     case K_C_TTL: return set_int(p, &c->command.ttl, v, 1, LK_CMD_MAX_LIFETIME);
     case K_COUNT: break;
     }
-    return fail(p, p->line, "internal error");
+    return fail(p, p->ini.line, "internal error");
 }
 
 /* "door front" -> "front"; NULL unless section starts with the word and a space. */
@@ -241,11 +225,11 @@ static int begin_section(struct parse *p, const char *section)
 static int door_key(struct parse *p, struct conf_door *d, const char *name, const char *value)
 {
     if (strcmp(name, "label") != 0)
-        return fail(p, p->line, "unknown key '%s' in [door %s]", name, d->name);
+        return fail(p, p->ini.line, "unknown key '%s' in [door %s]", name, d->name);
     if (strcmp(d->label, d->name) != 0)
-        return fail(p, p->line, "'label' given twice");
+        return fail(p, p->ini.line, "'label' given twice");
     if (strchr(value, '\0') - value > CONF_LABEL_MAX)
-        return fail(p, p->line, "label longer than %d characters", CONF_LABEL_MAX);
+        return fail(p, p->ini.line, "label longer than %d characters", CONF_LABEL_MAX);
     return set_str(p, d->label, sizeof d->label, value);
 }
 
@@ -254,10 +238,8 @@ static int handler(void *user, const char *section, const char *name, const char
     struct parse *p = user;
     int k;
 
-    if (p->err_line != 0)
-        return 0;
     if (p->n_headers == 0)
-        return fail(p, p->line, "'%s' is outside any [section]", name);
+        return fail(p, p->ini.line, "'%s' is outside any [section]", name);
     if (p->cur_header != p->n_headers - 1) {
         p->cur_header = p->n_headers - 1;
         p->used[p->cur_header] = 1;
@@ -270,10 +252,10 @@ static int handler(void *user, const char *section, const char *name, const char
         if (strcmp(keys[k].section, section) == 0 && strcmp(keys[k].name, name) == 0)
             break;
     if (k == K_COUNT)
-        return fail(p, p->line, "unknown key '%s' in [%s]", name, section);
+        return fail(p, p->ini.line, "unknown key '%s' in [%s]", name, section);
     if (p->key_line[k] != 0)
-        return fail(p, p->line, "'%s' given twice (first at line %d)", name, p->key_line[k]);
-    p->key_line[k] = p->line;
+        return fail(p, p->ini.line, "'%s' given twice (first at line %d)", name, p->key_line[k]);
+    p->key_line[k] = p->ini.line;
     return set_fixed(p, (enum key_id)k, value);
 }
 
@@ -335,7 +317,8 @@ static int check_all(struct parse *p)
 int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 {
     struct parse *p;
-    int rc, ok;
+    FILE *f;
+    int ok;
 
     memset(c, 0, sizeof *c);
     if (strlen(path) >= sizeof c->path) {
@@ -358,30 +341,22 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
     }
     p->c = c;
     p->cur_header = -1;
-    p->f = fopen(path, "r");
-    if (p->f == NULL) {
+    f = fopen(path, "r");
+    if (f == NULL) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         free(p);
         return -1;
     }
-    ini_allow_multiline = 0; /* a continuation line would silently join values */
-    rc = ini_parse_stream(reader, p, handler, p);
-    if (ferror(p->f))
-        fail(p, 0, "read error");
-    fclose(p->f);
-    if (rc > 0 && (p->err_line == 0 || rc < p->err_line)) {
-        p->err_line = 0;
-        fail(p, rc, "syntax error (expected [section] or key = value)");
-    } else if (rc < 0) {
-        fail(p, 0, "cannot parse (out of memory)");
-    }
-    ok = p->err_line == 0 && check_all(p);
-    if (!ok) {
-        if (p->err_line > 0)
-            snprintf(err, errlen, "%s:%d: %s", path, p->err_line, p->err);
-        else
-            snprintf(err, errlen, "%s: %s", path, p->err);
-    }
+    lkh_ini_init(&p->ini, p);
+    p->ini.key = handler;
+    p->ini.header = header;
+    p->ini.too_long = too_long;
+    p->ini.continuation = 0; /* a continuation line would silently join values */
+    lkh_ini_parse_file(&p->ini, f);
+    fclose(f);
+    ok = !p->ini.failed && check_all(p);
+    if (!ok)
+        lkh_ini_message(&p->ini, path, err, errlen);
     free(p);
     return ok ? 0 : -1;
 }

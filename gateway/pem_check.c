@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <lkhost/pem_load.h>
+
 static FILE *open_ro(const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
@@ -34,20 +36,14 @@ int pem_check_certs(const char *path, char *err, size_t errlen)
     return 0;
 }
 
-/* Refuses to prompt for a passphrase: keys must be unencrypted files (mode 0600). */
-static int no_passphrase(char *buf, int size, int rwflag, void *u)
-{
-    (void)buf, (void)size, (void)rwflag, (void)u;
-    return -1;
-}
-
 int pem_check_private_key(const char *path, int type, char *err, size_t errlen)
 {
     FILE *f = open_ro(path, err, errlen);
     EVP_PKEY *k;
     if (f == NULL)
         return -1;
-    k = PEM_read_PrivateKey(f, NULL, no_passphrase, NULL);
+    /* No passphrase: keys must be unencrypted files (mode 0600), never prompted for. */
+    k = PEM_read_PrivateKey(f, NULL, lkh_pem_passphrase, NULL);
     fclose(f);
     ERR_clear_error();
     if (k == NULL) {

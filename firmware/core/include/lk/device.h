@@ -154,6 +154,10 @@ int lk_device_link_in_use(const struct lk_device *dev);
 /* 1 while a relay pulse runs (a port never starts a blocking connect then). */
 int lk_device_relay_active(const struct lk_device *dev);
 
+/* The pulse length in effect: the config's pulse_ms clamped to the relay's range, or
+ * LK_RELAY_DEFAULT_PULSE_MS for 0 (a board's hardware cut-off is set from it). */
+uint32_t lk_device_pulse_ms(const struct lk_device *dev);
+
 /* "latchkey-<site>-<door>", the MQTT client id ("" with an invalid config). */
 const char *lk_device_client_id(const struct lk_device *dev);
 
