@@ -1,6 +1,6 @@
 /* fuzz_gateway_ack.c - libFuzzer harness for what the gateway parses from MQTT: the
  * topic (latchkey/<site>/<door>/ack|availability|state) and the payload of device acks
- * and door status, through mqtt_inbound() (gateway/mqtt_inbound.c), the function Paho's
+ * and door status, through mqtt_inbound() (gateway/mqtt/mqtt_inbound.c), the function Paho's
  * message callback hands every message to.
  * Input: the topic, a newline, then the payload. A pending entry for one id on door1
  * waits; invariants: only a well-formed ack with that id on latchkey/home/door1/ack
