@@ -1,18 +1,17 @@
 /* action.h - one door action from an authenticated user, independent of the transport
- * (HTTP form now, websocket later): identify, authorise, check lockout and PIN, audit,
- * sign, publish. Also the identity check of the page (who may see it).
- * The PIN check is asynchronous: a PIN remembered by pin_cache.h is checked at once;
- * otherwise scrypt runs on pin_worker.h's thread and the attempt waits in a fixed table of
- * checks until the loop collects the verdict (action_collect), then goes on exactly as a
- * synchronous one would. Everything here runs on the lws loop thread. */
+ * (the HTTP form now, others later): identify, authorise, check lockout and PIN, audit,
+ * sign, publish, wait for the ack. Also the identity check of the page (who may see it).
+ * The attempt lives in app->attempts (attempts.h) from the start to the moment its owner
+ * takes the outcome, under one handle; every outcome is finished by outcome.h. The PIN
+ * check is asynchronous: a PIN remembered by pin_cache.h is checked at once, otherwise
+ * scrypt runs on pin_worker.h's thread and the loop continues the attempt in
+ * action_collect(). The broker, the owner's wake-up and the clock are ports (ports.h).
+ * Everything here runs on the lws loop thread. */
 #ifndef GW_ACTION_H
 #define GW_ACTION_H
 
-#include <stdint.h>
-
-#include "action_check.h"
 #include "app.h"
-#include "pending.h"
+#include "attempts.h"
 #include "result.h"
 #include "users.h"
 
@@ -26,34 +25,30 @@ struct action_request {
 };
 
 enum action_stage {
-    ACTION_ANSWERED = 0,     /* *out holds the outcome (already logged and audited) */
-    ACTION_AWAITING_ACK = 1, /* published: the pending handle waits for the device's ack */
-    ACTION_CHECKING_PIN = 2  /* the PIN is being checked: the check handle waits */
+    ACTION_ANSWERED = 0,     /* *out holds the outcome (already finished: audited, logged) */
+    ACTION_AWAITING_ACK = 1, /* published: the attempt waits for the device's ack */
+    ACTION_CHECKING_PIN = 2  /* the PIN is being checked */
 };
 
-/* Starts the action: fills in *check, *ack or *out according to the stage it returns.
- * Every outcome is logged and written to the audit log before it is given out; if that
- * write fails nothing is sent and the result is GW_AUDIT_UNAVAILABLE. */
+/* Starts the action. ACTION_ANSWERED with *out, or a stage to wait in with *h: the owner
+ * is woken (ports.h wake_owner) when action_take has the outcome. */
 enum action_stage action_start(struct gw_app *app, const struct action_request *req,
-                               struct action_check_handle *check, struct pending_handle *ack,
-                               struct action_outcome *out);
+                               struct attempt_handle *h, struct action_outcome *out);
 
-/* Loop thread, after pin_worker woke it: continues every attempt whose PIN was checked.
- * An attempt whose owner is still there is then decided and wake_owner(arg, owner) is
- * called (the owner then calls action_take); one whose owner went away is finished here
- * (a right PIN of a gone requester opens nothing). */
-void action_collect(struct gw_app *app, void (*wake_owner)(void *arg, void *owner), void *arg);
+/* After a wake-up (PIN verdicts, acks, failed publishes): continues every attempt whose
+ * PIN was checked, finishes every one that ended, wakes their owners. */
+void action_collect(struct gw_app *app);
 
-/* The owner's turn: ACTION_CHECKING_PIN while the check runs; else the stage it ended in,
- * with *ack or *out, and the check is freed. -1 for a handle that is not live. */
-int action_take(struct gw_app *app, struct action_check_handle check, struct pending_handle *ack,
-                struct action_outcome *out);
+/* The ack timer fired: attempts past their deadline end (not-confirmed), then collect. */
+void action_expire(struct gw_app *app);
 
-/* The owner went away: the check goes on; its outcome is audited, nothing is sent. */
-void action_detach(struct gw_app *app, struct action_check_handle check);
+/* The owner's turn: the stage while the attempt is under way; ACTION_ANSWERED with *out
+ * once it finished (the attempt is then freed). -1 for a handle that is not live. */
+int action_take(struct gw_app *app, struct attempt_handle h, struct action_outcome *out);
 
-/* Logs the end of a waited-for action and completes its audit row (call before answering). */
-void action_log_result(struct gw_app *app, const struct pending_info *info);
+/* The owner went away: the attempt goes on and is finished; nothing is sent to it (a right
+ * PIN of a gone requester opens nothing). */
+void action_detach(struct gw_app *app, struct attempt_handle h);
 
 /* Who may see the page: 1 and *u for an existing, enabled user; 0 and *out (forbidden with
  * a message, or audit-unavailable when the database cannot be read) otherwise. */

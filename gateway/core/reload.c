@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "gw_log.h"
-#include "ws_status.h"
 
 #define SAME(field) (memcmp(&live->field, &next->field, sizeof live->field) == 0)
 
@@ -58,6 +57,6 @@ void gw_reload(struct gw_app *app)
     gw_log("reload: %s applied (%d doors, ack_timeout_ms %d, ttl %d)%s", live->path,
            live->n_doors, live->mqtt.ack_timeout_ms, live->command.ttl,
            restart ? "; some changes need a restart (see above)" : "");
-    ws_status_doors_changed(app->lws);
+    app->ports.doors_changed(app->ports.ctx);
     free(next);
 }

@@ -1,7 +1,7 @@
 /* mqtt_inbound.c - the gateway's handling of what arrives from the broker: the topic must
  * be latchkey/<our site>/<valid door>/ack|availability|state; acks are parsed with cJSON
  * and must carry v 1, a valid id and result ok|rejected (a reason is echoed only if it is
- * a short name) before they complete a pending action; availability and state go to
+ * a short name) before they complete an attempt waiting for its ack; availability and state go to
  * door_status. Everything else is logged and dropped. */
 #include "mqtt_inbound.h"
 
@@ -37,7 +37,7 @@ static int door_of_topic(const char *site, const char *topic, size_t len, const 
     return 0;
 }
 
-static void handle_ack(struct pending_table *pending, const char *door, const char *payload,
+static void handle_ack(struct attempts *attempts, const char *door, const char *payload,
                        size_t len)
 {
     cJSON *j = cJSON_ParseWithLength(payload, len);
@@ -60,19 +60,19 @@ static void handle_ack(struct pending_table *pending, const char *door, const ch
         why = NULL;
     if (why != NULL && !lk_name_valid(why, strlen(why)))
         why = "malformed"; /* reasons are short names; never echo arbitrary text */
-    if (pending_ack(pending, id->valuestring, door, ok, why) != 0)
+    if (attempts_ack(attempts, id->valuestring, door, ok, why) != 0)
         gw_log("mqtt: ack for unknown or finished id %s from door %s ignored",
                id->valuestring, door);
     cJSON_Delete(j);
 }
 
-void mqtt_inbound(const char *site, struct pending_table *pending, const char *topic,
+void mqtt_inbound(const char *site, struct attempts *attempts, const char *topic,
                   size_t topic_len, const char *payload, size_t len)
 {
     char door[LK_NAME_MAX + 1];
 
     if (door_of_topic(site, topic, topic_len, "/ack", door) == 0)
-        handle_ack(pending, door, payload, len);
+        handle_ack(attempts, door, payload, len);
     else if (door_of_topic(site, topic, topic_len, "/availability", door) == 0) {
         if (door_status_availability(door, payload, len) != 0)
             gw_log("mqtt: bad availability from door %s ignored", door);

@@ -23,7 +23,7 @@
 
 struct mqtt_link {
     MQTTAsync client;
-    struct pending_table *pending;
+    struct attempts *attempts;
     char site[LK_NAME_MAX + 1];
     char sub_topics[N_TOPICS][LK_TOPIC_MAX + 1];
     atomic_int ready;
@@ -35,7 +35,7 @@ struct mqtt_link {
 
 struct publish_ctx {
     struct mqtt_link *link;
-    struct pending_handle h;
+    struct attempt_handle h;
 };
 
 static int on_ssl_error(const char *str, size_t len, void *u)
@@ -131,14 +131,14 @@ static int on_message(void *context, char *topic, int topic_len, MQTTAsync_messa
     struct mqtt_link *m = context;
     size_t tl = topic_len > 0 ? (size_t)topic_len : strlen(topic);
 
-    mqtt_inbound(m->site, m->pending, topic, tl, msg->payload,
+    mqtt_inbound(m->site, m->attempts, topic, tl, msg->payload,
                  msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0);
     MQTTAsync_freeMessage(&msg);
     MQTTAsync_free(topic);
     return 1;
 }
 
-struct mqtt_link *mqtt_link_start(const struct conf *c, struct pending_table *pending,
+struct mqtt_link *mqtt_link_start(const struct conf *c, struct attempts *attempts,
                                   char *err, size_t errlen)
 {
     MQTTAsync_createOptions co = MQTTAsync_createOptions_initializer;
@@ -151,7 +151,7 @@ struct mqtt_link *mqtt_link_start(const struct conf *c, struct pending_table *pe
         snprintf(err, errlen, "mqtt: out of memory");
         return NULL;
     }
-    m->pending = pending;
+    m->attempts = attempts;
     strcpy(m->site, c->command.site);
     m->broker_port = tcp_nodelay_uri_port(c->mqtt.uri); /* conf.c checked host:port */
     atomic_init(&m->ready, 0);
@@ -247,12 +247,12 @@ static void on_publish_failed(void *context, MQTTAsync_failureData *resp)
     struct publish_ctx *pc = context;
     gw_log("mqtt: publish failed (code %d)", resp != NULL ? resp->code : 0);
     /* It may or may not have reached the broker: an honest "not confirmed". */
-    pending_fail(pc->link->pending, pc->h, GW_NOT_CONFIRMED, "publish-failed");
+    attempts_fail(pc->link->attempts, pc->h, GW_NOT_CONFIRMED, "publish-failed");
     free(pc);
 }
 
 int mqtt_link_publish(struct mqtt_link *m, const char *topic, const char *payload, size_t len,
-                      struct pending_handle h)
+                      struct attempt_handle h)
 {
     MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
     MQTTAsync_message msg = MQTTAsync_message_initializer;

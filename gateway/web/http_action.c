@@ -1,15 +1,13 @@
 /* http_action.c - POST /action: bounded urlencoded body (lws_spa) with fields pin and door,
- * then action_start(); the answer is sent when the PIN check is decided and then, for a
- * published command, when the pending entry is done (ack, failure or timeout), each time
- * from the writeable callback the loop requests for it. */
+ * then action_start(); an action that waits (PIN check, device's ack) is answered from the
+ * writeable callback the loop requests once the attempt is finished (action_take). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "action.h"
 #include "audit.h"
-#include "gw_log.h"
 #include "http_session.h"
-#include "ws_status.h"
+#include "outcome.h"
 
 static const char *const param_names[] = {"pin", "door", "csrf"};
 enum { P_PIN, P_DOOR, P_CSRF };
@@ -56,24 +54,6 @@ int http_action_body(struct lws *wsi, struct http_session *s, const char *in, si
     return lws_spa_process(s->spa, in, (int)len) ? -1 : 0;
 }
 
-/* What action_start / action_take said: wait for the PIN, wait for the ack, or answer. */
-static void answer_stage(struct lws *wsi, struct http_session *s, int stage,
-                         const struct action_outcome *out)
-{
-    if (stage == ACTION_CHECKING_PIN) {
-        s->checking = 1;
-        return;
-    }
-    if (stage == ACTION_AWAITING_ACK) {
-        s->waiting = 1;
-        server_arm_timer(wsi);
-        return;
-    }
-    ws_status_action_result(s->user, out->door, out->result, out->reason,
-                            gw_now_ms() - s->started_ms);
-    http_reply_result(wsi, s, out->result, out->detail[0] != '\0' ? out->detail : NULL);
-}
-
 int http_action_complete(struct lws *wsi, struct http_session *s)
 {
     struct gw_app *app = http_app(wsi);
@@ -95,7 +75,6 @@ int http_action_complete(struct lws *wsi, struct http_session *s)
         s->spa = NULL;
         return 0;
     }
-    s->started_ms = gw_now_ms();
     req.user = s->user;
     req.pin = lws_spa_get_string(s->spa, P_PIN);
     req.door = lws_spa_get_string(s->spa, P_DOOR);
@@ -104,62 +83,40 @@ int http_action_complete(struct lws *wsi, struct http_session *s)
     req.serial = serial;
     req.peer = peer;
     req.owner = wsi;
-    stage = action_start(app, &req, &s->check, &s->pending, &out);
+    stage = action_start(app, &req, &s->attempt, &out);
     lws_spa_destroy(s->spa); /* the PIN goes with it */
     s->spa = NULL;
     s->route = ROUTE_DONE;
-    answer_stage(wsi, s, stage, &out);
+    if (stage == ACTION_ANSWERED)
+        http_reply_result(wsi, s, out.result, out.detail[0] != '\0' ? out.detail : NULL);
+    else
+        s->active = 1;
     return 0;
 }
 
-/* Writeable while the PIN is checked: the loop may have decided the attempt. */
-void http_action_checked(struct lws *wsi, struct http_session *s)
-{
-    struct action_outcome out;
-    int stage = action_take(http_app(wsi), s->check, &s->pending, &out);
-
-    if (stage == ACTION_CHECKING_PIN)
-        return; /* not yet: spurious wake-up */
-    s->checking = 0;
-    if (stage < 0) {
-        gw_log("action result user=%s result=not-confirmed reason=lost-check", s->user);
-        http_reply_result(wsi, s, GW_NOT_CONFIRMED, NULL);
-        return;
-    }
-    answer_stage(wsi, s, stage, &out);
-}
-
-/* Writeable while waiting: the loop saw our entry done. */
+/* Writeable while the action is under way: the loop may have finished it. */
 void http_action_writable(struct lws *wsi, struct http_session *s)
 {
-    struct pending_info info;
-    int rc = pending_take(&http_app(wsi)->pending, s->pending, &info);
+    struct action_outcome out;
+    int stage = action_take(http_app(wsi), s->attempt, &out);
 
-    if (rc == 0)
-        return; /* not done yet: spurious wake-up */
-    s->waiting = 0;
-    if (rc < 0) {
-        gw_log("action result user=%s result=not-confirmed reason=lost-entry", s->user);
+    if (stage == ACTION_CHECKING_PIN || stage == ACTION_AWAITING_ACK)
+        return; /* not yet: spurious wake-up */
+    s->active = 0;
+    if (stage < 0) {
+        outcome_lost(s->user, "lost-attempt");
         http_reply_result(wsi, s, GW_NOT_CONFIRMED, NULL);
         return;
     }
-    action_log_result(http_app(wsi), &info);
-    ws_status_action_result(info.user, info.door, info.result, info.reason,
-                            gw_now_ms() - info.started_ms);
-    http_reply_result(wsi, s, info.result,
-                      info.result == GW_REJECTED && info.reason[0] ? info.reason : NULL);
+    http_reply_result(wsi, s, out.result, out.detail[0] != '\0' ? out.detail : NULL);
 }
 
 /* The connection closed (or its session data is going away): never touch it again. */
 void http_action_closed(struct lws *wsi, struct http_session *s)
 {
-    if (s->checking) {
-        action_detach(http_app(wsi), s->check);
-        s->checking = 0;
-    }
-    if (s->waiting) {
-        pending_detach(&http_app(wsi)->pending, s->pending);
-        s->waiting = 0;
+    if (s->active) {
+        action_detach(http_app(wsi), s->attempt);
+        s->active = 0;
     }
     http_session_reset(s);
 }

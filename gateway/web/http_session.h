@@ -5,11 +5,10 @@
 
 #include <libwebsockets.h>
 
-#include "action_check.h"
 #include "app.h"
+#include "attempts.h"
 #include "html.h"
 #include "latchkey/cmd_format.h"
-#include "pending.h"
 #include "peer_identity.h"
 
 #define HTTP_BODY_MAX 1024 /* a form with a PIN and a door name is far smaller */
@@ -19,14 +18,11 @@ enum http_route { ROUTE_NONE = 0, ROUTE_ACTION, ROUTE_DONE };
 struct http_session {
     char user[LK_BY_MAX + 1];   /* verified CN ("" if none) */
     char binding[PEER_BINDING_MAX]; /* certificate serial + user, for the CSRF token */
-    int64_t started_ms;          /* when the action's form was complete */
     enum http_route route;
     struct lws_spa *spa;
     size_t body_len;
-    int checking;                /* an action's PIN is being checked (action.h) */
-    struct action_check_handle check;
-    int waiting;                 /* an action is in the pending table */
-    struct pending_handle pending;
+    int active;                  /* an action of this request is under way (action.h) */
+    struct attempt_handle attempt;
     /* reply being sent */
     int phase;                   /* 0 none, 1 headers next, 2 body next */
     unsigned status;
@@ -39,9 +35,8 @@ struct http_session {
     struct html_buf out;
 };
 
-/* server.c: the app of the connection's context, and re-arming of the timeout timer. */
+/* server.c: the app of the connection's context. */
 struct gw_app *http_app(struct lws *wsi);
-void server_arm_timer(struct lws *wsi);
 struct csrf;
 const struct csrf *server_csrf(struct lws *wsi);
 /* "https://" + the request's Host (or :authority), the origin POSTs must come from. */
@@ -85,7 +80,6 @@ void http_page_history(struct lws *wsi, struct http_session *s);
 int http_action_begin(struct lws *wsi, struct http_session *s);
 int http_action_body(struct lws *wsi, struct http_session *s, const char *in, size_t len);
 int http_action_complete(struct lws *wsi, struct http_session *s);
-void http_action_checked(struct lws *wsi, struct http_session *s);
 void http_action_writable(struct lws *wsi, struct http_session *s);
 void http_action_closed(struct lws *wsi, struct http_session *s);
 

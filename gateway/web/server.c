@@ -28,7 +28,6 @@
 #include "http_session.h"
 #include "mem_trim.h"
 #include "metrics.h"
-#include "mqtt_link.h"
 #include "peer_identity.h"
 #include "tls_store.h"
 #include "ws_status.h"
@@ -154,7 +153,7 @@ static void on_hold_timer(lws_sorted_usec_list_t *sul);
 /* (Re)schedules the timer for the earliest ack deadline. Loop thread only. */
 static void arm(struct server *sv)
 {
-    int64_t next = pending_next_deadline(&sv->app->pending), wait;
+    int64_t next = attempts_next_deadline(&sv->app->attempts), wait;
     if (next < 0) {
         lws_sul_cancel(&sv->timer);
         return;
@@ -169,37 +168,26 @@ static void arm(struct server *sv)
     lws_sul_schedule(sv->ctx, 0, &sv->timer, on_timer, (lws_usec_t)wait * LWS_US_PER_MS);
 }
 
-void server_arm_timer(struct lws *wsi)
+void server_deadlines_changed(void)
 {
-    (void)wsi;
-    arm(&the_server);
+    if (the_server.ctx != NULL)
+        arm(&the_server);
 }
 
-static void wake_owner(void *arg, void *owner)
+void server_wake_owner(void *owner)
 {
-    (void)arg;
     lws_callback_on_writable(owner);
 }
 
-static void log_orphan(void *arg, const struct pending_info *info)
+void server_doors_changed(void)
 {
-    action_log_result(((struct server *)arg)->app, info);
-    ws_status_action_result(info->user, info->door, info->result, info->reason,
-                            gw_now_ms() - info->started_ms);
-}
-
-static void collect(struct server *sv)
-{
-    action_collect(sv->app, wake_owner, sv); /* PIN verdicts first: they may publish */
-    pending_collect(&sv->app->pending, wake_owner, log_orphan, sv);
-    arm(sv);
+    ws_status_doors_changed(the_server.ctx);
 }
 
 static void on_timer(lws_sorted_usec_list_t *sul)
 {
     struct server *sv = lws_container_of(sul, struct server, timer);
-    pending_expire(&sv->app->pending, gw_now_ms());
-    collect(sv);
+    action_expire(sv->app); /* re-arms through the deadlines_changed port */
 }
 
 /* HTTP/2: lws restarts a connection's idle timeout (keepalive_timeout) only when a frame
@@ -210,8 +198,8 @@ static void on_timer(lws_sorted_usec_list_t *sul)
 static void on_hold_timer(lws_sorted_usec_list_t *sul)
 {
     struct server *sv = lws_container_of(sul, struct server, hold_timer);
-    void *owners[PENDING_MAX];
-    int i, n = pending_waiting_owners(&sv->app->pending, owners, PENDING_MAX);
+    void *owners[ATTEMPTS_MAX];
+    int i, n = attempts_waiting_owners(&sv->app->attempts, owners, ATTEMPTS_MAX);
 
     for (i = 0; i < n; i++) {
         struct lws *nwsi = lws_get_network_wsi(owners[i]);
@@ -249,11 +237,12 @@ static void on_crl_timer(lws_sorted_usec_list_t *sul)
     lws_sul_schedule(sv->ctx, 0, &sv->crl_timer, on_crl_timer, CRL_POLL_MS * LWS_US_PER_MS);
 }
 
-void server_wake(void *app)
+void server_wake(void *arg)
 {
-    struct gw_app *a = app;
-    if (a->lws != NULL)
-        lws_cancel_service(a->lws);
+    struct lws_context *ctx = the_server.ctx;
+    (void)arg;
+    if (ctx != NULL)
+        lws_cancel_service(ctx);
 }
 
 static int refuse_cert(struct lws *wsi, struct http_session *s, int rc, const char *why)
@@ -378,7 +367,7 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
                 if (sv->on_reload != NULL)
                     sv->on_reload(sv->app);
             }
-            collect(sv);
+            action_collect(sv->app);
             ws_status_poke(sv->ctx, 0);
         }
         return 0;
@@ -410,9 +399,7 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
     case LWS_CALLBACK_HTTP_WRITEABLE:
         if (s == NULL)
             return 0;
-        if (s->checking)
-            http_action_checked(wsi, s);
-        if (s->waiting)
+        if (s->active)
             http_action_writable(wsi, s);
         return http_reply_writable(wsi, s);
 
@@ -447,7 +434,7 @@ static int callback_metrics(struct lws *wsi, enum lws_callback_reasons reason, v
         const char *path = in != NULL ? in : "";
         struct html_buf b;
         char why[96] = "";
-        int mq = mqtt_link_ready(sv->app->mqtt), crl_ok = server_crl_usable(why, sizeof why);
+        int mq = sv->app->ports.broker_ready(sv->app->ports.ctx), crl_ok = server_crl_usable(why, sizeof why);
 
         http_session_reset(s);
         html_init(&b, LWS_PRE);
@@ -687,9 +674,8 @@ int server_start(struct gw_app *app, char *err, size_t errlen)
         tls_store_free(&sv->tls);
         return -1;
     }
-    app->lws = sv->ctx;
     mem_trim_start(sv->ctx);
-    door_status_set_wake(server_wake, app);
+    door_status_set_wake(server_wake, NULL);
     if (start_metrics(sv, c, m_family, m_loopback, err, errlen) != 0) {
         server_stop(app);
         return -1;
@@ -706,13 +692,15 @@ void server_run(struct gw_app *app, volatile sig_atomic_t *stop, volatile sig_at
 {
     the_server.reload = reload;
     the_server.on_reload = on_reload;
-    while (!*stop && lws_service(app->lws, 0) >= 0)
+    (void)app;
+    while (!*stop && lws_service(the_server.ctx, 0) >= 0)
         ;
 }
 
 void server_stop(struct gw_app *app)
 {
-    struct lws_context *ctx = app->lws;
+    struct lws_context *ctx = the_server.ctx;
+    (void)app;
     if (ctx == NULL)
         return;
     lws_sul_cancel(&the_server.timer);
@@ -721,9 +709,8 @@ void server_stop(struct gw_app *app)
     lws_sul_cancel(&the_server.hold_timer);
     the_server.holding = 0;
     door_status_set_wake(NULL, NULL);
+    the_server.ctx = NULL; /* server_wake: no wake-up of a destroyed context */
     lws_context_destroy(ctx);
-    app->lws = NULL;
-    the_server.ctx = NULL;
     the_server.ssl_ctx = NULL;
     tls_store_free(&the_server.tls);
 }

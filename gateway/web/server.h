@@ -7,7 +7,7 @@
 
 #include "app.h"
 
-/* Creates the lws context (sets app->lws) and listens. -1 and err on failure. */
+/* Creates the lws context and listens. -1 and err on failure. */
 int server_start(struct gw_app *app, char *err, size_t errlen);
 
 /* Serves until *stop becomes non-zero (set from a signal handler that also calls
@@ -16,8 +16,16 @@ int server_start(struct gw_app *app, char *err, size_t errlen);
 void server_run(struct gw_app *app, volatile sig_atomic_t *stop, volatile sig_atomic_t *reload,
                 void (*on_reload)(struct gw_app *app));
 
-/* Thread- and signal-safe: makes the loop look at the pending table and *stop. */
-void server_wake(void *app);
+/* Thread- and signal-safe: makes the loop look at the attempts table and *stop. arg is
+ * unused (the signature of a wake-up callback). */
+void server_wake(void *arg);
+
+/* Loop thread (the ports of core/ports.h, see wiring.c): the earliest ack deadline may
+ * have changed; owner (an HTTP connection) gets a writeable callback; the configured doors
+ * changed. */
+void server_deadlines_changed(void);
+void server_wake_owner(void *owner);
+void server_doors_changed(void);
 
 /* The client CA + CRL store, and whether the CRL is usable now (else why, e.g.
  * "crl expired"). Loop thread. */

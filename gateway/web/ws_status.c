@@ -71,10 +71,6 @@ void ws_status_action_result(const char *user, const char *door, enum gw_result 
     struct result_event *e;
     struct lws_context *ctx;
 
-    metrics_result(result, result == GW_OPENED || result == GW_REJECTED ||
-                                   result == GW_NOT_CONFIRMED
-                               ? latency_ms
-                               : -1);
     if (user == NULL || user[0] == '\0')
         return;
     pthread_mutex_lock(&ring_lock);

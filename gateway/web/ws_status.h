@@ -2,11 +2,8 @@
  * door availability/relay state (from MQTT, see door_status.h) and the results of the
  * user's own actions, pushed as JSON messages.
  *
- * NOTE FOR action.c (part A): you do NOT need to call ws_status_action_result(). Every
- * finished attempt is already reported from the HTTP side (http_action.c: immediate results
- * and acked/timed-out ones; server.c: results whose connection went away), which also feeds
- * the metrics. Calling it from action.c as well would report each attempt twice. If a new
- * transport starts actions, it reports its results here the same way. */
+ * Results come from the core's finisher (core/outcome.c) through the notify_result port
+ * (wiring.c), once per finished attempt. */
 #ifndef GW_WS_STATUS_H
 #define GW_WS_STATUS_H
 
@@ -18,8 +15,8 @@
 struct lws;
 struct lws_context;
 
-/* One finished action of `user` on `door`: broadcast to that user's websockets and
- * counted in the metrics. reason may be NULL or "". latency_ms < 0: unknown.
+/* One finished action of `user` on `door`: broadcast to that user's websockets. reason
+ * may be NULL or "". latency_ms < 0: unknown.
  * Thread-safe (copies into a bounded ring and wakes the lws loop). */
 void ws_status_action_result(const char *user, const char *door, enum gw_result result,
                              const char *reason, int64_t latency_ms);
