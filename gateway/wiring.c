@@ -35,14 +35,12 @@ static void wake_owner(void *ctx, void *owner)
 
 static void deadlines_changed(void *ctx)
 {
-    (void)ctx;
-    server_deadlines_changed();
+    server_deadlines_changed(((struct wiring *)ctx)->web);
 }
 
 static void doors_changed(void *ctx)
 {
-    (void)ctx;
-    server_doors_changed();
+    server_doors_changed(((struct wiring *)ctx)->web);
 }
 
 static int64_t now_ms(void *ctx)

@@ -7,9 +7,11 @@
 #include "app.h"
 
 struct mqtt_link;
+struct web;
 
 struct wiring {
     struct mqtt_link *mqtt; /* NULL until the link is started */
+    struct web *web;        /* the HTTPS side (web/web.h) */
 };
 
 /* Fills app->ports with w's functions. */

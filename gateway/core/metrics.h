@@ -1,11 +1,10 @@
-/* metrics.h - the gateway's counters, rendered as Prometheus text (exposition format
- * 0.0.4) on the loopback metrics listener. Counters are atomics: safe from any thread. */
+/* metrics.h - the gateway's counters, rendered as Prometheus text by web/metrics_page.c on
+ * the loopback metrics listener. Counters are atomics: safe from any thread. */
 #ifndef GW_METRICS_H
 #define GW_METRICS_H
 
 #include <stdint.h>
 
-#include "html.h"
 #include "result.h"
 
 enum metrics_refusal { REFUSED_REVOKED = 0, REFUSED_CRL, REFUSED_CSRF, REFUSED_COUNT };
@@ -17,7 +16,18 @@ void metrics_refused(enum metrics_refusal why);   /* a request refused after TLS
 void metrics_websockets(int delta);
 void metrics_pin_check(int cached);               /* a PIN check: 1 from pin_cache, 0 scrypt */
 
-/* Appends the whole exposition to b. */
-void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid);
+#define METRICS_RESULTS 16 /* room for results added to result.h later */
+#define METRICS_BUCKETS 8  /* ack latency histogram */
+extern const int64_t metrics_buckets_ms[METRICS_BUCKETS]; /* upper bounds */
+
+struct metrics_snapshot {
+    unsigned long long requests, tls_refused, refused[REFUSED_COUNT], results[METRICS_RESULTS];
+    unsigned long long lat_bucket[METRICS_BUCKETS], lat_count, lat_sum_ms; /* cumulative */
+    long long websockets;
+    unsigned long long pin_checks[2]; /* [0] scrypt, [1] cache */
+};
+
+/* A copy of every counter (each read atomically). */
+void metrics_read(struct metrics_snapshot *m);
 
 #endif

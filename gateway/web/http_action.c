@@ -6,8 +6,11 @@
 
 #include "action.h"
 #include "audit.h"
-#include "http_session.h"
+#include "http_action.h"
+#include "http_csrf.h"
+#include "http_reply.h"
 #include "outcome.h"
+#include "web.h"
 
 static const char *const param_names[] = {"pin", "door", "csrf"};
 enum { P_PIN, P_DOOR, P_CSRF };
@@ -56,7 +59,7 @@ int http_action_body(struct lws *wsi, struct http_session *s, const char *in, si
 
 int http_action_complete(struct lws *wsi, struct http_session *s)
 {
-    struct gw_app *app = http_app(wsi);
+    struct gw_app *app = web_of(wsi)->app;
     struct action_request req;
     struct action_outcome out;
     char serial[AUDIT_SERIAL_MAX], peer[AUDIT_PEER_MAX];
@@ -98,7 +101,7 @@ int http_action_complete(struct lws *wsi, struct http_session *s)
 void http_action_writable(struct lws *wsi, struct http_session *s)
 {
     struct action_outcome out;
-    int stage = action_take(http_app(wsi), s->attempt, &out);
+    int stage = action_take(web_of(wsi)->app, s->attempt, &out);
 
     if (stage == ACTION_CHECKING_PIN || stage == ACTION_AWAITING_ACK)
         return; /* not yet: spurious wake-up */
@@ -115,7 +118,7 @@ void http_action_writable(struct lws *wsi, struct http_session *s)
 void http_action_closed(struct lws *wsi, struct http_session *s)
 {
     if (s->active) {
-        action_detach(http_app(wsi), s->attempt);
+        action_detach(web_of(wsi)->app, s->attempt);
         s->active = 0;
     }
     http_session_reset(s);

@@ -6,7 +6,10 @@
 
 #include "csrf.h"
 #include "gw_log.h"
-#include "http_session.h"
+#include "http_csrf.h"
+#include "http_reply.h"
+#include "request.h"
+#include "web.h"
 #include "metrics.h"
 
 static void refuse(struct lws *wsi, struct http_session *s, const char *why)
@@ -22,11 +25,11 @@ static void refuse(struct lws *wsi, struct http_session *s, const char *why)
 int http_csrf_origin(struct lws *wsi, struct http_session *s)
 {
     char own[300], origin[300], site[32];
-    int has_origin = server_header(wsi, "origin:", origin, sizeof origin);
-    int has_site = server_header(wsi, "sec-fetch-site:", site, sizeof site);
+    int has_origin = request_header(wsi, "origin:", origin, sizeof origin);
+    int has_site = request_header(wsi, "sec-fetch-site:", site, sizeof site);
     const char *why = NULL;
 
-    if (server_own_origin(wsi, own, sizeof own) != 0) {
+    if (request_own_origin(wsi, own, sizeof own) != 0) {
         refuse(wsi, s, "no usable Host header");
         return -1;
     }
@@ -39,7 +42,7 @@ int http_csrf_origin(struct lws *wsi, struct http_session *s)
 
 int http_csrf_token(struct lws *wsi, struct http_session *s, const char *token)
 {
-    enum csrf_verdict v = csrf_check(server_csrf(wsi), s->binding, token, (int64_t)time(NULL));
+    enum csrf_verdict v = csrf_check(&web_of(wsi)->csrf, s->binding, token, (int64_t)time(NULL));
     if (v != CSRF_OK) {
         refuse(wsi, s, csrf_verdict_name(v));
         return -1;

@@ -6,7 +6,9 @@
 #include "action.h"
 #include "audit.h"
 #include "gw_log.h"
-#include "http_session.h"
+#include "http_pages.h"
+#include "http_reply.h"
+#include "web.h"
 
 #define HISTORY_ROWS 100
 
@@ -44,7 +46,7 @@ static int add_row(void *arg, const struct audit_rec *r)
 
 void http_page_history(struct lws *wsi, struct http_session *s)
 {
-    struct gw_app *app = http_app(wsi);
+    struct gw_app *app = web_of(wsi)->app;
     struct action_outcome refused;
     struct user_rec u;
     struct html_buf b;

@@ -5,7 +5,9 @@
 
 #include "action.h"
 #include "csrf.h"
-#include "http_session.h"
+#include "http_pages.h"
+#include "http_reply.h"
+#include "web.h"
 
 static const char style_css[] =
     ":root{color-scheme:light dark;--bg:#f4f4f5;--fg:#111827;--card:#fff;--accent:#1d4ed8;"
@@ -41,7 +43,7 @@ void http_page_style(struct lws *wsi, struct http_session *s)
 
 void http_page_index(struct lws *wsi, struct http_session *s)
 {
-    struct gw_app *app = http_app(wsi);
+    struct gw_app *app = web_of(wsi)->app;
     const struct conf *c = app->conf;
     struct action_outcome refused;
     struct user_rec user, *u = &user;
@@ -49,7 +51,7 @@ void http_page_index(struct lws *wsi, struct http_session *s)
     char token[CSRF_TOKEN_MAX];
     int i;
 
-    if (csrf_token(server_csrf(wsi), s->binding, (int64_t)time(NULL), token, sizeof token) != 0) {
+    if (csrf_token(&web_of(wsi)->csrf, s->binding, (int64_t)time(NULL), token, sizeof token) != 0) {
         http_reply_plain(wsi, s, HTTP_STATUS_INTERNAL_SERVER_ERROR, "Cannot make the form token.");
         return;
     }

@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http_session.h"
+#include "http_reply.h"
+#include "request.h"
 
 static const struct {
     const char *name, *value;
@@ -119,7 +120,7 @@ static int write_headers(struct lws *wsi, struct http_session *s)
         lws_add_http_header_by_name(wsi, (const unsigned char *)"allow:",
                                     (const unsigned char *)"GET, POST", 9, &p, end))
         return -1;
-    if (s->close_after && !server_h2_stream(wsi) && /* connection headers are not h2 */
+    if (s->close_after && !request_h2_stream(wsi) && /* connection headers are not h2 */
         lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION, (const unsigned char *)"close",
                                      5, &p, end))
         return -1;
@@ -148,7 +149,7 @@ static int h2_body_drainable(struct lws *wsi)
 static int end_h2_stream(struct lws *wsi, int early, int end_connection)
 {
     if (end_connection || (early && !h2_body_drainable(wsi)))
-        server_end_connection(wsi);
+        request_end_connection(wsi);
     /* 1: nothing left to read, lws frees the stream; 0: draining the body first */
     return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
@@ -163,7 +164,7 @@ int http_reply_writable(struct lws *wsi, struct http_session *s)
         return 0;
     }
     if (s->phase == 2) {
-        int close = s->close_after, end_conn = s->end_connection, h2 = server_h2_stream(wsi);
+        int close = s->close_after, end_conn = s->end_connection, h2 = request_h2_stream(wsi);
         size_t len = s->out.len;
         unsigned char none[LWS_PRE + 1] = {0};
         unsigned char *body = len > 0 ? (unsigned char *)html_data(&s->out) : none + LWS_PRE;

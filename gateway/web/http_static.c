@@ -4,7 +4,8 @@
  * no user data, so they may be cached (privately). */
 #include <string.h>
 
-#include "http_session.h"
+#include "http_pages.h"
+#include "http_reply.h"
 
 static const char app_js[] =
     "/* Latchkey live status: door availability and results over wss:///ws (latchkey.v1).\n"

@@ -24,11 +24,11 @@
 #include "csrf.h"
 #include "door_status.h"
 #include "gw_log.h"
-#include "http_session.h"
 #include "mem_trim.h"
 #include "metrics.h"
 #include "peer_identity.h"
-#include "server.h"
+#include "request.h"
+#include "web.h"
 
 #define RING 32
 #define WS_MSG_MAX 4096
@@ -209,7 +209,7 @@ static int still_allowed(struct lws *wsi, struct ws_session *w)
 {
     char user[LK_BY_MAX + 1], binding[PEER_BINDING_MAX];
     const char *why = NULL;
-    int rc = peer_check(wsi, server_tls(), user, sizeof user, binding, sizeof binding, &why);
+    int rc = peer_check(wsi, &web_of(wsi)->tls, user, sizeof user, binding, sizeof binding, &why);
     if (rc == 0 && strcmp(user, w->user) == 0)
         return 0;
     gw_log("ws: closing websocket of %s: certificate %s", w->user, rc == -2 ? why : "unusable");
@@ -229,10 +229,10 @@ static int filter(struct lws *wsi)
     int rc, path_len, method = lws_http_get_uri_and_method(wsi, &path, &path_len);
 
     /* HTTP/1.1: GET /ws with Upgrade; HTTP/2: CONNECT with :path /ws (RFC 8441) */
-    if (method != (server_h2_stream(wsi) ? LWSHUMETH_CONNECT : LWSHUMETH_GET) ||
+    if (method != (request_h2_stream(wsi) ? LWSHUMETH_CONNECT : LWSHUMETH_GET) ||
         path_len != 3 || memcmp(path, "/ws", 3) != 0)
         return 1;
-    rc = peer_check(wsi, server_tls(), user, sizeof user, binding, sizeof binding, &why);
+    rc = peer_check(wsi, &web_of(wsi)->tls, user, sizeof user, binding, sizeof binding, &why);
     if (rc != 0) {
         gw_log("ws: upgrade refused: certificate %s", rc == -2 ? why : "unusable");
         if (rc == -2)
@@ -240,13 +240,13 @@ static int filter(struct lws *wsi)
         return 1;
     }
     /* Cross-site websocket hijacking: browsers always send Origin on a websocket. */
-    if (!server_header(wsi, "origin:", origin, sizeof origin) ||
-        server_own_origin(wsi, own, sizeof own) != 0 || strcmp(origin, own) != 0) {
+    if (!request_header(wsi, "origin:", origin, sizeof origin) ||
+        request_own_origin(wsi, own, sizeof own) != 0 || strcmp(origin, own) != 0) {
         gw_log("ws: upgrade refused for %s: missing or foreign Origin", user);
         metrics_refused(REFUSED_CSRF);
         return 1;
     }
-    if (!action_page_user(http_app(wsi), user, &u, &refused)) {
+    if (!action_page_user(web_of(wsi)->app, user, &u, &refused)) {
         gw_log("ws: upgrade refused for %s: %s", user, gw_result_name(refused.result));
         return 1;
     }
@@ -265,7 +265,7 @@ int ws_status_callback(struct lws *wsi, int reason, void *user, void *in, size_t
          * ESTABLISHED, before anything is sent on it. HTTP/1.1: refused here. */
         if (filter(wsi) == 0)
             return 0;
-        if (!server_h2_stream(wsi))
+        if (!request_h2_stream(wsi))
             return 1;
         w->refused = 1; /* lws zeroed the session data */
         return 0;
@@ -273,10 +273,10 @@ int ws_status_callback(struct lws *wsi, int reason, void *user, void *in, size_t
     case LWS_CALLBACK_ESTABLISHED: {
         const char *why = NULL;
         if (w->refused)
-            return server_ws_refuse(wsi);
+            return request_ws_refuse(wsi);
         memset(w, 0, sizeof *w);
         w->wsi = wsi;
-        if (peer_check(wsi, server_tls(), w->user, sizeof w->user, w->binding,
+        if (peer_check(wsi, &web_of(wsi)->tls, w->user, sizeof w->user, w->binding,
                        sizeof w->binding, &why) != 0)
             return -1;
         pthread_mutex_lock(&ring_lock);
@@ -308,7 +308,7 @@ int ws_status_callback(struct lws *wsi, int reason, void *user, void *in, size_t
         v = door_status_version() + (doors_epoch << 40) + 1;
         if (w->doors_sent != v) {
             w->doors_sent = v;
-            if (send_text(wsi, doors_json(http_app(wsi), w->user)) != 0)
+            if (send_text(wsi, doors_json(web_of(wsi)->app, w->user)) != 0)
                 return -1;
             lws_callback_on_writable(wsi); /* results may wait too */
             return 0;
