@@ -1,4 +1,4 @@
-/* cmd_sign.h - builds and signs the door command of DESIGN.md ("Wire contract"):
+/* cmd_sign.h - builds and signs the door command of docs/protocol.md ("The signed command"):
  * Ed25519 over lk_cmd_signing_message(), payload as compact JSON with the keys in the
  * order v,id,site,door,action,by,iat,exp,sig. */
 #ifndef GW_CMD_SIGN_H

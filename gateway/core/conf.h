@@ -1,6 +1,7 @@
-/* conf.h - the gateway's INI configuration (format: brief, "Gateway config"), loaded and
- * fully validated at start-up. Users are not configured here: they live in the database
- * named by [store] (users.h) and are managed with the `user` command line. */
+/* conf.h - the gateway's INI configuration (format: docs/gateway.md, "Configuration
+ * (INI)"), loaded and fully validated at start-up. Users are not configured here: they
+ * live in the database named by [store] (users.h) and are managed with the `user` command
+ * line. */
 #ifndef GW_CONF_H
 #define GW_CONF_H
 

@@ -1,4 +1,5 @@
-/* result.c - names, HTTP statuses and messages of action results (brief: HTTP contract). */
+/* result.c - names, HTTP statuses and messages of action results (docs/protocol.md,
+ * "Gateway answers"). */
 #include "result.h"
 
 const char *gw_result_name(enum gw_result r)

@@ -1,5 +1,6 @@
 /* result.h - the outcome of one door action as the user sees it: the data-result name of
- * the brief's HTTP contract, its HTTP status and a short human sentence. */
+ * the HTTP contract (docs/protocol.md, "Gateway answers"), its HTTP status and a short
+ * human sentence. */
 #ifndef GW_RESULT_H
 #define GW_RESULT_H
 
