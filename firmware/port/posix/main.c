@@ -13,6 +13,8 @@
 
 #include <lk/device.h>
 
+#include "accept_state.h"
+#include "ack_signer.h"
 #include "config.h"
 #include "log.h"
 #include "platform_posix.h"
@@ -170,6 +172,10 @@ static void log_event(void *user, const struct lk_device_event *ev)
         break;
     case LK_EVENT_RELAY:           /* relay_output.c and the sim log record transitions */
     case LK_EVENT_ACK_PUBLISHED:   /* the normal path of every command: logged above */
+        if (!ev->u.ack.is_signed)
+            lkp_log_error("the ack of id %s went out UNSIGNED (no usable [device] ack_key): the "
+                          "gateway will not confirm it", ev->u.ack.id[0] != '\0' ? ev->u.ack.id : "unreadable");
+        break;
     case LK_EVENT_STATE_PUBLISHED:
         break;
     }
@@ -245,6 +251,45 @@ static int run(struct lk_device *dev, struct lkp_tls *tls, struct loop_state *ls
     return 0;
 }
 
+/* The ack key and the start rule of docs/protocol.md ("The signed ack", "After a
+ * restart"): loads what the config names and sets *not_before. 0, or -1 (logged). */
+static int load_ack_material(const struct lkp_config *cfg, const char *config_path,
+                             struct lkp_ack_signer *signer, struct lkp_accept_state *state,
+                             int *have_signer, int *have_state, int64_t *not_before)
+{
+    char err[768];
+    int64_t last;
+    *have_signer = *have_state = 0;
+    if (cfg->ack_key[0] != '\0') {
+        if (lkp_ack_signer_load(signer, cfg->ack_key, err, sizeof err) != 0) {
+            lkp_log_error("%s: [device] %s", config_path, err);
+            return -1;
+        }
+        *have_signer = 1;
+    } else {
+        lkp_log_error("%s: no [device] ack_key: acks go out unsigned and the gateway never "
+                      "confirms an open (latchkey-certs bundle makes the key)", config_path);
+    }
+    if (cfg->state_file[0] != '\0') {
+        if (lkp_accept_state_open(state, cfg->state_file, &last, err, sizeof err) != 0) {
+            lkp_log_error("%s: [device] %s", config_path, err);
+            if (*have_signer)
+                lkp_ack_signer_free(signer);
+            return -1;
+        }
+        *have_state = 1;
+        *not_before = last + 1;
+        lkp_log_info("start rule: commands whose window began before %lld (after the last one "
+                     "accepted) are refused", (long long)*not_before);
+    } else {
+        *not_before = lkp_unix_time(NULL);
+        lkp_log_info("start rule: no [device] state_file, so commands whose window began before "
+                     "this start (%lld) are refused: for up to %d s nothing opens",
+                     (long long)*not_before, LK_CMD_CLOCK_SKEW);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -257,6 +302,10 @@ int main(int argc, char **argv)
     static struct lk_device dev;
     static struct lkp_relay_output relay;
     static struct loop_state loop;
+    static struct lkp_ack_signer signer;
+    static struct lkp_accept_state state;
+    int have_signer, have_state;
+    int64_t not_before;
     struct lkp_platform pctx;
     struct lk_platform plat;
     struct lk_transport tr;
@@ -308,6 +357,9 @@ int main(int argc, char **argv)
         lkp_log_error("%s: the device settings are not usable by the firmware core", config_path);
         return EXIT_CONFIG;
     }
+    if (load_ack_material(&cfg, config_path, &signer, &state, &have_signer, &have_state,
+                          &not_before) != 0)
+        return EXIT_CONFIG;
     if (lkp_relay_output_open(&relay, &cfg, NULL, err, sizeof err) != 0) {
         lkp_log_error("%s: relay: %s", config_path, err);
         return EXIT_CONFIG;
@@ -339,7 +391,9 @@ int main(int argc, char **argv)
     lkp_platform_init(&pctx, &relay, &plat);
     lkp_tls_transport(tls, &tr);
     lkp_tls_set_abort_flag(tls, &stop_signal);
+    lkp_platform_attach(&plat, have_signer ? &signer : NULL, have_state ? &state : NULL);
     lk_device_init(&dev, &dcfg, &plat, &tr);
+    lk_device_trust_time(&dev, not_before); /* a Linux clock: trusted from the start */
     lkp_relay_output_describe(&relay, relay_desc, sizeof relay_desc);
     lkp_log_info("starting %s %s: broker %s:%u, relay %s, pulse %lu ms (watchdog %lu ms)%s%s",
                  lk_device_client_id(&dev), LATCHKEY_VERSION, cfg.host, (unsigned)cfg.port, relay_desc,
@@ -355,6 +409,8 @@ int main(int argc, char **argv)
     lkp_relay_output_close(&relay);
     relay_for_exit = NULL;
     lkp_tls_destroy(tls);
+    if (have_signer)
+        lkp_ack_signer_free(&signer);
     lkp_log_info("stopped");
     return 0;
 }

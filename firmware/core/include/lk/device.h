@@ -4,6 +4,7 @@
  *
  *     cfg.on_event = log_event;                               // optional: device_event.h
  *     lk_device_init(&dev, &cfg, &platform, &transport);      // relay off, nothing sent
+ *     lk_device_trust_time(&dev, not_before);   // once the wall clock is trusted (below)
  *     for (;;) {                                              // at least every 50 ms
  *         if (lk_device_poll(&dev) == LK_DEV_NEED_CONNECT) {
  *             close the previous transport if one is open;
@@ -72,6 +73,7 @@ struct lk_device_stats {
     uint32_t cmds_rejected;    /* commands refused (any reason, including busy) */
     uint32_t acks_qos0;        /* acks sent at QoS 0 because every QoS 1 slot was busy */
     uint32_t acks_dropped;     /* acks that could not be sent at all */
+    uint32_t acks_unsigned;    /* acks sent without a signature (no signer, or it failed) */
     uint32_t msgs_ignored;     /* messages on topics other than .../cmd (and .../local) */
     uint32_t local_cmds;       /* pulses started by the unsigned local command path */
     uint32_t local_ignored;    /* local messages refused (retained, wrong payload, busy) */
@@ -121,6 +123,13 @@ int lk_device_config_valid(const struct lk_device_config *cfg);
  * connection and the relay stays off. plat and tr must outlive dev. */
 void lk_device_init(struct lk_device *dev, const struct lk_device_config *cfg,
                     const struct lk_platform *plat, const struct lk_transport *tr);
+
+/* The port trusts its wall clock (unix_time) from now on: commands may act. not_before is
+ * the earliest start of a command's window (iat - LK_CMD_CLOCK_SKEW) the device can vouch
+ * for with its RAM replay cache: the wall time at boot, or the time after the last command
+ * the previous run accepted if the port persisted it (port.h accept_record). Until this is
+ * called every command is refused as not-yet-valid (docs/protocol.md "After a restart"). */
+void lk_device_trust_time(struct lk_device *dev, int64_t not_before);
 
 /* The port opened a fresh transport: sends CONNECT (client id latchkey-<site>-<door>,
  * will "offline" retained QoS 1 on latchkey/<site>/<door>/availability, clean session).
