@@ -30,6 +30,7 @@ static const char app_js[] =
     "  var messages = {opened: 'The door was opened.', rejected: 'The door refused the command.',\n"
     "    'wrong-pin': 'Wrong PIN.', forbidden: 'You may not open this door.',\n"
     "    'not-confirmed': 'The door did not confirm in time.',\n"
+    "    unconfirmed: 'The door\\'s answer could not be verified. It may or may not have opened.',\n"
     "    'broker-unavailable': 'The door service is unreachable. Nothing was sent.',\n"
     "    locked: 'Too many wrong PINs: locked for now.',\n"
     "    busy: 'Busy checking PINs. Nothing was sent; try again in a moment.'};\n"

@@ -22,6 +22,7 @@
 #include "action.h"
 #include "audit.h"
 #include "fake_ports.h"
+#include "signed_ack.h"
 #include "lockout.h"
 #include "users.h"
 
@@ -63,6 +64,9 @@ static int group_setup(void **state)
     strcpy(conf.doors[0].name, "door1");
     strcpy(conf.doors[1].name, "door2");
     conf.n_doors = 2;
+    conf.doors[0].has_ack_key = conf.doors[1].has_ack_key = 1;
+    memcpy(conf.doors[0].ack_key, test_ack_pub, sizeof conf.doors[0].ack_key);
+    memcpy(conf.doors[1].ack_key, test_ack_pub, sizeof conf.doors[1].ack_key);
     app.conf = &conf;
     memset(app.pepper.key, 0x5a, sizeof app.pepper.key);
     snprintf(path, sizeof path, "%s/gw.sqlite", dir);
@@ -261,7 +265,7 @@ static void test_ack_ok_rejected_timeout(void **state)
     assert_string_equal(rec.result, "pending");
     assert_string_equal(rec.cmd_id, id);
     fake.now_ms += 300;
-    assert_int_equal(attempts_ack(&app.attempts, id, "door1", 1, NULL), 0); /* Paho's thread */
+    assert_int_equal(signed_ack(&app.attempts, id, "door1", 1, NULL), 0); /* Paho's thread */
     action_collect(&app);
     expect_taken(h, GW_OPENED, "-", &out);
     assert_int_equal(fake.results, 1);
@@ -274,7 +278,7 @@ static void test_ack_ok_rejected_timeout(void **state)
     assert_int_equal(start("alice", "door1", PIN, &h, &out), ACTION_AWAITING_ACK);
     assert_int_equal(fake.published, 2);
     a = attempts_get(&app.attempts, h);
-    assert_int_equal(attempts_ack(&app.attempts, a->rec.cmd_id, "door1", 0, "expired"), 0);
+    assert_int_equal(signed_ack(&app.attempts, a->rec.cmd_id, "door1", 0, "expired"), 0);
     action_collect(&app);
     expect_taken(h, GW_REJECTED, "expired", &out);
     assert_string_equal(out.detail, "expired");
@@ -366,7 +370,7 @@ static void test_audit_failure(void **state)
     (void)state;
 
     right_pin_checked("erin", &h); /* the PIN is remembered from here on */
-    assert_int_equal(attempts_ack(&app.attempts, attempts_get(&app.attempts, h)->rec.cmd_id,
+    assert_int_equal(signed_ack(&app.attempts, attempts_get(&app.attempts, h)->rec.cmd_id,
                                   "door1", 1, NULL), 0);
     action_collect(&app);
     expect_taken(h, GW_OPENED, "-", &out);

@@ -170,12 +170,12 @@ static void log_event(void *user, const struct lk_device_event *ev)
         lkp_log_error("a Home Assistant discovery message could not be sent (entity %u)",
                       ev->u.discovery.entity);
         break;
-    case LK_EVENT_RELAY:           /* relay_output.c and the sim log record transitions */
     case LK_EVENT_ACK_PUBLISHED:   /* the normal path of every command: logged above */
         if (!ev->u.ack.is_signed)
             lkp_log_error("the ack of id %s went out UNSIGNED (no usable [device] ack_key): the "
                           "gateway will not confirm it", ev->u.ack.id[0] != '\0' ? ev->u.ack.id : "unreadable");
         break;
+    case LK_EVENT_RELAY:           /* relay_output.c and the sim log record transitions */
     case LK_EVENT_STATE_PUBLISHED:
         break;
     }
