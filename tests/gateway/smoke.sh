@@ -6,6 +6,8 @@
 GW=$1
 # shellcheck source=../lib/testlib.sh
 source "$2"
+# shellcheck source=../lib/acks.sh
+source "$(dirname "$2")/acks.sh"
 
 MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 for tool in "$MOSQUITTO" mosquitto_sub mosquitto_pub curl openssl; do
@@ -46,6 +48,7 @@ mkleaf ca carol carol clientAuth          # valid cert, not a configured user
 mkleaf ca door1 home/door1 clientAuth
 mkleaf other mallory alice clientAuth     # right name, wrong CA
 openssl genpkey -algorithm ed25519 -out cmd.key 2>/dev/null
+openssl genpkey -algorithm ed25519 -out door1.ack.key 2>/dev/null # the door's own ack key
 # An empty CRL of the CA ([server] crl is required; revocation itself is tested in web.sh).
 : >index.txt
 echo 01 >crlnumber
@@ -116,6 +119,7 @@ ttl = 30
 
 [door door1]
 label = Front <door> & "porch"
+ack_pubkey = $(lk_ack_pubhex "$P/door1.ack.key")
 
 [door door2]
 label = Garage
@@ -230,14 +234,15 @@ out=$(phone alice "$URL/" "$URL/style.css")  # two requests on one kept-alive co
 lk_expect_eq "${out%% *}" "200" "GET after an abandoned action"
 
 # ---- right PIN, door acks ok -> 200; rejected -> 409 ---------------------------------------
-responder() { # CLIENT_ID RESULT REASON: one command in, one ack out with the same id
-  local line id
+responder() { # CLIENT_ID RESULT REASON [unsigned]: one command in, one ack out with the same id
+  local line id at sig=""
   line=$(fake_door "$1")
   id=$(printf '%s' "$line" | sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
   [ -n "$id" ] || { echo "no id in: $line" >&2; return 1; }
+  at=$(date +%s)
+  [ "${4:-}" = unsigned ] || sig=$(lk_ack_sig "$P/door1.ack.key" "$id" home door1 "$2" "$3" "$at")
   mosquitto_pub -h localhost -p "$MQTT_PORT" --cafile "$P/ca.crt" --cert "$P/door1.crt" \
-    --key "$P/door1.key" -i "$1-pub" -q 1 -t latchkey/home/door1/ack \
-    -m "{\"v\":1,\"id\":\"$id\",\"result\":\"$2\",\"reason\":\"$3\",\"at\":$(date +%s)}"
+    --key "$P/door1.key" -i "$1-pub" -q 1 -t latchkey/home/door1/ack -m "$(lk_ack_json "$id" "$2" "$3" "$at" "$sig")"
 }
 lk_start responder-ok responder resp-ok ok ""
 wait_subscribed resp-ok
@@ -249,6 +254,12 @@ lk_start responder-rej responder resp-rej rejected expired
 wait_subscribed resp-rej
 out=$(post_action alice "$PIN" door1); expect_result "$out" 409 rejected
 grep -q 'expired' "$LK_TMP/body" || lk_fail "reject reason not shown"
+
+# An unsigned "ok" (a holder of the door's MQTT identity): never "opened", told at the timeout.
+lk_start responder-unsigned responder resp-uns ok "" unsigned
+wait_subscribed resp-uns
+out=$(post_action alice "$PIN" door1); expect_result "$out" 502 unconfirmed
+grep -q 'door=door1 .*result=unconfirmed reason=ack-unsigned' "$LK_TMP/gateway.log" || lk_fail "unsigned ack not logged as unconfirmed"
 
 # ---- TLS: no client cert, cert of another CA --------------------------------------------
 set +e

@@ -266,9 +266,6 @@ static int load_ack_material(const struct lkp_config *cfg, const char *config_pa
             return -1;
         }
         *have_signer = 1;
-    } else {
-        lkp_log_error("%s: no [device] ack_key: acks go out unsigned and the gateway never "
-                      "confirms an open (latchkey-certs bundle makes the key)", config_path);
     }
     if (cfg->state_file[0] != '\0') {
         if (lkp_accept_state_open(state, cfg->state_file, &last, err, sizeof err) != 0) {
@@ -279,15 +276,25 @@ static int load_ack_material(const struct lkp_config *cfg, const char *config_pa
         }
         *have_state = 1;
         *not_before = last + 1;
-        lkp_log_info("start rule: commands whose window began before %lld (after the last one "
-                     "accepted) are refused", (long long)*not_before);
     } else {
         *not_before = lkp_unix_time(NULL);
-        lkp_log_info("start rule: no [device] state_file, so commands whose window began before "
-                     "this start (%lld) are refused: for up to %d s nothing opens",
-                     (long long)*not_before, LK_CMD_CLOCK_SKEW);
     }
     return 0;
+}
+
+static void log_start_rule(const char *config_path, int have_signer, int have_state,
+                           int64_t not_before)
+{
+    if (!have_signer)
+        lkp_log_error("%s: no [device] ack_key: acks go out unsigned and the gateway never "
+                      "confirms an open (latchkey-certs bundle makes the key)", config_path);
+    if (have_state)
+        lkp_log_info("start rule: commands whose window began before %lld (after the last one "
+                     "accepted) are refused", (long long)not_before);
+    else
+        lkp_log_info("start rule: no [device] state_file, so commands whose window began before "
+                     "this start (%lld) are refused: for up to %d s nothing opens",
+                     (long long)not_before, LK_CMD_CLOCK_SKEW);
 }
 
 int main(int argc, char **argv)
@@ -400,6 +407,7 @@ int main(int argc, char **argv)
                  (unsigned long)cfg.pulse_ms, (unsigned long)relay.limit_ms,
                  cfg.ha_discovery ? ", Home Assistant discovery" : "",
                  cfg.local_command ? ", LOCAL UNSIGNED COMMAND PATH ENABLED" : "");
+    log_start_rule(config_path, have_signer, have_state, not_before);
     if (cfg.local_command)
         lkp_log_info("warning: %s obeys \"open\" without signature or PIN; the broker ACL "
                      "decides who may open this door", lk_device_topic(&dev, LK_TOPIC_LOCAL));
