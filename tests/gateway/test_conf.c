@@ -167,6 +167,10 @@ static void test_defaults(void **state)
     assert_int_equal(conf.mqtt.ack_timeout_ms, 5000);
 }
 
+/* A door's ack key (RFC 8032 test 3) and the all-zero placeholder. */
+#define ACK_KEY "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025"
+#define ZERO_KEY "0000000000000000000000000000000000000000000000000000000000000000"
+
 static const struct {
     const char *find, *repl, *expect;
 } bad[] = {
@@ -204,6 +208,11 @@ static const struct {
     {"[store]\ndatabase = gw.db\npepper_file = pepper\nbusy_timeout_ms = 250\n", "",
      "gw.conf: missing [store] section"},
     {"label = Front door", "colour = red", "gw.conf:22: unknown key 'colour' in [door door1]"},
+    {"label = Front door", "label = Front door\nack_pubkey = fc51cd8e", "gw.conf:23: ack_pubkey must be exactly 64 hex"},
+    {"label = Front door", "label = Front door\nack_pubkey = " ZERO_KEY, "gw.conf:23: ack_pubkey is all zeros"},
+    {"label = Front door", "label = Front door\nack_pubkey = " ACK_KEY "\nack_pubkey = " ACK_KEY,
+     "gw.conf:24: 'ack_pubkey' given twice"},
+    {"label = Front door", "label = Front door\nack_pubkey = " ACK_KEY, NULL},
     {"[door door2]\nlabel = Back <door>\n", "[door door2]\n", "gw.conf:24: section has no keys"},
     {"[server]\n", "port = 1\n[server]\n", "gw.conf:1: 'port' is outside any [section]"},
     {"[command]\n", "[command]\nthis line is garbage\n", "gw.conf:17: syntax error"},
@@ -219,6 +228,18 @@ static const struct {
      "1234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012",
      "gw.conf:22: line longer than"},
 };
+
+static void test_ack_pubkey(void **state)
+{
+    char err[512] = "";
+    (void)state;
+    make_conf("label = Front door", "label = Front door\nack_pubkey = " ACK_KEY);
+    assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
+    assert_int_equal(conf.doors[0].has_ack_key, 1);
+    assert_int_equal(conf.doors[0].ack_key[0], 0xfc);
+    assert_int_equal(conf.doors[0].ack_key[31], 0x25);
+    assert_int_equal(conf.doors[1].has_ack_key, 0); /* door2: none, so it fails closed */
+}
 
 static void test_bad(void **state)
 {
@@ -253,6 +274,7 @@ int main(void)
         cmocka_unit_test(test_good),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_bad),
+        cmocka_unit_test(test_ack_pubkey),
         cmocka_unit_test(test_missing_file),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
