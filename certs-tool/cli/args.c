@@ -267,9 +267,11 @@ static const struct {
      "(e.g. a publicly trusted name that forwards to this port). Exit status 0 = delivered.\n"},
     {"bundle", "latchkey-certs -d DIR bundle SITE/DOOR --out DIR2 --broker HOST:PORT [--force]",
      "Writes everything one device needs into DIR2: device.conf (paths relative to DIR2),\n"
-     "ca.crt, device.crt, device.key (0600), command.pub.hex and latchkey_device_bundle.h (the\n"
-     "same as C string literals and bytes, for firmware without a file system). The device\n"
-     "certificate must already be issued ('issue device SITE/DOOR') and 'cmdkey' must have run.\n"
+     "ca.crt, device.crt, device.key (0600), command.pub.hex, ack.key (0600: the device's own\n"
+     "Ed25519 key that signs its acks; made on the first bundle and kept in DIR/ack/), ack.pub.hex\n"
+     "(the gateway's [door] ack_pubkey, also printed) and latchkey_device_bundle.h (the same as\n"
+     "C string literals and bytes, for firmware without a file system). The device certificate\n"
+     "must already be issued ('issue device SITE/DOOR') and 'cmdkey' must have run.\n"
      "Refuses to replace an existing bundle unless --force.\n"},
     {"broker-config",
      "latchkey-certs -d DIR broker-config --out DIR2 --site SITE [--listen ADDR] [--port N] [--server-name NAME] [--crl PATH] [--bridge-user CN] [--run-as-root]\n"

@@ -100,6 +100,8 @@ static void usage(FILE *out)
             "            ca = FILE  cert = FILE  key = FILE   (PEM: CA, device cert, its key)\n"
             "  [device]  site = NAME  door = NAME   ([a-z0-9_-]{1,32}; cert CN is site/door)\n"
             "            command_pubkey = HEX  (64 hex chars: the gateway's Ed25519 key)\n"
+            "            ack_key = FILE        (this device's Ed25519 key, PEM: signs acks)\n"
+            "            state_file = FILE     (last accepted command's time: restart rule)\n"
             "  [relay]   backend = sim|gpio    pulse_ms = 500 (50..10000)\n"
             "            min_interval_ms = 2000 (pause after a pulse, 0..600000)\n"
             "            sim_log = FILE        (sim: \"<unix_ms> on|off\" per transition)\n"
