@@ -30,8 +30,15 @@ certs broker-config --out "$B" --site home --listen 127.0.0.1 --port "$PORT" --c
 grep -qx 'user home/door1' "$B/acl" && grep -qx 'user home/door2' "$B/acl" || lk_fail "devices missing from the acl"
 grep -q 'other/door1' "$B/acl" && lk_fail "a device of another site is in the acl"
 grep -q 'alice' "$B/acl" && lk_fail "a phone is in the acl"
-grep -qx 'topic readwrite homeassistant/+/latchkey_home_door1/#' "$B/acl" || lk_fail "no discovery topics"
-for k in 'require_certificate true' 'use_identity_as_username true' 'allow_anonymous false' 'tls_version tlsv1.2' \
+for t in binary_sensor/latchkey_home_door1/online binary_sensor/latchkey_home_door1/relay \
+         sensor/latchkey_home_door1/last_result; do
+  grep -qx "topic write homeassistant/$t/config" "$B/acl" || lk_fail "no discovery topic $t"
+done
+# Every topic by its exact name: no wildcard in a device's lines, nothing readable but its cmd.
+grep -A20 -x 'user home/door1' "$B/acl" | sed '/^$/q' | grep -q '[+#]' && lk_fail "a wildcard in a device's acl"
+[ "$(grep -A20 -x 'user home/door1' "$B/acl" | sed '/^$/q' | grep -c '^topic read')" = 1 ] || lk_fail "a device reads more than its cmd"
+for k in 'require_certificate true' 'use_identity_as_username true' 'use_username_as_clientid true' \
+         'allow_anonymous false' 'tls_version tlsv1.2' 'max_packet_size 2048' \
          'set_tcp_nodelay true' "crlfile $PKI/crl.pem" "acl_file $B/acl" "listener $PORT 127.0.0.1"; do
   grep -qxF "$k" "$B/mosquitto.conf" || lk_fail "mosquitto.conf lacks '$k'"
 done
@@ -114,7 +121,9 @@ HPORT=$(lk_free_port)
 lk_start home-mosquitto mosquitto -c "$H/mosquitto.conf"
 HPID=$LK_LAST_PID
 lk_wait_port "$HPORT" 10 "$HPID"
-lk_wait_for 10 "bridge connects" grep -q 'as latchkey-bridge-home' "$LK_TMP/mosquitto.log"
+grep -qx 'bridge_max_packet_size 2048' "$H/conf.d/bridge.conf" || lk_fail "bridge without bridge_max_packet_size"
+# The internet-facing broker names the bridge's session by its certificate's CN.
+lk_wait_for 10 "bridge connects" grep -q 'as home/door2 ' "$LK_TMP/mosquitto.log"
 SUBPORT=$HPORT sub homedoor2 home.door2 latchkey/home/door2/cmd 10
 for i in $(seq 1 20); do # the bridge subscribes right after connecting: retry until it is there
   kill -0 "$SPID" 2>/dev/null || break
