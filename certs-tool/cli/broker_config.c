@@ -164,6 +164,7 @@ static int write_acl(BIO *b, const char *site, const struct devs *d, const char 
 static int write_conf(BIO *b, const struct lk_cli *cli, const char *site, const char *dir,
                       long port, const char *crl_abs)
 {
+    const char *plugin = cli->plugin != NULL ? cli->plugin : LK_REVOKE_PLUGIN_DEFAULT;
     int ok = BIO_printf(b,
         "# Written by latchkey-certs broker-config: the internet-facing Mosquitto 2.0 broker of\n"
         "# site %s. Every client must present a certificate of the Latchkey CA; its CN is its\n"
@@ -192,6 +193,11 @@ static int write_conf(BIO *b, const struct lk_cli *cli, const char *site, const 
     if (ok && crl_abs != NULL)
         ok = BIO_printf(b, "# Revoked certificates are refused. An EXPIRED CRL refuses everyone: publish it\n"
                            "# again ('latchkey-certs crl') before its nextUpdate.\ncrlfile %s\n", crl_abs) > 0;
+    if (ok && crl_abs != NULL)
+        ok = BIO_printf(b, "# Mosquitto checks crlfile only at a handshake. latchkey_revoke re-reads the CRL at\n"
+                           "# each reload (SIGHUP) and disconnects the open sessions it revokes.\n"
+                           "plugin %s\nplugin_opt_crlfile %s\nplugin_opt_cafile %s/ca.crt\n",
+                        plugin, crl_abs, dir) > 0;
     if (ok && crl_abs == NULL)
         ok = BIO_puts(b, "# No --crl given: revoked certificates are NOT refused by this broker.\n") > 0;
     if (ok)
@@ -324,7 +330,8 @@ int certs_verb_broker_config(const struct lk_cli *cli)
         return -1;
     }
     if (cli->home_bridge) {
-        if (cli->seen & (LK_OPT_LISTEN | LK_OPT_PORT | LK_OPT_SERVER_NAME | LK_OPT_CRL | LK_OPT_BRIDGE_USER | LK_OPT_RUN_AS_ROOT)) {
+        if (cli->seen & (LK_OPT_LISTEN | LK_OPT_PORT | LK_OPT_SERVER_NAME | LK_OPT_CRL | LK_OPT_BRIDGE_USER | LK_OPT_RUN_AS_ROOT |
+                         LK_OPT_PLUGIN)) {
             lk_err("--home-bridge takes only --remote, --out, --site and --identity");
             return -1;
         }
@@ -345,6 +352,10 @@ int certs_verb_broker_config(const struct lk_cli *cli)
         }
         if (cli->crl != NULL && absolute(cli->crl, crlabs) != 0)
             return -1;
+        if (cli->plugin != NULL && (cli->crl == NULL || cli->plugin[0] != '/')) {
+            lk_err("--plugin needs --crl and an absolute path");
+            return -1;
+        }
     }
     if ((dir = lk_cli_dir(cli)) == NULL || lk_pki_open(&pki, dir) != 0)
         goto out;
