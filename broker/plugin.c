@@ -52,10 +52,13 @@ static int on_acl_check(int event, void *event_data, void *userdata)
     size_t len;
     (void)event;
     (void)userdata;
-    if (id == NULL || client_serial(ed->client, serial, &len) != 0) {
-        mosquitto_log_printf(MOSQ_LOG_WARNING, "latchkey_revoke: client %s without a usable certificate: access refused",
-                             id != NULL ? id : "(no id)");
+    if (id == NULL)
         return MOSQ_ERR_ACL_DENIED;
+    if (client_serial(ed->client, serial, &len) != 0) {
+        /* No TLS session any more: the will of a session that just ended (its serial was
+         * noted), or a listener without certificates, where the ACL file alone decides. */
+        len = sessions_serial(&sessions, id, serial);
+        return len > 0 && revoked_has(serial, len, &crl) != 0 ? MOSQ_ERR_ACL_DENIED : MOSQ_ERR_PLUGIN_DEFER;
     }
     if (revoked_has(serial, len, &crl) != 0) {
         if (sessions_mark(&sessions, id, serial, len) != 0)
@@ -95,6 +98,7 @@ static int on_tick(int event, void *event_data, void *userdata)
     (void)event;
     (void)event_data;
     (void)userdata;
+    sessions_purge(&sessions);
     for (i = 0; i < SESSIONS_MAX && sessions_next_kick(&sessions, id); i++) {
         mosquitto_log_printf(MOSQ_LOG_NOTICE, "latchkey_revoke: disconnecting %s: its certificate is revoked", id);
         mosquitto_kick_client_by_clientid(id, false);

@@ -36,6 +36,7 @@ int sessions_note(struct sessions *t, const char *id, const unsigned char *seria
         return -1;
     memcpy(e->serial, serial, len);
     e->serial_len = len;
+    e->ended = 0;
     return 0;
 }
 
@@ -44,7 +45,27 @@ void sessions_forget(struct sessions *t, const char *id, const unsigned char *se
     struct session *e = find(t, id);
     if (e == NULL || e->serial_len != len || memcmp(e->serial, serial, len) != 0)
         return;
-    *e = t->s[--t->n];
+    e->ended = 1;
+    e->kick = 0;
+}
+
+size_t sessions_serial(struct sessions *t, const char *id, unsigned char out[SESSION_SERIAL_MAX])
+{
+    struct session *e = find(t, id);
+    if (e == NULL)
+        return 0;
+    memcpy(out, e->serial, e->serial_len);
+    return e->serial_len;
+}
+
+void sessions_purge(struct sessions *t)
+{
+    int i = 0;
+    while (i < t->n)
+        if (t->s[i].ended)
+            t->s[i] = t->s[--t->n];
+        else
+            i++;
 }
 
 int sessions_mark(struct sessions *t, const char *id, const unsigned char *serial, size_t len)
@@ -59,7 +80,7 @@ int sessions_sweep(struct sessions *t, int (*revoked)(const unsigned char *, siz
 {
     int i, n = 0;
     for (i = 0; i < t->n; i++)
-        if (!t->s[i].kick && t->s[i].serial_len > 0 && revoked(t->s[i].serial, t->s[i].serial_len, arg) == 1) {
+        if (!t->s[i].kick && !t->s[i].ended && revoked(t->s[i].serial, t->s[i].serial_len, arg) == 1) {
             t->s[i].kick = 1;
             n++;
         }

@@ -1,7 +1,8 @@
 /* broker_config.c - "broker-config": Mosquitto 2.0 configuration generated from the
  * inventory. Default: the internet-facing broker (mosquitto.conf with one mTLS listener,
- * CN as user name, CRL, and an ACL file naming the gateway and every valid device of the
- * site; phones get nothing). --home-bridge: the bridge a home broker uses to dial out to it.
+ * CN as user name and client id, a packet size bound, CRL and the latchkey_revoke plugin,
+ * and an ACL file naming the gateway and every valid device of the site with each topic
+ * it may use; phones get nothing). --home-bridge: the bridge a home broker uses to dial out to it.
  * Certificates are copied next to the config, which names them by absolute path. */
 #include "verbs.h"
 
