@@ -10,11 +10,13 @@ static atomic_ullong requests, tls_refused, refused[REFUSED_COUNT], results[METR
 static atomic_ullong lat_bucket[METRICS_BUCKETS], lat_count, lat_sum_ms;
 static atomic_llong websockets;
 static atomic_ullong pin_checks[2]; /* [0] scrypt, [1] cache */
+static atomic_ullong mqtt_oversize;
 
 void metrics_request(void) { atomic_fetch_add(&requests, 1); }
 void metrics_tls_refused(void) { atomic_fetch_add(&tls_refused, 1); }
 void metrics_websockets(int delta) { atomic_fetch_add(&websockets, delta); }
 void metrics_pin_check(int cached) { atomic_fetch_add(&pin_checks[cached != 0], 1); }
+void metrics_mqtt_oversize(void) { atomic_fetch_add(&mqtt_oversize, 1); }
 
 void metrics_refused(enum metrics_refusal why)
 {
@@ -52,4 +54,5 @@ void metrics_read(struct metrics_snapshot *m)
     m->websockets = atomic_load(&websockets);
     m->pin_checks[0] = atomic_load(&pin_checks[0]);
     m->pin_checks[1] = atomic_load(&pin_checks[1]);
+    m->mqtt_oversize = atomic_load(&mqtt_oversize);
 }

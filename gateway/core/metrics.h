@@ -15,6 +15,7 @@ void metrics_tls_refused(void);                   /* a client certificate refuse
 void metrics_refused(enum metrics_refusal why);   /* a request refused after TLS */
 void metrics_websockets(int delta);
 void metrics_pin_check(int cached);               /* a PIN check: 1 from pin_cache, 0 scrypt */
+void metrics_mqtt_oversize(void);                 /* an inbound MQTT message dropped for its size */
 
 #define METRICS_RESULTS 16 /* room for results added to result.h later */
 #define METRICS_BUCKETS 8  /* ack latency histogram */
@@ -25,6 +26,7 @@ struct metrics_snapshot {
     unsigned long long lat_bucket[METRICS_BUCKETS], lat_count, lat_sum_ms; /* cumulative */
     long long websockets;
     unsigned long long pin_checks[2]; /* [0] scrypt, [1] cache */
+    unsigned long long mqtt_oversize;
 };
 
 /* A copy of every counter (each read atomically). */

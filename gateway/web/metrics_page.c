@@ -66,6 +66,9 @@ void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid)
             "latchkey_pin_checks_total{path=\"cache\"} %llu\n",
          (unsigned long long)m.pin_checks[0],
          (unsigned long long)m.pin_checks[1]);
+    line(b, "# HELP latchkey_mqtt_oversize_total Inbound MQTT messages dropped unread for their size.\n"
+            "# TYPE latchkey_mqtt_oversize_total counter\nlatchkey_mqtt_oversize_total %llu\n",
+         (unsigned long long)m.mqtt_oversize);
     line(b, "# HELP latchkey_ack_latency_seconds Time from the request to the device's ack (or timeout).\n"
             "# TYPE latchkey_ack_latency_seconds histogram\n");
     for (i = 0; i < METRICS_BUCKETS; i++)
