@@ -210,6 +210,7 @@ static void conn_read(struct server *s, struct conn *c)
 static void conn_step(struct server *s, struct conn *c)
 {
     int rc;
+    ERR_clear_error(); /* SSL_get_error() reads this thread's queue: only this call's errors */
     switch (c->state) {
     case C_HANDSHAKE:
         rc = SSL_accept(c->ssl);
@@ -235,7 +236,8 @@ static void conn_step(struct server *s, struct conn *c)
     }
 }
 
-/* A connection past its deadline: a request still incomplete gets 408 (one try). */
+/* A connection past its deadline: a request still incomplete gets 408 (what can be sent
+ * at once). */
 static void conn_expire(struct conn *c)
 {
     switch (c->state) {
@@ -246,7 +248,7 @@ static void conn_expire(struct conn *c)
     case C_READ:
         say("%s too slow (no full request within %d s), dropped", c->peer, LK_ENROLL_CONN_BUDGET_S);
         conn_text(c, 408, "too slow\n");
-        (void)SSL_write(c->ssl, c->head, (int)c->head_len);
+        conn_write(c); /* what goes out without waiting; it closes c if all went */
         break;
     case C_WRITE:
         say("the answer to %s was not taken within %d s: dropped", c->peer, LK_ENROLL_CONN_BUDGET_S);
@@ -254,7 +256,7 @@ static void conn_expire(struct conn *c)
     case C_FREE:
         return;
     }
-    conn_close(c);
+    conn_close(c); /* a slot conn_write freed already closes as a no-op */
 }
 
 /* The peer's numeric address into host, "ADDR port N" into peer (each of struct conn's size). */

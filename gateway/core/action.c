@@ -165,11 +165,10 @@ static int send_command(struct gw_app *app, struct attempt *a)
     struct audit_rec *rec = &a->rec;
     char id[LK_ID_HEX_LEN + 1], payload[CMD_PAYLOAD_MAX], topic[LK_TOPIC_MAX + 1];
     struct lk_cmd cmd;
-    size_t len;
-    int64_t now;
-
     struct attempt_limits lim = limits(app);
     enum attempt_room room;
+    size_t len;
+    int64_t now;
     int rc;
 
     if (!app->ports.broker_ready(app->ports.ctx))

@@ -2,8 +2,9 @@
 # enroll_slowloris.sh - slow clients cannot keep the phone from its enrollment link
 # (docs/security.md, "Enrollment endpoint"). Against `latchkey-certs enroll` on loopback,
 # with trickle_client.py sending a real ClientHello one byte a second:
-# - one trickler holds a connection: the phone with the right link still gets its .p12 at
-#   once, and the trickler is cut at its connection deadline (10 s);
+# - one trickler holds a connection (and another client sends half a request line): the
+#   phone with the right link still gets its .p12 at once, and both are cut at their
+#   connection deadline (10 s; the half request gets 408);
 # - a fifth trickler from an address that holds 4 connections is refused at once;
 # - with all 16 slots held by tricklers from 4 addresses, the phone's two requests for the
 #   link wait in the backlog and are served when the first slots free (a bounded wait);
@@ -52,6 +53,9 @@ lk_log "one trickler holds a connection: the phone is still served at once"
 start_enroll enroll1
 trickle 127.0.0.1
 T1=$TLOG
+# ... and one that finishes the handshake, then sends half a request line and nothing more.
+lk_start slowreq bash -c "{ printf 'GET /enr'; sleep $(( (BUDGET + 3) * LK_SLOW )); } |
+  timeout $(( (BUDGET + 5) * LK_SLOW )) openssl s_client -quiet -connect 127.0.0.1:$PORT -CAfile '$PKI/ca/ca.crt'"
 trickling "$T1"
 t0=$(ms)
 lk_expect_eq "$(phone)" 200 "the phone's download beside a trickler"
@@ -65,6 +69,9 @@ s=$(sed -n 's/^closed after \([0-9]*\)\..*/\1/p' "$T1")
   lk_fail "the trickler was closed after $s s, not at its $BUDGET s deadline"
 grep -q "TLS handshake with 127.0.0.1 port [0-9]* not finished within $BUDGET s: dropped" "$ELOG" ||
   lk_fail "the dropped handshake is not logged"
+lk_wait_for $(( 5 * LK_SLOW )) "the half request gets 408" grep -q '^HTTP/1.1 408 Request Timeout' "$LK_TMP/slowreq.log"
+grep -q "127.0.0.1 port [0-9]* too slow (no full request within $BUDGET s), dropped" "$ELOG" ||
+  lk_fail "the dropped request is not logged"
 lk_stop "$EPID"
 
 lk_log "4 connections per address: a fifth is refused at once"
