@@ -18,7 +18,7 @@
 
 enum key_id {
     K_S_LISTEN, K_S_PORT, K_S_CERT, K_S_KEY, K_S_CA, K_S_CRL, K_S_PIN_CACHE,
-    K_M_URI, K_M_CA, K_M_CERT, K_M_KEY, K_M_CLIENT_ID, K_M_ACK,
+    K_M_URI, K_M_CA, K_M_CERT, K_M_KEY, K_M_CLIENT_ID, K_M_ACK, K_M_WAIT_USER, K_M_WAIT_DOOR,
     K_C_KEY, K_C_SITE, K_C_TTL,
     K_MT_LISTEN, K_MT_PORT, K_MT_FORCE,
     K_ST_DB, K_ST_PEPPER, K_ST_BUSY,
@@ -42,6 +42,8 @@ static const struct {
     [K_ST_DB] = {"store", "database", 1},       [K_ST_PEPPER] = {"store", "pepper_file", 1},
     [K_ST_BUSY] = {"store", "busy_timeout_ms", 0},
     [K_S_PIN_CACHE] = {"server", "pin_cache_seconds", 0},
+    [K_M_WAIT_USER] = {"mqtt", "max_waiting_per_user", 0},
+    [K_M_WAIT_DOOR] = {"mqtt", "max_waiting_per_door", 0},
 };
 
 #define MAX_HEADERS (CONF_MAX_DOORS + 8)
@@ -153,6 +155,10 @@ static int set_fixed(struct parse *p, enum key_id k, const char *v)
         return set_str(p, c->mqtt.client_id, sizeof c->mqtt.client_id, v);
     case K_M_ACK:
         return set_int(p, &c->mqtt.ack_timeout_ms, v, CONF_ACK_TIMEOUT_MIN, CONF_ACK_TIMEOUT_MAX);
+    case K_M_WAIT_USER:
+        return set_int(p, &c->mqtt.max_waiting_per_user, v, 1, CONF_WAITING_MAX);
+    case K_M_WAIT_DOOR:
+        return set_int(p, &c->mqtt.max_waiting_per_door, v, 1, CONF_WAITING_MAX);
     case K_C_KEY: return set_str(p, c->command.key, sizeof c->command.key, v);
     case K_C_SITE:
         if (!lk_name_valid(v, strlen(v)))
@@ -330,6 +336,8 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
     c->server.pin_cache_seconds = 300;
     strcpy(c->mqtt.client_id, "latchkey-gateway");
     c->mqtt.ack_timeout_ms = 5000;
+    c->mqtt.max_waiting_per_user = CONF_WAITING_DEFAULT;
+    c->mqtt.max_waiting_per_door = CONF_WAITING_DEFAULT;
     c->command.ttl = 30;
     strcpy(c->metrics.listen, "127.0.0.1");
     c->store.busy_timeout_ms = 1000;

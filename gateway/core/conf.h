@@ -16,6 +16,8 @@
 #define CONF_ACK_TIMEOUT_MIN 100
 #define CONF_ACK_TIMEOUT_MAX 60000
 #define CONF_PIN_CACHE_MAX 3600
+#define CONF_WAITING_MAX 64 /* max_waiting_per_*: at most the actions that may wait in all */
+#define CONF_WAITING_DEFAULT 4
 
 struct conf_door {
     char name[LK_NAME_MAX + 1];
@@ -37,6 +39,8 @@ struct conf {
         char ca[CONF_STR_MAX], cert[CONF_STR_MAX], key[CONF_STR_MAX];
         char client_id[65];
         int ack_timeout_ms;
+        int max_waiting_per_user; /* actions of one user waiting for an ack at once */
+        int max_waiting_per_door; /* actions on one door waiting for its ack at once */
     } mqtt;
     struct {
         char key[CONF_STR_MAX];

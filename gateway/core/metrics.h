@@ -16,10 +16,14 @@ void metrics_refused(enum metrics_refusal why);   /* a request refused after TLS
 void metrics_websockets(int delta);
 void metrics_pin_check(int cached);               /* a PIN check: 1 from pin_cache, 0 scrypt */
 void metrics_mqtt_oversize(void);                 /* an inbound MQTT message dropped for its size */
+void metrics_busy(const char *reason);            /* a "busy" result, by its reason */
 
 #define METRICS_RESULTS 16 /* room for results added to result.h later */
 #define METRICS_BUCKETS 8  /* ack latency histogram */
 extern const int64_t metrics_buckets_ms[METRICS_BUCKETS]; /* upper bounds */
+/* The reasons of a "busy" result (action.c); the last, "other", counts any else. */
+#define METRICS_BUSY_REASONS 7
+extern const char *const metrics_busy_reasons[METRICS_BUSY_REASONS];
 
 struct metrics_snapshot {
     unsigned long long requests, tls_refused, refused[REFUSED_COUNT], results[METRICS_RESULTS];
@@ -27,6 +31,7 @@ struct metrics_snapshot {
     long long websockets;
     unsigned long long pin_checks[2]; /* [0] scrypt, [1] cache */
     unsigned long long mqtt_oversize;
+    unsigned long long busy[METRICS_BUSY_REASONS];
 };
 
 /* A copy of every counter (each read atomically). */

@@ -40,6 +40,11 @@ void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid)
         line(b, "latchkey_action_results_total{result=\"%s\"} %llu\n",
              gw_result_name((enum gw_result)r), (unsigned long long)m.results[r]);
     }
+    line(b, "# HELP latchkey_action_busy_total Door actions answered busy, by the bound they reached.\n"
+            "# TYPE latchkey_action_busy_total counter\n");
+    for (i = 0; i < METRICS_BUSY_REASONS; i++)
+        line(b, "latchkey_action_busy_total{reason=\"%s\"} %llu\n", metrics_busy_reasons[i],
+             (unsigned long long)m.busy[i]);
     line(b, "# HELP latchkey_tls_handshake_failures_total Client certificates refused during the TLS handshake.\n"
             "# TYPE latchkey_tls_handshake_failures_total counter\n"
             "latchkey_tls_handshake_failures_total %llu\n",

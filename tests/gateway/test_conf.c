@@ -165,6 +165,13 @@ static void test_defaults(void **state)
     make_conf("ack_timeout_ms = 1500\n", "");
     assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
     assert_int_equal(conf.mqtt.ack_timeout_ms, 5000);
+    assert_int_equal(conf.mqtt.max_waiting_per_user, 4);
+    assert_int_equal(conf.mqtt.max_waiting_per_door, 4);
+    make_conf("ack_timeout_ms = 1500\n",
+              "ack_timeout_ms = 1500\nmax_waiting_per_user = 1\nmax_waiting_per_door = 64\n");
+    assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
+    assert_int_equal(conf.mqtt.max_waiting_per_user, 1);
+    assert_int_equal(conf.mqtt.max_waiting_per_door, 64);
 }
 
 static const struct {
@@ -189,6 +196,10 @@ static const struct {
     {"uri = ssl://localhost:8883", "uri = ssl://localhost", "gw.conf:9: uri needs host:port"},
     {"ack_timeout_ms = 1500", "ack_timeout_ms = 50", "gw.conf:14: 50 is out of range 100..60000"},
     {"ack_timeout_ms = 1500", "ack_timeout_ms = 600000", "gw.conf:14: 600000 is out of range"},
+    {"ack_timeout_ms = 1500", "ack_timeout_ms = 1500\nmax_waiting_per_user = 0",
+     "gw.conf:15: 0 is out of range 1..64"},
+    {"ack_timeout_ms = 1500", "ack_timeout_ms = 1500\nmax_waiting_per_door = 65",
+     "gw.conf:15: 65 is out of range 1..64"},
     {"client_id = latchkey-gateway", "client_id = a b", "gw.conf:13: client_id must be"},
     {"ttl = 20", "ttl = 61", "gw.conf:19: 61 is out of range 1..60"},
     {"ttl = 20", "ttl = 0", "gw.conf:19: 0 is out of range 1..60"},

@@ -30,7 +30,7 @@ static struct attempt_handle waiting(struct attempts *t)
     strcpy(a->rec.cmd_id, ID1);
     strcpy(a->rec.user, "alice");
     strcpy(a->rec.door, "door1");
-    assert_int_equal(attempts_await_ack(t, a->self, 5000), 0);
+    assert_int_equal(attempts_await_ack(t, a->self, 5000, NULL), 0);
     return a->self;
 }
 
