@@ -7,7 +7,12 @@
 
 #include "result.h"
 
-enum metrics_refusal { REFUSED_REVOKED = 0, REFUSED_CRL, REFUSED_CSRF, REFUSED_COUNT };
+enum metrics_refusal {
+    REFUSED_REVOKED = 0, REFUSED_CRL, REFUSED_CSRF,
+    REFUSED_EXPIRED,  /* the certificate's own dates (a resumed session, an open connection) */
+    REFUSED_BAD_NAME, /* the certificate's CN is not a user name */
+    REFUSED_COUNT
+};
 
 void metrics_request(void);                       /* one HTTP request or websocket message */
 void metrics_result(enum gw_result r, int64_t ack_latency_ms); /* latency < 0: not waited */

@@ -22,7 +22,8 @@ static void line(struct html_buf *b, const char *fmt, ...)
 
 void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid)
 {
-    static const char *const refusal_names[REFUSED_COUNT] = {"revoked", "crl", "csrf"};
+    static const char *const refusal_names[REFUSED_COUNT] = {"revoked", "crl", "csrf", "expired",
+                                                               "bad-name"};
     struct metrics_snapshot m;
     size_t i, heap;
     int r;

@@ -5,6 +5,7 @@
  * upgrades go to ws_status.c ("latchkey.v1"). */
 #include "routes.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "action.h"
@@ -21,19 +22,31 @@
 
 static int refuse_cert(struct lws *wsi, struct http_session *s, int rc, const char *why)
 {
+    const struct peer_refusal *r = peer_refusal_of(rc, why);
+    char serial[80], name[96], msg[224];
+
     s->user[0] = '\0';
     s->close_after = 1;
     s->end_connection = 1; /* every later request on it would be refused too */
-    if (rc == -2) {
-        gw_log("request refused: client certificate %s (%s)", why,
-               strcmp(why, "revoked") == 0 ? "serial on the CRL" : "CRL not usable");
-        metrics_refused(strcmp(why, "revoked") == 0 ? REFUSED_REVOKED : REFUSED_CRL);
-        http_reply_named(wsi, s, HTTP_STATUS_FORBIDDEN, "revoked",
-                         "This certificate is no longer accepted.", why);
+    peer_cert_serial(wsi, serial, sizeof serial);
+    if (rc == PEER_NO_IDENTITY) {
+        /* Not reachable with REQUIRE_VALID_OPENSSL_CLIENT_CERT; kept as a second lock. */
+        http_reply_result(wsi, s, GW_FORBIDDEN, r->message);
         return 0;
     }
-    /* Not reachable with REQUIRE_VALID_OPENSSL_CLIENT_CERT; kept as a second lock. */
-    http_reply_result(wsi, s, GW_FORBIDDEN, "no verified client certificate");
+    metrics_refused((enum metrics_refusal)r->metric);
+    if (rc == PEER_BAD_NAME) {
+        peer_name_text(wsi, name, sizeof name);
+        gw_log("request refused: client certificate serial %s: CN '%s' is not a valid "
+               "Latchkey user name", serial[0] ? serial : "?", name);
+        snprintf(msg, sizeof msg, "certificate name '%s' is not a valid Latchkey user name "
+                 "(1 to 64 of A-Z a-z 0-9 . _ @ -)", name);
+        http_reply_named(wsi, s, HTTP_STATUS_FORBIDDEN, r->page, msg, NULL);
+        return 0;
+    }
+    gw_log("request refused: client certificate %s (%s), serial %s", why, r->log,
+           serial[0] ? serial : "?");
+    http_reply_named(wsi, s, HTTP_STATUS_FORBIDDEN, r->page, r->message, why);
     return 0;
 }
 

@@ -62,6 +62,7 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
     struct lws_context_creation_info info, vi;
     int family, loopback, m_family = AF_INET, m_loopback = 1;
     enum crl_state cs;
+    char floor[CONF_STR_MAX + sizeof CRL_FLOOR_SUFFIX];
 
     memset(sv, 0, sizeof *sv);
     sv->app = app;
@@ -75,10 +76,17 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
         snprintf(err, errlen, "cannot make the CSRF key (RNG failure)");
         return -1;
     }
-    if (tls_store_init(&sv->tls, c->server.client_ca, c->server.crl, err, errlen) != 0)
+    /* The CRL number floor lives beside the database: the gateway's state directory. */
+    if (snprintf(floor, sizeof floor, "%s%s", c->store.database, CRL_FLOOR_SUFFIX) >=
+            (int)sizeof floor) {
+        snprintf(err, errlen, "%s: [store] database: path too long", c->path);
+        return -1;
+    }
+    if (tls_store_init(&sv->tls, c->server.client_ca, c->server.crl, floor, err, errlen) != 0)
         return -1;
     cs = tls_store_state(&sv->tls, time(NULL));
-    if (cs == CRL_MISSING || cs == CRL_UNPARSABLE || cs == CRL_BAD_SIGNATURE) {
+    if (cs == CRL_MISSING || cs == CRL_UNPARSABLE || cs == CRL_BAD_SIGNATURE ||
+        cs == CRL_NO_NUMBER) {
         snprintf(err, errlen, "%s: [server] crl: %s is %s", c->path, c->server.crl, crl_state_name(cs));
         tls_store_free(&sv->tls);
         return -1;
