@@ -17,7 +17,8 @@
 #include "tls_store.h"
 
 enum key_id {
-    K_S_LISTEN, K_S_PORT, K_S_CERT, K_S_KEY, K_S_CA, K_S_CRL, K_S_PIN_CACHE,
+    K_S_LISTEN, K_S_PORT, K_S_CERT, K_S_KEY, K_S_CA, K_S_CRL, K_S_PIN_CACHE, K_S_MAXCONN,
+    K_S_MAXADDR,
     K_M_URI, K_M_CA, K_M_CERT, K_M_KEY, K_M_CLIENT_ID, K_M_ACK,
     K_C_KEY, K_C_SITE, K_C_TTL,
     K_MT_LISTEN, K_MT_PORT, K_MT_FORCE,
@@ -42,6 +43,8 @@ static const struct {
     [K_ST_DB] = {"store", "database", 1},       [K_ST_PEPPER] = {"store", "pepper_file", 1},
     [K_ST_BUSY] = {"store", "busy_timeout_ms", 0},
     [K_S_PIN_CACHE] = {"server", "pin_cache_seconds", 0},
+    [K_S_MAXCONN] = {"server", "max_connections", 0},
+    [K_S_MAXADDR] = {"server", "max_connections_per_address", 0},
 };
 
 #define MAX_HEADERS (CONF_MAX_DOORS + 8)
@@ -128,6 +131,10 @@ static int set_fixed(struct parse *p, enum key_id k, const char *v)
     case K_S_CRL: return set_str(p, c->server.crl, sizeof c->server.crl, v);
     case K_S_PIN_CACHE:
         return set_int(p, &c->server.pin_cache_seconds, v, 0, CONF_PIN_CACHE_MAX);
+    case K_S_MAXCONN:
+        return set_int(p, &c->server.max_connections, v, 16, CONF_CONNECTIONS_MAX);
+    case K_S_MAXADDR:
+        return set_int(p, &c->server.max_per_address, v, 1, CONF_CONNECTIONS_MAX);
     case K_ST_DB: return set_str(p, c->store.database, sizeof c->store.database, v);
     case K_ST_PEPPER: return set_str(p, c->store.pepper_file, sizeof c->store.pepper_file, v);
     case K_ST_BUSY: return set_int(p, &c->store.busy_timeout_ms, v, 10, 60000);
@@ -328,6 +335,8 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
     strcpy(c->path, path);
     strcpy(c->server.listen, "127.0.0.1");
     c->server.pin_cache_seconds = 300;
+    c->server.max_connections = 4096;
+    c->server.max_per_address = 64;
     strcpy(c->mqtt.client_id, "latchkey-gateway");
     c->mqtt.ack_timeout_ms = 5000;
     c->command.ttl = 30;

@@ -2,7 +2,8 @@
  * the loop's wake-up (EVENT_WAIT_CANCELLED: reload, then action_collect), and every
  * request routed after its certificate is checked again (peer_check): GET / and /history
  * and the static assets, POST /action, /ws without an upgrade, 404 and 405. Websocket
- * upgrades go to ws_status.c ("latchkey.v1"). */
+ * upgrades go to ws_status.c ("latchkey.v1"). Accepted connections pass conn_limit.h first
+ * (FILTER_NETWORK_CONNECTION). */
 #include "routes.h"
 
 #include <stdio.h>
@@ -114,6 +115,12 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 
     case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_SERVER_VERIFY_CERTS: /* user: the vhost's SSL_CTX */
         return tls_verify_setup(sv, user);
+
+    case LWS_CALLBACK_FILTER_NETWORK_CONNECTION: { /* accepted, before TLS; wsi: the listener */
+        const struct lws_filter_network_conn_args *a = user;
+        return a == NULL || conn_limit_admit(&sv->conns, (int)(intptr_t)in,
+                                             (const struct sockaddr *)&a->cli_addr, a->clilen) != 0;
+    }
 
     case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
         if (sv->app != NULL && sv->ctx != NULL) {

@@ -63,6 +63,7 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
     int family, loopback, m_family = AF_INET, m_loopback = 1;
     enum crl_state cs;
     char floor[CONF_STR_MAX + sizeof CRL_FLOOR_SUFFIX];
+    int fds, max_conns;
 
     memset(sv, 0, sizeof *sv);
     sv->app = app;
@@ -95,9 +96,19 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
         gw_log("WARNING: crl = none: revoked client certificates are still accepted (unsafe)");
     sv->crl_logged = CRL_OK;
 
-    fd_limit_set();
+    fds = fd_limit_set();
+    max_conns = conn_limit_max(fds) < c->server.max_connections ? conn_limit_max(fds)
+                                                                : c->server.max_connections;
+    if (conn_limit_init(&sv->conns, fds, c->server.max_per_address) != 0) {
+        snprintf(err, errlen, "out of memory");
+        tls_store_free(&sv->tls);
+        return -1;
+    }
     lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
     memset(&info, 0, sizeof info);
+    /* The total: lws stops polling the listening socket at this many TLS connections (and
+     * polls it again below), so the rest wait in the kernel's backlog (conn_limit.h). */
+    info.simultaneous_ssl_restriction = max_conns;
     info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT | LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
     info.user = sv;
     info.max_http_header_data = MAX_HEADER_BYTES;
@@ -105,6 +116,7 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
     sv->ctx = lws_create_context(&info);
     if (sv->ctx == NULL) {
         snprintf(err, errlen, "cannot create the lws context");
+        conn_limit_free(&sv->conns);
         tls_store_free(&sv->tls);
         return -1;
     }
@@ -146,6 +158,7 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
                  c->server.listen, c->server.port);
         lws_context_destroy(sv->ctx);
         sv->ctx = NULL;
+        conn_limit_free(&sv->conns);
         tls_store_free(&sv->tls);
         return -1;
     }
@@ -156,8 +169,9 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
         return -1;
     }
     timers_start(sv);
-    gw_log("listening on https://%s:%d/ (crl %s)", c->server.listen, c->server.port,
-           sv->tls.crl_path[0] ? sv->tls.crl_path : "none");
+    gw_log("listening on https://%s:%d/ (crl %s; at most %d connections, %d per address)",
+           c->server.listen, c->server.port, sv->tls.crl_path[0] ? sv->tls.crl_path : "none",
+           max_conns, c->server.max_per_address);
     return 0;
 }
 
@@ -181,5 +195,6 @@ void server_stop(struct web *sv)
     sv->ctx = NULL; /* server_wake: no wake-up of a destroyed context */
     lws_context_destroy(ctx);
     sv->ssl_ctx = NULL;
+    conn_limit_free(&sv->conns);
     tls_store_free(&sv->tls);
 }

@@ -10,6 +10,7 @@
 #include <signal.h>
 
 #include "app.h"
+#include "conn_limit.h"
 #include "csrf.h"
 #include "tls_store.h"
 
@@ -27,6 +28,7 @@ struct web {
     SSL_CTX *ssl_ctx;                  /* the gw vhost's, seen at LOAD_EXTRA_SERVER_VERIFY_CERTS */
     enum crl_state crl_logged;
     struct csrf csrf;
+    struct conn_limit conns;           /* connections per source, descriptor reserve */
     volatile sig_atomic_t *reload;
     void (*on_reload)(struct gw_app *);
 };
