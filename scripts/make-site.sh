@@ -101,6 +101,8 @@ certs broker-config --out "$OUT/broker" --site "$SITE" --listen 127.0.0.1 --port
   echo "key = $PKI/private/localhost.key"
   echo "client_ca = $PKI/ca/ca.crt"
   echo "crl = $PKI/crl.pem"
+  echo "; The origin the phones' pages come from (POSTs and the websocket must carry it)."
+  echo "public_origin = https://localhost:$GATEWAY_PORT"
   echo
   echo "[mqtt]"
   echo "uri = ssl://localhost:$BROKER_PORT"

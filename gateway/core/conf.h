@@ -34,6 +34,7 @@ struct conf {
         int pin_cache_seconds;    /* a verified PIN is remembered this long (0: never) */
         int max_connections;      /* at once on the listener (before any authentication) */
         int max_per_address;      /* at once from one IPv4 address or IPv6 /64 */
+        char public_origin[CONF_STR_MAX]; /* "https://host[:port]", "" = from the cert */
     } server;
     struct {
         char uri[CONF_STR_MAX];

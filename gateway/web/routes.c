@@ -64,6 +64,11 @@ static int route_request(struct lws *wsi, struct http_session *s, const char *pa
                     sizeof s->binding, &why);
     if (rc != 0)
         return refuse_cert(wsi, s, rc, why);
+    if (request_framing_obscured(wsi)) {
+        s->close_after = 1; /* its body, if any, cannot be framed: the connection ends */
+        http_reply_result(wsi, s, GW_BAD_REQUEST, "whitespace before the colon of a framing header");
+        return 0;
+    }
     if (method == LWSHUMETH_GET && is_page) {
         http_page_index(wsi, s);
         return 0;

@@ -73,6 +73,8 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
     }
     if (metrics_listener_check(sv, c, &m_family, &m_loopback, err, errlen) != 0)
         return -1;
+    if (own_origin_get(c, sv->origin, sizeof sv->origin, err, errlen) != 0)
+        return -1;
     if (csrf_init(&sv->csrf) != 0) {
         snprintf(err, errlen, "cannot make the CSRF key (RNG failure)");
         return -1;
@@ -169,9 +171,11 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
         return -1;
     }
     timers_start(sv);
-    gw_log("listening on https://%s:%d/ (crl %s; at most %d connections, %d per address)",
-           c->server.listen, c->server.port, sv->tls.crl_path[0] ? sv->tls.crl_path : "none",
-           max_conns, c->server.max_per_address);
+    gw_log("listening on https://%s:%d/ (crl %s; at most %d connections, %d per address); "
+           "own origin %s%s", c->server.listen, c->server.port,
+           sv->tls.crl_path[0] ? sv->tls.crl_path : "none", max_conns,
+           c->server.max_per_address, sv->origin,
+           c->server.public_origin[0] ? "" : " (from the server certificate)");
     return 0;
 }
 

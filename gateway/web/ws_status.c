@@ -11,8 +11,9 @@
  * wakes the loop, which asks the sockets of that user for a writeable callback.
  * Over HTTP/2 (RFC 8441: lws 4.1 announces SETTINGS_ENABLE_CONNECT_PROTOCOL and takes an
  * extended CONNECT with :protocol websocket) the socket is a stream of the connection and
- * passes the same checks: the path is the CONNECT's :path, the Origin the same header, the
- * own origin comes from :authority, the certificate from the network connection. */
+ * passes the same checks: the path is the CONNECT's :path, the Origin the same header
+ * (against the configured own origin, own_origin.h), the certificate from the network
+ * connection. */
 #include "ws_status.h"
 
 #include <cJSON.h>
@@ -234,7 +235,7 @@ static int still_allowed(struct lws *wsi, struct ws_session *w)
 
 static int filter(struct lws *wsi)
 {
-    char user[LK_BY_MAX + 1], binding[PEER_BINDING_MAX], origin[300], own[300];
+    char user[LK_BY_MAX + 1], binding[PEER_BINDING_MAX], origin[300];
     const char *why = NULL;
     struct user_rec u;
     struct action_outcome refused;
@@ -254,7 +255,7 @@ static int filter(struct lws *wsi)
     }
     /* Cross-site websocket hijacking: browsers always send Origin on a websocket. */
     if (!request_header(wsi, "origin:", origin, sizeof origin) ||
-        request_own_origin(wsi, own, sizeof own) != 0 || strcmp(origin, own) != 0) {
+        strcmp(origin, web_of(wsi)->origin) != 0) {
         gw_log("ws: upgrade refused for %s: missing or foreign Origin", user);
         metrics_refused(REFUSED_CSRF);
         return 1;
