@@ -14,8 +14,7 @@ ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/site.sh"
 HOLD="$ROOT/tests/attack/hold_connections.py"
 
-lk_site_make --pin 123456
-sed -i '/^\[server\]/a max_connections_per_address = 16' "$CONF"
+lk_site_make --pin 123456 --per-address 16
 LK_WRAP="prlimit --nofile=256:256" lk_site_start_gateway --no-mqtt
 grep -q "at most 192 connections, 16 per address" "$GATEWAY_LOG" || lk_fail "limits not in force: $(head -3 "$GATEWAY_LOG")"
 
