@@ -71,7 +71,8 @@ SITE="$LK_TMP/site"
 PIN=482915
 DOORS=(door1 door2 door3 door4)
 bash "$ROOT/scripts/make-site.sh" --bin "$BUILD" --out "$SITE" --broker-port "$BROKER_PORT" \
-  --gateway-port "$GW_PORT" $(for d in "${DOORS[@]}"; do echo --door "$d"; done) --pin "$PIN" >/dev/null
+  --gateway-port "$GW_PORT" $(for d in "${DOORS[@]}"; do echo --door "$d"; done) --pin "$PIN" \
+  --per-address 8192 >/dev/null # every client is 127.0.0.1
 PKI="$SITE/pki"
 CA="$PKI/ca/ca.crt" CRT="$PKI/issued/localhost.crt" KEY="$PKI/private/localhost.key"
 CCRT="$PKI/issued/alice.crt" CKEY="$PKI/private/alice.key"

@@ -20,11 +20,13 @@ usage: make-site.sh --bin BUILD_DIR --out DIR [options]
   --user NAME          the phone's user, the CN of its certificate (default alice)
   --pin DIGITS         the user's PIN (default: random 6 digits)
   --ack-timeout-ms N   how long the gateway waits for a device's ack (default 5000)
+  --per-address N      the gateway's max_connections_per_address (default: the gateway's,
+                       64; load tests open more from one loopback address)
 USAGE
 }
 
 BIN="" OUT="" BROKER_PORT=8883 GATEWAY_PORT=8443 GATEWAY_LISTEN=127.0.0.1 SITE=home
-USER_NAME=alice PIN="" ACK_MS=5000 DOORS=()
+USER_NAME=alice PIN="" ACK_MS=5000 DOORS=() PER_ADDRESS=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --bin) BIN=$2; shift 2 ;;
@@ -37,6 +39,7 @@ while [ $# -gt 0 ]; do
     --user) USER_NAME=$2; shift 2 ;;
     --pin) PIN=$2; shift 2 ;;
     --ack-timeout-ms) ACK_MS=$2; shift 2 ;;
+    --per-address) PER_ADDRESS=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "make-site.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -103,6 +106,9 @@ certs broker-config --out "$OUT/broker" --site "$SITE" --listen 127.0.0.1 --port
   echo "key = $PKI/private/localhost.key"
   echo "client_ca = $PKI/ca/ca.crt"
   echo "crl = $PKI/crl.pem"
+  echo "; The origin the phones' pages come from (POSTs and the websocket must carry it)."
+  echo "public_origin = https://localhost:$GATEWAY_PORT"
+  [ -z "$PER_ADDRESS" ] || echo "max_connections_per_address = $PER_ADDRESS"
   echo
   echo "[mqtt]"
   echo "uri = ssl://localhost:$BROKER_PORT"

@@ -18,6 +18,7 @@
 #define CONF_PIN_CACHE_MAX 3600
 #define CONF_WAITING_MAX 64 /* max_waiting_per_*: at most the actions that may wait in all */
 #define CONF_WAITING_DEFAULT 4
+#define CONF_CONNECTIONS_MAX 65536
 
 struct conf_door {
     char name[LK_NAME_MAX + 1];
@@ -33,6 +34,9 @@ struct conf {
         char cert[CONF_STR_MAX], key[CONF_STR_MAX], client_ca[CONF_STR_MAX];
         char crl[CONF_STR_MAX];   /* PEM CRL of client_ca, or "none" (unsafe) */
         int pin_cache_seconds;    /* a verified PIN is remembered this long (0: never) */
+        int max_connections;      /* at once on the listener (before any authentication) */
+        int max_per_address;      /* at once from one IPv4 address or IPv6 /64 */
+        char public_origin[CONF_STR_MAX]; /* "https://host[:port]", "" = from the cert */
     } server;
     struct {
         char uri[CONF_STR_MAX];

@@ -22,7 +22,8 @@ static void line(struct html_buf *b, const char *fmt, ...)
 
 void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid)
 {
-    static const char *const refusal_names[REFUSED_COUNT] = {"revoked", "crl", "csrf"};
+    static const char *const refusal_names[REFUSED_COUNT] = {"revoked", "crl", "csrf", "expired",
+                                                               "bad-name"};
     struct metrics_snapshot m;
     size_t i, heap;
     int r;
@@ -49,6 +50,11 @@ void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid)
             "# TYPE latchkey_tls_handshake_failures_total counter\n"
             "latchkey_tls_handshake_failures_total %llu\n",
          (unsigned long long)m.tls_refused);
+    line(b, "# HELP latchkey_connections_refused_total Connections closed at accept "
+            "(max_connections_per_address, descriptor reserve).\n"
+            "# TYPE latchkey_connections_refused_total counter\n"
+            "latchkey_connections_refused_total %llu\n",
+         (unsigned long long)m.conn_refused);
     line(b, "# HELP latchkey_requests_refused_total Requests refused after the handshake.\n"
             "# TYPE latchkey_requests_refused_total counter\n");
     for (i = 0; i < REFUSED_COUNT; i++)
