@@ -95,6 +95,8 @@ void outcome_finish(struct gw_app *app, struct attempt *a, enum gw_result r, con
                                   shown == GW_UNCONFIRMED
                               ? latency_ms
                               : -1);
+    if (shown == GW_BUSY)
+        metrics_busy(a->out.reason);
     app->ports.notify_result(app->ports.ctx, rec->user, rec->door, shown, a->out.reason,
                              latency_ms);
 }

@@ -2,7 +2,8 @@
  * be latchkey/<our site>/<valid door>/ack|availability|state; acks are parsed strictly and
  * checked against the door's ack key by the attempt waiting for them (core/ack_verify.h,
  * attempts_ack): only a valid signature completes it as opened or rejected; availability
- * and state go to door_status. Everything else is logged and dropped. */
+ * and state go to door_status. A payload longer than LK_MQTT_PAYLOAD_MAX is counted, logged
+ * and dropped before anything looks at it. Everything else is logged and dropped. */
 #include "mqtt_inbound.h"
 
 #include <stdio.h>
@@ -11,6 +12,8 @@
 #include "door_status.h"
 #include "gw_log.h"
 #include "latchkey/cmd_format.h"
+#include "latchkey/mqtt_limits.h"
+#include "metrics.h"
 
 /* latchkey/<site>/<door>/<suffix> (suffix with its '/', e.g. "/ack") -> door (copied), if
  * the site is ours. */
@@ -59,6 +62,12 @@ void mqtt_inbound(const char *site, struct attempts *attempts, const char *topic
 {
     char door[LK_NAME_MAX + 1];
 
+    if (len > LK_MQTT_PAYLOAD_MAX) {
+        metrics_mqtt_oversize();
+        gw_log("mqtt: oversized message (%zu bytes, limit %d) on %.*s dropped unread", len,
+               LK_MQTT_PAYLOAD_MAX, (int)(topic_len < LK_TOPIC_MAX ? topic_len : LK_TOPIC_MAX), topic);
+        return;
+    }
     if (door_of_topic(site, topic, topic_len, "/ack", door) == 0)
         handle_ack(site, attempts, door, payload, len);
     else if (door_of_topic(site, topic, topic_len, "/availability", door) == 0) {

@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     strcpy(a->rec.cmd_id, waiting_id);
     a->has_ack_key = 1;
     memcpy(a->ack_key, ack_key, sizeof ack_key);
-    CHECK(attempts_await_ack(&table, a->self, 1000000) == 0);
+    CHECK(attempts_await_ack(&table, a->self, 1000000, NULL) == 0);
     mqtt_inbound("home", &table, topic, tlen, payload, plen);
     free(topic);
     free(payload);

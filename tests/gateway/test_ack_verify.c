@@ -40,7 +40,7 @@ static struct attempt_handle waiting(struct attempts *t, const char *id, const c
     if (a->has_ack_key)
         assert_int_equal(lk_vectors_hex(key_hex, a->ack_key, sizeof a->ack_key), 0);
     h = a->self;
-    assert_int_equal(attempts_await_ack(t, h, 1000), 0);
+    assert_int_equal(attempts_await_ack(t, h, 1000, NULL), 0);
     return h;
 }
 
