@@ -27,8 +27,8 @@ int lk_bundle_conf_write(BIO *b, const struct lk_bundle_src *s)
                       "[device]\nsite = %s\ndoor = %s\ncommand_pubkey = %s\n"
                       "; This device's own key: it signs every ack (the gateway's [door %s]\n"
                       "; ack_pubkey is ack.pub.hex).\nack_key = ack.key\n"
-                      "; The time of the last accepted command, so that a restart cannot reopen a\n"
-                      "; command's window; must be writable by the device's user.\nstate_file = %s\n\n"
+                      "; The accepted commands' ids, so that a restart cannot reopen a command's\n"
+                      "; window; must be writable by the device's user.\nstate_file = %s\n\n"
                       "[relay]\nbackend = sim\nsim_log = relay.log\npulse_ms = 500\n",
                       s->site, s->door, s->host, s->port, s->site, s->door, hex, s->door,
                       LK_BUNDLE_STATE_FILE) > 0 ? 0 : -1;

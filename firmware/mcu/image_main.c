@@ -37,7 +37,11 @@ static int stub_sign(void *ctx, const uint8_t *msg, size_t len, uint8_t sig[64])
     memset(sig, 0, 64); /* a real board signs with the device's key (wolfSSL, a secure element) */
     return 0;
 }
-static int stub_accept(void *ctx, int64_t now) { (void)ctx, (void)now; return 0; }
+static int stub_accept(void *ctx, const char *id, int64_t exp, int64_t now)
+{
+    (void)ctx, (void)id, (void)exp, (void)now;
+    return 0;
+}
 static int32_t stub_send(void *ctx, const uint8_t *buf, size_t len)
 {
     (void)ctx;

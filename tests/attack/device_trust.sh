@@ -89,10 +89,31 @@ replay_after_restart)
   lk_wait_for 15 "device online again" online_again
   [ $(( $(date +%s) - now )) -lt 30 ] || lk_fail "too slow: the command expired before the replay"
   printf '%s' "$captured" | publish
-  expect_ack "$id" before-start
+  expect_ack "$id" replay # its id was persisted (state_file) and given back at the start
   sleep 1 # a pulse from the replay would show within this time
   lk_expect_eq "$(relay_ons)" 1 "relay pulses after the replay"
-  grep -q "start rule: commands whose window began before" "$DEVICE_LOG" || lk_fail "no start rule logged"
+  lk_log "control: a fresh command right after the restart opens"
+  id=$(newid); signed_cmd "$id" "$(date +%s)" | publish
+  lk_wait_for 5 "ok ack of the fresh command" ok_acked
+  lk_expect_eq "$(relay_ons)" 2 "relay pulses after a fresh command"
+
+  lk_log "attack: the same without a state_file (the start rule alone): before-start"
+  lk_stop "$LK_LAST_PID"
+  offline_twice() { [ "$(grep -cx offline "$LK_TMP/acks.log")" -ge 2 ]; }
+  lk_wait_for 10 "device offline" offline_twice
+  sed -i '/^state_file = /d' "$SITE/device-door1.conf"
+  lk_site_start_device door1
+  online_thrice() { [ "$(grep -cx online "$LK_TMP/acks.log")" -ge 3 ]; }
+  lk_wait_for 15 "device online again" online_thrice
+  printf '%s' "$captured" | publish
+  acks_of_id() { grep -cF "\"id\":\"$1\"" "$LK_TMP/acks.log"; }
+  first=$(printf '%s' "$captured" | sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
+  third_ack() { [ "$(acks_of_id "$first")" -ge 3 ]; }
+  lk_wait_for 5 "ack of the second replay" third_ack
+  grep -F "\"id\":\"$first\"" "$LK_TMP/acks.log" | tail -n1 | grep -qF '"reason":"before-start"' ||
+    lk_fail "replay without a state_file not refused as before-start"
+  sleep 1
+  lk_expect_eq "$(relay_ons)" 2 "relay pulses after the replay without a state_file"
   ;;
 retained_cmd)
   lk_site_make --pin 123456

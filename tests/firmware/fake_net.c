@@ -1,6 +1,7 @@
 /* fake_net.c - in-memory transport and platform for the firmware core tests. */
 #include "fake_net.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "lk/mqtt_codec.h"
@@ -59,11 +60,13 @@ static int f_sign(void *ctx, const uint8_t *msg, size_t len, uint8_t sig[64])
     return f->sign != NULL ? f->sign(msg, len, sig) : -1;
 }
 
-static int f_accept(void *ctx, int64_t now)
+static int f_accept(void *ctx, const char *id, int64_t exp, int64_t now)
 {
     struct fake_net *f = ctx;
     f->accepts++;
     f->accepted_at = now;
+    f->accepted_exp = exp;
+    snprintf(f->accepted_id, sizeof f->accepted_id, "%s", id);
     f->relay_on_at_accept = f->relay_on;
     return f->accept_fail ? -1 : 0;
 }

@@ -33,7 +33,8 @@ struct fake_net {
     /* accept_record: how often, the last time given, the relay's state at that moment,
      * and whether it fails */
     unsigned accepts;
-    int64_t accepted_at;
+    int64_t accepted_at, accepted_exp;
+    char accepted_id[33];
     int relay_on_at_accept;
     int accept_fail;
 

@@ -2,7 +2,8 @@
  * makes the ack trustworthy (docs/protocol.md "After a restart", "The signed ack"): a
  * retained command is never acted on, no command acts before the port trusts its clock,
  * a command whose window began before the port's not-before is refused, the acceptance is
- * recorded before the relay moves (and a failed record refuses), and the ack the device
+ * recorded (id, exp, time) before the relay moves (and a failed record refuses), ids given
+ * back after a restart are replays, and the ack the device
  * sends is signed with its own key over the canonical bytes. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -80,8 +81,30 @@ static void test_accept_recorded_before_relay(void **state)
     deliver(CMD, ok_payload);
     assert_int_equal(f.accepts, 1);
     assert_int_equal(f.accepted_at, NOW);
+    assert_string_equal(f.accepted_id, ID);
+    assert_int_equal(f.accepted_exp, IAT + 30);
     assert_int_equal(f.relay_on_at_accept, 0); /* recorded while the relay was still off */
     assert_int_equal(f.relay_on, 1);
+}
+
+/* A restart with the previous run's ids given back: the replay is "replay", a fresh
+ * command acts at once. */
+static void test_remembered_id_is_replay(void **state)
+{
+    struct sent s;
+    char fresh[512];
+    (void)state;
+    device_up();
+    lk_device_remember(&dev, ID);
+    lk_device_remember(&dev, "not an id"); /* ignored */
+    deliver(CMD, ok_payload);
+    collect(&s);
+    assert_string_equal(s.ack, "{\"v\":1,\"id\":\"" ID "\",\"result\":\"rejected\",\"reason\":\"replay\",\"at\":1790000001}");
+    assert_int_equal(f.relay_on_count, 0);
+    assert_true(fw_make_cmd(fresh, sizeof fresh, "22222222222222222222222222222222", "home", "door1", "open",
+                            "alice", NOW, NOW + 30) > 0);
+    deliver(CMD, fresh);
+    assert_int_equal(f.relay_on_count, 1);
 }
 
 static void test_accept_record_failure_refuses(void **state)
@@ -142,6 +165,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_window_before_not_before_refused),
         cmocka_unit_test(test_accept_recorded_before_relay),
         cmocka_unit_test(test_accept_record_failure_refuses),
+        cmocka_unit_test(test_remembered_id_is_replay),
         cmocka_unit_test(test_ack_is_signed),
     };
     if (argc != 2) {

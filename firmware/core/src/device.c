@@ -298,13 +298,14 @@ static void on_local(struct lk_device *dev, const struct lk_mqtt_publish *msg)
 
 /* Why a verified command is not acted on now ("" if the relay pulses). The acceptance is
  * made durable first (port.h accept_record), so a restart cannot reopen its window. */
-static const char *act(struct lk_device *dev, int64_t now)
+static const char *act(struct lk_device *dev, const struct lk_cmd *cmd, int64_t now)
 {
     if (dev->stopping)
         return "busy"; /* shutting down: the relay is latched off */
     if (lk_relay_active(&dev->relay))
         return "busy"; /* within the pulse: nothing to persist */
-    if (dev->plat->accept_record != NULL && dev->plat->accept_record(dev->plat->ctx, now) != 0)
+    if (dev->plat->accept_record != NULL &&
+        dev->plat->accept_record(dev->plat->ctx, cmd->id, cmd->exp, now) != 0)
         return "fault"; /* not durable: acting could be replayed after a restart */
     switch (pulse_relay(dev)) {
     case LK_RELAY_OK:
@@ -343,7 +344,7 @@ static void on_message(void *user, const struct lk_mqtt_publish *msg)
         reason = "retained";
     } else {
         r = lk_cmd_verify(&dev->verifier, msg->payload, msg->payload_len, now, &cmd);
-        reason = r != LK_OK ? lk_reason_name(r) : act(dev, now);
+        reason = r != LK_OK ? lk_reason_name(r) : act(dev, &cmd, now);
     }
     if (reason[0] == '\0')
         dev->stats.cmds_ok++;
@@ -358,6 +359,13 @@ static void on_message(void *user, const struct lk_mqtt_publish *msg)
     send_ack(dev, cmd.id, reason, now);
     if (reason[0] == '\0')
         publish_state(dev); /* relay went active */
+}
+
+void lk_device_remember(struct lk_device *dev, const char *id)
+{
+    if (dev->config_ok && lk_id_valid(id, lk_field_len(id, LK_ID_HEX_LEN + 1)) &&
+        !lk_replay_seen(&dev->verifier.replay, id))
+        lk_replay_add(&dev->verifier.replay, id);
 }
 
 void lk_device_trust_time(struct lk_device *dev, int64_t not_before)

@@ -42,7 +42,7 @@ struct lkp_config {
     uint8_t pubkey[LK_PUBKEY_LEN]; /* from command_pubkey (64 hex) */
     char ack_key[LKP_PATH_MAX];    /* "ack_key": the device's Ed25519 ack key, PKCS#8 PEM;
                                     * "" = acks go unsigned (the gateway never confirms) */
-    char state_file[LKP_PATH_MAX]; /* "state_file": the last accepted command's time
+    char state_file[LKP_PATH_MAX]; /* "state_file": the accepted commands' ids
                                     * (accept_state.h); "" = the boot time is the start */
     /* [relay] */
     enum lkp_relay_backend backend;

@@ -101,7 +101,7 @@ static void usage(FILE *out)
             "  [device]  site = NAME  door = NAME   ([a-z0-9_-]{1,32}; cert CN is site/door)\n"
             "            command_pubkey = HEX  (64 hex chars: the gateway's Ed25519 key)\n"
             "            ack_key = FILE        (this device's Ed25519 key, PEM: signs acks)\n"
-            "            state_file = FILE     (last accepted command's time: restart rule)\n"
+            "            state_file = FILE     (accepted commands' ids, kept across restarts)\n"
             "  [relay]   backend = sim|gpio    pulse_ms = 500 (50..10000)\n"
             "            min_interval_ms = 2000 (pause after a pulse, 0..600000)\n"
             "            sim_log = FILE        (sim: \"<unix_ms> on|off\" per transition)\n"
@@ -260,7 +260,6 @@ static int load_ack_material(const struct lkp_config *cfg, const char *config_pa
                              int *have_signer, int *have_state, int64_t *not_before)
 {
     char err[768];
-    int64_t last;
     *have_signer = *have_state = 0;
     if (cfg->ack_key[0] != '\0') {
         if (lkp_ack_signer_load(signer, cfg->ack_key, err, sizeof err) != 0) {
@@ -270,14 +269,14 @@ static int load_ack_material(const struct lkp_config *cfg, const char *config_pa
         *have_signer = 1;
     }
     if (cfg->state_file[0] != '\0') {
-        if (lkp_accept_state_open(state, cfg->state_file, &last, err, sizeof err) != 0) {
+        if (lkp_accept_state_open(state, cfg->state_file, lkp_unix_time(NULL), err, sizeof err) != 0) {
             lkp_log_error("%s: [device] %s", config_path, err);
             if (*have_signer)
                 lkp_ack_signer_free(signer);
             return -1;
         }
         *have_state = 1;
-        *not_before = last + 1;
+        *not_before = 0; /* the still-valid ids go back into the cache (lk_device_remember) */
     } else {
         *not_before = lkp_unix_time(NULL);
     }
@@ -291,8 +290,8 @@ static void log_start_rule(const char *config_path, int have_signer, int have_st
         lkp_log_error("%s: no [device] ack_key: acks go out unsigned and the gateway never "
                       "confirms an open (latchkey-certs bundle makes the key)", config_path);
     if (have_state)
-        lkp_log_info("start rule: commands whose window began before %lld (after the last one "
-                     "accepted) are refused", (long long)not_before);
+        lkp_log_info("start rule: the ids of still-valid commands accepted before this start are "
+                     "replays (state_file)");
     else
         lkp_log_info("start rule: no [device] state_file, so commands whose window began before "
                      "this start (%lld) are refused: for up to %d s nothing opens",
@@ -403,6 +402,8 @@ int main(int argc, char **argv)
     lkp_platform_attach(&plat, have_signer ? &signer : NULL, have_state ? &state : NULL);
     lk_device_init(&dev, &dcfg, &plat, &tr);
     lk_device_trust_time(&dev, not_before); /* a Linux clock: trusted from the start */
+    for (size_t i = 0; have_state && i < state.n; i++)
+        lk_device_remember(&dev, state.e[i].id);
     lkp_relay_output_describe(&relay, relay_desc, sizeof relay_desc);
     lkp_log_info("starting %s %s: broker %s:%u, relay %s, pulse %lu ms (watchdog %lu ms)%s%s",
                  lk_device_client_id(&dev), LATCHKEY_VERSION, cfg.host, (unsigned)cfg.port, relay_desc,

@@ -85,9 +85,9 @@ static int sign_ack(void *ctx, const uint8_t *msg, size_t len, uint8_t sig[64])
     return lkp_ack_sign(((struct lkp_platform *)ctx)->signer, msg, len, sig);
 }
 
-static int record_accept(void *ctx, int64_t now)
+static int record_accept(void *ctx, const char *id, int64_t exp, int64_t now)
 {
-    return lkp_accept_record(((struct lkp_platform *)ctx)->state, now);
+    return lkp_accept_record(((struct lkp_platform *)ctx)->state, id, exp, now);
 }
 
 void lkp_relay_set(void *ctx, int on)

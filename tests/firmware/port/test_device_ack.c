@@ -2,8 +2,8 @@
  * ack_signer.c signs every signer vector of tests/vectors/acks.json (argv[1]) with
  * wolfSSL exactly as the openssl reference did, from a PKCS#8 PEM as latchkey-certs writes
  * it, and refuses files that are not an Ed25519 private key; accept_state.c reads an
- * absent file as "nothing accepted", keeps what it wrote across a reopen, and refuses a
- * corrupt file or one it cannot write. */
+ * absent file as "nothing accepted", gives back across a reopen the ids that have not
+ * expired, stays bounded, and refuses a corrupt file or one it cannot write. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -80,31 +80,52 @@ static void test_refuses_bad_key_files(void **state)
     assert_int_equal(lkp_ack_signer_load(&s, path, err, sizeof err), -1);
 }
 
+#define ID_A "0123456789abcdef0123456789abcdef"
+#define ID_B "fedcba9876543210fedcba9876543210"
+
 static void test_accept_state(void **state)
 {
     struct lkp_accept_state st;
     char path[512], err[256], ro[256];
-    int64_t last = -1;
     (void)state;
     snprintf(path, sizeof path, "%s/accept.state", dir);
-    assert_int_equal(lkp_accept_state_open(&st, path, &last, err, sizeof err), 0);
-    assert_int_equal(last, 0); /* absent: a new device accepted nothing */
+    assert_int_equal(lkp_accept_state_open(&st, path, 1000, err, sizeof err), 0);
+    assert_int_equal(st.n, 0); /* absent: a new device accepted nothing */
     assert_int_equal(access(path, R_OK), 0); /* written back at once */
-    assert_int_equal(lkp_accept_record(&st, 1790000005), 0);
-    assert_int_equal(lkp_accept_state_open(&st, path, &last, err, sizeof err), 0);
-    assert_int_equal(last, 1790000005);
-    write_file(path, "1790000005 junk\n");
-    assert_int_equal(lkp_accept_state_open(&st, path, &last, err, sizeof err), -1);
-    write_file(path, "");
-    assert_int_equal(lkp_accept_state_open(&st, path, &last, err, sizeof err), -1);
-    write_file(path, "12");
-    assert_int_equal(lkp_accept_state_open(&st, path, &last, err, sizeof err), -1);
+    assert_int_equal(lkp_accept_record(&st, ID_A, 1030, 1000), 0);
+    assert_int_equal(lkp_accept_record(&st, ID_B, 1050, 1020), 0);
+    /* Reopened (a restart): what has not expired comes back, oldest first. */
+    assert_int_equal(lkp_accept_state_open(&st, path, 1030, err, sizeof err), 0);
+    assert_int_equal(st.n, 2);
+    assert_string_equal(st.e[0].id, ID_A);
+    assert_int_equal(st.e[0].exp, 1030);
+    assert_string_equal(st.e[1].id, ID_B);
+    assert_int_equal(lkp_accept_state_open(&st, path, 1031, err, sizeof err), 0);
+    assert_int_equal(st.n, 1); /* ID_A expired: dropped */
+    assert_string_equal(st.e[0].id, ID_B);
+    assert_int_equal(lkp_accept_record(&st, "not-an-id", 1, 1), -1);
+    /* Full: the oldest is forgotten, as in the RAM cache. */
+    for (int i = 0; i < (int)LK_REPLAY_SLOTS; i++) {
+        char id[33];
+        snprintf(id, sizeof id, "%032x", i);
+        assert_int_equal(lkp_accept_record(&st, id, 2000, 1031), 0);
+    }
+    assert_int_equal(st.n, LK_REPLAY_SLOTS);
+    assert_string_not_equal(st.e[0].id, ID_B);
+    write_file(path, ID_A " 1790000005 junk\n");
+    assert_int_equal(lkp_accept_state_open(&st, path, 0, err, sizeof err), -1);
+    write_file(path, ID_A " 1790000005");    /* no newline */
+    assert_int_equal(lkp_accept_state_open(&st, path, 0, err, sizeof err), -1);
+    write_file(path, "0123456789ABCDEF0123456789abcdef 5\n");
+    assert_int_equal(lkp_accept_state_open(&st, path, 0, err, sizeof err), -1);
+    write_file(path, "");                    /* empty: nothing accepted */
+    assert_int_equal(lkp_accept_state_open(&st, path, 0, err, sizeof err), 0);
     /* A directory it cannot write: refused at start, not at the first command. */
     snprintf(ro, sizeof ro, "%s/ro", dir);
     assert_int_equal(mkdir(ro, 0500), 0);
     if (geteuid() != 0) { /* root writes anywhere */
         snprintf(path, sizeof path, "%s/accept.state", ro);
-        assert_int_equal(lkp_accept_state_open(&st, path, &last, err, sizeof err), -1);
+        assert_int_equal(lkp_accept_state_open(&st, path, 0, err, sizeof err), -1);
     }
     chmod(ro, 0700);
 }

@@ -126,10 +126,16 @@ void lk_device_init(struct lk_device *dev, const struct lk_device_config *cfg,
 
 /* The port trusts its wall clock (unix_time) from now on: commands may act. not_before is
  * the earliest start of a command's window (iat - LK_CMD_CLOCK_SKEW) the device can vouch
- * for with its RAM replay cache: the wall time at boot, or the time after the last command
- * the previous run accepted if the port persisted it (port.h accept_record). Until this is
+ * for with its replay cache: 0 if the port restored every still-valid id of the previous
+ * run (lk_device_remember), the time after its last accepted command if only that was
+ * persisted, or the wall time at boot without persistence. Until this is
  * called every command is refused as not-yet-valid (docs/protocol.md "After a restart"). */
 void lk_device_trust_time(struct lk_device *dev, int64_t not_before);
+
+/* After lk_device_init: the id of a command the previous run accepted whose exp has not
+ * passed (persisted by the port's accept_record) goes back into the replay cache, so its
+ * replay is refused as "replay". Invalid ids are ignored. */
+void lk_device_remember(struct lk_device *dev, const char *id);
 
 /* The port opened a fresh transport: sends CONNECT (client id latchkey-<site>-<door>,
  * will "offline" retained QoS 1 on latchkey/<site>/<door>/availability, clean session).

@@ -35,11 +35,13 @@ struct lk_platform {
      * the key stays in the port (a file, flash, a secure element). 0 on success. Optional:
      * NULL, or a failure, sends the ack unsigned, which the gateway never confirms. */
     int (*ed25519_sign)(void *ctx, const uint8_t *msg, size_t len, uint8_t sig[64]);
-    /* Called for an accepted command before the relay moves, with the wall time of the
-     * acceptance: the port makes it durable so that after a restart it can hand the core a
-     * not-before past it (lk_device_trust_time; docs/protocol.md "After a restart"). 0 once
+    /* Called for an accepted command before the relay moves: its id and exp and the wall
+     * time of the acceptance. The port makes what it needs durable so that a restart
+     * cannot reopen the command's window (docs/protocol.md "After a restart"): the ids
+     * with their exp, given back with lk_device_remember at the next start, or the time,
+     * from which the next start's not-before follows (lk_device_trust_time). 0 once
      * durable; non-zero refuses the command ("fault"). Optional: NULL persists nothing. */
-    int (*accept_record)(void *ctx, int64_t now);
+    int (*accept_record)(void *ctx, const char *id, int64_t exp, int64_t now);
 };
 
 #endif

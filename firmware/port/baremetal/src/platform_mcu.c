@@ -132,14 +132,14 @@ int lkm_platform_persisted_time(int64_t *t)
 /* An accepted command: its time becomes the high-water mark before the relay moves, so a
  * restart refuses every command whose window began by then (docs/protocol.md "After a
  * restart"). One small write per accepted command. */
-static int mcu_accept_record(void *ctx, int64_t now)
+static int mcu_accept_record(void *ctx, const char *id, int64_t exp, int64_t now)
 {
     uint8_t b[8];
     uint64_t v = (uint64_t)now;
     int64_t old;
     int i;
 
-    (void)ctx;
+    (void)ctx, (void)id, (void)exp; /* a time, not ids: one small flash record */
     if (lkm_platform_persisted_time(&old) == 0 && old > now)
         return 0; /* never lowered: the mark already covers this acceptance */
     for (i = 0; i < 8; i++)
