@@ -149,8 +149,9 @@ int lk_ca_load(const struct lk_pki *pki, const char *pass, X509 **cert, EVP_PKEY
     if (X509_cmp_current_time(X509_get0_notAfter(*cert)) <= 0) {
         char end[LK_ISO_LEN + 1] = "?";
         struct tm tm;
-        if (ASN1_TIME_to_tm(X509_get0_notAfter(*cert), &tm) == 1)
-            strftime(end, sizeof end, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        if (ASN1_TIME_to_tm(X509_get0_notAfter(*cert), &tm) != 1 ||
+            strftime(end, sizeof end, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+            strcpy(end, "?");
         lk_err("the CA certificate %s expired on %s; it can sign nothing more (create a new CA)",
                crt_path, end);
         goto fail;

@@ -24,6 +24,8 @@
 
 /* ---- diag.c: one-line errors on stderr ---- */
 void lk_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same as a warning: "latchkey-certs: warning: MESSAGE". */
+void lk_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Like lk_err, appends ": <reason>" of the most recent OpenSSL error and clears the queue. */
 void lk_err_ssl(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -31,7 +31,12 @@ static int read_crl_number(const char *path, unsigned long long *out)
         return -1;
     }
     n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
+    if (ferror(f)) {
+        lk_err("cannot read %s: %s", path, strerror(errno));
+        (void)fclose(f);
+        return -1;
+    }
+    (void)fclose(f); /* read-only: nothing is lost if it fails */
     buf[n] = '\0';
     errno = 0;
     *out = strtoull(buf, &end, 10);
@@ -181,9 +186,12 @@ int lk_cmd_crl(const struct lk_cli *cli)
     if (lk_pki_open(&pki, dir) != 0 || lk_pki_path(&pki, "index.tsv", idx_path, sizeof idx_path) != 0 ||
         lk_pki_path(&pki, "crlnumber", num_path, sizeof num_path) != 0)
         goto out;
-    if (cli->out != NULL)
-        snprintf(out_path, sizeof out_path, "%s", cli->out);
-    else if (lk_pki_path(&pki, "crl.pem", out_path, sizeof out_path) != 0)
+    if (cli->out != NULL) {
+        if (snprintf(out_path, sizeof out_path, "%s", cli->out) >= (int)sizeof out_path) {
+            lk_err("--out %s: path too long", cli->out);
+            goto out;
+        }
+    } else if (lk_pki_path(&pki, "crl.pem", out_path, sizeof out_path) != 0)
         goto out;
     if (lk_inv_load(idx_path, &inv) != 0 || read_crl_number(num_path, &number) != 0)
         goto out;

@@ -190,7 +190,7 @@ int lk_inv_read(const char *path, char **text, size_t *len)
             break;
         }
     }
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing is lost if it fails */
     buf[n] = '\0';
     *text = buf;
     *len = n;
@@ -387,15 +387,29 @@ int lk_time_iso(time_t t, char out[LK_ISO_LEN + 1])
     return 0;
 }
 
+/* Exactly n ASCII digits (no sign, no blank, unlike sscanf's %d): 0 and *out, else -1. */
+static int fixed_digits(const char *s, size_t n, int *out)
+{
+    size_t i;
+    int v = 0;
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
 int lk_iso_to_time(const char *iso, time_t *out)
 {
     struct tm tm;
-    char z = 0, extra = 0;
     memset(&tm, 0, sizeof tm);
-    if (strlen(iso) != LK_ISO_LEN ||
-        sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d%c%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-               &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z, &extra) != 7 || z != 'Z' ||
-        iso[4] != '-' || iso[7] != '-' || iso[10] != 'T' || iso[13] != ':' || iso[16] != ':')
+    if (strlen(iso) != LK_ISO_LEN || iso[4] != '-' || iso[7] != '-' || iso[10] != 'T' ||
+        iso[13] != ':' || iso[16] != ':' || iso[19] != 'Z' ||
+        fixed_digits(iso, 4, &tm.tm_year) != 0 || fixed_digits(iso + 5, 2, &tm.tm_mon) != 0 ||
+        fixed_digits(iso + 8, 2, &tm.tm_mday) != 0 || fixed_digits(iso + 11, 2, &tm.tm_hour) != 0 ||
+        fixed_digits(iso + 14, 2, &tm.tm_min) != 0 || fixed_digits(iso + 17, 2, &tm.tm_sec) != 0)
         return -1;
     if (tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
         tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)

@@ -283,9 +283,9 @@ static void check_free(struct action_check *c)
 }
 
 /* The PIN step of action_start: the cache, else a job for the worker. */
-static enum action_stage check_pin(struct attempt *a, const struct user_rec *u, const char *pin,
-                                   struct action_check_handle *check, struct pending_handle *h,
-                                   struct action_outcome *out)
+static int check_pin(struct attempt *a, const struct user_rec *u, const char *pin,
+                     struct action_check_handle *check, struct pending_handle *h,
+                     struct action_outcome *out)
 {
     struct gw_app *app = a->app;
     unsigned char mac[PIN_CACHE_MAC_LEN];
@@ -368,9 +368,9 @@ static int admit(struct attempt *a, const char *user, const char *door, int have
     return 1;
 }
 
-enum action_stage action_start(struct gw_app *app, const struct action_request *req,
-                               struct action_check_handle *check, struct pending_handle *ack,
-                               struct action_outcome *out)
+int action_start(struct gw_app *app, const struct action_request *req,
+                 struct action_check_handle *check, struct pending_handle *ack,
+                 struct action_outcome *out)
 {
     struct action_attempt state;
     struct attempt a = {app, &state};
@@ -401,6 +401,8 @@ static void on_verdict(void *arg, void *ctx, const char *user, enum pin_verify v
     struct attempt a = {cc->app, &c->a};
     struct user_rec u;
 
+    if (c == NULL) /* the worker hands back the context it was given: never NULL */
+        return;
     metrics_pin_check(0);
     if (!admit(&a, user, c->a.rec.door, 1, &u, &c->out)) {
         c->stage = ACTION_ANSWERED;

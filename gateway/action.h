@@ -31,12 +31,13 @@ enum action_stage {
     ACTION_CHECKING_PIN = 2  /* the PIN is being checked: the check handle waits */
 };
 
-/* Starts the action: fills in *check, *ack or *out according to the stage it returns.
+/* Starts the action: fills in *check, *ack or *out according to the stage (an
+ * enum action_stage, as an int like action_take's) it returns.
  * Every outcome is logged and written to the audit log before it is given out; if that
  * write fails nothing is sent and the result is GW_AUDIT_UNAVAILABLE. */
-enum action_stage action_start(struct gw_app *app, const struct action_request *req,
-                               struct action_check_handle *check, struct pending_handle *ack,
-                               struct action_outcome *out);
+int action_start(struct gw_app *app, const struct action_request *req,
+                 struct action_check_handle *check, struct pending_handle *ack,
+                 struct action_outcome *out);
 
 /* Loop thread, after pin_worker woke it: continues every attempt whose PIN was checked.
  * An attempt whose owner is still there is then decided and wake_owner(arg, owner) is

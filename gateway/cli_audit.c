@@ -10,6 +10,20 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "gw_log.h"
+
+/* n ASCII digits at s (no sign or blank, unlike sscanf's %d) into *out: 0, else -1. */
+static int digits(const char *s, size_t n, int *out)
+{
+    size_t i;
+    *out = 0;
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        *out = *out * 10 + (s[i] - '0');
+    }
+    return 0;
+}
 
 /* Parses --since into unix milliseconds. 0 or -1. */
 static int parse_since(const char *s, int64_t now_ms, int64_t *out)
@@ -34,17 +48,17 @@ static int parse_since(const char *s, int64_t now_ms, int64_t *out)
         *out = now_ms - (int64_t)n * 1000;
         return 0;
     }
-    if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || used != 10)
+    /* The digits are checked before the separator after them: no read past the NUL. */
+    if (digits(s, 4, &y) != 0 || s[4] != '-' || digits(s + 5, 2, &mo) != 0 || s[7] != '-' ||
+        digits(s + 8, 2, &d) != 0)
         return -1;
     if (s[10] != '\0') {
-        int used2 = 0;
-        if ((s[10] != 'T' && s[10] != ' ') ||
-            sscanf(s + 11, "%2d:%2d%n", &h, &mi, &used2) != 2 || used2 != 5)
+        if ((s[10] != 'T' && s[10] != ' ') || digits(s + 11, 2, &h) != 0 || s[13] != ':' ||
+            digits(s + 14, 2, &mi) != 0)
             return -1;
         used = 16;
         if (s[used] == ':') {
-            int used3 = 0;
-            if (sscanf(s + used + 1, "%2d%n", &sec, &used3) != 1 || used3 != 2)
+            if (digits(s + used + 1, 2, &sec) != 0)
                 return -1;
             used += 3;
         }
@@ -88,7 +102,7 @@ static const char *token(const char *s, char *buf, size_t cap)
     if (s[0] == '\0')
         return "-";
     for (i = 0; s[i] != '\0' && i + 1 < cap; i++)
-        buf[i] = s[i] > ' ' && s[i] < 127 ? s[i] : '?';
+        buf[i] = (char)(s[i] > ' ' && s[i] < 127 ? s[i] : '?');
     buf[i] = '\0';
     return buf;
 }
@@ -137,8 +151,10 @@ int cli_audit(struct cli_ctx *ctx, int argc, char **argv)
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--since") == 0 && i + 1 < argc) {
             if (parse_since(argv[++i], audit_now_ms(), &since) != 0) {
-                fprintf(stderr, "latchkey-gateway: --since '%s': use a UTC date (2026-11-01, "
-                        "2026-11-01T08:30:00) or an age (90s, 30m, 1h, 2d)\n", argv[i]);
+                gw_err(
+                    "--since '%s': use a UTC date (2026-11-01, "
+                    "2026-11-01T08:30:00) or an age (90s, 30m, 1h, 2d)",
+                    argv[i]);
                 return CLI_USAGE;
             }
         } else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc) {
@@ -146,7 +162,7 @@ int cli_audit(struct cli_ctx *ctx, int argc, char **argv)
         } else if (strcmp(argv[i], "--json") == 0) {
             json = 1;
         } else {
-            fprintf(stderr, "latchkey-gateway: audit: unexpected '%s'\n", argv[i]);
+            gw_err("audit: unexpected '%s'", argv[i]);
             cli_usage(stderr);
             return CLI_USAGE;
         }
@@ -165,7 +181,7 @@ int cli_audit(struct cli_ctx *ctx, int argc, char **argv)
         cJSON_Delete(arr);
     }
     if (rc != 0) {
-        fprintf(stderr, "latchkey-gateway: cannot read the audit log: %s\n", store_errmsg(ctx->store));
+        gw_err("cannot read the audit log: %s", store_errmsg(ctx->store));
         return CLI_FAIL;
     }
     return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;

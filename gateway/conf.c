@@ -368,7 +368,7 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
     rc = ini_parse_stream(reader, p, handler, p);
     if (ferror(p->f))
         fail(p, 0, "read error");
-    fclose(p->f);
+    (void)fclose(p->f); /* read-only: errors were checked with ferror above */
     if (rc > 0 && (p->err_line == 0 || rc < p->err_line)) {
         p->err_line = 0;
         fail(p, rc, "syntax error (expected [section] or key = value)");

@@ -701,8 +701,8 @@ int server_start(struct gw_app *app, char *err, size_t errlen)
     return 0;
 }
 
-void server_run(struct gw_app *app, volatile sig_atomic_t *stop, volatile sig_atomic_t *reload,
-                void (*on_reload)(struct gw_app *app))
+void server_run(struct gw_app *app, const volatile sig_atomic_t *stop,
+                volatile sig_atomic_t *reload, void (*on_reload)(struct gw_app *app))
 {
     the_server.reload = reload;
     the_server.on_reload = on_reload;

@@ -13,8 +13,8 @@ int server_start(struct gw_app *app, char *err, size_t errlen);
 /* Serves until *stop becomes non-zero (set from a signal handler that also calls
  * server_wake()). When *reload is non-zero (SIGHUP) the loop clears it and calls
  * on_reload(app) from the loop thread. */
-void server_run(struct gw_app *app, volatile sig_atomic_t *stop, volatile sig_atomic_t *reload,
-                void (*on_reload)(struct gw_app *app));
+void server_run(struct gw_app *app, const volatile sig_atomic_t *stop,
+                volatile sig_atomic_t *reload, void (*on_reload)(struct gw_app *app));
 
 /* Thread- and signal-safe: makes the loop look at the pending table and *stop. */
 void server_wake(void *app);

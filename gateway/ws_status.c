@@ -109,7 +109,7 @@ void ws_status_poke(struct lws_context *ctx, int recheck_certs)
     }
 }
 
-int ws_status_on_connection(struct lws *nwsi)
+int ws_status_on_connection(const struct lws *nwsi)
 {
     const struct ws_session *w;
     for (w = sessions; w != NULL; w = w->next)

@@ -44,7 +44,7 @@ static int group_setup(void **state)
             ok_payload = cJSON_GetStringValue(cJSON_GetObjectItem(item, "payload"));
     }
     if (ok_payload == NULL) {
-        fprintf(stderr, "vector ok-open not found\n");
+        (void)fprintf(stderr, "vector ok-open not found\n");
         return -1;
     }
     return 0;
@@ -803,7 +803,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(test_local_command, reset_opts),
     };
     if (argc != 2) {
-        fprintf(stderr, "usage: %s tests/vectors/commands.json\n", argv[0]);
+        (void)fprintf(stderr, "usage: %s tests/vectors/commands.json\n", argv[0]);
         return 2;
     }
     vectors_path = argv[1];

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "fuzz_entry.h"
 #include "certs.h"
 #include "cli.h"
 
