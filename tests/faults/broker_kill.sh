@@ -5,6 +5,7 @@
 # are back within 2 s; no command of the outage executes later (relay log unchanged for 5 s
 # after the reconnect); then an action opens again.
 # usage: broker_kill.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"

@@ -5,6 +5,7 @@
 # env: LK_WRAP="valgrind ..." prefixes the gateway and device commands; LK_SLOW=N multiplies
 #      the waits and the --ack-timeout-ms given to lk_site_make (default 1);
 #      LK_MAKE_SITE replaces scripts/make-site.sh.
+# shellcheck shell=bash
 
 LK_SLOW=${LK_SLOW:-1}
 LK_AS=${LK_AS:-alice}      # the phone's user for lk_phone / lk_post (a certificate in $PKI)
@@ -25,16 +26,19 @@ lk_site_make() {
     if [ "$a" = --ack-timeout-ms ]; then args+=("$a" $(( $1 * LK_SLOW ))); shift; else args+=("$a"); fi
   done
   SITE="$LK_TMP/site" PKI="$LK_TMP/site/pki"
+  # shellcheck disable=SC2034 # DB and PIN are for the tests that source this file
   CONF="$SITE/gateway.conf" DB="$SITE/gateway.db"
   URL="https://localhost:$GATEWAY_PORT"
   bash "${LK_MAKE_SITE:-$ROOT/scripts/make-site.sh}" --bin "$BUILD" --out "$SITE" \
     --broker-port "$BROKER_PORT" --gateway-port "$GATEWAY_PORT" "${args[@]}" >/dev/null
+  # shellcheck disable=SC2034 # as above
   PIN=$(cat "$SITE/pin")
 }
 
 # lk_site_metrics: adds the gateway's loopback metrics listener; sets METRICS_PORT and MURL.
 lk_site_metrics() {
   METRICS_PORT=$(lk_free_port)
+  # shellcheck disable=SC2034 # MURL is for the tests that source this file
   MURL="http://127.0.0.1:$METRICS_PORT"
   printf '\n[metrics]\nlisten = 127.0.0.1\nport = %s\n' "$METRICS_PORT" >>"$CONF"
 }
@@ -54,6 +58,7 @@ lk_site_start_device() {
   local name="device-$1" n=2
   while [ -e "$LK_TMP/$name.log" ]; do name="device-$1-$n"; n=$((n + 1)); done
   lk_start "$name" ${LK_WRAP:-} "$BUILD/firmware/port/posix/latchkey-device" -c "$SITE/device-$1.conf"
+  # shellcheck disable=SC2034 # DEVICE_LOG is for the tests that source this file
   DEVICE_LOG="$LK_TMP/$name.log"
 }
 
