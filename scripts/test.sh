@@ -12,6 +12,15 @@ stage_done() { printf '== test.sh: %s done in %ds\n' "$1" $(( SECONDS - STAGE_ST
 
 bash "$ROOT/scripts/install-deps.sh"
 
+# Static analysis first (needs no build, fails fast): cppcheck, clang-tidy, shellcheck,
+# clang-format on new lines, suppressions with reasons. LATCHKEY_SKIP_STATIC=1 skips it.
+if [ -z "${LATCHKEY_SKIP_STATIC:-}" ]; then
+  stage "static analysis"
+  LATCHKEY_STATIC_BUILD_DIR=${LATCHKEY_STATIC_BUILD_DIR:-$BUILD-static} \
+    bash "$ROOT/scripts/static-analysis.sh"
+  stage_done "static analysis"
+fi
+
 stage "1/3 build and test (gcc)"
 cmake -S "$ROOT" -B "$BUILD"
 cmake --build "$BUILD" -j"$(nproc)"
