@@ -96,7 +96,7 @@ gate_passes format
 reset_tree
 
 lk_log "suppressions must say why"
-printf '# shellcheck disable=SC2034\nunused=1\n' >>"$T/scripts/run.sh"
+printf '# %s disable=SC2034\nunused=1\n' shellcheck >>"$T/scripts/run.sh" # no reason
 gate_fails suppressions suppressions
 reset_tree
 add_c 'void sample_shout(void);' 'void sample_shout(void)' '{' '    fprintf(stderr, "!\n"); /* NOLINT */' '}'
