@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# test.sh - installs what is missing (Debian packages), builds Latchkey from scratch and
-# runs every test with ctest, then the same suite under ASan+UBSan and a short libFuzzer
-# run of every harness (three stages). This is the README's test command and what CI runs.
+# test.sh - installs what is missing (Debian packages), runs the static-analysis gate,
+# builds Latchkey from scratch and runs every test with ctest, then the same suite under
+# ASan+UBSan and a short libFuzzer run of every harness (three stages after the gate).
+# This is the README's test command and what CI runs.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
