@@ -17,6 +17,7 @@ PACKAGES=(
   man-db groff-base mandoc dpkg-dev adduser
   python3-websockets python3-h2 libwslay-dev
   chromium testssl.sh
+  qemu-system-arm
 )
 
 # Browser tests drive Chromium with playwright-core from npm: Node.js is needed (the
@@ -28,8 +29,15 @@ for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
+# The microcontroller image builds Debian's own wolfSSL source (the version of
+# libwolfssl-dev) for Cortex-M: fetched into a cache outside the source tree.
+fetch_mcu_sources() {
+  bash "$(dirname "$0")/fetch-wolfssl-source.sh" >/dev/null
+}
+
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-deps: all packages present"
+  fetch_mcu_sources
   exit 0
 fi
 
@@ -42,4 +50,5 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fetch_mcu_sources
 echo "install-deps: done"

@@ -10,8 +10,9 @@
 #   # shellcheck disable=SC2034 # why
 #
 # The C files are those of a compile database made by configuring the tree (no build) with
-# clang, the fuzz harnesses included, plus firmware/mcu's; a tracked .c file missing from
-# it fails the gate (it would go unchecked). Generated files are not tracked: never checked.
+# clang, the fuzz harnesses included, plus firmware/mcu's and the cross-compiled
+# firmware/port/baremetal's; a tracked .c file missing from it fails the gate (it would go
+# unchecked). Generated files are not tracked: never checked.
 #
 # Usage: static-analysis.sh [--root DIR] [TOOL...]   TOOL: cppcheck tidy shellcheck format
 #        suppressions (default: all). --root checks another git tree (tests/static does).
@@ -76,6 +77,14 @@ compile_db() {
       >"$BUILD/mcu.log" 2>&1 || { cat "$BUILD/mcu.log"; return 1; }
     dbs+=("$BUILD/mcu/compile_commands.json")
   fi
+  if [ -f "$ROOT/firmware/port/baremetal/CMakeLists.txt" ]; then
+    # The bare-metal port is cross-compiled only (arm-none-eabi-gcc, newlib): its entries get
+    # clang's target and newlib's headers, so that clang-tidy parses them as gcc would.
+    cmake -S "$ROOT/firmware/port/baremetal" -B "$BUILD/baremetal" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
+      -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/arm-none-eabi.cmake" >"$BUILD/baremetal.log" 2>&1 ||
+      { cat "$BUILD/baremetal.log"; return 1; }
+    dbs+=("$BUILD/baremetal/compile_commands.json=cross")
+  fi
   # One entry per tracked file (the first database that compiles it), generated files out.
   tracked '*.c' >"$BUILD/tracked-c.txt"
   python3 - "$ROOT" "$BUILD/tracked-c.txt" "$db" "${dbs[@]}" <<'EOF' || return 1
@@ -83,11 +92,15 @@ import json, os, sys
 root, tracked_list, out, dbs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 tracked = {os.path.join(root, l.strip()) for l in open(tracked_list) if l.strip()}
 seen, entries = set(), []
+cross = " --target=arm-none-eabi -isystem /usr/lib/arm-none-eabi/include"
 for db in dbs:
+    db, _, kind = db.partition("=")
     for e in json.load(open(db)):
         f = os.path.normpath(os.path.join(e["directory"], e["file"]))
         if f in tracked and f not in seen:
             seen.add(f)
+            if kind == "cross":
+                e["command"] += cross
             entries.append(e)
 json.dump(entries, open(out, "w"), indent=1)
 missing = sorted(os.path.relpath(f, root) for f in tracked - seen)
@@ -104,7 +117,7 @@ check_suppressions() {
   local bad=$OUT/suppressions.txt
   : >"$bad"
   (cd "$ROOT" && tracked '*.c' '*.h' | xargs -r -d '\n' grep -nH 'NOLINT' |
-    grep -vE 'NOLINT(NEXTLINE|BEGIN|END)?\([a-z0-9.*,-]+\): *[^ */]' >>"$bad") || true
+    grep -vE 'NOLINT(NEXTLINE|BEGIN|END)?\([A-Za-z0-9.*,-]+\): *[^ */]' >>"$bad") || true
   (cd "$ROOT" && tracked '*.c' '*.h' | xargs -r -d '\n' grep -nH 'cppcheck-suppress' |
     grep -vE 'cppcheck-suppress(\[[^]]*\])? +[A-Za-z0-9_]+ *; *[^ */]' >>"$bad") || true
   local sc=shellcheck # split so that this file's own patterns are not taken for directives

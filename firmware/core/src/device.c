@@ -10,14 +10,6 @@
 static const char avail_online[] = "online";
 static const char avail_offline[] = "offline";
 
-static size_t bounded_len(const char *s, size_t cap)
-{
-    size_t n = 0;
-    while (n < cap && s[n] != '\0')
-        n++;
-    return n;
-}
-
 static int fw_char_ok(char ch)
 {
     return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
@@ -28,7 +20,7 @@ static void copy_fw(char *out, const char *fw)
 {
     size_t n, i;
     if (fw != NULL) {
-        n = bounded_len(fw, LK_FW_VERSION_MAX + 1);
+        n = lk_field_len(fw, LK_FW_VERSION_MAX + 1);
         for (i = 0; i < n && fw_char_ok(fw[i]); i++)
             ;
         if (n > 0 && n <= LK_FW_VERSION_MAX && i == n) {
@@ -44,8 +36,8 @@ int lk_device_config_valid(const struct lk_device_config *cfg)
 {
     if (cfg == NULL)
         return 0;
-    return lk_name_valid(cfg->site, bounded_len(cfg->site, sizeof cfg->site)) &&
-           lk_name_valid(cfg->door, bounded_len(cfg->door, sizeof cfg->door)) &&
+    return lk_name_valid(cfg->site, lk_field_len(cfg->site, sizeof cfg->site)) &&
+           lk_name_valid(cfg->door, lk_field_len(cfg->door, sizeof cfg->door)) &&
            (cfg->pulse_ms == 0 ||
             (cfg->pulse_ms >= LK_RELAY_PULSE_MIN_MS && cfg->pulse_ms <= LK_RELAY_PULSE_MAX_MS)) &&
            cfg->min_interval_ms <= LK_RELAY_INTERVAL_MAX_MS &&
