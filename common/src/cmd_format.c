@@ -1,4 +1,4 @@
-/* cmd_format.c - validation and canonical signing bytes of the door command (DESIGN.md). */
+/* cmd_format.c - validation and canonical signing bytes of the door command (docs/protocol.md). */
 #include "latchkey/cmd_format.h"
 
 #include <string.h>

@@ -1,5 +1,5 @@
 /* test_cmd_format.c - the canonical signing message, validators and topics of common/
- * against DESIGN.md and the shared vectors. */
+ * against docs/protocol.md and the shared vectors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

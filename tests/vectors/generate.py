@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Generates tests/vectors/commands.json: shared test vectors for the signed door command
-of DESIGN.md. Signatures are made by the `openssl` command line (an implementation
+of docs/protocol.md. Signatures are made by the `openssl` command line (an implementation
 independent of Latchkey's own code), so the gateway's signer and the firmware's verifier
 are both checked against an outside reference. Run from anywhere; writes next to itself.
 """
@@ -45,7 +45,7 @@ def fields(**over):
 
 
 def payload(f, sig):
-    """The exact bytes the gateway emits: compact JSON, keys in DESIGN.md order."""
+    """The exact bytes the gateway emits: compact JSON, keys in the order of docs/protocol.md."""
     obj = {"v": 1, **{k: f[k] for k in ("id", "site", "door", "action", "by", "iat", "exp")},
            "sig": sig}
     return json.dumps(obj, separators=(",", ":"))

@@ -1,5 +1,6 @@
-/* cmd_format.h - the signed door command of DESIGN.md ("Wire contract"): field limits,
- * field validation, the canonical bytes that are signed, and the rejection reasons.
+/* cmd_format.h - the signed door command of docs/protocol.md ("The signed command"):
+ * field limits, field validation, the canonical bytes that are signed, and the rejection
+ * reasons.
  * Shared by the gateway (which signs) and the firmware (which verifies).
  * Pure functions: no malloc, no I/O, every bound a compile-time constant. */
 #ifndef LATCHKEY_CMD_FORMAT_H

@@ -243,9 +243,9 @@ static int relay_key(struct parse_state *st, const char *k, const char *v)
     if (strcmp(k, "active_low") == 0)
         return set_bool(st, k, v, &c->active_low);
     if (strcmp(k, "pulse_ms") == 0)
-        return set_u32(st, k, v, LKP_PULSE_MS_MIN, LKP_PULSE_MS_MAX, &c->pulse_ms);
+        return set_u32(st, k, v, LK_RELAY_PULSE_MIN_MS, LK_RELAY_PULSE_MAX_MS, &c->pulse_ms);
     if (strcmp(k, "min_interval_ms") == 0)
-        return set_u32(st, k, v, 0, LKP_MIN_INTERVAL_MS_MAX, &c->min_interval_ms);
+        return set_u32(st, k, v, 0, LK_RELAY_INTERVAL_MAX_MS, &c->min_interval_ms);
     set_err(st, "unknown key '%s' in [relay] (expected backend, sim_log, pulse_ms, "
             "min_interval_ms, gpio_chip, gpio_line, active_low)", k);
     return 0;
@@ -359,8 +359,8 @@ int lkp_config_parse(const char *text, const char *name, struct lkp_config *cfg,
 
     memset(cfg, 0, sizeof *cfg);
     cfg->port = LKP_PORT_DEFAULT;
-    cfg->keepalive_s = LKP_KEEPALIVE_S_DEFAULT;
-    cfg->pulse_ms = LKP_PULSE_MS_DEFAULT;
+    cfg->keepalive_s = LK_DEVICE_KEEPALIVE_DEFAULT_S;
+    cfg->pulse_ms = LK_RELAY_DEFAULT_PULSE_MS;
     cfg->min_interval_ms = LKP_MIN_INTERVAL_MS_DEFAULT;
     memcpy(cfg->gpio_chip, "gpiochip0", sizeof "gpiochip0");
     memcpy(cfg->ha_prefix, LKP_HA_PREFIX_DEFAULT, sizeof LKP_HA_PREFIX_DEFAULT);

@@ -12,8 +12,8 @@
 
 #include <stdint.h>
 
+#include "lk/config_defaults.h"
 #include "lk/port.h"
-#include "lk/relay.h"
 
 #define LKM_RELAY_MARGIN_MS 100u
 
@@ -22,8 +22,9 @@
  * -1 if the DRBG could not be seeded. */
 int lkm_platform_init(int64_t time_floor, struct lk_platform *plat);
 
-/* The core's relay controller, whose clamped pulse_ms sets the hardware cut-off. */
-void lkm_platform_set_relay(const struct lk_relay *relay);
+/* The pulse length in effect (lk_device_pulse_ms), which sets the hardware cut-off;
+ * LK_RELAY_PULSE_MAX_MS until it is set. */
+void lkm_platform_set_pulse_ms(uint32_t pulse_ms);
 
 /* 1 if this image takes its wall clock from the host (a test image), else 0. */
 int lkm_platform_test_clock(void);

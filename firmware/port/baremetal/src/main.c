@@ -23,6 +23,8 @@
 #define LKM_STATS_EVERY_MS 60000u
 
 static struct lk_device dev;      /* static storage: a few KB of fixed buffers */
+/* Counted from the core's events for the periodic stats line. */
+static uint32_t cmds_ok, cmds_rejected, relay_pulses;
 static struct lkm_provision prov;
 static struct lkm_at modem;
 static struct lkm_tls tls;
@@ -52,10 +54,43 @@ static void log_stats(void)
 {
     lkm_log("stats: cmds ok %lu rejected %lu, relay pulses %lu (hardware cut-offs %lu), "
             "link CLOSED %lu, rx dropped %lu",
-            (unsigned long)dev.stats.cmds_ok, (unsigned long)dev.stats.cmds_rejected,
-            (unsigned long)dev.relay.pulses, (unsigned long)board_relay_hw_cuts(),
+            (unsigned long)cmds_ok, (unsigned long)cmds_rejected,
+            (unsigned long)relay_pulses, (unsigned long)board_relay_hw_cuts(),
             (unsigned long)modem.closes_seen, (unsigned long)board_link_rx_dropped());
     log_memory("now");
+}
+
+/* The core's event callback (lk/device_event.h): the log lines of the session and of
+ * every command, and the counters of log_stats. */
+static void on_event(void *user, const struct lk_device_event *ev)
+{
+    (void)user;
+    switch (ev->type) {
+    case LK_EVENT_CONNECTED:
+        lkm_log("mqtt: online");
+        break;
+    case LK_EVENT_LINK_LOST:
+        if (ev->u.link_lost.was_online)
+            lkm_log("mqtt: offline");
+        break;
+    case LK_EVENT_DISCONNECTED:
+        lkm_log("mqtt: offline");
+        break;
+    case LK_EVENT_CMD_ACCEPTED:
+        cmds_ok++;
+        lkm_log("command: accepted, relay pulse %lu ms", (unsigned long)lk_device_pulse_ms(&dev));
+        break;
+    case LK_EVENT_CMD_REJECTED:
+        cmds_rejected++;
+        lkm_log("command: rejected (%s)", ev->u.cmd.reason);
+        break;
+    case LK_EVENT_RELAY:
+        if (ev->u.relay.on)
+            relay_pulses++;
+        break;
+    default:
+        break;
+    }
 }
 
 int main(void)
@@ -67,7 +102,6 @@ int main(void)
     size_t area_len;
     enum lkm_prov_status ps;
     int64_t floor;
-    int was_online = 0;
     uint32_t last_stats;
 
     if (board_init() != 0) {
@@ -115,25 +149,24 @@ int main(void)
     cfg.keepalive_s = prov.keepalive_s;
     cfg.fw_version = LK_MCU_FW_VERSION;
     cfg.ha_prefix = NULL;
+    cfg.on_event = on_event;
     if (!lk_device_config_valid(&cfg)) {
         lkm_log("provisioning: the device settings are out of range; the relay stays off");
         board_halt(2);
     }
     lk_device_init(&dev, &cfg, &plat, &tr);
-    lkm_platform_set_relay(&dev.relay);
+    lkm_platform_set_pulse_ms(lk_device_pulse_ms(&dev));
     log_memory("boot");
 
     last_stats = board_millis();
     for (;;) {
         enum lk_dev_status st;
-        uint32_t ok_before = dev.stats.cmds_ok, rej_before = dev.stats.cmds_rejected;
 
         board_watchdog_kick();
         st = lk_device_poll(&dev);
         /* No blocking connect while a pulse runs: the loop keeps ending it on time (the
          * hardware cut-off is the backstop, not the plan). */
-        if (st == LK_DEV_NEED_CONNECT && !lk_relay_active(&dev.relay)) {
-            was_online = 0;
+        if (st == LK_DEV_NEED_CONNECT && !lk_device_relay_active(&dev)) {
             if (lkm_tls_open(&tls) == 0 && lk_device_on_connected(&dev) == 0) {
                 log_stats();
             } else {
@@ -142,14 +175,6 @@ int main(void)
             }
             continue;
         }
-        if (lk_device_online(&dev) != was_online) {
-            was_online = lk_device_online(&dev);
-            lkm_log("mqtt: %s", was_online ? "online" : "offline");
-        }
-        if (dev.stats.cmds_ok != ok_before)
-            lkm_log("command: accepted, relay pulse %lu ms", (unsigned long)dev.relay.pulse_ms);
-        if (dev.stats.cmds_rejected != rej_before)
-            lkm_log("command: rejected (%s)", dev.last_busy ? "busy" : lk_reason_name(dev.last_reason));
         if (board_millis() - last_stats >= LKM_STATS_EVERY_MS) {
             last_stats = board_millis();
             log_stats();

@@ -12,7 +12,7 @@
 
 static WC_RNG rng;
 static int rng_ok;
-static const struct lk_relay *relay_ctl;
+static uint32_t pulse_ms = LK_RELAY_PULSE_MAX_MS; /* until lkm_platform_set_pulse_ms */
 static int64_t time_floor;
 
 int lk_mcu_entropy_seed(unsigned char *out, unsigned int len)
@@ -86,15 +86,13 @@ static int mcu_ed25519_verify(void *ctx, const uint8_t pub[32], const uint8_t *m
 
 static void mcu_relay_set(void *ctx, int on)
 {
-    uint32_t pulse = relay_ctl != NULL ? relay_ctl->pulse_ms : LK_RELAY_PULSE_MAX_MS;
-
     (void)ctx;
-    board_relay_set(on, pulse + LKM_RELAY_MARGIN_MS);
+    board_relay_set(on, pulse_ms + LKM_RELAY_MARGIN_MS);
 }
 
-void lkm_platform_set_relay(const struct lk_relay *relay)
+void lkm_platform_set_pulse_ms(uint32_t ms)
 {
-    relay_ctl = relay;
+    pulse_ms = ms;
 }
 
 int lkm_platform_init(int64_t floor, struct lk_platform *plat)
