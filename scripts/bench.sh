@@ -70,8 +70,10 @@ GW_PORT=$(lk_free_port)
 SITE="$LK_TMP/site"
 PIN=482915
 DOORS=(door1 door2 door3 door4)
+DOOR_ARGS=()
+for d in "${DOORS[@]}"; do DOOR_ARGS+=(--door "$d"); done
 bash "$ROOT/scripts/make-site.sh" --bin "$BUILD" --out "$SITE" --broker-port "$BROKER_PORT" \
-  --gateway-port "$GW_PORT" $(for d in "${DOORS[@]}"; do echo --door "$d"; done) --pin "$PIN" \
+  --gateway-port "$GW_PORT" "${DOOR_ARGS[@]}" --pin "$PIN" \
   --per-address 8192 >/dev/null # every client is 127.0.0.1
 PKI="$SITE/pki"
 CA="$PKI/ca/ca.crt" CRT="$PKI/issued/localhost.crt" KEY="$PKI/private/localhost.key"
@@ -308,7 +310,7 @@ res p1_warm_p90_ms "$(pct "$OUT/p1-warm.ms" 0.9)"
 res p1_warm_p99_ms "$(pct "$OUT/p1-warm.ms" 0.99)"
 # The PIN check alone: scrypt N=2^15 r=8 p=1 (the gateway's parameters), five times.
 s0=$(date +%s%N)
-for i in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
   taskset -c 0 openssl kdf -keylen 32 -kdfopt pass:123456 -kdfopt salt:0123456789abcdef \
     -kdfopt n:32768 -kdfopt r:8 -kdfopt p:1 -kdfopt maxmem_bytes:67108864 SCRYPT >/dev/null
 done

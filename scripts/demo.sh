@@ -41,8 +41,8 @@ trap stop_all EXIT
 trap 'exit 130' INT TERM
 
 wait_port() { # PORT PID NAME: bounded wait for a listener
-  local i
-  for i in $(seq 1 100); do
+  local _
+  for _ in $(seq 1 100); do
     ss -Hltn "sport = :$1" | grep -q . && return 0
     kill -0 "$2" 2>/dev/null || { echo "demo: $3 exited; see $RUN/$3.log" >&2; exit 1; }
     sleep 0.1

@@ -8,6 +8,7 @@
 # each far under the limit (their sizes are logged). The gateway's own bound on what it
 # parses is the unit test gateway_mqtt_inbound.
 # usage: broker_oversize.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
@@ -17,10 +18,10 @@ lk_site_test_identity test-ha "topic read homeassistant/#"
 printf '\n[homeassistant]\ndiscovery = true\nprefix = homeassistant\n' >>"$SITE/device-door1.conf"
 lk_site_start_broker
 
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046 # lk_site_mqtt_id prints several options: split on purpose
 as_device() { mosquitto_pub -h localhost -p "$BROKER_PORT" $(lk_site_mqtt_id home.door1) -q 1 "$@"; }
 # retained WHO TOPIC: the retained message of TOPIC read as test identity WHO (at most 2 s).
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046 # lk_site_mqtt_id prints several options: split on purpose
 retained() { mosquitto_sub -h localhost -p "$BROKER_PORT" $(lk_site_mqtt_id "$1") -t "$2" -C 1 -W 2 2>/dev/null || true; }
 
 lk_log "a 1 MiB retained state from the device's identity"

@@ -4,6 +4,7 @@
 # an identity the ACL lets write commands (test-cmd, like the gateway's). The relay must never move and
 # each ack must carry the reason; a good command at the end proves the device still works.
 # usage: device_commands.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"

@@ -4,6 +4,7 @@
 # certificate; the next request on that same connection must be refused (403 "revoked")
 # although its handshake happened before the revocation.
 # usage: revoked_keepalive.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"

@@ -8,6 +8,7 @@
 # "busy" (busy-door), not "broker-unavailable". When the guest's waits time out their
 # places are free again.
 # usage: user_starvation.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"

@@ -7,6 +7,7 @@
 # that say so), and slow clients that try to hold the server. Each is refused and the
 # gateway keeps serving.
 # usage: web_attacks.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"

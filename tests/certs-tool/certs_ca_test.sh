@@ -3,6 +3,7 @@
 # init, with no echo; a mismatch creates nothing), and an expired CA that must refuse
 # issue, sign, renew and crl without changing anything.
 # Usage: bash certs_ca_test.sh /path/to/latchkey-certs
+# shellcheck shell=bash
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$(dirname "$0")/ca_test_helpers.sh"
 

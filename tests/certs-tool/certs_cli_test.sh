@@ -2,6 +2,7 @@
 # results with independent tools (openssl CLI for X.509/PKCS#12, NSS pk12util/certutil for
 # the phone bundles), plus the error cases (nothing may change when a verb is refused).
 # Usage: bash certs_cli_test.sh /path/to/latchkey-certs
+# shellcheck shell=bash
 source "$(dirname "$0")/../lib/testlib.sh"
 
 CERTS=${1:?usage: certs_cli_test.sh /path/to/latchkey-certs}

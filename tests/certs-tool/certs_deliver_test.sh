@@ -3,6 +3,7 @@
 # openssl verify, the header compiled and its bytes compared with the files) and enroll
 # (curl on loopback: single use, wrong tokens counted, attempt limit, expiry).
 # Usage: bash certs_deliver_test.sh /path/to/latchkey-certs
+# shellcheck shell=bash
 source "$(dirname "$0")/../lib/testlib.sh"
 
 CERTS=${1:?usage: certs_deliver_test.sh /path/to/latchkey-certs}

@@ -5,6 +5,8 @@
 # key, old one superseded), inventories of the first format, and refusals that must leave
 # the PKI untouched (wrong passphrase, unknown serial).
 # Usage: bash certs_revoke_test.sh /path/to/latchkey-certs
+# shellcheck shell=bash
+# shellcheck disable=SC2154 # the S_<name> serials are made by declare in a loop
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$(dirname "$0")/ca_test_helpers.sh"
 

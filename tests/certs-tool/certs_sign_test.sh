@@ -4,9 +4,11 @@
 # refused without changing anything; requested extensions (CA:TRUE, keyCertSign, SAN, EKU)
 # are ignored and only the CN is taken.
 # Usage: bash certs_sign_test.sh /path/to/latchkey-certs
+# shellcheck shell=bash
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$(dirname "$0")/ca_test_helpers.sh"
 
+# shellcheck disable=SC2034 # CERTS is used by ca_test_helpers.sh's certs()
 CERTS=${1:?usage: certs_sign_test.sh /path/to/latchkey-certs}
 ca_test_setup 'sign test passphrase'
 W=$LK_TMP/csr

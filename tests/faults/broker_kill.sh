@@ -5,6 +5,7 @@
 # are back within 2 s; no command of the outage executes later (relay log unchanged for 5 s
 # after the reconnect); then an action opens again.
 # usage: broker_kill.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
@@ -54,7 +55,7 @@ t0=$(ms) # before the start: the start-up of Mosquitto itself counts against the
 lk_site_start_broker
 lk_log "broker listening after $(( $(ms) - t0 )) ms"
 # Every availability message with its arrival time (a retained one arrives at subscription).
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046 # lk_site_mqtt_id prints several options: split on purpose
 lk_start avail mosquitto_sub -h localhost -p "$BROKER_PORT" $(lk_site_mqtt_id test-listen) \
   -t latchkey/home/door1/availability -F '%U %p'
 t_gw="" t_dev=""

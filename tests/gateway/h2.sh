@@ -12,6 +12,7 @@
 # opened; the CRL swapped while an h2 connection with a websocket over h2 is open: the
 # websocket closed with 1008, the next stream refused 403 "revoked", the connection closed.
 # usage: h2.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"

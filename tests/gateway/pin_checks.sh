@@ -7,6 +7,7 @@
 # - one PIN check per user at a time: concurrent attempts of the same user get "busy"
 #   (429), are audited, and do not count as wrong PINs.
 # usage: pin_checks.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
@@ -80,9 +81,9 @@ for round in 1 2 3; do
   for i in 1 2 3; do
     tok=$(token)
     timed "par$round-$i" -H "Origin: $URL" -d "csrf=$tok" -d pin=000001 -d door=door1 "$URL/action"
-    eval "p$i=\$!"
+    pids[i]=$!
   done
-  wait "$p1" "$p2" "$p3"
+  wait "${pids[@]}"
   for i in 1 2 3; do
     read -r _ s <"$LK_TMP/par$round-$i.time"
     case $s in

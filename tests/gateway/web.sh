@@ -82,7 +82,6 @@ ws_client ws-nosub "$PKI/issued/alice.crt" "$PKI/private/alice.key" --origin "$O
 ws_client ws-evil "$PKI/issued/alice.crt" "$PKI/private/alice.key" --origin "https://evil.example" --seconds 5
 ws_client ws-bob "$PKI/issued/bob.crt" "$PKI/private/bob.key" --origin "$ORIGIN" --seconds 5
 ws_client ws-alice "$PKI/issued/alice.crt" "$PKI/private/alice.key" --origin "$ORIGIN" --seconds 60
-WS_PID=$LK_LAST_PID
 for c in ws-nosub ws-evil ws-bob; do
   lk_wait_for 10 "$c refused" grep -q '^refused' "$LK_TMP/$c.log"
 done

@@ -3,10 +3,11 @@
 # payload, publish it to door1's command topic as test-cmd (a test identity the ACL lets
 # write commands, tests/lib/site.sh), and wait for the device's ack of an id. Acks and availability
 # are collected by lk_cmd_collect_acks in $LK_TMP/acks.log.
+# shellcheck shell=bash
 
 # lk_cmd_mqtt [NAME]: LK_CMD_MQTT = broker options for test identity NAME (default test-cmd).
 lk_cmd_mqtt() {
-  # shellcheck disable=SC2207
+  # shellcheck disable=SC2207 # lk_site_mqtt_id prints several options: one array item each
   LK_CMD_MQTT=(-h localhost -p "$BROKER_PORT" $(lk_site_mqtt_id "${1:-test-cmd}") -q 1)
 }
 

@@ -5,6 +5,7 @@
 # env: LK_WRAP="valgrind ..." prefixes the gateway and device commands; LK_SLOW=N multiplies
 #      the waits and the --ack-timeout-ms given to lk_site_make (default 1);
 #      LK_MAKE_SITE replaces scripts/make-site.sh.
+# shellcheck shell=bash
 
 LK_SLOW=${LK_SLOW:-1}
 LK_AS=${LK_AS:-alice}      # the phone's user for lk_phone / lk_post (a certificate in $PKI)
@@ -25,10 +26,12 @@ lk_site_make() {
     if [ "$a" = --ack-timeout-ms ]; then args+=("$a" $(( $1 * LK_SLOW ))); shift; else args+=("$a"); fi
   done
   SITE="$LK_TMP/site" PKI="$LK_TMP/site/pki"
+  # shellcheck disable=SC2034 # DB and PIN are for the tests that source this file
   CONF="$SITE/gateway.conf" DB="$SITE/gateway.db"
   URL="https://localhost:$GATEWAY_PORT"
   bash "${LK_MAKE_SITE:-$ROOT/scripts/make-site.sh}" --bin "$BUILD" --out "$SITE" \
     --broker-port "$BROKER_PORT" --gateway-port "$GATEWAY_PORT" "${args[@]}" >/dev/null
+  # shellcheck disable=SC2034 # as above
   PIN=$(cat "$SITE/pin")
   # Test tools get identities of their own: the broker names every session by its
   # certificate's CN, so a tool using the gateway's certificate would take its session over.
@@ -54,6 +57,7 @@ lk_site_mqtt_id() {
 # lk_site_metrics: adds the gateway's loopback metrics listener; sets METRICS_PORT and MURL.
 lk_site_metrics() {
   METRICS_PORT=$(lk_free_port)
+  # shellcheck disable=SC2034 # MURL is for the tests that source this file
   MURL="http://127.0.0.1:$METRICS_PORT"
   printf '\n[metrics]\nlisten = 127.0.0.1\nport = %s\n' "$METRICS_PORT" >>"$CONF"
 }
@@ -73,6 +77,7 @@ lk_site_start_device() {
   local name="device-$1" n=2
   while [ -e "$LK_TMP/$name.log" ]; do name="device-$1-$n"; n=$((n + 1)); done
   lk_start "$name" ${LK_WRAP:-} "$BUILD/firmware/port/posix/latchkey-device" -c "$SITE/device-$1.conf"
+  # shellcheck disable=SC2034 # DEVICE_LOG is for the tests that source this file
   DEVICE_LOG="$LK_TMP/$name.log"
 }
 
@@ -93,7 +98,7 @@ lk_site_start_gateway() {
 # lk_site_availability DOOR: prints DOOR's retained availability (read as test-watch,
 # at most 2 s); empty if there is none or the broker is down.
 lk_site_availability() {
-  # shellcheck disable=SC2046
+  # shellcheck disable=SC2046 # lk_site_mqtt_id prints several options: split on purpose
   mosquitto_sub -h localhost -p "$BROKER_PORT" $(lk_site_mqtt_id test-watch) \
     -t "latchkey/home/$1/availability" -C 1 -W 2 2>/dev/null || true
 }

@@ -1,6 +1,7 @@
 # testlib.sh - helpers for Latchkey's shell integration tests (sourced, not run).
 # Every process a test starts goes through lk_start and is stopped by PID on exit;
 # every wait is bounded. Network use is loopback only.
+# shellcheck shell=bash
 
 set -euo pipefail
 
@@ -12,10 +13,10 @@ lk_fail() { lk_log "FAIL: $*"; exit 1; }
 
 # lk_stop PID: TERM, then KILL after 5 s (times LK_SLOW); reaps it.
 lk_stop() {
-  local pid=$1 i
+  local pid=$1 _
   kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
   kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 $(( 50 * ${LK_SLOW:-1} ))); do # LK_SLOW: e.g. under valgrind
+  for _ in $(seq 1 $(( 50 * ${LK_SLOW:-1} ))); do # LK_SLOW: e.g. under valgrind
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
@@ -53,10 +54,10 @@ lk_start() {
 # kernel's ephemeral range (ip_local_port_range), where client connections get their ports,
 # so a busy machine's outgoing connections cannot take it before the server binds it.
 lk_free_port() {
-  local port i low=32768 span
+  local port low=32768 span
   read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
   span=$(( low > 21024 ? low - 20000 : 1024 )) # a tiny ephemeral floor: fall back to 20000+
-  for i in $(seq 1 200); do
+  for _ in $(seq 1 200); do
     port=$(( 20000 + (RANDOM * 32768 + RANDOM) % span ))
     if ! ss -Hatn "sport = :$port" 2>/dev/null | grep -q .; then
       echo "$port"; return 0
@@ -68,8 +69,8 @@ lk_free_port() {
 # lk_wait_port PORT [SECONDS] [PID]: waits until something listens on PORT (loopback);
 # fails early if PID (the server that should listen) has exited.
 lk_wait_port() {
-  local port=$1 secs=${2:-10} pid=${3:-} i
-  for i in $(seq 1 $(( secs * 10 ))); do
+  local port=$1 secs=${2:-10} pid=${3:-} _
+  for _ in $(seq 1 $(( secs * 10 ))); do
     if ss -Hltn "sport = :$port" 2>/dev/null | grep -q .; then return 0; fi
     if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then lk_fail "process $pid exited before listening on $port"; fi
     sleep 0.1
@@ -79,8 +80,8 @@ lk_wait_port() {
 
 # lk_wait_for SECONDS DESCRIPTION CMD...: polls CMD every 0.1 s until it succeeds.
 lk_wait_for() {
-  local secs=$1 what=$2 i; shift 2
-  for i in $(seq 1 $(( secs * 10 ))); do
+  local secs=$1 what=$2 _; shift 2
+  for _ in $(seq 1 $(( secs * 10 ))); do
     if "$@" >/dev/null 2>&1; then return 0; fi
     sleep 0.1
   done

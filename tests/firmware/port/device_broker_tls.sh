@@ -19,7 +19,7 @@ for tool in openssl mosquitto mosquitto_sub mosquitto_pub; do
 done
 
 T=$LK_TMP
-cd "$T"
+cd "$T" || exit 1
 
 # ---- PKI (openssl CLI) ----
 mkca() { # NAME CN
