@@ -4,6 +4,8 @@
 # must already be satisfied: no download), runs --help and --version of each installed
 # binary from /usr/bin (system libraries only), then purges them (and the "latchkey"
 # user if this test created it), leaving the machine as it was. Needs root.
+# A tool's output is captured first and grepped afterwards, never piped into a reader that
+# stops early (grep -q, head): under pipefail the writer's SIGPIPE would fail the check.
 set -uo pipefail
 build=$1 cpack=$2
 pkgs=(latchkey-gateway latchkey-device latchkey-certs)
@@ -15,8 +17,10 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "FAIL: package_deb installs packages and must run as root (CI does)" >&2
   exit 1
 fi
+status_of() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true; }
 for p in "${pkgs[@]}"; do
-  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "installed"; then
+  st=$(status_of "$p")
+  if [ -n "$st" ] && [[ "$st" != *not-installed ]]; then
     echo "FAIL: $p is already installed on this machine; this test would replace it." >&2
     echo "      Remove it first (dpkg --purge ${pkgs[*]})." >&2
     exit 1
@@ -54,9 +58,9 @@ if ! (cd "$build" && "$cpack" -G DEB -B "$tmp/out" >"$tmp/cpack.log" 2>&1); then
 fi
 declare -A deb
 for p in "${pkgs[@]}"; do
-  f=$(ls "$tmp/out/${p}_"*.deb 2>/dev/null | head -n1)
-  [ -n "$f" ] || { bad "no ${p}_*.deb built"; continue; }
-  deb[$p]=$f
+  built=("$tmp/out/${p}_"*.deb)
+  [ -f "${built[0]}" ] || { bad "no ${p}_*.deb built"; continue; }
+  deb[$p]=${built[0]}
 done
 [ $fail -eq 0 ] || exit 1
 
@@ -70,8 +74,9 @@ for p in "${pkgs[@]}"; do
     grep -q "^ $field: ." <<<"$info" || bad "$p: no $field field"
   done
   [ "$(dpkg-deb --field "${deb[$p]}" Package)" = "$p" ] || bad "$p: wrong Package field"
-  dpkg-deb --field "${deb[$p]}" Description | head -n1 | grep -qE "^Latchkey [A-Za-z ]+:" \
-    || bad "$p: Description synopsis: $(dpkg-deb --field "${deb[$p]}" Description | head -n1)"
+  synopsis=$(dpkg-deb --field "${deb[$p]}" Description) || bad "$p: dpkg-deb --field Description"
+  synopsis=${synopsis%%$'\n'*} # the first line
+  grep -qE "^Latchkey [A-Za-z ]+:" <<<"$synopsis" || bad "$p: Description synopsis: $synopsis"
   grep -q "postinst" <<<"$info" || bad "$p: no postinst"
   expect_dep "$p" '(^|, )adduser' adduser
   expect_dep "$p" '(^|, )libc6' "libc6 (dpkg-shlibdeps)"
@@ -112,15 +117,15 @@ expect_file latchkey-certs /usr/lib/systemd/system/latchkey-crl.timer
 expect_file latchkey-certs /usr/share/man/man1/latchkey-certs.1.gz
 expect_file latchkey-certs /usr/share/doc/latchkey/certs.md
 for p in latchkey-gateway latchkey-device; do
-  dpkg-deb --ctrl-tarfile "${deb[$p]}" | tar -xO ./conffiles 2>/dev/null \
-    | grep -qx "/etc/latchkey/${p#latchkey-}.conf.example" || bad "$p: template is not a conffile"
+  conffiles=$(dpkg-deb --ctrl-tarfile "${deb[$p]}" | tar -xO ./conffiles 2>/dev/null) || conffiles=""
+  grep -qx "/etc/latchkey/${p#latchkey-}.conf.example" <<<"$conffiles" || bad "$p: template is not a conffile"
 done
 # No file of one package in another (dpkg would refuse to install them together).
 dups=$(for p in "${pkgs[@]}"; do dpkg-deb --contents "${deb[$p]}" | awk '$1 !~ /^d/ {print $6}'; done | sort | uniq -d)
 [ -z "$dups" ] || bad "files in more than one package: $dups"
 # Units point to the installed paths.
-dpkg-deb --fsys-tarfile "${deb[latchkey-gateway]}" | tar -xO ./usr/lib/systemd/system/latchkey-gateway.service \
-  | grep -q '^ExecStart=/usr/bin/latchkey-gateway -c /etc/latchkey/gateway.conf$' || bad "gateway unit ExecStart"
+unit=$(dpkg-deb --fsys-tarfile "${deb[latchkey-gateway]}" | tar -xO ./usr/lib/systemd/system/latchkey-gateway.service) || unit=""
+grep -q '^ExecStart=/usr/bin/latchkey-gateway -c /etc/latchkey/gateway.conf$' <<<"$unit" || bad "gateway unit ExecStart"
 [ $fail -eq 0 ] || exit 1
 
 # 3. Install for real. First a simulation: the dependencies computed by dpkg-shlibdeps
@@ -137,7 +142,7 @@ if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=60
   exit 1
 fi
 for p in "${pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" | grep -q "install ok installed" || bad "$p is not installed"
+  [ "$(status_of "$p")" = "install ok installed" ] || bad "$p is not installed"
 done
 getent passwd latchkey >/dev/null || bad "postinst did not create the user latchkey"
 
@@ -148,7 +153,8 @@ for b in "${bins[@]}"; do
   grep -qi "usage" <<<"$out" || bad "$b --help prints no usage"
   out=$(env -u LD_LIBRARY_PATH -u LD_PRELOAD "$b" --version 2>&1) || bad "$b --version failed: $out"
   grep -qE "^$name [0-9]+\.[0-9]+\.[0-9]+$" <<<"$out" || bad "$b --version: '$out'"
-  ldd "$b" | grep -q "not found" && bad "$b: unresolved library: $(ldd "$b" | grep 'not found')"
+  libs=$(ldd "$b" 2>&1) || bad "$b: ldd failed: $libs"
+  ! grep -q "not found" <<<"$libs" || bad "$b: unresolved library: $(grep 'not found' <<<"$libs")"
 done
 MANPATH=/usr/share/man man -w latchkey-gateway.conf >/dev/null 2>&1 || bad "man latchkey-gateway.conf not found after install"
 
