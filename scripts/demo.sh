@@ -16,7 +16,7 @@ cmake -S "$ROOT" -B "$BUILD" >/dev/null
 cmake --build "$BUILD" -j"$(nproc)" >/dev/null
 
 for port in "$GATEWAY_PORT" "$BROKER_PORT"; do
-  if ss -Hltn "sport = :$port" | grep -q .; then
+  if [ -n "$(ss -Hltn "sport = :$port")" ]; then
     echo "demo: port $port is already in use (set LATCHKEY_GATEWAY_PORT / LATCHKEY_BROKER_PORT)" >&2
     exit 1
   fi
@@ -43,7 +43,7 @@ trap 'exit 130' INT TERM
 wait_port() { # PORT PID NAME: bounded wait for a listener
   local i
   for i in $(seq 1 100); do
-    ss -Hltn "sport = :$1" | grep -q . && return 0
+    [ -z "$(ss -Hltn "sport = :$1")" ] || return 0
     kill -0 "$2" 2>/dev/null || { echo "demo: $3 exited; see $RUN/$3.log" >&2; exit 1; }
     sleep 0.1
   done

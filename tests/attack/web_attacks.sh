@@ -15,7 +15,7 @@ lk_site_start_gateway --no-mqtt
 # raw: sends stdin as the request over TLS with alice's certificate; prints the status line.
 raw() {
   timeout 10 openssl s_client -quiet -connect "localhost:$GATEWAY_PORT" -CAfile "$PKI/ca/ca.crt" \
-    -cert "$PKI/issued/alice.crt" -key "$PKI/private/alice.key" 2>/dev/null | head -n1 | tr -d '\r' || true
+    -cert "$PKI/issued/alice.crt" -key "$PKI/private/alice.key" 2>/dev/null | sed -n 1p | tr -d '\r' || true
 }
 still_serving() {
   local out
@@ -31,7 +31,7 @@ for h in "content-security-policy: .*frame-ancestors 'none'" "x-frame-options: D
          "x-content-type-options: nosniff" "cache-control: no-store"; do
   grep -qiE "^$h" "$LK_TMP/headers" || lk_fail "missing header: $h"
 done
-if grep -iE '^content-security-policy:' "$LK_TMP/headers" | grep -qiE "unsafe-inline|unsafe-eval|https?:"; then
+if grep -iE '^content-security-policy:' "$LK_TMP/headers" | lk_has -iE "unsafe-inline|unsafe-eval|https?:"; then
   lk_fail "CSP allows inline code or external origins"
 fi
 

@@ -24,7 +24,7 @@ certs issue device home/door2 >/dev/null
 certs issue device other/door1 >/dev/null
 certs crl >/dev/null
 
-PORT=$(lk_free_port)
+lk_free_port PORT
 B=$LK_TMP/broker
 certs broker-config --out "$B" --site home --listen 127.0.0.1 --port "$PORT" --crl "$PKI/crl.pem" "${ROOT_OPT[@]}" >/dev/null
 grep -qx 'user home/door1' "$B/acl" && grep -qx 'user home/door2' "$B/acl" || lk_fail "devices missing from the acl"
@@ -96,7 +96,7 @@ lk_log "ok: revoked device refused after crl + SIGHUP"
 H=$LK_TMP/home; mkdir -p "$H"
 certs broker-config --home-bridge --remote "localhost:$PORT" --out "$H/conf.d" --site home --identity home/door2 >/dev/null
 grep -qx 'cleansession true' "$H/conf.d/bridge.conf" || lk_fail "bridge without cleansession true"
-HPORT=$(lk_free_port)
+lk_free_port HPORT
 {
   echo "per_listener_settings false"
   echo "allow_anonymous false"

@@ -40,7 +40,7 @@ lk_wait_for 5 "/healthz 503" bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_cod
 ons_before=$(lk_relay_count door1 on)
 for i in 1 2 3; do
   lk_phone "$URL/" >/dev/null # the CSRF token first: only the POST is timed
-  tok=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$LK_TMP/body" | head -n1)
+  tok=$(lk_csrf_of "$LK_TMP/body")
   t0=$(ms)
   out=$(lk_phone -H "Origin: $URL" -d "csrf=$tok" -d pin="$PIN" -d door=door1 "$URL/action")
   took=$(( $(ms) - t0 ))

@@ -56,7 +56,7 @@ openssl ca -gencrl -config crl.cnf -cert ca.crt -keyfile ca.key -crldays 2 -out 
 chmod 600 cmd.key
 
 # ---- broker ----------------------------------------------------------------------------
-MQTT_PORT=$(lk_free_port)
+lk_free_port MQTT_PORT
 cat >acl <<ACL
 user gateway
 topic write latchkey/home/+/cmd
@@ -91,7 +91,7 @@ lk_wait_port "$MQTT_PORT" 10 "$MOSQ_PID"
 # ---- gateway ---------------------------------------------------------------------------
 PIN=2468
 
-HTTPS_PORT=$(lk_free_port)
+lk_free_port HTTPS_PORT
 cat >gateway.conf <<CONF
 [server]
 listen = 127.0.0.1
@@ -157,7 +157,7 @@ phone() { # CERTSTEM curl-args...  -> prints "<http code>" and leaves the body i
 post_action() { # CERTSTEM PIN DOOR [curl-args...]
   local who=$1 pin=$2 door=$3 tok; shift 3
   phone "$who" "$URL/" >/dev/null || true
-  tok=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$LK_TMP/body" | head -n1)
+  tok=$(lk_csrf_of "$LK_TMP/body")
   phone "$who" -H "Origin: $URL" --data-urlencode "csrf=$tok" --data-urlencode "pin=$pin" \
     --data-urlencode "door=$door" "$@" "$URL/action"
 }

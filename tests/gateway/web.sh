@@ -37,7 +37,7 @@ ORIGIN=$URL
 phone() { local who=$1; shift; LK_AS=$who lk_phone -D "$LK_TMP/headers" "$@"; }
 token() { # a fresh form token from GET /
   phone alice "$URL/" >/dev/null
-  sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$LK_TMP/body" | head -n1
+  lk_csrf_of "$LK_TMP/body"
 }
 metric() { curl -sS --max-time 5 "$MURL/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
 ws_client() { # NAME args... : background websocket client, lines in $LK_TMP/NAME.log

@@ -17,9 +17,8 @@ lk_site_run_name() { if [ "$2" -eq 1 ]; then echo "$1"; else echo "$1$2"; fi; }
 # CONF, DB, PIN, URL, BROKER_PORT, GATEWAY_PORT. --ack-timeout-ms N is scaled by LK_SLOW.
 lk_site_make() {
   local args=() a
-  BROKER_PORT=$(lk_free_port)
-  GATEWAY_PORT=$(lk_free_port)
-  while [ "$GATEWAY_PORT" = "$BROKER_PORT" ]; do GATEWAY_PORT=$(lk_free_port); done
+  lk_free_port BROKER_PORT
+  lk_free_port GATEWAY_PORT
   while [ $# -gt 0 ]; do
     a=$1; shift
     if [ "$a" = --ack-timeout-ms ]; then args+=("$a" $(( $1 * LK_SLOW ))); shift; else args+=("$a"); fi
@@ -34,7 +33,7 @@ lk_site_make() {
 
 # lk_site_metrics: adds the gateway's loopback metrics listener; sets METRICS_PORT and MURL.
 lk_site_metrics() {
-  METRICS_PORT=$(lk_free_port)
+  lk_free_port METRICS_PORT
   MURL="http://127.0.0.1:$METRICS_PORT"
   printf '\n[metrics]\nlisten = 127.0.0.1\nport = %s\n' "$METRICS_PORT" >>"$CONF"
 }
@@ -93,7 +92,7 @@ lk_phone() {
   code=$(curl -sS -o "$LK_TMP/body" -w '%{http_code}' --max-time $(( 15 * LK_SLOW )) \
     --cacert "$PKI/ca/ca.crt" --cert "$PKI/issued/$LK_AS.crt" --key "$PKI/private/$LK_AS.key" \
     "$@" 2>/dev/null) || code="curl-failed"
-  echo "$code $(sed -n 's/.*data-result="\([a-z-]*\)".*/\1/p' "$LK_TMP/body" 2>/dev/null | head -n1)"
+  echo "$code $(sed -n 's/.*data-result="\([a-z-]*\)".*/\1/p;T;q' "$LK_TMP/body" 2>/dev/null)"
 }
 
 # lk_post CURL_ARGS...: a form POST as the browser sends it: same Origin and the CSRF token
@@ -101,7 +100,7 @@ lk_phone() {
 lk_post() {
   local tok
   lk_phone "$URL/" >/dev/null
-  tok=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$LK_TMP/body" 2>/dev/null | head -n1)
+  tok=$(lk_csrf_of "$LK_TMP/body")
   lk_phone -H "Origin: $URL" -d "csrf=$tok" "$@"
 }
 

@@ -49,18 +49,34 @@ lk_start() {
   LK_PIDS+=("$LK_LAST_PID")
 }
 
-# lk_free_port: prints a TCP port on loopback that no socket uses now. It is taken below the
-# kernel's ephemeral range (ip_local_port_range), where client connections get their ports,
-# so a busy machine's outgoing connections cannot take it before the server binds it.
+# lk_free_port VAR: sets VAR to a TCP port on loopback that no socket uses now and that no
+# other Latchkey test holds. It is taken below the kernel's ephemeral range
+# (ip_local_port_range), where client connections get their ports, so a busy machine's
+# outgoing connections cannot take it before the server binds it. Tests that run at the same
+# time (ctest -j, a gcc and an ASan suite, two checkouts) reserve their ports with a lock
+# (flock on LK_PORT_LOCKS/PORT) that this shell holds until it exits: a port stays the
+# test's while its server restarts, and no other test picks it in the meantime. Not in a
+# command substitution: the lock is an open descriptor of the calling shell.
+LK_PORT_LOCKS=${LK_PORT_LOCKS:-/tmp/latchkey-test-ports}
 lk_free_port() {
-  local port i low=32768 span
+  local var=$1 port i low=32768 span fd
+  [[ "$var" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || lk_fail "lk_free_port: bad variable name '$var'"
+  mkdir -p "$LK_PORT_LOCKS" 2>/dev/null && chmod 1777 "$LK_PORT_LOCKS" 2>/dev/null || true
   read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
   span=$(( low > 21024 ? low - 20000 : 1024 )) # a tiny ephemeral floor: fall back to 20000+
-  for i in $(seq 1 200); do
+  for i in $(seq 1 500); do
     port=$(( 20000 + (RANDOM * 32768 + RANDOM) % span ))
-    if ! ss -Hatn "sport = :$port" 2>/dev/null | grep -q .; then
-      echo "$port"; return 0
+    [ -z "$(ss -Hatn "sport = :$port" 2>/dev/null)" ] || continue
+    : >>"$LK_PORT_LOCKS/$port" 2>/dev/null || true
+    exec {fd}<"$LK_PORT_LOCKS/$port" || continue
+    if flock -n "$fd"; then
+      # the lock first, then the check again: a test that held it may have bound it meanwhile
+      if [ -z "$(ss -Hatn "sport = :$port" 2>/dev/null)" ]; then
+        printf -v "$var" '%s' "$port"
+        return 0
+      fi
     fi
+    exec {fd}<&-
   done
   lk_fail "no free port found"
 }
@@ -70,7 +86,7 @@ lk_free_port() {
 lk_wait_port() {
   local port=$1 secs=${2:-10} pid=${3:-} i
   for i in $(seq 1 $(( secs * 10 ))); do
-    if ss -Hltn "sport = :$port" 2>/dev/null | grep -q .; then return 0; fi
+    if [ -n "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]; then return 0; fi
     if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then lk_fail "process $pid exited before listening on $port"; fi
     sleep 0.1
   done
@@ -86,6 +102,15 @@ lk_wait_for() {
   done
   lk_fail "timed out after ${secs}s waiting for: $what"
 }
+
+# lk_has GREP_ARGS...: like `grep -q GREP_ARGS` on stdin, but reads all of stdin first, so
+# the writer of a pipeline (`cmd | lk_has PATTERN`) never gets SIGPIPE from a reader that
+# stopped at the first match; under pipefail that SIGPIPE would fail the pipeline at random.
+lk_has() { local in; in=$(cat); grep -q "$@" <<<"$in"; }
+
+# lk_csrf_of FILE: prints the CSRF token of the form in FILE (a page the gateway served),
+# empty if there is none. sed stops at the first match itself (no `| head` under pipefail).
+lk_csrf_of() { sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p;T;q' "$1" 2>/dev/null || true; }
 
 # lk_expect_eq ACTUAL EXPECTED WHAT
 lk_expect_eq() { [ "$1" = "$2" ] || lk_fail "$3: expected '$2', got '$1'"; }
