@@ -70,6 +70,17 @@ lk_site_start_gateway() {
     lk_wait_for $(( 15 * LK_SLOW )) "gateway connected to the broker" grep -q "connected and subscribed" "$GATEWAY_LOG"
 }
 
+# lk_site_crl_reloads: how many times the gateway (GATEWAY_LOG) has loaded a changed CRL that
+# is in force ("crl: ... reloaded: ok"). A test that changes the CRL waits for this count to
+# grow (lk_site_wait_crl_reload) instead of sleeping.
+lk_site_crl_reloads() { grep -c "crl: .* reloaded: ok\$" "$GATEWAY_LOG" 2>/dev/null || true; }
+lk_site_crl_reloaded_since() { [ "$(lk_site_crl_reloads)" -gt "$1" ]; }
+# lk_site_wait_crl_reload COUNT: waits until the reload count is above COUNT (taken before
+# the CRL was written).
+lk_site_wait_crl_reload() {
+  lk_wait_for $(( 15 * LK_SLOW )) "the gateway reloaded the CRL" lk_site_crl_reloaded_since "$1"
+}
+
 # lk_site_availability DOOR: prints DOOR's retained availability (read with the gateway's
 # identity, at most 2 s); empty if there is none or the broker is down.
 lk_site_availability() {
