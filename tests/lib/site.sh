@@ -81,6 +81,9 @@ lk_site_wait_crl_reload() {
   lk_wait_for $(( 15 * LK_SLOW )) "the gateway reloaded the CRL" lk_site_crl_reloaded_since "$1"
 }
 
+# lk_site_log_ms LINE: the time (ms since the epoch) at the start of a gateway log line.
+lk_site_log_ms() { date -d "${1%% *}" +%s%3N; }
+
 # lk_site_availability DOOR: prints DOOR's retained availability (read with the gateway's
 # identity, at most 2 s); empty if there is none or the broker is down.
 lk_site_availability() {

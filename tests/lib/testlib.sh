@@ -112,5 +112,12 @@ lk_has() { local in; in=$(cat); grep -q "$@" <<<"$in"; }
 # empty if there is none. sed stops at the first match itself (no `| head` under pipefail).
 lk_csrf_of() { sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p;T;q' "$1" 2>/dev/null || true; }
 
+# lk_gateway_latency LOG RESULT: latency_ms of the last "action result ... result=RESULT" line
+# in a gateway's LOG: the time the gateway took for the action, which a test checks instead
+# of the client's wall time (curl's start-up and handshake on a loaded machine are not it).
+lk_gateway_latency() {
+  grep " action result .* result=$2 " "$1" | tail -n 1 | sed -n 's/.* latency_ms=\([0-9]*\).*/\1/p'
+}
+
 # lk_expect_eq ACTUAL EXPECTED WHAT
 lk_expect_eq() { [ "$1" = "$2" ] || lk_fail "$3: expected '$2', got '$1'"; }
