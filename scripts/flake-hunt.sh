@@ -109,7 +109,10 @@ if [ "$STRESS" -eq 1 ]; then
   echo "flake-hunt: stress-ng --cpu 2 --io 1 running (PID $STRESS_PID)"
 fi
 declare -A FAILS=()
-failed_runs=0 total=0
+failed_runs=0 total=0 finished=0
+# Ctrl-C: the terminal interrupts ctest and its tests too; the runs finished so far are
+# summed up, stress-ng is stopped (EXIT trap).
+trap 'echo "flake-hunt: interrupted"; summary "$finished" | tee "$OUT/summary.txt"; exit 130' INT TERM
 for run in $(seq 1 "$RUNS"); do
   for s in "${STAGES[@]}"; do
     log=$(printf '%s/run-%03d-%s.log' "$OUT" "$run" "$s")
@@ -126,18 +129,21 @@ for run in $(seq 1 "$RUNS"); do
       FAILS["$s $t"]=$(( ${FAILS["$s $t"]:-0} + 1 ))
     done <<<"$names"
   done
+  finished=$run
 done
 stop_stress
 
-# ---- the summary ----
-{
-  echo "flake-hunt: $RUNS run(s) of stage(s) ${STAGES[*]}$([ "$STRESS" -eq 0 ] || echo ' under stress-ng --cpu 2 --io 1')${CTEST_ARGS[*]:+ (ctest ${CTEST_ARGS[*]})}"
+# ---- the summary (also of the runs done so far when interrupted) ----
+summary() {
+  local done_runs=$1
+  echo "flake-hunt: $done_runs of $RUNS run(s) of stage(s) ${STAGES[*]}$([ "$STRESS" -eq 0 ] || echo ' under stress-ng --cpu 2 --io 1')${CTEST_ARGS[*]:+ (ctest ${CTEST_ARGS[*]})}"
   if [ "${#FAILS[@]}" -eq 0 ]; then
     echo "  no test failed"
   else
-    echo "  failures per test (stage test: failed runs of $RUNS):"
-    for k in "${!FAILS[@]}"; do printf '    %-50s %d/%d\n' "$k" "${FAILS[$k]}" "$RUNS"; done | sort
+    echo "  failures per test (stage test: failed runs of $done_runs):"
+    for k in "${!FAILS[@]}"; do printf '    %-50s %d/%d\n' "$k" "${FAILS[$k]}" "$done_runs"; done | sort
   fi
   echo "  total: $failed_runs of $total stage runs failed; logs in $OUT"
-} | tee "$OUT/summary.txt"
+}
+summary "$RUNS" | tee "$OUT/summary.txt"
 [ "$failed_runs" -eq 0 ]
