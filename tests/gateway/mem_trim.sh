@@ -22,6 +22,7 @@ r0=$(rss)
   --mode ws --conns "$N" --hold 2 --duration 120 --timeout-ms 90000 \
   >"$LK_TMP/bench.out" 2>"$LK_TMP/bench.err" &
 bench=$!
+LK_PIDS+=("$bench") # stopped by PID if the test fails before it ends
 # The 400 handshakes are served one after another: on a loaded machine the last ones wait
 # tens of seconds (the bench's default 10 s per request was too short for that).
 lk_wait_for 120 "$N websockets open" grep -q '^ws-open' "$LK_TMP/bench.out"

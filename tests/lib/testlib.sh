@@ -10,16 +10,26 @@ LK_TMP=$(mktemp -d "${TMPDIR:-/tmp}/latchkey-test.XXXXXX")
 lk_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 lk_fail() { lk_log "FAIL: $*"; exit 1; }
 
-# lk_stop PID: TERM, then KILL after 5 s (times LK_SLOW); reaps it.
+# lk_is_child PID: PID is a child of this shell (not a process that got the number of one of
+# ours after it was reaped: with pid_max 32768 a busy machine reuses numbers within minutes).
+lk_is_child() {
+  local stat ppid
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  read -r _ ppid _ <<<"${stat##*) }"
+  [ "$ppid" = "$$" ] || [ "$ppid" = "$BASHPID" ]
+}
+
+# lk_stop PID: TERM, then KILL after 5 s (times LK_SLOW); reaps it. Only a child of this
+# shell is signalled: a PID already reaped may belong to someone else's process by now.
 lk_stop() {
   local pid=$1 i
-  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+  lk_is_child "$pid" || { wait "$pid" 2>/dev/null || true; return 0; }
   kill -TERM "$pid" 2>/dev/null || true
   for i in $(seq 1 $(( 50 * ${LK_SLOW:-1} ))); do # LK_SLOW: e.g. under valgrind
-    kill -0 "$pid" 2>/dev/null || break
+    lk_is_child "$pid" || break
     sleep 0.1
   done
-  kill -KILL "$pid" 2>/dev/null || true
+  ! lk_is_child "$pid" || kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
 
