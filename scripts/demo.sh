@@ -67,12 +67,19 @@ bash "$ROOT/scripts/make-site.sh" --bin "$BIN" --out "$RUN" \
   --door "door1:Front door" --door "garage:Garage" >/dev/null
 
 PIDS=()
+# is_child PID: still a child of this script (a PID reaped already may be another's by now).
+is_child() {
+  local stat ppid
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  read -r _ ppid _ <<<"${stat##*) }"
+  [ "$ppid" = "$$" ]
+}
 stop_all() {
   local pid
   trap - INT TERM EXIT
   echo
   echo "demo: stopping"
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do ! is_child "$pid" || kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
 trap stop_all EXIT

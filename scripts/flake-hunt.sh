@@ -46,7 +46,11 @@ mkdir -p "$OUT"
 STRESS_PID=""
 stop_stress() {
   [ -n "$STRESS_PID" ] || return 0
-  kill -TERM "$STRESS_PID" 2>/dev/null || true # stress-ng stops its own workers on TERM
+  # stress-ng stops its own workers on TERM; it is signalled while it is still our child
+  # (if it had died and been reaped, its PID could be someone else's by now)
+  local running
+  running=" $(jobs -pr | tr '\n' ' ') "
+  [[ "$running" != *" $STRESS_PID "* ]] || kill -TERM "$STRESS_PID" 2>/dev/null || true
   wait "$STRESS_PID" 2>/dev/null || true
   STRESS_PID=""
 }
