@@ -19,6 +19,7 @@
 #include "reload.h"
 #include "server.h"
 #include "store.h"
+#include "wiring.h"
 
 #ifndef LATCHKEY_VERSION
 #define LATCHKEY_VERSION "0"
@@ -28,7 +29,8 @@
 
 static volatile sig_atomic_t stop_flag;
 static volatile sig_atomic_t reload_flag; /* SIGHUP: re-read the config */
-static struct gw_app *signal_app;
+static struct web web;               /* the HTTPS side: its context user pointer */
+static struct web *signal_web;
 
 static void on_signal(int sig)
 {
@@ -36,8 +38,7 @@ static void on_signal(int sig)
         reload_flag = 1;
     else
         stop_flag = 1;
-    if (signal_app != NULL)
-        server_wake(signal_app);
+    server_wake(signal_web);
 }
 
 static void usage(FILE *out)
@@ -53,6 +54,7 @@ static int run(const char *config, int check_only)
 {
     static struct conf conf;
     static struct gw_app app;
+    static struct wiring wiring = {NULL, &web};
     char err[512];
     struct sigaction sa;
 
@@ -61,6 +63,7 @@ static int run(const char *config, int check_only)
         return EXIT_USAGE;
     }
     app.conf = &conf;
+    wiring_connect(&app, &wiring);
     app.cmd_key = cmd_key_load(conf.command.key, err, sizeof err);
     if (app.cmd_key == NULL) {
         fprintf(stderr, "latchkey-gateway: %s\n", err);
@@ -93,43 +96,43 @@ static int run(const char *config, int check_only)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
 
-    if (pending_init(&app.pending, server_wake, &app) != 0) {
-        fprintf(stderr, "latchkey-gateway: cannot create the pending table\n");
+    if (attempts_init(&app.attempts, server_wake, &web) != 0) {
+        fprintf(stderr, "latchkey-gateway: cannot create the attempts table\n");
         return EXIT_FAILURE;
     }
     if (pin_cache_init(&app.pin_cache, conf.server.pin_cache_seconds) != 0)
         gw_log("pin cache: no random key (RNG failure): every PIN check runs scrypt");
-    if (pin_worker_start(&app.pins, &app.pepper, server_wake, &app) != 0) {
+    if (pin_worker_start(&app.pins, &app.pepper, server_wake, &web) != 0) {
         fprintf(stderr, "latchkey-gateway: cannot start the PIN check thread\n");
-        pending_destroy(&app.pending);
+        attempts_destroy(&app.attempts);
         return EXIT_FAILURE;
     }
-    if (server_start(&app, err, sizeof err) != 0) {
+    if (server_start(&web, &app, err, sizeof err) != 0) {
         fprintf(stderr, "latchkey-gateway: %s\n", err);
         pin_worker_stop(&app.pins);
         return EXIT_USAGE;
     }
-    signal_app = &app;
-    app.mqtt = mqtt_link_start(&conf, &app.pending, err, sizeof err);
-    if (app.mqtt == NULL) {
+    signal_web = &web;
+    wiring.mqtt = mqtt_link_start(&conf, &app.attempts, err, sizeof err);
+    if (wiring.mqtt == NULL) {
         fprintf(stderr, "latchkey-gateway: %s\n", err);
         pin_worker_stop(&app.pins);
-        server_stop(&app);
+        server_stop(&web);
         return EXIT_FAILURE;
     }
     gw_log("started (version %s, site %s, %d doors, database %s)", LATCHKEY_VERSION,
            conf.command.site, conf.n_doors, conf.store.database);
 
-    server_run(&app, &stop_flag, &reload_flag, gw_reload);
+    server_run(&web, &stop_flag, &reload_flag, gw_reload);
 
     gw_log("shutting down");
-    mqtt_link_stop(app.mqtt); /* first: no Paho callback may wake a destroyed context */
-    app.mqtt = NULL;
+    mqtt_link_stop(wiring.mqtt); /* first: no Paho callback may wake a destroyed context */
+    wiring.mqtt = NULL;
     pin_worker_stop(&app.pins); /* nor the PIN thread */
     pin_cache_clear(&app.pin_cache);
-    signal_app = NULL;
-    server_stop(&app);
-    pending_destroy(&app.pending);
+    signal_web = NULL;
+    server_stop(&web);
+    attempts_destroy(&app.attempts);
     EVP_PKEY_free(app.cmd_key);
     store_close(app.store);
     app.store = NULL;

@@ -6,7 +6,8 @@
 #   --test     the runtime set plus what scripts/test.sh needs on top: cmocka, clang and
 #              libFuzzer's runtime, valgrind, the ARM cross compiler, Chromium and Node.js,
 #              testssl.sh, the peers the tests talk to (mosquitto-clients, openssl, NSS
-#              tools, Python h2 / websockets clients), man page tools, stress-ng (the default)
+#              tools, Python h2 / websockets clients), man page tools, stress-ng, and for
+#              the microcontroller image QEMU and Debian's wolfSSL source (the default)
 #   --list     prints the chosen set, one package a line, and installs nothing
 # Idempotent: packages already present are skipped. Installing needs root.
 set -euo pipefail
@@ -40,6 +41,7 @@ TEST_PACKAGES=(
   python3-websockets python3-h2 libwslay-dev
   chromium testssl.sh
   stress-ng
+  qemu-system-arm
 )
 
 PACKAGES=("${RUNTIME_PACKAGES[@]}")
@@ -55,6 +57,13 @@ if [ "$LIST" -eq 1 ]; then
   exit 0
 fi
 
+# Test set: the microcontroller image builds Debian's own wolfSSL source (the version of
+# libwolfssl-dev) for Cortex-M: fetched into a cache outside the source tree.
+fetch_mcu_sources() {
+  [ "$SET" = test ] || return 0
+  bash "$(dirname "$0")/fetch-wolfssl-source.sh" >/dev/null
+}
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$p")
@@ -62,6 +71,7 @@ done
 
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-deps: all $SET packages present"
+  fetch_mcu_sources
   exit 0
 fi
 
@@ -75,4 +85,5 @@ echo "install-deps: (downloading and unpacking; this can take a few minutes on a
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fetch_mcu_sources
 echo "install-deps: done"

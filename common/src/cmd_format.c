@@ -1,4 +1,4 @@
-/* cmd_format.c - validation and canonical signing bytes of the door command (DESIGN.md). */
+/* cmd_format.c - validation and canonical signing bytes of the door command (docs/protocol.md). */
 #include "latchkey/cmd_format.h"
 
 #include <string.h>
@@ -53,8 +53,7 @@ int lk_id_valid(const char *s, size_t len)
     return len == LK_ID_HEX_LEN && all_chars(s, len, LK_ID_HEX_LEN, is_lower_hex);
 }
 
-/* strnlen is POSIX, not C99: bounded length of a field buffer. */
-static size_t field_len(const char *s, size_t cap)
+size_t lk_field_len(const char *s, size_t cap)
 {
     size_t n = 0;
     while (n < cap && s[n] != '\0')
@@ -65,11 +64,11 @@ static size_t field_len(const char *s, size_t cap)
 int lk_cmd_fields_valid(const struct lk_cmd *c)
 {
     return c != NULL &&
-           lk_id_valid(c->id, field_len(c->id, sizeof c->id)) &&
-           lk_name_valid(c->site, field_len(c->site, sizeof c->site)) &&
-           lk_name_valid(c->door, field_len(c->door, sizeof c->door)) &&
-           lk_action_valid(c->action, field_len(c->action, sizeof c->action)) &&
-           lk_by_valid(c->by, field_len(c->by, sizeof c->by)) &&
+           lk_id_valid(c->id, lk_field_len(c->id, sizeof c->id)) &&
+           lk_name_valid(c->site, lk_field_len(c->site, sizeof c->site)) &&
+           lk_name_valid(c->door, lk_field_len(c->door, sizeof c->door)) &&
+           lk_action_valid(c->action, lk_field_len(c->action, sizeof c->action)) &&
+           lk_by_valid(c->by, lk_field_len(c->by, sizeof c->by)) &&
            c->exp >= c->iat;
 }
 
@@ -137,8 +136,8 @@ size_t lk_topic(char *out, size_t cap, const char *site, const char *door, const
     size_t sl, dl, xl;
     if (out == NULL || site == NULL || door == NULL || suffix == NULL || cap == 0)
         return 0;
-    sl = field_len(site, LK_NAME_MAX + 1);
-    dl = field_len(door, LK_NAME_MAX + 1);
+    sl = lk_field_len(site, LK_NAME_MAX + 1);
+    dl = lk_field_len(door, LK_NAME_MAX + 1);
     xl = strlen(suffix);
     if (!lk_name_valid(site, sl) || !lk_name_valid(door, dl))
         return 0;
@@ -148,5 +147,17 @@ size_t lk_topic(char *out, size_t cap, const char *site, const char *door, const
         !put(out, cap - 1, &pos, suffix, xl, 0))
         return 0;
     out[pos] = '\0';
+    return pos;
+}
+
+size_t lk_time_signing_message(const char *nonce, int64_t time, char *out, size_t cap)
+{
+    size_t pos = 0;
+    if (out == NULL || nonce == NULL || time <= 0 ||
+        !lk_id_valid(nonce, lk_field_len(nonce, LK_NONCE_HEX_LEN + 1)))
+        return 0;
+    if (!put(out, cap, &pos, LK_TIME_SIG_DOMAIN, sizeof(LK_TIME_SIG_DOMAIN) - 1, 1) ||
+        !put(out, cap, &pos, nonce, LK_NONCE_HEX_LEN, 1) || !put_i64(out, cap, &pos, time, 0))
+        return 0;
     return pos;
 }

@@ -8,77 +8,54 @@ ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
 
-lk_site_make --pin 123456
-MQTT=(-h localhost -p "$BROKER_PORT" --cafile "$PKI/ca/ca.crt" --cert "$PKI/issued/gateway.crt"
-      --key "$PKI/private/gateway.key" -q 1)
+. "$ROOT/tests/lib/commands.sh"
 
+lk_site_make --pin 123456
 lk_site_start_broker
-lk_start acks mosquitto_sub "${MQTT[@]}" -i "attack-acks-$$" -t latchkey/home/door1/ack -t latchkey/home/door1/availability
+lk_cmd_collect_acks
 lk_site_start_device door1
 online() { grep -qx online "$LK_TMP/acks.log"; }
 lk_wait_for 15 "device online" online
-
-b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
-# sign KEY ID SITE DOOR ACTION BY IAT EXP: prints the signature of the canonical message.
-sign() {
-  printf 'latchkey-cmd-v1\n%s\n%s\n%s\n%s\n%s\n%s\n%s' "$2" "$3" "$4" "$5" "$6" "$7" "$8" > "$LK_TMP/msg"
-  openssl pkeyutl -sign -rawin -inkey "$1" -in "$LK_TMP/msg" | b64url
-}
-# command ID SITE DOOR ACTION IAT EXP SIG: prints the JSON payload.
-command() {
-  printf '{"v":1,"id":"%s","site":"%s","door":"%s","action":"%s","by":"attacker","iat":%s,"exp":%s,"sig":"%s"}' \
-    "$1" "$2" "$3" "$4" "$5" "$6" "$7"
-}
-newid() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
-publish() { mosquitto_pub "${MQTT[@]}" -i "attack-pub-$$" -t latchkey/home/door1/cmd -s; }
 KEY="$PKI/cmd/command.key"
 openssl genpkey -algorithm ed25519 -out "$LK_TMP/forger.key" 2>/dev/null
 
-# expect_ack ID REASON: the device answered this id with "rejected" and this reason.
-ACK_ID="" ACK_REASON=""
-acked() { grep -F "\"id\":\"$ACK_ID\"" "$LK_TMP/acks.log" | lk_has -F "\"reason\":\"$ACK_REASON\""; }
-expect_ack() {
-  ACK_ID=$1 ACK_REASON=$2
-  lk_wait_for 5 "ack of $1 with reason $2" acked
-  grep -F "\"id\":\"$1\"" "$LK_TMP/acks.log" | lk_has -F '"result":"rejected"' || lk_fail "ack of $1 is not rejected"
-}
 relay_ons() { lk_relay_count door1 on; }
 
 now=$(date +%s)
 attack() { lk_log "attack: $1"; }
 
 attack "forged signature (another key)"
-id=$(newid); command "$id" home door1 open "$now" $((now + 30)) "$(sign "$LK_TMP/forger.key" "$id" home door1 open attacker "$now" $((now + 30)))" | publish
+id=$(newid); cmd_json "$id" home door1 open "$now" $((now + 30)) "$(sign "$LK_TMP/forger.key" "$id" home door1 open attacker "$now" $((now + 30)))" | publish
 expect_ack "$id" bad-signature
 
 attack "unsigned (empty signature)"
-id=$(newid); command "$id" home door1 open "$now" $((now + 30)) "" | publish
+id=$(newid); cmd_json "$id" home door1 open "$now" $((now + 30)) "" | publish
 expect_ack "$id" malformed
 
 attack "expired"
 id=$(newid); iat=$((now - 120)); exp=$((now - 90))
-command "$id" home door1 open $iat $exp "$(sign "$KEY" "$id" home door1 open attacker $iat $exp)" | publish
+cmd_json "$id" home door1 open $iat $exp "$(sign "$KEY" "$id" home door1 open attacker $iat $exp)" | publish
 expect_ack "$id" expired
 
 attack "not yet valid"
 id=$(newid); iat=$((now + 600)); exp=$((now + 630))
-command "$id" home door1 open $iat $exp "$(sign "$KEY" "$id" home door1 open attacker $iat $exp)" | publish
+cmd_json "$id" home door1 open $iat $exp "$(sign "$KEY" "$id" home door1 open attacker $iat $exp)" | publish
 expect_ack "$id" not-yet-valid
 
 attack "wrong door"
-id=$(newid); command "$id" home door2 open "$now" $((now + 30)) "$(sign "$KEY" "$id" home door2 open attacker "$now" $((now + 30)))" | publish
+id=$(newid); cmd_json "$id" home door2 open "$now" $((now + 30)) "$(sign "$KEY" "$id" home door2 open attacker "$now" $((now + 30)))" | publish
 expect_ack "$id" wrong-target
 
 attack "wrong site"
-id=$(newid); command "$id" cabin door1 open "$now" $((now + 30)) "$(sign "$KEY" "$id" cabin door1 open attacker "$now" $((now + 30)))" | publish
+id=$(newid); cmd_json "$id" cabin door1 open "$now" $((now + 30)) "$(sign "$KEY" "$id" cabin door1 open attacker "$now" $((now + 30)))" | publish
 expect_ack "$id" wrong-target
 
 attack "unknown action"
-id=$(newid); command "$id" home door1 unlock-all "$now" $((now + 30)) "$(sign "$KEY" "$id" home door1 unlock-all attacker "$now" $((now + 30)))" | publish
+id=$(newid); cmd_json "$id" home door1 unlock-all "$now" $((now + 30)) "$(sign "$KEY" "$id" home door1 unlock-all attacker "$now" $((now + 30)))" | publish
 expect_ack "$id" unknown-action
 
 attack "lifetime longer than 60 s"
-id=$(newid); command "$id" home door1 open "$now" $((now + 3600)) "$(sign "$KEY" "$id" home door1 open attacker "$now" $((now + 3600)))" | publish
+id=$(newid); cmd_json "$id" home door1 open "$now" $((now + 3600)) "$(sign "$KEY" "$id" home door1 open attacker "$now" $((now + 3600)))" | publish
 expect_ack "$id" malformed
 
 attack "malformed JSON"
@@ -93,7 +70,7 @@ lk_expect_eq "$(relay_ons)" 0 "relay pulses after the attacks"
 
 lk_log "control: a good command opens, and its replay is refused"
 id=$(newid); now=$(date +%s)
-good=$(command "$id" home door1 open "$now" $((now + 30)) "$(sign "$KEY" "$id" home door1 open attacker "$now" $((now + 30)))")
+good=$(cmd_json "$id" home door1 open "$now" $((now + 30)) "$(sign "$KEY" "$id" home door1 open attacker "$now" $((now + 30)))")
 printf '%s' "$good" | publish
 ok_acked() { grep -F "\"id\":\"$id\"" "$LK_TMP/acks.log" | lk_has -F '"result":"ok"'; }
 lk_wait_for 5 "ok ack of the good command" ok_acked

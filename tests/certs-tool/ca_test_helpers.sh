@@ -1,5 +1,5 @@
-# ca_test_helpers.sh - helpers shared by the certs-tool CA lifecycle tests (certs_sign_test,
-# certs_revoke_test, certs_ca_test); sourced after tests/lib/testlib.sh. Needs $CERTS and
+# ca_test_helpers.sh - helpers shared by the certs-tool CA lifecycle tests (certs_sign,
+# certs_revoke, certs_ca); sourced after tests/lib/testlib.sh. Needs $CERTS and
 # $PKI (ca_test_setup sets PKI).
 
 # ca_test_setup PASSPHRASE: the set-up of the sign and revoke tests: no PKI directory or

@@ -156,4 +156,4 @@ expect_fail "renew with an expired CA" "expired on 2021-01-01" certs renew old -
 expect_unchanged "expired CA" "$before"
 lk_log "ok: expired CA refused"
 
-lk_log "certs_ca_test: all checks passed"
+lk_log "certs_ca: all checks passed"

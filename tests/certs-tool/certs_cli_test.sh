@@ -285,4 +285,4 @@ certs cmdkey --force >/dev/null
 [ "$(cat "$PKI/cmd/command.pub.hex")" != "$old_hex" ] || lk_fail "cmdkey --force did not replace the key"
 
 if find "$PKI" "$LK_TMP" -maxdepth 3 -name '*.tmp.*' | lk_has .; then lk_fail "temporary files left behind"; fi
-lk_log "certs_cli_test: all checks passed"
+lk_log "certs_cli: all checks passed"

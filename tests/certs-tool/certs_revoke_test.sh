@@ -210,4 +210,4 @@ before=$(PKI=$OLD; snapshot "$OLD")
 expect_fail "malformed inventory" "index.tsv line [0-9]+ is malformed" "$CERTS" -d "$OLD" revoke alice
 [ "$(snapshot "$OLD")" = "$before" ] || lk_fail "malformed inventory changed"
 
-lk_log "certs_revoke_test: all checks passed"
+lk_log "certs_revoke: all checks passed"

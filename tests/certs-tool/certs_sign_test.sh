@@ -151,4 +151,4 @@ if find "$PKI" -name '*.tmp.*' | lk_has .; then lk_fail "temporary files left be
 # the refused CSR signs fine once it is intact
 certs sign client "$W/ok.csr" --passphrase-file "$PASS" >/dev/null
 openssl verify -x509_strict -CAfile "$CA" -purpose sslclient "$PKI/issued/okuser.crt" >/dev/null || lk_fail "okuser verify"
-lk_log "certs_sign_test: all checks passed"
+lk_log "certs_sign: all checks passed"

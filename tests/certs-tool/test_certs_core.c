@@ -14,7 +14,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "certs.h"
+#include "inv_foreach.h"
+#include "inventory.h"
+#include "names.h"
+#include "password.h"
+#include "txn.h"
 
 static void test_user_names(void **state)
 {

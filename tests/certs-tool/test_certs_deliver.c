@@ -9,7 +9,10 @@
 
 #include <cmocka.h>
 
-#include "certs.h"
+#include "c_literal.h"
+#include "enroll_http.h"
+#include "hostport.h"
+#include "mobileconfig.h"
 
 static void test_xml_escape(void **state)
 {

@@ -1,5 +1,5 @@
 /* test_cmd_format.c - the canonical signing message, validators and topics of common/
- * against DESIGN.md and the shared vectors. */
+ * against docs/protocol.md and the shared vectors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -159,6 +159,18 @@ static void reason_names(void **state)
     assert_string_equal(lk_reason_name(LK_MALFORMED), "malformed");
 }
 
+/* A field's length stops at its NUL or at the field's size, whichever comes first. */
+static void field_len_is_bounded(void **state)
+{
+    const char full[4] = {'a', 'b', 'c', 'd'}; /* no NUL */
+    (void)state;
+    assert_int_equal(lk_field_len("ab", 8), 2);
+    assert_int_equal(lk_field_len("", 8), 0);
+    assert_int_equal(lk_field_len(full, sizeof full), 4);
+    assert_int_equal(lk_field_len("abcdef", 3), 3);
+    assert_int_equal(lk_field_len("abc", 0), 0);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +179,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(signing_message_refuses_invalid_fields),
         cmocka_unit_test(validators),
         cmocka_unit_test(topics),
+        cmocka_unit_test(field_len_is_bounded),
         cmocka_unit_test(decimal),
         cmocka_unit_test(reason_names),
     };

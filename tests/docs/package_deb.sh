@@ -14,7 +14,7 @@ fail=0
 bad() { echo "FAIL: $*" >&2; fail=1; }
 
 if [ "$(id -u)" -ne 0 ]; then
-  echo "FAIL: package_deb installs packages and must run as root (CI does)" >&2
+  echo "FAIL: docs_package_deb installs packages and must run as root (CI does)" >&2
   exit 1
 fi
 status_of() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true; }
@@ -74,8 +74,10 @@ for p in "${pkgs[@]}"; do
     grep -q "^ $field: ." <<<"$info" || bad "$p: no $field field"
   done
   [ "$(dpkg-deb --field "${deb[$p]}" Package)" = "$p" ] || bad "$p: wrong Package field"
-  synopsis=$(dpkg-deb --field "${deb[$p]}" Description) || bad "$p: dpkg-deb --field Description"
-  synopsis=${synopsis%%$'\n'*} # the first line
+  # Read the field whole first: with pipefail, "dpkg-deb | head -n1" fails whenever head
+  # exits before dpkg-deb's last write (SIGPIPE), which depends on timing.
+  synopsis=$(dpkg-deb --field "${deb[$p]}" Description) || { bad "$p: dpkg-deb --field Description"; continue; }
+  synopsis=${synopsis%%$'\n'*}
   grep -qE "^Latchkey [A-Za-z ]+:" <<<"$synopsis" || bad "$p: Description synopsis: $synopsis"
   grep -q "postinst" <<<"$info" || bad "$p: no postinst"
   expect_dep "$p" '(^|, )adduser' adduser

@@ -90,6 +90,26 @@ void fake_inject(struct fake_net *f, const uint8_t *p, size_t n)
     f->to_dev_len += n;
 }
 
+size_t fake_inject_publish(struct fake_net *f, const char *topic, const char *payload,
+                           uint8_t qos, uint8_t retain, uint16_t packet_id)
+{
+    struct lk_mqtt_publish p;
+    static uint8_t b[2048];
+    size_t n;
+    memset(&p, 0, sizeof p);
+    p.topic = topic;
+    p.topic_len = (uint16_t)strlen(topic);
+    p.payload = (const uint8_t *)payload;
+    p.payload_len = strlen(payload);
+    p.qos = qos;
+    p.retain = retain;
+    p.packet_id = packet_id;
+    n = lk_mqtt_encode_publish(b, sizeof b, &p);
+    if (n > 0)
+        fake_inject(f, b, n);
+    return n;
+}
+
 int fake_next_sent(struct fake_net *f, const uint8_t **pkt, size_t *len)
 {
     size_t plen;

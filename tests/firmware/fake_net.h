@@ -36,6 +36,10 @@ struct fake_net {
 void fake_init(struct fake_net *f);
 /* Queues bytes for the device to receive. */
 void fake_inject(struct fake_net *f, const uint8_t *p, size_t n);
+/* Queues one PUBLISH (packet_id only for qos > 0). Returns its size, 0 if it could not be
+ * encoded (nothing queued). */
+size_t fake_inject_publish(struct fake_net *f, const char *topic, const char *payload,
+                           uint8_t qos, uint8_t retain, uint16_t packet_id);
 /* Next complete packet the device sent (after the last one returned): 1 and sets
  * pkt and len, or 0 if none. */
 int fake_next_sent(struct fake_net *f, const uint8_t **pkt, size_t *len);

@@ -54,6 +54,7 @@ static void setup(uint16_t keepalive)
     s.will_payload_len = 7;
     s.will_qos = 1;
     s.will_retain = 1;
+    memset(&cb, 0, sizeof cb);
     cb.user = NULL;
     cb.on_connected = cb_connected;
     cb.on_message = cb_message;
@@ -97,19 +98,7 @@ static void connect_ok(void)
 
 static void inject_publish(const char *topic, const char *payload, uint8_t qos, uint16_t id)
 {
-    struct lk_mqtt_publish p;
-    uint8_t b[256];
-    size_t n;
-    memset(&p, 0, sizeof p);
-    p.topic = topic;
-    p.topic_len = (uint16_t)strlen(topic);
-    p.payload = (const uint8_t *)payload;
-    p.payload_len = strlen(payload);
-    p.qos = qos;
-    p.packet_id = id;
-    n = lk_mqtt_encode_publish(b, sizeof b, &p);
-    assert_true(n > 0);
-    fake_inject(&f, b, n);
+    assert_true(fake_inject_publish(&f, topic, payload, qos, 0, id) > 0);
 }
 
 static void test_connect_connack(void **state)

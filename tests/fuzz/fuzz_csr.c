@@ -12,8 +12,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "certs.h"
-#include "cli.h"
+#include "args.h"
+#include "verbs.h"
 
 #define CHECK(cond) do { if (!(cond)) abort(); } while (0)
 
@@ -44,6 +44,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cli.pos[1] = profiles[data[size - 1] % 4]; /* the last byte picks the profile */
     cli.pos[2] = path;
     cli.npos = 3;
-    CHECK(lk_cmd_sign(&cli) != 0); /* no PKI directory: never signs */
+    CHECK(certs_verb_sign(&cli) != 0); /* no PKI directory: never signs */
     return 0;
 }

@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == 0) {
         CHECK(lk_name_valid(cfg.site, strlen(cfg.site)) && lk_name_valid(cfg.door, strlen(cfg.door)));
         CHECK(cfg.host[0] != '\0' && cfg.port >= 1 && cfg.ca[0] && cfg.cert[0] && cfg.key[0]);
-        CHECK(cfg.pulse_ms >= LKP_PULSE_MS_MIN && cfg.pulse_ms <= LKP_PULSE_MS_MAX);
+        CHECK(cfg.pulse_ms >= LK_RELAY_PULSE_MIN_MS && cfg.pulse_ms <= LK_RELAY_PULSE_MAX_MS);
         CHECK(cfg.keepalive_s >= LKP_KEEPALIVE_S_MIN && cfg.keepalive_s <= LKP_KEEPALIVE_S_MAX);
         CHECK(cfg.backend == LKP_RELAY_SIM && cfg.sim_log[0] != '\0');
     } else {

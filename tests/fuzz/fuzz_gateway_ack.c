@@ -1,9 +1,9 @@
 /* fuzz_gateway_ack.c - libFuzzer harness for what the gateway parses from MQTT: the
  * topic (latchkey/<site>/<door>/ack|availability|state) and the payload of device acks
- * and door status, through mqtt_inbound() (gateway/mqtt_inbound.c), the function Paho's
+ * and door status, through mqtt_inbound() (gateway/mqtt/mqtt_inbound.c), the function Paho's
  * message callback hands every message to.
- * Input: the topic, a newline, then the payload. A pending entry for one id on door1
- * waits; invariants: only a well-formed ack with that id on latchkey/home/door1/ack
+ * Input: the topic, a newline, then the payload. An attempt for one id on door1 waits
+ * for its ack; invariants: only a well-formed ack with that id on latchkey/home/door1/ack
  * completes it, with a result of opened/rejected and a reason that is a short name. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,18 +11,18 @@
 
 #include "latchkey/cmd_format.h"
 #include "mqtt_inbound.h"
-#include "pending.h"
+#include "attempts.h"
 #include "result.h"
 
 #define CHECK(cond) do { if (!(cond)) abort(); } while (0)
 
 static const char waiting_id[] = "0123456789abcdef0123456789abcdef";
-static struct pending_table table;
+static struct attempts table;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
-    CHECK(pending_init(&table, NULL, NULL) == 0);
+    CHECK(attempts_init(&table, NULL, NULL) == 0);
     return 0;
 }
 
@@ -32,9 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t tlen = nl != NULL ? (size_t)(nl - data) : size;
     size_t plen = nl != NULL ? size - tlen - 1 : 0;
     char *topic, *payload;
-    struct pending_handle h;
-    struct pending_info info;
-    int rc, for_us;
+    struct attempt_handle done;
+    struct attempt *a;
+    int for_us;
 
     if (tlen == 0 || tlen > 4096)
         return 0;
@@ -48,19 +48,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for_us = tlen == strlen("latchkey/home/door1/ack") &&
              memcmp(data, "latchkey/home/door1/ack", tlen) == 0;
 
-    CHECK(pending_add(&table, waiting_id, "alice", "door1", 0, 1000000, &table, &h) == 0);
+    a = attempts_new(&table);
+    CHECK(a != NULL);
+    strcpy(a->rec.user, "alice");
+    strcpy(a->rec.door, "door1");
+    strcpy(a->rec.cmd_id, waiting_id);
+    CHECK(attempts_await_ack(&table, a->self, 1000000) == 0);
     mqtt_inbound("home", &table, topic, tlen, payload, plen);
     free(topic);
     free(payload);
-    rc = pending_take(&table, h, &info);
-    if (rc == 1) {
+    if (attempts_state(&table, a->self) == ATTEMPT_DONE) {
         CHECK(for_us);
-        CHECK(info.result == GW_OPENED || info.result == GW_REJECTED);
-        CHECK(info.reason[0] == '\0' || lk_name_valid(info.reason, strlen(info.reason)));
+        CHECK(a->out.result == GW_OPENED || a->out.result == GW_REJECTED);
+        CHECK(a->out.reason[0] == '\0' || lk_name_valid(a->out.reason, strlen(a->out.reason)));
     } else {
-        CHECK(rc == 0);
-        pending_fail(&table, h, GW_NOT_CONFIRMED, "fuzz");
-        CHECK(pending_take(&table, h, &info) == 1);
+        CHECK(attempts_state(&table, a->self) == ATTEMPT_AWAITING_ACK);
+        attempts_fail(&table, a->self, GW_NOT_CONFIRMED, "fuzz");
     }
+    CHECK(attempts_collect(&table, &done, 1) == 1 && done.slot == a->self.slot);
+    attempts_free(&table, done);
     return 0;
 }

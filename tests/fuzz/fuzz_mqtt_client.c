@@ -153,7 +153,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Let a running pulse end: the relay must fall back off on its own. */
     fk.now_ms += 20000;
     lk_device_poll(&dev);
-    CHECK(!lk_relay_active(&dev.relay));
+    CHECK(!lk_device_relay_active(&dev));
     free(stream);
     return 0;
 }

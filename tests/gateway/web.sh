@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# web.sh - the gateway's web side against real peers (part B of issue 4): a site from
+# web.sh - the gateway's web side against real peers: a site from
 # scripts/make-site.sh, a real Mosquitto, a simulated latchkey-device, curl / openssl s_client
 # / a python3-websockets client as the phone. Checks: security headers and static assets,
 # CSRF (Origin rule and form token), the live-status websocket (subprotocol, Origin, door

@@ -1,5 +1,6 @@
-/* cmd_format.h - the signed door command of DESIGN.md ("Wire contract"): field limits,
- * field validation, the canonical bytes that are signed, and the rejection reasons.
+/* cmd_format.h - the signed door command of docs/protocol.md ("The signed command"):
+ * field limits, field validation, the canonical bytes that are signed, and the rejection
+ * reasons.
  * Shared by the gateway (which signs) and the firmware (which verifies).
  * Pure functions: no malloc, no I/O, every bound a compile-time constant. */
 #ifndef LATCHKEY_CMD_FORMAT_H
@@ -61,6 +62,9 @@ int lk_name_valid(const char *s, size_t len);   /* site, door */
 int lk_action_valid(const char *s, size_t len);
 int lk_by_valid(const char *s, size_t len);
 int lk_id_valid(const char *s, size_t len);
+/* Length of the string in a fixed-size field: at most cap, so a field without its NUL is
+ * never read past (strnlen is POSIX, not C99). */
+size_t lk_field_len(const char *s, size_t cap);
 
 /* 1 if every string field of cmd is valid and exp >= iat, else 0. */
 int lk_cmd_fields_valid(const struct lk_cmd *cmd);
@@ -78,5 +82,19 @@ size_t lk_topic(char *out, size_t cap, const char *site, const char *door, const
 /* Decimal text of v (with '-' if negative). Returns the length written, 0 if cap is too small.
  * No NUL is written. */
 size_t lk_i64_to_dec(int64_t v, char *out, size_t cap);
+
+/* The signed time beacon (docs/protocol.md "Time beacon"): the gateway's answer to a
+ * device's fresh nonce, signed with the command key under its own domain string so that
+ * no command signature can ever pass for a beacon or the other way round. */
+#define LK_TIME_SIG_DOMAIN "latchkey-time-v1"
+#define LK_NONCE_HEX_LEN 32  /* 16 random bytes, lowercase hex */
+#define LK_TIME_MSG_MAX (sizeof(LK_TIME_SIG_DOMAIN) - 1 + LK_NONCE_HEX_LEN + 19 + 2) /* time > 0: <= 19 digits */
+
+/* Writes the canonical message of a beacon:
+ *   latchkey-time-v1\n<nonce>\n<time>
+ * (no trailing newline, no NUL). nonce: exactly LK_NONCE_HEX_LEN lowercase hex chars;
+ * time: UNIX seconds, > 0. Returns its length, or 0 if a field is invalid or cap is too
+ * small. cap = LK_TIME_MSG_MAX always suffices. */
+size_t lk_time_signing_message(const char *nonce, int64_t time, char *out, size_t cap);
 
 #endif

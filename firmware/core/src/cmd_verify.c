@@ -1,6 +1,6 @@
 /* cmd_verify.c - parses and checks a signed door command (see cmd_verify.h). The JSON
  * is tokenised by jsmn (header-only, strict mode); this file checks the grammar between
- * tokens, decodes strings, and applies the checks of DESIGN.md in the shared order. */
+ * tokens, decodes strings, and applies the checks of docs/protocol.md in the shared order. */
 #include "lk/cmd_verify.h"
 
 #include <string.h>

@@ -1,4 +1,4 @@
-/* device.c - the Latchkey device application (device.h): MQTT topics of DESIGN.md,
+/* device.c - the Latchkey device application (device.h): MQTT topics of docs/protocol.md,
  * command handling (verify -> relay pulse -> ack), the retained state message, the
  * optional Home Assistant discovery / local command path, and the clean shutdown. */
 #include "lk/device.h"
@@ -10,14 +10,6 @@
 static const char avail_online[] = "online";
 static const char avail_offline[] = "offline";
 
-static size_t bounded_len(const char *s, size_t cap)
-{
-    size_t n = 0;
-    while (n < cap && s[n] != '\0')
-        n++;
-    return n;
-}
-
 static int fw_char_ok(char ch)
 {
     return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
@@ -28,7 +20,7 @@ static void copy_fw(char *out, const char *fw)
 {
     size_t n, i;
     if (fw != NULL) {
-        n = bounded_len(fw, LK_FW_VERSION_MAX + 1);
+        n = lk_field_len(fw, LK_FW_VERSION_MAX + 1);
         for (i = 0; i < n && fw_char_ok(fw[i]); i++)
             ;
         if (n > 0 && n <= LK_FW_VERSION_MAX && i == n) {
@@ -44,8 +36,8 @@ int lk_device_config_valid(const struct lk_device_config *cfg)
 {
     if (cfg == NULL)
         return 0;
-    return lk_name_valid(cfg->site, bounded_len(cfg->site, sizeof cfg->site)) &&
-           lk_name_valid(cfg->door, bounded_len(cfg->door, sizeof cfg->door)) &&
+    return lk_name_valid(cfg->site, lk_field_len(cfg->site, sizeof cfg->site)) &&
+           lk_name_valid(cfg->door, lk_field_len(cfg->door, sizeof cfg->door)) &&
            (cfg->pulse_ms == 0 ||
             (cfg->pulse_ms >= LK_RELAY_PULSE_MIN_MS && cfg->pulse_ms <= LK_RELAY_PULSE_MAX_MS)) &&
            cfg->min_interval_ms <= LK_RELAY_INTERVAL_MAX_MS &&
@@ -58,16 +50,59 @@ static uint32_t millis(const struct lk_device *dev)
     return dev->plat->millis(dev->plat->ctx);
 }
 
+/* Hands ev (type set, payload filled) to the port's callback, if there is one. */
+static void emit(const struct lk_device *dev, struct lk_device_event *ev)
+{
+    if (dev->on_event != NULL)
+        dev->on_event(dev->event_user, ev);
+}
+
+/* A zeroed event of that type, for the caller to fill in its payload. */
+static struct lk_device_event event_of(enum lk_event_type type)
+{
+    struct lk_device_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = type;
+    return ev;
+}
+
+static void emit_relay(const struct lk_device *dev, uint8_t on)
+{
+    struct lk_device_event ev = event_of(LK_EVENT_RELAY);
+    ev.u.relay.on = on;
+    emit(dev, &ev);
+}
+
+/* Time ends a pulse: the output went off if lk_relay_tick says it changed. */
+static void tick_relay(struct lk_device *dev, uint32_t now)
+{
+    if (lk_relay_tick(&dev->relay, now)) {
+        dev->state_dirty = 1;
+        emit_relay(dev, 0);
+    }
+}
+
+/* Starts a pulse; LK_EVENT_RELAY (on) when it did. */
+static enum lk_relay_status pulse_relay(struct lk_device *dev)
+{
+    enum lk_relay_status st = lk_relay_pulse(&dev->relay, millis(dev));
+    if (st == LK_RELAY_OK)
+        emit_relay(dev, 1);
+    return st;
+}
+
 /* Publishes {"v":1,"relay":"idle"|"active","fw":"…","uptime":<s>} retained QoS 1; on
  * failure it is retried from lk_device_poll. */
 static void publish_state(struct lk_device *dev)
 {
     char buf[LK_DEVICE_MSG_MAX];
     struct lk_jw w;
+    struct lk_device_event ev;
     size_t n;
+    int active = lk_relay_active(&dev->relay);
     lk_jw_begin(&w, buf, sizeof buf);
     lk_jw_int(&w, "v", 1);
-    lk_jw_str(&w, "relay", lk_relay_active(&dev->relay) ? "active" : "idle");
+    lk_jw_str(&w, "relay", active ? "active" : "idle");
     lk_jw_str(&w, "fw", dev->fw);
     lk_jw_int(&w, "uptime", (int64_t)(dev->uptime_ms / 1000u));
     n = lk_jw_end(&w);
@@ -79,14 +114,25 @@ static void publish_state(struct lk_device *dev)
          * the retained state again (e.g. "active" after the pulse ended). */
         if (dev->state_packet_id != 0)
             lk_mqtt_cancel(&dev->mqtt, dev->state_packet_id);
-        dev->state_packet_id = dev->mqtt.last_packet_id;
+        dev->state_packet_id = lk_mqtt_last_packet_id(&dev->mqtt);
         dev->state_dirty = 0;
+        ev = event_of(LK_EVENT_STATE_PUBLISHED);
+        ev.u.state.relay_active = (uint8_t)active;
+        emit(dev, &ev);
     }
 }
 
 /* Publishes the pending Home Assistant discovery configs (retained, QoS 0: they are too
  * big for a retransmit slot and are sent again on every connect anyway). Stops at the
  * first one the TX buffer cannot take; the next poll continues. */
+static void discovery_error(struct lk_device *dev, unsigned entity)
+{
+    struct lk_device_event ev = event_of(LK_EVENT_DISCOVERY_ERROR);
+    dev->stats.ha_errors++;
+    ev.u.discovery.entity = entity;
+    emit(dev, &ev);
+}
+
 static void publish_discovery(struct lk_device *dev)
 {
     char topic[LK_HA_TOPIC_MAX];
@@ -109,7 +155,7 @@ static void publish_discovery(struct lk_device *dev)
         n = lk_ha_config(&d, (enum lk_ha_entity)e, topic, sizeof topic, payload, sizeof payload);
         if (n == 0 || n == (size_t)-1) {
             if (n != 0)
-                dev->stats.ha_errors++;
+                discovery_error(dev, e);
             dev->ha_pending &= (uint8_t)~(1u << e);
             continue;
         }
@@ -117,52 +163,73 @@ static void publish_discovery(struct lk_device *dev)
         if (r == LK_MQTT_ERR_BUSY)
             return;
         if (r != 0)
-            dev->stats.ha_errors++;
+            discovery_error(dev, e);
         dev->ha_pending &= (uint8_t)~(1u << e);
     }
 }
 
+/* Publishes the ack at QoS 1 (QoS 0 when every slot is busy); LK_EVENT_ACK_PUBLISHED or
+ * LK_EVENT_ACK_DROPPED. */
 static void send_ack(struct lk_device *dev, const char *id, const char *reason, int64_t at)
 {
     char buf[LK_DEVICE_MSG_MAX];
     struct lk_jw w;
+    struct lk_device_event ev = event_of(LK_EVENT_ACK_DROPPED);
     size_t n;
-    int r, ok = reason[0] == '\0';
+    int r = LK_MQTT_ERR_PARAM;
+    ev.u.ack.id = id;
+    ev.u.ack.result = reason[0] == '\0' ? "ok" : "rejected";
+    ev.u.ack.qos = 1;
     lk_jw_begin(&w, buf, sizeof buf);
     lk_jw_int(&w, "v", 1);
     lk_jw_str(&w, "id", id);
-    lk_jw_str(&w, "result", ok ? "ok" : "rejected");
+    lk_jw_str(&w, "result", ev.u.ack.result);
     lk_jw_str(&w, "reason", reason);
     lk_jw_int(&w, "at", at);
     n = lk_jw_end(&w);
-    if (n == 0) {
-        dev->stats.acks_dropped++;
-        return;
-    }
-    r = lk_mqtt_publish(&dev->mqtt, dev->topic_ack, (const uint8_t *)buf, n, 1, 0);
-    if (r == LK_MQTT_ERR_BUSY) {
-        /* Every QoS 1 slot is waiting for a PUBACK: an ack at QoS 0 is better than none. */
-        dev->stats.acks_qos0++;
-        r = lk_mqtt_publish(&dev->mqtt, dev->topic_ack, (const uint8_t *)buf, n, 0, 0);
+    if (n != 0) {
+        r = lk_mqtt_publish(&dev->mqtt, dev->topic_ack, (const uint8_t *)buf, n, 1, 0);
+        if (r == LK_MQTT_ERR_BUSY) {
+            /* Every QoS 1 slot is waiting for a PUBACK: an ack at QoS 0 is better than none. */
+            dev->stats.acks_qos0++;
+            ev.u.ack.qos = 0;
+            r = lk_mqtt_publish(&dev->mqtt, dev->topic_ack, (const uint8_t *)buf, n, 0, 0);
+        }
     }
     if (r != 0)
         dev->stats.acks_dropped++;
+    else
+        ev.type = LK_EVENT_ACK_PUBLISHED;
+    emit(dev, &ev);
 }
 
 static void on_connected(void *user)
 {
     struct lk_device *dev = user;
-    if (lk_mqtt_subscribe(&dev->mqtt, dev->topic_cmd, 1) != 0 ||
+    struct lk_device_event ev;
+    dev->sub_cmd_id = 0;
+    dev->sub_local_id = 0;
+    if (lk_mqtt_subscribe(&dev->mqtt, dev->topic_cmd, 1) == 0)
+        dev->sub_cmd_id = lk_mqtt_last_packet_id(&dev->mqtt);
+    if (dev->sub_cmd_id == 0 ||
         lk_mqtt_publish(&dev->mqtt, dev->topic_avail, (const uint8_t *)avail_online,
                         sizeof avail_online - 1, 1, 1) != 0) {
         /* Without the subscription the device is useless: start over. */
         lk_mqtt_on_link_down(&dev->mqtt);
         return;
     }
-    if (dev->topic_local[0] != '\0' && lk_mqtt_subscribe(&dev->mqtt, dev->topic_local, 0) != 0) {
-        lk_mqtt_on_link_down(&dev->mqtt);
-        return;
+    if (dev->topic_local[0] != '\0') {
+        if (lk_mqtt_subscribe(&dev->mqtt, dev->topic_local, 0) != 0) {
+            lk_mqtt_on_link_down(&dev->mqtt);
+            return;
+        }
+        dev->sub_local_id = lk_mqtt_last_packet_id(&dev->mqtt);
     }
+    dev->online = 1;
+    ev = event_of(LK_EVENT_CONNECTED);
+    ev.u.connected.client_id = dev->client_id;
+    ev.u.connected.topic_cmd = dev->topic_cmd;
+    emit(dev, &ev);
     dev->state_packet_id = 0; /* slots were resent before this callback: keep them */
     publish_state(dev);
     if (dev->ha_prefix[0] != '\0') {
@@ -171,14 +238,60 @@ static void on_connected(void *user)
     }
 }
 
+static void on_subscribed(void *user, uint16_t packet_id, uint8_t granted_qos)
+{
+    struct lk_device *dev = user;
+    struct lk_device_event ev = event_of(LK_EVENT_SUBSCRIBED);
+    ev.u.subscribed.qos = granted_qos;
+    if (packet_id == 0)
+        return;
+    if (packet_id == dev->sub_cmd_id)
+        ev.u.subscribed.topic = dev->topic_cmd;
+    else if (packet_id == dev->sub_local_id)
+        ev.u.subscribed.topic = dev->topic_local;
+    else
+        return; /* a SUBACK of an earlier session's packet id: nothing to report */
+    emit(dev, &ev);
+}
+
+static void on_link_lost(void *user)
+{
+    struct lk_device *dev = user;
+    struct lk_device_event ev = event_of(LK_EVENT_LINK_LOST);
+    ev.u.link_lost.was_online = dev->online;
+    dev->online = 0;
+    emit(dev, &ev);
+}
+
 /* The unsigned local command path (device.h: local_command). Never acts on a retained
  * message: one left on the topic would open the door at every reconnect. */
 static void on_local(struct lk_device *dev, const struct lk_mqtt_publish *msg)
 {
     static const char want[] = LK_HA_LOCAL_PAYLOAD;
-    if (msg->retain || dev->stopping || msg->payload_len != sizeof want - 1 ||
-        memcmp(msg->payload, want, sizeof want - 1) != 0 ||
-        lk_relay_pulse(&dev->relay, millis(dev)) != LK_RELAY_OK) {
+    struct lk_device_event ev;
+    const char *why = NULL;
+    if (msg->retain)
+        why = "retained";
+    else if (msg->payload_len != sizeof want - 1 || memcmp(msg->payload, want, sizeof want - 1) != 0)
+        why = "payload";
+    else if (dev->stopping)
+        why = "stopping";
+    else
+        switch (pulse_relay(dev)) {
+        case LK_RELAY_OK:
+            break;
+        case LK_RELAY_BUSY:
+            why = "busy";
+            break;
+        case LK_RELAY_FAULT:
+        default:
+            why = "fault";
+            break;
+        }
+    ev = event_of(why != NULL ? LK_EVENT_LOCAL_IGNORED : LK_EVENT_LOCAL_ACCEPTED);
+    ev.u.local.reason = why != NULL ? why : "";
+    emit(dev, &ev);
+    if (why != NULL) {
         dev->stats.local_ignored++;
         return;
     }
@@ -186,12 +299,29 @@ static void on_local(struct lk_device *dev, const struct lk_mqtt_publish *msg)
     publish_state(dev); /* relay went active */
 }
 
+/* Why a verified command is not acted on now ("" if the relay pulses). */
+static const char *act(struct lk_device *dev)
+{
+    if (dev->stopping)
+        return "busy"; /* shutting down: the relay is latched off */
+    switch (pulse_relay(dev)) {
+    case LK_RELAY_OK:
+        return "";
+    case LK_RELAY_BUSY:
+        return "busy"; /* within the pulse or the minimum interval: see relay.h */
+    case LK_RELAY_FAULT:
+    default:
+        return "fault"; /* relay latched off after a fault */
+    }
+}
+
 static void on_message(void *user, const struct lk_mqtt_publish *msg)
 {
     struct lk_device *dev = user;
+    struct lk_device_event ev;
     struct lk_cmd cmd;
     enum lk_reason r;
-    const char *reason = "";
+    const char *reason;
     int64_t now;
     size_t tl = strlen(dev->topic_cmd);
     if (msg->topic_len != tl || memcmp(msg->topic, dev->topic_cmd, tl) != 0) {
@@ -204,31 +334,17 @@ static void on_message(void *user, const struct lk_mqtt_publish *msg)
     }
     now = dev->plat->unix_time(dev->plat->ctx);
     r = lk_cmd_verify(&dev->verifier, msg->payload, msg->payload_len, now, &cmd);
-    dev->last_reason = r;
-    dev->last_busy = 0;
-    if (r != LK_OK) {
-        reason = lk_reason_name(r);
-    } else if (dev->stopping) {
-        reason = "busy"; /* shutting down: the relay is latched off */
-        dev->last_busy = 1;
-    } else {
-        switch (lk_relay_pulse(&dev->relay, millis(dev))) {
-        case LK_RELAY_OK:
-            break;
-        case LK_RELAY_BUSY:
-            reason = "busy"; /* extension: see relay.h */
-            dev->last_busy = 1;
-            break;
-        case LK_RELAY_FAULT:
-            reason = "fault"; /* extension: relay latched off after a fault */
-            dev->last_busy = 1;
-            break;
-        }
-    }
+    reason = r != LK_OK ? lk_reason_name(r) : act(dev);
     if (reason[0] == '\0')
         dev->stats.cmds_ok++;
     else
         dev->stats.cmds_rejected++;
+    ev = event_of(reason[0] == '\0' ? LK_EVENT_CMD_ACCEPTED : LK_EVENT_CMD_REJECTED);
+    ev.u.cmd.id = cmd.id;
+    /* The user name only when the signature verified (every later check passed it). */
+    ev.u.cmd.by = r != LK_MALFORMED && r != LK_BAD_SIGNATURE ? cmd.by : "";
+    ev.u.cmd.reason = reason;
+    emit(dev, &ev);
     send_ack(dev, cmd.id, reason, now);
     if (reason[0] == '\0')
         publish_state(dev); /* relay went active */
@@ -242,6 +358,10 @@ void lk_device_init(struct lk_device *dev, const struct lk_device_config *cfg,
     size_t sl, dl;
     memset(dev, 0, sizeof *dev);
     dev->plat = plat;
+    if (cfg != NULL) {
+        dev->on_event = cfg->on_event;
+        dev->event_user = cfg->event_user;
+    }
     dev->last_ms = millis(dev);
     copy_fw(dev->fw, cfg != NULL ? cfg->fw_version : NULL);
     /* Relay off first, whatever else happens. */
@@ -283,9 +403,12 @@ void lk_device_init(struct lk_device *dev, const struct lk_device_config *cfg,
     sess.will_payload_len = (uint16_t)(sizeof avail_offline - 1);
     sess.will_qos = 1;
     sess.will_retain = 1;
+    memset(&cb, 0, sizeof cb);
     cb.user = dev;
     cb.on_connected = on_connected;
     cb.on_message = on_message;
+    cb.on_subscribed = on_subscribed;
+    cb.on_link_lost = on_link_lost;
     lk_mqtt_init(&dev->mqtt, &sess, &cb, plat, tr);
     dev->config_ok = 1;
 }
@@ -307,12 +430,20 @@ void lk_device_on_transport_lost(struct lk_device *dev)
 static enum lk_dev_status poll_stopping(struct lk_device *dev, uint32_t now)
 {
     int late = (uint32_t)(now - dev->stop_ms) >= LK_DEVICE_SHUTDOWN_MS;
+    int clean;
     if (dev->stopping == 1) {
         if (lk_mqtt_connected(&dev->mqtt) && dev->state_dirty)
             publish_state(dev);
         if (lk_mqtt_connected(&dev->mqtt) && lk_mqtt_inflight(&dev->mqtt) > 0 && !late)
             return LK_DEV_RUNNING; /* waiting for the PUBACKs of state and "offline" */
-        (void)lk_mqtt_disconnect(&dev->mqtt); /* also closes a client that is not connected */
+        /* Also closes a client that is not connected. */
+        clean = lk_mqtt_disconnect(&dev->mqtt) == 0;
+        if (dev->online) {
+            struct lk_device_event ev = event_of(LK_EVENT_DISCONNECTED);
+            ev.u.disconnected.clean = (uint8_t)clean;
+            dev->online = 0;
+            emit(dev, &ev);
+        }
         dev->stopping = 2;
         (void)lk_mqtt_poll(&dev->mqtt);
     }
@@ -328,13 +459,11 @@ enum lk_dev_status lk_device_poll(struct lk_device *dev)
     dev->uptime_ms += (uint32_t)(now - dev->last_ms);
     dev->last_ms = now;
     /* Time ends a pulse, before and after any network work. */
-    if (lk_relay_tick(&dev->relay, now))
-        dev->state_dirty = 1;
+    tick_relay(dev, now);
     if (!dev->config_ok)
         return dev->stopping ? LK_DEV_STOPPED : LK_DEV_RUNNING;
     r = lk_mqtt_poll(&dev->mqtt);
-    if (lk_relay_tick(&dev->relay, millis(dev)))
-        dev->state_dirty = 1;
+    tick_relay(dev, millis(dev));
     if (dev->stopping)
         return poll_stopping(dev, millis(dev));
     if (dev->state_dirty && lk_mqtt_connected(&dev->mqtt))
@@ -348,6 +477,8 @@ void lk_device_shutdown(struct lk_device *dev)
 {
     int was_active = lk_relay_active(&dev->relay);
     lk_relay_fault(&dev->relay); /* off now, and no pulse until the next init */
+    if (was_active)
+        emit_relay(dev, 0);
     if (dev->stopping)
         return;
     dev->stopping = 1;
@@ -368,4 +499,41 @@ void lk_device_shutdown(struct lk_device *dev)
 int lk_device_online(const struct lk_device *dev)
 {
     return dev->config_ok && lk_mqtt_connected(&dev->mqtt);
+}
+
+int lk_device_link_in_use(const struct lk_device *dev)
+{
+    return dev->config_ok && lk_mqtt_link_active(&dev->mqtt);
+}
+
+int lk_device_relay_active(const struct lk_device *dev)
+{
+    return lk_relay_active(&dev->relay);
+}
+
+uint32_t lk_device_pulse_ms(const struct lk_device *dev)
+{
+    return dev->relay.pulse_ms;
+}
+
+const char *lk_device_client_id(const struct lk_device *dev)
+{
+    return dev->client_id;
+}
+
+const char *lk_device_topic(const struct lk_device *dev, enum lk_device_topic which)
+{
+    switch (which) {
+    case LK_TOPIC_CMD:
+        return dev->topic_cmd;
+    case LK_TOPIC_ACK:
+        return dev->topic_ack;
+    case LK_TOPIC_STATE:
+        return dev->topic_state;
+    case LK_TOPIC_AVAILABILITY:
+        return dev->topic_avail;
+    case LK_TOPIC_LOCAL:
+        return dev->topic_local;
+    }
+    return "";
 }

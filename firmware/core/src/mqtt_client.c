@@ -4,8 +4,6 @@
 
 #include <string.h>
 
-#define LK_MQTT_READS_PER_POLL 8  /* bounded work per poll */
-
 static uint32_t now_ms(const struct lk_mqtt_client *c)
 {
     return c->plat->millis(c->plat->ctx);
@@ -47,6 +45,8 @@ static void enter_backoff(struct lk_mqtt_client *c)
     reset_link_state(c);
     c->state = LK_MQTT_ST_BACKOFF;
     c->state_ms = now_ms(c);
+    if (c->cb.on_link_lost != NULL)
+        c->cb.on_link_lost(c->cb.user);
 }
 
 void lk_mqtt_init(struct lk_mqtt_client *c, const struct lk_mqtt_session *sess,
@@ -221,6 +221,8 @@ static int handle_packet(struct lk_mqtt_client *c, const uint8_t *pkt, size_t le
         uint8_t rc;
         if (lk_mqtt_decode_suback(pkt, len, &id, &rc) != LK_MQTT_OK || rc == LK_MQTT_SUBACK_FAILURE)
             return -1;
+        if (c->cb.on_subscribed != NULL)
+            c->cb.on_subscribed(c->cb.user, id, rc);
         return 0;
     }
     case LK_MQTT_PINGRESP:
@@ -265,7 +267,7 @@ static int process_rx(struct lk_mqtt_client *c)
 /* Reads what the transport has. -1 to drop the link. */
 static int read_in(struct lk_mqtt_client *c)
 {
-    int i;
+    unsigned i;
     for (i = 0; i < LK_MQTT_READS_PER_POLL; i++) {
         int32_t n;
         if (c->rx_skip > 0) {
@@ -318,11 +320,6 @@ static int run_timers(struct lk_mqtt_client *c, uint32_t now)
     return 0;
 }
 
-static int link_active(const struct lk_mqtt_client *c)
-{
-    return c->state == LK_MQTT_ST_CONNECTING || c->state == LK_MQTT_ST_CONNECTED;
-}
-
 enum lk_mqtt_poll_result lk_mqtt_poll(struct lk_mqtt_client *c)
 {
     uint32_t now = now_ms(c);
@@ -337,14 +334,14 @@ enum lk_mqtt_poll_result lk_mqtt_poll(struct lk_mqtt_client *c)
             reset_link_state(c); /* the link is gone: nothing more can be sent */
         return LK_MQTT_POLL_OK;
     }
-    if (!link_active(c))
+    if (!lk_mqtt_link_active(c))
         return LK_MQTT_POLL_OK;
     /* Callbacks may give the link up themselves (a failed send): check after each step. */
     if (flush(c) != 0 || read_in(c) != 0) {
         enter_backoff(c);
         return LK_MQTT_POLL_OK;
     }
-    if (!link_active(c))
+    if (!lk_mqtt_link_active(c))
         return LK_MQTT_POLL_OK;
     if (run_timers(c, now_ms(c)) != 0 || flush(c) != 0)
         enter_backoff(c);
@@ -355,17 +352,20 @@ int lk_mqtt_subscribe(struct lk_mqtt_client *c, const char *filter, uint8_t qos)
 {
     uint8_t pkt[LK_MQTT_SLOT_BUF];
     size_t len;
+    uint16_t id;
     int r;
     if (c->state != LK_MQTT_ST_CONNECTED)
         return LK_MQTT_ERR_STATE;
     if (qos > 1)
         return LK_MQTT_ERR_PARAM;
-    len = lk_mqtt_encode_subscribe(pkt, sizeof pkt, alloc_packet_id(c), filter, qos);
+    id = alloc_packet_id(c);
+    len = lk_mqtt_encode_subscribe(pkt, sizeof pkt, id, filter, qos);
     if (len == 0)
         return LK_MQTT_ERR_PARAM;
     r = queue(c, pkt, len);
     if (r != 0)
         return r;
+    c->last_packet_id = id;
     if (flush(c) != 0) {
         enter_backoff(c);
         return LK_MQTT_ERR_LINK;
@@ -472,6 +472,16 @@ size_t lk_mqtt_pending_tx(const struct lk_mqtt_client *c)
 int lk_mqtt_connected(const struct lk_mqtt_client *c)
 {
     return c->state == LK_MQTT_ST_CONNECTED;
+}
+
+int lk_mqtt_link_active(const struct lk_mqtt_client *c)
+{
+    return c->state == LK_MQTT_ST_CONNECTING || c->state == LK_MQTT_ST_CONNECTED;
+}
+
+uint16_t lk_mqtt_last_packet_id(const struct lk_mqtt_client *c)
+{
+    return c->last_packet_id;
 }
 
 unsigned lk_mqtt_inflight(const struct lk_mqtt_client *c)

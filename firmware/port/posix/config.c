@@ -1,4 +1,5 @@
-/* config.c - loads and validates the device's INI config with inih. Every problem becomes
+/* config.c - loads and validates the device's INI config (strict reading on inih:
+ * lkhost/ini.h). Every problem becomes
  * one line "file:line: what is wrong" (or "file: ..." when no line applies). The parser
  * (lkp_config_parse) works on text only, so it can be fuzzed without touching files. */
 #include "config.h"
@@ -10,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <ini.h>
+#include <lkhost/hex.h>
+#include <lkhost/ini.h>
 #include <lk/ha_discovery.h>
 
 #define LKP_CONFIG_FILE_MAX (64 * 1024)
@@ -27,12 +29,10 @@ enum {
 };
 
 struct parse_state {
+    struct lkh_ini ini;    /* the reader: line numbers and the first error */
     struct lkp_config *cfg;
     const char *name;      /* file name for messages */
-    const char *pos;       /* reader position in the text */
-    int line;              /* line the reader returned last (same count as inih's) */
     unsigned seen;
-    int err_line;          /* 0: no error yet */
     char *err;
     size_t errlen;
 };
@@ -42,16 +42,9 @@ static void set_err(struct parse_state *st, const char *fmt, ...)
 static void set_err(struct parse_state *st, const char *fmt, ...)
 {
     va_list ap;
-    int n;
 
-    if (st->err_line != 0)
-        return; /* keep the first error */
-    st->err_line = st->line;
-    n = snprintf(st->err, st->errlen, "%s:%d: ", st->name, st->line);
-    if (n < 0 || (size_t)n >= st->errlen)
-        return;
     va_start(ap, fmt);
-    vsnprintf(st->err + n, st->errlen - (size_t)n, fmt, ap);
+    lkh_ini_vfail(&st->ini, st->ini.line, fmt, ap); /* keeps the first error */
     va_end(ap);
 }
 
@@ -63,46 +56,21 @@ static int section_known(const char *s, size_t len)
            (len == 13 && memcmp(s, "homeassistant", 13) == 0);
 }
 
-/* Reads one line for inih and counts it; rejects lines longer than inih's buffer
- * (inih would silently split them) and unknown sections (inih does not report
- * sections that hold no key). */
-static char *reader(char *buf, int num, void *stream)
+/* Refuses an unknown section at its header (inih does not report sections that hold
+ * no key). */
+static int header(void *user, const char *s, int line)
 {
-    struct parse_state *st = stream;
-    size_t n = 0, cap;
-    const char *s;
+    struct parse_state *st = user;
+    const char *end = strchr(s, ']');
 
-    if (*st->pos == '\0' || num < 2)
-        return NULL;
-    st->line++;
-    cap = (size_t)num - 1;
-    while (n < cap && st->pos[n] != '\0' && st->pos[n] != '\n')
-        n++;
-    if (n < cap && st->pos[n] == '\n') {
-        n++;
-    } else if (st->pos[n] != '\0') {
-        set_err(st, "line too long (at most %d characters)", num - 3);
-        return NULL;
+    (void)line;
+    if (end != NULL && !section_known(s + 1, (size_t)(end - s - 1))) {
+        set_err(st, "unknown section [%.*s] (expected [broker], [device], [relay] or "
+                "[homeassistant])",
+                (int)(end - s - 1), s + 1);
+        return -1;
     }
-    memcpy(buf, st->pos, n);
-    buf[n] = '\0';
-    st->pos += n;
-
-    s = buf;
-    if (st->line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
-        s += 3; /* UTF-8 BOM, which inih skips too */
-    while (*s == ' ' || *s == '\t')
-        s++;
-    if (*s == '[') {
-        const char *end = strchr(s, ']');
-        if (end != NULL && !section_known(s + 1, (size_t)(end - s - 1))) {
-            set_err(st, "unknown section [%.*s] (expected [broker], [device], [relay] or "
-                    "[homeassistant])",
-                    (int)(end - s - 1), s + 1);
-            return NULL;
-        }
-    }
-    return buf;
+    return 0;
 }
 
 /* Strict unsigned decimal in [min, max]. */
@@ -122,32 +90,6 @@ static int parse_u32(const char *v, uint32_t min, uint32_t max, uint32_t *out)
     if (x < min)
         return -1;
     *out = (uint32_t)x;
-    return 0;
-}
-
-static int hex_val(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static int parse_hex32(const char *v, uint8_t out[LK_PUBKEY_LEN])
-{
-    size_t i;
-
-    if (strlen(v) != 2 * LK_PUBKEY_LEN)
-        return -1;
-    for (i = 0; i < LK_PUBKEY_LEN; i++) {
-        int hi = hex_val(v[2 * i]), lo = hex_val(v[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
     return 0;
 }
 
@@ -255,7 +197,7 @@ static int device_key(struct parse_state *st, const char *k, const char *v)
     if (strcmp(k, "door") == 0)
         return set_name(st, k, v, c->door);
     if (strcmp(k, "command_pubkey") == 0) {
-        if (parse_hex32(v, c->pubkey) != 0) {
+        if (lkh_hex_decode(v, strlen(v), c->pubkey, LK_PUBKEY_LEN, LKH_HEX_ANY_CASE) != 0) {
             set_err(st, "command_pubkey must be exactly 64 hex characters (32 bytes)");
             return 0;
         }
@@ -301,9 +243,9 @@ static int relay_key(struct parse_state *st, const char *k, const char *v)
     if (strcmp(k, "active_low") == 0)
         return set_bool(st, k, v, &c->active_low);
     if (strcmp(k, "pulse_ms") == 0)
-        return set_u32(st, k, v, LKP_PULSE_MS_MIN, LKP_PULSE_MS_MAX, &c->pulse_ms);
+        return set_u32(st, k, v, LK_RELAY_PULSE_MIN_MS, LK_RELAY_PULSE_MAX_MS, &c->pulse_ms);
     if (strcmp(k, "min_interval_ms") == 0)
-        return set_u32(st, k, v, 0, LKP_MIN_INTERVAL_MS_MAX, &c->min_interval_ms);
+        return set_u32(st, k, v, 0, LK_RELAY_INTERVAL_MAX_MS, &c->min_interval_ms);
     set_err(st, "unknown key '%s' in [relay] (expected backend, sim_log, pulse_ms, "
             "min_interval_ms, gpio_chip, gpio_line, active_low)", k);
     return 0;
@@ -358,8 +300,6 @@ static int handler(void *user, const char *section, const char *name, const char
     struct parse_state *st = user;
     unsigned bit;
 
-    if (st->err_line != 0)
-        return 0; /* an earlier line failed: ignore the rest */
     if (section[0] == '\0') {
         set_err(st, "key '%s' outside a section", name);
         return 0;
@@ -416,12 +356,11 @@ int lkp_config_parse(const char *text, const char *name, struct lkp_config *cfg,
                      char *err, size_t errlen)
 {
     struct parse_state st;
-    int rc;
 
     memset(cfg, 0, sizeof *cfg);
     cfg->port = LKP_PORT_DEFAULT;
-    cfg->keepalive_s = LKP_KEEPALIVE_S_DEFAULT;
-    cfg->pulse_ms = LKP_PULSE_MS_DEFAULT;
+    cfg->keepalive_s = LK_DEVICE_KEEPALIVE_DEFAULT_S;
+    cfg->pulse_ms = LK_RELAY_DEFAULT_PULSE_MS;
     cfg->min_interval_ms = LKP_MIN_INTERVAL_MS_DEFAULT;
     memcpy(cfg->gpio_chip, "gpiochip0", sizeof "gpiochip0");
     memcpy(cfg->ha_prefix, LKP_HA_PREFIX_DEFAULT, sizeof LKP_HA_PREFIX_DEFAULT);
@@ -429,22 +368,16 @@ int lkp_config_parse(const char *text, const char *name, struct lkp_config *cfg,
     memset(&st, 0, sizeof st);
     st.cfg = cfg;
     st.name = name;
-    st.pos = text;
     st.err = err;
     st.errlen = errlen;
     if (errlen > 0)
         err[0] = '\0';
 
-    rc = ini_parse_stream(reader, &st, handler, &st);
-    if (st.err_line != 0 && (rc <= 0 || rc >= st.err_line))
-        return -1; /* our message is about the first bad line */
-    if (rc < 0) {
-        snprintf(err, errlen, "%s: parser out of memory", name);
-        return -1;
-    }
-    if (rc > 0) {
-        snprintf(err, errlen, "%s:%d: syntax error (expected '[section]' or 'key = value')",
-                 name, rc);
+    lkh_ini_init(&st.ini, &st);
+    st.ini.key = handler;
+    st.ini.header = header;
+    if (lkh_ini_parse_text(&st.ini, text) != 0) {
+        lkh_ini_message(&st.ini, name, err, errlen); /* about the first bad line */
         return -1;
     }
     return check_required(&st);

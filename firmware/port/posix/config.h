@@ -1,5 +1,8 @@
-/* config.h - the device's INI configuration (`latchkey-device -c FILE`, see the brief's
- * "Device config"): what it holds and how it is loaded and validated. */
+/* config.h - the device's INI configuration (`latchkey-device -c FILE`, docs/firmware.md
+ * "The Linux / Raspberry Pi device"): what it holds and how it is loaded and validated.
+ * Limits the core also enforces come from the core (lk/config_defaults.h: pulse range,
+ * default pulse and keep-alive, longest interval, discovery prefix length); only what is
+ * the port's own (file paths, INI defaults and ranges, GPIO) is defined here. */
 #ifndef LKP_CONFIG_H
 #define LKP_CONFIG_H
 
@@ -7,16 +10,14 @@
 #include <stdint.h>
 
 #include <latchkey/cmd_format.h>
+#include <lk/config_defaults.h>
 
 #define LKP_PATH_MAX 512
 #define LKP_HOST_MAX 253
 
-#define LKP_PULSE_MS_DEFAULT 500u
-#define LKP_PULSE_MS_MIN 50u
-#define LKP_PULSE_MS_MAX 10000u
+/* INI default of "min_interval_ms" (the core accepts 0..LK_RELAY_INTERVAL_MAX_MS). */
 #define LKP_MIN_INTERVAL_MS_DEFAULT 2000u
-#define LKP_MIN_INTERVAL_MS_MAX 600000u
-#define LKP_KEEPALIVE_S_DEFAULT 30u
+/* INI range of "keepalive" (default: the core's LK_DEVICE_KEEPALIVE_DEFAULT_S). */
 #define LKP_KEEPALIVE_S_MIN 5u
 #define LKP_KEEPALIVE_S_MAX 600u
 #define LKP_PORT_DEFAULT 8883u
@@ -24,7 +25,6 @@
 #define LKP_GPIO_CHIP_MAX 63
 #define LKP_GPIO_LINE_MAX 1023u
 #define LKP_HA_PREFIX_DEFAULT "homeassistant"
-#define LKP_HA_PREFIX_MAX 48
 
 enum lkp_relay_backend { LKP_RELAY_NONE = 0, LKP_RELAY_SIM, LKP_RELAY_GPIO };
 
@@ -50,7 +50,7 @@ struct lkp_config {
     int active_low;                /* backend gpio: relay energised by a LOW line */
     /* [homeassistant] */
     int ha_discovery;              /* "discovery", default false */
-    char ha_prefix[LKP_HA_PREFIX_MAX + 1]; /* "prefix", default homeassistant */
+    char ha_prefix[LK_HA_PREFIX_MAX + 1]; /* "prefix", default homeassistant */
     int local_command;             /* "local_command", default false: UNSIGNED path */
 };
 

@@ -110,48 +110,69 @@ static void usage(FILE *out)
             "Exit status: 0 after SIGINT/SIGTERM/SIGHUP, 2 for a config problem, 1 otherwise.\n");
 }
 
-/* What the loop last saw of the core, to log each change once. */
-struct observed {
-    int online;
-    uint32_t cmds_ok, cmds_rejected, acks_dropped, link_losses, local_cmds, local_ignored;
-    uint32_t ha_errors;
+/* What the event log needs of the loop: whether a transport is open (so a link loss is
+ * news, not a failed connect that was logged already) and whether the clean stop began. */
+struct loop_state {
+    int link_open;
+    int stopping;
 };
 
-/* link_open: a transport was up (so a link loss is news, not a failed connect that
- * was logged already). */
-static void log_events(const struct lk_device *dev, struct observed *o, int link_open)
+/* The core's event callback (lk/device_event.h): one log line per event worth a line. */
+static void log_event(void *user, const struct lk_device_event *ev)
 {
-    int online = lk_device_online(dev);
+    const struct loop_state *ls = user;
 
-    if (online && !o->online)
+    switch (ev->type) {
+    case LK_EVENT_CONNECTED:
         lkp_log_info("MQTT connected as %s; subscribing to %s, availability online",
-                     dev->client_id, dev->topic_cmd);
-    if (dev->mqtt.stats.link_losses != o->link_losses && link_open)
-        lkp_log_error("MQTT link lost%s; reconnecting after back-off",
-                      o->online ? "" : " before CONNACK" REFUSED_HINT);
-    else if (!online && o->online)
-        lkp_log_info("MQTT session ended");
-    if (dev->stats.cmds_ok != o->cmds_ok)
-        lkp_log_info("command accepted: relay pulse");
-    if (dev->stats.cmds_rejected != o->cmds_rejected)
-        lkp_log_info("command rejected: %s",
-                     dev->last_busy ? "busy" : lk_reason_name(dev->last_reason));
-    if (dev->stats.acks_dropped != o->acks_dropped)
-        lkp_log_error("an ack could not be queued (broker not acknowledging)");
-    if (dev->stats.local_cmds != o->local_cmds)
+                     ev->u.connected.client_id, ev->u.connected.topic_cmd);
+        break;
+    case LK_EVENT_SUBSCRIBED:
+        lkp_log_info("subscribed to %s (QoS %u)", ev->u.subscribed.topic,
+                     (unsigned)ev->u.subscribed.qos);
+        break;
+    case LK_EVENT_LINK_LOST:
+        if (ls->stopping) {
+            if (ev->u.link_lost.was_online)
+                lkp_log_error("MQTT link lost during the clean stop (the broker publishes the will)");
+        } else if (ls->link_open)
+            lkp_log_error("MQTT link lost%s; reconnecting after back-off",
+                          ev->u.link_lost.was_online ? "" : " before CONNACK" REFUSED_HINT);
+        else if (ev->u.link_lost.was_online)
+            lkp_log_info("MQTT session ended");
+        break;
+    case LK_EVENT_DISCONNECTED:
+        if (ev->u.disconnected.clean)
+            lkp_log_info("availability offline published, MQTT DISCONNECT sent");
+        else
+            lkp_log_error("MQTT DISCONNECT could not be sent (the broker publishes the will)");
+        break;
+    case LK_EVENT_CMD_ACCEPTED:
+        lkp_log_info("command accepted: relay pulse (id %s, by %s)", ev->u.cmd.id, ev->u.cmd.by);
+        break;
+    case LK_EVENT_CMD_REJECTED:
+        lkp_log_info("command rejected: %s (id %s)", ev->u.cmd.reason,
+                     ev->u.cmd.id[0] != '\0' ? ev->u.cmd.id : "unreadable");
+        break;
+    case LK_EVENT_ACK_DROPPED:
+        lkp_log_error("an ack could not be queued (broker not acknowledging; id %s)",
+                      ev->u.ack.id[0] != '\0' ? ev->u.ack.id : "unreadable");
+        break;
+    case LK_EVENT_LOCAL_ACCEPTED:
         lkp_log_info("LOCAL (unsigned) command accepted: relay pulse");
-    if (dev->stats.local_ignored != o->local_ignored)
-        lkp_log_info("local command ignored (retained, not \"open\", or relay busy)");
-    if (dev->stats.ha_errors != o->ha_errors)
-        lkp_log_error("a Home Assistant discovery message could not be sent");
-    o->online = online;
-    o->cmds_ok = dev->stats.cmds_ok;
-    o->cmds_rejected = dev->stats.cmds_rejected;
-    o->acks_dropped = dev->stats.acks_dropped;
-    o->link_losses = dev->mqtt.stats.link_losses;
-    o->local_cmds = dev->stats.local_cmds;
-    o->local_ignored = dev->stats.local_ignored;
-    o->ha_errors = dev->stats.ha_errors;
+        break;
+    case LK_EVENT_LOCAL_IGNORED:
+        lkp_log_info("local command ignored (%s)", ev->u.local.reason);
+        break;
+    case LK_EVENT_DISCOVERY_ERROR:
+        lkp_log_error("a Home Assistant discovery message could not be sent (entity %u)",
+                      ev->u.discovery.entity);
+        break;
+    case LK_EVENT_RELAY:           /* relay_output.c and the sim log record transitions */
+    case LK_EVENT_ACK_PUBLISHED:   /* the normal path of every command: logged above */
+    case LK_EVENT_STATE_PUBLISHED:
+        break;
+    }
 }
 
 /* Waits up to LOOP_WAIT_MS for the broker socket (or just sleeps when there is none). */
@@ -168,13 +189,13 @@ static void wait_io(struct lkp_tls *tls)
 
 /* Relay off, "offline" retained, DISCONNECT: bounded by the core (LK_DEVICE_SHUTDOWN_MS)
  * and once more here. */
-static void shutdown_device(struct lk_device *dev, struct lkp_tls *tls, int link_open)
+static void shutdown_device(struct lk_device *dev, struct lkp_tls *tls, struct loop_state *ls)
 {
     uint32_t start = lkp_millis(NULL);
-    int online = lk_device_online(dev);
 
+    ls->stopping = 1;
     lk_device_shutdown(dev);
-    while (link_open && lk_device_poll(dev) != LK_DEV_STOPPED) {
+    while (ls->link_open && lk_device_poll(dev) != LK_DEV_STOPPED) {
         if ((uint32_t)(lkp_millis(NULL) - start) > SHUTDOWN_BOUND_MS) {
             lkp_log_error("clean shutdown took too long; closing the link (the broker "
                           "publishes the will)");
@@ -182,30 +203,26 @@ static void shutdown_device(struct lk_device *dev, struct lkp_tls *tls, int link
         }
         wait_io(tls);
     }
-    if (online)
-        lkp_log_info("availability offline published, MQTT DISCONNECT sent");
-    if (link_open)
+    if (ls->link_open)
         lkp_tls_close(tls);
+    ls->link_open = 0;
 }
 
-static int run(struct lk_device *dev, struct lkp_tls *tls)
+/* The event loop of lk/device.h until a stop signal, then the clean shutdown. The core
+ * logs through log_event, which reads ls. */
+static int run(struct lk_device *dev, struct lkp_tls *tls, struct loop_state *ls)
 {
-    struct observed seen;
-    int link_open = 0;
-
-    memset(&seen, 0, sizeof seen);
     while (!stop_signal) {
         enum lk_dev_status st = lk_device_poll(dev);
 
-        log_events(dev, &seen, link_open);
         if (st == LK_DEV_NEED_CONNECT) {
-            if (link_open) {
+            if (ls->link_open) {
                 lkp_tls_close(tls);
-                link_open = 0;
+                ls->link_open = 0;
             }
             /* Connecting blocks for up to a few seconds: never while a pulse runs, so
              * the relay always switches off on time. */
-            if (!lk_relay_active(&dev->relay)) {
+            if (!lk_device_relay_active(dev)) {
                 if (lkp_tls_open(tls) != 0) {
                     lk_device_on_transport_lost(dev);
                     lkp_log_info("retrying after back-off");
@@ -213,19 +230,18 @@ static int run(struct lk_device *dev, struct lkp_tls *tls)
                     lkp_log_error("could not send MQTT CONNECT" REFUSED_HINT "; retrying after back-off");
                     lkp_tls_close(tls);
                 } else {
-                    link_open = 1;
+                    ls->link_open = 1;
                 }
                 continue;
             }
-        } else if (link_open && dev->mqtt.state != LK_MQTT_ST_CONNECTING &&
-                   dev->mqtt.state != LK_MQTT_ST_CONNECTED) {
+        } else if (ls->link_open && !lk_device_link_in_use(dev)) {
             lkp_tls_close(tls); /* the core gave the link up: release the socket now */
-            link_open = 0;
+            ls->link_open = 0;
         }
         wait_io(tls);
     }
     lkp_log_info("stopping on signal %d", (int)stop_signal);
-    shutdown_device(dev, tls, link_open);
+    shutdown_device(dev, tls, ls);
     return 0;
 }
 
@@ -240,6 +256,7 @@ int main(int argc, char **argv)
     static struct lkp_config cfg;
     static struct lk_device dev;
     static struct lkp_relay_output relay;
+    static struct loop_state loop;
     struct lkp_platform pctx;
     struct lk_platform plat;
     struct lk_transport tr;
@@ -285,6 +302,8 @@ int main(int argc, char **argv)
     dcfg.fw_version = LATCHKEY_VERSION;
     dcfg.ha_prefix = cfg.ha_discovery ? cfg.ha_prefix : NULL;
     dcfg.local_command = (uint8_t)(cfg.local_command != 0);
+    dcfg.on_event = log_event;
+    dcfg.event_user = &loop;
     if (!lk_device_config_valid(&dcfg)) {
         lkp_log_error("%s: the device settings are not usable by the firmware core", config_path);
         return EXIT_CONFIG;
@@ -323,15 +342,15 @@ int main(int argc, char **argv)
     lk_device_init(&dev, &dcfg, &plat, &tr);
     lkp_relay_output_describe(&relay, relay_desc, sizeof relay_desc);
     lkp_log_info("starting %s %s: broker %s:%u, relay %s, pulse %lu ms (watchdog %lu ms)%s%s",
-                 dev.client_id, LATCHKEY_VERSION, cfg.host, (unsigned)cfg.port, relay_desc,
+                 lk_device_client_id(&dev), LATCHKEY_VERSION, cfg.host, (unsigned)cfg.port, relay_desc,
                  (unsigned long)cfg.pulse_ms, (unsigned long)relay.limit_ms,
                  cfg.ha_discovery ? ", Home Assistant discovery" : "",
                  cfg.local_command ? ", LOCAL UNSIGNED COMMAND PATH ENABLED" : "");
     if (cfg.local_command)
         lkp_log_info("warning: %s obeys \"open\" without signature or PIN; the broker ACL "
-                     "decides who may open this door", dev.topic_local);
+                     "decides who may open this door", lk_device_topic(&dev, LK_TOPIC_LOCAL));
 
-    run(&dev, tls); /* ends with the clean shutdown */
+    run(&dev, tls, &loop); /* ends with the clean shutdown */
 
     lkp_relay_output_close(&relay);
     relay_for_exit = NULL;

@@ -98,7 +98,7 @@ static void test_valid(void **state)
     assert_string_equal(cfg.sim_log, "relay.log");
     assert_int_equal(cfg.pulse_ms, 700);
     assert_int_equal(cfg.min_interval_ms, 1500);
-    assert_int_equal(cfg.keepalive_s, LKP_KEEPALIVE_S_DEFAULT);
+    assert_int_equal(cfg.keepalive_s, LK_DEVICE_KEEPALIVE_DEFAULT_S);
 }
 
 static void test_defaults(void **state)

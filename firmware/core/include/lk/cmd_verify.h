@@ -1,4 +1,4 @@
-/* cmd_verify.h - the device's check of a signed door command (DESIGN.md "Wire contract"):
+/* cmd_verify.h - the device's check of a signed door command (docs/protocol.md):
  * strict JSON parse, Ed25519 signature, target, action, time window and replay cache, in
  * the order malformed -> bad-signature -> wrong-target -> unknown-action ->
  * not-yet-valid -> expired -> replay. Uses latchkey_common for the format itself. */
@@ -9,17 +9,8 @@
 #include <stdint.h>
 
 #include "latchkey/cmd_format.h"
+#include "lk/config_defaults.h"
 #include "lk/port.h"
-
-#ifndef LK_REPLAY_SLOTS
-#define LK_REPLAY_SLOTS 64u       /* ids remembered (ring: the oldest is forgotten) */
-#endif
-#ifndef LK_CMD_PAYLOAD_MAX
-#define LK_CMD_PAYLOAD_MAX 1024u  /* longer payloads are malformed */
-#endif
-#ifndef LK_CMD_JSON_TOKENS
-#define LK_CMD_JSON_TOKENS 24u    /* 1 object + 9 keys + 9 values, with room to spare */
-#endif
 
 /* The only action this firmware supports. */
 #define LK_ACTION_OPEN "open"

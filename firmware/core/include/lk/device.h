@@ -1,7 +1,8 @@
 /* device.h - the Latchkey device application on top of the portable core: MQTT session
- * (availability / state / cmd / ack topics of DESIGN.md), command verification and the
- * relay. This is the API a port (firmware/port/posix, a bare-metal port later) drives:
+ * (availability / state / cmd / ack topics of docs/protocol.md), command verification and
+ * the relay. This is the API a port (firmware/port/posix, a bare-metal port later) drives:
  *
+ *     cfg.on_event = log_event;                               // optional: device_event.h
  *     lk_device_init(&dev, &cfg, &platform, &transport);      // relay off, nothing sent
  *     for (;;) {                                              // at least every 50 ms
  *         if (lk_device_poll(&dev) == LK_DEV_NEED_CONNECT) {
@@ -12,6 +13,7 @@
  *                 lk_device_on_transport_lost(&dev);
  *         }
  *         if the transport reports a dropped link: lk_device_on_transport_lost(&dev);
+ *         if (!lk_device_link_in_use(&dev)) close the transport if one is open;
  *     }
  *     // clean stop (SIGTERM, power-fail warning, ...):
  *     lk_device_shutdown(&dev);                  // relay off, "offline" retained, DISCONNECT
@@ -20,7 +22,8 @@
  *     close the transport;
  *
  * The core never allocates and never blocks. struct lk_device is large (a few KB of fixed
- * buffers): give it static storage. */
+ * buffers): give it static storage. A port reads it only through the functions below; its
+ * fields are the core's own. */
 #ifndef LK_DEVICE_H
 #define LK_DEVICE_H
 
@@ -28,23 +31,12 @@
 
 #include "latchkey/cmd_format.h"
 #include "lk/cmd_verify.h"
+#include "lk/config_defaults.h"
+#include "lk/device_event.h"
 #include "lk/ha_discovery.h"
 #include "lk/mqtt_client.h"
 #include "lk/port.h"
 #include "lk/relay.h"
-
-#ifndef LK_FW_VERSION_MAX
-#define LK_FW_VERSION_MAX 32u   /* longer or non-printable versions are reported "unknown" */
-#endif
-#ifndef LK_DEVICE_MSG_MAX
-#define LK_DEVICE_MSG_MAX 192u  /* ack / state JSON */
-#endif
-#ifndef LK_DEVICE_SHUTDOWN_MS
-#define LK_DEVICE_SHUTDOWN_MS 2000u  /* longest wait for the broker's PUBACK of "offline" */
-#endif
-#ifndef LK_DEVICE_KEEPALIVE_DEFAULT_S
-#define LK_DEVICE_KEEPALIVE_DEFAULT_S 30u
-#endif
 
 /* "latchkey-" + site + "-" + door */
 #define LK_CLIENT_ID_MAX (9u + LK_NAME_MAX + 1u + LK_NAME_MAX)
@@ -63,6 +55,9 @@ struct lk_device_config {
     /* 1: also obey "open" on latchkey/<site>/<door>/local. UNSIGNED: anyone who may
      * publish there opens the door without the gateway's PIN and signature. Default 0. */
     uint8_t local_command;
+    /* NULL, or called with every event (device_event.h); event_user is its first argument. */
+    lk_device_event_cb on_event;
+    void *event_user;
 };
 
 enum lk_dev_status {
@@ -71,7 +66,7 @@ enum lk_dev_status {
     LK_DEV_STOPPED = 2        /* after lk_device_shutdown: done, close the transport */
 };
 
-/* Counters for logs and tests. */
+/* Counters for diagnostics and tests (the port logs from events, device_event.h). */
 struct lk_device_stats {
     uint32_t cmds_ok;          /* commands acted on */
     uint32_t cmds_rejected;    /* commands refused (any reason, including busy) */
@@ -86,6 +81,11 @@ struct lk_device_stats {
 struct lk_device {
     const struct lk_platform *plat;
     uint8_t config_ok;         /* 0: invalid config, the device stays idle, relay off */
+    uint8_t state_dirty;       /* state must be (re)published when possible */
+    uint8_t ha_pending;        /* bit per enum lk_ha_entity still to publish */
+    uint8_t online;            /* LK_EVENT_CONNECTED given, no link loss / end since */
+    uint8_t stopping;          /* 0 running, 1 draining after shutdown, 2 DISCONNECT sent,
+                                * 3 stopped */
     char site[LK_NAME_MAX + 1];
     char door[LK_NAME_MAX + 1];
     char fw[LK_FW_VERSION_MAX + 1];
@@ -103,15 +103,13 @@ struct lk_device {
 
     uint64_t uptime_ms;
     uint32_t last_ms;
-    uint8_t state_dirty;       /* state must be (re)published when possible */
-    uint16_t state_packet_id;  /* in-flight state publish (0: none), superseded by newer */
-    uint8_t ha_pending;        /* bit per enum lk_ha_entity still to publish */
-    uint8_t stopping;          /* 0 running, 1 draining after shutdown, 2 DISCONNECT sent,
-                                * 3 stopped */
     uint32_t stop_ms;          /* millis() when lk_device_shutdown was called */
+    lk_device_event_cb on_event;
+    void *event_user;
+    uint16_t state_packet_id;  /* in-flight state publish (0: none), superseded by newer */
+    uint16_t sub_cmd_id;       /* packet ids of the SUBSCRIBEs of .../cmd and .../local */
+    uint16_t sub_local_id;
 
-    enum lk_reason last_reason;   /* of the last command; LK_OK if it was acted on */
-    uint8_t last_busy;            /* the last command was refused as "busy" */
     struct lk_device_stats stats;
 };
 
@@ -148,5 +146,29 @@ void lk_device_shutdown(struct lk_device *dev);
 
 /* 1 while the MQTT session is up (CONNACK received). */
 int lk_device_online(const struct lk_device *dev);
+
+/* 1 while the core uses the transport the port opened (CONNECT sent or session up). When
+ * it turns 0 the core has given the link up: the port closes the transport. */
+int lk_device_link_in_use(const struct lk_device *dev);
+
+/* 1 while a relay pulse runs (a port never starts a blocking connect then). */
+int lk_device_relay_active(const struct lk_device *dev);
+
+/* The pulse length in effect: the config's pulse_ms clamped to the relay's range, or
+ * LK_RELAY_DEFAULT_PULSE_MS for 0 (a board's hardware cut-off is set from it). */
+uint32_t lk_device_pulse_ms(const struct lk_device *dev);
+
+/* "latchkey-<site>-<door>", the MQTT client id ("" with an invalid config). */
+const char *lk_device_client_id(const struct lk_device *dev);
+
+enum lk_device_topic {
+    LK_TOPIC_CMD = 0,
+    LK_TOPIC_ACK,
+    LK_TOPIC_STATE,
+    LK_TOPIC_AVAILABILITY,
+    LK_TOPIC_LOCAL          /* "" unless the local command path is on */
+};
+/* The device's topic of that kind, latchkey/<site>/<door>/... ("" with an invalid config). */
+const char *lk_device_topic(const struct lk_device *dev, enum lk_device_topic which);
 
 #endif

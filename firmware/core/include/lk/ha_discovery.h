@@ -8,12 +8,8 @@
 
 #include <stddef.h>
 
-#ifndef LK_HA_PREFIX_MAX
-#define LK_HA_PREFIX_MAX 48u   /* discovery prefix, e.g. "homeassistant" */
-#endif
-#ifndef LK_HA_MSG_MAX
-#define LK_HA_MSG_MAX 800u     /* one config payload (longest names: 741 B) */
-#endif
+#include "lk/config_defaults.h"
+
 /* <prefix>/binary_sensor/latchkey_<site>_<door>/<object>/config */
 #define LK_HA_TOPIC_MAX (LK_HA_PREFIX_MAX + 15u + 10u + 32u + 1u + 32u + 13u + 8u)
 

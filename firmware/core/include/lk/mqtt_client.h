@@ -2,46 +2,16 @@
  * non-blocking struct lk_transport (port.h). Connect / CONNACK timeout, one-topic
  * subscribe, QoS 0/1 publish with bounded in-flight slots and DUP retransmit, inbound
  * QoS 1 acknowledgement, keep-alive, and reconnect back-off with jitter.
- * Fixed buffers only: every size below is a compile-time constant. */
+ * Fixed buffers only: every size is a compile-time setting of config_defaults.h. */
 #ifndef LK_MQTT_CLIENT_H
 #define LK_MQTT_CLIENT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lk/config_defaults.h"
 #include "lk/mqtt_codec.h"
 #include "lk/port.h"
-
-#ifndef LK_MQTT_RX_BUF
-#define LK_MQTT_RX_BUF 1024u          /* largest inbound packet; bigger ones are skipped */
-#endif
-#ifndef LK_MQTT_TX_BUF
-#define LK_MQTT_TX_BUF 1024u          /* bytes queued for the transport */
-#endif
-#ifndef LK_MQTT_INFLIGHT
-#define LK_MQTT_INFLIGHT 6u           /* outbound QoS 1 publishes awaiting PUBACK */
-#endif
-#ifndef LK_MQTT_SLOT_BUF
-#define LK_MQTT_SLOT_BUF 320u         /* one stored QoS 1 PUBLISH packet (for retransmit) */
-#endif
-#ifndef LK_MQTT_CONNACK_TIMEOUT_MS
-#define LK_MQTT_CONNACK_TIMEOUT_MS 10000u
-#endif
-#ifndef LK_MQTT_RETRY_MS
-#define LK_MQTT_RETRY_MS 5000u        /* resend an unacknowledged QoS 1 PUBLISH with DUP */
-#endif
-#ifndef LK_MQTT_PINGRESP_TIMEOUT_MS
-#define LK_MQTT_PINGRESP_TIMEOUT_MS 10000u
-#endif
-#ifndef LK_MQTT_BACKOFF_MIN_MS
-#define LK_MQTT_BACKOFF_MIN_MS 1000u
-#endif
-/* The back-off doubles up to this cap (half of it random jitter). 1.5 s keeps a door back
- * within 2 s of its broker's return after an outage of any length (tests/faults/
- * broker_kill.sh); a large fleet on one broker may raise it with -D. */
-#ifndef LK_MQTT_BACKOFF_MAX_MS
-#define LK_MQTT_BACKOFF_MAX_MS 1500u
-#endif
 
 /* Errors of the calls below (0 = success). */
 #define LK_MQTT_ERR_STATE (-1)    /* not connected / wrong state */
@@ -70,6 +40,11 @@ struct lk_mqtt_callbacks {
     /* An application message arrived (topic/payload valid during the call only).
      * For QoS 1 the PUBACK is sent after this returns. */
     void (*on_message)(void *user, const struct lk_mqtt_publish *msg);
+    /* The broker granted the SUBSCRIBE with this packet id (a refused one drops the link). */
+    void (*on_subscribed)(void *user, uint16_t packet_id, uint8_t granted_qos);
+    /* The client gave the link up (error, timeout, refused session, or the port reported
+     * it lost) and entered the back-off. Not called by lk_mqtt_disconnect. */
+    void (*on_link_lost)(void *user);
 };
 
 /* Static session parameters. Pointed-to strings must outlive the client. */
@@ -120,7 +95,7 @@ struct lk_mqtt_client {
 
     struct lk_mqtt_slot slots[LK_MQTT_INFLIGHT];
     uint16_t next_packet_id;
-    uint16_t last_packet_id;  /* of the last QoS 1 publish queued by lk_mqtt_publish */
+    uint16_t last_packet_id;  /* of the last SUBSCRIBE or QoS 1 PUBLISH queued */
 
     uint32_t last_tx_ms;      /* last packet queued for the transport */
     uint32_t last_rx_ms;      /* last complete packet received */
@@ -171,6 +146,10 @@ int lk_mqtt_disconnect(struct lk_mqtt_client *c);
 size_t lk_mqtt_pending_tx(const struct lk_mqtt_client *c);
 
 int lk_mqtt_connected(const struct lk_mqtt_client *c);
+/* 1 while the client uses the transport (CONNECT sent, or connected). */
+int lk_mqtt_link_active(const struct lk_mqtt_client *c);
+/* Packet id of the last SUBSCRIBE or QoS 1 PUBLISH queued (0: none yet). */
+uint16_t lk_mqtt_last_packet_id(const struct lk_mqtt_client *c);
 /* Number of QoS 1 publishes still waiting for their PUBACK. */
 unsigned lk_mqtt_inflight(const struct lk_mqtt_client *c);
 

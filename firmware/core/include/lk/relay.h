@@ -6,26 +6,14 @@
 
 #include <stdint.h>
 
+#include "lk/config_defaults.h"
 #include "lk/port.h"
-
-#ifndef LK_RELAY_PULSE_MIN_MS
-#define LK_RELAY_PULSE_MIN_MS 50u
-#endif
-#ifndef LK_RELAY_PULSE_MAX_MS
-#define LK_RELAY_PULSE_MAX_MS 10000u
-#endif
-#ifndef LK_RELAY_DEFAULT_PULSE_MS
-#define LK_RELAY_DEFAULT_PULSE_MS 500u
-#endif
-#ifndef LK_RELAY_INTERVAL_MAX_MS
-#define LK_RELAY_INTERVAL_MAX_MS 600000u
-#endif
 
 enum lk_relay_status {
     LK_RELAY_OK = 0,    /* pulse started */
     LK_RELAY_BUSY,      /* a pulse is running or the minimum interval has not passed.
-                         * EXTENSION to DESIGN.md: the device acks such a command
-                         * "rejected" with reason "busy". */
+                         * The device acks such a command "rejected" with reason
+                         * "busy" (docs/protocol.md, "How a device decides"). */
     LK_RELAY_FAULT      /* the controller is latched off after lk_relay_fault() */
 };
 

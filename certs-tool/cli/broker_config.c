@@ -1,0 +1,385 @@
+/* broker_config.c - "broker-config": Mosquitto 2.0 configuration generated from the
+ * inventory. Default: the internet-facing broker (mosquitto.conf with one mTLS listener,
+ * CN as user name, CRL, and an ACL file naming the gateway and every valid device of the
+ * site; phones get nothing). --home-bridge: the bridge a home broker uses to dial out to it.
+ * Certificates are copied next to the config, which names them by absolute path. */
+#include "verbs.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "certgen.h"
+#include "diag.h"
+#include "hostport.h"
+#include "inv_foreach.h"
+#include "inventory.h"
+#include "leaf_load.h"
+#include "names.h"
+#include "pki_dir.h"
+#include "txn.h"
+
+#include "latchkey/cmd_format.h"
+
+#define MAX_DEVICES 1024
+
+struct devs {
+    const char *site;
+    char names[MAX_DEVICES][33]; /* door names of the site's valid devices, no duplicates */
+    int n;
+};
+
+static int collect_device(const struct lk_inv_entry *e, void *arg)
+{
+    struct devs *d = arg;
+    char site[33], door[33];
+    int i;
+    if (!lk_device_name_split(e->cn, site, sizeof site, door, sizeof door) || strcmp(site, d->site) != 0)
+        return 0;
+    for (i = 0; i < d->n; i++)
+        if (strcmp(d->names[i], door) == 0)
+            return 0;
+    if (d->n >= MAX_DEVICES) {
+        lk_err("more than %d devices in site %s", MAX_DEVICES, d->site);
+        return -1;
+    }
+    memcpy(d->names[d->n++], door, strlen(door) + 1);
+    return 0;
+}
+
+static int list_devices(const struct lk_pki *pki, struct devs *d)
+{
+    return lk_inv_foreach_valid_now(pki, "device", collect_device, d) < 0 ? -1 : 0;
+}
+
+/* Absolute form of an existing directory or file. */
+static int absolute(const char *path, char out[PATH_MAX])
+{
+    if (realpath(path, out) == NULL) {
+        lk_err("cannot resolve %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Copies an issued certificate and its key, and the CA, into the txn as DIR/<prefix>... */
+static int add_pem(struct lk_txn *txn, const char *dir, const char *name, BIO *b, mode_t mode)
+{
+    char path[LK_PATH_MAX], *data = NULL;
+    long len = BIO_get_mem_data(b, &data);
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
+        lk_err("path %s/%s is too long", dir, name);
+        return -1;
+    }
+    return len > 0 ? lk_txn_add(txn, path, data, (size_t)len, mode) : -1;
+}
+
+static int add_identity(struct lk_txn *txn, const struct lk_pki *pki, const char *dir,
+                        const char *profile, const char *cn, const char *ca_name,
+                        const char *crt_name, const char *key_name)
+{
+    char ca_path[LK_PATH_MAX];
+    X509 *cert = NULL, *ca = NULL;
+    EVP_PKEY *key = NULL;
+    BIO *c = BIO_new(BIO_s_mem()), *k = BIO_new(BIO_s_secmem()), *a = BIO_new(BIO_s_mem());
+    int rc = -1;
+    if (c == NULL || k == NULL || a == NULL) {
+        lk_err_ssl("out of memory");
+        goto out;
+    }
+    if (lk_leaf_load(pki, profile, cn, &cert, &key) != 0 ||
+        lk_pki_path(pki, "ca/ca.crt", ca_path, sizeof ca_path) != 0 || (ca = lk_load_cert(ca_path)) == NULL ||
+        lk_pem_cert(c, cert) != 0 || lk_pem_pkcs8(k, key, NULL) != 0 || lk_pem_cert(a, ca) != 0)
+        goto out;
+    if (add_pem(txn, dir, ca_name, a, 0644) != 0 || add_pem(txn, dir, crt_name, c, 0644) != 0 ||
+        add_pem(txn, dir, key_name, k, 0600) != 0)
+        goto out;
+    rc = 0;
+out:
+    BIO_free(a);
+    BIO_free(c);
+    BIO_free(k);
+    X509_free(cert);
+    X509_free(ca);
+    EVP_PKEY_free(key);
+    return rc;
+}
+
+static int write_acl(BIO *b, const char *site, const struct devs *d, const char *bridge_user)
+{
+    int i, ok = BIO_printf(b,
+        "# Written by latchkey-certs broker-config: who may use which topics of site %s.\n"
+        "# Users are certificate CNs (use_identity_as_username). A certificate not named here\n"
+        "# (a phone, anything else) may neither publish nor subscribe. Reload with SIGHUP.\n\n"
+        "# The gateway commands every door of the site and reads their answers.\n"
+        "user gateway\n"
+        "topic write latchkey/%s/+/cmd\n"
+        "topic read latchkey/%s/+/ack\n"
+        "topic read latchkey/%s/+/state\n"
+        "topic read latchkey/%s/+/availability\n",
+        site, site, site, site, site) > 0;
+    if (ok && bridge_user != NULL)
+        ok = BIO_printf(b,
+            "\n# A home broker's bridge: carries every door's commands in and answers out.\n"
+            "user %s\n"
+            "topic read latchkey/%s/+/cmd\n"
+            "topic write latchkey/%s/+/ack\n"
+            "topic write latchkey/%s/+/state\n"
+            "topic write latchkey/%s/+/availability\n",
+            bridge_user, site, site, site, site) > 0;
+    for (i = 0; ok && i < d->n; i++) {
+        const char *door = d->names[i];
+        ok = BIO_printf(b,
+            "\n# Device %s/%s: only its own commands in, only its own answers out, and its\n"
+            "# Home Assistant discovery topics.\n"
+            "user %s/%s\n"
+            "topic read latchkey/%s/%s/cmd\n"
+            "topic write latchkey/%s/%s/ack\n"
+            "topic write latchkey/%s/%s/state\n"
+            "topic write latchkey/%s/%s/availability\n"
+            "topic readwrite homeassistant/+/latchkey_%s_%s/#\n",
+            site, door, site, door, site, door, site, door, site, door, site, door, site, door) > 0;
+    }
+    return ok ? 0 : -1;
+}
+
+static int write_conf(BIO *b, const struct lk_cli *cli, const char *site, const char *dir,
+                      long port, const char *crl_abs)
+{
+    int ok = BIO_printf(b,
+        "# Written by latchkey-certs broker-config: the internet-facing Mosquitto 2.0 broker of\n"
+        "# site %s. Every client must present a certificate of the Latchkey CA; its CN is its\n"
+        "# user name and the ACL file decides what it may read and write. SIGHUP reloads the\n"
+        "# ACL and the CRL.\n"
+        "per_listener_settings false\n"
+        "allow_anonymous false\n"
+        "# Door commands are never kept for later: nothing is stored across restarts.\n"
+        "persistence false\n"
+        "# Small packets go out at once: without it Nagle holds a device's ack behind the\n"
+        "# gateway's delayed ACK of the previous PUBACK (~40 ms per door action).\n"
+        "set_tcp_nodelay true\n"
+        "log_dest stderr\n"
+        "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
+        "%s"
+        "acl_file %s/acl\n\n"
+        "listener %ld%s%s\n"
+        "cafile %s/ca.crt\n"
+        "certfile %s/server.crt\n"
+        "keyfile %s/server.key\n",
+        site, cli->run_as_root ? "# Run as root (--run-as-root): Mosquitto keeps root instead of dropping to 'mosquitto'.\nuser root\n" : "",
+        dir, port, cli->listen != NULL ? " " : "", cli->listen != NULL ? cli->listen : "", dir, dir, dir) > 0;
+    if (ok && crl_abs != NULL)
+        ok = BIO_printf(b, "# Revoked certificates are refused. An EXPIRED CRL refuses everyone: publish it\n"
+                           "# again ('latchkey-certs crl') before its nextUpdate.\ncrlfile %s\n", crl_abs) > 0;
+    if (ok && crl_abs == NULL)
+        ok = BIO_puts(b, "# No --crl given: revoked certificates are NOT refused by this broker.\n") > 0;
+    if (ok)
+        ok = BIO_puts(b, "tls_version tlsv1.2\n"
+                         "require_certificate true\n"
+                         "use_identity_as_username true\n") > 0;
+    return ok ? 0 : -1;
+}
+
+static int write_bridge(BIO *b, const char *site, const char *host, long port, const char *dir,
+                        const char *identity)
+{
+    return BIO_printf(b,
+        "# Written by latchkey-certs broker-config --home-bridge: the bridge of the home broker of\n"
+        "# site %s to the internet-facing broker. Include it in the home broker's configuration\n"
+        "# (e.g. copy it to /etc/mosquitto/conf.d/). The home broker dials OUT: nothing on the\n"
+        "# internet needs to reach the home network. Identity: %s.\n"
+        "connection latchkey-%s\n"
+        "address %s:%ld\n"
+        "remote_clientid latchkey-bridge-%s\n"
+        "bridge_protocol_version mqttv311\n"
+        "bridge_cafile %s/bridge-ca.crt\n"
+        "bridge_certfile %s/bridge.crt\n"
+        "bridge_keyfile %s/bridge.key\n"
+        "bridge_tls_version tlsv1.2\n"
+        "bridge_insecure false\n"
+        "# A queued \"open\" must never be delivered late. With a clean session the internet\n"
+        "# broker forgets this bridge's subscription and queue as soon as the link drops, so a\n"
+        "# command published while home is offline is lost (the gateway reports \"not\n"
+        "# confirmed\") instead of opening the door minutes later when the link comes back.\n"
+        "# (The device also rejects a stale command by its exp; this is the second wall.)\n"
+        "cleansession true\n"
+        "notifications false\n"
+        "start_type automatic\n"
+        "restart_timeout 2 30\n"
+        "# Commands come in; answers, state and availability go out.\n"
+        "topic latchkey/%s/+/cmd in 1\n"
+        "topic latchkey/%s/+/ack out 1\n"
+        "topic latchkey/%s/+/state out 1\n"
+        "topic latchkey/%s/+/availability out 1\n",
+        site, identity, site, host, port, site, dir, dir, dir, site, site, site, site) > 0 ? 0 : -1;
+}
+
+struct only_one {
+    const char *site;
+    char cn[LK_CN_MAX + 1];
+    int n;
+};
+
+static int count_device(const struct lk_inv_entry *e, void *arg)
+{
+    struct only_one *o = arg;
+    char site[33], door[33];
+    if (lk_device_name_split(e->cn, site, sizeof site, door, sizeof door) && strcmp(site, o->site) == 0 &&
+        strcmp(e->cn, o->cn) != 0) {
+        memcpy(o->cn, e->cn, strlen(e->cn) + 1);
+        o->n++;
+    }
+    return 0;
+}
+
+/* The bridge identity: --identity, else the only valid device of the site. */
+static int bridge_identity(const struct lk_pki *pki, const struct lk_cli *cli, const char *site,
+                           char *cn, size_t cap, struct lk_inv_entry *e)
+{
+    struct only_one o = {site, "", 0};
+    int r;
+    if (cli->identity != NULL) {
+        r = lk_inv_lookup(pki, NULL, cli->identity, e);
+        if (r <= 0) {
+            if (r == 0)
+                lk_err("--identity '%s' is not a valid certificate in the inventory", cli->identity);
+            return -1;
+        }
+        if (strcmp(e->profile, "device") != 0 && strcmp(e->profile, "gateway") != 0) {
+            lk_err("--identity '%s' is a %s certificate; use a device (or dedicated device-profile) identity",
+                   cli->identity, e->profile);
+            return -1;
+        }
+        snprintf(cn, cap, "%s", cli->identity);
+        return 0;
+    }
+    if (lk_inv_foreach_valid_now(pki, "device", count_device, &o) < 0)
+        return -1;
+    if (o.n != 1) {
+        lk_err("site %s has %d valid devices; choose the bridge's identity with --identity CN", site, o.n);
+        return -1;
+    }
+    snprintf(cn, cap, "%s", o.cn);
+    return lk_inv_lookup(pki, "device", cn, e) == 1 ? 0 : -1;
+}
+
+static int file_in(struct lk_txn *txn, const char *dir, const char *name, BIO *b, mode_t mode)
+{
+    return add_pem(txn, dir, name, b, mode);
+}
+
+int certs_verb_broker_config(const struct lk_cli *cli)
+{
+    struct lk_pki pki = {.lock_fd = -1};
+    struct lk_txn txn;
+    struct lk_inv_entry e;
+    struct devs *devs = NULL;
+    char outabs[PATH_MAX], crlabs[PATH_MAX], server[LK_CN_MAX + 1], host[256], ident[LK_CN_MAX + 1];
+    const char *dir, *site = cli->site;
+    BIO *conf = NULL, *acl = NULL;
+    long rport = 0;
+    int rc = -1, r;
+
+    lk_txn_init(&txn);
+    if (cli->npos != 1) {
+        lk_err("broker-config takes no arguments; usage: %s", lk_cli_usage("broker-config"));
+        return -1;
+    }
+    if (cli->out == NULL || *cli->out == '\0' || site == NULL) {
+        lk_err("broker-config needs --out DIR and --site SITE");
+        return -1;
+    }
+    if (!lk_name_valid(site, strlen(site))) {
+        lk_err("invalid site name '%s' (expected [a-z0-9_-]{1,32})", site);
+        return -1;
+    }
+    if (cli->home_bridge) {
+        if (cli->seen & (LK_OPT_LISTEN | LK_OPT_PORT | LK_OPT_SERVER_NAME | LK_OPT_CRL | LK_OPT_BRIDGE_USER | LK_OPT_RUN_AS_ROOT)) {
+            lk_err("--home-bridge takes only --remote, --out, --site and --identity");
+            return -1;
+        }
+        if (cli->remote == NULL) {
+            lk_err("--home-bridge needs --remote HOST:PORT (the internet-facing broker)");
+            return -1;
+        }
+        if (lk_hostport_parse(cli->remote, "--remote", host, sizeof host, &rport) != 0)
+            return -1;
+    } else {
+        if (cli->remote != NULL || cli->identity != NULL) {
+            lk_err("--remote and --identity only apply with --home-bridge");
+            return -1;
+        }
+        if (cli->listen != NULL && !lk_host_valid(cli->listen)) {
+            lk_err("--listen must be an IP address or host name, got '%s'", cli->listen);
+            return -1;
+        }
+        if (cli->crl != NULL && absolute(cli->crl, crlabs) != 0)
+            return -1;
+    }
+    if ((dir = lk_cli_dir(cli)) == NULL || lk_pki_open(&pki, dir) != 0)
+        goto out;
+    if (lk_mkdir(cli->out, 0700) != 0 || absolute(cli->out, outabs) != 0)
+        goto out;
+    conf = BIO_new(BIO_s_mem());
+    acl = BIO_new(BIO_s_mem());
+    if (conf == NULL || acl == NULL) {
+        lk_err_ssl("out of memory");
+        goto out;
+    }
+    if (cli->home_bridge) {
+        if (bridge_identity(&pki, cli, site, ident, sizeof ident, &e) != 0 ||
+            add_identity(&txn, &pki, outabs, e.profile, ident, "bridge-ca.crt", "bridge.crt", "bridge.key") != 0 ||
+            write_bridge(conf, site, host, rport, outabs, ident) != 0 ||
+            file_in(&txn, outabs, "bridge.conf", conf, 0644) != 0 || lk_txn_commit(&txn) != 0)
+            goto out;
+        printf("wrote %s/bridge.conf (bridge of site %s to %s:%ld as %s)\n", outabs, site, host, rport, ident);
+        rc = 0;
+        goto out;
+    }
+    if (cli->server_name != NULL) {
+        snprintf(server, sizeof server, "%s", cli->server_name);
+    } else {
+        r = lk_inv_lookup(&pki, "server", NULL, &e);
+        if (r <= 0) {
+            if (r == 0)
+                lk_err("no valid server certificate in the inventory; issue one with 'issue server NAME --dns ...'");
+            goto out;
+        }
+        snprintf(server, sizeof server, "%s", e.cn);
+    }
+    if (cli->bridge_user != NULL) {
+        r = lk_inv_lookup(&pki, NULL, cli->bridge_user, &e);
+        if (r <= 0 || strcmp(e.profile, "client") == 0 || strcmp(e.profile, "ca") == 0) {
+            if (r >= 0)
+                lk_err("--bridge-user '%s' is not a valid device or gateway certificate", cli->bridge_user);
+            goto out;
+        }
+    }
+    devs = calloc(1, sizeof *devs);
+    if (devs == NULL) {
+        lk_err("out of memory");
+        goto out;
+    }
+    devs->site = site;
+    if (list_devices(&pki, devs) != 0)
+        goto out;
+    if (add_identity(&txn, &pki, outabs, "server", server, "ca.crt", "server.crt", "server.key") != 0 ||
+        write_conf(conf, cli, site, outabs, cli->port != 0 ? cli->port : 8883, cli->crl != NULL ? crlabs : NULL) != 0 ||
+        write_acl(acl, site, devs, cli->bridge_user) != 0 ||
+        file_in(&txn, outabs, "acl", acl, 0644) != 0 || file_in(&txn, outabs, "mosquitto.conf", conf, 0644) != 0 ||
+        lk_txn_commit(&txn) != 0)
+        goto out;
+    printf("wrote %s/mosquitto.conf and %s/acl (site %s: gateway and %d device%s%s)\n", outabs, outabs,
+           site, devs->n, devs->n == 1 ? "" : "s", cli->crl != NULL ? "" : "; no CRL");
+    rc = 0;
+out:
+    lk_txn_abort(&txn);
+    BIO_free(conf);
+    BIO_free(acl);
+    free(devs);
+    lk_pki_close(&pki);
+    return rc;
+}

@@ -1,0 +1,32 @@
+/* platform_mcu.h - the core's struct lk_platform on the bare-metal board: board clock,
+ * wolfSSL's Hash-DRBG (seeded by board_entropy), wolfSSL Ed25519 verification and the
+ * relay with its hardware cut-off at pulse + LKM_RELAY_MARGIN_MS. Also the two hooks
+ * user_settings.h gives wolfSSL: the DRBG seed and the time certificates are checked at.
+ *
+ * Wall-clock time: the device has no battery-backed clock. Until the signed time beacon
+ * (docs/protocol.md) is implemented, unix_time() is 0 ("unknown") and every command is
+ * refused as not-yet-valid; certificate dates are checked against the provisioning time
+ * floor. Test images built with LK_MCU_TEST_CLOCK take the host's clock instead. */
+#ifndef LK_MCU_PLATFORM_H
+#define LK_MCU_PLATFORM_H
+
+#include <stdint.h>
+
+#include "lk/config_defaults.h"
+#include "lk/port.h"
+
+#define LKM_RELAY_MARGIN_MS 100u
+
+/* Seeds the DRBG and fills plat. time_floor: the earliest time certificates are checked
+ * at (the provisioning floor or the persisted high-water mark, the later). 0 on success,
+ * -1 if the DRBG could not be seeded. */
+int lkm_platform_init(int64_t time_floor, struct lk_platform *plat);
+
+/* The pulse length in effect (lk_device_pulse_ms), which sets the hardware cut-off;
+ * LK_RELAY_PULSE_MAX_MS until it is set. */
+void lkm_platform_set_pulse_ms(uint32_t pulse_ms);
+
+/* 1 if this image takes its wall clock from the host (a test image), else 0. */
+int lkm_platform_test_clock(void);
+
+#endif

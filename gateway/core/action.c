@@ -1,0 +1,398 @@
+/* action.c - the decision on one door action: who (certificate CN -> enabled user), which
+ * door (configured, and one of the user's), lockout, PIN (peppered scrypt), then the audit
+ * row, signing and publishing. Every attempt is written to the audit log before the answer;
+ * when that write fails the action is refused (fail closed). The attempt is a slot of
+ * app->attempts (attempts.h) from the start; outcome.c finishes it, whatever its end.
+ * The PIN check: pin_cache.h for a PIN verified recently, else scrypt on pin_worker.h's
+ * thread; the attempt then waits in CHECKING_PIN and goes on in action_collect() when the
+ * verdict is in. The broker and the clock are ports (ports.h). */
+#include "action.h"
+
+#include <openssl/crypto.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd_sign.h"
+#include "gw_log.h"
+#include "lockout.h"
+#include "metrics.h"
+#include "outcome.h"
+#include "pin_hash.h"
+
+static int64_t wall_s(const struct gw_app *app)
+{
+    return app_wall_ms(app) / 1000;
+}
+
+static void attempt_init(struct gw_app *app, struct attempt *a, const struct action_request *req)
+{
+    a->owner = req->owner;
+    a->start_ms = app_now_ms(app);
+    a->rec.at_ms = app_wall_ms(app);
+    snprintf(a->rec.user, sizeof a->rec.user, "%s", req->user);
+    snprintf(a->rec.serial, sizeof a->rec.serial, "%s", req->serial != NULL ? req->serial : "");
+    snprintf(a->rec.peer, sizeof a->rec.peer, "%s", req->peer != NULL ? req->peer : "?");
+    /* A door name that passed conf_find_door() is kept as it is: send_command uses it. */
+    if (req->door != NULL && lk_name_valid(req->door, strlen(req->door)))
+        snprintf(a->rec.door, sizeof a->rec.door, "%s", req->door);
+    else
+        strcpy(a->rec.door, "?");
+}
+
+static void set_detail(struct action_outcome *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void set_detail(struct action_outcome *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out->detail, sizeof out->detail, fmt, ap);
+    va_end(ap);
+}
+
+/* Ends an attempt that sends nothing (outcome.h). ACTION_ANSWERED. */
+static int finish(struct gw_app *app, struct attempt *a, enum gw_result r, const char *why)
+{
+    outcome_finish(app, a, r, why);
+    return ACTION_ANSWERED;
+}
+
+/* "2026-11-01 12:34:56 UTC" */
+static void format_utc(int64_t t, char *out, size_t cap)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (gmtime_r(&tt, &tm) == NULL || strftime(out, cap, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+        snprintf(out, cap, "%lld", (long long)t);
+}
+
+static void locked_detail(struct action_outcome *out, const char *prefix, int64_t until,
+                          int64_t now)
+{
+    char when[40];
+    long long mins = (long long)((until - now + 59) / 60);
+    format_utc(until, when, sizeof when);
+    set_detail(out, "%sLocked after too many wrong PINs until %s (about %lld minute%s).",
+               prefix, when, mins, mins == 1 ? "" : "s");
+}
+
+/* Whether the record's user may come in at all. 1 or 0 with the outcome set. */
+static int user_admitted(struct gw_app *app, const char *name, struct user_rec *u,
+                         struct action_outcome *out, const char **why)
+{
+    int rc = users_get(app->store, name, u);
+    if (rc < 0) {
+        gw_log("store: cannot read user %s: %s", name, store_errmsg(app->store));
+        out->result = GW_AUDIT_UNAVAILABLE;
+        *why = "store-read-failed";
+        return 0;
+    }
+    if (rc == 0) {
+        out->result = GW_FORBIDDEN;
+        *why = "unknown-user";
+        set_detail(out, "The certificate of \"%s\" is valid, but \"%s\" is not a Latchkey user "
+                   "here. Ask the administrator to add you.", name, name);
+        return 0;
+    }
+    if (!u->enabled) {
+        out->result = GW_FORBIDDEN;
+        *why = "user-disabled";
+        set_detail(out, "The user \"%s\" is disabled. Ask the administrator.", name);
+        return 0;
+    }
+    return 1;
+}
+
+int action_user_may_open(const struct gw_app *app, const struct user_rec *u, int door_index)
+{
+    uint32_t mask = users_door_mask(app->conf, u->doors);
+    return door_index >= 0 && door_index < CONF_MAX_DOORS && ((mask >> door_index) & 1u);
+}
+
+int action_page_user(struct gw_app *app, const char *name, struct user_rec *u,
+                     struct action_outcome *out)
+{
+    const char *why = "-";
+    memset(out, 0, sizeof *out);
+    if (user_admitted(app, name, u, out, &why))
+        return 1;
+    snprintf(out->reason, sizeof out->reason, "%s", why);
+    gw_log("page refused user=%s result=%s reason=%s", name, gw_result_name(out->result), why);
+    return 0;
+}
+
+/* Publishing part: the attempt passed every check. The user and door are the audit
+ * row's (the door is a configured one by now). */
+static int send_command(struct gw_app *app, struct attempt *a)
+{
+    const struct conf *c = app->conf;
+    struct audit_rec *rec = &a->rec;
+    char id[LK_ID_HEX_LEN + 1], payload[CMD_PAYLOAD_MAX], topic[LK_TOPIC_MAX + 1];
+    struct lk_cmd cmd;
+    size_t len;
+    int64_t now;
+
+    if (!app->ports.broker_ready(app->ports.ctx))
+        return finish(app, a, GW_BROKER_UNAVAILABLE, "not-connected");
+    now = wall_s(app);
+    if (cmd_new_id(id) != 0)
+        return finish(app, a, GW_BROKER_UNAVAILABLE, "rng-failed");
+    len = cmd_build(app->cmd_key, id, c->command.site, rec->door, "open", rec->user, now,
+                    now + c->command.ttl, &cmd, payload, sizeof payload);
+    if (len == 0 || lk_topic(topic, sizeof topic, c->command.site, rec->door, "cmd") == 0)
+        return finish(app, a, GW_BAD_REQUEST, "sign-failed");
+
+    /* The attempt is on disk before the command can leave. */
+    if (outcome_write_pending(app, a, id) != 0)
+        return ACTION_ANSWERED;
+    gw_log("action requested user=%s door=%s id=%s serial=%s peer=%s", rec->user, rec->door, id,
+           rec->serial[0] ? rec->serial : "-", rec->peer);
+    if (attempts_await_ack(&app->attempts, a->self, a->start_ms + c->mqtt.ack_timeout_ms) != 0)
+        return finish(app, a, GW_BROKER_UNAVAILABLE, "too-many-in-flight");
+    if (app->ports.publish(app->ports.ctx, topic, payload, len, a->self) != 0) {
+        attempts_withdraw(&app->attempts, a->self); /* nothing was sent */
+        return finish(app, a, GW_BROKER_UNAVAILABLE, "publish-refused");
+    }
+    app->ports.deadlines_changed(app->ports.ctx);
+    return ACTION_AWAITING_ACK;
+}
+
+/* After the PIN verdict v for the user as read now (*u). mac: the pin_cache entry to keep
+ * when the PIN was right (NULL: nothing to remember). */
+static int after_pin(struct gw_app *app, struct attempt *a, const struct user_rec *u,
+                     enum pin_verify v, const unsigned char *mac)
+{
+    int64_t now = wall_s(app), until = 0;
+    int rc;
+
+    switch (v) {
+    case PIN_MATCH:
+        break;
+    case PIN_MISMATCH:
+        pin_cache_forget(&app->pin_cache, u->name);
+        rc = lockout_failure(app->store, u->name, now, &until);
+        if (rc < 0) {
+            gw_log("store: cannot record a wrong PIN of %s: %s", u->name, store_errmsg(app->store));
+            return finish(app, a, GW_AUDIT_UNAVAILABLE, "store-write-failed");
+        }
+        if (rc == 1)
+            return finish(app, a, GW_FORBIDDEN, "unknown-user");
+        if (until > 0) {
+            locked_detail(&a->out, "Wrong PIN. ", until, now);
+            return finish(app, a, GW_WRONG_PIN, "wrong-pin-locked");
+        }
+        return finish(app, a, GW_WRONG_PIN, "wrong-pin");
+    case PIN_HASH_INVALID:
+        return finish(app, a, GW_FORBIDDEN, "bad-pin-hash");
+    }
+    if ((u->failed != 0 || u->lockouts != 0 || u->locked_until != 0) &&
+        lockout_success(app->store, u->name) < 0) {
+        gw_log("store: cannot reset the lockout of %s: %s", u->name, store_errmsg(app->store));
+        return finish(app, a, GW_AUDIT_UNAVAILABLE, "store-write-failed");
+    }
+    if (mac != NULL)
+        pin_cache_store(&app->pin_cache, u->name, mac, app_now_ms(app));
+    if (a->owner == NULL) /* nobody waits for this door any more: open nothing */
+        return finish(app, a, GW_NOT_CONFIRMED, "client-gone");
+    return send_command(app, a);
+}
+
+/* The PIN check is over (or never started): the PIN-derived value goes. */
+static void forget_mac(struct attempt *a)
+{
+    OPENSSL_cleanse(a->mac, sizeof a->mac);
+    a->have_mac = 0;
+}
+
+/* The PIN step of action_start: the cache, else a job for the worker. */
+static enum action_stage check_pin(struct gw_app *app, struct attempt *a,
+                                   const struct user_rec *u, const char *pin)
+{
+    unsigned char mac[PIN_CACHE_MAC_LEN];
+    int have_mac = pin_cache_mac(&app->pin_cache, u->name, u->pin_hash, pin, mac) == 0;
+
+    if (have_mac && pin_cache_match(&app->pin_cache, u->name, mac, app_now_ms(app))) {
+        OPENSSL_cleanse(mac, sizeof mac);
+        metrics_pin_check(1);
+        return after_pin(app, a, u, PIN_MATCH, NULL);
+    }
+    if (attempts_check_pin(&app->attempts, a->self) != 0) {
+        OPENSSL_cleanse(mac, sizeof mac);
+        set_detail(&a->out, "The gateway is checking many PINs right now. Try again in a moment.");
+        return finish(app, a, GW_BUSY, "pin-checks-full");
+    }
+    snprintf(a->phc, sizeof a->phc, "%s", u->pin_hash);
+    memcpy(a->mac, mac, sizeof mac);
+    a->have_mac = have_mac;
+    OPENSSL_cleanse(mac, sizeof mac);
+    switch (pin_worker_submit(&app->pins, u->name, pin, u->pin_hash, a)) {
+    case PIN_SUBMITTED:
+        return ACTION_CHECKING_PIN;
+    case PIN_SUBMIT_USER_BUSY:
+        attempts_decide(&app->attempts, a->self);
+        forget_mac(a);
+        set_detail(&a->out, "Your previous PIN is still being checked. Try again in a moment.");
+        return finish(app, a, GW_BUSY, "pin-check-running");
+    case PIN_SUBMIT_FULL:
+        attempts_decide(&app->attempts, a->self);
+        forget_mac(a);
+        set_detail(&a->out, "The gateway is checking many PINs right now. Try again in a moment.");
+        return finish(app, a, GW_BUSY, "pin-checks-full");
+    case PIN_SUBMIT_INVALID:
+        break;
+    }
+    /* A PIN too long for a job is no PIN: pin_hash_verify says so without the KDF. */
+    attempts_decide(&app->attempts, a->self);
+    forget_mac(a);
+    return after_pin(app, a, u, pin_hash_verify(&app->pepper, pin, u->pin_hash), NULL);
+}
+
+/* What every attempt must pass before its PIN is tried, checked when it starts and again
+ * when scrypt's verdict comes back (the administrator may have changed the user
+ * meanwhile): an enabled user, a PIN and a door, the door configured and one of theirs,
+ * no lock. 1 with *u; 0 when the attempt is finished (a->out set). */
+static int admit(struct gw_app *app, struct attempt *a, const char *user, const char *door,
+                 int have_pin, struct user_rec *u)
+{
+    const char *why = "-";
+    int64_t now;
+    int index;
+
+    if (!user_admitted(app, user, u, &a->out, &why)) {
+        (void)finish(app, a, a->out.result, why);
+        return 0;
+    }
+    if (door == NULL || !have_pin) {
+        set_detail(&a->out, "The form needs a PIN and a door.");
+        (void)finish(app, a, GW_BAD_REQUEST, "missing-field");
+        return 0;
+    }
+    index = conf_find_door(app->conf, door);
+    if (index < 0) {
+        set_detail(&a->out, "There is no such door.");
+        (void)finish(app, a, GW_BAD_REQUEST, "unknown-door");
+        return 0;
+    }
+    if (!action_user_may_open(app, u, index)) {
+        set_detail(&a->out, "This door is not one of yours.");
+        (void)finish(app, a, GW_FORBIDDEN, "door-not-allowed");
+        return 0;
+    }
+    now = wall_s(app);
+    if (lockout_remaining_s(u, now) > 0) {
+        /* No PIN check while locked: the lock cannot be used to guess. */
+        locked_detail(&a->out, "", u->locked_until, now);
+        (void)finish(app, a, GW_LOCKED, "locked");
+        return 0;
+    }
+    return 1;
+}
+
+enum action_stage action_start(struct gw_app *app, const struct action_request *req,
+                               struct attempt_handle *h, struct action_outcome *out)
+{
+    struct attempt *a = attempts_new(&app->attempts);
+    struct user_rec u;
+    enum action_stage stage;
+
+    h->slot = -1;
+    if (a == NULL) { /* every stage keeps its bound, so this cannot happen: refuse, on record */
+        static struct attempt spare; /* loop thread only */
+        memset(&spare, 0, sizeof spare);
+        attempt_init(app, &spare, req);
+        set_detail(&spare.out, "The gateway is busy. Try again in a moment.");
+        (void)finish(app, &spare, GW_BUSY, "attempts-full");
+        *out = spare.out;
+        return ACTION_ANSWERED;
+    }
+    attempt_init(app, a, req);
+    stage = admit(app, a, req->user, req->door, req->pin != NULL, &u)
+                ? check_pin(app, a, &u, req->pin)
+                : ACTION_ANSWERED;
+    if (stage == ACTION_ANSWERED) {
+        *out = a->out;
+        attempts_free(&app->attempts, a->self);
+    } else {
+        *h = a->self;
+    }
+    return stage;
+}
+
+/* A finished attempt: its owner, if still there, is woken to take the outcome. */
+static void settle(struct gw_app *app, struct attempt_handle h)
+{
+    void *owner = attempts_settle(&app->attempts, h);
+    if (owner != NULL)
+        app->ports.wake_owner(app->ports.ctx, owner);
+}
+
+/* A verdict from the worker: the attempt is admitted again with the user as it is now
+ * (its door is the audit row's: a configured one), its PIN must still be the one checked,
+ * then it goes on as after a synchronous check. */
+static void on_verdict(void *arg, void *ctx, const char *user, enum pin_verify v)
+{
+    struct gw_app *app = arg;
+    struct attempt *a = ctx;
+    struct user_rec u;
+    int stage;
+
+    metrics_pin_check(0);
+    attempts_decide(&app->attempts, a->self);
+    if (!admit(app, a, user, a->rec.door, 1, &u)) {
+        stage = ACTION_ANSWERED;
+    } else if (strcmp(u.pin_hash, a->phc) != 0) {
+        set_detail(&a->out, "Your PIN was changed meanwhile. Enter the new one.");
+        stage = finish(app, a, GW_WRONG_PIN, "pin-changed");
+    } else {
+        stage = after_pin(app, a, &u, v, a->have_mac ? a->mac : NULL);
+    }
+    forget_mac(a);
+    if (stage == ACTION_ANSWERED)
+        settle(app, a->self);
+}
+
+void action_collect(struct gw_app *app)
+{
+    struct attempt_handle done[ATTEMPTS_MAX];
+    int i, n;
+
+    (void)pin_worker_collect(&app->pins, on_verdict, app); /* verdicts first: they may publish */
+    n = attempts_collect(&app->attempts, done, ATTEMPTS_MAX);
+    for (i = 0; i < n; i++) {
+        struct attempt *a = attempts_get(&app->attempts, done[i]);
+        if (a == NULL)
+            continue;
+        outcome_finish(app, a, a->out.result, a->out.reason);
+        settle(app, done[i]);
+    }
+    app->ports.deadlines_changed(app->ports.ctx);
+}
+
+void action_expire(struct gw_app *app)
+{
+    (void)attempts_expire(&app->attempts, app_now_ms(app));
+    action_collect(app);
+}
+
+int action_take(struct gw_app *app, struct attempt_handle h, struct action_outcome *out)
+{
+    switch (attempts_take(&app->attempts, h, out)) {
+    case ATTEMPT_FINISHED:
+        return ACTION_ANSWERED;
+    case ATTEMPT_CHECKING_PIN:
+        return ACTION_CHECKING_PIN;
+    case ATTEMPT_DECIDING:
+    case ATTEMPT_AWAITING_ACK:
+    case ATTEMPT_DONE:
+        return ACTION_AWAITING_ACK;
+    case ATTEMPT_FREE:
+        break;
+    }
+    return -1;
+}
+
+void action_detach(struct gw_app *app, struct attempt_handle h)
+{
+    attempts_detach(&app->attempts, h);
+}

@@ -1,0 +1,67 @@
+/* conf.h - the gateway's INI configuration (format: docs/gateway.md, "Configuration
+ * (INI)"), loaded and fully validated at start-up. Users are not configured here: they
+ * live in the database named by [store] (users.h) and are managed with the `user` command
+ * line. */
+#ifndef GW_CONF_H
+#define GW_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "latchkey/cmd_format.h"
+
+#define CONF_MAX_DOORS 32 /* a user's doors are a bit mask */
+#define CONF_STR_MAX 256
+#define CONF_LABEL_MAX 64
+#define CONF_ACK_TIMEOUT_MIN 100
+#define CONF_ACK_TIMEOUT_MAX 60000
+#define CONF_PIN_CACHE_MAX 3600
+
+struct conf_door {
+    char name[LK_NAME_MAX + 1];
+    char label[CONF_LABEL_MAX + 1];
+    int line;
+};
+
+struct conf {
+    char path[CONF_STR_MAX];
+    struct {
+        char listen[CONF_STR_MAX];
+        int port;
+        char cert[CONF_STR_MAX], key[CONF_STR_MAX], client_ca[CONF_STR_MAX];
+        char crl[CONF_STR_MAX];   /* PEM CRL of client_ca, or "none" (unsafe) */
+        int pin_cache_seconds;    /* a verified PIN is remembered this long (0: never) */
+    } server;
+    struct {
+        char uri[CONF_STR_MAX];
+        char ca[CONF_STR_MAX], cert[CONF_STR_MAX], key[CONF_STR_MAX];
+        char client_id[65];
+        int ack_timeout_ms;
+    } mqtt;
+    struct {
+        char key[CONF_STR_MAX];
+        char site[LK_NAME_MAX + 1];
+        int ttl;
+    } command;
+    struct {
+        char listen[CONF_STR_MAX];
+        int port;                 /* 0: no metrics listener */
+        int allow_non_loopback;
+    } metrics;
+    struct {
+        char database[CONF_STR_MAX];    /* SQLite file: users, lockouts, audit */
+        char pepper_file[CONF_STR_MAX]; /* 32-byte PIN pepper (pepper.h) */
+        int busy_timeout_ms;            /* wait for another writer's lock (default 1000) */
+    } store;
+    struct conf_door doors[CONF_MAX_DOORS];
+    int n_doors;
+};
+
+/* Loads and validates path into *c. On error returns -1 and writes one line
+ * ("FILE:LINE: what" or "FILE: what") into err. Files named in it must load. */
+int conf_load(const char *path, struct conf *c, char *err, size_t errlen);
+
+/* Index of the door, or -1. */
+int conf_find_door(const struct conf *c, const char *name);
+
+#endif

@@ -1,0 +1,33 @@
+/* metrics.h - the gateway's counters, rendered as Prometheus text by web/metrics_page.c on
+ * the loopback metrics listener. Counters are atomics: safe from any thread. */
+#ifndef GW_METRICS_H
+#define GW_METRICS_H
+
+#include <stdint.h>
+
+#include "result.h"
+
+enum metrics_refusal { REFUSED_REVOKED = 0, REFUSED_CRL, REFUSED_CSRF, REFUSED_COUNT };
+
+void metrics_request(void);                       /* one HTTP request or websocket message */
+void metrics_result(enum gw_result r, int64_t ack_latency_ms); /* latency < 0: not waited */
+void metrics_tls_refused(void);                   /* a client certificate refused at TLS */
+void metrics_refused(enum metrics_refusal why);   /* a request refused after TLS */
+void metrics_websockets(int delta);
+void metrics_pin_check(int cached);               /* a PIN check: 1 from pin_cache, 0 scrypt */
+
+#define METRICS_RESULTS 16 /* room for results added to result.h later */
+#define METRICS_BUCKETS 8  /* ack latency histogram */
+extern const int64_t metrics_buckets_ms[METRICS_BUCKETS]; /* upper bounds */
+
+struct metrics_snapshot {
+    unsigned long long requests, tls_refused, refused[REFUSED_COUNT], results[METRICS_RESULTS];
+    unsigned long long lat_bucket[METRICS_BUCKETS], lat_count, lat_sum_ms; /* cumulative */
+    long long websockets;
+    unsigned long long pin_checks[2]; /* [0] scrypt, [1] cache */
+};
+
+/* A copy of every counter (each read atomically). */
+void metrics_read(struct metrics_snapshot *m);
+
+#endif

@@ -1,0 +1,55 @@
+/* result.c - names, HTTP statuses and messages of action results (docs/protocol.md,
+ * "Gateway answers"). */
+#include "result.h"
+
+const char *gw_result_name(enum gw_result r)
+{
+    switch (r) {
+    case GW_OPENED: return "opened";
+    case GW_REJECTED: return "rejected";
+    case GW_WRONG_PIN: return "wrong-pin";
+    case GW_FORBIDDEN: return "forbidden";
+    case GW_NOT_CONFIRMED: return "not-confirmed";
+    case GW_BROKER_UNAVAILABLE: return "broker-unavailable";
+    case GW_BAD_REQUEST: return "bad-request";
+    case GW_LOCKED: return "locked";
+    case GW_AUDIT_UNAVAILABLE: return "audit-unavailable";
+    case GW_BUSY: return "busy";
+    }
+    return "bad-request";
+}
+
+unsigned int gw_result_http_status(enum gw_result r)
+{
+    switch (r) {
+    case GW_OPENED: return 200;
+    case GW_REJECTED: return 409;
+    case GW_WRONG_PIN: return 403;
+    case GW_FORBIDDEN: return 403;
+    case GW_NOT_CONFIRMED: return 504;
+    case GW_BROKER_UNAVAILABLE: return 503;
+    case GW_BAD_REQUEST: return 400;
+    case GW_LOCKED: return 403;
+    case GW_AUDIT_UNAVAILABLE: return 503;
+    case GW_BUSY: return 429;
+    }
+    return 400;
+}
+
+const char *gw_result_message(enum gw_result r)
+{
+    switch (r) {
+    case GW_OPENED: return "The door was opened.";
+    case GW_REJECTED: return "The door refused the command.";
+    case GW_WRONG_PIN: return "Wrong PIN.";
+    case GW_FORBIDDEN: return "You may not open this door.";
+    case GW_NOT_CONFIRMED: return "The door did not confirm in time. It may or may not have opened.";
+    case GW_BROKER_UNAVAILABLE: return "The door service is unreachable right now. Nothing was sent.";
+    case GW_BAD_REQUEST: return "Bad request.";
+    case GW_LOCKED: return "Too many wrong PINs: locked for now.";
+    case GW_AUDIT_UNAVAILABLE:
+        return "The gateway cannot record this attempt right now, so it opens nothing. Nothing was sent.";
+    case GW_BUSY: return "Busy checking PINs. Nothing was sent; try again in a moment.";
+    }
+    return "Bad request.";
+}

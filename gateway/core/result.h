@@ -1,0 +1,24 @@
+/* result.h - the outcome of one door action as the user sees it: the data-result name of
+ * the HTTP contract (docs/protocol.md, "Gateway answers"), its HTTP status and a short
+ * human sentence. */
+#ifndef GW_RESULT_H
+#define GW_RESULT_H
+
+enum gw_result {
+    GW_OPENED = 0,
+    GW_REJECTED,            /* the device refused it (reason from its ack) */
+    GW_WRONG_PIN,
+    GW_FORBIDDEN,           /* unknown user or door not allowed */
+    GW_NOT_CONFIRMED,       /* no ack before the timeout */
+    GW_BROKER_UNAVAILABLE,  /* not connected: the command was never sent */
+    GW_BAD_REQUEST,
+    GW_LOCKED,              /* too many wrong PINs: the user is locked for a while */
+    GW_AUDIT_UNAVAILABLE,   /* the audit log cannot be written: fail closed, nothing sent */
+    GW_BUSY                 /* the user's previous PIN check still runs, or too many run */
+};
+
+const char *gw_result_name(enum gw_result r);     /* "opened", "wrong-pin", ... */
+unsigned int gw_result_http_status(enum gw_result r);
+const char *gw_result_message(enum gw_result r);  /* one sentence for the page */
+
+#endif

@@ -1,0 +1,83 @@
+/* mqtt_inbound.c - the gateway's handling of what arrives from the broker: the topic must
+ * be latchkey/<our site>/<valid door>/ack|availability|state; acks are parsed with cJSON
+ * and must carry v 1, a valid id and result ok|rejected (a reason is echoed only if it is
+ * a short name) before they complete an attempt waiting for its ack; availability and state go to
+ * door_status. Everything else is logged and dropped. */
+#include "mqtt_inbound.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "door_status.h"
+#include "gw_log.h"
+#include "latchkey/cmd_format.h"
+
+/* latchkey/<site>/<door>/<suffix> (suffix with its '/', e.g. "/ack") -> door (copied), if
+ * the site is ours. */
+static int door_of_topic(const char *site, const char *topic, size_t len, const char *suffix,
+                         char door[LK_NAME_MAX + 1])
+{
+    size_t sl = strlen(suffix);
+    char want[LK_TOPIC_MAX + 1];
+    const char *d, *slash;
+    size_t dl;
+    int n = snprintf(want, sizeof want, "latchkey/%s/", site);
+    if (n <= 0 || (size_t)n >= sizeof want || len <= (size_t)n || strncmp(topic, want, (size_t)n) != 0)
+        return -1;
+    d = topic + n;
+    slash = memchr(d, '/', len - (size_t)n);
+    if (slash == NULL || (size_t)(topic + len - slash) != sl || memcmp(slash, suffix, sl) != 0)
+        return -1;
+    dl = (size_t)(slash - d);
+    if (!lk_name_valid(d, dl))
+        return -1;
+    memcpy(door, d, dl);
+    door[dl] = '\0';
+    return 0;
+}
+
+static void handle_ack(struct attempts *attempts, const char *door, const char *payload,
+                       size_t len)
+{
+    cJSON *j = cJSON_ParseWithLength(payload, len);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "v");
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
+    const cJSON *result = cJSON_GetObjectItemCaseSensitive(j, "result");
+    const cJSON *reason = cJSON_GetObjectItemCaseSensitive(j, "reason");
+    const char *why = cJSON_IsString(reason) ? reason->valuestring : NULL;
+    int ok;
+
+    if (!cJSON_IsObject(j) || !cJSON_IsNumber(v) || v->valuedouble != 1 || !cJSON_IsString(id) ||
+        !lk_id_valid(id->valuestring, strlen(id->valuestring)) || !cJSON_IsString(result) ||
+        (strcmp(result->valuestring, "ok") != 0 && strcmp(result->valuestring, "rejected") != 0)) {
+        gw_log("mqtt: malformed ack from door %s ignored", door);
+        cJSON_Delete(j);
+        return;
+    }
+    ok = strcmp(result->valuestring, "ok") == 0;
+    if (why != NULL && why[0] == '\0')
+        why = NULL;
+    if (why != NULL && !lk_name_valid(why, strlen(why)))
+        why = "malformed"; /* reasons are short names; never echo arbitrary text */
+    if (attempts_ack(attempts, id->valuestring, door, ok, why) != 0)
+        gw_log("mqtt: ack for unknown or finished id %s from door %s ignored",
+               id->valuestring, door);
+    cJSON_Delete(j);
+}
+
+void mqtt_inbound(const char *site, struct attempts *attempts, const char *topic,
+                  size_t topic_len, const char *payload, size_t len)
+{
+    char door[LK_NAME_MAX + 1];
+
+    if (door_of_topic(site, topic, topic_len, "/ack", door) == 0)
+        handle_ack(attempts, door, payload, len);
+    else if (door_of_topic(site, topic, topic_len, "/availability", door) == 0) {
+        if (door_status_availability(door, payload, len) != 0)
+            gw_log("mqtt: bad availability from door %s ignored", door);
+    } else if (door_of_topic(site, topic, topic_len, "/state", door) == 0) {
+        if (door_status_state(door, payload, len) != 0)
+            gw_log("mqtt: bad state from door %s ignored", door);
+    }
+}

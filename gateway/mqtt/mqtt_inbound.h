@@ -1,0 +1,16 @@
+/* mqtt_inbound.h - what the gateway accepts from the broker: device acks (fed to the
+ * attempts table) and door availability / state (fed to door_status). Pure input handling
+ * with no Paho in it, so it can be unit-tested and fuzzed (tests/fuzz/fuzz_gateway_ack.c). */
+#ifndef GW_MQTT_INBOUND_H
+#define GW_MQTT_INBOUND_H
+
+#include <stddef.h>
+
+#include "attempts.h"
+
+/* Handles one message of topic latchkey/<site>/<door>/ack|availability|state; anything
+ * else, another site, a bad door name or a malformed payload is logged and ignored. */
+void mqtt_inbound(const char *site, struct attempts *attempts, const char *topic,
+                  size_t topic_len, const char *payload, size_t len);
+
+#endif

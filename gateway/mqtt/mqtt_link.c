@@ -1,0 +1,304 @@
+/* mqtt_link.c - Paho MQTT C async client of the gateway: mTLS with server host name
+ * verification, no persistence, never sends while disconnected, subscribes to the acks
+ * and to the doors' retained availability and state on every (re)connect, and hands each
+ * message to mqtt_inbound.c. */
+#include "mqtt_link.h"
+
+#include <MQTTAsync.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gw_log.h"
+#include "mqtt_inbound.h"
+#include "mqtt_retry.h"
+#include "tcp_nodelay.h"
+
+#define TOPIC_ACK 0
+#define TOPIC_AVAIL 1
+#define TOPIC_STATE 2
+#define N_TOPICS 3
+
+struct mqtt_link {
+    MQTTAsync client;
+    struct attempts *attempts;
+    char site[LK_NAME_MAX + 1];
+    char sub_topics[N_TOPICS][LK_TOPIC_MAX + 1];
+    atomic_int ready;
+    MQTTAsync_SSLOptions ssl;
+    MQTTAsync_connectOptions conn;
+    struct mqtt_retry *retry; /* reconnects (Paho's automatic reconnect is off) */
+    int broker_port;          /* for TCP_NODELAY on Paho's socket (tcp_nodelay.h) */
+};
+
+struct publish_ctx {
+    struct mqtt_link *link;
+    struct attempt_handle h;
+};
+
+static int on_ssl_error(const char *str, size_t len, void *u)
+{
+    (void)u;
+    gw_log("mqtt: tls: %.*s", (int)len, str);
+    return 0;
+}
+
+static void on_subscribed(void *context, MQTTAsync_successData *resp)
+{
+    struct mqtt_link *m = context;
+    /* SUBACK 0x80 is a refusal (e.g. broker ACL). Without the acks nothing can be confirmed. */
+    if (resp != NULL && resp->alt.qosList != NULL && resp->alt.qosList[TOPIC_ACK] == 0x80) {
+        gw_log("mqtt: broker refused the subscription to %s", m->sub_topics[TOPIC_ACK]);
+        return;
+    }
+    atomic_store(&m->ready, 1);
+    gw_log("mqtt: connected and subscribed to %s", m->sub_topics[TOPIC_ACK]);
+}
+
+static void on_subscribe_failed(void *context, MQTTAsync_failureData *resp)
+{
+    struct mqtt_link *m = context;
+    gw_log("mqtt: subscribe failed (code %d)", resp != NULL ? resp->code : 0);
+    atomic_store(&m->ready, 0);
+}
+
+static void on_connected(void *context, char *cause)
+{
+    struct mqtt_link *m = context;
+    MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
+    char *topics[N_TOPICS] = {m->sub_topics[TOPIC_ACK], m->sub_topics[TOPIC_AVAIL],
+                              m->sub_topics[TOPIC_STATE]};
+    int qos[N_TOPICS] = {1, 1, 1};
+    int rc;
+
+    gw_log("mqtt: connected (%s)", cause != NULL ? cause : "-");
+    if (tcp_nodelay_to_port(m->broker_port) <= 0)
+        gw_log("mqtt: could not set TCP_NODELAY on the broker connection (port %d): answers "
+               "may wait for delayed ACKs", m->broker_port);
+    ro.onSuccess = on_subscribed;
+    ro.onFailure = on_subscribe_failed;
+    ro.context = m;
+    rc = MQTTAsync_subscribeMany(m->client, N_TOPICS, topics, qos, &ro);
+    if (rc != MQTTASYNC_SUCCESS)
+        gw_log("mqtt: subscribe not sent (code %d)", rc);
+}
+
+static void on_connect_ok(void *context, MQTTAsync_successData *resp)
+{
+    struct mqtt_link *m = context;
+    (void)resp; /* on_connected() does the work, on every (re)connect */
+    mqtt_retry_connected(m->retry);
+}
+
+static void on_connect_failed(void *context, MQTTAsync_failureData *resp)
+{
+    struct mqtt_link *m = context;
+    unsigned n = mqtt_retry_failures(m->retry) + 1;
+    /* Retries come twice a second: log the first failure, then one in 120 (a minute). */
+    if (n == 1 || n % 120 == 0)
+        gw_log("mqtt: connect failed (code %d%s%s); retrying every %d ms (failure %u)",
+               resp != NULL ? resp->code : 0, resp != NULL && resp->message != NULL ? ": " : "",
+               resp != NULL && resp->message != NULL ? resp->message : "", MQTT_RETRY_MAX_MS, n);
+    mqtt_retry_request(m->retry);
+}
+
+static void on_connection_lost(void *context, char *cause)
+{
+    struct mqtt_link *m = context;
+    atomic_store(&m->ready, 0);
+    gw_log("mqtt: connection lost (%s); reconnecting", cause != NULL ? cause : "-");
+    mqtt_retry_request(m->retry);
+}
+
+/* The retry thread's attempt: a fresh connect with the same options (not MQTTAsync_reconnect:
+ * Paho clears the stored onSuccess/onFailure after the first connect, and a failed attempt
+ * must come back to on_connect_failed to be retried). */
+static int reconnect(void *arg)
+{
+    struct mqtt_link *m = arg;
+    int rc = MQTTAsync_connect(m->client, &m->conn);
+    if (rc != MQTTASYNC_SUCCESS) {
+        gw_log("mqtt: cannot start a reconnect (code %d)", rc);
+        return -1;
+    }
+    return 0;
+}
+
+static int on_message(void *context, char *topic, int topic_len, MQTTAsync_message *msg)
+{
+    struct mqtt_link *m = context;
+    size_t tl = topic_len > 0 ? (size_t)topic_len : strlen(topic);
+
+    mqtt_inbound(m->site, m->attempts, topic, tl, msg->payload,
+                 msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0);
+    MQTTAsync_freeMessage(&msg);
+    MQTTAsync_free(topic);
+    return 1;
+}
+
+struct mqtt_link *mqtt_link_start(const struct conf *c, struct attempts *attempts,
+                                  char *err, size_t errlen)
+{
+    MQTTAsync_createOptions co = MQTTAsync_createOptions_initializer;
+    MQTTAsync_SSLOptions ssl = MQTTAsync_SSLOptions_initializer;
+    MQTTAsync_connectOptions conn = MQTTAsync_connectOptions_initializer;
+    struct mqtt_link *m = calloc(1, sizeof *m);
+    int rc;
+
+    if (m == NULL) {
+        snprintf(err, errlen, "mqtt: out of memory");
+        return NULL;
+    }
+    m->attempts = attempts;
+    strcpy(m->site, c->command.site);
+    m->broker_port = tcp_nodelay_uri_port(c->mqtt.uri); /* conf.c checked host:port */
+    atomic_init(&m->ready, 0);
+    if (snprintf(m->sub_topics[TOPIC_ACK], sizeof m->sub_topics[0], "latchkey/%s/+/ack",
+                 c->command.site) <= 0 ||
+        snprintf(m->sub_topics[TOPIC_AVAIL], sizeof m->sub_topics[0], "latchkey/%s/+/availability",
+                 c->command.site) <= 0 ||
+        snprintf(m->sub_topics[TOPIC_STATE], sizeof m->sub_topics[0], "latchkey/%s/+/state",
+                 c->command.site) <= 0) {
+        snprintf(err, errlen, "mqtt: topic too long");
+        free(m);
+        return NULL;
+    }
+
+    co.sendWhileDisconnected = 0; /* a door command must never be queued for later */
+    co.MQTTVersion = MQTTVERSION_3_1_1;
+    rc = MQTTAsync_createWithOptions(&m->client, c->mqtt.uri, c->mqtt.client_id,
+                                     MQTTCLIENT_PERSISTENCE_NONE, NULL, &co);
+    if (rc != MQTTASYNC_SUCCESS) {
+        snprintf(err, errlen, "mqtt: cannot create client for %s (code %d)", c->mqtt.uri, rc);
+        free(m);
+        return NULL;
+    }
+    rc = MQTTAsync_setCallbacks(m->client, m, on_connection_lost, on_message, NULL);
+    if (rc == MQTTASYNC_SUCCESS)
+        rc = MQTTAsync_setConnected(m->client, m, on_connected);
+    if (rc != MQTTASYNC_SUCCESS) {
+        snprintf(err, errlen, "mqtt: cannot set callbacks (code %d)", rc);
+        MQTTAsync_destroy(&m->client);
+        free(m);
+        return NULL;
+    }
+
+    /* Paho keeps pointers to these: they live in *m. Strings point into *c (static). */
+    ssl.trustStore = c->mqtt.ca;
+    ssl.keyStore = c->mqtt.cert;
+    ssl.privateKey = c->mqtt.key;
+    ssl.enableServerCertAuth = 1;
+    ssl.verify = 1; /* host name check: off by default in Paho */
+    ssl.sslVersion = MQTT_SSL_VERSION_TLS_1_2;
+    ssl.ssl_error_cb = on_ssl_error;
+    ssl.ssl_error_context = m;
+    ssl.disableDefaultTrustStore = 1;
+    m->ssl = ssl;
+
+    conn.keepAliveInterval = 20;
+    conn.cleansession = 1;
+    conn.MQTTVersion = MQTTVERSION_3_1_1;
+    conn.connectTimeout = 5;
+    /* While disconnected every action is refused (broker-unavailable), so reconnecting is
+     * ours (mqtt_retry.c): after 250 ms, then every 500 ms, never backing off further (one
+     * client per site costs the broker nothing); back within ~1 s of the broker's return
+     * (tests/faults/broker_kill.sh). Paho's automaticReconnect checks only every 3 s. */
+    conn.automaticReconnect = 0;
+    conn.ssl = &m->ssl;
+    conn.onSuccess = on_connect_ok;
+    conn.onFailure = on_connect_failed;
+    conn.context = m;
+    m->conn = conn;
+
+    m->retry = mqtt_retry_start(reconnect, m);
+    if (m->retry == NULL) {
+        snprintf(err, errlen, "mqtt: cannot start the reconnect thread");
+        MQTTAsync_destroy(&m->client);
+        free(m);
+        return NULL;
+    }
+    rc = MQTTAsync_connect(m->client, &m->conn);
+    if (rc != MQTTASYNC_SUCCESS) {
+        snprintf(err, errlen, "mqtt: cannot start connecting to %s (code %d)", c->mqtt.uri, rc);
+        mqtt_retry_stop(m->retry);
+        MQTTAsync_destroy(&m->client);
+        mqtt_retry_free(m->retry);
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+int mqtt_link_ready(struct mqtt_link *m)
+{
+    return m != NULL && atomic_load(&m->ready) && MQTTAsync_isConnected(m->client);
+}
+
+static void on_published(void *context, MQTTAsync_successData *resp)
+{
+    (void)resp;
+    free(context); /* the ack, not the PUBACK, ends the action */
+}
+
+static void on_publish_failed(void *context, MQTTAsync_failureData *resp)
+{
+    struct publish_ctx *pc = context;
+    gw_log("mqtt: publish failed (code %d)", resp != NULL ? resp->code : 0);
+    /* It may or may not have reached the broker: an honest "not confirmed". */
+    attempts_fail(pc->link->attempts, pc->h, GW_NOT_CONFIRMED, "publish-failed");
+    free(pc);
+}
+
+int mqtt_link_publish(struct mqtt_link *m, const char *topic, const char *payload, size_t len,
+                      struct attempt_handle h)
+{
+    MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
+    MQTTAsync_message msg = MQTTAsync_message_initializer;
+    struct publish_ctx *pc;
+    int rc;
+
+    if (!mqtt_link_ready(m) || len > 65535)
+        return -1;
+    pc = malloc(sizeof *pc);
+    if (pc == NULL)
+        return -1;
+    pc->link = m;
+    pc->h = h;
+    msg.payload = (void *)payload;
+    msg.payloadlen = (int)len;
+    msg.qos = 1;
+    msg.retained = 0;
+    ro.onSuccess = on_published;
+    ro.onFailure = on_publish_failed;
+    ro.context = pc;
+    rc = MQTTAsync_sendMessage(m->client, topic, &msg, &ro);
+    if (rc != MQTTASYNC_SUCCESS) {
+        gw_log("mqtt: publish refused (code %d)", rc);
+        free(pc);
+        return -1;
+    }
+    return 0;
+}
+
+void mqtt_link_stop(struct mqtt_link *m)
+{
+    MQTTAsync_disconnectOptions dc = MQTTAsync_disconnectOptions_initializer;
+    if (m == NULL)
+        return;
+    atomic_store(&m->ready, 0);
+    mqtt_retry_stop(m->retry); /* first: no reconnect may start while disconnecting */
+    dc.timeout = 1000;
+    if (MQTTAsync_isConnected(m->client) &&
+        MQTTAsync_disconnect(m->client, &dc) == MQTTASYNC_SUCCESS) {
+        int i;
+        for (i = 0; i < 20 && MQTTAsync_isConnected(m->client); i++) {
+            struct timespec ts = {0, 50 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    MQTTAsync_destroy(&m->client);
+    mqtt_retry_free(m->retry); /* no Paho callback can come any more */
+    free(m);
+}

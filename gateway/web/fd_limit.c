@@ -1,0 +1,35 @@
+/* fd_limit.c - the gateway's own descriptor bound (see fd_limit.h). */
+#include "fd_limit.h"
+
+#include <sys/resource.h>
+
+#include "gw_log.h"
+
+/* The soft RLIMIT_NOFILE becomes MAX_FDS (or the hard limit if that is lower): lws sizes
+ * its per-fd tables by it, so the number of connections and that memory are the same on
+ * every machine rather than whatever the service manager gave (systemd: 1 024, too few
+ * for 1 000 websockets; a shell here: 20 000, 2 x 160 KiB of tables). */
+void fd_limit_set(void)
+{
+    struct rlimit rl;
+    rlim_t want = MAX_FDS;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+        gw_log("fd limit: cannot read RLIMIT_NOFILE; keeping the inherited one");
+        return;
+    }
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want)
+        want = rl.rlim_max;
+    if (rl.rlim_cur != want) {
+        rlim_t was = rl.rlim_cur;
+        rl.rlim_cur = want;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
+            gw_log("fd limit: cannot set %llu (staying at %llu)", (unsigned long long)want,
+                   (unsigned long long)was);
+            return;
+        }
+    }
+    if (want < MAX_FDS)
+        gw_log("fd limit: %llu (the hard limit; %d wanted): at most that many connections",
+               (unsigned long long)want, MAX_FDS);
+}

@@ -1,0 +1,125 @@
+/* http_action.c - POST /action: bounded urlencoded body (lws_spa) with fields pin and door,
+ * then action_start(); an action that waits (PIN check, device's ack) is answered from the
+ * writeable callback the loop requests once the attempt is finished (action_take). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "action.h"
+#include "audit.h"
+#include "http_action.h"
+#include "http_csrf.h"
+#include "http_reply.h"
+#include "outcome.h"
+#include "web.h"
+
+static const char *const param_names[] = {"pin", "door", "csrf"};
+enum { P_PIN, P_DOOR, P_CSRF };
+
+/* LWS_CALLBACK_HTTP for POST /action. Returns 0 (wait for the body) or the reply is set. */
+int http_action_begin(struct lws *wsi, struct http_session *s)
+{
+    char num[16];
+    char *end;
+    unsigned long n;
+    int len = lws_hdr_copy(wsi, num, sizeof num, WSI_TOKEN_HTTP_CONTENT_LENGTH);
+
+    s->close_after = 1; /* any early answer leaves the body unread */
+    if (len <= 0) {
+        http_reply_result(wsi, s, GW_BAD_REQUEST, "a Content-Length is required");
+        return 0;
+    }
+    n = strtoul(num, &end, 10);
+    if (*end != '\0' || n == 0 || n > HTTP_BODY_MAX) {
+        http_reply_result(wsi, s, GW_BAD_REQUEST, "the form is too large");
+        return 0;
+    }
+    s->close_after = 0;
+    s->route = ROUTE_ACTION;
+    return 0;
+}
+
+int http_action_body(struct lws *wsi, struct http_session *s, const char *in, size_t len)
+{
+    if (s->route != ROUTE_ACTION)
+        return 0; /* already answered; the rest is discarded and the connection closed */
+    s->body_len += len;
+    if (s->body_len > HTTP_BODY_MAX) {
+        s->close_after = 1;
+        http_reply_result(wsi, s, GW_BAD_REQUEST, "the form is too large");
+        return 0;
+    }
+    if (s->spa == NULL) {
+        s->spa = lws_spa_create(wsi, param_names, LWS_ARRAY_SIZE(param_names), HTTP_BODY_MAX,
+                                NULL, NULL);
+        if (s->spa == NULL)
+            return -1;
+    }
+    return lws_spa_process(s->spa, in, (int)len) ? -1 : 0;
+}
+
+int http_action_complete(struct lws *wsi, struct http_session *s)
+{
+    struct gw_app *app = web_of(wsi)->app;
+    struct action_request req;
+    struct action_outcome out;
+    char serial[AUDIT_SERIAL_MAX], peer[AUDIT_PEER_MAX];
+    int stage;
+
+    if (s->route != ROUTE_ACTION)
+        return 0;
+    if (s->spa == NULL || lws_spa_finalize(s->spa)) {
+        s->close_after = 1;
+        http_reply_result(wsi, s, GW_BAD_REQUEST, "the form could not be read");
+        return 0;
+    }
+    /* CSRF token (part B): checked before anything about the user or door is looked at. */
+    if (http_csrf_token(wsi, s, lws_spa_get_string(s->spa, P_CSRF)) != 0) {
+        lws_spa_destroy(s->spa);
+        s->spa = NULL;
+        return 0;
+    }
+    req.user = s->user;
+    req.pin = lws_spa_get_string(s->spa, P_PIN);
+    req.door = lws_spa_get_string(s->spa, P_DOOR);
+    (void)peer_cert_serial(wsi, serial, sizeof serial);
+    (void)peer_address(wsi, peer, sizeof peer);
+    req.serial = serial;
+    req.peer = peer;
+    req.owner = wsi;
+    stage = action_start(app, &req, &s->attempt, &out);
+    lws_spa_destroy(s->spa); /* the PIN goes with it */
+    s->spa = NULL;
+    s->route = ROUTE_DONE;
+    if (stage == ACTION_ANSWERED)
+        http_reply_result(wsi, s, out.result, out.detail[0] != '\0' ? out.detail : NULL);
+    else
+        s->active = 1;
+    return 0;
+}
+
+/* Writeable while the action is under way: the loop may have finished it. */
+void http_action_writable(struct lws *wsi, struct http_session *s)
+{
+    struct action_outcome out;
+    int stage = action_take(web_of(wsi)->app, s->attempt, &out);
+
+    if (stage == ACTION_CHECKING_PIN || stage == ACTION_AWAITING_ACK)
+        return; /* not yet: spurious wake-up */
+    s->active = 0;
+    if (stage < 0) {
+        outcome_lost(s->user, "lost-attempt");
+        http_reply_result(wsi, s, GW_NOT_CONFIRMED, NULL);
+        return;
+    }
+    http_reply_result(wsi, s, out.result, out.detail[0] != '\0' ? out.detail : NULL);
+}
+
+/* The connection closed (or its session data is going away): never touch it again. */
+void http_action_closed(struct lws *wsi, struct http_session *s)
+{
+    if (s->active) {
+        action_detach(web_of(wsi)->app, s->attempt);
+        s->active = 0;
+    }
+    http_session_reset(s);
+}

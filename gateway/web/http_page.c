@@ -1,0 +1,92 @@
+/* http_page.c - GET / (the PIN form with one button per door the user may open) and
+ * GET /style.css (all styling is served from here: the CSP forbids inline style). The
+ * form carries the CSRF token (csrf.h); /app.js adds live status when scripts run. */
+#include <time.h>
+
+#include "action.h"
+#include "csrf.h"
+#include "http_pages.h"
+#include "http_reply.h"
+#include "web.h"
+
+static const char style_css[] =
+    ":root{color-scheme:light dark;--bg:#f4f4f5;--fg:#111827;--card:#fff;--accent:#1d4ed8;"
+    "--ok:#166534;--bad:#b91c1c;--muted:#6b7280}\n"
+    "@media (prefers-color-scheme:dark){:root{--bg:#0b1120;--fg:#e5e7eb;--card:#111827;"
+    "--accent:#3b82f6;--ok:#4ade80;--bad:#f87171;--muted:#9ca3af}}\n"
+    "body{font-family:system-ui,sans-serif;margin:0;padding:1rem;background:var(--bg);color:var(--fg)}\n"
+    "main{max-width:28rem;margin:0 auto}\n"
+    "h1{font-size:1.6rem;margin:.5rem 0}\n"
+    "label,input,button{display:block;width:100%;box-sizing:border-box;font-size:1.35rem}\n"
+    "input{padding:.8rem;margin:.3rem 0 1rem;border-radius:.5rem;border:2px solid var(--muted);"
+    "background:var(--card);color:var(--fg);letter-spacing:.3em}\n"
+    "button{min-height:4rem;padding:1rem;margin:.6rem 0;border:0;border-radius:.6rem;"
+    "background:var(--accent);color:#fff;display:flex;justify-content:space-between;align-items:center}\n"
+    "button:focus-visible,input:focus-visible,a:focus-visible{outline:3px solid var(--fg);outline-offset:2px}\n"
+    ".status{font-size:.9rem;opacity:.85}\n"
+    "[data-availability=offline]{text-decoration:line-through}\n"
+    ".result,#live{font-size:1.3rem;font-weight:bold;min-height:1.5em}\n"
+    "[data-result=opened]{color:var(--ok)}\n"
+    "[data-result=wrong-pin],[data-result=forbidden],[data-result=csrf],[data-result=revoked],"
+    "[data-result=locked],[data-result=rejected]{color:var(--bad)}\n"
+    "a{color:var(--accent);font-size:1.2rem}\n"
+    ".user{color:var(--muted)}\n";
+
+void http_page_style(struct lws *wsi, struct http_session *s)
+{
+    struct html_buf b;
+    html_init(&b, LWS_PRE);
+    html_raw(&b, style_css);
+    http_reply(wsi, s, HTTP_STATUS_OK, "text/css; charset=utf-8", &b);
+    s->cacheable = 1;
+}
+
+void http_page_index(struct lws *wsi, struct http_session *s)
+{
+    struct gw_app *app = web_of(wsi)->app;
+    const struct conf *c = app->conf;
+    struct action_outcome refused;
+    struct user_rec user, *u = &user;
+    struct html_buf b;
+    char token[CSRF_TOKEN_MAX];
+    int i;
+
+    if (csrf_token(&web_of(wsi)->csrf, s->binding, (int64_t)time(NULL), token, sizeof token) != 0) {
+        http_reply_plain(wsi, s, HTTP_STATUS_INTERNAL_SERVER_ERROR, "Cannot make the form token.");
+        return;
+    }
+    if (!action_page_user(app, s->user, u, &refused)) {
+        http_reply_result(wsi, s, refused.result, refused.detail[0] ? refused.detail : NULL);
+        return;
+    }
+    html_init(&b, LWS_PRE);
+    html_begin(&b, "Latchkey");
+    html_raw(&b, "<h1>Latchkey</h1>\n<p class=\"user\">Signed in as <strong>");
+    html_text(&b, u->name);
+    html_raw(&b, "</strong></p>\n<form id=\"open-form\" method=\"post\" action=\"/action\">\n"
+                 "<input type=\"hidden\" name=\"csrf\" value=\"");
+    html_text(&b, token);
+    html_raw(&b, "\">\n<label for=\"pin\">PIN</label>\n"
+                 "<input id=\"pin\" name=\"pin\" type=\"password\" inputmode=\"numeric\" "
+                 "pattern=\"[0-9]{4,12}\" minlength=\"4\" maxlength=\"12\" autocomplete=\"off\" "
+                 "required>\n");
+    for (i = 0; i < c->n_doors; i++) {
+        if (!action_user_may_open(app, u, i))
+            continue;
+        html_raw(&b, "<button type=\"submit\" name=\"door\" value=\"");
+        html_text(&b, c->doors[i].name);
+        html_raw(&b, "\" aria-describedby=\"st-");
+        html_text(&b, c->doors[i].name);
+        html_raw(&b, "\"><span>Open ");
+        html_text(&b, c->doors[i].label);
+        html_raw(&b, "</span> <span class=\"status\" id=\"st-");
+        html_text(&b, c->doors[i].name);
+        html_raw(&b, "\" data-door-status=\"");
+        html_text(&b, c->doors[i].name);
+        html_raw(&b, "\"></span></button>\n");
+    }
+    html_raw(&b, "</form>\n<p id=\"live\" role=\"status\" aria-live=\"polite\"></p>\n"
+                 "<script src=\"/app.js\" defer></script>\n");
+    html_end(&b);
+    http_reply(wsi, s, HTTP_STATUS_OK, "text/html; charset=utf-8", &b);
+}

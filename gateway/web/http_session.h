@@ -1,0 +1,38 @@
+/* http_session.h - per-connection state of the HTTPS protocol (the lws per-session data of
+ * the "http" protocol, routes.c), shared by the http_*.c handlers. */
+#ifndef GW_HTTP_SESSION_H
+#define GW_HTTP_SESSION_H
+
+#include <libwebsockets.h>
+
+#include "attempts.h"
+#include "html.h"
+#include "latchkey/cmd_format.h"
+#include "peer_identity.h"
+#include "result.h"
+
+#define HTTP_BODY_MAX 1024 /* a form with a PIN and a door name is far smaller */
+
+enum http_route { ROUTE_NONE = 0, ROUTE_ACTION, ROUTE_DONE };
+
+struct http_session {
+    char user[LK_BY_MAX + 1];   /* verified CN ("" if none) */
+    char binding[PEER_BINDING_MAX]; /* certificate serial + user, for the CSRF token */
+    enum http_route route;
+    struct lws_spa *spa;
+    size_t body_len;
+    int active;                  /* an action of this request is under way (action.h) */
+    struct attempt_handle attempt;
+    /* reply being sent */
+    int phase;                   /* 0 none, 1 headers next, 2 body next */
+    unsigned status;
+    const char *content_type;
+    int cacheable;               /* static asset: may be cached */
+    int close_after;             /* HTTP/1.1: close the connection after this answer (an
+                                    early answer leaves the body unread); HTTP/2: see
+                                    http_reply.c */
+    int end_connection;          /* close the whole connection, HTTP/2 too (revoked) */
+    struct html_buf out;
+};
+
+#endif

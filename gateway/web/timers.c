@@ -1,0 +1,106 @@
+/* timers.c - the lws loop's timers (lws_sul): the ack timer at the earliest deadline of an
+ * attempt waiting for its device (action_expire), the hold timer that keeps HTTP/2
+ * connections with a waiting action alive, and the CRL watch, which reloads a changed CRL
+ * for the verify callback and makes open websockets re-check their certificate. */
+#include "timers.h"
+
+#include <time.h>
+
+#include "action.h"
+#include "gw_log.h"
+#include "ws_status.h"
+
+static void on_timer(lws_sorted_usec_list_t *sul);
+static void on_hold_timer(lws_sorted_usec_list_t *sul);
+
+/* (Re)schedules the timer for the earliest ack deadline. Loop thread only. */
+static void arm(struct web *sv)
+{
+    int64_t next = attempts_next_deadline(&sv->app->attempts), wait;
+    if (next < 0) {
+        lws_sul_cancel(&sv->timer);
+        return;
+    }
+    if (!sv->holding) {
+        sv->holding = 1;
+        lws_sul_schedule(sv->ctx, 0, &sv->hold_timer, on_hold_timer, HOLD_MS * LWS_US_PER_MS);
+    }
+    wait = next - gw_now_ms();
+    if (wait < 1)
+        wait = 1;
+    lws_sul_schedule(sv->ctx, 0, &sv->timer, on_timer, (lws_usec_t)wait * LWS_US_PER_MS);
+}
+
+
+static void on_timer(lws_sorted_usec_list_t *sul)
+{
+    struct web *sv = lws_container_of(sul, struct web, timer);
+    action_expire(sv->app); /* re-arms through the deadlines_changed port */
+}
+
+/* HTTP/2: lws restarts a connection's idle timeout (keepalive_timeout) only when a frame
+ * comes in, so a stream waiting longer than that for its device's ack (ack_timeout_ms may
+ * be 60 s) would lose its connection. While actions wait, the idle timer of each one's
+ * connection is restarted every HOLD_MS. Not for a connection that carries a websocket:
+ * lws keeps those without any timeout (immortal stream), and a timer set here would end it. */
+static void on_hold_timer(lws_sorted_usec_list_t *sul)
+{
+    struct web *sv = lws_container_of(sul, struct web, hold_timer);
+    void *owners[ATTEMPTS_MAX];
+    int i, n = attempts_waiting_owners(&sv->app->attempts, owners, ATTEMPTS_MAX);
+
+    for (i = 0; i < n; i++) {
+        struct lws *nwsi = lws_get_network_wsi(owners[i]);
+        if (nwsi != owners[i] && !ws_status_on_connection(nwsi))
+            lws_set_timeout(nwsi, PENDING_TIMEOUT_HTTP_KEEPALIVE_IDLE, KEEPALIVE_SECS);
+    }
+    sv->holding = n > 0;
+    if (sv->holding)
+        lws_sul_schedule(sv->ctx, 0, &sv->hold_timer, on_hold_timer, HOLD_MS * LWS_US_PER_MS);
+}
+
+/* Logs CRL state changes once; on a bad state every client is refused (fail closed). */
+static void note_crl_state(struct web *sv, int reloaded)
+{
+    enum crl_state s = tls_store_state(&sv->tls, time(NULL));
+    if (reloaded)
+        gw_log("crl: %s reloaded: %s", sv->tls.crl_path, crl_state_name(s));
+    if (s != sv->crl_logged || reloaded) {
+        if (s != CRL_OK && s != CRL_OFF)
+            gw_log("crl: %s is %s: refusing every client certificate until a current CRL "
+                   "signed by the CA is in place", sv->tls.crl_path, crl_state_name(s));
+        else if (sv->crl_logged != CRL_OK && s == CRL_OK && !reloaded)
+            gw_log("crl: %s is valid again", sv->tls.crl_path);
+        sv->crl_logged = s;
+        ws_status_poke(sv->ctx, 1); /* open websockets re-check their certificate */
+    }
+}
+
+static void on_crl_timer(lws_sorted_usec_list_t *sul)
+{
+    struct web *sv = lws_container_of(sul, struct web, crl_timer);
+    int reloaded = tls_store_poll(&sv->tls); /* the next handshake's callback sees it */
+
+    note_crl_state(sv, reloaded);
+    lws_sul_schedule(sv->ctx, 0, &sv->crl_timer, on_crl_timer, CRL_POLL_MS * LWS_US_PER_MS);
+}
+
+void timers_start(struct web *sv)
+{
+    note_crl_state(sv, 0);
+    lws_sul_schedule(sv->ctx, 0, &sv->crl_timer, on_crl_timer, CRL_POLL_MS * LWS_US_PER_MS);
+}
+
+void timers_deadlines_changed(struct web *sv)
+{
+    if (sv->ctx != NULL)
+        arm(sv);
+}
+
+void timers_stop(struct web *sv)
+{
+    lws_sul_cancel(&sv->timer);
+    lws_sul_cancel(&sv->crl_timer);
+    lws_sul_cancel(&sv->hold_timer);
+    sv->holding = 0;
+}

@@ -1,0 +1,50 @@
+/* tls_verify.c - the two TLS callbacks of the mTLS listener (see tls_verify.h). */
+#include "tls_verify.h"
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <time.h>
+
+#include "gw_log.h"
+#include "mem_trim.h"
+#include "metrics.h"
+
+int tls_verify_client(struct web *sv, X509_STORE_CTX *xs, int preverify_ok)
+{
+    /* Inverted: 0 ACCEPTS. Called for every certificate of the chain, the leaf last;
+     * preverify_ok = OpenSSL's verdict, kept: returning 0 unconditionally would let
+     * any certificate in. Revocation is checked here (tls_store_verify: the leaf's
+     * serial in the CRL checked at load) instead of by X509_V_FLAG_CRL_CHECK, which
+     * verified the CRL's signature again in every handshake. */
+    int err = tls_store_verify(&sv->tls, xs, preverify_ok, time(NULL));
+    mem_trim_note(); /* a handshake: trim its transient heap once the burst is over */
+    if (err == X509_V_OK)
+        return 0;
+    X509_STORE_CTX_set_error(xs, err); /* the verify result and the client's alert */
+    gw_log("tls: client certificate refused: %s", X509_verify_cert_error_string(err));
+    metrics_tls_refused();
+    return 1;
+}
+
+int tls_verify_setup(struct web *sv, SSL_CTX *ctx)
+{
+    /* ctx = the vhost's SSL_CTX: TLS 1.2+, and our CA store instead of the one lws
+     * loaded. No X509_V_FLAG_CRL_CHECK: the verify callback above checks revocation. */
+    if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1)
+        return 1;
+    if (sv->tls.store == NULL)
+        return 1;
+    /* Send the configured cert (+ any chain in its file), not a chain rebuilt from the
+     * client-CA store on every handshake (a chain verification with a CRL check each
+     * time, and the CA cert on the wire). (lws already sets SSL_MODE_RELEASE_BUFFERS
+     * on every connection.) */
+    SSL_CTX_set_mode(ctx, SSL_MODE_NO_AUTO_CHAIN);
+    /* No server-side session cache: it kept every cleanly closed TLS 1.2 session with
+     * its peer certificate (~6 KB) for 5 minutes, up to 20 480 of them. Resumption
+     * still works through stateless tickets (TLS 1.3 and 1.2); a resumed session skips
+     * the chain check, so every request re-checks the certificate (peer_check). */
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    SSL_CTX_set1_cert_store(ctx, sv->tls.store);
+    sv->ssl_ctx = ctx;
+    return 0;
+}

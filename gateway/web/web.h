@@ -1,0 +1,40 @@
+/* web.h - the state of the HTTPS side, one per lws context and found from any connection
+ * through the context's user pointer (web_of): the app, the lws context and vhosts, the
+ * client CA + CRL store, the CSRF key and the loop's timers. No handler reaches it any
+ * other way. */
+#ifndef GW_WEB_H
+#define GW_WEB_H
+
+#include <libwebsockets.h>
+#include <openssl/ssl.h>
+#include <signal.h>
+
+#include "app.h"
+#include "csrf.h"
+#include "tls_store.h"
+
+#define HTTP_IDLE_SECS 10      /* lws timeout for a stalled request (slow clients) */
+#define KEEPALIVE_SECS 30      /* idle keep-alive connection is closed after this */
+
+struct web {
+    struct gw_app *app;
+    struct lws_context *ctx;
+    struct lws_vhost *vh, *metrics_vh;
+    lws_sorted_usec_list_t timer, crl_timer, hold_timer; /* timers.h */
+    int holding;                       /* hold_timer scheduled */
+    char iface[64], metrics_iface[64]; /* numeric IPv4/IPv6 addresses */
+    struct tls_store tls;
+    SSL_CTX *ssl_ctx;                  /* the gw vhost's, seen at LOAD_EXTRA_SERVER_VERIFY_CERTS */
+    enum crl_state crl_logged;
+    struct csrf csrf;
+    volatile sig_atomic_t *reload;
+    void (*on_reload)(struct gw_app *);
+};
+
+/* The web of wsi's context. */
+static inline struct web *web_of(struct lws *wsi)
+{
+    return lws_context_user(lws_get_context(wsi));
+}
+
+#endif

@@ -1,0 +1,404 @@
+/* test_action.c - the decision on a door action (gateway/core/action.c) with fake ports
+ * (fake_ports.h) and the real rest of the core: a SQLite store on a temporary file, the
+ * scrypt PIN worker thread, the PIN cache, an Ed25519 command key. Every path out of
+ * action_start: refusals (unknown user, door not configured or not the user's, missing
+ * field, lockout), wrong PIN (and the lockout it leads to), busy, broker down or refusing,
+ * the device's ack (opened, rejected), the timeout, a requester gone during the PIN check,
+ * and audit failures (nothing sent). Each outcome is finished exactly once: one audit row,
+ * one notification. Every wait is bounded (10 s). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <openssl/evp.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "action.h"
+#include "audit.h"
+#include "fake_ports.h"
+#include "lockout.h"
+#include "users.h"
+
+#define PIN "135790"
+
+static char dir[] = "/tmp/lk-action-XXXXXX";
+static struct conf conf;
+static struct gw_app app;
+static struct fake_ports fake;
+static atomic_int worker_wakes;
+static int owner; /* the requester's identity (an HTTP connection in the gateway) */
+
+static void on_worker_wake(void *arg)
+{
+    (void)arg;
+    atomic_fetch_add(&worker_wakes, 1);
+}
+
+static void add_user(const char *name, const char *doors, const char *phc)
+{
+    struct user_rec u;
+    memset(&u, 0, sizeof u);
+    snprintf(u.name, sizeof u.name, "%s", name);
+    snprintf(u.pin_hash, sizeof u.pin_hash, "%s", phc);
+    snprintf(u.doors, sizeof u.doors, "%s", doors);
+    u.enabled = 1;
+    assert_int_equal(users_add(app.store, &u, 1000), 0);
+}
+
+static int group_setup(void **state)
+{
+    char path[128], err[512] = "", phc[PIN_HASH_MAX];
+    (void)state;
+    if (mkdtemp(dir) == NULL)
+        return -1;
+    snprintf(conf.command.site, sizeof conf.command.site, "home");
+    conf.command.ttl = 30;
+    conf.mqtt.ack_timeout_ms = 5000;
+    strcpy(conf.doors[0].name, "door1");
+    strcpy(conf.doors[1].name, "door2");
+    conf.n_doors = 2;
+    app.conf = &conf;
+    memset(app.pepper.key, 0x5a, sizeof app.pepper.key);
+    snprintf(path, sizeof path, "%s/gw.sqlite", dir);
+    app.store = store_open(path, 100, err, sizeof err);
+    app.cmd_key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+    if (app.store == NULL || app.cmd_key == NULL ||
+        pin_hash_create(&app.pepper, PIN, phc, sizeof phc) != 0 ||
+        pin_cache_init(&app.pin_cache, 300) != 0 ||
+        attempts_init(&app.attempts, on_worker_wake, NULL) != 0 ||
+        pin_worker_start(&app.pins, &app.pepper, on_worker_wake, NULL) != 0) {
+        fprintf(stderr, "setup: %s\n", err);
+        return -1;
+    }
+    add_user("alice", "door1", phc);
+    add_user("bob", "door1", phc);
+    add_user("carol", "door1", phc);
+    add_user("dave", "door1", phc);
+    add_user("erin", "door1", phc);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    char cmd[256];
+    (void)state;
+    pin_worker_stop(&app.pins);
+    attempts_destroy(&app.attempts);
+    store_close(app.store);
+    EVP_PKEY_free(app.cmd_key);
+    snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    fake_ports_init(&fake, &app.ports);
+    return 0;
+}
+
+static int start(const char *user, const char *door, const char *pin, struct attempt_handle *h,
+                 struct action_outcome *out)
+{
+    struct action_request req = {user, door, pin, "1ABA", "127.0.0.1", &owner};
+    return action_start(&app, &req, h, out);
+}
+
+/* The loop after the PIN worker's wake-up: collects until the attempt left the PIN stage. */
+static void await_verdict(struct attempt_handle h)
+{
+    struct timespec pause = {0, 5 * 1000 * 1000};
+    int i;
+    for (i = 0; i < 2000 && attempts_state(&app.attempts, h) == ATTEMPT_CHECKING_PIN; i++) {
+        if (atomic_load(&worker_wakes) > 0) {
+            atomic_store(&worker_wakes, 0);
+            action_collect(&app);
+        } else {
+            nanosleep(&pause, NULL);
+        }
+    }
+    assert_true(attempts_state(&app.attempts, h) != ATTEMPT_CHECKING_PIN);
+}
+
+/* The owner's take after a wake-up: the attempt is finished with result r. */
+static void expect_taken(struct attempt_handle h, enum gw_result r, const char *reason,
+                         struct action_outcome *out)
+{
+    assert_ptr_equal(fake.last_owner, &owner);
+    assert_int_equal(action_take(&app, h, out), ACTION_ANSWERED);
+    assert_int_equal(out->result, r);
+    assert_string_equal(out->reason, reason);
+    assert_int_equal(action_take(&app, h, out), -1); /* freed */
+}
+
+struct rows {
+    int n;
+    struct audit_rec last;
+};
+
+static int count_row(void *arg, const struct audit_rec *r)
+{
+    struct rows *rows = arg;
+    rows->n++;
+    rows->last = *r;
+    return 0;
+}
+
+/* How many audit rows user has; *last is the newest. */
+static int rows_of(const char *user, struct audit_rec *last)
+{
+    struct rows rows = {0};
+    assert_int_equal(audit_query(app.store, 0, user, 0, 1000, count_row, &rows), 0);
+    if (last != NULL)
+        *last = rows.last;
+    return rows.n;
+}
+
+/* A right PIN through scrypt: alice's is then remembered by the cache. */
+static void right_pin_checked(const char *user, struct attempt_handle *h)
+{
+    struct action_outcome out;
+    assert_int_equal(start(user, "door1", PIN, h, &out), ACTION_CHECKING_PIN);
+    assert_int_equal(fake.results, 0);
+    await_verdict(*h);
+}
+
+static void test_refusals(void **state)
+{
+    struct attempt_handle h;
+    struct action_outcome out;
+    struct audit_rec rec;
+    int before = rows_of("alice", NULL);
+    (void)state;
+
+    assert_int_equal(start("mallory", "door1", PIN, &h, &out), ACTION_ANSWERED);
+    assert_int_equal(out.result, GW_FORBIDDEN);
+    assert_string_equal(out.reason, "unknown-user");
+    assert_int_equal(start("alice", "door2", PIN, &h, &out), ACTION_ANSWERED);
+    assert_int_equal(out.result, GW_FORBIDDEN);
+    assert_string_equal(out.reason, "door-not-allowed");
+    assert_string_equal(out.detail, "This door is not one of yours.");
+    assert_int_equal(start("alice", "door9", PIN, &h, &out), ACTION_ANSWERED);
+    assert_int_equal(out.result, GW_BAD_REQUEST);
+    assert_string_equal(out.reason, "unknown-door");
+    assert_int_equal(start("alice", NULL, PIN, &h, &out), ACTION_ANSWERED);
+    assert_string_equal(out.reason, "missing-field");
+    assert_string_equal(out.door, "?");
+    assert_int_equal(fake.results, 4);
+    assert_int_equal(fake.published, 0);
+    assert_int_equal(h.slot, -1);
+    assert_int_equal(rows_of("alice", &rec), before + 3);
+    assert_string_equal(rec.result, "bad-request");
+    assert_string_equal(rec.reason, "missing-field");
+    assert_string_equal(rec.peer, "127.0.0.1");
+}
+
+static void test_wrong_pin_then_lockout(void **state)
+{
+    struct attempt_handle h;
+    struct action_outcome out;
+    struct audit_rec rec;
+    struct user_rec u;
+    int64_t until = 0;
+    int i;
+    (void)state;
+
+    assert_int_equal(start("bob", "door1", "000000", &h, &out), ACTION_CHECKING_PIN);
+    await_verdict(h);
+    assert_int_equal(fake.owner_wakes, 1);
+    expect_taken(h, GW_WRONG_PIN, "wrong-pin", &out);
+    assert_int_equal(fake.results, 1);
+    assert_int_equal(fake.last_result, GW_WRONG_PIN);
+    assert_string_equal(fake.last_user, "bob");
+    assert_int_equal(rows_of("bob", &rec), 1);
+    assert_string_equal(rec.result, "wrong-pin");
+    assert_int_equal(users_get(app.store, "bob", &u), 1);
+    assert_int_equal(u.failed, 1);
+
+    /* The wrong PIN that reaches the threshold locks, and says until when. */
+    for (i = 1; i < LOCKOUT_THRESHOLD - 1; i++)
+        assert_true(lockout_failure(app.store, "bob", fake.wall_ms / 1000, &until) >= 0);
+    assert_int_equal(start("bob", "door1", "000000", &h, &out), ACTION_CHECKING_PIN);
+    await_verdict(h);
+    expect_taken(h, GW_WRONG_PIN, "wrong-pin-locked", &out);
+    assert_non_null(strstr(out.detail, "Wrong PIN. Locked after too many wrong PINs until"));
+
+    /* Locked: refused before any PIN check, even with the right PIN. */
+    assert_int_equal(start("bob", "door1", PIN, &h, &out), ACTION_ANSWERED);
+    assert_int_equal(out.result, GW_LOCKED);
+    assert_string_equal(out.reason, "locked");
+    assert_int_equal(pin_worker_busy(&app.pins), 0);
+    assert_int_equal(fake.published, 0);
+    assert_int_equal(fake.results, 3);
+}
+
+static void test_ack_ok_rejected_timeout(void **state)
+{
+    struct attempt_handle h;
+    struct action_outcome out;
+    struct audit_rec rec;
+    struct attempt *a;
+    char id[LK_ID_HEX_LEN + 1];
+    (void)state;
+
+    /* Through scrypt, published, acked ok. */
+    right_pin_checked("alice", &h);
+    assert_int_equal(fake.published, 1);
+    assert_string_equal(fake.topic, "latchkey/home/door1/cmd");
+    assert_ptr_not_equal(strstr(fake.payload, "\"by\":\"alice\""), NULL);
+    assert_int_equal(fake.last_h.slot, h.slot);
+    assert_int_equal(action_take(&app, h, &out), ACTION_AWAITING_ACK);
+    assert_int_equal(fake.results, 0);
+    a = attempts_get(&app.attempts, h);
+    snprintf(id, sizeof id, "%s", a->rec.cmd_id);
+    assert_int_equal(rows_of("alice", &rec), 1 + 3); /* test_refusals' three, then this */
+    assert_string_equal(rec.result, "pending");
+    assert_string_equal(rec.cmd_id, id);
+    fake.now_ms += 300;
+    assert_int_equal(attempts_ack(&app.attempts, id, "door1", 1, NULL), 0); /* Paho's thread */
+    action_collect(&app);
+    expect_taken(h, GW_OPENED, "-", &out);
+    assert_int_equal(fake.results, 1);
+    assert_int_equal(fake.last_latency_ms, 300);
+    assert_int_equal(rows_of("alice", &rec), 4); /* completed, not appended */
+    assert_string_equal(rec.result, "opened");
+    assert_int_equal(rec.latency_ms, 300);
+
+    /* The PIN is remembered: published at once; the device refuses. */
+    assert_int_equal(start("alice", "door1", PIN, &h, &out), ACTION_AWAITING_ACK);
+    assert_int_equal(fake.published, 2);
+    a = attempts_get(&app.attempts, h);
+    assert_int_equal(attempts_ack(&app.attempts, a->rec.cmd_id, "door1", 0, "expired"), 0);
+    action_collect(&app);
+    expect_taken(h, GW_REJECTED, "expired", &out);
+    assert_string_equal(out.detail, "expired");
+    assert_string_equal(fake.last_reason, "expired");
+
+    /* No ack: the deadline ends it. */
+    assert_int_equal(start("alice", "door1", PIN, &h, &out), ACTION_AWAITING_ACK);
+    fake.now_ms += conf.mqtt.ack_timeout_ms - 1;
+    action_expire(&app);
+    assert_int_equal(action_take(&app, h, &out), ACTION_AWAITING_ACK);
+    fake.now_ms += 1;
+    action_expire(&app);
+    expect_taken(h, GW_NOT_CONFIRMED, "timeout", &out);
+    assert_int_equal(rows_of("alice", &rec), 6);
+    assert_string_equal(rec.reason, "timeout");
+    assert_int_equal(fake.results, 3);
+    assert_true(fake.deadline_calls > 0);
+}
+
+static void test_broker_down(void **state)
+{
+    struct attempt_handle h;
+    struct action_outcome out;
+    struct audit_rec rec;
+    (void)state;
+
+    right_pin_checked("carol", &h); /* published */
+    attempts_fail(&app.attempts, h, GW_NOT_CONFIRMED, "publish-failed"); /* after acceptance */
+    action_collect(&app);
+    expect_taken(h, GW_NOT_CONFIRMED, "publish-failed", &out);
+
+    fake.ready = 0;
+    assert_int_equal(start("carol", "door1", PIN, &h, &out), ACTION_ANSWERED);
+    assert_int_equal(out.result, GW_BROKER_UNAVAILABLE);
+    assert_string_equal(out.reason, "not-connected");
+    assert_int_equal(rows_of("carol", &rec), 2);
+    assert_string_equal(rec.cmd_id, ""); /* nothing was sent */
+
+    fake.ready = 1;
+    fake.refuse = 1;
+    assert_int_equal(start("carol", "door1", PIN, &h, &out), ACTION_ANSWERED);
+    assert_int_equal(out.result, GW_BROKER_UNAVAILABLE);
+    assert_string_equal(out.reason, "publish-refused");
+    assert_int_equal(rows_of("carol", &rec), 3);
+    assert_string_equal(rec.result, "broker-unavailable"); /* the pending row, completed */
+    assert_int_equal(attempts_next_deadline(&app.attempts), -1);
+    assert_int_equal(fake.results, 3);
+}
+
+static void test_busy_and_gone(void **state)
+{
+    struct attempt_handle h, h2;
+    struct action_outcome out;
+    struct audit_rec rec;
+    struct pin_worker running = app.pins, parked;
+    (void)state;
+
+    /* A worker whose thread never runs: the first check stays queued. */
+    memset(&parked, 0, sizeof parked);
+    assert_int_equal(pthread_mutex_init(&parked.lock, NULL), 0);
+    assert_int_equal(pthread_cond_init(&parked.cond, NULL), 0);
+    app.pins = parked;
+    assert_int_equal(start("dave", "door1", PIN, &h, &out), ACTION_CHECKING_PIN);
+    assert_int_equal(start("dave", "door1", PIN, &h2, &out), ACTION_ANSWERED);
+    assert_int_equal(out.result, GW_BUSY);
+    assert_string_equal(out.reason, "pin-check-running");
+    assert_int_equal(attempts_state(&app.attempts, h), ATTEMPT_CHECKING_PIN);
+    attempts_free(&app.attempts, h); /* dropped with the parked worker */
+    pthread_mutex_destroy(&app.pins.lock);
+    pthread_cond_destroy(&app.pins.cond);
+    app.pins = running;
+
+    /* The requester goes away during the check: a right PIN opens nothing. */
+    assert_int_equal(start("dave", "door1", PIN, &h, &out), ACTION_CHECKING_PIN);
+    action_detach(&app, h);
+    await_verdict(h);
+    assert_int_equal(attempts_state(&app.attempts, h), ATTEMPT_FREE);
+    assert_int_equal(fake.owner_wakes, 0);
+    assert_int_equal(fake.published, 0);
+    assert_int_equal(fake.last_result, GW_NOT_CONFIRMED);
+    assert_int_equal(rows_of("dave", &rec), 2);
+    assert_string_equal(rec.reason, "client-gone");
+}
+
+static void test_audit_failure(void **state)
+{
+    struct attempt_handle h;
+    struct action_outcome out;
+    (void)state;
+
+    right_pin_checked("erin", &h); /* the PIN is remembered from here on */
+    assert_int_equal(attempts_ack(&app.attempts, attempts_get(&app.attempts, h)->rec.cmd_id,
+                                  "door1", 1, NULL), 0);
+    action_collect(&app);
+    expect_taken(h, GW_OPENED, "-", &out);
+    assert_int_equal(rows_of("erin", NULL), 1);
+    fake.results = 0;
+
+    assert_int_equal(store_exec(app.store, "CREATE TRIGGER full BEFORE INSERT ON audit "
+                                           "BEGIN SELECT RAISE(ABORT, 'disk full'); END"), 0);
+    /* The pending row cannot be written: nothing leaves. */
+    assert_int_equal(start("erin", "door1", PIN, &h, &out), ACTION_ANSWERED);
+    assert_int_equal(out.result, GW_AUDIT_UNAVAILABLE);
+    assert_string_equal(out.reason, "audit-write-failed");
+    assert_int_equal(fake.published, 1);
+    /* A refusal that cannot be recorded says so too. */
+    assert_int_equal(start("erin", "door2", PIN, &h, &out), ACTION_ANSWERED);
+    assert_int_equal(out.result, GW_AUDIT_UNAVAILABLE);
+    assert_string_equal(out.detail, "");
+    assert_int_equal(fake.results, 2);
+    assert_int_equal(fake.last_result, GW_AUDIT_UNAVAILABLE);
+    assert_int_equal(store_exec(app.store, "DROP TRIGGER full"), 0);
+    assert_int_equal(rows_of("erin", NULL), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_refusals, setup),
+        cmocka_unit_test_setup(test_wrong_pin_then_lockout, setup),
+        cmocka_unit_test_setup(test_ack_ok_rejected_timeout, setup),
+        cmocka_unit_test_setup(test_broker_down, setup),
+        cmocka_unit_test_setup(test_busy_and_gone, setup),
+        cmocka_unit_test_setup(test_audit_failure, setup),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# e2e.sh - the bare-metal device image in QEMU (mps2-an386), end to end on loopback: a
+# tap with curl on the real gateway -> real Mosquitto (mTLS) -> the ESP-AT module emulator
+# -> the image's TLS 1.3 client -> signed command verified with Ed25519 -> the relay output
+# read from the host through QEMU's monitor -> signed ack -> "opened". Then forged, expired
+# and replayed commands never move the relay, and a module link drop ("CLOSED") is
+# survived. Uses the TEST image (wall clock from the host: docs/firmware.md "Time"); at
+# the end a power cycle boots the SHIPPED image, which has no trusted time yet: it must
+# come online and refuse a valid command as not-yet-valid without moving the relay.
+# usage: e2e.sh SOURCE_DIR BUILD_DIR IMAGE_DIR   (exit 77 without qemu-system-arm)
+ROOT=$1 BUILD=$2 IMAGE_DIR=$3
+. "$ROOT/tests/lib/testlib.sh"
+. "$ROOT/tests/lib/site.sh"
+. "$ROOT/tests/lib/commands.sh"
+. "$ROOT/tests/mcu/mcu.sh"
+lk_mcu_require
+# firmware_mcu_image (the fixture) builds it; it skips without the cross compiler.
+[ -f "$IMAGE_DIR/latchkey_mcu_qemu_testclock.elf" ] || { lk_log "SKIP: the image was not built"; exit 77; }
+
+PULSE_MS=400
+lk_site_make --pin 246810 --ack-timeout-ms 8000
+lk_mcu_blob door1 --pulse-ms $PULSE_MS
+lk_site_start_broker
+lk_cmd_collect_acks
+lk_mcu_start_modem
+lk_mcu_start_qemu "$IMAGE_DIR/latchkey_mcu_qemu_testclock.elf" "$LK_TMP/blob-door1.bin"
+lk_wait_for $(( 60 * LK_SLOW )) "QEMU device online" lk_mcu_log_has "mqtt: online"
+lk_mcu_log_has "tls: connected to localhost:$BROKER_PORT (TLSv1.3" || lk_fail "not a TLS 1.3 session"
+lk_expect_eq "$(lk_mcu_relay_count on)" 0 "relay pulses at boot"
+lk_site_start_gateway
+lk_site_wait_online door1 30
+
+# check_last_pulse: the last complete pulse lasted PULSE_MS, at most the hardware margin +
+# the watcher's polling slack.
+relay_offs_reach() { [ "$(lk_mcu_relay_count off)" -ge "$1" ]; }
+check_last_pulse() {
+  local ms
+  ms=$(lk_mcu_pulses_ms | tail -n1)
+  [ -n "$ms" ] || lk_fail "no complete pulse seen"
+  [ "$ms" -ge $(( PULSE_MS - 20 )) ] && [ "$ms" -le $(( PULSE_MS + 100 + 50 * LK_SLOW )) ] ||
+    lk_fail "pulse of ${ms} ms, expected about $PULSE_MS ms"
+  lk_log "pulse seen from the host: ${ms} ms"
+}
+
+lk_log "tap on the gateway: opened, the relay output pulsed once (seen from the host)"
+out=$(lk_post -d pin=$PIN -d door=door1 "$URL/action")
+lk_expect_eq "$out" "200 opened" "tap"
+lk_wait_for $(( 5 * LK_SLOW )) "relay back off" relay_offs_reach 1
+lk_expect_eq "$(lk_mcu_relay_count on)" 1 "relay pulses after the tap"
+check_last_pulse
+
+KEY="$PKI/cmd/command.key"
+openssl genpkey -algorithm ed25519 -out "$LK_TMP/forger.key" 2>/dev/null
+now=$(date +%s)
+lk_log "forged signature (another key): rejected, relay still"
+id=$(newid); cmd_json "$id" home door1 open "$now" $((now + 30)) "$(sign "$LK_TMP/forger.key" "$id" home door1 open attacker "$now" $((now + 30)))" | publish
+expect_ack "$id" bad-signature 10
+lk_log "expired: rejected, relay still"
+id=$(newid); iat=$((now - 120)); exp=$((now - 90))
+cmd_json "$id" home door1 open $iat $exp "$(sign "$KEY" "$id" home door1 open attacker $iat $exp)" | publish
+expect_ack "$id" expired 10
+
+lk_log "a good command opens once; its replay is refused"
+id=$(newid); now=$(date +%s)
+good=$(cmd_json "$id" home door1 open "$now" $((now + 30)) "$(sign "$KEY" "$id" home door1 open attacker "$now" $((now + 30)))")
+printf '%s' "$good" | publish
+ok_acked() { grep -F "\"id\":\"$id\"" "$LK_TMP/acks.log" | lk_has -F '"result":"ok"'; }
+lk_wait_for $(( 10 * LK_SLOW )) "ok ack of the good command" ok_acked
+lk_wait_for $(( 5 * LK_SLOW )) "relay back off" relay_offs_reach 2
+check_last_pulse
+printf '%s' "$good" | publish
+replayed() { [ "$(grep -cF "\"id\":\"$id\"" "$LK_TMP/acks.log")" -ge 2 ]; }
+lk_wait_for $(( 10 * LK_SLOW )) "ack of the replay" replayed
+grep -F "\"id\":\"$id\"" "$LK_TMP/acks.log" | tail -n1 | lk_has -F '"reason":"replay"' || lk_fail "replay not refused as replay"
+sleep 1 # a pulse from the replay would show within this time
+lk_expect_eq "$(lk_mcu_relay_count on)" 2 "relay pulses after forged, expired and replayed commands"
+
+lk_log "module link drop: CLOSED reaches the firmware, it reconnects and opens again"
+kill -USR1 "$MODEM_PID"
+lk_wait_for $(( 10 * LK_SLOW )) "the firmware saw CLOSED" lk_mcu_log_has "the module reported the connection closed"
+reconnected() { [ "$(lk_mcu_log_count "mqtt: online")" -ge 2 ]; }
+lk_wait_for $(( 60 * LK_SLOW )) "device online again" reconnected
+lk_site_wait_online door1 30
+out=$(lk_post -d pin=$PIN -d door=door1 "$URL/action")
+lk_expect_eq "$out" "200 opened" "tap after the link drop"
+lk_wait_for $(( 5 * LK_SLOW )) "relay back off" relay_offs_reach 3
+lk_expect_eq "$(lk_mcu_relay_count on)" 3 "relay pulses at the end"
+check_last_pulse
+! grep -q 'rx dropped [1-9]' "$CONSOLE" || lk_fail "the link UART dropped received bytes"
+
+lk_log "power cycle into the shipped image: online, but no trusted time, so no command acts"
+lk_mcu_stop_qemu
+lk_mcu_start_qemu "$IMAGE_DIR/latchkey_mcu_qemu.elf" "$LK_TMP/blob-door1.bin"
+lk_wait_for $(( 60 * LK_SLOW )) "shipped image online" lk_mcu_log_has "mqtt: online"
+lk_mcu_log_has "time: no trusted time source yet" || lk_fail "the shipped image does not say it lacks time"
+id=$(newid); now=$(date +%s)
+cmd_json "$id" home door1 open "$now" $((now + 30)) "$(sign "$KEY" "$id" home door1 open attacker "$now" $((now + 30)))" | publish
+expect_ack "$id" not-yet-valid 10
+sleep 1 # a pulse would show within this time
+lk_expect_eq "$(lk_mcu_relay_count on)" 0 "relay pulses of the shipped image without trusted time"
+lk_log "all QEMU device checks passed"
