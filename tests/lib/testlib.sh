@@ -93,14 +93,19 @@ lk_free_port() {
 
 # lk_wait_port PORT [SECONDS] [PID]: waits until something listens on PORT (loopback);
 # fails early if PID (the server that should listen) has exited.
+# With PID, the listener must be PID's own (ss -p): a process outside this test that took the
+# port (one that does not use lk_free_port's locks) is named instead of waited on.
 lk_wait_port() {
-  local port=$1 secs=${2:-10} pid=${3:-} i
+  local port=$1 secs=${2:-10} pid=${3:-} i out
   for i in $(seq 1 $(( secs * 10 ))); do
-    if [ -n "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]; then return 0; fi
-    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then lk_fail "process $pid exited before listening on $port"; fi
+    out=$(ss -Hltnp "sport = :$port" 2>/dev/null)
+    if [ -n "$out" ] && { [ -z "$pid" ] || [[ "$out" == *"pid=$pid,"* ]]; }; then return 0; fi
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+      lk_fail "process $pid exited before listening on $port${out:+ (port taken by: $out)}"
+    fi
     sleep 0.1
   done
-  lk_fail "nothing listens on port $port after ${secs}s"
+  lk_fail "$([ -n "$pid" ] && echo "process $pid does not listen" || echo "nothing listens") on port $port after ${secs}s${out:+ (listening: $out)}"
 }
 
 # lk_wait_for SECONDS DESCRIPTION CMD...: polls CMD every 0.1 s until it succeeds.
