@@ -54,9 +54,9 @@ done
 if [ -z "${LATCHKEY_DEMO_BIN:-}" ]; then
   with_progress "configuring the build (cmake)" "$BUILD/configure.log" \
     cmake -S "$ROOT" -B "$BUILD" -DLATCHKEY_PARTS="common;certs-tool;gateway;firmware"
-  with_progress "building latchkey-gateway, latchkey-device, latchkey-certs (about a minute)" \
+  with_progress "building latchkey-gateway, latchkey-device, latchkey-certs and the broker plugin (about a minute)" \
     "$BUILD/build.log" cmake --build "$BUILD" -j"$(nproc)" \
-    --target latchkey-gateway latchkey-device latchkey-certs
+    --target latchkey-gateway latchkey-device latchkey-certs latchkey_revoke
 fi
 
 # A fresh site every run: the demo PKI is throw-away.

@@ -2,7 +2,7 @@
 # Installs, from Debian 12 packages, what Latchkey needs. Two sets:
 #   --runtime  what building the three programs, running them (scripts/demo.sh) and making
 #              the .deb packages need: compiler, CMake, the libraries' -dev packages,
-#              Mosquitto, curl, dpkg-dev
+#              Mosquitto and its plugin headers (broker/), curl, dpkg-dev
 #   --test     the runtime set plus what scripts/test.sh needs on top: cmocka, clang and
 #              libFuzzer's runtime, valgrind, the ARM cross compiler, Chromium and Node.js,
 #              testssl.sh, the peers the tests talk to (mosquitto-clients, openssl, NSS
@@ -27,7 +27,7 @@ RUNTIME_PACKAGES=(
   build-essential cmake pkg-config
   libssl-dev libwebsockets-dev libpaho-mqtt-dev libsqlite3-dev libcjson-dev libinih-dev
   libwolfssl-dev libjsmn-dev libgpiod-dev libqrencode-dev
-  mosquitto curl iproute2
+  mosquitto mosquitto-dev libmosquitto-dev curl iproute2
   dpkg-dev file adduser
 )
 TEST_PACKAGES=(
