@@ -65,8 +65,8 @@ if [ "$QUICK" = 1 ]; then HS_SECS=3 HS_ROUNDS=1 KA_SECS=2 P1_SECS=5 SPEED_SECS=1
 else HS_SECS=8 HS_ROUNDS=3 KA_SECS=5 P1_SECS=20 SPEED_SECS=3 PROF_SECS=5; fi
 
 # ---------------------------------------------------------------- the site (Latchkey)
-BROKER_PORT=$(lk_free_port)
-GW_PORT=$(lk_free_port)
+lk_free_port BROKER_PORT
+lk_free_port GW_PORT
 SITE="$LK_TMP/site"
 PIN=482915
 DOORS=(door1 door2 door3 door4)
@@ -107,7 +107,7 @@ res page_bytes "$(stat -c %s "$WWW/index.html")"
 ROOT_USER=""
 [ "$(id -u)" -ne 0 ] || ROOT_USER="user root;"   # workers must read the 0700 temp dir
 
-NGINX_PORT=$(lk_free_port)
+lk_free_port NGINX_PORT
 mkdir -p "$LK_TMP/nginx"
 cat > "$LK_TMP/nginx/nginx.conf" <<EOF
 $ROOT_USER
@@ -136,7 +136,7 @@ EOF
 lk_start nginx taskset -c 0 nginx -p "$LK_TMP/nginx" -c "$LK_TMP/nginx/nginx.conf"
 NGINX_PID=$LK_LAST_PID
 
-CADDY_PORT=$(lk_free_port)
+lk_free_port CADDY_PORT
 mkdir -p "$LK_TMP/caddy"
 cat > "$LK_TMP/caddy/Caddyfile" <<EOF
 {
@@ -160,7 +160,7 @@ lk_start caddy env GOMAXPROCS=1 HOME="$LK_TMP/caddy" XDG_DATA_HOME="$LK_TMP/cadd
   XDG_CONFIG_HOME="$LK_TMP/caddy" taskset -c 0 caddy run --config "$LK_TMP/caddy/Caddyfile" --adapter caddyfile
 CADDY_PID=$LK_LAST_PID
 
-LIGHTTPD_PORT=$(lk_free_port)
+lk_free_port LIGHTTPD_PORT
 mkdir -p "$LK_TMP/lighttpd"
 cat > "$LK_TMP/lighttpd/lighttpd.conf" <<EOF
 server.modules = ("mod_wolfssl")
@@ -182,7 +182,7 @@ EOF
 lk_start lighttpd taskset -c 0 lighttpd -D -f "$LK_TMP/lighttpd/lighttpd.conf"
 LIGHTTPD_PID=$LK_LAST_PID
 
-NODE_PORT=$(lk_free_port)
+lk_free_port NODE_PORT
 lk_start node taskset -c 0 node "$ROOT/tests/bench/node_door.js" "$NODE_PORT" "$CRT" "$KEY" "$CA" \
   "$WWW/index.html" "$BROKER_PORT" "$PKI/issued/bench-node.crt" "$PKI/private/bench-node.key" \
   latchkey/home/benchnode/cmd
@@ -351,7 +351,7 @@ res fw_device_struct "$(sed -n 's/^struct lk_device.*: \([0-9]*\) B$/\1/p' "$OUT
 res fw_heap "$(sed -n 's/^test image.*heap \([0-9]*\) B.*/\1/p' "$OUT/firmware-size.txt")"
 
 # ---------------------------------------------------------------- machine facts
-res machine_cpu "$(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+res machine_cpu "$(nproc) x $(sed -n 's/^model name[[:space:]]*: //p;T;q' /proc/cpuinfo)"
 res machine_kernel "$(uname -r)"
 res versions "openssl $(openssl version | awk '{print $2}'), nginx $(nginx -v 2>&1 | sed 's/.*\///'), caddy $(caddy version | awk '{print $1}'), lighttpd $(lighttpd -v | sed 's/ .*//; s/.*\///'), node $(node --version), mosquitto $(mosquitto -h | sed -n '1s/.*version //p')"
 

@@ -45,7 +45,7 @@ limit=$(sed -n 's/^max_packet_size //p' "$SITE/broker/mosquitto.conf")
 for t in binary_sensor/latchkey_home_door1/online binary_sensor/latchkey_home_door1/relay \
          sensor/latchkey_home_door1/last_result; do
   topic=homeassistant/$t/config
-  got_config() { [ "$(retained test-ha "$topic" | head -c 2)" = '{"' ] && ! retained test-ha "$topic" | grep -q listed; }
+  got_config() { [ "$(retained test-ha "$topic" | head -c 2)" = '{"' ] && ! retained test-ha "$topic" | lk_has listed; }
   lk_wait_for 10 "the device's $t config" got_config
   n=$(retained test-ha "$topic" | head -c -1 | wc -c)
   lk_log "$topic: $n bytes (limit $limit for the whole packet)"

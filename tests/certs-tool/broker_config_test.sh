@@ -26,7 +26,7 @@ certs issue device home/door2 >/dev/null
 certs issue device other/door1 >/dev/null
 certs crl >/dev/null
 
-PORT=$(lk_free_port)
+lk_free_port PORT
 B=$LK_TMP/broker
 certs broker-config --out "$B" --site home --listen 127.0.0.1 --port "$PORT" --crl "$PKI/crl.pem" \
   --plugin "$PLUGIN" "${ROOT_OPT[@]}" >/dev/null
@@ -38,7 +38,7 @@ for t in binary_sensor/latchkey_home_door1/online binary_sensor/latchkey_home_do
   grep -qx "topic write homeassistant/$t/config" "$B/acl" || lk_fail "no discovery topic $t"
 done
 # Every topic by its exact name: no wildcard in a device's lines, nothing readable but its cmd.
-grep -A20 -x 'user home/door1' "$B/acl" | sed '/^$/q' | grep -q '[+#]' && lk_fail "a wildcard in a device's acl"
+grep -A20 -x 'user home/door1' "$B/acl" | sed -n '1,/^$/p' | lk_has '[+#]' && lk_fail "a wildcard in a device's acl"
 [ "$(grep -A20 -x 'user home/door1' "$B/acl" | sed '/^$/q' | grep -c '^topic read')" = 1 ] || lk_fail "a device reads more than its cmd"
 for k in 'require_certificate true' 'use_identity_as_username true' 'use_username_as_clientid true' \
          'allow_anonymous false' 'tls_version tlsv1.2' 'max_packet_size 2048' \
@@ -115,7 +115,7 @@ lk_log "ok: revoked device refused after crl + SIGHUP"
 H=$LK_TMP/home; mkdir -p "$H"
 certs broker-config --home-bridge --remote "localhost:$PORT" --out "$H/conf.d" --site home --identity home/door2 >/dev/null
 grep -qx 'cleansession true' "$H/conf.d/bridge.conf" || lk_fail "bridge without cleansession true"
-HPORT=$(lk_free_port)
+lk_free_port HPORT
 {
   echo "per_listener_settings false"
   echo "allow_anonymous false"

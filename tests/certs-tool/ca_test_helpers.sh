@@ -42,7 +42,7 @@ pubkey_of() { openssl x509 -in "$1" -noout -pubkey; }
 
 # expect_ext TEXT HEADER VALUE: the extension line HEADER is followed by a line containing VALUE.
 expect_ext() {
-  grep -A1 -F -- "$2" <<<"$1" | tail -n 1 | grep -qF -- "$3" || lk_fail "expected '$2' followed by '$3' in: $1"
+  grep -A1 -F -- "$2" <<<"$1" | tail -n 1 | lk_has -F -- "$3" || lk_fail "expected '$2' followed by '$3' in: $1"
 }
 
 # index_field SERIAL COLUMN: a column (1-based) of the inventory line of SERIAL.

@@ -28,7 +28,7 @@ post() { LK_AS=alice lk_post -d "pin=$1" -d door=door1 "$URL/action"; }
 pin_checks() { curl -sS --max-time 5 "$MURL/metrics" | awk -v p="{path=\"$1\"}" '$1 == "latchkey_pin_checks_total" p { print $2 }'; }
 token() {
   LK_AS=alice lk_phone "$URL/" >/dev/null
-  sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$LK_TMP/body" | head -n1
+  lk_csrf_of "$LK_TMP/body"
 }
 # timed NAME CURL_ARGS...: one request as alice in the background; "<seconds> <status>"
 # goes to $LK_TMP/NAME.time.
@@ -99,5 +99,5 @@ done
 lk_site_gw audit --user alice >"$LK_TMP/audit.txt" || lk_fail "audit"
 lk_expect_eq "$(grep -c 'result=busy reason=pin-check-running' "$LK_TMP/audit.txt")" "$busy" "busy rows in the audit"
 lk_expect_eq "$(grep -c 'result=wrong-pin' "$LK_TMP/audit.txt")" "$((wrong + 5))" "wrong-pin rows in the audit"
-lk_site_gw user list | grep -q '^alice  *admin  *ok ' || lk_fail "alice not ok: $(lk_site_gw user list)"
+lk_site_gw user list | lk_has '^alice  *admin  *ok ' || lk_fail "alice not ok: $(lk_site_gw user list)"
 lk_log "pin_checks: all checks passed"

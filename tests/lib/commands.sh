@@ -34,9 +34,9 @@ publish() { lk_cmd_mqtt; mosquitto_pub "${LK_CMD_MQTT[@]}" -i "attack-pub-$$" -t
 
 # expect_ack ID REASON: the device answered this id with "rejected" and this reason.
 ACK_ID="" ACK_REASON=""
-acked() { grep -F "\"id\":\"$ACK_ID\"" "$LK_TMP/acks.log" | grep -qF "\"reason\":\"$ACK_REASON\""; }
+acked() { grep -F "\"id\":\"$ACK_ID\"" "$LK_TMP/acks.log" | lk_has -F "\"reason\":\"$ACK_REASON\""; }
 expect_ack() {
   ACK_ID=$1 ACK_REASON=$2
   lk_wait_for $(( ${3:-5} * LK_SLOW )) "ack of $1 with reason $2" acked
-  grep -F "\"id\":\"$1\"" "$LK_TMP/acks.log" | grep -qF '"result":"rejected"' || lk_fail "ack of $1 is not rejected"
+  grep -F "\"id\":\"$1\"" "$LK_TMP/acks.log" | lk_has -F '"result":"rejected"' || lk_fail "ack of $1 is not rejected"
 }

@@ -64,14 +64,14 @@ lk_log "a good command opens once; its replay is refused"
 id=$(newid); now=$(date +%s)
 good=$(cmd_json "$id" home door1 open "$now" $((now + 30)) "$(sign "$KEY" "$id" home door1 open attacker "$now" $((now + 30)))")
 printf '%s' "$good" | publish
-ok_acked() { grep -F "\"id\":\"$id\"" "$LK_TMP/acks.log" | grep -qF '"result":"ok"'; }
+ok_acked() { grep -F "\"id\":\"$id\"" "$LK_TMP/acks.log" | lk_has -F '"result":"ok"'; }
 lk_wait_for $(( 10 * LK_SLOW )) "ok ack of the good command" ok_acked
 lk_wait_for $(( 5 * LK_SLOW )) "relay back off" relay_offs_reach 2
 check_last_pulse
 printf '%s' "$good" | publish
 replayed() { [ "$(grep -cF "\"id\":\"$id\"" "$LK_TMP/acks.log")" -ge 2 ]; }
 lk_wait_for $(( 10 * LK_SLOW )) "ack of the replay" replayed
-grep -F "\"id\":\"$id\"" "$LK_TMP/acks.log" | tail -n1 | grep -qF '"reason":"replay"' || lk_fail "replay not refused as replay"
+grep -F "\"id\":\"$id\"" "$LK_TMP/acks.log" | tail -n1 | lk_has -F '"reason":"replay"' || lk_fail "replay not refused as replay"
 sleep 1 # a pulse from the replay would show within this time
 lk_expect_eq "$(lk_mcu_relay_count on)" 2 "relay pulses after forged, expired and replayed commands"
 
