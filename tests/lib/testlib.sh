@@ -23,10 +23,10 @@ lk_is_child() {
 # lk_stop PID: TERM, then KILL after 5 s (times LK_SLOW); reaps it. Only a child of this
 # shell is signalled: a PID already reaped may belong to someone else's process by now.
 lk_stop() {
-  local pid=$1 i
+  local pid=$1 _
   lk_is_child "$pid" || { wait "$pid" 2>/dev/null || true; return 0; }
   kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 $(( 50 * ${LK_SLOW:-1} ))); do # LK_SLOW: e.g. under valgrind
+  for _ in $(seq 1 $(( 50 * ${LK_SLOW:-1} ))); do # LK_SLOW: e.g. under valgrind
     lk_is_child "$pid" || break
     sleep 0.1
   done
