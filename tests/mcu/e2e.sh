@@ -8,6 +8,7 @@
 # the end a power cycle boots the SHIPPED image, which has no trusted time yet: it must
 # come online and refuse a valid command as not-yet-valid without moving the relay.
 # usage: e2e.sh SOURCE_DIR BUILD_DIR IMAGE_DIR   (exit 77 without qemu-system-arm)
+# shellcheck disable=SC2034 # BUILD is read by tests/lib/site.sh
 ROOT=$1 BUILD=$2 IMAGE_DIR=$3
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
