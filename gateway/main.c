@@ -41,13 +41,17 @@ static void on_signal(int sig)
     server_wake(signal_web);
 }
 
-static void usage(FILE *out)
+static const char usage_text[] =
+    "usage: latchkey-gateway -c FILE      run the gateway\n"
+    "       latchkey-gateway -c FILE --check-config\n"
+    "       latchkey-gateway --help | --version\n";
+
+/* 0, or -1 if the text could not be written. */
+static int usage(FILE *out)
 {
-    fprintf(out,
-            "usage: latchkey-gateway -c FILE      run the gateway\n"
-            "       latchkey-gateway -c FILE --check-config\n"
-            "       latchkey-gateway --help | --version\n");
-    cli_usage(out);
+    if (fputs(usage_text, out) == EOF)
+        return -1;
+    return cli_usage(out);
 }
 
 /* Fail closed for doors without an ack key (docs/protocol.md "The signed ack"): said at
@@ -77,21 +81,21 @@ static int run(const char *config, int check_only)
     struct sigaction sa;
 
     if (conf_load(config, &conf, err, sizeof err) != 0) {
-        fprintf(stderr, "latchkey-gateway: %s\n", err);
+        gw_err("%s", err);
         return EXIT_USAGE;
     }
     app.conf = &conf;
     wiring_connect(&app, &wiring);
     app.cmd_key = cmd_key_load(conf.command.key, err, sizeof err);
     if (app.cmd_key == NULL) {
-        fprintf(stderr, "latchkey-gateway: %s\n", err);
+        gw_err("%s", err);
         return EXIT_USAGE;
     }
     /* Users, lockouts and the audit live in the database; PINs need the pepper. */
     if (pepper_load(conf.store.pepper_file, &app.pepper, err, sizeof err) != 0 ||
         (app.store = store_open(conf.store.database, conf.store.busy_timeout_ms, err,
                                 sizeof err)) == NULL) {
-        fprintf(stderr, "latchkey-gateway: %s\n", err);
+        gw_err("%s", err);
         pepper_clear(&app.pepper);
         EVP_PKEY_free(app.cmd_key);
         return EXIT_USAGE;
@@ -116,25 +120,25 @@ static int run(const char *config, int check_only)
     sigaction(SIGHUP, &sa, NULL);
 
     if (attempts_init(&app.attempts, server_wake, &web) != 0) {
-        fprintf(stderr, "latchkey-gateway: cannot create the attempts table\n");
+        gw_err("cannot create the attempts table");
         return EXIT_FAILURE;
     }
     if (pin_cache_init(&app.pin_cache, conf.server.pin_cache_seconds) != 0)
         gw_log("pin cache: no random key (RNG failure): every PIN check runs scrypt");
     if (pin_worker_start(&app.pins, &app.pepper, server_wake, &web) != 0) {
-        fprintf(stderr, "latchkey-gateway: cannot start the PIN check thread\n");
+        gw_err("cannot start the PIN check thread");
         attempts_destroy(&app.attempts);
         return EXIT_FAILURE;
     }
     if (server_start(&web, &app, err, sizeof err) != 0) {
-        fprintf(stderr, "latchkey-gateway: %s\n", err);
+        gw_err("%s", err);
         pin_worker_stop(&app.pins);
         return EXIT_USAGE;
     }
     signal_web = &web;
     wiring.mqtt = mqtt_link_start(&conf, &app.attempts, err, sizeof err);
     if (wiring.mqtt == NULL) {
-        fprintf(stderr, "latchkey-gateway: %s\n", err);
+        gw_err("%s", err);
         pin_worker_stop(&app.pins);
         server_stop(&web);
         return EXIT_FAILURE;
@@ -177,15 +181,14 @@ int main(int argc, char **argv)
         switch (opt) {
         case 'c': config = optarg; break;
         case 'k': check = 1; break;
-        case 'h': usage(stdout); return EXIT_SUCCESS;
+        case 'h': return usage(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
         case 'V': printf("latchkey-gateway %s\n", LATCHKEY_VERSION); return EXIT_SUCCESS;
         default: usage(stderr); return EXIT_USAGE;
         }
     }
     if (optind != argc) {
         if (config == NULL || check) {
-            fprintf(stderr, "latchkey-gateway: '%s' needs -c FILE (and no --check-config)\n",
-                    argv[optind]);
+            gw_err("'%s' needs -c FILE (and no --check-config)", argv[optind]);
             usage(stderr);
             return EXIT_USAGE;
         }

@@ -65,13 +65,15 @@ if [ "$QUICK" = 1 ]; then HS_SECS=3 HS_ROUNDS=1 KA_SECS=2 P1_SECS=5 SPEED_SECS=1
 else HS_SECS=8 HS_ROUNDS=3 KA_SECS=5 P1_SECS=20 SPEED_SECS=3 PROF_SECS=5; fi
 
 # ---------------------------------------------------------------- the site (Latchkey)
-BROKER_PORT=$(lk_free_port)
-GW_PORT=$(lk_free_port)
+lk_free_port BROKER_PORT
+lk_free_port GW_PORT
 SITE="$LK_TMP/site"
 PIN=482915
 DOORS=(door1 door2 door3 door4)
+DOOR_ARGS=()
+for d in "${DOORS[@]}"; do DOOR_ARGS+=(--door "$d"); done
 bash "$ROOT/scripts/make-site.sh" --bin "$BUILD" --out "$SITE" --broker-port "$BROKER_PORT" \
-  --gateway-port "$GW_PORT" $(for d in "${DOORS[@]}"; do echo --door "$d"; done) --pin "$PIN" \
+  --gateway-port "$GW_PORT" "${DOOR_ARGS[@]}" --pin "$PIN" \
   --per-address 8192 >/dev/null # every client is 127.0.0.1
 PKI="$SITE/pki"
 CA="$PKI/ca/ca.crt" CRT="$PKI/issued/localhost.crt" KEY="$PKI/private/localhost.key"
@@ -105,7 +107,7 @@ res page_bytes "$(stat -c %s "$WWW/index.html")"
 ROOT_USER=""
 [ "$(id -u)" -ne 0 ] || ROOT_USER="user root;"   # workers must read the 0700 temp dir
 
-NGINX_PORT=$(lk_free_port)
+lk_free_port NGINX_PORT
 mkdir -p "$LK_TMP/nginx"
 cat > "$LK_TMP/nginx/nginx.conf" <<EOF
 $ROOT_USER
@@ -134,7 +136,7 @@ EOF
 lk_start nginx taskset -c 0 nginx -p "$LK_TMP/nginx" -c "$LK_TMP/nginx/nginx.conf"
 NGINX_PID=$LK_LAST_PID
 
-CADDY_PORT=$(lk_free_port)
+lk_free_port CADDY_PORT
 mkdir -p "$LK_TMP/caddy"
 cat > "$LK_TMP/caddy/Caddyfile" <<EOF
 {
@@ -158,7 +160,7 @@ lk_start caddy env GOMAXPROCS=1 HOME="$LK_TMP/caddy" XDG_DATA_HOME="$LK_TMP/cadd
   XDG_CONFIG_HOME="$LK_TMP/caddy" taskset -c 0 caddy run --config "$LK_TMP/caddy/Caddyfile" --adapter caddyfile
 CADDY_PID=$LK_LAST_PID
 
-LIGHTTPD_PORT=$(lk_free_port)
+lk_free_port LIGHTTPD_PORT
 mkdir -p "$LK_TMP/lighttpd"
 cat > "$LK_TMP/lighttpd/lighttpd.conf" <<EOF
 server.modules = ("mod_wolfssl")
@@ -180,7 +182,7 @@ EOF
 lk_start lighttpd taskset -c 0 lighttpd -D -f "$LK_TMP/lighttpd/lighttpd.conf"
 LIGHTTPD_PID=$LK_LAST_PID
 
-NODE_PORT=$(lk_free_port)
+lk_free_port NODE_PORT
 lk_start node taskset -c 0 node "$ROOT/tests/bench/node_door.js" "$NODE_PORT" "$CRT" "$KEY" "$CA" \
   "$WWW/index.html" "$BROKER_PORT" "$PKI/issued/bench-node.crt" "$PKI/private/bench-node.key" \
   latchkey/home/benchnode/cmd
@@ -308,7 +310,7 @@ res p1_warm_p90_ms "$(pct "$OUT/p1-warm.ms" 0.9)"
 res p1_warm_p99_ms "$(pct "$OUT/p1-warm.ms" 0.99)"
 # The PIN check alone: scrypt N=2^15 r=8 p=1 (the gateway's parameters), five times.
 s0=$(date +%s%N)
-for i in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
   taskset -c 0 openssl kdf -keylen 32 -kdfopt pass:123456 -kdfopt salt:0123456789abcdef \
     -kdfopt n:32768 -kdfopt r:8 -kdfopt p:1 -kdfopt maxmem_bytes:67108864 SCRYPT >/dev/null
 done
@@ -349,7 +351,7 @@ res fw_device_struct "$(sed -n 's/^struct lk_device.*: \([0-9]*\) B$/\1/p' "$OUT
 res fw_heap "$(sed -n 's/^test image.*heap \([0-9]*\) B.*/\1/p' "$OUT/firmware-size.txt")"
 
 # ---------------------------------------------------------------- machine facts
-res machine_cpu "$(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+res machine_cpu "$(nproc) x $(sed -n 's/^model name[[:space:]]*: //p;T;q' /proc/cpuinfo)"
 res machine_kernel "$(uname -r)"
 res versions "openssl $(openssl version | awk '{print $2}'), nginx $(nginx -v 2>&1 | sed 's/.*\///'), caddy $(caddy version | awk '{print $1}'), lighttpd $(lighttpd -v | sed 's/ .*//; s/.*\///'), node $(node --version), mosquitto $(mosquitto -h | sed -n '1s/.*version //p')"
 

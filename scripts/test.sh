@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# test.sh - installs what is missing (Debian packages), builds Latchkey from scratch and
-# runs every test with ctest, then the same suite under ASan+UBSan and a short libFuzzer
-# run of every harness (three stages). This is the README's test command and what CI runs.
+# test.sh - installs what is missing (Debian packages), runs the static-analysis gate,
+# builds Latchkey from scratch and runs every test with ctest, then the same suite under
+# ASan+UBSan and a short libFuzzer run of every harness (three stages after the gate).
+# This is the README's test command and what CI runs.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,6 +12,15 @@ stage() { printf '\n== test.sh: %s (%s)\n' "$1" "$(date +%H:%M:%S)"; STAGE_START
 stage_done() { printf '== test.sh: %s done in %ds\n' "$1" $(( SECONDS - STAGE_START )); }
 
 bash "$ROOT/scripts/install-deps.sh"
+
+# Static analysis first (needs no build, fails fast): cppcheck, clang-tidy, shellcheck,
+# clang-format on new lines, suppressions with reasons. LATCHKEY_SKIP_STATIC=1 skips it.
+if [ -z "${LATCHKEY_SKIP_STATIC:-}" ]; then
+  stage "static analysis"
+  LATCHKEY_STATIC_BUILD_DIR=${LATCHKEY_STATIC_BUILD_DIR:-$BUILD-static} \
+    bash "$ROOT/scripts/static-analysis.sh"
+  stage_done "static analysis"
+fi
 
 stage "1/3 build and test (gcc)"
 cmake -S "$ROOT" -B "$BUILD"

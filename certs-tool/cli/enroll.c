@@ -5,6 +5,7 @@
  * separately and never part of the link. */
 #include "verbs.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,7 +143,7 @@ static int answer(void *arg, const char *req, size_t len, const char *peer,
         printf("enroll: 404 wrong token from %s (wrong request %ld/%ld)\n", peer, en->wrong, en->max_wrong);
         break;
     }
-    fflush(stdout);
+    (void)fflush(stdout); /* progress lines only: the delivery does not depend on them */
     return 1;
 }
 
@@ -203,7 +204,7 @@ int certs_verb_enroll(const struct lk_cli *cli)
     char pw[LK_SECRET_MAX], host[256], cn[LK_CN_MAX + 1], link[512];
     unsigned char rnd[TOKEN_BYTES];
     const char *dir, *listen_spec = cli->listen != NULL ? cli->listen : "0.0.0.0:8444";
-    int generated = cli->password_file == NULL, lfd = -1, rc = -1;
+    int generated = cli->password_file == NULL, lfd = -1, rc = -1, n;
     long port = 0, secs;
     BIO *der = NULL;
     SSL_CTX *ctx = NULL;
@@ -254,10 +255,17 @@ int certs_verb_enroll(const struct lk_cli *cli)
     if ((lfd = lk_enroll_listen(listen_spec, host, sizeof host, &port)) < 0)
         goto out;
     if (cli->url_base != NULL)
-        snprintf(link, sizeof link, "%s/enroll/%s", cli->url_base, en.token);
+        n = snprintf(link, sizeof link, "%s/enroll/%s", cli->url_base, en.token);
     else
-        snprintf(link, sizeof link, "https://%s:%ld/enroll/%s", cn, port, en.token);
-    signal(SIGPIPE, SIG_IGN);
+        n = snprintf(link, sizeof link, "https://%s:%ld/enroll/%s", cn, port, en.token);
+    if (n < 0 || (size_t)n >= sizeof link) {
+        lk_err("the enrollment link is too long");
+        goto out;
+    }
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+        lk_err("cannot ignore SIGPIPE: %s", strerror(errno));
+        goto out;
+    }
     printf("enrollment of %s: open this link on the phone (once, within %ld s):\n", en.user, secs);
     printf("link: %s\n", link);
     if (lk_qr_print(stdout, link, isatty(STDOUT_FILENO)) != 0)
@@ -269,7 +277,10 @@ int certs_verb_enroll(const struct lk_cli *cli)
         printf("password: %s\n", pw);
     else
         printf("password: (from %s)\n", cli->password_file);
-    fflush(stdout);
+    if (fflush(stdout) != 0) { /* the operator must see the link and the password */
+        lk_err("cannot write to stdout: %s", strerror(errno));
+        goto out;
+    }
     en.deadline = lk_enroll_now() + (double)secs;
     rc = run(&en, ctx, lfd);
     printf("enroll: endpoint closed (%s)\n", rc == 0 ? "delivered" : "not delivered");

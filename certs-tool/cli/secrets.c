@@ -25,10 +25,10 @@ int lk_read_secret_file(const char *path, const char *what, char *out, size_t ca
     ok = fgets(out, (int)cap, f) != NULL;
     if (!ok && ferror(f)) {
         lk_err("cannot read %s file %s: %s", what, path, strerror(errno));
-        fclose(f);
+        (void)fclose(f); /* read-only: nothing is lost if it fails */
         return -1;
     }
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing is lost if it fails */
     if (!ok)
         out[0] = '\0';
     len = strlen(out);

@@ -31,7 +31,12 @@ int lk_crl_number_read(const char *path, unsigned long long *out)
         return -1;
     }
     n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
+    if (ferror(f)) {
+        lk_err("cannot read %s: %s", path, strerror(errno));
+        (void)fclose(f);
+        return -1;
+    }
+    (void)fclose(f); /* read-only: nothing is lost if it fails */
     buf[n] = '\0';
     errno = 0;
     *out = strtoull(buf, &end, 10);

@@ -21,7 +21,7 @@ int lk_file_read_all(const char *path, size_t max, char **data, size_t *len)
     }
     buf = malloc(max + 1);
     if (buf == NULL) {
-        fclose(f);
+        (void)fclose(f); /* read-only: nothing is lost if it fails */
         lk_err("out of memory");
         return -1;
     }
@@ -31,11 +31,11 @@ int lk_file_read_all(const char *path, size_t max, char **data, size_t *len)
             lk_err("cannot read %s: %s", path, strerror(errno));
         else
             lk_err("%s is larger than %zu bytes", path, max);
-        fclose(f);
+        (void)fclose(f); /* read-only: nothing is lost if it fails */
         free(buf);
         return -1;
     }
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing is lost if it fails */
     buf[n] = '\0';
     *data = buf;
     *len = n;

@@ -72,6 +72,7 @@ static int match(const struct lk_inv_entry *e, void *arg)
 int lk_inv_find_valid(const char *text, size_t len, const char *stem, const char *profile,
                       const char *now_iso, struct lk_inv_entry *found)
 {
+    /* cppcheck-suppress ctuuninitvar ; found is only written (by match), never read */
     struct lookup l = {NULL, stem, found, 0};
     return lk_inv_foreach_valid(text, len, profile, now_iso, match, &l) < 0 ? -1 : l.hit;
 }
@@ -79,6 +80,7 @@ int lk_inv_find_valid(const char *text, size_t len, const char *stem, const char
 int lk_inv_lookup(const struct lk_pki *pki, const char *profile, const char *cn,
                   struct lk_inv_entry *found)
 {
+    /* cppcheck-suppress ctuuninitvar ; found is only written (by match), never read */
     struct lookup l = {cn, NULL, found, 0};
     return lk_inv_foreach_valid_now(pki, profile, match, &l) < 0 ? -1 : l.hit;
 }

@@ -193,7 +193,7 @@ int lk_inv_read(const char *path, char **text, size_t *len)
             break;
         }
     }
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing is lost if it fails */
     buf[n] = '\0';
     *text = buf;
     *len = n;

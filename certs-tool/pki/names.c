@@ -78,6 +78,6 @@ int lk_cn_stem(const char *cn, char *out, size_t cap)
     if (len >= cap)
         return -1;
     for (i = 0; i <= len; i++)
-        out[i] = cn[i] == '/' ? '.' : cn[i];
+        out[i] = (char)(cn[i] == '/' ? '.' : cn[i]);
     return 0;
 }

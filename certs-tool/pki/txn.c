@@ -96,7 +96,7 @@ static void fsync_parent(const char *path)
         *slash = '\0';
     fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0 || fsync(fd) != 0)
-        fprintf(stderr, LK_PROG ": warning: cannot fsync directory %s: %s\n", dir, strerror(errno));
+        lk_warn("cannot fsync directory %s: %s", dir, strerror(errno));
     if (fd >= 0)
         close(fd);
 }
@@ -146,7 +146,7 @@ int lk_txn_commit(struct lk_txn *t)
     for (i = 0; i < t->n; i++) {
         fsync_parent(t->f[i].dst);
         if (t->f[i].old[0] != '\0' && unlink(t->f[i].old) != 0)
-            fprintf(stderr, LK_PROG ": warning: cannot remove %s: %s\n", t->f[i].old, strerror(errno));
+            lk_warn("cannot remove %s: %s", t->f[i].old, strerror(errno));
         t->f[i].old[0] = '\0';
     }
     t->committed = 1;

@@ -46,7 +46,7 @@ size_t lk_b64url_decode(const char *in, size_t len, uint8_t *out, size_t cap)
     size_t i, o = 0, rem = len % 4;
     size_t outlen = len / 4 * 3 + (rem == 2 ? 1 : rem == 3 ? 2 : 0);
     uint32_t acc = 0;
-    if (rem == 1 || (in == NULL && len != 0) || (out == NULL && outlen != 0) || outlen > cap)
+    if (rem == 1 || (in == NULL && len != 0) || (out == NULL && len != 0) || outlen > cap)
         return err;
     for (i = 0; i < len; i++) {
         int v = value_of(in[i]);

@@ -5,17 +5,21 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gw_log.h"
 #include "pepper.h"
 
-void cli_usage(FILE *out)
+static const char cli_usage_text[] =
+    "       latchkey-gateway -c FILE init-secrets   create the PIN pepper file and the database\n"
+    "       latchkey-gateway -c FILE user add NAME [--doors a,b] [--admin]"
+    "   (PIN on stdin or asked)\n"
+    "       latchkey-gateway -c FILE user del|set-pin|disable|enable|unlock NAME\n"
+    "       latchkey-gateway -c FILE user doors NAME a,b\n"
+    "       latchkey-gateway -c FILE user list\n"
+    "       latchkey-gateway -c FILE audit [--since 2026-11-01|1h] [--user NAME] [--json]\n";
+
+int cli_usage(FILE *out)
 {
-    fprintf(out,
-            "       latchkey-gateway -c FILE init-secrets   create the PIN pepper file and the database\n"
-            "       latchkey-gateway -c FILE user add NAME [--doors a,b] [--admin]   (PIN on stdin or asked)\n"
-            "       latchkey-gateway -c FILE user del|set-pin|disable|enable|unlock NAME\n"
-            "       latchkey-gateway -c FILE user doors NAME a,b\n"
-            "       latchkey-gateway -c FILE user list\n"
-            "       latchkey-gateway -c FILE audit [--since 2026-11-01|1h] [--user NAME] [--json]\n");
+    return fputs(cli_usage_text, out) == EOF ? -1 : 0;
 }
 
 static int init_secrets(const struct conf *c)
@@ -26,11 +30,11 @@ static int init_secrets(const struct conf *c)
     int rc = pepper_create(c->store.pepper_file, err, sizeof err);
 
     if (rc < 0) {
-        fprintf(stderr, "latchkey-gateway: %s\n", err);
+        gw_err("%s", err);
         return CLI_FAIL;
     }
     if (pepper_load(c->store.pepper_file, &p, err, sizeof err) != 0) {
-        fprintf(stderr, "latchkey-gateway: %s\n", err);
+        gw_err("%s", err);
         return CLI_FAIL;
     }
     pepper_clear(&p);
@@ -39,7 +43,7 @@ static int init_secrets(const struct conf *c)
                    : "pepper exists, left as it is");
     s = store_open(c->store.database, c->store.busy_timeout_ms, err, sizeof err);
     if (s == NULL) {
-        fprintf(stderr, "latchkey-gateway: %s\n", err);
+        gw_err("%s", err);
         return CLI_FAIL;
     }
     printf("%s: database ready (schema %d)\n", c->store.database, store_schema_version(s));
@@ -58,17 +62,17 @@ int cli_run(const char *config, int argc, char **argv)
         return CLI_USAGE;
     if (strcmp(argv[0], "init-secrets") != 0 && strcmp(argv[0], "user") != 0 &&
         strcmp(argv[0], "audit") != 0) {
-        fprintf(stderr, "latchkey-gateway: unknown command '%s'\n", argv[0]);
+        gw_err("unknown command '%s'", argv[0]);
         cli_usage(stderr);
         return CLI_USAGE;
     }
     if (conf_load(config, &conf, err, sizeof err) != 0) {
-        fprintf(stderr, "latchkey-gateway: %s\n", err);
+        gw_err("%s", err);
         return CLI_USAGE;
     }
     if (strcmp(argv[0], "init-secrets") == 0) {
         if (argc != 1) {
-            fprintf(stderr, "latchkey-gateway: init-secrets takes no arguments\n");
+            gw_err("init-secrets takes no arguments");
             return CLI_USAGE;
         }
         return init_secrets(&conf);
@@ -76,7 +80,7 @@ int cli_run(const char *config, int argc, char **argv)
     ctx.conf = &conf;
     ctx.store = store_open(conf.store.database, conf.store.busy_timeout_ms, err, sizeof err);
     if (ctx.store == NULL) {
-        fprintf(stderr, "latchkey-gateway: %s\n", err);
+        gw_err("%s", err);
         return CLI_FAIL;
     }
     rc = strcmp(argv[0], "user") == 0 ? cli_user(&ctx, argc, argv) : cli_audit(&ctx, argc, argv);

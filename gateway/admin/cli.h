@@ -27,7 +27,7 @@ int cli_run(const char *config, int argc, char **argv);
 int cli_user(struct cli_ctx *ctx, int argc, char **argv);
 int cli_audit(struct cli_ctx *ctx, int argc, char **argv);
 
-/* The usage lines of all commands. */
-void cli_usage(FILE *out);
+/* Writes the usage lines of all commands: 0, or -1 if they could not be written. */
+int cli_usage(FILE *out);
 
 #endif

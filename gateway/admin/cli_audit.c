@@ -11,6 +11,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "gw_log.h"
 
 /* Parses --since into unix milliseconds. 0 or -1. */
 static int parse_since(const char *s, int64_t now_ms, int64_t *out)
@@ -55,7 +56,7 @@ static const char *token(const char *s, char *buf, size_t cap)
     if (s[0] == '\0')
         return "-";
     for (i = 0; s[i] != '\0' && i + 1 < cap; i++)
-        buf[i] = s[i] > ' ' && s[i] < 127 ? s[i] : '?';
+        buf[i] = (char)(s[i] > ' ' && s[i] < 127 ? s[i] : '?');
     buf[i] = '\0';
     return buf;
 }
@@ -104,8 +105,10 @@ int cli_audit(struct cli_ctx *ctx, int argc, char **argv)
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--since") == 0 && i + 1 < argc) {
             if (parse_since(argv[++i], audit_now_ms(), &since) != 0) {
-                fprintf(stderr, "latchkey-gateway: --since '%s': use a UTC date (2026-11-01, "
-                        "2026-11-01T08:30:00) or an age (90s, 30m, 1h, 2d)\n", argv[i]);
+                gw_err(
+                    "--since '%s': use a UTC date (2026-11-01, "
+                    "2026-11-01T08:30:00) or an age (90s, 30m, 1h, 2d)",
+                    argv[i]);
                 return CLI_USAGE;
             }
         } else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc) {
@@ -113,7 +116,7 @@ int cli_audit(struct cli_ctx *ctx, int argc, char **argv)
         } else if (strcmp(argv[i], "--json") == 0) {
             json = 1;
         } else {
-            fprintf(stderr, "latchkey-gateway: audit: unexpected '%s'\n", argv[i]);
+            gw_err("audit: unexpected '%s'", argv[i]);
             cli_usage(stderr);
             return CLI_USAGE;
         }
@@ -132,7 +135,7 @@ int cli_audit(struct cli_ctx *ctx, int argc, char **argv)
         cJSON_Delete(arr);
     }
     if (rc != 0) {
-        fprintf(stderr, "latchkey-gateway: cannot read the audit log: %s\n", store_errmsg(ctx->store));
+        gw_err("cannot read the audit log: %s", store_errmsg(ctx->store));
         return CLI_FAIL;
     }
     return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;

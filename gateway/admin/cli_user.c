@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "gw_log.h"
 #include "lockout.h"
 #include "pepper.h"
 #include "pin_hash.h"
@@ -16,13 +17,13 @@
 
 static int say_db_error(struct cli_ctx *ctx, const char *what)
 {
-    fprintf(stderr, "latchkey-gateway: %s: %s\n", what, store_errmsg(ctx->store));
+    gw_err("%s: %s", what, store_errmsg(ctx->store));
     return CLI_FAIL;
 }
 
 static int no_such_user(const char *name)
 {
-    fprintf(stderr, "latchkey-gateway: no user '%s'\n", name);
+    gw_err("no user '%s'", name);
     return CLI_FAIL;
 }
 
@@ -37,20 +38,21 @@ static int new_pin_hash(struct cli_ctx *ctx, const char *name, int create_pepper
     if (create_pepper) {
         rc = pepper_create(ctx->conf->store.pepper_file, err, sizeof err);
         if (rc < 0) {
-            fprintf(stderr, "latchkey-gateway: %s\n", err);
+            gw_err("%s", err);
             return -1;
         }
         if (rc == 0)
-            fprintf(stderr, "latchkey-gateway: created the pepper file %s (keep it with the "
-                    "database backups; without it no PIN can be checked)\n",
-                    ctx->conf->store.pepper_file);
+            gw_err(
+                "created the pepper file %s (keep it with the "
+                "database backups; without it no PIN can be checked)",
+                ctx->conf->store.pepper_file);
     }
     if (pepper_load(ctx->conf->store.pepper_file, &p, err, sizeof err) != 0) {
-        fprintf(stderr, "latchkey-gateway: %s\n", err);
+        gw_err("%s", err);
         return -1;
     }
     if (pin_prompt(name, pin, sizeof pin, err, sizeof err) != 0) {
-        fprintf(stderr, "latchkey-gateway: %s\n", err);
+        gw_err("%s", err);
         pepper_clear(&p);
         return -1;
     }
@@ -58,15 +60,17 @@ static int new_pin_hash(struct cli_ctx *ctx, const char *name, int create_pepper
     OPENSSL_cleanse(pin, sizeof pin);
     pepper_clear(&p);
     if (rc != 0)
-        fprintf(stderr, "latchkey-gateway: hashing the PIN failed\n");
+        gw_err("hashing the PIN failed");
     return rc;
 }
 
 static int check_name(const char *name)
 {
     if (!lk_by_valid(name, strlen(name))) {
-        fprintf(stderr, "latchkey-gateway: user name '%s' must be 1..64 of [A-Za-z0-9._@-] "
-                "(the CN of the user's client certificate)\n", name);
+        gw_err(
+            "user name '%s' must be 1..64 of [A-Za-z0-9._@-] "
+            "(the CN of the user's client certificate)",
+            name);
         return -1;
     }
     return 0;
@@ -91,24 +95,24 @@ static int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
         else if (strcmp(argv[i], "--admin") == 0)
             u.admin = 1;
         else {
-            fprintf(stderr, "latchkey-gateway: user add: unexpected '%s'\n", argv[i]);
+            gw_err("user add: unexpected '%s'", argv[i]);
             return CLI_USAGE;
         }
     }
     if (doors != NULL) {
         if (users_doors_canonical(ctx->conf, doors, u.doors, sizeof u.doors, err, sizeof err) != 0) {
-            fprintf(stderr, "latchkey-gateway: --doors: %s\n", err);
+            gw_err("--doors: %s", err);
             return CLI_USAGE;
         }
     } else if (users_doors_all(ctx->conf, u.doors, sizeof u.doors, err, sizeof err) != 0) {
-        fprintf(stderr, "latchkey-gateway: %s\n", err);
+        gw_err("%s", err);
         return CLI_FAIL;
     }
     rc = users_get(ctx->store, u.name, &(struct user_rec){0});
     if (rc < 0)
         return say_db_error(ctx, "cannot read users");
     if (rc == 1) {
-        fprintf(stderr, "latchkey-gateway: user '%s' exists already (use set-pin or doors)\n", u.name);
+        gw_err("user '%s' exists already (use set-pin or doors)", u.name);
         return CLI_FAIL;
     }
     if (new_pin_hash(ctx, u.name, 1, u.pin_hash, sizeof u.pin_hash) != 0)
@@ -118,7 +122,7 @@ static int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
     if (rc < 0)
         return say_db_error(ctx, "cannot add the user");
     if (rc == 1) {
-        fprintf(stderr, "latchkey-gateway: user '%s' exists already\n", u.name);
+        gw_err("user '%s' exists already", u.name);
         return CLI_FAIL;
     }
     printf("user %s added (%s, doors %s)\n", u.name, u.admin ? "admin" : "user", u.doors);
@@ -173,7 +177,7 @@ int cli_user(struct cli_ctx *ctx, int argc, char **argv)
         return cmd_list(ctx);
     if (strcmp(sub, "doors") == 0 && argc == 4) {
         if (users_doors_canonical(ctx->conf, argv[3], doors, sizeof doors, err, sizeof err) != 0) {
-            fprintf(stderr, "latchkey-gateway: %s\n", err);
+            gw_err("%s", err);
             return CLI_USAGE;
         }
         rc = users_set_doors(ctx->store, name, doors);
@@ -182,7 +186,7 @@ int cli_user(struct cli_ctx *ctx, int argc, char **argv)
         return rc == 0 ? CLI_OK : changed(ctx, rc, name, "");
     }
     if (name == NULL || argc != 3) {
-        fprintf(stderr, "latchkey-gateway: usage:\n");
+        gw_err("usage:");
         cli_usage(stderr);
         return CLI_USAGE;
     }
@@ -204,7 +208,7 @@ int cli_user(struct cli_ctx *ctx, int argc, char **argv)
             return CLI_FAIL;
         return changed(ctx, users_set_pin(ctx->store, name, hash), name, "has a new PIN");
     }
-    fprintf(stderr, "latchkey-gateway: unknown user command '%s'\n", sub);
+    gw_err("unknown user command '%s'", sub);
     cli_usage(stderr);
     return CLI_USAGE;
 }

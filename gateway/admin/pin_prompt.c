@@ -27,8 +27,8 @@ static int ask(FILE *tty, const char *prompt, char *buf, size_t cap)
     struct termios old, quiet;
     int fd = fileno(tty), rc, restore;
 
-    fputs(prompt, tty);
-    fflush(tty);
+    if (fputs(prompt, tty) == EOF || fflush(tty) != 0)
+        return -1; /* nobody would know what to type */
     restore = tcgetattr(fd, &old) == 0;
     if (restore) {
         quiet = old;
@@ -64,7 +64,7 @@ int pin_prompt(const char *user, char *pin, size_t cap, char *err, size_t errlen
         rc = ask(tty, prompt, pin, cap);
         if (rc == 0)
             rc = ask(tty, "The same PIN again: ", again, sizeof again);
-        fclose(tty);
+        (void)fclose(tty); /* the prompts were flushed by ask() */
         if (rc != 0) {
             snprintf(err, errlen, "no PIN entered");
             OPENSSL_cleanse(pin, cap);

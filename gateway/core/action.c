@@ -260,8 +260,8 @@ static void forget_mac(struct attempt *a)
 }
 
 /* The PIN step of action_start: the cache, else a job for the worker. */
-static enum action_stage check_pin(struct gw_app *app, struct attempt *a,
-                                   const struct user_rec *u, const char *pin)
+static int check_pin(struct gw_app *app, struct attempt *a, const struct user_rec *u,
+                     const char *pin)
 {
     unsigned char mac[PIN_CACHE_MAC_LEN];
     int have_mac = pin_cache_mac(&app->pin_cache, u->name, u->pin_hash, pin, mac) == 0;
@@ -343,14 +343,14 @@ static int admit(struct gw_app *app, struct attempt *a, const char *user, const 
     return 1;
 }
 
-enum action_stage action_start(struct gw_app *app, const struct action_request *req,
-                               struct attempt_handle *h, struct action_outcome *out)
+int action_start(struct gw_app *app, const struct action_request *req, struct attempt_handle *h,
+                 struct action_outcome *out)
 {
     struct attempt *a = attempts_new(&app->attempts);
     struct attempt_limits lim = limits(app);
     enum attempt_room room;
     struct user_rec u;
-    enum action_stage stage;
+    int stage;
 
     h->slot = -1;
     if (a == NULL) { /* every stage keeps its bound, so this cannot happen: refuse, on record */

@@ -30,10 +30,11 @@ enum action_stage {
     ACTION_CHECKING_PIN = 2  /* the PIN is being checked */
 };
 
-/* Starts the action. ACTION_ANSWERED with *out, or a stage to wait in with *h: the owner
- * is woken (ports.h wake_owner) when action_take has the outcome. */
-enum action_stage action_start(struct gw_app *app, const struct action_request *req,
-                               struct attempt_handle *h, struct action_outcome *out);
+/* Starts the action. ACTION_ANSWERED with *out, or a stage to wait in with *h (an enum
+ * action_stage, as an int like action_take's): the owner is woken (ports.h wake_owner)
+ * when action_take has the outcome. */
+int action_start(struct gw_app *app, const struct action_request *req, struct attempt_handle *h,
+                 struct action_outcome *out);
 
 /* After a wake-up (PIN verdicts, acks, failed publishes): continues every attempt whose
  * PIN was checked, finishes every one that ended, wakes their owners. */

@@ -64,7 +64,7 @@ struct attempt *attempts_new(struct attempts *t)
     struct attempt *a = NULL;
     int i;
     pthread_mutex_lock(&t->lock);
-    for (i = 0; i < ATTEMPTS_MAX && a == NULL; i++) {
+    for (i = 0; i < ATTEMPTS_MAX; i++) {
         if (t->state[i] != ATTEMPT_FREE)
             continue;
         t->state[i] = ATTEMPT_DECIDING;
@@ -75,6 +75,7 @@ struct attempt *attempts_new(struct attempts *t)
         memset(a, 0, sizeof *a);
         a->self.slot = i;
         a->self.gen = t->gen[i];
+        break;
     }
     pthread_mutex_unlock(&t->lock);
     return a;

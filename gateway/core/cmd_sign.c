@@ -27,7 +27,7 @@ EVP_PKEY *cmd_key_load(const char *path, char *err, size_t errlen)
         return NULL;
     }
     k = PEM_read_PrivateKey(f, NULL, lkh_pem_passphrase, NULL); /* never prompts */
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing is lost if it fails */
     ERR_clear_error();
     if (k == NULL)
         snprintf(err, errlen, "%s: cannot load the Ed25519 key", path);

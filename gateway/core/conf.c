@@ -419,7 +419,7 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
     p->ini.too_long = too_long;
     p->ini.continuation = 0; /* a continuation line would silently join values */
     lkh_ini_parse_file(&p->ini, f);
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing is lost if it fails */
     ok = !p->ini.failed && check_all(p);
     if (!ok)
         lkh_ini_message(&p->ini, path, err, errlen);

@@ -54,7 +54,8 @@ static int parse_state(struct crl_floor *f, const char *text)
     char num[STATE_MAX], sha[STATE_MAX];
     int i, used = -1;
 
-    if (sscanf(text, "crl_number=%[0-9A-F]\nsha256=%[0-9a-f]%n", num, sha, &used) != 2 ||
+    /* widths: STATE_MAX - 1, the size of num and sha less the NUL */
+    if (sscanf(text, "crl_number=%511[0-9A-F]\nsha256=%511[0-9a-f]%n", num, sha, &used) != 2 ||
         used < 0 || strcmp(text + used, "\n") != 0 || strlen(sha) != 2 * sizeof f->digest)
         return -1;
     for (i = 0; i < (int)sizeof f->digest; i++)
@@ -84,7 +85,7 @@ int crl_floor_open(struct crl_floor *f, const char *path, char *err, size_t errl
         return -1;
     }
     n = fread(text, 1, STATE_MAX, in);
-    fclose(in);
+    (void)fclose(in); /* read-only: a short read is caught below */
     text[n] = '\0';
     if (n == STATE_MAX || parse_state(f, text) != 0) {
         BN_free(f->number);

@@ -5,6 +5,23 @@
 #include <stdio.h>
 #include <time.h>
 
+/* Writes "[STAMP.MSZ ]latchkey-gateway: MESSAGE\n" to stderr as one locked unit. A line
+ * that cannot be written has nowhere else to go: the process goes on (the gateway) or
+ * exits with its own status (the commands), so the results are deliberately dropped. */
+static void put_line(const char *stamp, long ms, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+static void put_line(const char *stamp, long ms, const char *fmt, va_list ap)
+{
+    flockfile(stderr);
+    if (stamp != NULL)
+        (void)fprintf(stderr, "%s.%03ldZ ", stamp, ms);
+    (void)fputs("latchkey-gateway: ", stderr);
+    (void)vfprintf(stderr, fmt, ap);
+    (void)fputc('\n', stderr);
+    (void)fflush(stderr);
+    funlockfile(stderr);
+}
+
 void gw_log(const char *fmt, ...)
 {
     char stamp[32];
@@ -15,14 +32,18 @@ void gw_log(const char *fmt, ...)
     if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || gmtime_r(&ts.tv_sec, &tm) == NULL ||
         strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
         stamp[0] = '\0';
-    flockfile(stderr);
-    fprintf(stderr, "%s.%03ldZ latchkey-gateway: ", stamp, ts.tv_nsec / 1000000L);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    put_line(stamp, ts.tv_nsec / 1000000L, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
-    fflush(stderr);
-    funlockfile(stderr);
+}
+
+void gw_err(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    put_line(NULL, 0, fmt, ap);
+    va_end(ap);
 }
 
 int64_t gw_now_ms(void)

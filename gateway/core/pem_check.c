@@ -26,7 +26,7 @@ int pem_check_certs(const char *path, char *err, size_t errlen)
     if (f == NULL)
         return -1;
     x = PEM_read_X509(f, NULL, NULL, NULL);
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing is lost if it fails */
     ERR_clear_error();
     if (x == NULL) {
         snprintf(err, errlen, "%s: no PEM certificate in it", path);
@@ -44,7 +44,7 @@ int pem_check_private_key(const char *path, int type, char *err, size_t errlen)
         return -1;
     /* No passphrase: keys must be unencrypted files (mode 0600), never prompted for. */
     k = PEM_read_PrivateKey(f, NULL, lkh_pem_passphrase, NULL);
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing is lost if it fails */
     ERR_clear_error();
     if (k == NULL) {
         snprintf(err, errlen, "%s: no unencrypted PEM private key in it", path);

@@ -25,7 +25,7 @@ unsigned int gw_result_http_status(enum gw_result r)
     switch (r) {
     case GW_OPENED: return 200;
     case GW_REJECTED: return 409;
-    case GW_WRONG_PIN: return 403;
+    case GW_WRONG_PIN:
     case GW_FORBIDDEN: return 403;
     case GW_NOT_CONFIRMED: return 504;
     case GW_BROKER_UNAVAILABLE: return 503;

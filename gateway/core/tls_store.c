@@ -46,7 +46,7 @@ static STACK_OF(X509) *load_ca(const char *path, char *err, size_t errlen)
             break;
         }
     ERR_clear_error(); /* end of file */
-    fclose(f);
+    (void)fclose(f);   /* read-only: nothing is lost if it fails */
     if (sk == NULL || sk_X509_num(sk) == 0) {
         sk_X509_pop_free(sk, X509_free);
         snprintf(err, errlen, "%s: no PEM certificate", path);
@@ -110,7 +110,7 @@ static enum crl_state load_crl(const char *path, STACK_OF(X509) *ca, X509_CRL **
     if (f == NULL)
         return CRL_MISSING;
     crl = PEM_read_X509_CRL(f, NULL, NULL, NULL);
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing is lost if it fails */
     ERR_clear_error();
     if (crl == NULL)
         return CRL_UNPARSABLE;
@@ -147,6 +147,12 @@ static void file_id(const char *path, struct tls_file_id *id)
     id->size = st.st_size;
     id->mtime_sec = st.st_mtim.tv_sec;
     id->mtime_nsec = st.st_mtim.tv_nsec;
+}
+
+static int same_file_id(const struct tls_file_id *a, const struct tls_file_id *b)
+{
+    return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mtime_sec == b->mtime_sec && a->mtime_nsec == b->mtime_nsec;
 }
 
 /* The store of the CA certificates, built once: no CRL and no X509_V_FLAG_CRL_CHECK in
@@ -288,7 +294,7 @@ int tls_store_poll(struct tls_store *t)
     if (t->crl_path[0] == '\0')
         return 0;
     file_id(t->crl_path, &now);
-    if (memcmp(&now, &t->id, sizeof now) == 0)
+    if (same_file_id(&now, &t->id))
         return 0;
     t->id = now;
     reload(t);

@@ -48,7 +48,7 @@ int csrf_token(const struct csrf *c, const char *binding, int64_t now, char *out
     used = lk_b64url_encode(m, MAC_LEN, out + n + 1, cap - (size_t)n - 1);
     if (used == 0)
         return -1;
-    out[n + 1 + used] = '\0';
+    out[(size_t)n + 1 + used] = '\0';
     return 0;
 }
 

@@ -18,7 +18,8 @@ static int cert_host(X509 *cert, char *host, size_t cap)
         for (i = 0; i < sk_GENERAL_NAME_num(names) && rc != 0; i++) {
             const GENERAL_NAME *g = sk_GENERAL_NAME_value(names, i);
             const ASN1_STRING *s = pass == 0 && g->type == GEN_DNS ? g->d.dNSName
-                                   : pass == 1 && g->type == GEN_IPADD ? g->d.iPAddress : NULL;
+                                   : g->type == GEN_IPADD          ? g->d.iPAddress
+                                                                   : NULL;
             char ip[INET6_ADDRSTRLEN];
             int len = s != NULL ? ASN1_STRING_length(s) : 0;
             const unsigned char *d = s != NULL ? ASN1_STRING_get0_data(s) : NULL;
@@ -51,7 +52,7 @@ int own_origin_get(const struct conf *c, char *out, size_t cap, char *err, size_
     f = fopen(c->server.cert, "r");
     cert = f != NULL ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
     if (f != NULL)
-        fclose(f);
+        (void)fclose(f); /* read-only: nothing is lost if it fails */
     rc = cert != NULL ? cert_host(cert, host, sizeof host) : -1;
     X509_free(cert);
     if (rc != 0) {

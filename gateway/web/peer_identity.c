@@ -89,7 +89,7 @@ void peer_name_text(struct lws *wsi, char *out, size_t cap)
     }
     /* Printable ASCII as it is, every other byte as '?': for a log line and a page. */
     for (i = 0; i < len && n + 1 < cap; i++)
-        out[n++] = utf8[i] >= 0x20 && utf8[i] < 0x7f ? (char)utf8[i] : '?';
+        out[n++] = (char)(utf8[i] >= 0x20 && utf8[i] < 0x7f ? utf8[i] : '?');
     if (i < len && n >= 3)
         memcpy(out + n - 3, "...", 3);
     out[n] = '\0';

@@ -179,7 +179,7 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
     return 0;
 }
 
-void server_run(struct web *sv, volatile sig_atomic_t *stop, volatile sig_atomic_t *reload,
+void server_run(struct web *sv, const volatile sig_atomic_t *stop, volatile sig_atomic_t *reload,
                 void (*on_reload)(struct gw_app *app))
 {
     sv->reload = reload;

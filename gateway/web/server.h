@@ -15,7 +15,7 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen);
 /* Serves until *stop becomes non-zero (set from a signal handler that also calls
  * server_wake()). When *reload is non-zero (SIGHUP) the loop clears it and calls
  * on_reload(app) from the loop thread. */
-void server_run(struct web *sv, volatile sig_atomic_t *stop, volatile sig_atomic_t *reload,
+void server_run(struct web *sv, const volatile sig_atomic_t *stop, volatile sig_atomic_t *reload,
                 void (*on_reload)(struct gw_app *app));
 
 /* Thread- and signal-safe: makes the loop of arg (a struct web, may be NULL) look at the

@@ -118,7 +118,7 @@ void ws_status_expire(time_t now)
         }
 }
 
-int ws_status_on_connection(struct lws *nwsi)
+int ws_status_on_connection(const struct lws *nwsi)
 {
     const struct ws_session *w;
     for (w = sessions; w != NULL; w = w->next)

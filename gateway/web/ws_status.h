@@ -39,6 +39,6 @@ void ws_status_doors_changed(struct lws_context *ctx);
 
 /* Loop thread: 1 if an open websocket is carried by the HTTP/2 connection nwsi (a network
  * wsi), else 0. */
-int ws_status_on_connection(struct lws *nwsi);
+int ws_status_on_connection(const struct lws *nwsi);
 
 #endif

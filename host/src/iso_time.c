@@ -46,7 +46,7 @@ int lkh_iso_parse(const char *s, enum lkh_iso_form form, time_t *out)
 {
     struct tm tm;
     int y, mo, d, h = 0, mi = 0, sec = 0;
-    size_t used = 10;
+    size_t used;
     time_t t;
 
     if (strlen(s) < 10 || (y = digits(s, 4)) < 0 || s[4] != '-' || (mo = digits(s + 5, 2)) < 0 ||

@@ -8,6 +8,7 @@
 # each far under the limit (their sizes are logged). The gateway's own bound on what it
 # parses is the unit test gateway_mqtt_inbound.
 # usage: broker_oversize.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
@@ -17,10 +18,10 @@ lk_site_test_identity test-ha "topic read homeassistant/#"
 printf '\n[homeassistant]\ndiscovery = true\nprefix = homeassistant\n' >>"$SITE/device-door1.conf"
 lk_site_start_broker
 
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046 # lk_site_mqtt_id prints several options: split on purpose
 as_device() { mosquitto_pub -h localhost -p "$BROKER_PORT" $(lk_site_mqtt_id home.door1) -q 1 "$@"; }
 # retained WHO TOPIC: the retained message of TOPIC read as test identity WHO (at most 2 s).
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046 # lk_site_mqtt_id prints several options: split on purpose
 retained() { mosquitto_sub -h localhost -p "$BROKER_PORT" $(lk_site_mqtt_id "$1") -t "$2" -C 1 -W 2 2>/dev/null || true; }
 
 lk_log "a 1 MiB retained state from the device's identity"
@@ -44,7 +45,7 @@ limit=$(sed -n 's/^max_packet_size //p' "$SITE/broker/mosquitto.conf")
 for t in binary_sensor/latchkey_home_door1/online binary_sensor/latchkey_home_door1/relay \
          sensor/latchkey_home_door1/last_result; do
   topic=homeassistant/$t/config
-  got_config() { [ "$(retained test-ha "$topic" | head -c 2)" = '{"' ] && ! retained test-ha "$topic" | grep -q listed; }
+  got_config() { [ "$(retained test-ha "$topic" | head -c 2)" = '{"' ] && ! retained test-ha "$topic" | lk_has listed; }
   lk_wait_for 10 "the device's $t config" got_config
   n=$(retained test-ha "$topic" | head -c -1 | wc -c)
   lk_log "$topic: $n bytes (limit $limit for the whole packet)"

@@ -2,6 +2,7 @@
 # with any dates, digest or name (sourced, by the attack tests). ca_sign_init SITE OUT sets
 # up an openssl "ca" database under OUT (OUT/ca.cnf, OUT/ca-db/, OUT/client.ext,
 # OUT/server.ext); then newkey, csr, ca_sign and now_plus.
+# shellcheck shell=bash
 
 ca_sign_init() {
   CA_SITE=$1 CA_OUT=$2

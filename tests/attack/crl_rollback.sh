@@ -6,6 +6,7 @@
 # CRL still in place, bob stays refused (the gateway remembers the number in its state
 # file and fails closed) until a newer CRL is published.
 # usage: crl_rollback.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"

@@ -4,6 +4,7 @@
 # an identity the ACL lets write commands (test-cmd, like the gateway's). The relay must never move and
 # each ack must carry the reason; a good command at the end proves the device still works.
 # usage: device_commands.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
@@ -74,13 +75,13 @@ lk_log "control: a good command opens, and its replay is refused"
 id=$(newid); now=$(date +%s)
 good=$(cmd_json "$id" home door1 open "$now" $((now + 30)) "$(sign "$KEY" "$id" home door1 open attacker "$now" $((now + 30)))")
 printf '%s' "$good" | publish
-ok_acked() { grep -F "\"id\":\"$id\"" "$LK_TMP/acks.log" | grep -qF '"result":"ok"'; }
+ok_acked() { grep -F "\"id\":\"$id\"" "$LK_TMP/acks.log" | lk_has -F '"result":"ok"'; }
 lk_wait_for 5 "ok ack of the good command" ok_acked
 lk_expect_eq "$(relay_ons)" 1 "relay pulses after the good command"
 printf '%s' "$good" | publish
 replayed() { [ "$(grep -cF "\"id\":\"$id\"" "$LK_TMP/acks.log")" -ge 2 ]; }
 lk_wait_for 5 "ack of the replay" replayed
-grep -F "\"id\":\"$id\"" "$LK_TMP/acks.log" | tail -n1 | grep -qF '"reason":"replay"' || lk_fail "replay not refused as replay"
+grep -F "\"id\":\"$id\"" "$LK_TMP/acks.log" | tail -n1 | lk_has -F '"reason":"replay"' || lk_fail "replay not refused as replay"
 sleep 1
 lk_expect_eq "$(relay_ons)" 1 "relay pulses at the end"
 lk_log "all command attacks refused"

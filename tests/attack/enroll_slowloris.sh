@@ -26,7 +26,7 @@ certs issue server localhost --dns localhost --ip 127.0.0.1 >/dev/null
 certs issue client alice >/dev/null
 
 start_enroll() { # NAME: starts enroll (2 minutes), waits for the link; sets PORT EPID LINK PW ELOG
-  PORT=$(lk_free_port)
+  lk_free_port PORT
   lk_start "$1" "$CERTS" -d "$PKI" enroll alice --listen "127.0.0.1:$PORT" --seconds 120
   EPID=$LK_LAST_PID ELOG=$LK_TMP/$1.log
   lk_wait_port "$PORT" $(( 10 * LK_SLOW )) "$EPID"
@@ -42,8 +42,9 @@ trickle() { # SOURCE: one more trickler from SOURCE (log trickleN.log); sets TLO
 }
 trickling() { lk_wait_for $(( 10 * LK_SLOW )) "$1 is trickling" grep -q '^trickling' "$1"; }
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
-p12_opens() { openssl pkcs12 -in "$1" -passin "pass:$PW" -nokeys 2>/dev/null | grep -q 'subject=CN = alice'; }
+p12_opens() { openssl pkcs12 -in "$1" -passin "pass:$PW" -nokeys 2>/dev/null | lk_has 'subject=CN = alice'; }
 # phone [CURL ARGS...]: GET the link as the phone; prints the HTTP status, body in phone.p12.
+# shellcheck disable=SC2120 # CURL ARGS are optional: today every call uses the defaults
 phone() {
   curl -sS --max-time $(( 5 * LK_SLOW )) --cacert "$PKI/ca/ca.crt" --resolve "localhost:$PORT:127.0.0.1" \
     -o "$LK_TMP/phone.p12" -w '%{http_code}' "$@" "$LINK" 2>/dev/null || true

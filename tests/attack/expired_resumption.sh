@@ -7,6 +7,7 @@
 # and the open connection's next request gets 403 "certificate-expired". A ticket's
 # lifetime hint never goes past the certificate's notAfter.
 # usage: expired_resumption.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"

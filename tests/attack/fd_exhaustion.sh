@@ -9,6 +9,7 @@
 # failing accept() with EMFILE in a loop (CPU again), and a phone that queues behind them
 # is served once the idle handshakes time out (10 s).
 # usage: fd_exhaustion.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"

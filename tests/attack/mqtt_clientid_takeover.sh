@@ -6,6 +6,7 @@
 # client id (use_username_as_clientid), so the attacker only ever holds a session named
 # "alice": the gateway and the device are never kicked and every open succeeds.
 # usage: mqtt_clientid_takeover.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
@@ -20,7 +21,12 @@ DEV_LOG=$DEVICE_LOG
 lk_site_start_gateway
 lk_site_wait_online door1
 
-opens() { set -- $(lk_post -d pin=$PIN -d door=door1 "$URL/action"); [ "$1 $2" = "200 opened" ]; }
+opens() {
+  # shellcheck disable=SC2046 # lk_post prints "status result": split into $1 $2 on purpose
+  # shellcheck disable=SC2046 # lk_post prints "status result": split into $1 $2 on purpose
+  set -- $(lk_post -d pin=$PIN -d door=door1 "$URL/action")
+  [ "$1 $2" = "200 opened" ]
+}
 lk_wait_for 15 "a first open (everything connected)" opens
 
 # attacker ID: alice's certificate asks for client id ID and holds the session (30 s bound).
@@ -34,6 +40,7 @@ for id in "${ids[@]}"; do
   n=$((n + 1))
   attacker "$id" "$n"
   lk_wait_for 10 "attacker $n connected" bash -c "[ \$(grep -c \"u'alice'\" '$LK_TMP/mosquitto.log') -ge $n ]"
+  # shellcheck disable=SC2046 # lk_post prints "status result": split into $1 $2 on purpose
   set -- $(lk_post -d pin=$PIN -d door=door1 "$URL/action")
   lk_expect_eq "$1 $2" "200 opened" "open $n while a phone certificate asks for client id $id"
 done

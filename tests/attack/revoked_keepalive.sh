@@ -4,6 +4,7 @@
 # certificate; the next request on that same connection must be refused (403 "revoked")
 # although its handshake happened before the revocation.
 # usage: revoked_keepalive.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
@@ -18,9 +19,10 @@ lk_wait_for 10 "first answer on the open connection" first_answer
 grep -q '^HTTP/1.1 200' "$LK_TMP/conn.log" || lk_fail "first request: $(head -3 "$LK_TMP/conn.log")"
 
 lk_log "revoking alice while her connection stays open"
+reloads=$(lk_site_crl_reloads)
 lk_site_certs revoke alice --reason keyCompromise >/dev/null
 lk_site_certs crl --out "$PKI/crl.pem" >/dev/null
-sleep 1 # the gateway re-reads the CRL within a second
+lk_site_wait_crl_reload "$reloads" # the next request is checked against the new CRL
 lk_keepalive_get conn /
 refused() { grep -q '^HTTP/1.1 403' "$LK_TMP/conn.log"; }
 lk_wait_for 5 "403 on the same connection" refused

@@ -9,6 +9,7 @@
 # Mosquitto's own check lets the handshake through again, but the plugin keeps the newer CRL
 # and ends that session too.
 # usage: revoked_mqtt_session.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
@@ -23,12 +24,12 @@ lk_site_wait_online door2
 
 # The holder of door1's identity (its real key), subscribed to door1's commands; -d logs
 # every packet, so each CONNACK and each command received is in door1-holder.log.
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046 # lk_site_mqtt_id prints several options: split on purpose
 lk_start door1-holder stdbuf -oL mosquitto_sub -d -h localhost -p "$BROKER_PORT" $(lk_site_mqtt_id home.door1) \
   -t latchkey/home/door1/cmd -q 1
 HOLDER=$LK_TMP/door1-holder.log HOLDER_PID=$LK_LAST_PID
 lk_wait_for 10 "door1's identity subscribed" grep -q 'received SUBACK' "$HOLDER"
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046 # lk_site_mqtt_id prints several options: split on purpose
 command_to_door1() { mosquitto_pub -h localhost -p "$BROKER_PORT" $(lk_site_mqtt_id test-cmd) -q 1 -t latchkey/home/door1/cmd -m "$1"; }
 command_to_door1 before-revocation
 lk_wait_for 5 "door1's identity gets a command" grep -qx before-revocation "$HOLDER"
@@ -48,7 +49,7 @@ sleep 1 # a delivery would take milliseconds
 grep -qx after-revocation "$HOLDER" && lk_fail "the revoked identity still got a command"
 [ "$(grep -c 'received CONNACK' "$HOLDER")" = 1 ] || lk_fail "the revoked identity connected again: $(grep CONNACK "$HOLDER")"
 rc=0
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046 # lk_site_mqtt_id prints several options: split on purpose
 mosquitto_sub -h localhost -p "$BROKER_PORT" $(lk_site_mqtt_id home.door1) -t latchkey/home/door1/cmd -C 1 -W 3 \
   >"$LK_TMP/reconnect.log" 2>&1 || rc=$?
 [ "$rc" -ne 0 ] && [ "$rc" -ne 27 ] || lk_fail "the revoked identity connects again (rc $rc)"
@@ -56,6 +57,7 @@ mosquitto_sub -h localhost -p "$BROKER_PORT" $(lk_site_mqtt_id home.door1) -t la
 lk_log "everyone else kept their session"
 grep -q 'connection lost' "$GATEWAY_LOG" && lk_fail "the gateway lost its session: $(grep 'connection lost' "$GATEWAY_LOG")"
 grep -q 'MQTT link lost' "$DEVICE_LOG" && lk_fail "door2 lost its session"
+# shellcheck disable=SC2046 # lk_post prints "status result": split into $1 $2 on purpose
 set -- $(lk_post -d pin=$PIN -d door=door2 "$URL/action")
 lk_expect_eq "$1 $2" "200 opened" "door2 after the revocation"
 
@@ -64,7 +66,7 @@ lk_stop "$HOLDER_PID"
 cp "$LK_TMP/crl-before.pem" "$PKI/crl.pem"
 kill -HUP "$BROKER_PID"
 lk_wait_for 5 "the plugin refuses the older CRL" grep -q 'latchkey_revoke: .*lower than .*refused' "$MLOG"
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046 # lk_site_mqtt_id prints several options: split on purpose
 lk_start door1-again stdbuf -oL mosquitto_sub -d -h localhost -p "$BROKER_PORT" $(lk_site_mqtt_id home.door1) \
   -t latchkey/home/door1/cmd -q 1
 kicked_twice() { [ "$(grep -c 'latchkey_revoke: disconnecting home/door1' "$MLOG")" -ge 2 ]; }

@@ -20,7 +20,7 @@ timeout 240 testssl --quiet --color 0 --warnings off --protocols --std --fs \
 cp "$LK_TMP/testssl.log" "$BUILD/tests/attack/testssl-summary.txt"
 
 # finding ID: prints testssl's finding for one check id.
-finding() { grep -A8 "\"id\"[[:space:]]*:[[:space:]]*\"$1\"" "$LK_TMP/testssl.json" | sed -n 's/.*"finding"[[:space:]]*:[[:space:]]*"\(.*\)".*/\1/p' | head -n1; }
+finding() { grep -A8 "\"id\"[[:space:]]*:[[:space:]]*\"$1\"" "$LK_TMP/testssl.json" | sed -n 's/.*"finding"[[:space:]]*:[[:space:]]*"\(.*\)".*/\1/p' | sed -n 1p; }
 for id in SSLv2 SSLv3 TLS1 TLS1_1 cipherlist_NULL cipherlist_aNULL cipherlist_EXPORT \
           cipherlist_LOW cipherlist_3DES_IDEA cipherlist_AVERAGE; do
   f=$(finding "$id")

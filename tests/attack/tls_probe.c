@@ -72,32 +72,35 @@ int main(int argc, char **argv)
     const void *out;
     int fd, n, outlen, http;
     if ((argc != 5 && argc != 7) || (strcmp(argv[1], "http") != 0 && strcmp(argv[1], "mqtt") != 0)) {
-        fprintf(stderr, "usage: tls_probe http|mqtt HOST PORT CA_PEM [CERT_CHAIN_PEM KEY_PEM]\n");
+        (void)fprintf(stderr,
+                      "usage: tls_probe http|mqtt HOST PORT CA_PEM [CERT_CHAIN_PEM KEY_PEM]\n");
         return 2;
     }
     http = strcmp(argv[1], "http") == 0;
     wolfSSL_Init();
-    atexit(probe_cleanup);
+    if (atexit(probe_cleanup) != 0)
+        return 2;
     ctx = probe_ctx = wolfSSL_CTX_new(wolfSSLv23_client_method());
     if (ctx == NULL || wolfSSL_CTX_load_verify_locations(ctx, argv[4], NULL) != WOLFSSL_SUCCESS) {
-        fprintf(stderr, "tls_probe: cannot load CA %s\n", argv[4]);
+        (void)fprintf(stderr, "tls_probe: cannot load CA %s\n", argv[4]);
         return 2;
     }
     if (argc == 7 && (wolfSSL_CTX_use_certificate_chain_file(ctx, argv[5]) != WOLFSSL_SUCCESS ||
                       wolfSSL_CTX_use_PrivateKey_file(ctx, argv[6], WOLFSSL_FILETYPE_PEM) != WOLFSSL_SUCCESS)) {
-        fprintf(stderr, "tls_probe: cannot load certificate %s or key %s\n", argv[5], argv[6]);
+        (void)fprintf(stderr, "tls_probe: cannot load certificate %s or key %s\n", argv[5],
+                      argv[6]);
         return 2;
     }
     fd = tcp_connect(argv[2], argv[3]);
     if (fd < 0) {
-        fprintf(stderr, "tls_probe: cannot connect to %s:%s\n", argv[2], argv[3]);
+        (void)fprintf(stderr, "tls_probe: cannot connect to %s:%s\n", argv[2], argv[3]);
         return 2;
     }
     ssl = probe_ssl = wolfSSL_new(ctx);
     if (ssl == NULL || wolfSSL_set_fd(ssl, fd) != WOLFSSL_SUCCESS ||
         wolfSSL_UseSNI(ssl, WOLFSSL_SNI_HOST_NAME, argv[2], (unsigned short)strlen(argv[2])) != WOLFSSL_SUCCESS ||
         wolfSSL_check_domain_name(ssl, argv[2]) != WOLFSSL_SUCCESS) {
-        fprintf(stderr, "tls_probe: TLS set-up failed\n");
+        (void)fprintf(stderr, "tls_probe: TLS set-up failed\n");
         return 2;
     }
     if (wolfSSL_connect(ssl) != WOLFSSL_SUCCESS) {

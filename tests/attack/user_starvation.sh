@@ -8,6 +8,7 @@
 # "busy" (busy-door), not "broker-unavailable". When the guest's waits time out their
 # places are free again.
 # usage: user_starvation.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
@@ -29,7 +30,7 @@ lk_site_wait_online door1
 
 csrf_of() { # USER: the CSRF token of USER's page
   LK_AS=$1 lk_phone "$URL/" >/dev/null
-  sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$LK_TMP/body" | head -n1
+  lk_csrf_of "$LK_TMP/body"
 }
 phone_args() { # USER TOKEN DOOR PIN: PHONE=(curl arguments of one POST /action as USER's phone)
   PHONE=(-sS --http2 --max-time $(( 3 * ACK_MS / 1000 * LK_SLOW )) --cacert "$PKI/ca/ca.crt"

@@ -7,6 +7,7 @@
 # that say so), and slow clients that try to hold the server. Each is refused and the
 # gateway keeps serving.
 # usage: web_attacks.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
@@ -19,7 +20,7 @@ lk_site_start_gateway --no-mqtt
 # raw: sends stdin as the request over TLS with alice's certificate; prints the status line.
 raw() {
   timeout 10 openssl s_client -quiet -connect "localhost:$GATEWAY_PORT" -CAfile "$PKI/ca/ca.crt" \
-    -cert "$PKI/issued/alice.crt" -key "$PKI/private/alice.key" 2>/dev/null | head -n1 | tr -d '\r' || true
+    -cert "$PKI/issued/alice.crt" -key "$PKI/private/alice.key" 2>/dev/null | sed -n 1p | tr -d '\r' || true
 }
 still_serving() {
   local out
@@ -35,7 +36,7 @@ for h in "content-security-policy: .*frame-ancestors 'none'" "x-frame-options: D
          "x-content-type-options: nosniff" "cache-control: no-store"; do
   grep -qiE "^$h" "$LK_TMP/headers" || lk_fail "missing header: $h"
 done
-if grep -iE '^content-security-policy:' "$LK_TMP/headers" | grep -qiE "unsafe-inline|unsafe-eval|https?:"; then
+if grep -iE '^content-security-policy:' "$LK_TMP/headers" | lk_has -iE "unsafe-inline|unsafe-eval|https?:"; then
   lk_fail "CSP allows inline code or external origins"
 fi
 
@@ -68,7 +69,7 @@ still_serving "framing headers with whitespace before the colon"
 lk_log "a Host header naming another site does not make its Origin ours"
 EVIL="https://evil.example:$GATEWAY_PORT"
 lk_phone "$URL/" >/dev/null
-tok=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$LK_TMP/body" | head -n1)
+tok=$(lk_csrf_of "$LK_TMP/body")
 out=$(lk_phone --http1.1 -H "Host: evil.example:$GATEWAY_PORT" -H "Origin: $EVIL" -d "csrf=$tok" -d pin=123456 -d door=door1 "$URL/action")
 lk_expect_eq "$out" "403 csrf" "POST with Host and Origin of another site"
 upgrade() { # HOST ORIGIN: the status line of a websocket upgrade

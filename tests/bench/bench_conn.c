@@ -392,7 +392,7 @@ static void ws_check(struct bench_run *run, int64_t now)
     }
     if (run->ws_open + run->ws_failed >= run->o->conns || now >= run->t_stop) {
         printf("ws-open %d\n", run->ws_open);
-        fflush(stdout);
+        (void)fflush(stdout); /* a progress line: nothing to do if stdout is gone */
         run->ws_reported = 1;
         run->hold_until = now + (int64_t)(run->o->hold_s * 1e9);
     }

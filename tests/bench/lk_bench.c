@@ -15,26 +15,28 @@
 
 #include "bench_run.h"
 
+static const char usage_text[] =
+    "usage: latchkey-bench --port N --cert CRT --key KEY [options]\n"
+    "  --mode M          handshake | keepalive | action | ws (default keepalive)\n"
+    "  --host ADDR       loopback address only (default 127.0.0.1)\n"
+    "  --sni NAME        server name, Host and Origin (default localhost)\n"
+    "  --ca FILE         verify the server against this CA (default: no check)\n"
+    "  --path P          request path (default /)\n"
+    "  --conns N         concurrent connections (default 1)\n"
+    "  --duration S      seconds to start requests for (default 10, max 600)\n"
+    "  --requests N      at most N requests in all (default 1000000)\n"
+    "  --think-ms N      pause between two requests of a connection (default 0)\n"
+    "  --timeout-ms N    limit for one request (default 10000)\n"
+    "  --pin P --door D  action mode: the PIN and the door(s) (comma list, per connection)\n"
+    "  --hold S          ws mode: keep the websockets open S seconds (default 5);\n"
+    "                    SIGUSR1 ends the hold 2 s later (messages on the way)\n"
+    "  --tls12           TLS 1.2 only (default TLS 1.3 only)\n"
+    "  --groups LIST     key exchange groups offered (default P-256; browsers: X25519)\n"
+    "  --samples FILE    one line per request: start_unix_us latency_us status\n";
+
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: latchkey-bench --port N --cert CRT --key KEY [options]\n"
-            "  --mode M          handshake | keepalive | action | ws (default keepalive)\n"
-            "  --host ADDR       loopback address only (default 127.0.0.1)\n"
-            "  --sni NAME        server name, Host and Origin (default localhost)\n"
-            "  --ca FILE         verify the server against this CA (default: no check)\n"
-            "  --path P          request path (default /)\n"
-            "  --conns N         concurrent connections (default 1)\n"
-            "  --duration S      seconds to start requests for (default 10, max 600)\n"
-            "  --requests N      at most N requests in all (default 1000000)\n"
-            "  --think-ms N      pause between two requests of a connection (default 0)\n"
-            "  --timeout-ms N    limit for one request (default 10000)\n"
-            "  --pin P --door D  action mode: the PIN and the door(s) (comma list, per connection)\n"
-            "  --hold S          ws mode: keep the websockets open S seconds (default 5);\n"
-            "                    SIGUSR1 ends the hold 2 s later (messages on the way)\n"
-            "  --tls12           TLS 1.2 only (default TLS 1.3 only)\n"
-            "  --groups LIST     key exchange groups offered (default P-256; browsers: X25519)\n"
-            "  --samples FILE    one line per request: start_unix_us latency_us status\n");
+    (void)fputs(usage_text, f);
 }
 
 static int parse_doors(struct bench_opts *o, char *list)
@@ -181,7 +183,7 @@ static void report(struct bench_run *run)
     int64_t *sorted = malloc((run->st.n > 0 ? run->st.n : 1) * sizeof *sorted);
     double ms = 1e6;
     if (sorted == NULL) {
-        fprintf(stderr, "latchkey-bench: out of memory\n");
+        (void)fprintf(stderr, "latchkey-bench: out of memory\n");
         return;
     }
     sorted[0] = -1;
@@ -204,12 +206,15 @@ static void report(struct bench_run *run)
     printf("\n");
     free(sorted);
     if (run->st.errors > 0)
-        fprintf(stderr, "latchkey-bench: %ld errors (other %ld, 3xx %ld, 4xx %ld, 5xx %ld); first: %s\n",
-                run->st.errors, run->st.by_status[0], run->st.by_status[3], run->st.by_status[4],
-                run->st.by_status[5], run->st.first_error);
+        (void)fprintf(
+            stderr,
+            "latchkey-bench: %ld errors (other %ld, 3xx %ld, 4xx %ld, 5xx %ld); first: %s\n",
+            run->st.errors, run->st.by_status[0], run->st.by_status[3], run->st.by_status[4],
+            run->st.by_status[5], run->st.first_error);
     if (run->tally.without_doors > 0)
-        fprintf(stderr, "latchkey-bench: %d of %d websockets never received a doors message\n",
-                run->tally.without_doors, run->tally.sockets);
+        (void)fprintf(stderr,
+                      "latchkey-bench: %d of %d websockets never received a doors message\n",
+                      run->tally.without_doors, run->tally.sockets);
 }
 
 /* SIGUSR1 (ws mode): end the hold after a drain. No SA_RESTART: epoll_wait returns. */
@@ -235,7 +240,8 @@ int main(int argc, char **argv)
     memset(&run, 0, sizeof run);
     run.o = &o;
     if (loopback_addr(&o, &run) != 0) {
-        fprintf(stderr, "latchkey-bench: --host %s is not a loopback address literal\n", o.host);
+        (void)fprintf(stderr, "latchkey-bench: --host %s is not a loopback address literal\n",
+                      o.host);
         return 2;
     }
     if (signal(SIGPIPE, SIG_IGN) == SIG_ERR || drain_on_usr1() != 0) {
@@ -244,7 +250,7 @@ int main(int argc, char **argv)
     }
     run.ctx = client_ctx(&o);
     if (run.ctx == NULL) {
-        fprintf(stderr, "latchkey-bench: cannot load the client certificate/key or CA: ");
+        (void)fprintf(stderr, "latchkey-bench: cannot load the client certificate/key or CA: ");
         ERR_print_errors_fp(stderr);
         return 2;
     }
@@ -256,7 +262,7 @@ int main(int argc, char **argv)
     }
     report(&run);
     if (o.samples != NULL && stats_write_samples(&run.st, o.samples) != 0)
-        fprintf(stderr, "latchkey-bench: cannot write %s\n", o.samples);
+        (void)fprintf(stderr, "latchkey-bench: cannot write %s\n", o.samples);
     ok = run.st.errors == 0 && run.st.n > 0 &&
          (o.mode != MODE_WS || (run.ws_open == o.conns && run.tally.without_doors == 0));
     stats_free(&run.st);

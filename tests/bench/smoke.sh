@@ -9,8 +9,8 @@ ROOT=$1 BUILD=$2
 
 BENCH="$BUILD/tests/bench/latchkey-bench"
 [ -x "$BENCH" ] || lk_fail "$BENCH not built"
-BROKER_PORT=$(lk_free_port)
-GATEWAY_PORT=$(lk_free_port)
+lk_free_port BROKER_PORT
+lk_free_port GATEWAY_PORT
 SITE="$LK_TMP/site"
 PIN=135790
 bash "$ROOT/scripts/make-site.sh" --bin "$BUILD" --out "$SITE" --broker-port "$BROKER_PORT" \

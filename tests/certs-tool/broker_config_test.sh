@@ -6,6 +6,7 @@
 # A denied subscription still gets a SUBACK in Mosquitto 2.0, so "denied" is tested as
 # "a message published meanwhile does not arrive within a bound".
 # Usage: bash broker_config_test.sh /path/to/latchkey-certs /path/to/latchkey_revoke.so
+# shellcheck shell=bash
 source "$(dirname "$0")/../lib/testlib.sh"
 
 CERTS=${1:?usage: broker_config_test.sh /path/to/latchkey-certs /path/to/latchkey_revoke.so}
@@ -25,7 +26,7 @@ certs issue device home/door2 >/dev/null
 certs issue device other/door1 >/dev/null
 certs crl >/dev/null
 
-PORT=$(lk_free_port)
+lk_free_port PORT
 B=$LK_TMP/broker
 certs broker-config --out "$B" --site home --listen 127.0.0.1 --port "$PORT" --crl "$PKI/crl.pem" \
   --plugin "$PLUGIN" "${ROOT_OPT[@]}" >/dev/null
@@ -37,7 +38,7 @@ for t in binary_sensor/latchkey_home_door1/online binary_sensor/latchkey_home_do
   grep -qx "topic write homeassistant/$t/config" "$B/acl" || lk_fail "no discovery topic $t"
 done
 # Every topic by its exact name: no wildcard in a device's lines, nothing readable but its cmd.
-grep -A20 -x 'user home/door1' "$B/acl" | sed '/^$/q' | grep -q '[+#]' && lk_fail "a wildcard in a device's acl"
+grep -A20 -x 'user home/door1' "$B/acl" | sed -n '1,/^$/p' | lk_has '[+#]' && lk_fail "a wildcard in a device's acl"
 [ "$(grep -A20 -x 'user home/door1' "$B/acl" | sed '/^$/q' | grep -c '^topic read')" = 1 ] || lk_fail "a device reads more than its cmd"
 for k in 'require_certificate true' 'use_identity_as_username true' 'use_username_as_clientid true' \
          'allow_anonymous false' 'tls_version tlsv1.2' 'max_packet_size 2048' \
@@ -62,12 +63,12 @@ id_args() { echo "--cafile $PKI/ca/ca.crt --cert $PKI/issued/$1.crt --key $PKI/p
 # sub NAME ID TOPIC [SECONDS]: background subscriber for one message; waits for its SUBACK.
 sub() {
   local name=$1 id=$2 topic=$3 secs=${4:-5}
-  # shellcheck disable=SC2046
+  # shellcheck disable=SC2046 # id_args prints several words: split on purpose
   lk_start "$name" stdbuf -oL -eL mosquitto_sub -d -h localhost -p "${SUBPORT:-$PORT}" $(id_args "$id") -i "t-$name" -t "$topic" -q 1 -C 1 -W "$secs"
   SPID=$LK_LAST_PID
   lk_wait_for 5 "$name subscribed" grep -q 'received SUBACK' "$LK_TMP/$name.log"
 }
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046 # id_args prints several words: split on purpose
 pub() { mosquitto_pub -h localhost -p "${PUBPORT:-$PORT}" $(id_args "$1") -i "t-pub-$1" -t "$2" -m "$3" -q 1; }
 # got NAME PID: waits for the subscriber to end; prints the messages it received.
 got() { lk_wait_for 10 "$1 ends" bash -c "! kill -0 $2 2>/dev/null"; wait "$2" 2>/dev/null || true; grep -v '^Client \|^Subscribed\|^Timed out' "$LK_TMP/$1.log" || true; }
@@ -102,7 +103,7 @@ kill -HUP "$MPID"
 lk_wait_for 5 "mosquitto reloads" grep -q 'Reloading config' "$LK_TMP/mosquitto.log"
 sleep 0.5
 rc=0
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046 # id_args prints several words: split on purpose
 mosquitto_sub -h localhost -p "$PORT" $(id_args home.door1) -i t-revoked -t latchkey/home/door1/cmd -C 1 -W 3 >"$LK_TMP/revoked.log" 2>&1 || rc=$?
 [ "$rc" -ne 0 ] && [ "$rc" -ne 27 ] || lk_fail "revoked device still connects (rc $rc): $(cat "$LK_TMP/revoked.log")"
 sub door2 home.door2 latchkey/home/door2/cmd
@@ -114,7 +115,7 @@ lk_log "ok: revoked device refused after crl + SIGHUP"
 H=$LK_TMP/home; mkdir -p "$H"
 certs broker-config --home-bridge --remote "localhost:$PORT" --out "$H/conf.d" --site home --identity home/door2 >/dev/null
 grep -qx 'cleansession true' "$H/conf.d/bridge.conf" || lk_fail "bridge without cleansession true"
-HPORT=$(lk_free_port)
+lk_free_port HPORT
 {
   echo "per_listener_settings false"
   echo "allow_anonymous false"
@@ -136,7 +137,7 @@ grep -qx 'bridge_max_packet_size 2048' "$H/conf.d/bridge.conf" || lk_fail "bridg
 # The internet-facing broker names the bridge's session by its certificate's CN.
 lk_wait_for 10 "bridge connects" grep -q 'as home/door2 ' "$LK_TMP/mosquitto.log"
 SUBPORT=$HPORT sub homedoor2 home.door2 latchkey/home/door2/cmd 10
-for i in $(seq 1 20); do # the bridge subscribes right after connecting: retry until it is there
+for _ in $(seq 1 20); do # the bridge subscribes right after connecting: retry until it is there
   kill -0 "$SPID" 2>/dev/null || break
   pub gateway latchkey/home/door2/cmd via-bridge
   sleep 0.5

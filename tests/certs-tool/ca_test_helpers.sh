@@ -1,6 +1,7 @@
 # ca_test_helpers.sh - helpers shared by the certs-tool CA lifecycle tests (certs_sign,
 # certs_revoke, certs_ca); sourced after tests/lib/testlib.sh. Needs $CERTS and
 # $PKI (ca_test_setup sets PKI).
+# shellcheck shell=bash
 
 # ca_test_setup PASSPHRASE: the set-up of the sign and revoke tests: no PKI directory or
 # passphrase from the environment, PKI=$LK_TMP/pki (not created yet), PASS = a file holding
@@ -11,6 +12,7 @@ ca_test_setup() {
   PASS=$LK_TMP/ca-pass
   printf '%s\n' "$1" >"$PASS"
   printf 'wrong\n' >"$LK_TMP/wrong-pass"
+  # shellcheck disable=SC2034 # CA is for the tests that source this file
   CA=$PKI/ca/ca.crt
 }
 
@@ -40,7 +42,7 @@ pubkey_of() { openssl x509 -in "$1" -noout -pubkey; }
 
 # expect_ext TEXT HEADER VALUE: the extension line HEADER is followed by a line containing VALUE.
 expect_ext() {
-  grep -A1 -F -- "$2" <<<"$1" | tail -n 1 | grep -qF -- "$3" || lk_fail "expected '$2' followed by '$3' in: $1"
+  grep -A1 -F -- "$2" <<<"$1" | tail -n 1 | lk_has -F -- "$3" || lk_fail "expected '$2' followed by '$3' in: $1"
 }
 
 # index_field SERIAL COLUMN: a column (1-based) of the inventory line of SERIAL.

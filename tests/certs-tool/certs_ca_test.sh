@@ -3,6 +3,7 @@
 # init, with no echo; a mismatch creates nothing), and an expired CA that must refuse
 # issue, sign, renew and crl without changing anything.
 # Usage: bash certs_ca_test.sh /path/to/latchkey-certs
+# shellcheck shell=bash
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$(dirname "$0")/ca_test_helpers.sh"
 
@@ -31,7 +32,7 @@ for kt in p256:prime256v1:ecdsa-with-SHA256 p384:secp384r1:ecdsa-with-SHA384 rsa
   openssl verify -x509_strict -CAfile "$PKI/ca/ca.crt" -purpose sslclient "$PKI/issued/alice.crt" >/dev/null || lk_fail "$type leaf verify"
   certs revoke alice >/dev/null
   certs crl --passphrase-file "$PASS" >/dev/null
-  openssl crl -in "$PKI/crl.pem" -noout -CAfile "$PKI/ca/ca.crt" -verify 2>&1 | grep -q 'verify OK' || lk_fail "$type CRL verify"
+  openssl crl -in "$PKI/crl.pem" -noout -CAfile "$PKI/ca/ca.crt" -verify 2>&1 | lk_has 'verify OK' || lk_fail "$type CRL verify"
   lk_log "ok: CA key type $type"
 done
 PKI=$LK_TMP/pki-bad
@@ -146,8 +147,8 @@ OLD_SERIAL=$(serial_of "$PKI/issued/old.crt")
 printf '# serial\tprofile\tsubject_cn\tnot_before\tnot_after\tstatus\n%s\tca\tOld Latchkey CA\t2020-01-01T00:00:00Z\t2021-01-01T00:00:00Z\tvalid\n%s\tclient\told\t2020-01-01T00:00:00Z\t2020-12-01T00:00:00Z\tvalid\n' \
   "$(serial_of "$PKI/ca/ca.crt")" "$OLD_SERIAL" >"$PKI/index.tsv"
 openssl req -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 -keyout "$E/u.key" -subj /CN=ursula -out "$E/u.csr" 2>/dev/null
-certs list | grep -qE "^$OLD_SERIAL +client +old .* expired +-$" || lk_fail "list does not show an expired certificate: $(certs list)"
-certs list | grep -qE "Old Latchkey CA .* expired" || lk_fail "list does not show the CA expired"
+certs list | lk_has -E "^$OLD_SERIAL +client +old .* expired +-$" || lk_fail "list does not show an expired certificate: $(certs list)"
+certs list | lk_has -E "Old Latchkey CA .* expired" || lk_fail "list does not show the CA expired"
 before=$(snapshot "$PKI")
 expect_fail "issue with an expired CA" "CA certificate .* expired on 2021-01-01T00:00:00Z" certs issue client ursula --passphrase-file "$PASS"
 expect_fail "sign with an expired CA" "expired on 2021-01-01" certs sign client "$E/u.csr" --passphrase-file "$PASS"

@@ -2,6 +2,7 @@
 # results with independent tools (openssl CLI for X.509/PKCS#12, NSS pk12util/certutil for
 # the phone bundles), plus the error cases (nothing may change when a verb is refused).
 # Usage: bash certs_cli_test.sh /path/to/latchkey-certs
+# shellcheck shell=bash
 source "$(dirname "$0")/../lib/testlib.sh"
 
 CERTS=${1:?usage: certs_cli_test.sh /path/to/latchkey-certs}
@@ -37,13 +38,13 @@ x509_text() { openssl x509 -in "$1" -noout -text; }
 
 # expect_ext TEXT HEADER VALUE: the extension line HEADER is followed by a line containing VALUE.
 expect_ext() {
-  grep -A1 -F -- "$2" <<<"$1" | tail -n 1 | grep -qF -- "$3" || lk_fail "expected '$2' followed by '$3' in: $1"
+  grep -A1 -F -- "$2" <<<"$1" | tail -n 1 | lk_has -F -- "$3" || lk_fail "expected '$2' followed by '$3' in: $1"
 }
 
 # ---------------------------------------------------------------- help and usage errors
-"$CERTS" --help | grep -q 'latchkey-certs -d DIR init' || lk_fail "--help lacks init usage"
+"$CERTS" --help | lk_has 'latchkey-certs -d DIR init' || lk_fail "--help lacks init usage"
 for verb in init issue export cmdkey; do
-  "$CERTS" "$verb" --help | grep -q "^Usage: latchkey-certs -d DIR $verb" || lk_fail "$verb --help"
+  "$CERTS" "$verb" --help | lk_has "^Usage: latchkey-certs -d DIR $verb" || lk_fail "$verb --help"
 done
 expect_fail "unknown verb" "unknown verb 'frobnicate'" "$CERTS" -d "$PKI" frobnicate
 expect_fail "unknown option" "unknown option '--bogus'" "$CERTS" -d "$PKI" init --bogus
@@ -73,8 +74,8 @@ grep -q 'created CA "Latchkey Latchkey CA"' "$LK_TMP/init.out" || lk_fail "init 
 for f in ca/ca.crt ca/ca.key index.tsv; do [ -s "$PKI/$f" ] || lk_fail "init did not write $f"; done
 lk_expect_eq "$(mode_of "$PKI/ca/ca.key")" 600 "mode of ca.key"
 lk_expect_eq "$(mode_of "$PKI/private")" 700 "mode of private/"
-head -n 1 "$PKI/ca/ca.key" | grep -qx -- '-----BEGIN ENCRYPTED PRIVATE KEY-----' || lk_fail "ca.key is not encrypted PKCS#8"
-openssl asn1parse -in "$PKI/ca/ca.key" | grep -q 'aes-256-cbc' || lk_fail "ca.key is not AES-256-CBC"
+head -n 1 "$PKI/ca/ca.key" | lk_has -x -- '-----BEGIN ENCRYPTED PRIVATE KEY-----' || lk_fail "ca.key is not encrypted PKCS#8"
+openssl asn1parse -in "$PKI/ca/ca.key" | lk_has 'aes-256-cbc' || lk_fail "ca.key is not AES-256-CBC"
 openssl pkey -in "$PKI/ca/ca.key" -passin "file:$PASS" -noout || lk_fail "ca.key does not open with the passphrase"
 if openssl pkey -in "$PKI/ca/ca.key" -passin "file:$LK_TMP/wrong-pass" -noout 2>/dev/null; then
   lk_fail "ca.key opens with a wrong passphrase"
@@ -103,7 +104,7 @@ lk_expect_eq "$(snapshot "$PKI")" "$before" "PKI after a refused init"
 
 # --name
 LATCHKEY_CA_PASSPHRASE=x "$CERTS" -d "$LK_TMP/pki2" init --name "My Home" --days 30 >/dev/null
-openssl x509 -in "$LK_TMP/pki2/ca/ca.crt" -noout -subject | grep -qx 'subject=CN = My Home Latchkey CA' || lk_fail "--name"
+openssl x509 -in "$LK_TMP/pki2/ca/ca.crt" -noout -subject | lk_has -x 'subject=CN = My Home Latchkey CA' || lk_fail "--name"
 
 # ---------------------------------------------------------------- issue
 expect_fail "issue without passphrase" "no CA passphrase" certs issue client alice </dev/null
@@ -147,7 +148,7 @@ for stem in alice home.door1 gateway bob; do
     lk_fail "$stem verifies as sslserver"
   fi
   lk_expect_eq "$(mode_of "$PKI/private/$stem.key")" 600 "mode of $stem.key"
-  head -n 1 "$PKI/private/$stem.key" | grep -qx -- '-----BEGIN PRIVATE KEY-----' || lk_fail "$stem.key is not PKCS#8"
+  head -n 1 "$PKI/private/$stem.key" | lk_has -x -- '-----BEGIN PRIVATE KEY-----' || lk_fail "$stem.key is not PKCS#8"
   [ "$(openssl pkey -in "$PKI/private/$stem.key" -pubout)" = "$(openssl x509 -in "$PKI/issued/$stem.crt" -noout -pubkey)" ] ||
     lk_fail "$stem.key does not match its certificate"
 done
@@ -187,7 +188,7 @@ done <<<"$serials"
 
 # inventory
 idx=$PKI/index.tsv
-head -n 1 "$idx" | grep -q '^# serial	profile	subject_cn	not_before	not_after	status	revoked_at	reason	key_source$' || lk_fail "index header: $(head -n1 "$idx")"
+head -n 1 "$idx" | lk_has '^# serial	profile	subject_cn	not_before	not_after	status	revoked_at	reason	key_source$' || lk_fail "index header: $(head -n1 "$idx")"
 lk_expect_eq "$(grep -vc '^#' "$idx")" 6 "inventory lines"
 alice_serial=$(openssl x509 -in "$PKI/issued/alice.crt" -noout -serial | cut -d= -f2)
 grep -qP "^$alice_serial\tclient\talice\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\tvalid\t-\t-\tgenerated$" "$idx" ||
@@ -206,7 +207,7 @@ expect_fail "duplicate gateway" "CN=gateway is already issued" certs issue gatew
 expect_fail "duplicate server" "CN=localhost is already issued" certs issue server localhost --dns localhost --passphrase-file "$PASS"
 expect_fail "file stem collision" "would be stored as 'home.door1'" certs issue client home.door1 --passphrase-file "$PASS"
 lk_expect_eq "$(snapshot "$PKI")" "$before" "PKI after refused duplicates"
-if find "$PKI" -name '*.tmp.*' | grep -q .; then lk_fail "temporary files left behind"; fi
+if find "$PKI" -name '*.tmp.*' | lk_has .; then lk_fail "temporary files left behind"; fi
 
 # ---------------------------------------------------------------- export
 printf 'phone-pass-1\n' >"$LK_TMP/p12pass"
@@ -255,17 +256,17 @@ for kind in modern:p12pass legacy:genpass; do
   certutil -N -d "sql:$db" --empty-password
   pk12util -i "$LK_TMP/$form.p12" -d "sql:$db" -w "$LK_TMP/$pwf" >"$LK_TMP/pk12util-$form.log" 2>&1 ||
     lk_fail "pk12util refused the $form p12: $(cat "$LK_TMP/pk12util-$form.log")"
-  certutil -L -d "sql:$db" | grep -qE '^alice +u,u,u' || lk_fail "NSS does not list alice with her key after the $form import"
-  certutil -L -d "sql:$db" -n alice | grep -q 'Subject: "CN=alice"' || lk_fail "NSS cert alice has the wrong subject"
+  certutil -L -d "sql:$db" | lk_has -E '^alice +u,u,u' || lk_fail "NSS does not list alice with her key after the $form import"
+  certutil -L -d "sql:$db" -n alice | lk_has 'Subject: "CN=alice"' || lk_fail "NSS cert alice has the wrong subject"
 done
 
 # ---------------------------------------------------------------- cmdkey
 certs cmdkey >/dev/null
 for f in command.key command.pub command.pub.hex; do [ -s "$PKI/cmd/$f" ] || lk_fail "cmdkey did not write $f"; done
 lk_expect_eq "$(mode_of "$PKI/cmd/command.key")" 600 "mode of command.key"
-head -n 1 "$PKI/cmd/command.key" | grep -qx -- '-----BEGIN PRIVATE KEY-----' || lk_fail "command.key is not PKCS#8"
-openssl pkey -in "$PKI/cmd/command.key" -noout -text | grep -q 'ED25519 Private-Key' || lk_fail "command.key is not Ed25519"
-head -n 1 "$PKI/cmd/command.pub" | grep -qx -- '-----BEGIN PUBLIC KEY-----' || lk_fail "command.pub is not SPKI PEM"
+head -n 1 "$PKI/cmd/command.key" | lk_has -x -- '-----BEGIN PRIVATE KEY-----' || lk_fail "command.key is not PKCS#8"
+openssl pkey -in "$PKI/cmd/command.key" -noout -text | lk_has 'ED25519 Private-Key' || lk_fail "command.key is not Ed25519"
+head -n 1 "$PKI/cmd/command.pub" | lk_has -x -- '-----BEGIN PUBLIC KEY-----' || lk_fail "command.pub is not SPKI PEM"
 [ "$(openssl pkey -in "$PKI/cmd/command.key" -pubout)" = "$(cat "$PKI/cmd/command.pub")" ] || lk_fail "command.pub does not match command.key"
 hex_expected=$(openssl pkey -pubin -in "$PKI/cmd/command.pub" -outform DER | tail -c 32 | od -An -v -tx1 | tr -d ' \n')
 lk_expect_eq "$(cat "$PKI/cmd/command.pub.hex")" "$hex_expected" "command.pub.hex"
@@ -284,5 +285,5 @@ old_hex=$(cat "$PKI/cmd/command.pub.hex")
 certs cmdkey --force >/dev/null
 [ "$(cat "$PKI/cmd/command.pub.hex")" != "$old_hex" ] || lk_fail "cmdkey --force did not replace the key"
 
-if find "$PKI" "$LK_TMP" -maxdepth 3 -name '*.tmp.*' | grep -q .; then lk_fail "temporary files left behind"; fi
+if find "$PKI" "$LK_TMP" -maxdepth 3 -name '*.tmp.*' | lk_has .; then lk_fail "temporary files left behind"; fi
 lk_log "certs_cli: all checks passed"

@@ -3,6 +3,7 @@
 # openssl verify, the header compiled and its bytes compared with the files) and enroll
 # (curl on loopback: single use, wrong tokens counted, attempt limit, expiry).
 # Usage: bash certs_deliver_test.sh /path/to/latchkey-certs
+# shellcheck shell=bash
 source "$(dirname "$0")/../lib/testlib.sh"
 
 CERTS=${1:?usage: certs_deliver_test.sh /path/to/latchkey-certs}
@@ -35,19 +36,19 @@ lk_expect_eq "$(sort -u <<<"$uuids" | wc -l)" 3 "distinct PayloadUUIDs"
 grep -qvE '^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$' <<<"$uuids" && lk_fail "bad UUID in: $uuids"
 # The first <data> is the p12: decode it with xmllint's XPath and openssl base64.
 xmllint --xpath 'string(/plist/dict/array/dict[1]/data)' "$MC" | openssl base64 -d >"$LK_TMP/mc.p12"
-openssl pkcs12 -legacy -in "$LK_TMP/mc.p12" -passin "pass:$pw" -nokeys 2>/dev/null | grep -q 'subject=CN = alice' \
+openssl pkcs12 -legacy -in "$LK_TMP/mc.p12" -passin "pass:$pw" -nokeys 2>/dev/null | lk_has 'subject=CN = alice' \
   || lk_fail "embedded p12 does not open with the printed password"
-openssl pkcs12 -legacy -in "$LK_TMP/mc.p12" -passin "pass:$pw" -info -noout 2>&1 | grep -q 'pbeWithSHA1And3-KeyTripleDES-CBC' \
+openssl pkcs12 -legacy -in "$LK_TMP/mc.p12" -passin "pass:$pw" -info -noout 2>&1 | lk_has 'pbeWithSHA1And3-KeyTripleDES-CBC' \
   || lk_fail "embedded p12 is not the legacy form"
 xmllint --xpath 'string(/plist/dict/array/dict[2]/data)' "$MC" | openssl base64 -d | openssl x509 -inform DER -noout -subject \
-  | grep -q 'Deliver Latchkey CA' || lk_fail "root payload is not the CA"
+  | lk_has 'Deliver Latchkey CA' || lk_fail "root payload is not the CA"
 # --embed-password puts it in, XML-escaped; --out and --mobileconfig together.
 printf 'a<b&"c\x27>d\n' >"$LK_TMP/pw-special"
 certs export alice --mobileconfig "$LK_TMP/e.mobileconfig" --out "$LK_TMP/e.p12" --password-file "$LK_TMP/pw-special" --embed-password >/dev/null
 xmllint --noout "$LK_TMP/e.mobileconfig" || lk_fail "profile with an escaped password is not well-formed"
 lk_expect_eq "$(xmllint --xpath 'string(/plist/dict/array/dict[1]/key[.="Password"]/following-sibling::string[1])' "$LK_TMP/e.mobileconfig")" \
   "a<b&\"c'>d" "embedded password after XML parsing"
-openssl pkcs12 -in "$LK_TMP/e.p12" -passin file:"$LK_TMP/pw-special" -nokeys 2>/dev/null | grep -q 'CN = alice' || lk_fail "--out p12 next to the profile"
+openssl pkcs12 -in "$LK_TMP/e.p12" -passin file:"$LK_TMP/pw-special" -nokeys 2>/dev/null | lk_has 'CN = alice' || lk_fail "--out p12 next to the profile"
 rc=0; certs export alice --out "$LK_TMP/x.p12" --embed-password >/dev/null 2>&1 || rc=$?
 [ "$rc" -ne 0 ] || lk_fail "--embed-password without --mobileconfig accepted"
 lk_log "ok: export --mobileconfig"
@@ -101,7 +102,7 @@ lk_log "ok: bundle"
 CURL=(curl -sS --max-time 10 --cacert "$PKI/ca/ca.crt")
 start_enroll() { # NAME ARGS...: starts enroll, waits for the link
   local name=$1; shift
-  PORT=$(lk_free_port)
+  lk_free_port PORT
   lk_start "$name" "$CERTS" -d "$PKI" enroll alice --listen "127.0.0.1:$PORT" "$@"
   EPID=$LK_LAST_PID
   lk_wait_port "$PORT" 10 "$EPID"
@@ -121,7 +122,7 @@ code() { "${CURL[@]}" -o "${2:-/dev/null}" -w "%{http_code}" --resolve "localhos
 start_enroll enroll1 --attempts 3 --minutes 2 --legacy
 grep -q '█\|▀\|▄' "$LK_TMP/enroll1.log" || lk_fail "no QR code printed"
 lk_expect_eq "$(code "$LINK" "$LK_TMP/got.p12")" 200 "first fetch"
-openssl pkcs12 -legacy -in "$LK_TMP/got.p12" -passin "pass:$PW" -nokeys 2>/dev/null | grep -q 'subject=CN = alice' || lk_fail "fetched p12 does not open"
+openssl pkcs12 -legacy -in "$LK_TMP/got.p12" -passin "pass:$PW" -nokeys 2>/dev/null | lk_has 'subject=CN = alice' || lk_fail "fetched p12 does not open"
 lk_expect_eq "$(code "$LINK")" 410 "second fetch of the same token"
 lk_expect_eq "$(code "${LINK%/*}/AAAAAAAAAAAAAAAAAAAAAA")" 404 "wrong token"
 lk_expect_eq "$(code "https://localhost:$PORT/favicon.ico")" 404 "another path (not counted)"

@@ -5,6 +5,8 @@
 # key, old one superseded), inventories of the first format, and refusals that must leave
 # the PKI untouched (wrong passphrase, unknown serial).
 # Usage: bash certs_revoke_test.sh /path/to/latchkey-certs
+# shellcheck shell=bash
+# shellcheck disable=SC2154 # the S_<name> serials are made by declare in a loop
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$(dirname "$0")/ca_test_helpers.sh"
 
@@ -13,8 +15,8 @@ ca_test_setup 'revoke test passphrase'
 CRL=$PKI/crl.pem
 
 for verb in sign revoke crl list show renew; do
-  "$CERTS" "$verb" --help | grep -q "^Usage: latchkey-certs -d DIR $verb" || lk_fail "$verb --help"
-  "$CERTS" --help | grep -q "latchkey-certs -d DIR $verb" || lk_fail "--help lacks $verb"
+  "$CERTS" "$verb" --help | lk_has "^Usage: latchkey-certs -d DIR $verb" || lk_fail "$verb --help"
+  "$CERTS" --help | lk_has "latchkey-certs -d DIR $verb" || lk_fail "--help lacks $verb"
 done
 certs init --passphrase-file "$PASS" >/dev/null
 for who in alice bob carol; do certs issue client "$who" --passphrase-file "$PASS" >/dev/null; done
@@ -30,7 +32,7 @@ done
 
 # ---------------------------------------------------------------- list / show
 certs list >"$LK_TMP/list.out"
-head -n1 "$LK_TMP/list.out" | grep -qE '^SERIAL +PROFILE +SUBJECT +NOT AFTER +STATUS +DAYS LEFT$' || lk_fail "list header: $(head -n1 "$LK_TMP/list.out")"
+head -n1 "$LK_TMP/list.out" | lk_has -E '^SERIAL +PROFILE +SUBJECT +NOT AFTER +STATUS +DAYS LEFT$' || lk_fail "list header: $(head -n1 "$LK_TMP/list.out")"
 lk_expect_eq "$(grep -c . "$LK_TMP/list.out")" 9 "list lines (header + CA + 7)"
 grep -qE "^$S_dave +client +dave +[0-9T:Z-]+ +valid +(9|10) +EXPIRING$" "$LK_TMP/list.out" || lk_fail "dave not flagged EXPIRING: $(cat "$LK_TMP/list.out")"
 lk_expect_eq "$(grep -c EXPIRING "$LK_TMP/list.out")" 1 "EXPIRING lines"
@@ -89,17 +91,17 @@ expect_unchanged "refused crls" "$before"
 certs crl --passphrase-file "$PASS" >"$LK_TMP/crl.out" 2>&1
 [ ! -s "$LK_TMP/crl.out" ] || lk_fail "crl is not quiet: $(cat "$LK_TMP/crl.out")"
 lk_expect_eq "$(cat "$PKI/crlnumber")" 1 "crlnumber after the first crl"
-openssl crl -in "$CRL" -noout -CAfile "$CA" -verify 2>&1 | grep -q 'verify OK' || lk_fail "openssl crl -verify"
+openssl crl -in "$CRL" -noout -CAfile "$CA" -verify 2>&1 | lk_has 'verify OK' || lk_fail "openssl crl -verify"
 crl_text=$(openssl crl -in "$CRL" -noout -text)
 grep -q 'Version 2 (0x1)' <<<"$crl_text" || lk_fail "CRL is not v2"
 expect_ext "$crl_text" "X509v3 CRL Number" "1"
 expect_ext "$crl_text" "X509v3 Authority Key Identifier" "$(openssl x509 -in "$CA" -noout -ext subjectKeyIdentifier | tail -n1 | tr -d ' ')"
 lk_expect_eq "$(grep -c 'Serial Number:' <<<"$crl_text")" 3 "revoked entries in the CRL"
 for s in "$S_bob:Key Compromise" "$S_home_door1:Cessation Of Operation"; do
-  grep -A4 "Serial Number: ${s%%:*}" <<<"$crl_text" | grep -q "${s#*:}" || lk_fail "CRL reason for ${s%%:*}: $crl_text"
+  grep -A4 "Serial Number: ${s%%:*}" <<<"$crl_text" | lk_has "${s#*:}" || lk_fail "CRL reason for ${s%%:*}: $crl_text"
 done
 # unspecified: RFC 5280 says leave the reason code out
-! grep -A2 "Serial Number: $S_erin" <<<"$crl_text" | grep -q 'CRL entry extensions' || lk_fail "erin has a reason code extension"
+! grep -A2 "Serial Number: $S_erin" <<<"$crl_text" | lk_has 'CRL entry extensions' || lk_fail "erin has a reason code extension"
 next=$(openssl crl -in "$CRL" -noout -nextupdate | cut -d= -f2)
 last=$(openssl crl -in "$CRL" -noout -lastupdate | cut -d= -f2)
 lk_expect_eq "$(( ($(date -u -d "$next" +%s) - $(date -u -d "$last" +%s)) / 86400 ))" 7 "default CRL validity (days)"
@@ -124,7 +126,7 @@ lk_expect_eq "$(cat "$PKI/crlnumber")" 2 "crlnumber after a failed crl"
 mkdir "$LK_TMP/pub"
 LATCHKEY_CA_PASSPHRASE=$(head -n1 "$PASS") "$CERTS" -d "$PKI" crl --out "$LK_TMP/pub/crl.pem" </dev/null
 expect_ext "$(openssl crl -in "$LK_TMP/pub/crl.pem" -noout -text)" "X509v3 CRL Number" "3"
-openssl crl -in "$LK_TMP/pub/crl.pem" -noout -CAfile "$CA" -verify 2>&1 | grep -q 'verify OK' || lk_fail "--out CRL verify"
+openssl crl -in "$LK_TMP/pub/crl.pem" -noout -CAfile "$CA" -verify 2>&1 | lk_has 'verify OK' || lk_fail "--out CRL verify"
 printf 'garbage\n' >"$PKI/crlnumber"
 before=$(snapshot "$PKI")
 expect_fail "damaged crlnumber" "does not hold a CRL number" certs crl --passphrase-file "$PASS"
@@ -137,7 +139,7 @@ certs renew alice --passphrase-file "$PASS" >"$LK_TMP/renew.out"
 grep -q 'renewed client certificate CN=alice: serial .* (same key); the previous one is superseded' "$LK_TMP/renew.out" || lk_fail "renew output: $(cat "$LK_TMP/renew.out")"
 S_alice2=$(serial_of "$PKI/issued/alice.crt")
 [ "$S_alice2" != "$S_alice" ] || lk_fail "renew kept the serial"
-openssl x509 -in "$PKI/issued/alice.crt" -noout -subject | grep -qx 'subject=CN = alice' || lk_fail "renewed subject"
+openssl x509 -in "$PKI/issued/alice.crt" -noout -subject | lk_has -x 'subject=CN = alice' || lk_fail "renewed subject"
 [ "$(pubkey_of "$PKI/issued/alice.crt")" = "$old_pub" ] || lk_fail "renew without --new-key changed the key"
 [ "$(openssl pkey -in "$PKI/private/alice.key" -pubout)" = "$old_pub" ] || lk_fail "alice.key changed"
 openssl verify -x509_strict -CAfile "$CA" -purpose sslclient "$PKI/issued/alice.crt" >/dev/null || lk_fail "renewed alice verify"
@@ -154,7 +156,7 @@ S_dave2=$(serial_of "$PKI/issued/dave.crt")
 [ "$(openssl pkey -in "$PKI/private/dave.key" -pubout)" = "$(pubkey_of "$PKI/issued/dave.crt")" ] || lk_fail "new dave.key does not match"
 [ "$(stat -c %a "$PKI/private/dave.key")" = 600 ] || lk_fail "dave.key mode"
 openssl x509 -in "$PKI/issued/dave.crt" -noout -checkend $((89 * 86400)) >/dev/null || lk_fail "renew --days 90"
-! certs list | grep -q "^$S_dave2 .*EXPIRING" || lk_fail "renewed dave still EXPIRING"
+! certs list | lk_has "^$S_dave2 .*EXPIRING" || lk_fail "renewed dave still EXPIRING"
 
 certs renew localhost --passphrase-file "$PASS" >/dev/null
 expect_ext "$(openssl x509 -in "$PKI/issued/localhost.crt" -noout -text)" "X509v3 Subject Alternative Name" \
@@ -187,7 +189,7 @@ openssl verify -crl_check -CRLfile "$CRL" -CAfile "$CA" "$PKI/issued/alice.crt" 
 certs issue client bob --passphrase-file "$PASS" >/dev/null
 openssl verify -crl_check -CRLfile "$CRL" -CAfile "$CA" "$PKI/issued/bob.crt" >/dev/null || lk_fail "re-issued bob refused"
 
-if find "$PKI" "$LK_TMP" -name '*.tmp.*' | grep -q .; then lk_fail "temporary files left behind"; fi
+if find "$PKI" "$LK_TMP" -name '*.tmp.*' | lk_has .; then lk_fail "temporary files left behind"; fi
 
 # ---------------------------------------------------------------- inventory of the first format
 OLD=$LK_TMP/oldpki
@@ -197,9 +199,9 @@ cp -a "$PKI" "$OLD"
 rm -rf "$OLD/archive"
 n_old=$(grep -vc '^#' "$OLD/index.tsv")
 lk_expect_eq "$("$CERTS" -d "$OLD" list | grep -c ' valid ')" "$n_old" "list of a first-format inventory"
-"$CERTS" -d "$OLD" show carol | grep -qx "certificate: $OLD/issued/carol.crt" || lk_fail "show without archive/"
+"$CERTS" -d "$OLD" show carol | lk_has -x "certificate: $OLD/issued/carol.crt" || lk_fail "show without archive/"
 "$CERTS" -d "$OLD" revoke carol --reason affiliationChanged >/dev/null
-head -n1 "$OLD/index.tsv" | grep -q 'revoked_at	reason	key_source$' || lk_fail "rewritten inventory header"
+head -n1 "$OLD/index.tsv" | lk_has 'revoked_at	reason	key_source$' || lk_fail "rewritten inventory header"
 lk_expect_eq "$(grep -vc '^#' "$OLD/index.tsv")" "$n_old" "entries after rewrite"
 [ "$(awk -F'\t' '!/^#/ && NF != 9' "$OLD/index.tsv" | wc -l)" -eq 0 ] || lk_fail "rewritten lines are not 9 columns"
 grep -qP "^$S_carol\tclient\tcarol\t.*\trevoked\t[0-9T:Z-]+\taffiliationChanged\tgenerated$" "$OLD/index.tsv" || lk_fail "old carol line"

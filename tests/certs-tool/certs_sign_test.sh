@@ -4,9 +4,11 @@
 # refused without changing anything; requested extensions (CA:TRUE, keyCertSign, SAN, EKU)
 # are ignored and only the CN is taken.
 # Usage: bash certs_sign_test.sh /path/to/latchkey-certs
+# shellcheck shell=bash
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$(dirname "$0")/ca_test_helpers.sh"
 
+# shellcheck disable=SC2034 # CERTS is used by ca_test_helpers.sh's certs()
 CERTS=${1:?usage: certs_sign_test.sh /path/to/latchkey-certs}
 ca_test_setup 'sign test passphrase'
 W=$LK_TMP/csr
@@ -43,7 +45,7 @@ for pair in "p256:client:alice-p256:ECDSA" "p384:client:alice-p384:ECDSA" "rsa20
   [ "$(index_field "$s" 2)$(index_field "$s" 3)$(index_field "$s" 6)$(index_field "$s" 9)" = "${profile}${cn}validcsr" ] ||
     lk_fail "$kt inventory line: $(grep "^$s" "$PKI/index.tsv")"
   cmp -s "$W/$kt.crt" "$PKI/archive/$s.crt" || lk_fail "$kt: no copy in archive/"
-  openssl x509 -in "$W/$kt.crt" -noout -subject | grep -qx "subject=CN = $cn" || lk_fail "$kt subject"
+  openssl x509 -in "$W/$kt.crt" -noout -subject | lk_has -x "subject=CN = $cn" || lk_fail "$kt subject"
   lk_log "ok: signed $kt CSR for CN=$cn"
 done
 # DER input
@@ -56,10 +58,10 @@ openssl verify -x509_strict -CAfile "$CA" -purpose sslclient "$PKI/issued/deruse
 csr evil "/CN=mallory/O=Evil Corp/OU=admins" -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
   -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
   -addext "subjectAltName=DNS:evil.example,IP:10.0.0.1" -addext "extendedKeyUsage=serverAuth,codeSigning"
-openssl req -in "$W/evil.csr" -noout -text | grep -q 'CA:TRUE' || lk_fail "the test CSR does not ask for CA:TRUE"
+openssl req -in "$W/evil.csr" -noout -text | lk_has 'CA:TRUE' || lk_fail "the test CSR does not ask for CA:TRUE"
 certs sign client "$W/evil.csr" --passphrase-file "$PASS" >/dev/null
 t=$(openssl x509 -in "$PKI/issued/mallory.crt" -noout -text)
-openssl x509 -in "$PKI/issued/mallory.crt" -noout -subject | grep -qx 'subject=CN = mallory' || lk_fail "extra subject attributes copied"
+openssl x509 -in "$PKI/issued/mallory.crt" -noout -subject | lk_has -x 'subject=CN = mallory' || lk_fail "extra subject attributes copied"
 expect_ext "$t" "X509v3 Basic Constraints: critical" "CA:FALSE"
 expect_ext "$t" "X509v3 Key Usage: critical" "Digital Signature"
 ! grep -q 'Certificate Sign' <<<"$t" || lk_fail "keyCertSign copied from the CSR"
@@ -146,7 +148,7 @@ expect_fail "--out into a missing directory" "cannot create a temporary file" \
   certs sign client "$W/ok.csr" --out "$LK_TMP/no/such/dir/ok.crt" --passphrase-file "$PASS"
 expect_unchanged "refused signs" "$before"
 [ ! -e "$W/ok.crt" ] || lk_fail "refused sign wrote --out"
-if find "$PKI" -name '*.tmp.*' | grep -q .; then lk_fail "temporary files left behind"; fi
+if find "$PKI" -name '*.tmp.*' | lk_has .; then lk_fail "temporary files left behind"; fi
 
 # the refused CSR signs fine once it is intact
 certs sign client "$W/ok.csr" --passphrase-file "$PASS" >/dev/null

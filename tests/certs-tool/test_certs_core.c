@@ -191,7 +191,7 @@ static void expect_file(const char *path, const char *text)
     FILE *f = fopen(path, "r");
     assert_non_null(f);
     assert_true(fread(buf, 1, sizeof buf - 1, f) == strlen(text));
-    fclose(f);
+    (void)fclose(f); /* read-only */
     assert_string_equal(buf, text);
 }
 

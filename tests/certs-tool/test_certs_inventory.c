@@ -166,6 +166,11 @@ static void test_reasons_and_times(void **state)
     assert_int_equal(lkh_iso_parse("2025-01-01T00:00:00Zx", LKH_ISO_EXACT, &t), -1);
     assert_int_equal(lkh_iso_parse("2025-00-01T00:00:00Z", LKH_ISO_EXACT, &t), -1);
     assert_int_equal(lkh_iso_parse("-", LKH_ISO_EXACT, &t), -1);
+    /* digits only: no sign or blank where sscanf's %d would take one */
+    assert_int_equal(lkh_iso_parse("2025-+1-01T00:00:00Z", LKH_ISO_EXACT, &t), -1);
+    assert_int_equal(lkh_iso_parse("2025-01- 1T00:00:00Z", LKH_ISO_EXACT, &t), -1);
+    assert_int_equal(lkh_iso_parse("2025-01-01T 1:00:00Z", LKH_ISO_EXACT, &t), -1);
+    assert_int_equal(lkh_iso_parse("2025-01-01T-1:00:00Z", LKH_ISO_EXACT, &t), -1);
     assert_true(lk_serial_syntax_ok("0A1b"));
     assert_true(lk_serial_syntax_ok("0x0A"));
     assert_false(lk_serial_syntax_ok("alice"));

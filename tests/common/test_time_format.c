@@ -67,7 +67,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(worst_case_fits_bound),
     };
     if (argc != 2) {
-        fprintf(stderr, "usage: %s tests/vectors/time.json\n", argv[0]);
+        (void)fprintf(stderr, "usage: %s tests/vectors/time.json\n", argv[0]);
         return 2;
     }
     vectors_path = argv[1];

@@ -12,6 +12,7 @@ if [ -z "${LK_IN_MOUNT_NS:-}" ]; then
   fi
   LK_IN_MOUNT_NS=1 exec unshare -m --propagation private bash "$0" "$@"
 fi
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"

@@ -4,6 +4,7 @@
 # "not-confirmed" and never execute late: the relay log stays unchanged after the device is
 # back and after the commands' exp (short ttl) has passed; then an action opens again.
 # usage: device_kill.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"

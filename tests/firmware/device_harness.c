@@ -38,7 +38,7 @@ int group_setup(void **state)
             ok_payload = cJSON_GetStringValue(cJSON_GetObjectItem(item, "payload"));
     }
     if (ok_payload == NULL) {
-        fprintf(stderr, "vector ok-open not found\n");
+        (void)fprintf(stderr, "vector ok-open not found\n");
         return -1;
     }
     return 0;

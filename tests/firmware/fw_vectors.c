@@ -20,7 +20,7 @@ cJSON *fw_vectors_load(const char *path)
     root = lk_vectors_load(path);
     if (lk_vectors_hex(cJSON_GetStringValue(cJSON_GetObjectItem(root, "public_key_hex")), fw_pub, 32) != 0 ||
         lk_vectors_hex(cJSON_GetStringValue(cJSON_GetObjectItem(root, "private_seed_hex")), fw_seed, 32) != 0) {
-        fprintf(stderr, "vectors file %s: bad keys\n", path);
+        (void)fprintf(stderr, "vectors file %s: bad keys\n", path);
         cJSON_Delete(root);
         root = NULL;
     }

@@ -34,7 +34,7 @@ static int group_setup(void **state)
         return -1;
     s0 = cJSON_GetArrayItem(cJSON_GetObjectItem(vec, "signer"), 0);
     if (s0 == NULL || strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(s0, "sig")), SIG) != 0) {
-        fprintf(stderr, "signer[0] is not the open-alice vector this test expects\n");
+        (void)fprintf(stderr, "signer[0] is not the open-alice vector this test expects\n");
         return -1;
     }
     return 0;
@@ -383,7 +383,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_mutations_refused),
     };
     if (argc != 2) {
-        fprintf(stderr, "usage: %s tests/vectors/commands.json\n", argv[0]);
+        (void)fprintf(stderr, "usage: %s tests/vectors/commands.json\n", argv[0]);
         return 2;
     }
     vectors_path = argv[1];

@@ -541,7 +541,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(test_local_command, reset_opts),
     };
     if (argc != 2) {
-        fprintf(stderr, "usage: %s tests/vectors/commands.json\n", argv[0]);
+        (void)fprintf(stderr, "usage: %s tests/vectors/commands.json\n", argv[0]);
         return 2;
     }
     vectors_path = argv[1];

@@ -27,7 +27,8 @@ static void expect_sequence(const enum lk_event_type *want, unsigned n)
     assert_int_equal(evlog.lost, 0);
     for (i = 0; i < n && i < evlog.count; i++) {
         if (evlog.ev[i].type != want[i])
-            fprintf(stderr, "event %u: got %d, want %d\n", i, (int)evlog.ev[i].type, (int)want[i]);
+            (void)fprintf(stderr, "event %u: got %d, want %d\n", i, (int)evlog.ev[i].type,
+                          (int)want[i]);
         assert_int_equal(evlog.ev[i].type, want[i]);
     }
     assert_int_equal(evlog.count, n);
@@ -331,7 +332,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(test_without_callback, reset_opts),
     };
     if (argc != 2) {
-        fprintf(stderr, "usage: %s tests/vectors/commands.json\n", argv[0]);
+        (void)fprintf(stderr, "usage: %s tests/vectors/commands.json\n", argv[0]);
         return 2;
     }
     vectors_path = argv[1];

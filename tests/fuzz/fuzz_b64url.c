@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_entry.h"
 #include "latchkey/b64url.h"
 
 #define CHECK(cond) do { if (!(cond)) abort(); } while (0)

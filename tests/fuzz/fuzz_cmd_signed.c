@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_entry.h"
 #include "cmd_sign.h"
 #include "lk/cmd_verify.h"
 

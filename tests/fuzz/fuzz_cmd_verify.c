@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_entry.h"
 #include "lk/cmd_verify.h"
 #include "platform_posix.h"
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "fuzz_entry.h"
 #include "verbs.h"
 
 #define CHECK(cond) do { if (!(cond)) abort(); } while (0)

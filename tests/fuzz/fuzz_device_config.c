@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_entry.h"
 #include "config.h"
 
 #define CHECK(cond) do { if (!(cond)) abort(); } while (0)
@@ -32,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(rc == -1 && err[0] != '\0');
     }
     /* A tiny error buffer is never overrun. */
-    rc = lkp_config_parse(text, "fuzz.conf", &cfg, err, 8);
+    CHECK(lkp_config_parse(text, "fuzz.conf", &cfg, err, 8) == rc);
     CHECK(memchr(err, '\0', 8) != NULL);
     free(text);
     return 0;

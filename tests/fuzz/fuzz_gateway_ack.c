@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_entry.h"
 #include "latchkey/cmd_format.h"
 #include "mqtt_inbound.h"
 #include "attempts.h"

@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "fuzz_entry.h"
 #include "conf.h"
 
 #define CHECK(cond) do { if (!(cond)) abort(); } while (0)

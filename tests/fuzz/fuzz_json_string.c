@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_entry.h"
 #include "lk/json_string.h"
 
 #define CHECK(cond) do { if (!(cond)) abort(); } while (0)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_entry.h"
 #include "lk/device.h"
 #include "lk/mqtt_codec.h"
 

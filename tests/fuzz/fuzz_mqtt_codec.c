@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_entry.h"
 #include "lk/mqtt_codec.h"
 
 #define CHECK(cond) do { if (!(cond)) abort(); } while (0)

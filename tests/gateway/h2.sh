@@ -12,11 +12,12 @@
 # opened; the CRL swapped while an h2 connection with a websocket over h2 is open: the
 # websocket closed with 1008, the next stream refused 403 "revoked", the connection closed.
 # usage: h2.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
 
-curl --version | grep -q '^Features:.* HTTP2' || lk_fail "curl without HTTP/2 support"
+curl --version | lk_has '^Features:.* HTTP2' || lk_fail "curl without HTTP/2 support"
 # Debian's python3-h2 lives in the system python (a pyenv python3 may come first).
 PY=python3
 [ ! -x /usr/bin/python3 ] || PY=/usr/bin/python3
@@ -50,7 +51,7 @@ pulses() {
 lk_log "the page over HTTP/2: ALPN h2, every security header, no connection header"
 out=$(lk_phone "${H2[@]}" -D "$LK_TMP/headers" "$URL/")
 lk_expect_eq "$out" "200 " "GET / over h2"
-head -n1 "$LK_TMP/headers" | grep -q '^HTTP/2 200' || lk_fail "not HTTP/2: $(head -n1 "$LK_TMP/headers")"
+head -n1 "$LK_TMP/headers" | lk_has '^HTTP/2 200' || lk_fail "not HTTP/2: $(head -n1 "$LK_TMP/headers")"
 v=$(curl -sS -o /dev/null -w '%{http_version}' --http2 --cacert "$PKI/ca/ca.crt" \
   --cert "$PKI/issued/alice.crt" --key "$PKI/private/alice.key" "$URL/")
 lk_expect_eq "$v" 2 "curl's %{http_version}"
@@ -79,7 +80,7 @@ lk_expect_eq "$(alpn http/1.1)" http/1.1 "ALPN for an HTTP/1.1-only client"
 lk_log "HTTP/1.1 clients are still served; wrong PIN over both"
 out=$(lk_phone --http1.1 -D "$LK_TMP/headers" "$URL/")
 lk_expect_eq "$out" "200 " "GET / over HTTP/1.1"
-head -n1 "$LK_TMP/headers" | grep -q '^HTTP/1.1 200' || lk_fail "not HTTP/1.1: $(head -n1 "$LK_TMP/headers")"
+head -n1 "$LK_TMP/headers" | lk_has '^HTTP/1.1 200' || lk_fail "not HTTP/1.1: $(head -n1 "$LK_TMP/headers")"
 out=$(lk_post --http1.1 -d pin=000000 -d door=door1 "$URL/action")
 lk_expect_eq "$out" "403 wrong-pin" "wrong PIN over HTTP/1.1"
 out=$(lk_post "${H2[@]}" -d pin=000000 -d door=door1 "$URL/action")
@@ -89,7 +90,7 @@ lk_expect_eq "$out" "403 wrong-pin" "wrong PIN over h2"
 lk_log "POST /action over h2: opened, exactly one relay pulse; CSRF"
 out=$(lk_post "${H2[@]}" -D "$LK_TMP/headers" -d "pin=$PIN" -d door=door1 "$URL/action")
 lk_expect_eq "$out" "200 opened" "action over h2"
-head -n1 "$LK_TMP/headers" | grep -q '^HTTP/2 200' || lk_fail "action not over h2"
+head -n1 "$LK_TMP/headers" | lk_has '^HTTP/2 200' || lk_fail "action not over h2"
 pulses door1 1
 out=$(lk_post "${H2[@]}" -H "Origin: https://evil.example" -d "pin=$PIN" -d door=door1 "$URL/action")
 lk_expect_eq "$out" "403 csrf" "foreign Origin over h2"
@@ -101,7 +102,7 @@ grep -q "request refused: csrf user=alice reason=cross-origin request (Origin)" 
 
 lk_log "two actions on parallel streams of one connection (curl --parallel)"
 lk_phone "$URL/" >/dev/null
-tok=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$LK_TMP/body" | head -n1)
+tok=$(lk_csrf_of "$LK_TMP/body")
 [ -n "$tok" ] || lk_fail "no form token"
 curl -sS --max-time 15 --http2 --parallel --parallel-max 2 --cacert "$PKI/ca/ca.crt" \
   --cert "$PKI/issued/alice.crt" --key "$PKI/private/alice.key" \

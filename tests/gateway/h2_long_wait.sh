@@ -4,6 +4,7 @@
 # connection's idle timer only when a frame arrives, so the gateway's hold timer does it
 # while the action waits (server.c). The device never acks: 504 after the 35 s ack timeout.
 # usage: h2_long_wait.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"

@@ -7,6 +7,7 @@
 # - one PIN check per user at a time: concurrent attempts of the same user get "busy"
 #   (429), are audited, and do not count as wrong PINs.
 # usage: pin_checks.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
@@ -27,7 +28,7 @@ post() { LK_AS=alice lk_post -d "pin=$1" -d door=door1 "$URL/action"; }
 pin_checks() { curl -sS --max-time 5 "$MURL/metrics" | awk -v p="{path=\"$1\"}" '$1 == "latchkey_pin_checks_total" p { print $2 }'; }
 token() {
   LK_AS=alice lk_phone "$URL/" >/dev/null
-  sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$LK_TMP/body" | head -n1
+  lk_csrf_of "$LK_TMP/body"
 }
 # timed NAME CURL_ARGS...: one request as alice in the background; "<seconds> <status>"
 # goes to $LK_TMP/NAME.time.
@@ -80,9 +81,9 @@ for round in 1 2 3; do
   for i in 1 2 3; do
     tok=$(token)
     timed "par$round-$i" -H "Origin: $URL" -d "csrf=$tok" -d pin=000001 -d door=door1 "$URL/action"
-    eval "p$i=\$!"
+    pids[i]=$!
   done
-  wait "$p1" "$p2" "$p3"
+  wait "${pids[@]}"
   for i in 1 2 3; do
     read -r _ s <"$LK_TMP/par$round-$i.time"
     case $s in
@@ -98,5 +99,5 @@ done
 lk_site_gw audit --user alice >"$LK_TMP/audit.txt" || lk_fail "audit"
 lk_expect_eq "$(grep -c 'result=busy reason=pin-check-running' "$LK_TMP/audit.txt")" "$busy" "busy rows in the audit"
 lk_expect_eq "$(grep -c 'result=wrong-pin' "$LK_TMP/audit.txt")" "$((wrong + 5))" "wrong-pin rows in the audit"
-lk_site_gw user list | grep -q '^alice  *admin  *ok ' || lk_fail "alice not ok: $(lk_site_gw user list)"
+lk_site_gw user list | lk_has '^alice  *admin  *ok ' || lk_fail "alice not ok: $(lk_site_gw user list)"
 lk_log "pin_checks: all checks passed"

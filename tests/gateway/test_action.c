@@ -81,7 +81,7 @@ static int group_setup(void **state)
         pin_cache_init(&app.pin_cache, 300) != 0 ||
         attempts_init(&app.attempts, on_worker_wake, NULL) != 0 ||
         pin_worker_start(&app.pins, &app.pepper, on_worker_wake, NULL) != 0) {
-        fprintf(stderr, "setup: %s\n", err);
+        (void)fprintf(stderr, "setup: %s\n", err);
         return -1;
     }
     add_user("alice", "door1", phc);

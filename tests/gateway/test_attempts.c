@@ -56,7 +56,7 @@ static int collect(struct attempts *t, void **owner)
 static void test_ack_flow(void **state)
 {
     struct attempts t;
-    struct attempt_handle h1, h2;
+    struct attempt_handle h1 = {-1, 0}, h2 = {-1, 0};
     struct action_outcome out;
     int owner1, owner2;
     void *owner = NULL;
@@ -91,10 +91,10 @@ static void test_ack_flow(void **state)
 static void test_rejected_and_fail(void **state)
 {
     struct attempts t;
-    struct attempt_handle h;
+    struct attempt_handle h = {-1, 0};
     struct action_outcome out;
     int owner;
-    void *got;
+    void *got = NULL;
     (void)state;
     assert_int_equal(attempts_init(&t, on_wake, NULL), 0);
     assert_int_equal(add(&t, ID1, "alice", "door1", 100, &owner, &h), 0);
@@ -116,7 +116,7 @@ static void test_rejected_and_fail(void **state)
 static void test_orphan_and_stale(void **state)
 {
     struct attempts t;
-    struct attempt_handle h, h2, done;
+    struct attempt_handle h = {-1, 0}, h2 = {-1, 0}, done = {-1, 0};
     struct action_outcome out;
     int owner;
     void *got = &owner;
@@ -144,7 +144,7 @@ static void test_orphan_and_stale(void **state)
 static void test_waiting_owners(void **state)
 {
     struct attempts t;
-    struct attempt_handle h1, h2, h3;
+    struct attempt_handle h1 = {-1, 0}, h2 = {-1, 0}, h3 = {-1, 0};
     void *owners[ATTEMPTS_MAX];
     int owner1, owner2, owner3;
     (void)state;
@@ -166,7 +166,7 @@ static void test_waiting_owners(void **state)
 static void test_full(void **state)
 {
     struct attempts t;
-    struct attempt_handle h;
+    struct attempt_handle h = {-1, 0};
     struct attempt *a;
     int i, owner;
     (void)state;
@@ -261,7 +261,7 @@ static void test_states(void **state)
     struct attempt *a;
     struct attempt_handle h;
     int owner;
-    void *got;
+    void *got = NULL;
     (void)state;
     assert_int_equal(attempts_init(&t, NULL, NULL), 0);
     a = attempts_new(&t);

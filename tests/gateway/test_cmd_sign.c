@@ -117,7 +117,7 @@ static void test_key_from_pem(void **state)
     f = fdopen(fd, "w");
     assert_non_null(f);
     assert_int_equal(PEM_write_PrivateKey(f, priv, NULL, NULL, 0, NULL, NULL), 1);
-    fclose(f);
+    assert_int_equal(fclose(f), 0);
     k = cmd_key_load(path, err, sizeof err);
     assert_non_null(k);
     check_vectors(k);
@@ -137,7 +137,7 @@ static void test_wrong_key_type(void **state)
     f = fdopen(fd, "w");
     assert_non_null(f);
     assert_int_equal(PEM_write_PrivateKey(f, ec, NULL, NULL, 0, NULL, NULL), 1);
-    fclose(f);
+    assert_int_equal(fclose(f), 0);
     assert_null(cmd_key_load(path, err, sizeof err));
     assert_non_null(strstr(err, "wrong key type"));
     assert_null(cmd_key_load("/nonexistent/key.pem", err, sizeof err));
@@ -185,7 +185,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_new_id),
     };
     if (argc != 2) {
-        fprintf(stderr, "usage: %s commands.json\n", argv[0]);
+        (void)fprintf(stderr, "usage: %s commands.json\n", argv[0]);
         return 2;
     }
     vectors_path = argv[1];

@@ -48,7 +48,7 @@ static void write_bytes(const char *path, size_t n, mode_t mode)
     size_t i;
     assert_non_null(f);
     for (i = 0; i < n; i++)
-        fputc((int)i, f);
+        assert_true(fputc((int)i, f) != EOF);
     assert_int_equal(fclose(f), 0);
     assert_int_equal(chmod(path, mode), 0);
 }

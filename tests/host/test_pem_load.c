@@ -30,7 +30,7 @@ static void write_key(const char *p, EVP_PKEY *k, const char *pass)
     assert_non_null(f);
     assert_int_equal(PEM_write_PKCS8PrivateKey(f, k, pass != NULL ? EVP_aes_256_cbc() : NULL, NULL, 0,
                                                NULL, (void *)pass), 1);
-    fclose(f);
+    assert_int_equal(fclose(f), 0);
 }
 
 static int setup(void **state)
@@ -56,15 +56,15 @@ static int setup(void **state)
     X509_set_pubkey(x, k);
     if (X509_sign(x, k, EVP_sha256()) <= 0 || (f = fopen(crt, "w")) == NULL)
         return -1;
-    PEM_write_X509(f, x);
-    fclose(f);
+    if (PEM_write_X509(f, x) != 1 || fclose(f) != 0)
+        return -1;
     write_key(key, k, NULL);
     write_key(enc, k, "secret pass");
     write_key(other, k2, NULL);
     if ((f = fopen(junk, "w")) == NULL)
         return -1;
-    fputs("not a PEM file\n", f);
-    fclose(f);
+    if (fputs("not a PEM file\n", f) == EOF || fclose(f) != 0)
+        return -1;
     X509_free(x);
     EVP_PKEY_free(k);
     EVP_PKEY_free(k2);

@@ -43,7 +43,7 @@ phone() { local who=$1; shift; LK_AS=$who lk_phone "$@"; }
 page() {
   OUT=$(phone "$1" "$URL/")
   HIDDEN=$(grep -o '<input type="hidden" name="[a-z_]*" value="[^"]*"' "$LK_TMP/body" |
-    sed 's/.*name="\([a-z_]*\)" value="\([^"]*\)"/\1=\2/' | head -n1) || true
+    sed -n '1s/.*name="\([a-z_]*\)" value="\([^"]*\)"/\1=\2/p') || true
 }
 # post WHO PIN DOOR: the form as a browser sends it (same origin, hidden fields of the page
 # fetched last by page()).
@@ -91,7 +91,7 @@ done
 grep -q 'Locked after too many wrong PINs until' "$LK_TMP/body" || lk_fail "5th wrong PIN does not say locked"
 out=$(post alice "$PIN" door1); lk_expect_eq "$out" "403 locked" "right PIN while locked"
 grep -q 'until [0-9-]* [0-9:]* UTC' "$LK_TMP/body" || lk_fail "locked page does not say until when: $(cat "$LK_TMP/body")"
-gw user list | grep -q '^alice  *admin  *locked [0-9]*s' || lk_fail "user list does not show the lock: $(gw user list)"
+gw user list | lk_has '^alice  *admin  *locked [0-9]*s' || lk_fail "user list does not show the lock: $(gw user list)"
 
 lk_log "the lock survives a gateway restart"
 lk_stop "$GW_PID"
@@ -115,12 +115,14 @@ grep -q '<td>erin</td>' "$LK_TMP/body" || lk_fail "history lacks erin's attempt"
 lk_log "audit unavailable (another writer holds the database lock): refuse, relay untouched"
 mkfifo "$LK_TMP/lock.fifo"
 exec 8<>"$LK_TMP/lock.fifo"
-# (not lk_start: a background job without its own '<' would read /dev/null)
-sqlite3 "$DB" <"$LK_TMP/lock.fifo" >"$LK_TMP/locker.log" 2>&1 8>&- &
+# (not lk_start: a background job without its own '<' would read /dev/null). The locker
+# waits for the lock (.timeout): the gateway may be writing at that moment (an audit row,
+# the lockout state), and a BEGIN that fails at once would leave the database unlocked.
+sqlite3 -cmd ".timeout $(( 20000 * LK_SLOW ))" "$DB" <"$LK_TMP/lock.fifo" >"$LK_TMP/locker.log" 2>&1 8>&- &
 LK_PIDS+=("$!")
 echo "BEGIN IMMEDIATE;" >&8
 db_locked() { ! sqlite3 -cmd ".timeout 0" "$DB" "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1; }
-lk_wait_for 5 "the database lock" db_locked
+lk_wait_for $(( 25 * LK_SLOW )) "the database lock" db_locked
 out=$(post alice "$PIN" door1); lk_expect_eq "$out" "503 audit-unavailable" "right PIN, audit locked"
 sleep 1 # a pulse would show up within this time
 lk_expect_eq "$(relay_count on)" 1 "relay pulses with the audit unavailable"
@@ -141,7 +143,7 @@ check_user_rows() { # USER EXPECTED-RESULTS...
   lk_expect_eq "$got" "$want" "audit results of $who"
   serial=$(serial_of "$who")
   [ -n "$serial" ] || lk_fail "no serial for $who"
-  if grep " user=$who " "$LK_TMP/audit.txt" | grep -v " serial=$serial peer=127.0.0.1 " | grep -q .; then
+  if grep " user=$who " "$LK_TMP/audit.txt" | grep -v " serial=$serial peer=127.0.0.1 " | lk_has .; then
     lk_fail "audit rows of $who without serial $serial / peer 127.0.0.1: $(grep " user=$who " "$LK_TMP/audit.txt")"
   fi
 }

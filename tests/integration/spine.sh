@@ -4,6 +4,7 @@
 # usage: spine.sh SOURCE_DIR BUILD_DIR
 # env: LK_WRAP="valgrind ..." prefixes the gateway and device commands (scripts/valgrind.sh);
 #      LK_SLOW=N multiplies the waits and the ack timeout for such slow runs (default 1).
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"

@@ -3,10 +3,11 @@
 # payload, publish it to door1's command topic as test-cmd (a test identity the ACL lets
 # write commands, tests/lib/site.sh), and wait for the device's ack of an id. Acks and availability
 # are collected by lk_cmd_collect_acks in $LK_TMP/acks.log.
+# shellcheck shell=bash
 
 # lk_cmd_mqtt [NAME]: LK_CMD_MQTT = broker options for test identity NAME (default test-cmd).
 lk_cmd_mqtt() {
-  # shellcheck disable=SC2207
+  # shellcheck disable=SC2207 # lk_site_mqtt_id prints several options: one array item each
   LK_CMD_MQTT=(-h localhost -p "$BROKER_PORT" $(lk_site_mqtt_id "${1:-test-cmd}") -q 1)
 }
 
@@ -33,9 +34,9 @@ publish() { lk_cmd_mqtt; mosquitto_pub "${LK_CMD_MQTT[@]}" -i "attack-pub-$$" -t
 
 # expect_ack ID REASON: the device answered this id with "rejected" and this reason.
 ACK_ID="" ACK_REASON=""
-acked() { grep -F "\"id\":\"$ACK_ID\"" "$LK_TMP/acks.log" | grep -qF "\"reason\":\"$ACK_REASON\""; }
+acked() { grep -F "\"id\":\"$ACK_ID\"" "$LK_TMP/acks.log" | lk_has -F "\"reason\":\"$ACK_REASON\""; }
 expect_ack() {
   ACK_ID=$1 ACK_REASON=$2
   lk_wait_for $(( ${3:-5} * LK_SLOW )) "ack of $1 with reason $2" acked
-  grep -F "\"id\":\"$1\"" "$LK_TMP/acks.log" | grep -qF '"result":"rejected"' || lk_fail "ack of $1 is not rejected"
+  grep -F "\"id\":\"$1\"" "$LK_TMP/acks.log" | lk_has -F '"result":"rejected"' || lk_fail "ack of $1 is not rejected"
 }

@@ -5,6 +5,7 @@
 # env: LK_WRAP="valgrind ..." prefixes the gateway and device commands; LK_SLOW=N multiplies
 #      the waits and the --ack-timeout-ms given to lk_site_make (default 1);
 #      LK_MAKE_SITE replaces scripts/make-site.sh.
+# shellcheck shell=bash
 
 LK_SLOW=${LK_SLOW:-1}
 LK_AS=${LK_AS:-alice}      # the phone's user for lk_phone / lk_post (a certificate in $PKI)
@@ -17,18 +18,19 @@ lk_site_run_name() { if [ "$2" -eq 1 ]; then echo "$1"; else echo "$1$2"; fi; }
 # CONF, DB, PIN, URL, BROKER_PORT, GATEWAY_PORT. --ack-timeout-ms N is scaled by LK_SLOW.
 lk_site_make() {
   local args=() a
-  BROKER_PORT=$(lk_free_port)
-  GATEWAY_PORT=$(lk_free_port)
-  while [ "$GATEWAY_PORT" = "$BROKER_PORT" ]; do GATEWAY_PORT=$(lk_free_port); done
+  lk_free_port BROKER_PORT
+  lk_free_port GATEWAY_PORT
   while [ $# -gt 0 ]; do
     a=$1; shift
     if [ "$a" = --ack-timeout-ms ]; then args+=("$a" $(( $1 * LK_SLOW ))); shift; else args+=("$a"); fi
   done
   SITE="$LK_TMP/site" PKI="$LK_TMP/site/pki"
+  # shellcheck disable=SC2034 # DB and PIN are for the tests that source this file
   CONF="$SITE/gateway.conf" DB="$SITE/gateway.db"
   URL="https://localhost:$GATEWAY_PORT"
   bash "${LK_MAKE_SITE:-$ROOT/scripts/make-site.sh}" --bin "$BUILD" --out "$SITE" \
     --broker-port "$BROKER_PORT" --gateway-port "$GATEWAY_PORT" "${args[@]}" >/dev/null
+  # shellcheck disable=SC2034 # as above
   PIN=$(cat "$SITE/pin")
   # Test tools get identities of their own: the broker names every session by its
   # certificate's CN, so a tool using the gateway's certificate would take its session over.
@@ -53,7 +55,8 @@ lk_site_mqtt_id() {
 
 # lk_site_metrics: adds the gateway's loopback metrics listener; sets METRICS_PORT and MURL.
 lk_site_metrics() {
-  METRICS_PORT=$(lk_free_port)
+  lk_free_port METRICS_PORT
+  # shellcheck disable=SC2034 # MURL is for the tests that source this file
   MURL="http://127.0.0.1:$METRICS_PORT"
   printf '\n[metrics]\nlisten = 127.0.0.1\nport = %s\n' "$METRICS_PORT" >>"$CONF"
 }
@@ -73,6 +76,7 @@ lk_site_start_device() {
   local name="device-$1" n=2
   while [ -e "$LK_TMP/$name.log" ]; do name="device-$1-$n"; n=$((n + 1)); done
   lk_start "$name" ${LK_WRAP:-} "$BUILD/firmware/port/posix/latchkey-device" -c "$SITE/device-$1.conf"
+  # shellcheck disable=SC2034 # DEVICE_LOG is for the tests that source this file
   DEVICE_LOG="$LK_TMP/$name.log"
 }
 
@@ -90,10 +94,24 @@ lk_site_start_gateway() {
     lk_wait_for $(( 15 * LK_SLOW )) "gateway connected to the broker" grep -q "connected and subscribed" "$GATEWAY_LOG"
 }
 
+# lk_site_crl_reloads: how many times the gateway (GATEWAY_LOG) has loaded a changed CRL that
+# is in force ("crl: ... reloaded: ok"). A test that changes the CRL waits for this count to
+# grow (lk_site_wait_crl_reload) instead of sleeping.
+lk_site_crl_reloads() { grep -c "crl: .* reloaded: ok\$" "$GATEWAY_LOG" 2>/dev/null || true; }
+lk_site_crl_reloaded_since() { [ "$(lk_site_crl_reloads)" -gt "$1" ]; }
+# lk_site_wait_crl_reload COUNT: waits until the reload count is above COUNT (taken before
+# the CRL was written).
+lk_site_wait_crl_reload() {
+  lk_wait_for $(( 15 * LK_SLOW )) "the gateway reloaded the CRL" lk_site_crl_reloaded_since "$1"
+}
+
+# lk_site_log_ms LINE: the time (ms since the epoch) at the start of a gateway log line.
+lk_site_log_ms() { date -d "${1%% *}" +%s%3N; }
+
 # lk_site_availability DOOR: prints DOOR's retained availability (read as test-watch,
 # at most 2 s); empty if there is none or the broker is down.
 lk_site_availability() {
-  # shellcheck disable=SC2046
+  # shellcheck disable=SC2046 # lk_site_mqtt_id prints several options: split on purpose
   mosquitto_sub -h localhost -p "$BROKER_PORT" $(lk_site_mqtt_id test-watch) \
     -t "latchkey/home/$1/availability" -C 1 -W 2 2>/dev/null || true
 }
@@ -112,7 +130,7 @@ lk_phone() {
   code=$(curl -sS -o "$LK_TMP/body" -w '%{http_code}' --max-time $(( 15 * LK_SLOW )) \
     --cacert "$PKI/ca/ca.crt" --cert "$PKI/issued/$LK_AS.crt" --key "$PKI/private/$LK_AS.key" \
     "$@" 2>/dev/null) || code="curl-failed"
-  echo "$code $(sed -n 's/.*data-result="\([a-z-]*\)".*/\1/p' "$LK_TMP/body" 2>/dev/null | head -n1)"
+  echo "$code $(sed -n 's/.*data-result="\([a-z-]*\)".*/\1/p;T;q' "$LK_TMP/body" 2>/dev/null)"
 }
 
 # lk_post CURL_ARGS...: a form POST as the browser sends it: same Origin and the CSRF token
@@ -120,7 +138,7 @@ lk_phone() {
 lk_post() {
   local tok
   lk_phone "$URL/" >/dev/null
-  tok=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$LK_TMP/body" 2>/dev/null | head -n1)
+  tok=$(lk_csrf_of "$LK_TMP/body")
   lk_phone -H "Origin: $URL" -d "csrf=$tok" "$@"
 }
 

@@ -8,6 +8,7 @@
 # the end a power cycle boots the SHIPPED image, which has no trusted time yet: it must
 # come online and refuse a valid command as not-yet-valid without moving the relay.
 # usage: e2e.sh SOURCE_DIR BUILD_DIR IMAGE_DIR   (exit 77 without qemu-system-arm)
+# shellcheck disable=SC2034 # BUILD is read by tests/lib/site.sh
 ROOT=$1 BUILD=$2 IMAGE_DIR=$3
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
@@ -64,14 +65,14 @@ lk_log "a good command opens once; its replay is refused"
 id=$(newid); now=$(date +%s)
 good=$(cmd_json "$id" home door1 open "$now" $((now + 30)) "$(sign "$KEY" "$id" home door1 open attacker "$now" $((now + 30)))")
 printf '%s' "$good" | publish
-ok_acked() { grep -F "\"id\":\"$id\"" "$LK_TMP/acks.log" | grep -qF '"result":"ok"'; }
+ok_acked() { grep -F "\"id\":\"$id\"" "$LK_TMP/acks.log" | lk_has -F '"result":"ok"'; }
 lk_wait_for $(( 10 * LK_SLOW )) "ok ack of the good command" ok_acked
 lk_wait_for $(( 5 * LK_SLOW )) "relay back off" relay_offs_reach 2
 check_last_pulse
 printf '%s' "$good" | publish
 replayed() { [ "$(grep -cF "\"id\":\"$id\"" "$LK_TMP/acks.log")" -ge 2 ]; }
 lk_wait_for $(( 10 * LK_SLOW )) "ack of the replay" replayed
-grep -F "\"id\":\"$id\"" "$LK_TMP/acks.log" | tail -n1 | grep -qF '"reason":"replay"' || lk_fail "replay not refused as replay"
+grep -F "\"id\":\"$id\"" "$LK_TMP/acks.log" | tail -n1 | lk_has -F '"reason":"replay"' || lk_fail "replay not refused as replay"
 sleep 1 # a pulse from the replay would show within this time
 lk_expect_eq "$(lk_mcu_relay_count on)" 2 "relay pulses after forged, expired and replayed commands"
 

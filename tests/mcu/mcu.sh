@@ -3,6 +3,7 @@
 # (at_modem.py), QEMU's mps2-an386 with the image, and the relay watcher reading the LED
 # register through QEMU's monitor. Every process goes through lk_start (stopped by PID).
 # Needs ROOT, and IMAGE_DIR (the build dir of firmware/port/baremetal).
+# shellcheck shell=bash
 
 # lk_mcu_require: exits 77 (ctest: skipped) when qemu-system-arm is missing.
 lk_mcu_require() {
@@ -20,6 +21,7 @@ lk_mcu_blob() {
 lk_mcu_start_modem() {
   rm -f "$LK_TMP/modem.port"
   lk_start modem python3 "$ROOT/tests/mcu/at_modem.py" --port-file "$LK_TMP/modem.port"
+  # shellcheck disable=SC2034 # MODEM_PID is for the tests that source this file
   MODEM_PID=$LK_LAST_PID
   modem_up() { [ -s "$LK_TMP/modem.port" ]; }
   lk_wait_for $(( 10 * LK_SLOW )) "module emulator listening" modem_up

@@ -27,7 +27,7 @@ static void put_le(uint8_t *p, uint32_t v, size_t n)
 static void start(void)
 {
     memset(blob, 0xFF, sizeof blob); /* erased flash */
-    memcpy(blob, LKM_PROV_MAGIC, 4);
+    memcpy(blob, LKM_PROV_MAGIC, 4); /* NOLINT(bugprone-not-null-terminated-result): 4 bytes */
     put_le(blob + 4, LKM_PROV_VERSION, 2);
     blob_len = LKM_PROV_HEADER;
     blob_count = 0;

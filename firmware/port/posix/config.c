@@ -402,7 +402,7 @@ static char *read_text(const char *path, char *err, size_t errlen)
     }
     buf = malloc(LKP_CONFIG_FILE_MAX + 1);
     if (buf == NULL) {
-        fclose(f);
+        (void)fclose(f); /* read-only */
         snprintf(err, errlen, "%s: out of memory", path);
         return NULL;
     }
@@ -420,10 +420,10 @@ static char *read_text(const char *path, char *err, size_t errlen)
         goto fail;
     }
     buf[n] = '\0';
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing is lost if it fails */
     return buf;
 fail:
-    fclose(f);
+    (void)fclose(f); /* read-only */
     free(buf);
     return NULL;
 }
@@ -438,7 +438,7 @@ static int check_readable(const char *cfg_path, const char *what, const char *pa
                  strerror(errno));
         return -1;
     }
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing is lost if it fails */
     return 0;
 }
 

@@ -14,8 +14,9 @@ static void vlog(const char *level, const char *fmt, va_list ap)
     if (n < 0 || (size_t)n >= sizeof line)
         return;
     vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
-    fprintf(stderr, "%s\n", line);
-    fflush(stderr);
+    /* A line that cannot be written has nowhere else to go: the device goes on. */
+    (void)fprintf(stderr, "%s\n", line);
+    (void)fflush(stderr);
 }
 
 void lkp_log_info(const char *fmt, ...)

@@ -51,8 +51,8 @@ static void on_fatal(int sig)
 
     if (r != NULL)
         lkp_relay_output_emergency_off(r);
-    signal(sig, SIG_DFL);
-    raise(sig);
+    if (signal(sig, SIG_DFL) == SIG_ERR || raise(sig) != 0)
+        _exit(128 + sig); /* die all the same */
 }
 
 static void relay_off_at_exit(void)
@@ -76,7 +76,7 @@ static int install_signals(void)
         sigaction(SIGHUP, &sa, NULL) != 0)
         return -1;
     sa.sa_handler = on_fatal;
-    sa.sa_flags = SA_RESETHAND;
+    sa.sa_flags = (int)SA_RESETHAND; /* 0x80000000u in glibc: the int flag's top bit */
     for (i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
         if (sigaction(fatal[i], &sa, NULL) != 0)
             return -1;
@@ -85,33 +85,36 @@ static int install_signals(void)
     return sigaction(SIGPIPE, &sa, NULL);
 }
 
-static void usage(FILE *out)
+static const char usage_text[] =
+    "usage: latchkey-device -c FILE\n"
+    "Latchkey door device: connects to the broker over mutual TLS, verifies signed\n"
+    "door commands and pulses the relay.\n"
+    "  -c, --config FILE  device config (INI, keys below)\n"
+    "  -h, --help         show this help\n"
+    "  -V, --version      show the version\n"
+    "Config keys (relative paths are relative to the config file's directory):\n"
+    "  [broker]  host = NAME|IP        broker, verified against its certificate\n"
+    "            port = 8883           keepalive = 30 (seconds, 5..600)\n"
+    "            ca = FILE  cert = FILE  key = FILE   (PEM: CA, device cert, its key)\n"
+    "  [device]  site = NAME  door = NAME   ([a-z0-9_-]{1,32}; cert CN is site/door)\n"
+    "            command_pubkey = HEX  (64 hex chars: the gateway's Ed25519 key)\n"
+    "            ack_key = FILE        (this device's Ed25519 key, PEM: signs acks)\n"
+    "            state_file = FILE     (accepted commands' ids, kept across restarts)\n"
+    "  [relay]   backend = sim|gpio    pulse_ms = 500 (50..10000)\n"
+    "            min_interval_ms = 2000 (pause after a pulse, 0..600000)\n"
+    "            sim_log = FILE        (sim: \"<unix_ms> on|off\" per transition)\n"
+    "            gpio_chip = gpiochip0  gpio_line = N  active_low = false\n"
+    "                                  (gpio: libgpiod line driving the relay module)\n"
+    "  [homeassistant] discovery = false   prefix = homeassistant\n"
+    "            local_command = false (true: obey \"open\" on latchkey/SITE/DOOR/local\n"
+    "             WITHOUT signature or PIN - anyone allowed to publish there opens\n"
+    "             the door; see docs/firmware.md)\n"
+    "Exit status: 0 after SIGINT/SIGTERM/SIGHUP, 2 for a config problem, 1 otherwise.\n";
+
+/* 0, or -1 if the text could not be written. */
+static int usage(FILE *out)
 {
-    fprintf(out,
-            "usage: latchkey-device -c FILE\n"
-            "Latchkey door device: connects to the broker over mutual TLS, verifies signed\n"
-            "door commands and pulses the relay.\n"
-            "  -c, --config FILE  device config (INI, keys below)\n"
-            "  -h, --help         show this help\n"
-            "  -V, --version      show the version\n"
-            "Config keys (relative paths are relative to the config file's directory):\n"
-            "  [broker]  host = NAME|IP        broker, verified against its certificate\n"
-            "            port = 8883           keepalive = 30 (seconds, 5..600)\n"
-            "            ca = FILE  cert = FILE  key = FILE   (PEM: CA, device cert, its key)\n"
-            "  [device]  site = NAME  door = NAME   ([a-z0-9_-]{1,32}; cert CN is site/door)\n"
-            "            command_pubkey = HEX  (64 hex chars: the gateway's Ed25519 key)\n"
-            "            ack_key = FILE        (this device's Ed25519 key, PEM: signs acks)\n"
-            "            state_file = FILE     (accepted commands' ids, kept across restarts)\n"
-            "  [relay]   backend = sim|gpio    pulse_ms = 500 (50..10000)\n"
-            "            min_interval_ms = 2000 (pause after a pulse, 0..600000)\n"
-            "            sim_log = FILE        (sim: \"<unix_ms> on|off\" per transition)\n"
-            "            gpio_chip = gpiochip0  gpio_line = N  active_low = false\n"
-            "                                  (gpio: libgpiod line driving the relay module)\n"
-            "  [homeassistant] discovery = false   prefix = homeassistant\n"
-            "            local_command = false (true: obey \"open\" on latchkey/SITE/DOOR/local\n"
-            "             WITHOUT signature or PIN - anyone allowed to publish there opens\n"
-            "             the door; see docs/firmware.md)\n"
-            "Exit status: 0 after SIGINT/SIGTERM/SIGHUP, 2 for a config problem, 1 otherwise.\n");
+    return fputs(usage_text, out) == EOF ? -1 : 0;
 }
 
 /* What the event log needs of the loop: whether a transport is open (so a link loss is
@@ -329,9 +332,7 @@ int main(int argc, char **argv)
         case 'c':
             config_path = optarg;
             break;
-        case 'h':
-            usage(stdout);
-            return 0;
+        case 'h': return usage(stdout) == 0 ? 0 : 1;
         case 'V':
             printf("latchkey-device %s\n", LATCHKEY_VERSION);
             return 0;

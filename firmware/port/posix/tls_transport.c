@@ -172,7 +172,7 @@ static int wait_fd(int fd, short events, int64_t deadline,
 static void addr_text(const struct addrinfo *ai, char *buf, size_t len)
 {
     char host[INET6_ADDRSTRLEN] = "?";
-    unsigned port = 0;
+    unsigned port;
 
     if (ai->ai_family == AF_INET) {
         const struct sockaddr_in *s = (const void *)ai->ai_addr;

@@ -19,7 +19,7 @@ for tool in openssl mosquitto mosquitto_sub mosquitto_pub; do
 done
 
 T=$LK_TMP
-cd "$T"
+cd "$T" || exit 1
 
 # ---- PKI (openssl CLI) ----
 mkca() { # NAME CN
@@ -72,7 +72,7 @@ topic write latchkey/home/door1/local
 ACL
 
 start_broker() { # NAME CERTSTEM -> sets BROKER_PORT
-  BROKER_PORT=$(lk_free_port)
+  lk_free_port BROKER_PORT
   cat >"$1.conf" <<CONF
 per_listener_settings false
 allow_anonymous false
@@ -207,10 +207,10 @@ lk_expect_eq "$(awk '{print $2}' relay.log | tr '\n' ' ')" "on off " "relay log 
 ON=$(awk '$2=="on"{print $1}' relay.log); OFF=$(awk '$2=="off"{print $1}' relay.log)
 [ $((OFF - ON)) -ge 150 ] && [ $((OFF - ON)) -le 1500 ] || lk_fail "pulse lasted $((OFF - ON)) ms (want ~200)"
 lk_log "signed command acked ok, relay pulsed $((OFF - ON)) ms"
-state_idle() { sub "$P1" latchkey/home/door1/state | grep -q '"relay":"idle"'; }
+state_idle() { sub "$P1" latchkey/home/door1/state | lk_has '"relay":"idle"'; }
 wait_wall 10 "retained state idle after the pulse" state_idle
 STATE=$(sub "$P1" latchkey/home/door1/state)
-echo "$STATE" | grep -Eq '^\{"v":1,"relay":"idle","fw":"[0-9]+\.[0-9]+\.[0-9]+","uptime":[0-9]+\}$' \
+echo "$STATE" | lk_has -E '^\{"v":1,"relay":"idle","fw":"[0-9]+\.[0-9]+\.[0-9]+","uptime":[0-9]+\}$' \
   || lk_fail "retained state: $STATE"
 lk_log "retained state after the pulse: $STATE"
 
@@ -332,16 +332,16 @@ DEV=$!
 LK_PIDS+=("$DEV")
 wait_wall 15 "availability online (bundle config)" avail_is "$P1" online
 ha_cfg() { sub "$P1" "homeassistant/$1/latchkey_home_door1/$2/config"; }
-ha_ok() { ha_cfg binary_sensor relay | grep -q '"avty_t":"latchkey/home/door1/availability"'; }
+ha_ok() { ha_cfg binary_sensor relay | lk_has '"avty_t":"latchkey/home/door1/availability"'; }
 wait_wall 10 "retained Home Assistant discovery config" ha_ok
 RELAYCFG=$(ha_cfg binary_sensor relay)
 for want in '"stat_t":"latchkey/home/door1/state"' '"pl_avail":"online"' '"pl_not_avail":"offline"' \
             '"dev":{"ids":"latchkey_home_door1"'; do
-  echo "$RELAYCFG" | grep -qF "$want" || lk_fail "discovery config lacks $want: $RELAYCFG"
+  echo "$RELAYCFG" | lk_has -F "$want" || lk_fail "discovery config lacks $want: $RELAYCFG"
 done
-ha_cfg sensor last_result | grep -qF '"stat_t":"latchkey/home/door1/ack"' || lk_fail "no last_result config"
-ha_cfg binary_sensor online | grep -qF '"dev_cla":"connectivity"' || lk_fail "no connectivity config"
-ha_cfg button open | grep -qF '"cmd_t":"latchkey/home/door1/local"' || lk_fail "no button config"
+ha_cfg sensor last_result | lk_has -F '"stat_t":"latchkey/home/door1/ack"' || lk_fail "no last_result config"
+ha_cfg binary_sensor online | lk_has -F '"dev_cla":"connectivity"' || lk_fail "no connectivity config"
+ha_cfg button open | lk_has -F '"cmd_t":"latchkey/home/door1/local"' || lk_fail "no button config"
 grep -q "LOCAL UNSIGNED COMMAND PATH ENABLED" "$T/dev-ha.log" || lk_fail "local path not announced in the log"
 lk_wait_for 5 "device subscribed to its local topic" \
   grep -q "latchkey-home-door1 0 latchkey/home/door1/local" "$T/broker-again.log"

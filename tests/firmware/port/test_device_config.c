@@ -29,7 +29,7 @@ static const char *const base[] = {
     "[device]",
     "site = home",
     "door = door1",
-    "command_pubkey = " PUBHEX,
+    "command_pubkey = " PUBHEX, // NOLINT(bugprone-suspicious-missing-comma): key spliced in
     "",
     "[relay]",
     "backend = sim",

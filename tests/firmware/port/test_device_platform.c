@@ -107,7 +107,7 @@ static void test_relay_sim_log(void **state)
     assert_non_null(fgets(line, sizeof line, f));
     assert_non_null(strstr(line, " off\n"));
     assert_null(fgets(line, sizeof line, f));
-    fclose(f);
+    (void)fclose(f); /* read-only */
     unlink(path);
 
     snprintf(cfg.sim_log, sizeof cfg.sim_log, "/nonexistent-dir/relay.log");

@@ -44,7 +44,7 @@ static int read_log(long long *t, char (*what)[8])
     assert_non_null(f);
     while (n < 8 && fscanf(f, "%lld %7s", &t[n], what[n]) == 2)
         n++;
-    fclose(f);
+    (void)fclose(f); /* read-only */
     return n;
 }
 

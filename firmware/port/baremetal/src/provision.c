@@ -108,11 +108,20 @@ static int take_record(struct lkm_provision *o, unsigned tag, const uint8_t *v, 
         memcpy(o->cmd_pubkey, v, len);
         return 1;
     case LKM_TAG_PULSE_MS:
-        return len == 4 && (o->pulse_ms = le(v, 4), 1);
+        if (len != 4)
+            return 0;
+        o->pulse_ms = le(v, 4);
+        return 1;
     case LKM_TAG_INTERVAL_MS:
-        return len == 4 && (o->interval_ms = le(v, 4), 1);
+        if (len != 4)
+            return 0;
+        o->interval_ms = le(v, 4);
+        return 1;
     case LKM_TAG_KEEPALIVE_S:
-        return len == 2 && (o->keepalive_s = (uint16_t)le(v, 2), 1);
+        if (len != 2)
+            return 0;
+        o->keepalive_s = (uint16_t)le(v, 2);
+        return 1;
     case LKM_TAG_WIFI_SSID:
         return copy_text(o->wifi_ssid, LKM_PROV_WIFI_MAX, v, len);
     case LKM_TAG_WIFI_PASS:

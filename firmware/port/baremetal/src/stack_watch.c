@@ -19,10 +19,11 @@ static unsigned heap_failures;
 void lk_stack_paint(void)
 {
     uint32_t *p = __stack_bottom;
-    uint32_t *sp;
+    const uint32_t *sp;
 
     __asm__ volatile("mov %0, sp" : "=r"(sp));
     /* Leave the current frame (and 64 bytes below it) alone. */
+    /* cppcheck-suppress comparePointers ; linker-script symbols: the bounds of one region */
     while (p < sp - 16)
         *p++ = PAINT;
 }
@@ -31,13 +32,16 @@ size_t lk_stack_high_water(void)
 {
     const uint32_t *p = __stack_bottom;
 
+    /* cppcheck-suppress comparePointers ; linker-script symbols: the bounds of one region */
     while (p < __stack_top && *p == PAINT)
         p++;
+    /* cppcheck-suppress comparePointers ; linker-script symbols: the bounds of one region */
     return (size_t)((const uint8_t *)__stack_top - (const uint8_t *)p);
 }
 
 size_t lk_stack_size(void)
 {
+    /* cppcheck-suppress comparePointers ; linker-script symbols: the bounds of one region */
     return (size_t)((const uint8_t *)__stack_top - (const uint8_t *)__stack_bottom);
 }
 
@@ -58,6 +62,8 @@ void *_sbrk(ptrdiff_t incr)
     return old;
 }
 
+/* cppcheck-suppress comparePointers ; linker-script symbols: the bounds of one region */
 size_t lk_heap_high_water(void) { return (size_t)(heap_peak - __heap_start); }
+/* cppcheck-suppress comparePointers ; linker-script symbols: the bounds of one region */
 size_t lk_heap_size(void) { return (size_t)(__heap_end - __heap_start); }
 unsigned lk_heap_failures(void) { return heap_failures; }

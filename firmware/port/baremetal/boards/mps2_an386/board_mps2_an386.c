@@ -122,6 +122,8 @@ static int uart_write(uint32_t base, const uint8_t *buf, size_t len)
     for (i = 0; i < len; i++) {
         uint32_t start = ms_ticks;
         while ((UART_STATE(base) & UART_STATE_TXFULL) != 0u)
+            /* cppcheck-suppress duplicateExpression ; ms_ticks is volatile (SysTick) */
+            /* cppcheck-suppress unsignedLessThanZero ; the same volatile read */
             if (ms_ticks - start > LK_BOARD_TX_TIMEOUT_MS)
                 return -1;
         UART_DATA(base) = buf[i];
@@ -257,6 +259,7 @@ const char *board_entropy_source(void)
 
 const uint8_t *board_provision_area(size_t *len)
 {
+    /* cppcheck-suppress comparePointers ; linker-script symbols: the bounds of one region */
     *len = (size_t)(__lk_provision_end - __lk_provision_start);
     return __lk_provision_start;
 }

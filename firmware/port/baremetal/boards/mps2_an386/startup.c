@@ -23,8 +23,10 @@ void Reset_Handler(void)
 {
     uint32_t *src = __data_load, *dst = __data_start;
 
+    /* cppcheck-suppress comparePointers ; linker-script symbols: the bounds of one region */
     while (dst < __data_end)
         *dst++ = *src++;
+    /* cppcheck-suppress comparePointers ; linker-script symbols: the bounds of one region */
     for (dst = __bss_start; dst < __bss_end; dst++)
         *dst = 0;
     lk_stack_paint();
