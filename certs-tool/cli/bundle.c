@@ -54,10 +54,11 @@ static int add_bio(struct lk_txn *txn, const char *dir, const char *name, BIO *b
 /* The device's ack key, kept in the PKI (ack/<stem>.key, ack/<stem>.pub.hex) so that every
  * bundle of the device carries the same one: read if it exists, else generated and added
  * to txn. *made says which. 0 or -1 (reported). */
-static int ack_key(struct lk_pki *pki, const char *stem, struct lk_txn *txn, struct lk_bundle_src *s,
-                   int *made)
+static int ack_key(struct lk_pki *pki, const char *stem, struct lk_txn *txn,
+                   struct lk_bundle_src *s, int *made)
 {
-    char rel[LK_PATH_MAX], key_path[LK_PATH_MAX], hex_path[LK_PATH_MAX], hex[LK_ED25519_HEX_LEN + 1];
+    char rel[LK_PATH_MAX], key_path[LK_PATH_MAX], hex_path[LK_PATH_MAX],
+        hex[LK_ED25519_HEX_LEN + 1];
     unsigned char pub[32];
     EVP_PKEY *key;
     BIO *priv = NULL;
@@ -85,7 +86,8 @@ static int ack_key(struct lk_pki *pki, const char *stem, struct lk_txn *txn, str
         (key = lk_ed25519_generate(&priv, hex)) == NULL)
         return -1;
     len = BIO_get_mem_data(priv, &data);
-    if (len > 0 && (s->ack_key = malloc((size_t)len)) != NULL && (s->ack_hex = strdup(hex)) != NULL) {
+    if (len > 0 && (s->ack_key = malloc((size_t)len)) != NULL &&
+        (s->ack_hex = strdup(hex)) != NULL) {
         memcpy(s->ack_key, data, (size_t)len); /* cleansed with the other key at the end */
         s->ack_key_len = (size_t)len;
         s->ack_hex_len = LK_ED25519_HEX_LEN;
@@ -186,7 +188,8 @@ int certs_verb_bundle(const struct lk_cli *cli)
         add_file(&txn, cli->out, "ack.key", s.ack_key, s.ack_key_len, 0600) != 0 ||
         add_file(&txn, cli->out, "ack.pub.hex", s.ack_hex, s.ack_hex_len, 0644) != 0 ||
         add_bio(&txn, cli->out, "device.conf", conf, 0644) != 0 ||
-        add_bio(&txn, cli->out, "latchkey_device_bundle.h", hdr, 0600) != 0 || lk_txn_commit(&txn) != 0)
+        add_bio(&txn, cli->out, "latchkey_device_bundle.h", hdr, 0600) != 0 ||
+        lk_txn_commit(&txn) != 0)
         goto out;
     printf("wrote the bundle of %s to %s (broker %s:%ld)\n", cn, cli->out, s.host, s.port);
     printf("%s ack key of %s; in the gateway's config:\n[door %s]\nack_pubkey = %.64s\n",

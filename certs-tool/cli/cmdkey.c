@@ -13,7 +13,6 @@
 #include "pki_dir.h"
 #include "txn.h"
 
-
 static const char *const files[] = {"cmd/command.key", "cmd/command.pub", "cmd/command.pub.hex"};
 #define NFILES (sizeof files / sizeof files[0])
 
@@ -56,7 +55,8 @@ int certs_verb_cmdkey(const struct lk_cli *cli)
         lk_err_ssl("cannot encode the public key");
         goto out;
     }
-    if (lk_txn_add_bio(&txn, path[0], priv, 0600) != 0 || lk_txn_add_bio(&txn, path[1], pub, 0644) != 0 ||
+    if (lk_txn_add_bio(&txn, path[0], priv, 0600) != 0 ||
+        lk_txn_add_bio(&txn, path[1], pub, 0644) != 0 ||
         lk_txn_add(&txn, path[2], hex, LK_ED25519_HEX_LEN, 0644) != 0 || lk_txn_commit(&txn) != 0)
         goto out;
     printf("wrote %s, %s, %s\ncommand_pubkey = %.64s\n", path[0], path[1], path[2], hex);

@@ -15,7 +15,7 @@ struct lk_bundle_src {
     char *ca, *cert, *key, *hex; /* file contents */
     size_t ca_len, cert_len, key_len, hex_len;
     unsigned char pub[32];
-    char *ack_key, *ack_hex;     /* the device's Ed25519 ack key: PKCS#8 PEM, public hex */
+    char *ack_key, *ack_hex; /* the device's Ed25519 ack key: PKCS#8 PEM, public hex */
     size_t ack_key_len, ack_hex_len;
 };
 

@@ -60,16 +60,12 @@ static int take_member(const cJSON *m, struct gw_ack *a, unsigned *seen)
         return -1; /* unknown or repeated key */
     *seen |= 1u << k;
     switch (k) {
-    case 0:
-        return take_int(m, &v) == 0 && v == 1 ? 0 : -1;
+    case 0: return take_int(m, &v) == 0 && v == 1 ? 0 : -1;
     case 1:
         return take_str(m, a->id, sizeof a->id) == 0 && lk_id_valid(a->id, strlen(a->id)) ? 0 : -1;
-    case 2:
-        return take_str(m, a->result, sizeof a->result);
-    case 3:
-        return take_str(m, a->reason, sizeof a->reason);
-    case 4:
-        return take_int(m, &a->at);
+    case 2: return take_str(m, a->result, sizeof a->result);
+    case 3: return take_str(m, a->reason, sizeof a->reason);
+    case 4: return take_int(m, &a->at);
     default:
         if (take_str(m, sig, sizeof sig) != 0 || strlen(sig) != LK_SIG_B64_LEN ||
             lk_b64url_decode(sig, LK_SIG_B64_LEN, a->sig, sizeof a->sig) != LK_SIG_LEN)

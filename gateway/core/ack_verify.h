@@ -13,7 +13,7 @@
 
 struct gw_ack {
     char id[LK_ID_HEX_LEN + 1];
-    char result[9];                    /* "ok" or "rejected" */
+    char result[9];                     /* "ok" or "rejected" */
     char reason[LK_ACK_REASON_MAX + 1]; /* "" for ok */
     int64_t at;
     int has_sig;
@@ -22,12 +22,12 @@ struct gw_ack {
 
 /* What an ack is worth, in the order the gateway decides (docs/protocol.md). */
 enum ack_verdict {
-    ACK_VALID = 0,      /* signed by the door's key: its result is the truth */
-    ACK_MALFORMED,      /* not the ack format: ignored */
-    ACK_UNKNOWN_ID,     /* no attempt waits for that id on that door: ignored */
-    ACK_NO_KEY,         /* the door has no configured ack key: nothing can be confirmed */
-    ACK_UNSIGNED,       /* no "sig" */
-    ACK_BAD_SIGNATURE   /* a "sig" that does not verify: forged, tampered, another door's */
+    ACK_VALID = 0,    /* signed by the door's key: its result is the truth */
+    ACK_MALFORMED,    /* not the ack format: ignored */
+    ACK_UNKNOWN_ID,   /* no attempt waits for that id on that door: ignored */
+    ACK_NO_KEY,       /* the door has no configured ack key: nothing can be confirmed */
+    ACK_UNSIGNED,     /* no "sig" */
+    ACK_BAD_SIGNATURE /* a "sig" that does not verify: forged, tampered, another door's */
 };
 
 /* "valid", "malformed", "unknown-id", "no-key", "unsigned", "bad-signature". */

@@ -215,7 +215,8 @@ enum ack_verdict attempts_ack(struct attempts *t, const char *site, const char *
         else if (v == ACK_NO_KEY)
             end_wait(t, i, GW_UNCONFIRMED, "ack-no-key");
         else if (a->ack_flaw[0] == '\0')
-            copy(a->ack_flaw, sizeof a->ack_flaw, v == ACK_UNSIGNED ? "ack-unsigned" : "ack-bad-signature");
+            copy(a->ack_flaw, sizeof a->ack_flaw,
+                 v == ACK_UNSIGNED ? "ack-unsigned" : "ack-bad-signature");
     }
     pthread_mutex_unlock(&t->lock);
     if (done)

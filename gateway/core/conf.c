@@ -276,11 +276,14 @@ static int door_key(struct parse *p, struct conf_door *d, const char *name, cons
     if (strcmp(name, "ack_pubkey") == 0) {
         if (d->has_ack_key)
             return fail(p, p->ini.line, "'ack_pubkey' given twice");
-        if (lkh_hex_decode(value, strlen(value), d->ack_key, sizeof d->ack_key, LKH_HEX_ANY_CASE) != 0)
-            return fail(p, p->ini.line, "ack_pubkey must be exactly 64 hex characters (the door's "
+        if (lkh_hex_decode(value, strlen(value), d->ack_key, sizeof d->ack_key, LKH_HEX_ANY_CASE) !=
+            0)
+            return fail(p, p->ini.line,
+                        "ack_pubkey must be exactly 64 hex characters (the door's "
                         "ack.pub.hex from latchkey-certs bundle)");
         if (CRYPTO_memcmp(d->ack_key, (const uint8_t[LK_PUBKEY_LEN]){0}, LK_PUBKEY_LEN) == 0)
-            return fail(p, p->ini.line, "ack_pubkey is all zeros (a placeholder): give the door's "
+            return fail(p, p->ini.line,
+                        "ack_pubkey is all zeros (a placeholder): give the door's "
                         "ack.pub.hex");
         d->has_ack_key = 1;
         return 1;

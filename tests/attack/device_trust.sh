@@ -11,6 +11,7 @@
 #   retained_cmd          a valid command planted on the broker as a retained message does
 #                         not fire when the device starts (and subscribes).
 # usage: device_trust.sh SOURCE_DIR BUILD_DIR CASE
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2 CASE=$3
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
@@ -30,7 +31,7 @@ DEV_MQTT() { echo -h localhost -p "$BROKER_PORT" --cafile "$PKI/ca/ca.crt" --cer
 # Its subscriber's debug output ($LK_TMP/forger.sub) shows the SUBACK first.
 forger() {
   local line id at sig=""
-  # shellcheck disable=SC2046
+  # shellcheck disable=SC2046 # DEV_MQTT prints several options: split on purpose
   stdbuf -oL mosquitto_sub -d $(DEV_MQTT) -i latchkey-home-door1 -t latchkey/home/door1/cmd -C 1 -W 30 >"$LK_TMP/forger.sub"
   line=$(grep '^{' "$LK_TMP/forger.sub")
   id=$(printf '%s' "$line" | sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
@@ -38,7 +39,7 @@ forger() {
   echo "$id" >"$1"
   at=$(date +%s)
   [ "$2" = unsigned ] || sig=$(lk_ack_sig "$LK_TMP/forger.key" "$id" home door1 ok "" "$at")
-  # shellcheck disable=SC2046
+  # shellcheck disable=SC2046 # DEV_MQTT prints several options: split on purpose
   mosquitto_pub $(DEV_MQTT) -i latchkey-home-door1 -t latchkey/home/door1/ack -m "$(lk_ack_json "$id" ok "" "$at" "$sig")"
 }
 

@@ -26,13 +26,15 @@ static void message_matches_vectors(void **state)
     int count = 0;
 
     (void)state;
-    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(doc, "signer")) {
+    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(doc, "signer"))
+    {
         const cJSON *f = cJSON_GetObjectItemCaseSensitive(v, "fields");
         const char *want = field(v, "message");
         int64_t at = (int64_t)cJSON_GetObjectItemCaseSensitive(f, "at")->valuedouble;
         char msg[LK_ACK_MSG_MAX];
-        size_t n = lk_ack_signing_message(field(f, "id"), field(f, "site"), field(f, "door"),
-                                          field(f, "result"), field(f, "reason"), at, msg, sizeof msg);
+        size_t n =
+            lk_ack_signing_message(field(f, "id"), field(f, "site"), field(f, "door"),
+                                   field(f, "result"), field(f, "reason"), at, msg, sizeof msg);
 
         assert_non_null(want);
         assert_int_equal(n, strlen(want));
@@ -50,18 +52,30 @@ static void refuses_bad_fields(void **state)
 
     (void)state;
     assert_true(lk_ack_signing_message(id, "home", "door1", "ok", "", 1, msg, sizeof msg) > 0);
-    assert_true(lk_ack_signing_message("", "home", "door1", "rejected", "malformed", 1, msg, sizeof msg) > 0);
-    assert_int_equal(lk_ack_signing_message("0123456789ABCDEF0123456789abcdef", "home", "door1", "ok", "", 1, msg, sizeof msg), 0);
-    assert_int_equal(lk_ack_signing_message("0123", "home", "door1", "ok", "", 1, msg, sizeof msg), 0);
+    assert_true(lk_ack_signing_message("", "home", "door1", "rejected", "malformed", 1, msg,
+                                       sizeof msg) > 0);
+    assert_int_equal(lk_ack_signing_message("0123456789ABCDEF0123456789abcdef", "home", "door1",
+                                            "ok", "", 1, msg, sizeof msg),
+                     0);
+    assert_int_equal(lk_ack_signing_message("0123", "home", "door1", "ok", "", 1, msg, sizeof msg),
+                     0);
     assert_int_equal(lk_ack_signing_message(id, "Home", "door1", "ok", "", 1, msg, sizeof msg), 0);
-    assert_int_equal(lk_ack_signing_message(id, "home", "door\n1", "ok", "", 1, msg, sizeof msg), 0);
-    assert_int_equal(lk_ack_signing_message(id, "home", "door1", "ok", "busy", 1, msg, sizeof msg), 0);
-    assert_int_equal(lk_ack_signing_message(id, "home", "door1", "rejected", "", 1, msg, sizeof msg), 0);
-    assert_int_equal(lk_ack_signing_message(id, "home", "door1", "opened", "", 1, msg, sizeof msg), 0);
-    assert_int_equal(lk_ack_signing_message(id, "home", "door1", "rejected", "a b", 1, msg, sizeof msg), 0);
+    assert_int_equal(lk_ack_signing_message(id, "home", "door\n1", "ok", "", 1, msg, sizeof msg),
+                     0);
+    assert_int_equal(lk_ack_signing_message(id, "home", "door1", "ok", "busy", 1, msg, sizeof msg),
+                     0);
+    assert_int_equal(
+        lk_ack_signing_message(id, "home", "door1", "rejected", "", 1, msg, sizeof msg), 0);
+    assert_int_equal(lk_ack_signing_message(id, "home", "door1", "opened", "", 1, msg, sizeof msg),
+                     0);
+    assert_int_equal(
+        lk_ack_signing_message(id, "home", "door1", "rejected", "a b", 1, msg, sizeof msg), 0);
     assert_int_equal(lk_ack_signing_message(id, "home", "door1", "rejected",
-                                            "a23456789012345678901234567890123", 1, msg, sizeof msg), 0);
-    assert_int_equal(lk_ack_signing_message(NULL, "home", "door1", "ok", "", 1, msg, sizeof msg), 0);
+                                            "a23456789012345678901234567890123", 1, msg,
+                                            sizeof msg),
+                     0);
+    assert_int_equal(lk_ack_signing_message(NULL, "home", "door1", "ok", "", 1, msg, sizeof msg),
+                     0);
     assert_false(lk_ack_result_valid(NULL, ""));
 }
 
@@ -71,10 +85,12 @@ static void worst_case_fits_bound(void **state)
     static const char name[] = "abcdefghijklmnopqrstuvwxyz012345"; /* 32 */
 
     (void)state;
-    assert_int_equal(lk_ack_signing_message("ffffffffffffffffffffffffffffffff", name, name, "rejected",
-                                            name, INT64_MIN, msg, sizeof msg), LK_ACK_MSG_MAX);
-    assert_int_equal(lk_ack_signing_message("ffffffffffffffffffffffffffffffff", name, name, "rejected",
-                                            name, INT64_MIN, msg, sizeof msg - 1), 0);
+    assert_int_equal(lk_ack_signing_message("ffffffffffffffffffffffffffffffff", name, name,
+                                            "rejected", name, INT64_MIN, msg, sizeof msg),
+                     LK_ACK_MSG_MAX);
+    assert_int_equal(lk_ack_signing_message("ffffffffffffffffffffffffffffffff", name, name,
+                                            "rejected", name, INT64_MIN, msg, sizeof msg - 1),
+                     0);
 }
 
 /* No ack message can ever equal a command's or a beacon's: the first line differs. */

@@ -32,7 +32,9 @@ static void test_retained_command_never_acts(void **state)
     deliver_ex(CMD, ok_payload, 1, 1);
     collect(&s);
     assert_int_equal(s.acks, 1);
-    assert_string_equal(s.ack, "{\"v\":1,\"id\":\"" ID "\",\"result\":\"rejected\",\"reason\":\"retained\",\"at\":1790000001}");
+    assert_string_equal(s.ack,
+                        "{\"v\":1,\"id\":\"" ID
+                        "\",\"result\":\"rejected\",\"reason\":\"retained\",\"at\":1790000001}");
     assert_int_equal(f.relay_on_count, 0);
     assert_int_equal(f.accepts, 0);
     assert_string_equal(ev_find(LK_EVENT_CMD_REJECTED, 0)->s3, "retained");
@@ -49,7 +51,9 @@ static void test_no_trusted_time_refuses(void **state)
     dev.verifier.time_trusted = 0; /* as after lk_device_init, before lk_device_trust_time */
     deliver(CMD, ok_payload);
     collect(&s);
-    assert_string_equal(s.ack, "{\"v\":1,\"id\":\"" ID "\",\"result\":\"rejected\",\"reason\":\"not-yet-valid\",\"at\":1790000001}");
+    assert_string_equal(
+        s.ack, "{\"v\":1,\"id\":\"" ID
+               "\",\"result\":\"rejected\",\"reason\":\"not-yet-valid\",\"at\":1790000001}");
     assert_int_equal(f.relay_on_count, 0);
     lk_device_trust_time(&dev, 0);
     deliver(CMD, ok_payload);
@@ -65,7 +69,9 @@ static void test_window_before_not_before_refused(void **state)
     lk_device_trust_time(&dev, IAT - LK_CMD_CLOCK_SKEW + 1);
     deliver(CMD, ok_payload);
     collect(&s);
-    assert_string_equal(s.ack, "{\"v\":1,\"id\":\"" ID "\",\"result\":\"rejected\",\"reason\":\"before-start\",\"at\":1790000001}");
+    assert_string_equal(
+        s.ack, "{\"v\":1,\"id\":\"" ID
+               "\",\"result\":\"rejected\",\"reason\":\"before-start\",\"at\":1790000001}");
     assert_int_equal(f.relay_on_count, 0);
     assert_int_equal(f.accepts, 0);
     /* A window that opens exactly at not-before is the device's own. */
@@ -99,10 +105,12 @@ static void test_remembered_id_is_replay(void **state)
     lk_device_remember(&dev, "not an id"); /* ignored */
     deliver(CMD, ok_payload);
     collect(&s);
-    assert_string_equal(s.ack, "{\"v\":1,\"id\":\"" ID "\",\"result\":\"rejected\",\"reason\":\"replay\",\"at\":1790000001}");
+    assert_string_equal(s.ack,
+                        "{\"v\":1,\"id\":\"" ID
+                        "\",\"result\":\"rejected\",\"reason\":\"replay\",\"at\":1790000001}");
     assert_int_equal(f.relay_on_count, 0);
-    assert_true(fw_make_cmd(fresh, sizeof fresh, "22222222222222222222222222222222", "home", "door1", "open",
-                            "alice", NOW, NOW + 30) > 0);
+    assert_true(fw_make_cmd(fresh, sizeof fresh, "22222222222222222222222222222222", "home",
+                            "door1", "open", "alice", NOW, NOW + 30) > 0);
     deliver(CMD, fresh);
     assert_int_equal(f.relay_on_count, 1);
 }
@@ -115,7 +123,9 @@ static void test_accept_record_failure_refuses(void **state)
     f.accept_fail = 1;
     deliver(CMD, ok_payload);
     collect(&s);
-    assert_string_equal(s.ack, "{\"v\":1,\"id\":\"" ID "\",\"result\":\"rejected\",\"reason\":\"fault\",\"at\":1790000001}");
+    assert_string_equal(s.ack,
+                        "{\"v\":1,\"id\":\"" ID
+                        "\",\"result\":\"rejected\",\"reason\":\"fault\",\"at\":1790000001}");
     assert_int_equal(f.relay_on_count, 0);
 }
 
@@ -138,7 +148,10 @@ static void test_ack_is_signed(void **state)
     sig += 7;
     assert_int_equal(strlen(sig), LK_SIG_B64_LEN + 2); /* the signature, then "} */
     assert_int_equal(lk_b64url_decode(sig, LK_SIG_B64_LEN, raw, sizeof raw), LK_SIG_LEN);
-    snprintf(want, sizeof want, "{\"v\":1,\"id\":\"" ID "\",\"result\":\"ok\",\"reason\":\"\",\"at\":1790000001,\"sig\":\"%.86s\"}", sig);
+    snprintf(want, sizeof want,
+             "{\"v\":1,\"id\":\"" ID
+             "\",\"result\":\"ok\",\"reason\":\"\",\"at\":1790000001,\"sig\":\"%.86s\"}",
+             sig);
     assert_string_equal(s.ack, want);
     n = lk_ack_signing_message(ID, "home", "door1", "ok", "", NOW, msg, sizeof msg);
     assert_true(n > 0);

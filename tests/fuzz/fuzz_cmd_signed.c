@@ -46,7 +46,8 @@ static uint32_t p_millis(void *ctx) { (void)ctx; return 0; }
 static int64_t p_unix(void *ctx) { (void)ctx; return 0; }
 static int p_random(void *ctx, uint8_t *out, size_t len) { (void)ctx; memset(out, 0, len); return 0; }
 static void p_relay(void *ctx, int on) { (void)ctx, (void)on; }
-static const struct lk_platform plat = {NULL, p_millis, p_unix, p_random, ossl_verify, p_relay, NULL, NULL};
+static const struct lk_platform plat = {NULL,        p_millis, p_unix, p_random,
+                                        ossl_verify, p_relay,  NULL,   NULL};
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

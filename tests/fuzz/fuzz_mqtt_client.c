@@ -98,7 +98,8 @@ static void p_relay(void *ctx, int on)
 }
 
 static const struct lk_transport tr = {NULL, t_send, t_recv};
-static const struct lk_platform plat = {NULL, p_millis, p_unix, p_random, p_verify, p_relay, NULL, NULL};
+static const struct lk_platform plat = {NULL,     p_millis, p_unix, p_random,
+                                        p_verify, p_relay,  NULL,   NULL};
 
 /* Input: byte 0 = chunk size, byte 1 = clock step and options, then the broker's bytes.
  * Option bit 7 prepends a CONNACK so the fuzzer starts in the connected state. */

@@ -59,7 +59,8 @@ static void test_every_gateway_vector(void **state)
     cJSON *v;
     int count = 0;
     (void)state;
-    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(doc, "gateway")) {
+    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(doc, "gateway"))
+    {
         const char *name = str(v, "name"), *want = str(v, "verdict"), *payload = str(v, "payload");
         struct attempts t;
         struct attempt_handle h;
@@ -84,7 +85,8 @@ static void test_every_gateway_vector(void **state)
         }
         switch (got) {
         case ACK_VALID:
-            assert_int_equal(out.result, strcmp(str(v, "result"), "ok") == 0 ? GW_OPENED : GW_REJECTED);
+            assert_int_equal(out.result,
+                             strcmp(str(v, "result"), "ok") == 0 ? GW_OPENED : GW_REJECTED);
             if (out.result == GW_REJECTED)
                 assert_string_equal(out.reason, str(v, "reason"));
             break;
@@ -95,7 +97,8 @@ static void test_every_gateway_vector(void **state)
         case ACK_UNSIGNED:
         case ACK_BAD_SIGNATURE:
             assert_int_equal(out.result, GW_UNCONFIRMED);
-            assert_string_equal(out.reason, got == ACK_UNSIGNED ? "ack-unsigned" : "ack-bad-signature");
+            assert_string_equal(out.reason,
+                                got == ACK_UNSIGNED ? "ack-unsigned" : "ack-bad-signature");
             break;
         default: /* malformed, unknown id: as if nothing came */
             assert_int_equal(out.result, GW_NOT_CONFIRMED);
@@ -114,8 +117,9 @@ static void test_every_gateway_vector(void **state)
 static void test_forged_first_then_real(void **state)
 {
     static const char id[] = "0123456789abcdef0123456789abcdef";
-    static const char forged[] = "{\"v\":1,\"id\":\"0123456789abcdef0123456789abcdef\",\"result\":\"ok\","
-                                 "\"reason\":\"\",\"at\":1}";
+    static const char forged[] =
+        "{\"v\":1,\"id\":\"0123456789abcdef0123456789abcdef\",\"result\":\"ok\","
+        "\"reason\":\"\",\"at\":1}";
     struct attempts t;
     struct attempt_handle h;
     struct action_outcome out;

@@ -377,8 +377,8 @@ static void test_audit_failure(void **state)
     (void)state;
 
     right_pin_checked("erin", &h); /* the PIN is remembered from here on */
-    assert_int_equal(signed_ack(&app.attempts, attempts_get(&app.attempts, h)->rec.cmd_id,
-                                  "door1", 1, NULL), 0);
+    assert_int_equal(
+        signed_ack(&app.attempts, attempts_get(&app.attempts, h)->rec.cmd_id, "door1", 1, NULL), 0);
     action_collect(&app);
     expect_taken(h, GW_OPENED, "-", &out);
     assert_int_equal(rows_of("erin", NULL), 1);
@@ -474,8 +474,8 @@ static void test_waiting_bounds(void **state)
 
     /* The owner's PIN is remembered from here on (door1 opened). */
     published_after_scrypt("owner", "door1", &h);
-    assert_int_equal(signed_ack(&app.attempts, attempts_get(&app.attempts, h)->rec.cmd_id,
-                                "door1", 1, NULL), 0);
+    assert_int_equal(
+        signed_ack(&app.attempts, attempts_get(&app.attempts, h)->rec.cmd_id, "door1", 1, NULL), 0);
     action_collect(&app);
     expect_taken(h, GW_OPENED, "-", &out);
 

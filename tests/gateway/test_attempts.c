@@ -67,9 +67,9 @@ static void test_ack_flow(void **state)
     assert_int_equal(add(&t, ID2, "bob", "door2", 2000, &owner2, &h2), 0);
     assert_int_equal(attempts_next_deadline(&t), 2000);
     assert_int_equal(attempts_take(&t, h1, &out), ATTEMPT_AWAITING_ACK); /* still waiting */
-    assert_int_equal(signed_ack(&t, ID1, "door2", 1, NULL), -1);       /* wrong door */
+    assert_int_equal(signed_ack(&t, ID1, "door2", 1, NULL), -1);         /* wrong door */
     assert_int_equal(signed_ack(&t, ID1, "door1", 1, NULL), 0);
-    assert_int_equal(signed_ack(&t, ID1, "door1", 1, NULL), -1);       /* duplicate */
+    assert_int_equal(signed_ack(&t, ID1, "door1", 1, NULL), -1); /* duplicate */
     assert_int_equal(wakes, 1);
     assert_int_equal(collect(&t, &owner), 1);
     assert_ptr_equal(owner, &owner1);
@@ -155,7 +155,7 @@ static void test_waiting_owners(void **state)
     assert_int_equal(add(&t, "0000000000000000000000000000000a", "carol", "door1", 100, &owner3,
                          &h3), 0);
     attempts_detach(&t, h2);                                      /* gone: not held */
-    assert_int_equal(signed_ack(&t, ID1, "door1", 1, NULL), 0); /* done: not waiting */
+    assert_int_equal(signed_ack(&t, ID1, "door1", 1, NULL), 0);   /* done: not waiting */
     assert_int_equal(attempts_waiting_owners(&t, owners, ATTEMPTS_MAX), 1);
     assert_ptr_equal(owners[0], &owner3);
     assert_int_equal(attempts_waiting_owners(&t, owners, 0), 0);  /* cap respected */

@@ -41,8 +41,11 @@ static struct attempt_handle waiting(struct attempts *t)
  * padded with spaces (still valid JSON) to exactly len bytes. */
 static size_t ack_of_len(char *buf, size_t len)
 {
-    int n = snprintf(buf, len + 1, "{\"v\":1,\"id\":\"%s\",\"result\":\"ok\",\"reason\":\"\",\"at\":1790000001,"
-                     "\"sig\":\"rRScW8mYsomeZ4CpbzkdjzJW_1DJlOlQQ4oFtItNc57CBM4dmOmKdWbpDNJJHvw9TDj_gbIIhWrurOIr09nTCg\"}", ID1);
+    int n = snprintf(buf, len + 1,
+                     "{\"v\":1,\"id\":\"%s\",\"result\":\"ok\",\"reason\":\"\",\"at\":1790000001,"
+                     "\"sig\":\"rRScW8mYsomeZ4CpbzkdjzJW_"
+                     "1DJlOlQQ4oFtItNc57CBM4dmOmKdWbpDNJJHvw9TDj_gbIIhWrurOIr09nTCg\"}",
+                     ID1);
     assert_true(n > 0 && (size_t)n < len);
     memmove(buf + (len - (size_t)n), buf, (size_t)n);
     memset(buf, ' ', len - (size_t)n);

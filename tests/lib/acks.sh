@@ -1,6 +1,7 @@
 # acks.sh - device acks made by hand for tests (sourced after testlib.sh, which sets
 # LK_TMP): the ack's canonical bytes of docs/protocol.md ("The signed ack") signed with any
 # Ed25519 key by the openssl command line, and the JSON payload a device sends.
+# shellcheck shell=bash
 
 # lk_ack_pubhex KEY: the 64 lowercase hex digits of KEY's raw public key.
 lk_ack_pubhex() { openssl pkey -in "$1" -pubout -outform DER | tail -c 32 | od -An -tx1 | tr -d ' \n'; }

@@ -45,14 +45,14 @@ struct lk_cmd {
 /* Why a device refused a command; LK_OK means it acts. Names are the wire strings. */
 enum lk_reason {
     LK_OK = 0,
-    LK_BAD_SIGNATURE,   /* "bad-signature" */
-    LK_WRONG_TARGET,    /* "wrong-target" */
-    LK_EXPIRED,         /* "expired" */
-    LK_NOT_YET_VALID,   /* "not-yet-valid" */
-    LK_REPLAY,          /* "replay" */
-    LK_UNKNOWN_ACTION,  /* "unknown-action" */
-    LK_MALFORMED,       /* "malformed" */
-    LK_BEFORE_START     /* "before-start": its window began before the device could
+    LK_BAD_SIGNATURE,  /* "bad-signature" */
+    LK_WRONG_TARGET,   /* "wrong-target" */
+    LK_EXPIRED,        /* "expired" */
+    LK_NOT_YET_VALID,  /* "not-yet-valid" */
+    LK_REPLAY,         /* "replay" */
+    LK_UNKNOWN_ACTION, /* "unknown-action" */
+    LK_MALFORMED,      /* "malformed" */
+    LK_BEFORE_START    /* "before-start": its window began before the device could
                          * vouch for its replay cache (docs/protocol.md) */
 };
 
@@ -105,8 +105,9 @@ size_t lk_time_signing_message(const char *nonce, int64_t time, char *out, size_
 #define LK_ACK_SIG_DOMAIN "latchkey-ack-v1"
 #define LK_ACK_REASON_MAX 32 /* reason: [a-z0-9_-]{1,32} for "rejected", "" for "ok" */
 /* Upper bound of the canonical message (domain, 6 fields, 6 newlines; int64 <= 20 chars). */
-#define LK_ACK_MSG_MAX (sizeof(LK_ACK_SIG_DOMAIN) - 1 + LK_ID_HEX_LEN + 2 * LK_NAME_MAX + \
-                        8 + LK_ACK_REASON_MAX + 20 + 6)
+#define LK_ACK_MSG_MAX                                                                             \
+    (sizeof(LK_ACK_SIG_DOMAIN) - 1 + LK_ID_HEX_LEN + 2 * LK_NAME_MAX + 8 + LK_ACK_REASON_MAX +     \
+     20 + 6)
 
 /* 1 if result/reason is a valid pair: "ok" with "", or "rejected" with a reason of
  * [a-z0-9_-]{1,32}. */

@@ -17,7 +17,8 @@ size_t lk_ack_write(const struct lk_platform *plat, const char *site, const char
     *is_signed = 0;
     if (n == 0)
         return 0;
-    if (plat->ed25519_sign != NULL && plat->ed25519_sign(plat->ctx, (const uint8_t *)msg, n, sig) == 0 &&
+    if (plat->ed25519_sign != NULL &&
+        plat->ed25519_sign(plat->ctx, (const uint8_t *)msg, n, sig) == 0 &&
         lk_b64url_encode(sig, sizeof sig, b64, sizeof b64) == LK_SIG_B64_LEN)
         *is_signed = 1;
     lk_jw_begin(&w, out, cap);

@@ -271,7 +271,8 @@ enum lk_reason lk_cmd_verify(struct lk_verifier *v, const uint8_t *payload, size
     if (strcmp(out->action, LK_ACTION_OPEN) != 0)
         return LK_UNKNOWN_ACTION;
     /* iat - skew <= now <= exp, written so that nothing can overflow. */
-    if (!v->time_trusted || (now < out->iat && (uint64_t)out->iat - (uint64_t)now > LK_CMD_CLOCK_SKEW))
+    if (!v->time_trusted ||
+        (now < out->iat && (uint64_t)out->iat - (uint64_t)now > LK_CMD_CLOCK_SKEW))
         return LK_NOT_YET_VALID;
     if (now > out->exp)
         return LK_EXPIRED;

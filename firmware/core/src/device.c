@@ -176,8 +176,8 @@ static void send_ack(struct lk_device *dev, const char *id, const char *reason, 
     char buf[LK_DEVICE_MSG_MAX];
     struct lk_device_event ev = event_of(LK_EVENT_ACK_DROPPED);
     int r = LK_MQTT_ERR_PARAM, is_signed;
-    size_t n = lk_ack_write(dev->plat, dev->site, dev->door, id, reason, at, buf, sizeof buf,
-                            &is_signed);
+    size_t n =
+        lk_ack_write(dev->plat, dev->site, dev->door, id, reason, at, buf, sizeof buf, &is_signed);
     ev.u.ack.id = id;
     ev.u.ack.result = reason[0] == '\0' ? "ok" : "rejected";
     ev.u.ack.qos = 1;

@@ -78,8 +78,10 @@ int lkp_accept_state_open(struct lkp_accept_state *s, const char *path, int64_t 
         if (ferror(f) || !feof(f) || n > FILE_MAX || parse_file(s, buf, n, now) != 0) {
             fclose(f);
             s->n = 0;
-            snprintf(err, errlen, "state_file '%s' is not lines of '<id> <exp>'; the device cannot "
-                     "tell which commands it already acted on", path);
+            snprintf(err, errlen,
+                     "state_file '%s' is not lines of '<id> <exp>'; the device cannot "
+                     "tell which commands it already acted on",
+                     path);
             return -1;
         }
         fclose(f);
@@ -118,7 +120,8 @@ static int write_file(struct lkp_accept_state *s)
     int fd;
     ssize_t w;
     for (i = 0; i < s->n; i++)
-        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s %lld\n", s->e[i].id, (long long)s->e[i].exp);
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s %lld\n", s->e[i].id,
+                                (long long)s->e[i].exp);
     fd = open(s->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
         lkp_log_error("state_file: cannot create %s: %s", s->tmp, strerror(errno));
@@ -126,7 +129,8 @@ static int write_file(struct lkp_accept_state *s)
     }
     w = len > 0 ? write(fd, buf, len) : 0;
     if (w < 0 || (size_t)w != len || fsync(fd) != 0) {
-        lkp_log_error("state_file: cannot write %s: %s", s->tmp, w >= 0 && (size_t)w != len ? "short write" : strerror(errno));
+        lkp_log_error("state_file: cannot write %s: %s", s->tmp,
+                      w >= 0 && (size_t)w != len ? "short write" : strerror(errno));
         close(fd);
         unlink(s->tmp);
         return -1;

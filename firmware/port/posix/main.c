@@ -177,10 +177,12 @@ static void log_event(void *user, const struct lk_device_event *ev)
         break;
     case LK_EVENT_ACK_PUBLISHED:   /* the normal path of every command: logged above */
         if (!ev->u.ack.is_signed)
-            lkp_log_error("the ack of id %s went out UNSIGNED (no usable [device] ack_key): the "
-                          "gateway will not confirm it", ev->u.ack.id[0] != '\0' ? ev->u.ack.id : "unreadable");
+            lkp_log_error(
+                "the ack of id %s went out UNSIGNED (no usable [device] ack_key): the "
+                "gateway will not confirm it",
+                ev->u.ack.id[0] != '\0' ? ev->u.ack.id : "unreadable");
         break;
-    case LK_EVENT_RELAY:           /* relay_output.c and the sim log record transitions */
+    case LK_EVENT_RELAY: /* relay_output.c and the sim log record transitions */
     case LK_EVENT_STATE_PUBLISHED:
         break;
     }
@@ -272,7 +274,8 @@ static int load_ack_material(const struct lkp_config *cfg, const char *config_pa
         *have_signer = 1;
     }
     if (cfg->state_file[0] != '\0') {
-        if (lkp_accept_state_open(state, cfg->state_file, lkp_unix_time(NULL), err, sizeof err) != 0) {
+        if (lkp_accept_state_open(state, cfg->state_file, lkp_unix_time(NULL), err, sizeof err) !=
+            0) {
             lkp_log_error("%s: [device] %s", config_path, err);
             if (*have_signer)
                 lkp_ack_signer_free(signer);
@@ -290,15 +293,19 @@ static void log_start_rule(const char *config_path, int have_signer, int have_st
                            int64_t not_before)
 {
     if (!have_signer)
-        lkp_log_error("%s: no [device] ack_key: acks go out unsigned and the gateway never "
-                      "confirms an open (latchkey-certs bundle makes the key)", config_path);
+        lkp_log_error(
+            "%s: no [device] ack_key: acks go out unsigned and the gateway never "
+            "confirms an open (latchkey-certs bundle makes the key)",
+            config_path);
     if (have_state)
-        lkp_log_info("start rule: the ids of still-valid commands accepted before this start are "
-                     "replays (state_file)");
+        lkp_log_info(
+            "start rule: the ids of still-valid commands accepted before this start are "
+            "replays (state_file)");
     else
-        lkp_log_info("start rule: no [device] state_file, so commands whose window began before "
-                     "this start (%lld) are refused: for up to %d s nothing opens",
-                     (long long)not_before, LK_CMD_CLOCK_SKEW);
+        lkp_log_info(
+            "start rule: no [device] state_file, so commands whose window began before "
+            "this start (%lld) are refused: for up to %d s nothing opens",
+            (long long)not_before, LK_CMD_CLOCK_SKEW);
 }
 
 int main(int argc, char **argv)

@@ -22,9 +22,10 @@
 #include "vectors.h"
 
 /* RFC 8032 test 3 (the key of acks.json) as PKCS#8 PEM. */
-static const char ack_pem[] = "-----BEGIN PRIVATE KEY-----\n"
-                              "MC4CAQAwBQYDK2VwBCIEIMWqjfQ/n4N77bdELzHct7Fm04U1B28JS4XOOi4LRFj3\n"
-                              "-----END PRIVATE KEY-----\n";
+static const char ack_pem[] =
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MC4CAQAwBQYDK2VwBCIEIMWqjfQ/n4N77bdELzHct7Fm04U1B28JS4XOOi4LRFj3\n"
+    "-----END PRIVATE KEY-----\n";
 static const char *vectors_path;
 static char dir[] = "/tmp/lk-ack-test-XXXXXX";
 
@@ -47,7 +48,8 @@ static void test_signs_every_vector(void **state)
     snprintf(path, sizeof path, "%s/ack.key", dir);
     write_file(path, ack_pem);
     assert_int_equal(lkp_ack_signer_load(&s, path, err, sizeof err), 0);
-    cJSON_ArrayForEach(v, cJSON_GetObjectItem(doc, "signer")) {
+    cJSON_ArrayForEach(v, cJSON_GetObjectItem(doc, "signer"))
+    {
         const char *msg = cJSON_GetStringValue(cJSON_GetObjectItem(v, "message"));
         assert_int_equal(lkp_ack_sign(&s, (const uint8_t *)msg, strlen(msg), sig), 0);
         assert_int_equal(lk_b64url_encode(sig, 64, b64, sizeof b64), LK_SIG_B64_LEN);
@@ -70,11 +72,12 @@ static void test_refuses_bad_key_files(void **state)
     assert_int_equal(lkp_ack_signer_load(&s, path, err, sizeof err), -1);
     assert_non_null(strstr(err, "PEM"));
     /* A P-256 key is a PEM private key, but not an Ed25519 one. */
-    write_file(path, "-----BEGIN PRIVATE KEY-----\n"
-                     "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgrKIlAZV4wvGaM9y3\n"
-                     "h6PGpZ/crKcVY9h8+vVUbJ80gmehRANCAAT76nIkPLyDHrPsBHGL+OoHrLYJNIgX\n"
-                     "co+DZst0A8cb5SlE++FIi9UxYXvHO7tEebpuXjvFhC9udxsIaMJ3FRWg\n"
-                     "-----END PRIVATE KEY-----\n");
+    write_file(path,
+               "-----BEGIN PRIVATE KEY-----\n"
+               "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgrKIlAZV4wvGaM9y3\n"
+               "h6PGpZ/crKcVY9h8+vVUbJ80gmehRANCAAT76nIkPLyDHrPsBHGL+OoHrLYJNIgX\n"
+               "co+DZst0A8cb5SlE++FIi9UxYXvHO7tEebpuXjvFhC9udxsIaMJ3FRWg\n"
+               "-----END PRIVATE KEY-----\n");
     assert_int_equal(lkp_ack_signer_load(&s, path, err, sizeof err), -1);
     snprintf(path, sizeof path, "%s/absent.key", dir);
     assert_int_equal(lkp_ack_signer_load(&s, path, err, sizeof err), -1);
@@ -90,7 +93,7 @@ static void test_accept_state(void **state)
     (void)state;
     snprintf(path, sizeof path, "%s/accept.state", dir);
     assert_int_equal(lkp_accept_state_open(&st, path, 1000, err, sizeof err), 0);
-    assert_int_equal(st.n, 0); /* absent: a new device accepted nothing */
+    assert_int_equal(st.n, 0);               /* absent: a new device accepted nothing */
     assert_int_equal(access(path, R_OK), 0); /* written back at once */
     assert_int_equal(lkp_accept_record(&st, ID_A, 1030, 1000), 0);
     assert_int_equal(lkp_accept_record(&st, ID_B, 1050, 1020), 0);
@@ -114,11 +117,11 @@ static void test_accept_state(void **state)
     assert_string_not_equal(st.e[0].id, ID_B);
     write_file(path, ID_A " 1790000005 junk\n");
     assert_int_equal(lkp_accept_state_open(&st, path, 0, err, sizeof err), -1);
-    write_file(path, ID_A " 1790000005");    /* no newline */
+    write_file(path, ID_A " 1790000005"); /* no newline */
     assert_int_equal(lkp_accept_state_open(&st, path, 0, err, sizeof err), -1);
     write_file(path, "0123456789ABCDEF0123456789abcdef 5\n");
     assert_int_equal(lkp_accept_state_open(&st, path, 0, err, sizeof err), -1);
-    write_file(path, "");                    /* empty: nothing accepted */
+    write_file(path, ""); /* empty: nothing accepted */
     assert_int_equal(lkp_accept_state_open(&st, path, 0, err, sizeof err), 0);
     /* A directory it cannot write: refused at start, not at the first command. */
     snprintf(ro, sizeof ro, "%s/ro", dir);

@@ -33,8 +33,8 @@ struct lk_verifier {
     uint8_t pubkey[LK_PUBKEY_LEN];
     char site[LK_NAME_MAX + 1];
     char door[LK_NAME_MAX + 1];
-    uint8_t time_trusted;   /* 0 until lk_verifier_trust_time: every command not-yet-valid */
-    int64_t not_before;     /* a command whose window (iat - skew .. exp) began earlier is
+    uint8_t time_trusted; /* 0 until lk_verifier_trust_time: every command not-yet-valid */
+    int64_t not_before;   /* a command whose window (iat - skew .. exp) began earlier is
                              * refused as before-start */
     struct lk_replay_cache replay;
 };

@@ -94,7 +94,9 @@ static int mcu_ed25519_sign(void *ctx, const uint8_t *msg, size_t len, uint8_t s
     (void)ctx;
     if (!ack_key_ok || len > 0xFFFFFFFFu)
         return -1;
-    return wc_ed25519_sign_msg(msg, (word32)len, sig, &n, &ack_key) == 0 && n == ED25519_SIG_SIZE ? 0 : -1;
+    return wc_ed25519_sign_msg(msg, (word32)len, sig, &n, &ack_key) == 0 && n == ED25519_SIG_SIZE
+               ? 0
+               : -1;
 }
 
 int lkm_platform_set_ack_key(struct lk_platform *plat, const uint8_t seed[32])

@@ -171,8 +171,8 @@ enum lkm_prov_status lkm_provision_parse(const uint8_t *area, size_t len,
             return LKM_PROV_BAD_RECORD;
         tag = area[pos];
         rlen = le(area + pos + 2, 2);
-        if (area[pos + 1] != 0 || tag == 0 || tag > LKM_TAG_ACK_SEED ||
-            (seen & (1u << tag)) != 0 || rlen > total - 4 - pos - 4)
+        if (area[pos + 1] != 0 || tag == 0 || tag > LKM_TAG_ACK_SEED || (seen & (1u << tag)) != 0 ||
+            rlen > total - 4 - pos - 4)
             return LKM_PROV_BAD_RECORD;
         if (!take_record(out, tag, area + pos + 4, rlen))
             return LKM_PROV_BAD_RECORD;
