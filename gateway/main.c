@@ -63,10 +63,10 @@ static void warn_unkeyed_doors(const struct conf *c, int to_stderr)
         if (c->doors[i].has_ack_key)
             continue;
         if (to_stderr)
-            fprintf(stderr,
-                    "latchkey-gateway: warning: %s:%d: [door %s] has no ack_pubkey: no ack "
-                    "of it can be verified, so every open is answered 'unconfirmed'\n",
-                    c->path, c->doors[i].line, c->doors[i].name);
+            (void)fprintf(stderr,
+                          "latchkey-gateway: warning: %s:%d: [door %s] has no ack_pubkey: no ack "
+                          "of it can be verified, so every open is answered 'unconfirmed'\n",
+                          c->path, c->doors[i].line, c->doors[i].name);
         else
             gw_log(
                 "warning: [door %s] has no ack_pubkey: every open of it is answered "

@@ -110,7 +110,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(domains_differ),
     };
     if (argc != 2) {
-        fprintf(stderr, "usage: %s tests/vectors/acks.json\n", argv[0]);
+        (void)fprintf(stderr, "usage: %s tests/vectors/acks.json\n", argv[0]);
         return 2;
     }
     vectors_path = argv[1];

@@ -32,7 +32,8 @@ static int setup(void **state)
         lk_vectors_hex(cJSON_GetStringValue(cJSON_GetObjectItem(doc, "public_key_hex")), pub, 32) !=
             0 ||
         memcmp(seed, fw_ack_seed, 32) != 0 || memcmp(pub, fw_ack_pub, 32) != 0) {
-        fprintf(stderr, "%s: the ack key is not the one fw_vectors.c signs with\n", vectors_path);
+        (void)fprintf(stderr, "%s: the ack key is not the one fw_vectors.c signs with\n",
+                      vectors_path);
         return -1;
     }
     return 0;
@@ -110,7 +111,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_unsigned_and_refusals),
     };
     if (argc != 2) {
-        fprintf(stderr, "usage: %s tests/vectors/acks.json\n", argv[0]);
+        (void)fprintf(stderr, "usage: %s tests/vectors/acks.json\n", argv[0]);
         return 2;
     }
     vectors_path = argv[1];

@@ -182,7 +182,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_ack_is_signed),
     };
     if (argc != 2) {
-        fprintf(stderr, "usage: %s tests/vectors/commands.json\n", argv[0]);
+        (void)fprintf(stderr, "usage: %s tests/vectors/commands.json\n", argv[0]);
         return 2;
     }
     vectors_path = argv[1];

@@ -76,7 +76,7 @@ int lkp_accept_state_open(struct lkp_accept_state *s, const char *path, int64_t 
     if (f != NULL) {
         n = fread(buf, 1, sizeof buf, f);
         if (ferror(f) || !feof(f) || n > FILE_MAX || parse_file(s, buf, n, now) != 0) {
-            fclose(f);
+            (void)fclose(f); /* read-only: nothing is lost if it fails */
             s->n = 0;
             snprintf(err, errlen,
                      "state_file '%s' is not lines of '<id> <exp>'; the device cannot "
@@ -84,7 +84,7 @@ int lkp_accept_state_open(struct lkp_accept_state *s, const char *path, int64_t 
                      path);
             return -1;
         }
-        fclose(f);
+        (void)fclose(f); /* read-only */
     }
     if (write_file(s) != 0) {
         snprintf(err, errlen, "cannot write state_file '%s' (see the line above)", path);

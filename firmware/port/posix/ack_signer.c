@@ -24,10 +24,10 @@ static long read_pem(const char *path, char *buf, size_t cap, char *err, size_t 
     n = fread(buf, 1, cap - 1, f);
     if (ferror(f) || !feof(f)) {
         snprintf(err, errlen, "cannot read ack key '%s' (at most %zu bytes)", path, cap - 1);
-        fclose(f);
+        (void)fclose(f); /* read-only */
         return -1;
     }
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing is lost if it fails */
     buf[n] = '\0';
     return (long)n;
 }

@@ -155,7 +155,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_accept_state),
     };
     if (argc != 2) {
-        fprintf(stderr, "usage: %s tests/vectors/acks.json\n", argv[0]);
+        (void)fprintf(stderr, "usage: %s tests/vectors/acks.json\n", argv[0]);
         return 2;
     }
     vectors_path = argv[1];
