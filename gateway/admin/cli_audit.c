@@ -1,7 +1,6 @@
 /* cli_audit.c - `audit [--since 2026-11-01|2026-11-01T08:00:00|90s|30m|1h|2d] [--user U]
- * [--json]`: the audit log, oldest first, as one line per attempt or a JSON array (cJSON).
- * Dates are UTC. */
-#include <cjson/cJSON.h>
+ * [--json]`: the audit log, oldest first, as one line per attempt or a JSON array (one
+ * object per line, streamed row by row). Dates are UTC. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,26 +72,61 @@ static int print_text(void *arg, const struct audit_rec *r)
     return 0;
 }
 
-static int add_json(void *arg, const struct audit_rec *r)
+/* JSON string literal of s (the escapes cJSON uses; other bytes as they are). */
+static void json_str(const char *s)
 {
-    cJSON *arr = arg, *o = cJSON_CreateObject();
+    putchar('"');
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        switch (c) {
+        case '"': fputs("\\\"", stdout); break;
+        case '\\': fputs("\\\\", stdout); break;
+        case '\b': fputs("\\b", stdout); break;
+        case '\f': fputs("\\f", stdout); break;
+        case '\n': fputs("\\n", stdout); break;
+        case '\r': fputs("\\r", stdout); break;
+        case '\t': fputs("\\t", stdout); break;
+        default:
+            if (c < 0x20)
+                printf("\\u%04x", c);
+            else
+                putchar(c);
+        }
+    }
+    putchar('"');
+}
+
+static void json_field(const char *name, const char *value)
+{
+    printf(",\"%s\":", name);
+    json_str(value);
+}
+
+/* One object per row, streamed as it comes: the first row leaves at once, memory stays
+ * flat whatever the size of the log. */
+static int print_json(void *arg, const struct audit_rec *r)
+{
+    long *n = arg;
     char when[48];
     iso_time(r->at_ms, when, sizeof when);
-    if (o == NULL || !cJSON_AddItemToArray(arr, o))
+    fputs(*n == 0 ? "[{\"time\":" : ",\n{\"time\":", stdout);
+    json_str(when);
+    printf(",\"at_ms\":%lld", (long long)r->at_ms);
+    json_field("user", r->user);
+    json_field("door", r->door);
+    json_field("result", r->result);
+    json_field("reason", r->reason);
+    printf(",\"latency_ms\":%lld", (long long)r->latency_ms);
+    json_field("serial", r->serial);
+    json_field("peer", r->peer);
+    if (r->cmd_id[0] != '\0')
+        json_field("cmd_id", r->cmd_id);
+    else
+        fputs(",\"cmd_id\":null", stdout);
+    putchar('}');
+    if (++*n == 1 && fflush(stdout) != 0)
         return -1;
-    if (cJSON_AddStringToObject(o, "time", when) == NULL ||
-        cJSON_AddNumberToObject(o, "at_ms", (double)r->at_ms) == NULL ||
-        cJSON_AddStringToObject(o, "user", r->user) == NULL ||
-        cJSON_AddStringToObject(o, "door", r->door) == NULL ||
-        cJSON_AddStringToObject(o, "result", r->result) == NULL ||
-        cJSON_AddStringToObject(o, "reason", r->reason) == NULL ||
-        cJSON_AddNumberToObject(o, "latency_ms", (double)r->latency_ms) == NULL ||
-        cJSON_AddStringToObject(o, "serial", r->serial) == NULL ||
-        cJSON_AddStringToObject(o, "peer", r->peer) == NULL ||
-        (r->cmd_id[0] != '\0' ? cJSON_AddStringToObject(o, "cmd_id", r->cmd_id)
-                              : cJSON_AddNullToObject(o, "cmd_id")) == NULL)
-        return -1;
-    return 0;
+    return ferror(stdout) ? -1 : 0;
 }
 
 int cli_audit(struct cli_ctx *ctx, int argc, char **argv)
@@ -121,15 +155,9 @@ int cli_audit(struct cli_ctx *ctx, int argc, char **argv)
     if (!json) {
         rc = audit_query(ctx->store, since, user, 0, 0, print_text, NULL);
     } else {
-        cJSON *arr = cJSON_CreateArray();
-        char *text = NULL;
-        rc = arr != NULL ? audit_query(ctx->store, since, user, 0, 0, add_json, arr) : -1;
-        if (rc == 0 && (text = cJSON_PrintUnformatted(arr)) != NULL)
-            printf("%s\n", text);
-        else
-            rc = -1;
-        cJSON_free(text);
-        cJSON_Delete(arr);
+        long n = 0;
+        rc = audit_query(ctx->store, since, user, 0, 0, print_json, &n);
+        fputs(n == 0 ? "[]\n" : "]\n", stdout);
     }
     if (rc != 0) {
         fprintf(stderr, "latchkey-gateway: cannot read the audit log: %s\n", store_errmsg(ctx->store));
