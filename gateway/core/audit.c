@@ -114,7 +114,11 @@ int audit_finish(struct store *s, const char *cmd_id, const char *result, const 
 static void copy_col(sqlite3_stmt *st, int col, char *out, size_t cap)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
-    snprintf(out, cap, "%s", t != NULL ? (const char *)t : "");
+    size_t n = t != NULL ? (size_t)sqlite3_column_bytes(st, col) : 0;
+    if (n >= cap)
+        n = cap - 1; /* longer than any row the gateway writes */
+    memcpy(out, t != NULL ? (const char *)t : "", n);
+    out[n] = '\0';
 }
 
 static void read_row(sqlite3_stmt *st, struct audit_rec *r)
