@@ -511,7 +511,7 @@ if want audit; then
         -w '%{http_code} %{time_pretransfer} %{time_total} %{size_download}\n' "${urls[@]}" \
         > "$OUT/audit-$n-$name.curl"
       awk 'NR > 1 { printf "%.1f\n", ($3 - $2) * 1000 }' "$OUT/audit-$n-$name.curl" | sort -n > "$OUT/audit-$n-$name.ms"
-      res "audit_${n}_history_$name" "ms_median=$(pct "$OUT/audit-$n-$name.ms" 0.5) ms_max=$(tail -n 1 "$OUT/audit-$n-$name.ms") status=$(awk '{ printf "%s%s", NR > 1 ? "," : "", $1 }' "$OUT/audit-$n-$name.curl") bytes=$(awk 'END { print $4 }' "$OUT/audit-$n-$name.curl")"
+      res "audit_${n}_history_$name" "ms_median=$(pct "$OUT/audit-$n-$name.ms" 0.5) ms_max=$(tail -n 1 "$OUT/audit-$n-$name.ms") status=$(awk '{ printf "%s%s", (NR > 1 ? "," : ""), $1 }' "$OUT/audit-$n-$name.curl") bytes=$(awk 'END { print $4 }' "$OUT/audit-$n-$name.curl")"
     done
     if [ "$n" = "${AUDIT_SIZES##* }" ]; then # the tap with the largest log
       taps "audit-$n-taps" "$P1_SECS"
