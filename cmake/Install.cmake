@@ -1,6 +1,8 @@
 # cmake/Install.cmake - what `cmake --install` puts where, per package component:
 #   gateway: latchkey-gateway, gateway.conf.example, latchkey-gateway.service, its man
-#            pages, the deployment docs and the Mosquitto examples
+#            pages, the deployment docs, the Mosquitto examples and the broker plugin
+#            latchkey_revoke.so (lib/latchkey: /usr/lib/latchkey in the package, the path
+#            broker-config writes by default)
 #   device:  latchkey-device, device.conf.example, latchkey-device.service, firmware docs,
 #            Home Assistant and Raspberry Pi examples
 #   certs:   latchkey-certs, the CRL service + timer, certificate and phone docs
@@ -71,6 +73,9 @@ if("gateway" IN_LIST LATCHKEY_COMPONENTS)
   install(FILES ${_src}/README.md ${_lk_doc_gateway} DESTINATION ${_lk_doc} COMPONENT gateway)
   install(DIRECTORY ${_src}/docs/images DESTINATION ${_lk_doc} COMPONENT gateway)
   install(DIRECTORY ${_src}/examples/mosquitto DESTINATION ${_lk_doc}/examples COMPONENT gateway)
+  if(TARGET latchkey_revoke)
+    install(TARGETS latchkey_revoke LIBRARY DESTINATION lib/latchkey COMPONENT gateway)
+  endif()
 endif()
 if("device" IN_LIST LATCHKEY_COMPONENTS)
   latchkey_install_configured(device ${_src}/examples/config/device.conf.example "@ETC@")

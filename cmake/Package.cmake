@@ -2,7 +2,8 @@
 # cmake/Install.cmake: latchkey-gateway, latchkey-device, latchkey-certs.
 # `cpack -G DEB` in the build directory writes them; library dependencies are computed by
 # dpkg-shlibdeps from the binaries (so they name the real Debian 12 runtime packages).
-# The postinst scripts (packaging/deb/) create the system user "latchkey".
+# The postinst scripts (packaging/deb/) create the system user "latchkey" (and, for
+# latchkey-certs, "latchkey-ca").
 set(LATCHKEY_DEB_MAINTAINER "Latchkey maintainers <maintainers@latchkey.invalid>"
   CACHE STRING "Maintainer field of the .deb packages")
 
@@ -38,7 +39,8 @@ ${_lk_deb_common}
 
 This package holds latchkey-gateway, the HTTPS front end (libwebsockets) that checks the
 client certificate and the PIN, signs the command and publishes it over MQTT (Paho),
-with a hardened systemd unit and a configuration template in /etc/latchkey.")
+with a hardened systemd unit and a configuration template in /etc/latchkey, and the
+Mosquitto plugin latchkey_revoke (/usr/lib/latchkey) that ends revoked sessions.")
 set(CPACK_DEBIAN_GATEWAY_PACKAGE_DEPENDS "adduser")
 set(CPACK_DEBIAN_GATEWAY_PACKAGE_SUGGESTS "mosquitto, latchkey-certs")
 
@@ -73,6 +75,11 @@ foreach(_comp ${LATCHKEY_COMPONENTS})
     set(LK_DEB_GPIO_GROUP 1)
   else()
     set(LK_DEB_GPIO_GROUP 0)
+  endif()
+  if(_comp STREQUAL "certs")
+    set(LK_DEB_CA_USER 1)
+  else()
+    set(LK_DEB_CA_USER 0)
   endif()
   configure_file(${PROJECT_SOURCE_DIR}/packaging/deb/postinst.in ${_dir}/postinst @ONLY
     FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE

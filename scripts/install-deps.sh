@@ -11,7 +11,7 @@ PACKAGES=(
   libqrencode-dev
   libcmocka-dev
   clang libclang-rt-14-dev llvm valgrind
-  mosquitto mosquitto-clients curl libnss3-tools procps iproute2 sqlite3
+  mosquitto mosquitto-clients mosquitto-dev libmosquitto-dev curl libnss3-tools procps iproute2 sqlite3
   libxml2-utils
   man-db groff-base mandoc dpkg-dev adduser
   python3-websockets python3-h2 libwslay-dev

@@ -70,7 +70,7 @@ field() { sed -n "s/.*[ ^]$1=\([^ ]*\).*/\1/p" <<<" $2"; }
 
 # ---------------------------------------------------------------- the site
 PIN=482915
-lk_site_make --door "door1:Front door" --pin "$PIN"
+lk_site_make --door "door1:Front door" --pin "$PIN" --per-address 8192 # all clients on 127.0.0.1
 # The shortest pulse and no pause after it, so that steady actions are never "busy".
 sed -i -e 's/^pulse_ms = .*/pulse_ms = 50/' -e '$a min_interval_ms = 0' "$SITE/device-door1.conf"
 lk_site_metrics

@@ -18,7 +18,7 @@ enum {
     /* export / enroll / bundle / broker-config */
     OPT_MOBILECONFIG = 400, OPT_EMBED_PW, OPT_LISTEN, OPT_MINUTES, OPT_SECONDS, OPT_ATTEMPTS,
     OPT_SERVER_NAME, OPT_URL_BASE, OPT_BROKER, OPT_SITE, OPT_PORT, OPT_CRL, OPT_HOME_BRIDGE,
-    OPT_REMOTE, OPT_IDENTITY, OPT_RUN_AS_ROOT, OPT_BRIDGE_USER
+    OPT_REMOTE, OPT_IDENTITY, OPT_RUN_AS_ROOT, OPT_BRIDGE_USER, OPT_PLUGIN
 };
 
 static const struct option long_opts[] = {
@@ -55,6 +55,7 @@ static const struct option long_opts[] = {
     {"identity", required_argument, NULL, OPT_IDENTITY},
     {"run-as-root", no_argument, NULL, OPT_RUN_AS_ROOT},
     {"bridge-user", required_argument, NULL, OPT_BRIDGE_USER},
+    {"plugin", required_argument, NULL, OPT_PLUGIN},
     {NULL, 0, NULL, 0},
 };
 
@@ -74,6 +75,7 @@ static const struct {
     {LK_OPT_PORT, "--port"}, {LK_OPT_CRL, "--crl"}, {LK_OPT_HOME_BRIDGE, "--home-bridge"},
     {LK_OPT_REMOTE, "--remote"}, {LK_OPT_IDENTITY, "--identity"},
     {LK_OPT_RUN_AS_ROOT, "--run-as-root"}, {LK_OPT_BRIDGE_USER, "--bridge-user"},
+    {LK_OPT_PLUGIN, "--plugin"},
 };
 
 /* A whole number option from lo to hi; unit ("" or " of days") is named in the error. */
@@ -186,6 +188,7 @@ int lk_cli_parse(int argc, char **argv, struct lk_cli *cli)
         case OPT_IDENTITY: cli->identity = optarg; cli->seen |= LK_OPT_IDENTITY; break;
         case OPT_RUN_AS_ROOT: cli->run_as_root = 1; cli->seen |= LK_OPT_RUN_AS_ROOT; break;
         case OPT_BRIDGE_USER: cli->bridge_user = optarg; cli->seen |= LK_OPT_BRIDGE_USER; break;
+        case OPT_PLUGIN: cli->plugin = optarg; cli->seen |= LK_OPT_PLUGIN; break;
         case ':':
             lk_err("option '%s' needs a value (see --help)", argv[optind - 1]);
             return -1;
@@ -272,14 +275,17 @@ static const struct {
      "certificate must already be issued ('issue device SITE/DOOR') and 'cmdkey' must have run.\n"
      "Refuses to replace an existing bundle unless --force.\n"},
     {"broker-config",
-     "latchkey-certs -d DIR broker-config --out DIR2 --site SITE [--listen ADDR] [--port N] [--server-name NAME] [--crl PATH] [--bridge-user CN] [--run-as-root]\n"
+     "latchkey-certs -d DIR broker-config --out DIR2 --site SITE [--listen ADDR] [--port N] [--server-name NAME] [--crl PATH [--plugin SO]] [--bridge-user CN] [--run-as-root]\n"
      "       latchkey-certs -d DIR broker-config --home-bridge --remote HOST:PORT --out DIR2 --site SITE [--identity CN]",
      "Mosquitto 2.0 configuration from the inventory. Default: the internet-facing broker:\n"
      "DIR2/mosquitto.conf (mTLS listener on ADDR:N, default all addresses:8883, certificate CN as\n"
-     "user name, TLS 1.2+, CRL from --crl PATH, ACL file) and DIR2/acl (gateway: write\n"
-     "latchkey/SITE/+/cmd, read ack/state/availability; each valid device of SITE: its own\n"
-     "topics and its Home Assistant discovery topics; phones: nothing), with copies of ca.crt,\n"
-     "server.crt, server.key (server certificate NAME, default the first valid one).\n"
+     "user name and client id, TLS 1.2+, packets <= 2048 bytes, CRL from --crl PATH, ACL file)\n"
+     "and DIR2/acl (gateway: write latchkey/SITE/+/cmd, read ack/state/availability; each valid\n"
+     "device of SITE: its own topics and its three Home Assistant discovery configs, by exact\n"
+     "name; phones: nothing), with copies of ca.crt, server.crt, server.key (server certificate\n"
+     "NAME, default the first valid one). With --crl, the plugin latchkey_revoke (--plugin SO,\n"
+     "default " LK_REVOKE_PLUGIN_DEFAULT ") disconnects live sessions of\n"
+     "certificates the CRL revokes when Mosquitto reloads.\n"
      "--bridge-user CN gives CN every device's rights in SITE (a home broker's bridge identity).\n"
      "--run-as-root adds 'user root' (Mosquitto otherwise drops to user mosquitto).\n"
      "--home-bridge: DIR2/bridge.conf for a home broker (include it in its config): one outbound\n"

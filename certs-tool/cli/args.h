@@ -43,6 +43,10 @@ typedef unsigned long long lk_optmask;
 #define LK_OPT_IDENTITY (1ULL << 34)
 #define LK_OPT_RUN_AS_ROOT (1ULL << 35)
 #define LK_OPT_BRIDGE_USER (1ULL << 36)
+#define LK_OPT_PLUGIN (1ULL << 37)
+
+/* Where the packages install the broker plugin (broker/plugin.c). */
+#define LK_REVOKE_PLUGIN_DEFAULT "/usr/lib/latchkey/latchkey_revoke.so"
 
 struct lk_cli {
     const char *dir;              /* -d DIR, else $LATCHKEY_PKI_DIR, else NULL */
@@ -82,6 +86,7 @@ struct lk_cli {
     const char *identity;         /* bridge identity CN */
     int run_as_root;
     const char *bridge_user;      /* broker-config: CN allowed site-wide device topics */
+    const char *plugin;           /* broker-config: path of latchkey_revoke.so */
 };
 
 /* Parses argv. Returns 0, or -1 after reporting the problem. */

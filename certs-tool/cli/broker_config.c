@@ -1,7 +1,8 @@
 /* broker_config.c - "broker-config": Mosquitto 2.0 configuration generated from the
  * inventory. Default: the internet-facing broker (mosquitto.conf with one mTLS listener,
- * CN as user name, CRL, and an ACL file naming the gateway and every valid device of the
- * site; phones get nothing). --home-bridge: the bridge a home broker uses to dial out to it.
+ * CN as user name and client id, a packet size bound, CRL and the latchkey_revoke plugin,
+ * and an ACL file naming the gateway and every valid device of the site with each topic
+ * it may use; phones get nothing). --home-bridge: the bridge a home broker uses to dial out to it.
  * Certificates are copied next to the config, which names them by absolute path. */
 #include "verbs.h"
 
@@ -23,6 +24,7 @@
 #include "txn.h"
 
 #include "latchkey/cmd_format.h"
+#include "latchkey/mqtt_limits.h"
 
 #define MAX_DEVICES 1024
 
@@ -108,8 +110,20 @@ out:
     return rc;
 }
 
+/* The retained discovery configs a device publishes (firmware/core/src/ha_discovery.c:
+ * <prefix>/<component>/latchkey_<site>_<door>/<object>/config with the default prefix). The
+ * "open" button is left out: it belongs to the local command path, which this broker's
+ * ACL never carries (no identity may write .../local). */
+static const struct {
+    const char *component, *object;
+} ha_configs[] = {{"binary_sensor", "online"}, {"binary_sensor", "relay"}, {"sensor", "last_result"}};
+
+/* Every topic is named exactly (no wildcard under a device's own names): an identity can
+ * keep at most one retained message per topic listed, each at most max_packet_size. To
+ * give an identity a new topic, add one line here (docs/security.md, "Broker"). */
 static int write_acl(BIO *b, const char *site, const struct devs *d, const char *bridge_user)
 {
+    size_t j;
     int i, ok = BIO_printf(b,
         "# Written by latchkey-certs broker-config: who may use which topics of site %s.\n"
         "# Users are certificate CNs (use_identity_as_username). A certificate not named here\n"
@@ -134,14 +148,16 @@ static int write_acl(BIO *b, const char *site, const struct devs *d, const char 
         const char *door = d->names[i];
         ok = BIO_printf(b,
             "\n# Device %s/%s: only its own commands in, only its own answers out, and its\n"
-            "# Home Assistant discovery topics.\n"
+            "# three Home Assistant discovery configs, each by its exact name.\n"
             "user %s/%s\n"
             "topic read latchkey/%s/%s/cmd\n"
             "topic write latchkey/%s/%s/ack\n"
             "topic write latchkey/%s/%s/state\n"
-            "topic write latchkey/%s/%s/availability\n"
-            "topic readwrite homeassistant/+/latchkey_%s_%s/#\n",
-            site, door, site, door, site, door, site, door, site, door, site, door, site, door) > 0;
+            "topic write latchkey/%s/%s/availability\n",
+            site, door, site, door, site, door, site, door, site, door, site, door) > 0;
+        for (j = 0; ok && j < sizeof ha_configs / sizeof ha_configs[0]; j++)
+            ok = BIO_printf(b, "topic write homeassistant/%s/latchkey_%s_%s/%s/config\n",
+                            ha_configs[j].component, site, door, ha_configs[j].object) > 0;
     }
     return ok ? 0 : -1;
 }
@@ -149,6 +165,7 @@ static int write_acl(BIO *b, const char *site, const struct devs *d, const char 
 static int write_conf(BIO *b, const struct lk_cli *cli, const char *site, const char *dir,
                       long port, const char *crl_abs)
 {
+    const char *plugin = cli->plugin != NULL ? cli->plugin : LK_REVOKE_PLUGIN_DEFAULT;
     int ok = BIO_printf(b,
         "# Written by latchkey-certs broker-config: the internet-facing Mosquitto 2.0 broker of\n"
         "# site %s. Every client must present a certificate of the Latchkey CA; its CN is its\n"
@@ -161,6 +178,9 @@ static int write_conf(BIO *b, const struct lk_cli *cli, const char *site, const 
         "# Small packets go out at once: without it Nagle holds a device's ack behind the\n"
         "# gateway's delayed ACK of the previous PUBACK (~40 ms per door action).\n"
         "set_tcp_nodelay true\n"
+        "# No Latchkey message is near this size (commands <= 1 KiB, docs/protocol.md): a client\n"
+        "# sending a larger packet is disconnected, so no one can park big retained messages.\n"
+        "max_packet_size %d\n"
         "log_dest stderr\n"
         "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
         "%s"
@@ -169,17 +189,25 @@ static int write_conf(BIO *b, const struct lk_cli *cli, const char *site, const 
         "cafile %s/ca.crt\n"
         "certfile %s/server.crt\n"
         "keyfile %s/server.key\n",
-        site, cli->run_as_root ? "# Run as root (--run-as-root): Mosquitto keeps root instead of dropping to 'mosquitto'.\nuser root\n" : "",
+        site, LK_MQTT_PACKET_MAX, cli->run_as_root ? "# Run as root (--run-as-root): Mosquitto keeps root instead of dropping to 'mosquitto'.\nuser root\n" : "",
         dir, port, cli->listen != NULL ? " " : "", cli->listen != NULL ? cli->listen : "", dir, dir, dir) > 0;
     if (ok && crl_abs != NULL)
         ok = BIO_printf(b, "# Revoked certificates are refused. An EXPIRED CRL refuses everyone: publish it\n"
                            "# again ('latchkey-certs crl') before its nextUpdate.\ncrlfile %s\n", crl_abs) > 0;
+    if (ok && crl_abs != NULL)
+        ok = BIO_printf(b, "# Mosquitto checks crlfile only at a handshake. latchkey_revoke re-reads the CRL at\n"
+                           "# each reload (SIGHUP) and disconnects the open sessions it revokes.\n"
+                           "plugin %s\nplugin_opt_crlfile %s\nplugin_opt_cafile %s/ca.crt\n",
+                        plugin, crl_abs, dir) > 0;
     if (ok && crl_abs == NULL)
         ok = BIO_puts(b, "# No --crl given: revoked certificates are NOT refused by this broker.\n") > 0;
     if (ok)
         ok = BIO_puts(b, "tls_version tlsv1.2\n"
                          "require_certificate true\n"
-                         "use_identity_as_username true\n") > 0;
+                         "use_identity_as_username true\n"
+                         "# The client id is the certificate's CN, whatever the client asks for: a\n"
+                         "# certificate can only ever replace its own session, never another's.\n"
+                         "use_username_as_clientid true\n") > 0;
     return ok ? 0 : -1;
 }
 
@@ -193,8 +221,13 @@ static int write_bridge(BIO *b, const char *site, const char *host, long port, c
         "# internet needs to reach the home network. Identity: %s.\n"
         "connection latchkey-%s\n"
         "address %s:%ld\n"
+        "# The internet-facing broker replaces this id with the certificate's CN\n"
+        "# (use_username_as_clientid): no device of the site may use %s there as well.\n"
         "remote_clientid latchkey-bridge-%s\n"
         "bridge_protocol_version mqttv311\n"
+        "# The internet-facing broker disconnects a client sending more (max_packet_size):\n"
+        "# a larger message is dropped here instead of taking the bridge down.\n"
+        "bridge_max_packet_size %d\n"
         "bridge_cafile %s/bridge-ca.crt\n"
         "bridge_certfile %s/bridge.crt\n"
         "bridge_keyfile %s/bridge.key\n"
@@ -214,7 +247,8 @@ static int write_bridge(BIO *b, const char *site, const char *host, long port, c
         "topic latchkey/%s/+/ack out 1\n"
         "topic latchkey/%s/+/state out 1\n"
         "topic latchkey/%s/+/availability out 1\n",
-        site, identity, site, host, port, site, dir, dir, dir, site, site, site, site) > 0 ? 0 : -1;
+        site, identity, site, host, port, identity, site, LK_MQTT_PACKET_MAX, dir, dir, dir, site, site, site,
+        site) > 0 ? 0 : -1;
 }
 
 struct only_one {
@@ -297,7 +331,8 @@ int certs_verb_broker_config(const struct lk_cli *cli)
         return -1;
     }
     if (cli->home_bridge) {
-        if (cli->seen & (LK_OPT_LISTEN | LK_OPT_PORT | LK_OPT_SERVER_NAME | LK_OPT_CRL | LK_OPT_BRIDGE_USER | LK_OPT_RUN_AS_ROOT)) {
+        if (cli->seen & (LK_OPT_LISTEN | LK_OPT_PORT | LK_OPT_SERVER_NAME | LK_OPT_CRL | LK_OPT_BRIDGE_USER | LK_OPT_RUN_AS_ROOT |
+                         LK_OPT_PLUGIN)) {
             lk_err("--home-bridge takes only --remote, --out, --site and --identity");
             return -1;
         }
@@ -318,6 +353,10 @@ int certs_verb_broker_config(const struct lk_cli *cli)
         }
         if (cli->crl != NULL && absolute(cli->crl, crlabs) != 0)
             return -1;
+        if (cli->plugin != NULL && (cli->crl == NULL || cli->plugin[0] != '/')) {
+            lk_err("--plugin needs --crl and an absolute path");
+            return -1;
+        }
     }
     if ((dir = lk_cli_dir(cli)) == NULL || lk_pki_open(&pki, dir) != 0)
         goto out;

@@ -1,24 +1,17 @@
-/* enroll.c - "enroll USER": a short-lived HTTPS endpoint (OpenSSL libssl, one connection
- * at a time) that hands USER's p12 to the first request for /enroll/<token>, where token
- * is 128 random bits in base64url. Single use, expires, counts wrong requests, bounded
- * request size and connection time; the link is printed and shown as a QR code, the p12
- * password is printed separately and never part of the link. */
+/* enroll.c - "enroll USER": a short-lived HTTPS endpoint (OpenSSL libssl; the concurrent,
+ * deadline-bound server is enroll_server.c) that hands USER's p12 to the first request for
+ * /enroll/<token>, where token is 128 random bits in base64url. Single use, expires, counts
+ * wrong requests; the link is printed and shown as a QR code, the p12 password is printed
+ * separately and never part of the link. */
 #include "verbs.h"
 
-#include <errno.h>
-#include <netdb.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
-#include <openssl/err.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 
@@ -26,7 +19,7 @@
 #include "certgen.h"
 #include "diag.h"
 #include "enroll_http.h"
-#include "hostport.h"
+#include "enroll_server.h"
 #include "inv_foreach.h"
 #include "inventory.h"
 #include "leaf_load.h"
@@ -40,10 +33,7 @@
 #include "latchkey/b64url.h"
 
 #define TOKEN_BYTES 16
-#define IO_TIMEOUT_S 3        /* per read/write on a connection */
-#define CONN_BUDGET_S 10      /* whole connection, handshake included */
 #define GRACE_S 15            /* after delivery: a repeat gets 410 and is reported */
-#define MAX_CONNECTIONS 200   /* connections per run, whatever they do */
 
 struct enroll {
     const char *user;
@@ -52,46 +42,8 @@ struct enroll {
     size_t p12_len;
     int delivered;
     long wrong, max_wrong;
+    double deadline, grace_end; /* lk_enroll_now() */
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int listen_on(const char *spec, char *host, size_t cap, long *port)
-{
-    struct addrinfo hints, *res = NULL, *ai;
-    char pstr[8];
-    int fd = -1, one = 1, r;
-    if (lk_hostport_parse(spec, "--listen", host, cap, port) != 0)
-        return -1;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    snprintf(pstr, sizeof pstr, "%ld", *port);
-    if ((r = getaddrinfo(host, pstr, &hints, &res)) != 0) {
-        lk_err("cannot resolve --listen %s: %s", spec, gai_strerror(r));
-        return -1;
-    }
-    for (ai = res; ai != NULL; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-        if (fd < 0)
-            continue;
-        if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
-            bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 8) == 0)
-            break;
-        close(fd);
-        fd = -1;
-    }
-    if (fd < 0)
-        lk_err("cannot listen on %s: %s", spec, strerror(errno));
-    freeaddrinfo(res);
-    return fd;
-}
 
 static SSL_CTX *server_ctx(const struct lk_pki *pki, const char *name, char *cn, size_t cap)
 {
@@ -129,122 +81,82 @@ out:
     return ctx;
 }
 
-static void respond(SSL *ssl, int status, const char *type, const char *extra,
-                    const void *body, size_t len)
+static void text(struct lk_enroll_reply *r, int status, const char *body)
 {
-    char head[512];
-    int n = snprintf(head, sizeof head,
-                     "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s"
-                     "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n"
-                     "Connection: close\r\n\r\n",
-                     status, lk_enroll_status_text(status), type, len, extra);
-    if (n > 0 && (size_t)n < sizeof head && SSL_write(ssl, head, n) == n && len > 0)
-        (void)SSL_write(ssl, body, (int)len); /* a client that went away changes nothing */
+    r->status = status;
+    r->type = "text/plain; charset=utf-8";
+    r->extra[0] = '\0';
+    r->body = body;
+    r->len = strlen(body);
 }
 
-static void respond_text(SSL *ssl, int status, const char *text)
+/* The answer to one complete request (enroll_server.h). Wrong requests are counted here. */
+static int answer(void *arg, const char *req, size_t len, const char *peer,
+                  struct lk_enroll_reply *r)
 {
-    respond(ssl, status, "text/plain; charset=utf-8", "", text, strlen(text));
-}
-
-/* Serves one connection. Returns 1 if this counted as a wrong request. */
-static int serve(struct enroll *en, SSL_CTX *ctx, int fd, const char *peer)
-{
-    char buf[LK_ENROLL_REQ_MAX], extra[LK_CN_MAX + 80];
-    struct timeval tv = {IO_TIMEOUT_S, 0};
-    double start = now_s();
-    size_t len = 0;
+    struct enroll *en = arg;
     const char *tok;
     size_t toklen;
-    enum lk_enroll_req kind = LK_REQ_INCOMPLETE;
-    SSL *ssl = NULL;
-    int counted = 0;
+    enum lk_enroll_req kind = lk_enroll_parse(req, len, &tok, &toklen);
 
-    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0 ||
-        (ssl = SSL_new(ctx)) == NULL || SSL_set_fd(ssl, fd) != 1) {
-        lk_err_ssl("cannot set up a connection");
-        goto out;
-    }
-    if (SSL_accept(ssl) != 1) {
-        printf("enroll: TLS handshake with %s failed\n", peer);
-        ERR_clear_error();
-        goto out;
-    }
-    while (kind == LK_REQ_INCOMPLETE) {
-        int n;
-        if (len == sizeof buf) {
-            respond_text(ssl, 431, "request too large\n");
-            printf("enroll: request from %s too large\n", peer);
-            goto out;
-        }
-        if (now_s() - start > CONN_BUDGET_S) {
-            respond_text(ssl, 408, "too slow\n");
-            printf("enroll: %s too slow, dropped\n", peer);
-            goto out;
-        }
-        n = SSL_read(ssl, buf + len, (int)(sizeof buf - len));
-        if (n <= 0) {
-            printf("enroll: %s closed or timed out before a full request\n", peer);
-            ERR_clear_error();
-            goto out;
-        }
-        len += (size_t)n;
-        kind = lk_enroll_parse(buf, len, &tok, &toklen);
-    }
+    if (kind == LK_REQ_INCOMPLETE)
+        return 0;
     if (kind == LK_REQ_TOKEN && !(toklen == strlen(en->token) && CRYPTO_memcmp(tok, en->token, toklen) == 0))
         kind = LK_REQ_WRONG_TOKEN; /* a token that is not ours */
     switch (kind) {
     case LK_REQ_BAD:
-        respond_text(ssl, 400, "bad request\n");
+        text(r, 400, "bad request\n");
         printf("enroll: bad request from %s\n", peer);
         break;
     case LK_REQ_METHOD:
-        respond_text(ssl, 405, "only GET\n");
+        text(r, 405, "only GET\n");
         printf("enroll: method not allowed from %s\n", peer);
         break;
     case LK_REQ_OTHER_PATH:
-        respond_text(ssl, 404, "not found\n");
+        text(r, 404, "not found\n");
         printf("enroll: 404 for another path from %s (not counted)\n", peer);
         break;
     case LK_REQ_TOKEN:
         if (en->delivered) {
-            respond_text(ssl, 410, "This enrollment link was already used.\n");
-            counted = 1;
+            text(r, 410, "This enrollment link was already used.\n");
+            en->wrong++;
             printf("enroll: 410: the used link was requested again from %s (wrong request %ld/%ld). "
                    "If the phone did not get its certificate, revoke %s.\n",
-                   peer, en->wrong + 1, en->max_wrong, en->user);
+                   peer, en->wrong, en->max_wrong, en->user);
             break;
         }
-        snprintf(extra, sizeof extra, "Content-Disposition: attachment; filename=\"%s.p12\"\r\n", en->user);
-        respond(ssl, 200, "application/x-pkcs12", extra, en->p12, en->p12_len);
-        en->delivered = 1;
+        r->status = 200;
+        r->type = "application/x-pkcs12";
+        snprintf(r->extra, sizeof r->extra, "Content-Disposition: attachment; filename=\"%s.p12\"\r\n",
+                 en->user);
+        r->body = en->p12;
+        r->len = en->p12_len;
+        en->delivered = 1; /* now, before any other request is looked at */
+        en->grace_end = lk_enroll_now() + GRACE_S;
         printf("enroll: delivered %s.p12 to %s; the link is now used\n", en->user, peer);
         break;
     case LK_REQ_WRONG_TOKEN:
-        respond_text(ssl, 404, "Unknown or expired enrollment link.\n");
-        counted = 1;
-        printf("enroll: 404 wrong token from %s (wrong request %ld/%ld)\n", peer, en->wrong + 1, en->max_wrong);
-        break;
     case LK_REQ_INCOMPLETE:
+        text(r, 404, "Unknown or expired enrollment link.\n");
+        en->wrong++;
+        printf("enroll: 404 wrong token from %s (wrong request %ld/%ld)\n", peer, en->wrong, en->max_wrong);
         break;
     }
-    (void)SSL_shutdown(ssl);
-out:
-    ERR_clear_error();
-    SSL_free(ssl);
-    close(fd);
     fflush(stdout);
-    return counted;
+    return 1;
 }
 
-static void peer_name(const struct sockaddr_storage *ss, socklen_t len, char *out, size_t cap)
+/* The endpoint closes at the deadline, or GRACE_S after delivery if that is earlier. */
+static double until(void *arg)
 {
-    char h[NI_MAXHOST], p[NI_MAXSERV];
-    if (getnameinfo((const struct sockaddr *)ss, len, h, sizeof h, p, sizeof p, NI_NUMERICHOST | NI_NUMERICSERV) == 0)
-        snprintf(out, cap, "%s port %s", h, p);
-    else
-        snprintf(out, cap, "?");
+    const struct enroll *en = arg;
+    return en->delivered && en->grace_end < en->deadline ? en->grace_end : en->deadline;
+}
+
+static int stop(void *arg)
+{
+    const struct enroll *en = arg;
+    return en->wrong >= en->max_wrong;
 }
 
 static int check_url_base(const char *u)
@@ -263,50 +175,25 @@ static int check_url_base(const char *u)
     return 0;
 }
 
-static int run(struct enroll *en, SSL_CTX *ctx, int lfd, double deadline)
+static int run(struct enroll *en, SSL_CTX *ctx, int lfd)
 {
-    double grace_end = 0;
-    int conns = 0;
-    for (;;) {
-        struct pollfd pfd = {lfd, POLLIN, 0};
-        double t = now_s(), until = deadline;
-        struct sockaddr_storage ss;
-        socklen_t sl = sizeof ss;
-        char peer[NI_MAXHOST + NI_MAXSERV + 8];
-        int r, fd;
-        if (en->delivered && grace_end == 0)
-            grace_end = t + GRACE_S;
-        if (en->delivered && grace_end < until)
-            until = grace_end;
-        if (t >= until) {
-            if (en->delivered)
-                return 0;
-            printf("enroll: the link expired unused; nothing was delivered\n");
-            return -1;
-        }
-        r = poll(&pfd, 1, (int)((until - t) * 1000) + 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            lk_err("poll: %s", strerror(errno));
-            return -1;
-        }
-        if (r == 0)
-            continue;
-        fd = accept(lfd, (struct sockaddr *)&ss, &sl);
-        if (fd < 0)
-            continue; /* the client gave up already, or a transient error */
-        peer_name(&ss, sl, peer, sizeof peer);
-        en->wrong += serve(en, ctx, fd, peer);
-        if (en->wrong >= en->max_wrong) {
-            printf("enroll: %ld wrong requests: closing the endpoint\n", en->wrong);
-            return en->delivered ? 0 : -1;
-        }
-        if (++conns >= MAX_CONNECTIONS) {
-            printf("enroll: %d connections: closing the endpoint\n", conns);
-            return en->delivered ? 0 : -1;
-        }
+    struct lk_enroll_handler h = {en, answer, until, stop};
+    switch (lk_enroll_serve(ctx, lfd, &h)) {
+    case LK_ENROLL_END_DEADLINE:
+        if (en->delivered)
+            return 0;
+        printf("enroll: the link expired unused; nothing was delivered\n");
+        return -1;
+    case LK_ENROLL_END_STOPPED:
+        printf("enroll: %ld wrong requests: closing the endpoint\n", en->wrong);
+        break;
+    case LK_ENROLL_END_CONN_LIMIT:
+        printf("enroll: %d connections: closing the endpoint\n", LK_ENROLL_MAX_CONNECTIONS);
+        break;
+    case LK_ENROLL_END_ERROR:
+        return -1;
     }
+    return en->delivered ? 0 : -1;
 }
 
 int certs_verb_enroll(const struct lk_cli *cli)
@@ -364,7 +251,7 @@ int certs_verb_enroll(const struct lk_cli *cli)
     }
     lk_b64url_encode(rnd, sizeof rnd, en.token, sizeof en.token);
     OPENSSL_cleanse(rnd, sizeof rnd);
-    if ((lfd = listen_on(listen_spec, host, sizeof host, &port)) < 0)
+    if ((lfd = lk_enroll_listen(listen_spec, host, sizeof host, &port)) < 0)
         goto out;
     if (cli->url_base != NULL)
         snprintf(link, sizeof link, "%s/enroll/%s", cli->url_base, en.token);
@@ -383,7 +270,8 @@ int certs_verb_enroll(const struct lk_cli *cli)
     else
         printf("password: (from %s)\n", cli->password_file);
     fflush(stdout);
-    rc = run(&en, ctx, lfd, now_s() + (double)secs);
+    en.deadline = lk_enroll_now() + (double)secs;
+    rc = run(&en, ctx, lfd);
     printf("enroll: endpoint closed (%s)\n", rc == 0 ? "delivered" : "not delivered");
 out:
     if (lfd >= 0)

@@ -5,7 +5,10 @@
  * app->attempts (attempts.h) from the start; outcome.c finishes it, whatever its end.
  * The PIN check: pin_cache.h for a PIN verified recently, else scrypt on pin_worker.h's
  * thread; the attempt then waits in CHECKING_PIN and goes on in action_collect() when the
- * verdict is in. The broker and the clock are ports (ports.h). */
+ * verdict is in. Waiting for the device's ack is bounded per user and per door
+ * ([mqtt] max_waiting_per_user / max_waiting_per_door) and in all: an attempt that would
+ * pass a bound is answered "busy" with the bound as its reason, before its PIN is checked
+ * and again before anything is sent. The broker and the clock are ports (ports.h). */
 #include "action.h"
 
 #include <openssl/crypto.h>
@@ -122,6 +125,38 @@ int action_page_user(struct gw_app *app, const char *name, struct user_rec *u,
     return 0;
 }
 
+static struct attempt_limits limits(const struct gw_app *app)
+{
+    struct attempt_limits lim = {app->conf->mqtt.max_waiting_per_user,
+                                 app->conf->mqtt.max_waiting_per_door};
+    return lim;
+}
+
+/* Ends an attempt that found no room to wait (r != ROOM_FREE): busy, with the bound it
+ * reached as the reason and a sentence that says so. ACTION_ANSWERED. */
+static int refuse_no_room(struct gw_app *app, struct attempt *a, enum attempt_room r)
+{
+    const struct conf *c = app->conf;
+    switch (r) {
+    case ROOM_USER_FULL:
+        set_detail(&a->out, "You already have %d door action%s waiting for an answer. Nothing "
+                   "was sent; wait until they are answered.", c->mqtt.max_waiting_per_user,
+                   c->mqtt.max_waiting_per_user == 1 ? "" : "s");
+        return finish(app, a, GW_BUSY, "busy-user");
+    case ROOM_DOOR_FULL:
+        set_detail(&a->out, "The door \"%s\" already has %d action%s waiting for its answer "
+                   "(it may be offline). Nothing was sent; try again later.", a->rec.door,
+                   c->mqtt.max_waiting_per_door, c->mqtt.max_waiting_per_door == 1 ? "" : "s");
+        return finish(app, a, GW_BUSY, "busy-door");
+    case ROOM_GATEWAY_FULL:
+    case ROOM_FREE:
+        break;
+    }
+    set_detail(&a->out, "The gateway is waiting for many doors to answer right now. Nothing "
+               "was sent; try again in a moment.");
+    return finish(app, a, GW_BUSY, "busy-gateway");
+}
+
 /* Publishing part: the attempt passed every check. The user and door are the audit
  * row's (the door is a configured one by now). */
 static int send_command(struct gw_app *app, struct attempt *a)
@@ -130,11 +165,18 @@ static int send_command(struct gw_app *app, struct attempt *a)
     struct audit_rec *rec = &a->rec;
     char id[LK_ID_HEX_LEN + 1], payload[CMD_PAYLOAD_MAX], topic[LK_TOPIC_MAX + 1];
     struct lk_cmd cmd;
+    struct attempt_limits lim = limits(app);
+    enum attempt_room room;
     size_t len;
     int64_t now;
+    int rc;
 
     if (!app->ports.broker_ready(app->ports.ctx))
         return finish(app, a, GW_BROKER_UNAVAILABLE, "not-connected");
+    /* Checked before the row and the command: a refusal here sent nothing. */
+    room = attempts_room(&app->attempts, rec->user, rec->door, &lim);
+    if (room != ROOM_FREE)
+        return refuse_no_room(app, a, room);
     now = wall_s(app);
     if (cmd_new_id(id) != 0)
         return finish(app, a, GW_BROKER_UNAVAILABLE, "rng-failed");
@@ -148,8 +190,10 @@ static int send_command(struct gw_app *app, struct attempt *a)
         return ACTION_ANSWERED;
     gw_log("action requested user=%s door=%s id=%s serial=%s peer=%s", rec->user, rec->door, id,
            rec->serial[0] ? rec->serial : "-", rec->peer);
-    if (attempts_await_ack(&app->attempts, a->self, a->start_ms + c->mqtt.ack_timeout_ms) != 0)
-        return finish(app, a, GW_BROKER_UNAVAILABLE, "too-many-in-flight");
+    /* Only this thread adds waiting attempts: the room found above is still there. */
+    rc = attempts_await_ack(&app->attempts, a->self, a->start_ms + c->mqtt.ack_timeout_ms, &lim);
+    if (rc != 0)
+        return refuse_no_room(app, a, rc > 0 ? (enum attempt_room)rc : ROOM_GATEWAY_FULL);
     if (app->ports.publish(app->ports.ctx, topic, payload, len, a->self) != 0) {
         attempts_withdraw(&app->attempts, a->self); /* nothing was sent */
         return finish(app, a, GW_BROKER_UNAVAILABLE, "publish-refused");
@@ -293,6 +337,8 @@ enum action_stage action_start(struct gw_app *app, const struct action_request *
                                struct attempt_handle *h, struct action_outcome *out)
 {
     struct attempt *a = attempts_new(&app->attempts);
+    struct attempt_limits lim = limits(app);
+    enum attempt_room room;
     struct user_rec u;
     enum action_stage stage;
 
@@ -307,9 +353,12 @@ enum action_stage action_start(struct gw_app *app, const struct action_request *
         return ACTION_ANSWERED;
     }
     attempt_init(app, a, req);
-    stage = admit(app, a, req->user, req->door, req->pin != NULL, &u)
-                ? check_pin(app, a, &u, req->pin)
-                : ACTION_ANSWERED;
+    if (!admit(app, a, req->user, req->door, req->pin != NULL, &u))
+        stage = ACTION_ANSWERED;
+    else if ((room = attempts_room(&app->attempts, a->rec.user, a->rec.door, &lim)) != ROOM_FREE)
+        stage = refuse_no_room(app, a, room); /* no PIN check for an action that cannot wait */
+    else
+        stage = check_pin(app, a, &u, req->pin);
     if (stage == ACTION_ANSWERED) {
         *out = a->out;
         attempts_free(&app->attempts, a->self);

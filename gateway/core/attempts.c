@@ -117,15 +117,48 @@ void attempts_decide(struct attempts *t, struct attempt_handle h)
     pthread_mutex_unlock(&t->lock);
 }
 
-int attempts_await_ack(struct attempts *t, struct attempt_handle h, int64_t deadline_ms)
+/* Locked. Which bound one more waiting attempt of user on door would pass. */
+static enum attempt_room room(const struct attempts *t, const char *user, const char *door,
+                              const struct attempt_limits *lim)
 {
-    int rc = -1;
+    int i, all = 0, of_user = 0, of_door = 0;
+    for (i = 0; i < ATTEMPTS_MAX; i++) {
+        if (t->state[i] != ATTEMPT_AWAITING_ACK)
+            continue;
+        all++;
+        of_user += strcmp(t->a[i].rec.user, user) == 0;
+        of_door += strcmp(t->a[i].rec.door, door) == 0;
+    }
+    if (lim != NULL && of_user >= lim->per_user)
+        return ROOM_USER_FULL;
+    if (lim != NULL && of_door >= lim->per_door)
+        return ROOM_DOOR_FULL;
+    return all >= ATTEMPTS_ACK_MAX ? ROOM_GATEWAY_FULL : ROOM_FREE;
+}
+
+enum attempt_room attempts_room(struct attempts *t, const char *user, const char *door,
+                                const struct attempt_limits *lim)
+{
+    enum attempt_room r;
     pthread_mutex_lock(&t->lock);
-    if (count(t, ATTEMPT_AWAITING_ACK) < ATTEMPTS_ACK_MAX && lookup(t, h) >= 0 &&
-        t->state[h.slot] == ATTEMPT_DECIDING) {
-        t->a[h.slot].deadline_ms = deadline_ms;
-        t->a[h.slot].out.result = GW_NOT_CONFIRMED;
-        rc = move(t, h, ATTEMPT_DECIDING, ATTEMPT_AWAITING_ACK);
+    r = room(t, user, door, lim);
+    pthread_mutex_unlock(&t->lock);
+    return r;
+}
+
+int attempts_await_ack(struct attempts *t, struct attempt_handle h, int64_t deadline_ms,
+                       const struct attempt_limits *lim)
+{
+    int rc = -1, i;
+    pthread_mutex_lock(&t->lock);
+    i = lookup(t, h);
+    if (i >= 0 && t->state[i] == ATTEMPT_DECIDING) {
+        rc = (int)room(t, t->a[i].rec.user, t->a[i].rec.door, lim);
+        if (rc == ROOM_FREE) {
+            t->a[i].deadline_ms = deadline_ms;
+            t->a[i].out.result = GW_NOT_CONFIRMED;
+            t->state[i] = ATTEMPT_AWAITING_ACK;
+        }
     }
     pthread_mutex_unlock(&t->lock);
     return rc;

@@ -7,7 +7,10 @@
  * lws loop (action.c works on the slot's attempt); AWAITING_ACK may be ended from Paho's
  * thread (ack, failed publish); DONE waits for the loop's finisher (outcome.h). Every state
  * change holds the table's mutex. Sized so that every stage has its own bound: a new
- * attempt always finds a slot. The owner (the waiting HTTP connection) is opaque here. */
+ * attempt always finds a slot. Waiting for an ack is bounded three ways: in all
+ * (ATTEMPTS_ACK_MAX), per user and per door (struct attempt_limits, from the config), so
+ * that one user or one silent door cannot take every place (docs/security.md, "Waiting
+ * actions"). The owner (the waiting HTTP connection) is opaque here. */
 #ifndef GW_ATTEMPTS_H
 #define GW_ATTEMPTS_H
 
@@ -31,6 +34,20 @@
 struct attempt_handle {
     int slot;           /* -1: none */
     uint32_t gen;
+};
+
+/* How many attempts may wait for an ack at once for one user and for one door (each
+ * 1..ATTEMPTS_ACK_MAX; larger values mean no bound of their own). */
+struct attempt_limits {
+    int per_user, per_door;
+};
+
+/* Whether one more attempt may wait for an ack, and which bound is reached if not. */
+enum attempt_room {
+    ROOM_FREE = 0,
+    ROOM_USER_FULL,    /* the user has per_user attempts waiting */
+    ROOM_DOOR_FULL,    /* the door has per_door attempts waiting */
+    ROOM_GATEWAY_FULL  /* ATTEMPTS_ACK_MAX attempts wait */
 };
 
 /* What the requester is told. */
@@ -102,9 +119,16 @@ int attempts_check_pin(struct attempts *t, struct attempt_handle h);
 /* Loop: CHECKING_PIN -> DECIDING (the verdict is in). */
 void attempts_decide(struct attempts *t, struct attempt_handle h);
 
+/* Whether an attempt of user on door could wait for an ack now (lim NULL: only the bound of
+ * ATTEMPTS_ACK_MAX). The user's bound is checked first, then the door's, then the table's. */
+enum attempt_room attempts_room(struct attempts *t, const char *user, const char *door,
+                                const struct attempt_limits *lim);
+
 /* Loop: DECIDING -> AWAITING_ACK until deadline_ms (monotonic), for the command id in
- * a->rec.cmd_id. -1 (unchanged) if ATTEMPTS_ACK_MAX are waiting. */
-int attempts_await_ack(struct attempts *t, struct attempt_handle h, int64_t deadline_ms);
+ * a->rec.cmd_id, if attempts_room() for its user and door is ROOM_FREE: 0. Otherwise
+ * unchanged: the enum attempt_room that refused (> 0), or -1 if h is not DECIDING. */
+int attempts_await_ack(struct attempts *t, struct attempt_handle h, int64_t deadline_ms,
+                       const struct attempt_limits *lim);
 
 /* Loop: AWAITING_ACK -> DECIDING: the publish was refused, nothing was sent. */
 void attempts_withdraw(struct attempts *t, struct attempt_handle h);

@@ -17,8 +17,9 @@
 #include "tls_store.h"
 
 enum key_id {
-    K_S_LISTEN, K_S_PORT, K_S_CERT, K_S_KEY, K_S_CA, K_S_CRL, K_S_PIN_CACHE,
-    K_M_URI, K_M_CA, K_M_CERT, K_M_KEY, K_M_CLIENT_ID, K_M_ACK,
+    K_S_LISTEN, K_S_PORT, K_S_CERT, K_S_KEY, K_S_CA, K_S_CRL, K_S_PIN_CACHE, K_S_MAXCONN,
+    K_S_MAXADDR, K_S_ORIGIN,
+    K_M_URI, K_M_CA, K_M_CERT, K_M_KEY, K_M_CLIENT_ID, K_M_ACK, K_M_WAIT_USER, K_M_WAIT_DOOR,
     K_C_KEY, K_C_SITE, K_C_TTL,
     K_MT_LISTEN, K_MT_PORT, K_MT_FORCE,
     K_ST_DB, K_ST_PEPPER, K_ST_BUSY,
@@ -42,6 +43,11 @@ static const struct {
     [K_ST_DB] = {"store", "database", 1},       [K_ST_PEPPER] = {"store", "pepper_file", 1},
     [K_ST_BUSY] = {"store", "busy_timeout_ms", 0},
     [K_S_PIN_CACHE] = {"server", "pin_cache_seconds", 0},
+    [K_M_WAIT_USER] = {"mqtt", "max_waiting_per_user", 0},
+    [K_M_WAIT_DOOR] = {"mqtt", "max_waiting_per_door", 0},
+    [K_S_MAXCONN] = {"server", "max_connections", 0},
+    [K_S_MAXADDR] = {"server", "max_connections_per_address", 0},
+    [K_S_ORIGIN] = {"server", "public_origin", 0},
 };
 
 #define MAX_HEADERS (CONF_MAX_DOORS + 8)
@@ -116,6 +122,34 @@ static int set_int(struct parse *p, int *dst, const char *value, long lo, long h
     return 1;
 }
 
+/* "https://" host [":" port]: host lower-case letters, digits, '.', '-' (a DNS name or
+ * IPv4 address) or "[IPv6]", port 1..65535 without leading zeros; nothing after it. */
+static int origin_valid(const char *v)
+{
+    const char *h = v + 8, *end;
+    long port;
+    char *pe;
+
+    if (strncmp(v, "https://", 8) != 0)
+        return 0;
+    if (*h == '[') {
+        end = strchr(h, ']');
+        if (end == NULL || end == h + 1 || strspn(h + 1, "0123456789abcdef:.") != (size_t)(end - h - 1))
+            return 0;
+        end++;
+    } else {
+        end = h + strspn(h, "abcdefghijklmnopqrstuvwxyz0123456789.-");
+        if (end == h)
+            return 0;
+    }
+    if (*end == '\0')
+        return 1;
+    if (*end != ':' || end[1] < '1' || end[1] > '9')
+        return 0;
+    port = strtol(end + 1, &pe, 10);
+    return *pe == '\0' && port >= 1 && port <= 65535;
+}
+
 static int set_fixed(struct parse *p, enum key_id k, const char *v)
 {
     struct conf *c = p->c;
@@ -128,6 +162,15 @@ static int set_fixed(struct parse *p, enum key_id k, const char *v)
     case K_S_CRL: return set_str(p, c->server.crl, sizeof c->server.crl, v);
     case K_S_PIN_CACHE:
         return set_int(p, &c->server.pin_cache_seconds, v, 0, CONF_PIN_CACHE_MAX);
+    case K_S_MAXCONN:
+        return set_int(p, &c->server.max_connections, v, 16, CONF_CONNECTIONS_MAX);
+    case K_S_ORIGIN:
+        if (!origin_valid(v))
+            return fail(p, p->ini.line, "public_origin must be https://HOST or https://HOST:PORT "
+                        "(lower case, no path), as a browser writes the Origin header");
+        return set_str(p, c->server.public_origin, sizeof c->server.public_origin, v);
+    case K_S_MAXADDR:
+        return set_int(p, &c->server.max_per_address, v, 1, CONF_CONNECTIONS_MAX);
     case K_ST_DB: return set_str(p, c->store.database, sizeof c->store.database, v);
     case K_ST_PEPPER: return set_str(p, c->store.pepper_file, sizeof c->store.pepper_file, v);
     case K_ST_BUSY: return set_int(p, &c->store.busy_timeout_ms, v, 10, 60000);
@@ -153,6 +196,10 @@ static int set_fixed(struct parse *p, enum key_id k, const char *v)
         return set_str(p, c->mqtt.client_id, sizeof c->mqtt.client_id, v);
     case K_M_ACK:
         return set_int(p, &c->mqtt.ack_timeout_ms, v, CONF_ACK_TIMEOUT_MIN, CONF_ACK_TIMEOUT_MAX);
+    case K_M_WAIT_USER:
+        return set_int(p, &c->mqtt.max_waiting_per_user, v, 1, CONF_WAITING_MAX);
+    case K_M_WAIT_DOOR:
+        return set_int(p, &c->mqtt.max_waiting_per_door, v, 1, CONF_WAITING_MAX);
     case K_C_KEY: return set_str(p, c->command.key, sizeof c->command.key, v);
     case K_C_SITE:
         if (!lk_name_valid(v, strlen(v)))
@@ -328,8 +375,12 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
     strcpy(c->path, path);
     strcpy(c->server.listen, "127.0.0.1");
     c->server.pin_cache_seconds = 300;
+    c->server.max_connections = 4096;
+    c->server.max_per_address = 64;
     strcpy(c->mqtt.client_id, "latchkey-gateway");
     c->mqtt.ack_timeout_ms = 5000;
+    c->mqtt.max_waiting_per_user = CONF_WAITING_DEFAULT;
+    c->mqtt.max_waiting_per_door = CONF_WAITING_DEFAULT;
     c->command.ttl = 30;
     strcpy(c->metrics.listen, "127.0.0.1");
     c->store.busy_timeout_ms = 1000;

@@ -16,6 +16,9 @@
 #define CONF_ACK_TIMEOUT_MIN 100
 #define CONF_ACK_TIMEOUT_MAX 60000
 #define CONF_PIN_CACHE_MAX 3600
+#define CONF_WAITING_MAX 64 /* max_waiting_per_*: at most the actions that may wait in all */
+#define CONF_WAITING_DEFAULT 4
+#define CONF_CONNECTIONS_MAX 65536
 
 struct conf_door {
     char name[LK_NAME_MAX + 1];
@@ -31,12 +34,17 @@ struct conf {
         char cert[CONF_STR_MAX], key[CONF_STR_MAX], client_ca[CONF_STR_MAX];
         char crl[CONF_STR_MAX];   /* PEM CRL of client_ca, or "none" (unsafe) */
         int pin_cache_seconds;    /* a verified PIN is remembered this long (0: never) */
+        int max_connections;      /* at once on the listener (before any authentication) */
+        int max_per_address;      /* at once from one IPv4 address or IPv6 /64 */
+        char public_origin[CONF_STR_MAX]; /* "https://host[:port]", "" = from the cert */
     } server;
     struct {
         char uri[CONF_STR_MAX];
         char ca[CONF_STR_MAX], cert[CONF_STR_MAX], key[CONF_STR_MAX];
         char client_id[65];
         int ack_timeout_ms;
+        int max_waiting_per_user; /* actions of one user waiting for an ack at once */
+        int max_waiting_per_door; /* actions on one door waiting for its ack at once */
     } mqtt;
     struct {
         char key[CONF_STR_MAX];

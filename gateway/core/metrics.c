@@ -3,18 +3,35 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <string.h>
 
 const int64_t metrics_buckets_ms[METRICS_BUCKETS] = {50, 100, 250, 500, 1000, 2500, 5000, 10000};
+const char *const metrics_busy_reasons[METRICS_BUSY_REASONS] = {
+    "busy-user", "busy-door", "busy-gateway", "pin-check-running", "pin-checks-full",
+    "attempts-full", "other"};
 
-static atomic_ullong requests, tls_refused, refused[REFUSED_COUNT], results[METRICS_RESULTS];
+static atomic_ullong requests, tls_refused, conn_refused, refused[REFUSED_COUNT], results[METRICS_RESULTS];
 static atomic_ullong lat_bucket[METRICS_BUCKETS], lat_count, lat_sum_ms;
 static atomic_llong websockets;
 static atomic_ullong pin_checks[2]; /* [0] scrypt, [1] cache */
+static atomic_ullong mqtt_oversize;
+static atomic_ullong busy[METRICS_BUSY_REASONS];
 
 void metrics_request(void) { atomic_fetch_add(&requests, 1); }
 void metrics_tls_refused(void) { atomic_fetch_add(&tls_refused, 1); }
+void metrics_conn_refused(void) { atomic_fetch_add(&conn_refused, 1); }
 void metrics_websockets(int delta) { atomic_fetch_add(&websockets, delta); }
 void metrics_pin_check(int cached) { atomic_fetch_add(&pin_checks[cached != 0], 1); }
+void metrics_mqtt_oversize(void) { atomic_fetch_add(&mqtt_oversize, 1); }
+
+void metrics_busy(const char *reason)
+{
+    size_t i;
+    for (i = 0; i + 1 < METRICS_BUSY_REASONS; i++)
+        if (reason != NULL && strcmp(reason, metrics_busy_reasons[i]) == 0)
+            break;
+    atomic_fetch_add(&busy[i], 1);
+}
 
 void metrics_refused(enum metrics_refusal why)
 {
@@ -41,6 +58,7 @@ void metrics_read(struct metrics_snapshot *m)
     size_t i;
     m->requests = atomic_load(&requests);
     m->tls_refused = atomic_load(&tls_refused);
+    m->conn_refused = atomic_load(&conn_refused);
     for (i = 0; i < REFUSED_COUNT; i++)
         m->refused[i] = atomic_load(&refused[i]);
     for (i = 0; i < METRICS_RESULTS; i++)
@@ -52,4 +70,7 @@ void metrics_read(struct metrics_snapshot *m)
     m->websockets = atomic_load(&websockets);
     m->pin_checks[0] = atomic_load(&pin_checks[0]);
     m->pin_checks[1] = atomic_load(&pin_checks[1]);
+    m->mqtt_oversize = atomic_load(&mqtt_oversize);
+    for (i = 0; i < METRICS_BUSY_REASONS; i++)
+        m->busy[i] = atomic_load(&busy[i]);
 }

@@ -94,6 +94,8 @@ void outcome_finish(struct gw_app *app, struct attempt *a, enum gw_result r, con
     metrics_result(shown, shown == GW_OPENED || shown == GW_REJECTED || shown == GW_NOT_CONFIRMED
                               ? latency_ms
                               : -1);
+    if (shown == GW_BUSY)
+        metrics_busy(a->out.reason);
     app->ports.notify_result(app->ports.ctx, rec->user, rec->door, shown, a->out.reason,
                              latency_ms);
 }

@@ -1,5 +1,5 @@
 /* reload.c - SIGHUP: re-reads the config file and applies what can change while running
- * (doors and their labels, ack_timeout_ms, ttl). Everything else (listen addresses, ports,
+ * (doors and their labels, ack_timeout_ms, max_waiting_per_user/door, ttl). Everything else (listen addresses, ports,
  * certificates, CA, CRL path, broker, site, command key, database) needs a restart: a change
  * there is logged and the running value kept. A config that does not load is logged and
  * changes nothing. Runs on the lws loop thread, the only reader of these fields. */
@@ -38,7 +38,7 @@ void gw_reload(struct gw_app *app)
         return;
     }
     keep("[server]", SAME(server), &restart);
-    keep("[mqtt] (other than ack_timeout_ms)",
+    keep("[mqtt] (other than ack_timeout_ms and max_waiting_per_*)",
          strcmp(live->mqtt.uri, next->mqtt.uri) == 0 && strcmp(live->mqtt.ca, next->mqtt.ca) == 0 &&
              strcmp(live->mqtt.cert, next->mqtt.cert) == 0 &&
              strcmp(live->mqtt.key, next->mqtt.key) == 0 &&
@@ -53,9 +53,13 @@ void gw_reload(struct gw_app *app)
     memcpy(live->doors, next->doors, sizeof live->doors);
     live->n_doors = next->n_doors;
     live->mqtt.ack_timeout_ms = next->mqtt.ack_timeout_ms;
+    live->mqtt.max_waiting_per_user = next->mqtt.max_waiting_per_user;
+    live->mqtt.max_waiting_per_door = next->mqtt.max_waiting_per_door;
     live->command.ttl = next->command.ttl;
-    gw_log("reload: %s applied (%d doors, ack_timeout_ms %d, ttl %d)%s", live->path,
-           live->n_doors, live->mqtt.ack_timeout_ms, live->command.ttl,
+    gw_log("reload: %s applied (%d doors, ack_timeout_ms %d, max_waiting_per_user %d, "
+           "max_waiting_per_door %d, ttl %d)%s", live->path, live->n_doors,
+           live->mqtt.ack_timeout_ms, live->mqtt.max_waiting_per_user,
+           live->mqtt.max_waiting_per_door, live->command.ttl,
            restart ? "; some changes need a restart (see above)" : "");
     app->ports.doors_changed(app->ports.ctx);
     free(next);

@@ -49,7 +49,7 @@ const char *gw_result_message(enum gw_result r)
     case GW_LOCKED: return "Too many wrong PINs: locked for now.";
     case GW_AUDIT_UNAVAILABLE:
         return "The gateway cannot record this attempt right now, so it opens nothing. Nothing was sent.";
-    case GW_BUSY: return "Busy checking PINs. Nothing was sent; try again in a moment.";
+    case GW_BUSY: return "Too much is waiting right now. Nothing was sent; try again in a moment.";
     }
     return "Bad request.";
 }

@@ -14,7 +14,9 @@ enum gw_result {
     GW_BAD_REQUEST,
     GW_LOCKED,              /* too many wrong PINs: the user is locked for a while */
     GW_AUDIT_UNAVAILABLE,   /* the audit log cannot be written: fail closed, nothing sent */
-    GW_BUSY                 /* the user's previous PIN check still runs, or too many run */
+    GW_BUSY                 /* a bound was reached: the user's PIN check still runs, too many
+                               run, or too many actions of the user, of the door or in all
+                               wait for an ack (the reason says which); nothing was sent */
 };
 
 const char *gw_result_name(enum gw_result r);     /* "opened", "wrong-pin", ... */

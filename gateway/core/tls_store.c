@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "gw_log.h"
+
 #define CRL_CLOCK_SKEW 300 /* seconds a lastUpdate may lie in the future */
 
 const char *crl_state_name(enum crl_state s)
@@ -21,6 +23,8 @@ const char *crl_state_name(enum crl_state s)
     case CRL_BAD_SIGNATURE: return "not-signed-by-ca";
     case CRL_EXPIRED: return "expired";
     case CRL_NOT_YET_VALID: return "not-yet-valid";
+    case CRL_NO_NUMBER: return "no-crl-number";
+    case CRL_ROLLED_BACK: return "rolled-back";
     }
     return "unknown";
 }
@@ -163,34 +167,80 @@ static X509_STORE *build_store(const struct tls_store *t)
     return st;
 }
 
-/* (Re)loads the CRL; the previous one is dropped whatever the new file holds (a bad file
- * fails closed through load_state). */
+/* A CRL that loaded and is signed, against the floor: 1 to put it in force (the floor
+ * raised, the state file written), 0 if it is older than the floor or has no number
+ * (*s says what to do then; logged). */
+static int crl_in_order(struct tls_store *t, X509_CRL *crl, enum crl_state *s)
+{
+    char num[128], floor[128], err[400];
+    enum crl_order o = crl_floor_order(&t->floor, crl, num, sizeof num);
+
+    crl_floor_number(&t->floor, floor, sizeof floor);
+    switch (o) {
+    case CRL_ORDER_NEWER:
+    case CRL_ORDER_SAME:
+        if (crl_floor_raise(&t->floor, crl, err, sizeof err) != 0)
+            gw_log("crl: WARNING: cannot remember CRL number %s (%s): after a restart an "
+                   "older CRL would not be recognised", num, err);
+        return 1;
+    case CRL_ORDER_NO_NUMBER:
+        gw_log("crl: %s has no CRL number: refused (it cannot be ordered against the last "
+               "one; latchkey-certs crl always writes one)", t->crl_path);
+        *s = CRL_NO_NUMBER;
+        return 0;
+    case CRL_ORDER_OLDER:
+    case CRL_ORDER_CONFLICT:
+        gw_log("crl: %s refused: CRL number %s %s %s, the highest accepted (an older CRL put "
+               "back?); %s", t->crl_path, num, o == CRL_ORDER_OLDER ? "is lower than" :
+               "differs in content from the CRL numbered", floor,
+               t->crl != NULL ? "the CRL in force stays" :
+               "refusing every client certificate until a newer CRL is in place");
+        *s = CRL_ROLLED_BACK;
+        return 0;
+    }
+    return 0;
+}
+
+/* (Re)loads the CRL. The previous one is dropped whatever the new file holds (a bad file
+ * fails closed through load_state), except for a CRL older than it (a rollback), which
+ * leaves it in force. */
 static void reload(struct tls_store *t)
 {
     X509_CRL *crl = NULL;
     X509 *signer = NULL;
     enum crl_state s = CRL_OFF;
+    time_t last = 0, next = 0;
+    int has_next;
 
     if (t->crl_path[0] != '\0')
         s = load_crl(t->crl_path, t->ca, &crl, &signer);
     /* The dates once, as numbers: tls_store_state runs for every handshake and request. */
-    t->crl_has_next = s == CRL_OK && X509_CRL_get0_nextUpdate(crl) != NULL;
-    if (s == CRL_OK && (!asn1_seconds(X509_CRL_get0_lastUpdate(crl), &t->crl_last) ||
-                        (t->crl_has_next &&
-                         !asn1_seconds(X509_CRL_get0_nextUpdate(crl), &t->crl_next)))) {
+    has_next = s == CRL_OK && X509_CRL_get0_nextUpdate(crl) != NULL;
+    if (s == CRL_OK && (!asn1_seconds(X509_CRL_get0_lastUpdate(crl), &last) ||
+                        (has_next && !asn1_seconds(X509_CRL_get0_nextUpdate(crl), &next))))
+        s = CRL_UNPARSABLE;
+    if (s == CRL_OK && !crl_in_order(t, crl, &s) && s == CRL_ROLLED_BACK && t->crl != NULL) {
+        X509_CRL_free(crl); /* older than the CRL in force: that one stays */
+        t->generation++;
+        return;
+    }
+    if (s != CRL_OK) {
         X509_CRL_free(crl);
         crl = NULL;
-        s = CRL_UNPARSABLE;
+        signer = NULL;
     }
     X509_CRL_free(t->crl);
     t->crl = crl;
     t->crl_signer = signer;
+    t->crl_last = last;
+    t->crl_next = next;
+    t->crl_has_next = has_next;
     t->load_state = s;
     t->generation++;
 }
 
-int tls_store_init(struct tls_store *t, const char *ca_path, const char *crl_path, char *err,
-                   size_t errlen)
+int tls_store_init(struct tls_store *t, const char *ca_path, const char *crl_path,
+                   const char *floor_path, char *err, size_t errlen)
 {
     memset(t, 0, sizeof t[0]);
     if (strlen(ca_path) >= sizeof t->ca_path ||
@@ -201,9 +251,13 @@ int tls_store_init(struct tls_store *t, const char *ca_path, const char *crl_pat
     strcpy(t->ca_path, ca_path);
     if (crl_path != NULL && strcmp(crl_path, "none") != 0)
         strcpy(t->crl_path, crl_path);
-    t->ca = load_ca(ca_path, err, errlen);
-    if (t->ca == NULL)
+    if (crl_floor_open(&t->floor, floor_path, err, errlen) != 0)
         return -1;
+    t->ca = load_ca(ca_path, err, errlen);
+    if (t->ca == NULL) {
+        crl_floor_free(&t->floor);
+        return -1;
+    }
     if (t->crl_path[0] != '\0')
         file_id(t->crl_path, &t->id);
     t->store = build_store(t);
@@ -221,6 +275,7 @@ void tls_store_free(struct tls_store *t)
     X509_STORE_free(t->store);
     X509_CRL_free(t->crl);
     sk_X509_pop_free(t->ca, X509_free);
+    crl_floor_free(&t->floor);
     t->store = NULL;
     t->crl = NULL;
     t->crl_signer = NULL;
@@ -268,18 +323,44 @@ static enum leaf_status leaf_status(const struct tls_store *t, X509 *cert)
     return LEAF_GOOD;
 }
 
+long tls_store_cert_seconds_left(X509 *cert, time_t now)
+{
+    time_t until;
+    if (cert == NULL || !asn1_seconds(X509_get0_notAfter(cert), &until))
+        return 0; /* unreadable: as good as expired */
+    return until > now ? (long)(until - now) : 0;
+}
+
+/* cert's own validity dates against now: a resumed TLS session skips the handshake's
+ * check of them, and a connection or websocket may stay open past notAfter. */
+static int cert_current(X509 *cert, time_t now, const char **why)
+{
+    time_t from;
+    if (!asn1_seconds(X509_get0_notBefore(cert), &from) || from > now) {
+        *why = CERT_NOT_YET_VALID;
+        return 0;
+    }
+    if (tls_store_cert_seconds_left(cert, now) <= 0) {
+        *why = CERT_EXPIRED;
+        return 0;
+    }
+    return 1;
+}
+
 int tls_store_cert_ok(const struct tls_store *t, X509 *cert, time_t now, const char **why)
 {
     enum crl_state s = tls_store_state(t, now);
 
+    if (cert == NULL) {
+        *why = "no-certificate";
+        return 0;
+    }
+    if (!cert_current(cert, now, why))
+        return 0;
     if (s == CRL_OFF)
         return 1;
     if (s != CRL_OK) {
         *why = crl_state_name(s);
-        return 0;
-    }
-    if (cert == NULL) {
-        *why = "no-certificate";
         return 0;
     }
     switch (leaf_status(t, cert)) {
@@ -336,13 +417,17 @@ int tls_store_check_crl(const char *crl_path, const char *ca_path, enum crl_stat
                         char *err, size_t errlen)
 {
     struct tls_store t;
-    if (tls_store_init(&t, ca_path, crl_path, err, errlen) != 0)
+    if (tls_store_init(&t, ca_path, crl_path, NULL, err, errlen) != 0)
         return -1;
     *state = tls_store_state(&t, time(NULL));
     tls_store_free(&t);
     switch (*state) {
     case CRL_MISSING: snprintf(err, errlen, "%s: cannot open", crl_path); return -1;
     case CRL_UNPARSABLE: snprintf(err, errlen, "%s: not a PEM CRL", crl_path); return -1;
+    case CRL_NO_NUMBER:
+        snprintf(err, errlen, "%s: has no CRL number (crlNumber; latchkey-certs crl writes one)",
+                 crl_path);
+        return -1;
     case CRL_BAD_SIGNATURE:
         snprintf(err, errlen, "%s: not signed by the client CA %s", crl_path, ca_path);
         return -1;

@@ -4,8 +4,9 @@
  * every handshake: the handshake's verify callback calls tls_store_verify, which looks the
  * leaf's serial up in the loaded CRL. The CRL file is watched (tls_store_poll) and reloaded
  * when it changes, so revocation takes effect for the next handshake without a restart.
- * Fails closed: while the CRL is missing, unparsable, not signed by the CA or past its
- * nextUpdate, no certificate is accepted. Loop thread only (no locking). */
+ * Fails closed: while the CRL is missing, unparsable, not signed by the CA, without a CRL
+ * number, older than one accepted before (crl_floor.h) or past its nextUpdate, no
+ * certificate is accepted. Loop thread only (no locking). */
 #ifndef GW_TLS_STORE_H
 #define GW_TLS_STORE_H
 
@@ -16,6 +17,8 @@
 
 #include <openssl/x509.h>
 
+#include "crl_floor.h"
+
 enum crl_state {
     CRL_OFF = 0,       /* crl = none: revocation not checked (unsafe) */
     CRL_OK,
@@ -23,7 +26,9 @@ enum crl_state {
     CRL_UNPARSABLE,    /* not one PEM CRL */
     CRL_BAD_SIGNATURE, /* not issued/signed by the client CA */
     CRL_EXPIRED,       /* nextUpdate has passed (or is absent) */
-    CRL_NOT_YET_VALID  /* lastUpdate more than 5 minutes in the future */
+    CRL_NOT_YET_VALID, /* lastUpdate more than 5 minutes in the future */
+    CRL_NO_NUMBER,     /* no crlNumber: cannot be ordered against the last one (crl_floor.h) */
+    CRL_ROLLED_BACK    /* older than the highest accepted, and no newer CRL in force */
 };
 
 struct tls_file_id {
@@ -48,26 +53,39 @@ struct tls_store {
                                   * built once, never replaced */
     struct tls_file_id id;
     uint64_t generation;         /* +1 on every (re)load of the CRL */
+    struct crl_floor floor;      /* the highest CRL number accepted (rollback protection) */
 };
 
-/* Loads the CA (must work: -1 and err otherwise) and the CRL (crl_path NULL or "none":
- * off). A bad CRL is not an error here: see tls_store_state(). */
-int tls_store_init(struct tls_store *t, const char *ca_path, const char *crl_path, char *err,
-                   size_t errlen);
+/* Loads the CA (must work: -1 and err otherwise), the CRL number floor from floor_path
+ * (crl_floor.h; NULL: in memory only; an unreadable state file: -1) and the CRL (crl_path
+ * NULL or "none": off). A bad CRL is not an error here: see tls_store_state(). */
+int tls_store_init(struct tls_store *t, const char *ca_path, const char *crl_path,
+                   const char *floor_path, char *err, size_t errlen);
 void tls_store_free(struct tls_store *t);
 
 /* Looks at the CRL file (stat: inode, size, mtime); if it changed, reloads it. Returns 1
- * if the CRL was reloaded (whatever the new file holds), else 0. */
+ * if the CRL was reloaded (whatever the new file holds), else 0. A CRL older than the one
+ * in force (lower crlNumber, or the same number with other content) is refused and logged,
+ * and the one in force stays; any other bad file replaces it (fails closed). */
 int tls_store_poll(struct tls_store *t);
 
 /* The CRL's state now (load state, then lastUpdate/nextUpdate against now). */
 enum crl_state tls_store_state(const struct tls_store *t, time_t now);
 const char *crl_state_name(enum crl_state s);
 
-/* 1 if cert may be used now: CRL off, or CRL usable, of cert's issuer, and cert's serial
- * not on it. Otherwise 0 and *why ("revoked", "crl-of-another-issuer", or the CRL state
- * name). */
+/* The *why of a certificate outside its own validity dates. */
+#define CERT_EXPIRED "certificate-expired"
+#define CERT_NOT_YET_VALID "certificate-not-yet-valid"
+
+/* 1 if cert may be used now: inside its notBefore..notAfter, and the CRL off, or usable,
+ * of cert's issuer, and cert's serial not on it. Otherwise 0 and *why (CERT_EXPIRED,
+ * CERT_NOT_YET_VALID, "revoked", "crl-of-another-issuer", or the CRL state name). Called
+ * for every request and websocket message, and when a TLS session is resumed: neither a
+ * ticket nor an open connection outlives its certificate. */
 int tls_store_cert_ok(const struct tls_store *t, X509 *cert, time_t now, const char **why);
+
+/* Seconds from now until cert's notAfter; 0 if it has passed or cannot be read. */
+long tls_store_cert_seconds_left(X509 *cert, time_t now);
 
 /* The handshake's check, for OpenSSL's verify callback (preverify_ok and xs as given to
  * it, called at every depth of the chain): X509_V_OK to go on, else the X509_V_ERR_* the

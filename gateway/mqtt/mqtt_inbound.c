@@ -2,7 +2,8 @@
  * be latchkey/<our site>/<valid door>/ack|availability|state; acks are parsed with cJSON
  * and must carry v 1, a valid id and result ok|rejected (a reason is echoed only if it is
  * a short name) before they complete an attempt waiting for its ack; availability and state go to
- * door_status. Everything else is logged and dropped. */
+ * door_status. A payload longer than LK_MQTT_PAYLOAD_MAX is counted, logged and dropped
+ * before anything looks at it. Everything else is logged and dropped. */
 #include "mqtt_inbound.h"
 
 #include <cJSON.h>
@@ -12,6 +13,8 @@
 #include "door_status.h"
 #include "gw_log.h"
 #include "latchkey/cmd_format.h"
+#include "latchkey/mqtt_limits.h"
+#include "metrics.h"
 
 /* latchkey/<site>/<door>/<suffix> (suffix with its '/', e.g. "/ack") -> door (copied), if
  * the site is ours. */
@@ -71,6 +74,12 @@ void mqtt_inbound(const char *site, struct attempts *attempts, const char *topic
 {
     char door[LK_NAME_MAX + 1];
 
+    if (len > LK_MQTT_PAYLOAD_MAX) {
+        metrics_mqtt_oversize();
+        gw_log("mqtt: oversized message (%zu bytes, limit %d) on %.*s dropped unread", len,
+               LK_MQTT_PAYLOAD_MAX, (int)(topic_len < LK_TOPIC_MAX ? topic_len : LK_TOPIC_MAX), topic);
+        return;
+    }
     if (door_of_topic(site, topic, topic_len, "/ack", door) == 0)
         handle_ack(attempts, door, payload, len);
     else if (door_of_topic(site, topic, topic_len, "/availability", door) == 0) {

@@ -9,7 +9,9 @@
 #include "attempts.h"
 
 /* Handles one message of topic latchkey/<site>/<door>/ack|availability|state; anything
- * else, another site, a bad door name or a malformed payload is logged and ignored. */
+ * else, another site, a bad door name or a malformed payload is logged and ignored. A
+ * payload over LK_MQTT_PAYLOAD_MAX (latchkey/mqtt_limits.h) is dropped unparsed and counted
+ * (metrics_mqtt_oversize). */
 void mqtt_inbound(const char *site, struct attempts *attempts, const char *topic,
                   size_t topic_len, const char *payload, size_t len);
 

@@ -4,6 +4,7 @@
 
 #define MAX_FDS 8192 /* descriptors, so connections, the gateway can hold at once */
 
-void fd_limit_set(void);
+/* Sets the soft RLIMIT_NOFILE; returns the limit in force (at most MAX_FDS). */
+int fd_limit_set(void);
 
 #endif

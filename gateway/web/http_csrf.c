@@ -24,16 +24,12 @@ static void refuse(struct lws *wsi, struct http_session *s, const char *why)
 
 int http_csrf_origin(struct lws *wsi, struct http_session *s)
 {
-    char own[300], origin[300], site[32];
+    char origin[300], site[32];
     int has_origin = request_header(wsi, "origin:", origin, sizeof origin);
     int has_site = request_header(wsi, "sec-fetch-site:", site, sizeof site);
     const char *why = NULL;
 
-    if (request_own_origin(wsi, own, sizeof own) != 0) {
-        refuse(wsi, s, "no usable Host header");
-        return -1;
-    }
-    if (!csrf_origin_ok(own, has_origin ? origin : NULL, has_site ? site : NULL, &why)) {
+    if (!csrf_origin_ok(web_of(wsi)->origin, has_origin ? origin : NULL, has_site ? site : NULL, &why)) {
         refuse(wsi, s, why);
         return -1;
     }

@@ -22,7 +22,8 @@ static void line(struct html_buf *b, const char *fmt, ...)
 
 void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid)
 {
-    static const char *const refusal_names[REFUSED_COUNT] = {"revoked", "crl", "csrf"};
+    static const char *const refusal_names[REFUSED_COUNT] = {"revoked", "crl", "csrf", "expired",
+                                                               "bad-name"};
     struct metrics_snapshot m;
     size_t i, heap;
     int r;
@@ -40,10 +41,20 @@ void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid)
         line(b, "latchkey_action_results_total{result=\"%s\"} %llu\n",
              gw_result_name((enum gw_result)r), (unsigned long long)m.results[r]);
     }
+    line(b, "# HELP latchkey_action_busy_total Door actions answered busy, by the bound they reached.\n"
+            "# TYPE latchkey_action_busy_total counter\n");
+    for (i = 0; i < METRICS_BUSY_REASONS; i++)
+        line(b, "latchkey_action_busy_total{reason=\"%s\"} %llu\n", metrics_busy_reasons[i],
+             (unsigned long long)m.busy[i]);
     line(b, "# HELP latchkey_tls_handshake_failures_total Client certificates refused during the TLS handshake.\n"
             "# TYPE latchkey_tls_handshake_failures_total counter\n"
             "latchkey_tls_handshake_failures_total %llu\n",
          (unsigned long long)m.tls_refused);
+    line(b, "# HELP latchkey_connections_refused_total Connections closed at accept "
+            "(max_connections_per_address, descriptor reserve).\n"
+            "# TYPE latchkey_connections_refused_total counter\n"
+            "latchkey_connections_refused_total %llu\n",
+         (unsigned long long)m.conn_refused);
     line(b, "# HELP latchkey_requests_refused_total Requests refused after the handshake.\n"
             "# TYPE latchkey_requests_refused_total counter\n");
     for (i = 0; i < REFUSED_COUNT; i++)
@@ -66,6 +77,9 @@ void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid)
             "latchkey_pin_checks_total{path=\"cache\"} %llu\n",
          (unsigned long long)m.pin_checks[0],
          (unsigned long long)m.pin_checks[1]);
+    line(b, "# HELP latchkey_mqtt_oversize_total Inbound MQTT messages dropped unread for their size.\n"
+            "# TYPE latchkey_mqtt_oversize_total counter\nlatchkey_mqtt_oversize_total %llu\n",
+         (unsigned long long)m.mqtt_oversize);
     line(b, "# HELP latchkey_ack_latency_seconds Time from the request to the device's ack (or timeout).\n"
             "# TYPE latchkey_ack_latency_seconds histogram\n");
     for (i = 0; i < METRICS_BUCKETS; i++)

@@ -3,8 +3,9 @@
  * lws_tls_peer_cert_info(LWS_TLS_CERT_INFO_COMMON_NAME) is built on X509_NAME_oneline():
  * it returns everything after "/CN=" (later RDNs included) and, without a CN, the whole
  * subject. So the CN is read from the X509_NAME here: exactly one, UTF-8, then validated.
- * peer_check() adds the revocation check against the current CRL (lws gives no serial:
- * the certificate comes from lws_get_ssl()).
+ * peer_check() adds the certificate's own dates and the revocation check against the
+ * current CRL (lws gives no serial: the certificate comes from lws_get_ssl()), and
+ * peer_refusal_of() names each refusal for the log, the page and the metrics.
  * HTTP/2: every stream is a child wsi of the network connection's wsi, and lws 4.1 keeps the
  * SSL on the network wsi only (lws_get_ssl() of a stream is NULL; lws_tls_peer_cert_info()
  * looks it up itself), so the SSL is always taken from lws_get_network_wsi(). */
@@ -19,6 +20,7 @@
 #include <time.h>
 
 #include "latchkey/cmd_format.h"
+#include "metrics.h"
 #include "tls_store.h"
 
 /* The connection's SSL, also for an HTTP/2 stream or a websocket carried in one. */
@@ -27,29 +29,40 @@ static SSL *peer_ssl(struct lws *wsi)
     return lws_get_ssl(lws_get_network_wsi(wsi));
 }
 
+/* The certificate's one CN as UTF-8 (OPENSSL_free it), *len its length; NULL if there is
+ * not exactly one. */
+static unsigned char *single_cn(X509 *cert, int *len)
+{
+    const X509_NAME *name = X509_get_subject_name(cert);
+    int idx = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+    unsigned char *utf8 = NULL;
+
+    if (idx < 0 || X509_NAME_get_index_by_NID(name, NID_commonName, idx) >= 0)
+        return NULL;
+    *len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx)));
+    if (*len < 0) {
+        OPENSSL_free(utf8);
+        return NULL;
+    }
+    return utf8;
+}
+
 int peer_identity(struct lws *wsi, char *user, size_t cap)
 {
     union lws_tls_cert_info_results ir;
     SSL *ssl;
     X509 *cert;
-    const X509_NAME *name;
-    const X509_NAME_ENTRY *entry;
-    unsigned char *utf8 = NULL;
-    int idx, len, rc = -1;
+    unsigned char *utf8;
+    int len = 0, rc = PEER_BAD_NAME;
 
     /* Verified at the TLS layer (lws: SSL_get_verify_result() == X509_V_OK). */
     if (lws_tls_peer_cert_info(wsi, LWS_TLS_CERT_INFO_VERIFIED, &ir, 0) != 0 || !ir.verified)
-        return -1;
+        return PEER_NO_IDENTITY;
     ssl = peer_ssl(wsi);
     if (ssl == NULL || (cert = SSL_get0_peer_certificate(ssl)) == NULL)
-        return -1;
-    name = X509_get_subject_name(cert);
-    idx = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
-    if (idx < 0 || X509_NAME_get_index_by_NID(name, NID_commonName, idx) >= 0)
-        return -1;
-    entry = X509_NAME_get_entry(name, idx);
-    len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(entry));
-    if (len > 0 && (size_t)len < cap && memchr(utf8, '\0', (size_t)len) == NULL &&
+        return PEER_NO_IDENTITY;
+    utf8 = single_cn(cert, &len);
+    if (utf8 != NULL && len > 0 && (size_t)len < cap && memchr(utf8, '\0', (size_t)len) == NULL &&
         lk_by_valid((const char *)utf8, (size_t)len)) {
         memcpy(user, utf8, (size_t)len);
         user[len] = '\0';
@@ -59,6 +72,30 @@ int peer_identity(struct lws *wsi, char *user, size_t cap)
     return rc;
 }
 
+void peer_name_text(struct lws *wsi, char *out, size_t cap)
+{
+    SSL *ssl = peer_ssl(wsi);
+    X509 *cert = ssl != NULL ? SSL_get0_peer_certificate(ssl) : NULL;
+    unsigned char *utf8 = NULL;
+    int len = 0, i;
+    size_t n = 0;
+
+    if (cap == 0)
+        return;
+    out[0] = '\0';
+    if (cert == NULL || (utf8 = single_cn(cert, &len)) == NULL) {
+        snprintf(out, cap, "%s", cert == NULL ? "(none)" : "(not exactly one CN)");
+        return;
+    }
+    /* Printable ASCII as it is, every other byte as '?': for a log line and a page. */
+    for (i = 0; i < len && n + 1 < cap; i++)
+        out[n++] = utf8[i] >= 0x20 && utf8[i] < 0x7f ? (char)utf8[i] : '?';
+    if (i < len && n >= 3)
+        memcpy(out + n - 3, "...", 3);
+    out[n] = '\0';
+    OPENSSL_free(utf8);
+}
+
 int peer_check(struct lws *wsi, const struct tls_store *store, char *user, size_t cap,
                char *binding, size_t bcap, const char **why)
 {
@@ -66,25 +103,55 @@ int peer_check(struct lws *wsi, const struct tls_store *store, char *user, size_
     X509 *cert;
     BIGNUM *bn;
     char *hex;
-    int n;
+    int n, rc;
 
     *why = "no-identity";
-    if (peer_identity(wsi, user, cap) != 0)
-        return -1;
     ssl = peer_ssl(wsi);
     cert = ssl != NULL ? SSL_get0_peer_certificate(ssl) : NULL;
+    /* The dates and the CRL first: an expired certificate is "expired" whatever its CN. */
+    if (cert != NULL && !tls_store_cert_ok(store, cert, time(NULL), why))
+        return PEER_REFUSED;
+    if ((rc = peer_identity(wsi, user, cap)) != 0) {
+        if (rc == PEER_BAD_NAME)
+            *why = "bad-name";
+        return rc;
+    }
     if (cert == NULL)
-        return -1;
-    if (!tls_store_cert_ok(store, cert, time(NULL), why))
-        return -2;
+        return PEER_NO_IDENTITY;
     bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
     hex = bn != NULL ? BN_bn2hex(bn) : NULL;
     BN_free(bn);
     if (hex == NULL)
-        return -1;
+        return PEER_NO_IDENTITY;
     n = snprintf(binding, bcap, "%s/%s", hex, user);
     OPENSSL_free(hex);
-    return n > 0 && (size_t)n < bcap ? 0 : -1;
+    return n > 0 && (size_t)n < bcap ? 0 : PEER_NO_IDENTITY;
+}
+
+const struct peer_refusal *peer_refusal_of(int rc, const char *why)
+{
+    static const struct peer_refusal table[] = {
+        {"revoked", REFUSED_REVOKED, "revoked", "This certificate is no longer accepted.",
+         "serial on the CRL"},
+        {CERT_EXPIRED, REFUSED_EXPIRED, CERT_EXPIRED,
+         "This certificate has expired. Ask for a new one.", "past its notAfter"},
+        {CERT_NOT_YET_VALID, REFUSED_EXPIRED, CERT_NOT_YET_VALID,
+         "This certificate is not valid yet.", "before its notBefore"},
+        {"bad-name", REFUSED_BAD_NAME, "bad-name", NULL, "CN is not a user name"},
+    };
+    static const struct peer_refusal crl = {"", REFUSED_CRL, "revoked",
+                                            "This certificate is no longer accepted.",
+                                            "CRL not usable"};
+    static const struct peer_refusal none = {"", REFUSED_REVOKED, "forbidden",
+                                             "no verified client certificate", "no identity"};
+    size_t i;
+
+    if (rc == PEER_NO_IDENTITY)
+        return &none;
+    for (i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (strcmp(table[i].why, why) == 0)
+            return &table[i];
+    return &crl;
 }
 
 int peer_cert_serial(struct lws *wsi, char *out, size_t cap)
@@ -107,6 +174,13 @@ int peer_cert_serial(struct lws *wsi, char *out, size_t cap)
     OPENSSL_free(hex);
     BN_free(bn);
     return rc;
+}
+
+long peer_cert_seconds_left(struct lws *wsi)
+{
+    SSL *ssl = peer_ssl(wsi);
+    return tls_store_cert_seconds_left(ssl != NULL ? SSL_get0_peer_certificate(ssl) : NULL,
+                                       time(NULL));
 }
 
 int peer_address(struct lws *wsi, char *out, size_t cap)

@@ -1,9 +1,9 @@
 /* request.c - what a request on the HTTPS listener says and how it ends: header values
- * (lws keeps some as tokens), the origin it was sent to, whether it is an HTTP/2 stream,
- * and closing an HTTP/2 stream's whole connection (see request.h). */
+ * (lws keeps some as tokens), whether it is an HTTP/2 stream, and closing an HTTP/2
+ * stream's whole connection (see request.h). The gateway's own origin is not taken from a
+ * request: own_origin.h. */
 #include "request.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "http_session.h"
@@ -52,18 +52,31 @@ int request_ws_refuse(struct lws *wsi)
     return -1;
 }
 
-int request_own_origin(struct lws *wsi, char *out, size_t cap)
+/* lws 4.1 matches a header name with its colon: "Transfer-Encoding : chunked" is not its
+ * Transfer-Encoding but an unknown header named "transfer-encoding :" (kept, lower case,
+ * colon included, in its custom-header list, which has no iterator: only exact names can
+ * be looked up). Such a name is probed for the two framing headers with 1 to 3 spaces or
+ * tabs before the colon. */
+int request_framing_obscured(struct lws *wsi)
 {
-    char host[256];
-    int n = -1;
-    /* HTTP/2 names the target in :authority (a Host header, if any, must not differ:
-     * RFC 9113 8.3.1, and :authority is the one that counts); HTTP/1.1 in Host. */
+    static const char *const names[] = {"transfer-encoding", "content-length"};
+    char probe[32];
+    size_t i, n;
+    int k, j, bits;
+
     if (request_h2_stream(wsi))
-        n = lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HTTP_COLON_AUTHORITY);
-    if (n <= 0)
-        n = lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST);
-    if (n <= 0 || strpbrk(host, "/\\@ ") != NULL)
-        return -1;
-    n = snprintf(out, cap, "https://%s", host);
-    return n > 0 && (size_t)n < cap ? 0 : -1;
+        return 0; /* HPACK has no such syntax (and lws keeps no custom headers there) */
+    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+        n = strlen(names[i]);
+        memcpy(probe, names[i], n);
+        for (k = 1; k <= FRAMING_WS_MAX; k++)
+            for (bits = 0; bits < (1 << k); bits++) {
+                for (j = 0; j < k; j++)
+                    probe[n + (size_t)j] = (bits >> j) & 1 ? '\t' : ' ';
+                probe[n + (size_t)k] = ':';
+                if (lws_hdr_custom_length(wsi, probe, (int)n + k + 1) >= 0)
+                    return 1;
+            }
+    }
+    return 0;
 }

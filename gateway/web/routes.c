@@ -2,9 +2,11 @@
  * the loop's wake-up (EVENT_WAIT_CANCELLED: reload, then action_collect), and every
  * request routed after its certificate is checked again (peer_check): GET / and /history
  * and the static assets, POST /action, /ws without an upgrade, 404 and 405. Websocket
- * upgrades go to ws_status.c ("latchkey.v1"). */
+ * upgrades go to ws_status.c ("latchkey.v1"). Accepted connections pass conn_limit.h first
+ * (FILTER_NETWORK_CONNECTION). */
 #include "routes.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "action.h"
@@ -21,19 +23,31 @@
 
 static int refuse_cert(struct lws *wsi, struct http_session *s, int rc, const char *why)
 {
+    const struct peer_refusal *r = peer_refusal_of(rc, why);
+    char serial[80], name[96], msg[224];
+
     s->user[0] = '\0';
     s->close_after = 1;
     s->end_connection = 1; /* every later request on it would be refused too */
-    if (rc == -2) {
-        gw_log("request refused: client certificate %s (%s)", why,
-               strcmp(why, "revoked") == 0 ? "serial on the CRL" : "CRL not usable");
-        metrics_refused(strcmp(why, "revoked") == 0 ? REFUSED_REVOKED : REFUSED_CRL);
-        http_reply_named(wsi, s, HTTP_STATUS_FORBIDDEN, "revoked",
-                         "This certificate is no longer accepted.", why);
+    peer_cert_serial(wsi, serial, sizeof serial);
+    if (rc == PEER_NO_IDENTITY) {
+        /* Not reachable with REQUIRE_VALID_OPENSSL_CLIENT_CERT; kept as a second lock. */
+        http_reply_result(wsi, s, GW_FORBIDDEN, r->message);
         return 0;
     }
-    /* Not reachable with REQUIRE_VALID_OPENSSL_CLIENT_CERT; kept as a second lock. */
-    http_reply_result(wsi, s, GW_FORBIDDEN, "no verified client certificate");
+    metrics_refused((enum metrics_refusal)r->metric);
+    if (rc == PEER_BAD_NAME) {
+        peer_name_text(wsi, name, sizeof name);
+        gw_log("request refused: client certificate serial %s: CN '%s' is not a valid "
+               "Latchkey user name", serial[0] ? serial : "?", name);
+        snprintf(msg, sizeof msg, "certificate name '%s' is not a valid Latchkey user name "
+                 "(1 to 64 of A-Z a-z 0-9 . _ @ -)", name);
+        http_reply_named(wsi, s, HTTP_STATUS_FORBIDDEN, r->page, msg, NULL);
+        return 0;
+    }
+    gw_log("request refused: client certificate %s (%s), serial %s", why, r->log,
+           serial[0] ? serial : "?");
+    http_reply_named(wsi, s, HTTP_STATUS_FORBIDDEN, r->page, r->message, why);
     return 0;
 }
 
@@ -50,6 +64,11 @@ static int route_request(struct lws *wsi, struct http_session *s, const char *pa
                     sizeof s->binding, &why);
     if (rc != 0)
         return refuse_cert(wsi, s, rc, why);
+    if (request_framing_obscured(wsi)) {
+        s->close_after = 1; /* its body, if any, cannot be framed: the connection ends */
+        http_reply_result(wsi, s, GW_BAD_REQUEST, "whitespace before the colon of a framing header");
+        return 0;
+    }
     if (method == LWSHUMETH_GET && is_page) {
         http_page_index(wsi, s);
         return 0;
@@ -101,6 +120,12 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 
     case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_SERVER_VERIFY_CERTS: /* user: the vhost's SSL_CTX */
         return tls_verify_setup(sv, user);
+
+    case LWS_CALLBACK_FILTER_NETWORK_CONNECTION: { /* accepted, before TLS; wsi: the listener */
+        const struct lws_filter_network_conn_args *a = user;
+        return a == NULL || conn_limit_admit(&sv->conns, (int)(intptr_t)in,
+                                             (const struct sockaddr *)&a->cli_addr, a->clilen) != 0;
+    }
 
     case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
         if (sv->app != NULL && sv->ctx != NULL) {

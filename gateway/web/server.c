@@ -62,6 +62,8 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
     struct lws_context_creation_info info, vi;
     int family, loopback, m_family = AF_INET, m_loopback = 1;
     enum crl_state cs;
+    char floor[CONF_STR_MAX + sizeof CRL_FLOOR_SUFFIX];
+    int fds, max_conns;
 
     memset(sv, 0, sizeof *sv);
     sv->app = app;
@@ -71,14 +73,23 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
     }
     if (metrics_listener_check(sv, c, &m_family, &m_loopback, err, errlen) != 0)
         return -1;
+    if (own_origin_get(c, sv->origin, sizeof sv->origin, err, errlen) != 0)
+        return -1;
     if (csrf_init(&sv->csrf) != 0) {
         snprintf(err, errlen, "cannot make the CSRF key (RNG failure)");
         return -1;
     }
-    if (tls_store_init(&sv->tls, c->server.client_ca, c->server.crl, err, errlen) != 0)
+    /* The CRL number floor lives beside the database: the gateway's state directory. */
+    if (snprintf(floor, sizeof floor, "%s%s", c->store.database, CRL_FLOOR_SUFFIX) >=
+            (int)sizeof floor) {
+        snprintf(err, errlen, "%s: [store] database: path too long", c->path);
+        return -1;
+    }
+    if (tls_store_init(&sv->tls, c->server.client_ca, c->server.crl, floor, err, errlen) != 0)
         return -1;
     cs = tls_store_state(&sv->tls, time(NULL));
-    if (cs == CRL_MISSING || cs == CRL_UNPARSABLE || cs == CRL_BAD_SIGNATURE) {
+    if (cs == CRL_MISSING || cs == CRL_UNPARSABLE || cs == CRL_BAD_SIGNATURE ||
+        cs == CRL_NO_NUMBER) {
         snprintf(err, errlen, "%s: [server] crl: %s is %s", c->path, c->server.crl, crl_state_name(cs));
         tls_store_free(&sv->tls);
         return -1;
@@ -87,9 +98,19 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
         gw_log("WARNING: crl = none: revoked client certificates are still accepted (unsafe)");
     sv->crl_logged = CRL_OK;
 
-    fd_limit_set();
+    fds = fd_limit_set();
+    max_conns = conn_limit_max(fds) < c->server.max_connections ? conn_limit_max(fds)
+                                                                : c->server.max_connections;
+    if (conn_limit_init(&sv->conns, fds, c->server.max_per_address) != 0) {
+        snprintf(err, errlen, "out of memory");
+        tls_store_free(&sv->tls);
+        return -1;
+    }
     lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
     memset(&info, 0, sizeof info);
+    /* The total: lws stops polling the listening socket at this many TLS connections (and
+     * polls it again below), so the rest wait in the kernel's backlog (conn_limit.h). */
+    info.simultaneous_ssl_restriction = max_conns;
     info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT | LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
     info.user = sv;
     info.max_http_header_data = MAX_HEADER_BYTES;
@@ -97,6 +118,7 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
     sv->ctx = lws_create_context(&info);
     if (sv->ctx == NULL) {
         snprintf(err, errlen, "cannot create the lws context");
+        conn_limit_free(&sv->conns);
         tls_store_free(&sv->tls);
         return -1;
     }
@@ -138,6 +160,7 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
                  c->server.listen, c->server.port);
         lws_context_destroy(sv->ctx);
         sv->ctx = NULL;
+        conn_limit_free(&sv->conns);
         tls_store_free(&sv->tls);
         return -1;
     }
@@ -148,8 +171,11 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
         return -1;
     }
     timers_start(sv);
-    gw_log("listening on https://%s:%d/ (crl %s)", c->server.listen, c->server.port,
-           sv->tls.crl_path[0] ? sv->tls.crl_path : "none");
+    gw_log("listening on https://%s:%d/ (crl %s; at most %d connections, %d per address); "
+           "own origin %s%s", c->server.listen, c->server.port,
+           sv->tls.crl_path[0] ? sv->tls.crl_path : "none", max_conns,
+           c->server.max_per_address, sv->origin,
+           c->server.public_origin[0] ? "" : " (from the server certificate)");
     return 0;
 }
 
@@ -173,5 +199,6 @@ void server_stop(struct web *sv)
     sv->ctx = NULL; /* server_wake: no wake-up of a destroyed context */
     lws_context_destroy(ctx);
     sv->ssl_ctx = NULL;
+    conn_limit_free(&sv->conns);
     tls_store_free(&sv->tls);
 }

@@ -1,7 +1,8 @@
 /* timers.c - the lws loop's timers (lws_sul): the ack timer at the earliest deadline of an
  * attempt waiting for its device (action_expire), the hold timer that keeps HTTP/2
  * connections with a waiting action alive, and the CRL watch, which reloads a changed CRL
- * for the verify callback and makes open websockets re-check their certificate. */
+ * for the verify callback and makes open websockets re-check their certificate (on a CRL
+ * change, and when a socket's certificate expires). */
 #include "timers.h"
 
 #include <time.h>
@@ -82,6 +83,7 @@ static void on_crl_timer(lws_sorted_usec_list_t *sul)
     int reloaded = tls_store_poll(&sv->tls); /* the next handshake's callback sees it */
 
     note_crl_state(sv, reloaded);
+    ws_status_expire(time(NULL)); /* websockets whose certificate has just expired */
     lws_sul_schedule(sv->ctx, 0, &sv->crl_timer, on_crl_timer, CRL_POLL_MS * LWS_US_PER_MS);
 }
 

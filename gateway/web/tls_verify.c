@@ -1,4 +1,6 @@
-/* tls_verify.c - the two TLS callbacks of the mTLS listener (see tls_verify.h). */
+/* tls_verify.c - the TLS callbacks of the mTLS listener (see tls_verify.h): the client
+ * certificate check of a full handshake, and the session-ticket hooks that keep a resumed
+ * session from outliving its certificate. */
 #include "tls_verify.h"
 
 #include <openssl/ssl.h>
@@ -26,6 +28,51 @@ int tls_verify_client(struct web *sv, X509_STORE_CTX *xs, int preverify_ok)
     return 1;
 }
 
+/* A new ticket (after a full handshake or a resumption, TLS 1.3 and 1.2): its session
+ * times out no later than the certificate's notAfter, so a chain of resumptions, each
+ * handed a fresh ticket, ends when the certificate does. */
+static int ticket_made(SSL *ssl, void *arg)
+{
+    SSL_SESSION *ss = SSL_get0_session(ssl);
+    X509 *peer = ss != NULL ? SSL_SESSION_get0_peer(ss) : NULL;
+    long left;
+
+    (void)arg;
+    if (peer == NULL)
+        return 1; /* no certificate, nothing to resume into (REQUIRE_VALID_..._CLIENT_CERT) */
+    left = tls_store_cert_seconds_left(peer, time(NULL));
+    if (left < SSL_SESSION_get_timeout(ss))
+        SSL_SESSION_set_timeout(ss, left);
+    return 1;
+}
+
+/* A ticket the client offers, decrypted: resumed only if its certificate passes the same
+ * check as a request now (dates, CRL); otherwise a full handshake, which verifies it again
+ * (and fails for an expired or revoked one). The other statuses keep OpenSSL's default. */
+static SSL_TICKET_RETURN ticket_opened(SSL *ssl, SSL_SESSION *ss, const unsigned char *keyname,
+                                       size_t keyname_len, SSL_TICKET_STATUS status, void *arg)
+{
+    struct web *sv = arg;
+    const char *why = "no-certificate";
+    X509 *peer;
+
+    (void)ssl, (void)keyname, (void)keyname_len;
+    switch (status) {
+    case SSL_TICKET_EMPTY:
+    case SSL_TICKET_NO_DECRYPT: return SSL_TICKET_RETURN_IGNORE_RENEW;
+    case SSL_TICKET_SUCCESS:
+    case SSL_TICKET_SUCCESS_RENEW:
+        peer = SSL_SESSION_get0_peer(ss);
+        if (peer == NULL || !tls_store_cert_ok(&sv->tls, peer, time(NULL), &why)) {
+            gw_log("tls: session resumption refused: client certificate %s", why);
+            metrics_tls_refused();
+            return SSL_TICKET_RETURN_IGNORE;
+        }
+        return status == SSL_TICKET_SUCCESS ? SSL_TICKET_RETURN_USE : SSL_TICKET_RETURN_USE_RENEW;
+    default: return SSL_TICKET_RETURN_IGNORE;
+    }
+}
+
 int tls_verify_setup(struct web *sv, SSL_CTX *ctx)
 {
     /* ctx = the vhost's SSL_CTX: TLS 1.2+, and our CA store instead of the one lws
@@ -42,8 +89,11 @@ int tls_verify_setup(struct web *sv, SSL_CTX *ctx)
     /* No server-side session cache: it kept every cleanly closed TLS 1.2 session with
      * its peer certificate (~6 KB) for 5 minutes, up to 20 480 of them. Resumption
      * still works through stateless tickets (TLS 1.3 and 1.2); a resumed session skips
-     * the chain check, so every request re-checks the certificate (peer_check). */
+     * the chain check: the ticket hooks above check the certificate again (dates, CRL),
+     * and so does every request (peer_check). */
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    if (SSL_CTX_set_session_ticket_cb(ctx, ticket_made, ticket_opened, sv) != 1)
+        return 1;
     SSL_CTX_set1_cert_store(ctx, sv->tls.store);
     sv->ssl_ctx = ctx;
     return 0;

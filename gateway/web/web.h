@@ -10,7 +10,9 @@
 #include <signal.h>
 
 #include "app.h"
+#include "conn_limit.h"
 #include "csrf.h"
+#include "own_origin.h"
 #include "tls_store.h"
 
 #define HTTP_IDLE_SECS 10      /* lws timeout for a stalled request (slow clients) */
@@ -27,6 +29,8 @@ struct web {
     SSL_CTX *ssl_ctx;                  /* the gw vhost's, seen at LOAD_EXTRA_SERVER_VERIFY_CERTS */
     enum crl_state crl_logged;
     struct csrf csrf;
+    char origin[OWN_ORIGIN_MAX];       /* own_origin.h: what Origin must say */
+    struct conn_limit conns;           /* connections per source, descriptor reserve */
     volatile sig_atomic_t *reload;
     void (*on_reload)(struct gw_app *);
 };

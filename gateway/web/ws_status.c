@@ -1,8 +1,9 @@
 /* ws_status.c - the "latchkey.v1" websocket at /ws (see ws_status.h). The upgrade passes
  * the same checks as a page request (verified, unrevoked certificate of a known user) plus
  * an Origin check; every received message re-checks the certificate against the current
- * CRL, and a CRL change re-checks every open socket: a revoked one is closed with 1008
- * (policy violation). Messages (JSON, built with cJSON):
+ * CRL and its dates, a CRL change re-checks every open socket, and so does the passing of
+ * a socket's certificate's notAfter: a revoked or expired one is closed with 1008 (policy
+ * violation). Messages (JSON, built with cJSON):
  *   {"type":"doors","doors":[{"door":"door1","label":"Front door","availability":
  *     "online|offline|unknown","relay":"idle|active|unknown"}]}
  *   {"type":"result","door":"door1","result":"opened","reason":"-","latency_ms":812}
@@ -10,8 +11,9 @@
  * wakes the loop, which asks the sockets of that user for a writeable callback.
  * Over HTTP/2 (RFC 8441: lws 4.1 announces SETTINGS_ENABLE_CONNECT_PROTOCOL and takes an
  * extended CONNECT with :protocol websocket) the socket is a stream of the connection and
- * passes the same checks: the path is the CONNECT's :path, the Origin the same header, the
- * own origin comes from :authority, the certificate from the network connection. */
+ * passes the same checks: the path is the CONNECT's :path, the Origin the same header
+ * (against the configured own origin, own_origin.h), the certificate from the network
+ * connection. */
 #include "ws_status.h"
 
 #include <cJSON.h>
@@ -50,6 +52,7 @@ struct ws_session {
     uint64_t doors_sent;   /* door_status version sent (0: none yet) */
     uint64_t result_seq;   /* last result event looked at */
     int recheck;           /* re-check the certificate at the next writeable */
+    time_t not_after;      /* the certificate's notAfter: re-checked when it passes */
     int refused;           /* HTTP/2: admission failed, closed at ESTABLISHED (see below) */
 };
 
@@ -103,6 +106,16 @@ void ws_status_poke(struct lws_context *ctx, int recheck_certs)
             w->recheck = 1;
         lws_callback_on_writable(w->wsi);
     }
+}
+
+void ws_status_expire(time_t now)
+{
+    struct ws_session *w;
+    for (w = sessions; w != NULL; w = w->next)
+        if (w->not_after <= now && !w->recheck) {
+            w->recheck = 1; /* closed with 1008 at its writeable (still_allowed) */
+            lws_callback_on_writable(w->wsi);
+        }
 }
 
 int ws_status_on_connection(struct lws *nwsi)
@@ -212,8 +225,9 @@ static int still_allowed(struct lws *wsi, struct ws_session *w)
     int rc = peer_check(wsi, &web_of(wsi)->tls, user, sizeof user, binding, sizeof binding, &why);
     if (rc == 0 && strcmp(user, w->user) == 0)
         return 0;
-    gw_log("ws: closing websocket of %s: certificate %s", w->user, rc == -2 ? why : "unusable");
-    metrics_refused(rc == -2 && strcmp(why, "revoked") != 0 ? REFUSED_CRL : REFUSED_REVOKED);
+    gw_log("ws: closing websocket of %s: certificate %s", w->user, rc != 0 ? why : "of another user");
+    metrics_refused(rc != 0 ? (enum metrics_refusal)peer_refusal_of(rc, why)->metric
+                            : REFUSED_REVOKED);
     lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)"certificate refused",
                      19);
     return -1;
@@ -221,7 +235,7 @@ static int still_allowed(struct lws *wsi, struct ws_session *w)
 
 static int filter(struct lws *wsi)
 {
-    char user[LK_BY_MAX + 1], binding[PEER_BINDING_MAX], origin[300], own[300];
+    char user[LK_BY_MAX + 1], binding[PEER_BINDING_MAX], origin[300];
     const char *why = NULL;
     struct user_rec u;
     struct action_outcome refused;
@@ -234,14 +248,14 @@ static int filter(struct lws *wsi)
         return 1;
     rc = peer_check(wsi, &web_of(wsi)->tls, user, sizeof user, binding, sizeof binding, &why);
     if (rc != 0) {
-        gw_log("ws: upgrade refused: certificate %s", rc == -2 ? why : "unusable");
-        if (rc == -2)
-            metrics_refused(strcmp(why, "revoked") == 0 ? REFUSED_REVOKED : REFUSED_CRL);
+        gw_log("ws: upgrade refused: certificate %s", why);
+        if (rc != PEER_NO_IDENTITY)
+            metrics_refused((enum metrics_refusal)peer_refusal_of(rc, why)->metric);
         return 1;
     }
     /* Cross-site websocket hijacking: browsers always send Origin on a websocket. */
     if (!request_header(wsi, "origin:", origin, sizeof origin) ||
-        request_own_origin(wsi, own, sizeof own) != 0 || strcmp(origin, own) != 0) {
+        strcmp(origin, web_of(wsi)->origin) != 0) {
         gw_log("ws: upgrade refused for %s: missing or foreign Origin", user);
         metrics_refused(REFUSED_CSRF);
         return 1;
@@ -279,6 +293,7 @@ int ws_status_callback(struct lws *wsi, int reason, void *user, void *in, size_t
         if (peer_check(wsi, &web_of(wsi)->tls, w->user, sizeof w->user, w->binding,
                        sizeof w->binding, &why) != 0)
             return -1;
+        w->not_after = time(NULL) + peer_cert_seconds_left(wsi);
         pthread_mutex_lock(&ring_lock);
         w->result_seq = ring_seq; /* only results from now on */
         ring_ctx = lws_get_context(wsi);

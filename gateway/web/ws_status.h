@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "result.h"
 
@@ -28,6 +29,10 @@ size_t ws_status_session_size(void);
 /* Loop thread, on EVENT_WAIT_CANCELLED / CRL change: asks every websocket whose data
  * changed (or whose certificate may now be revoked) for a writeable callback. */
 void ws_status_poke(struct lws_context *ctx, int recheck_certs);
+
+/* Loop thread, from the CRL watch: every socket whose certificate's notAfter has passed
+ * re-checks it (and is closed). */
+void ws_status_expire(time_t now);
 
 /* Loop thread: the configured doors changed (SIGHUP): every socket gets a new door list. */
 void ws_status_doors_changed(struct lws_context *ctx);

@@ -1,39 +1,14 @@
 #!/usr/bin/env bash
 # make_bad_certs.sh - forges the client certificates of the attack matrix with the openssl
-# CLI, against a site made by scripts/make-site.sh (its CA signs where the case needs it).
+# CLI, against a site made by scripts/make-site.sh (its CA signs where the case needs it,
+# through ca_sign.sh).
 # usage: make_bad_certs.sh SITE_DIR OUT_DIR
 # writes OUT_DIR/<case>.crt (chain, leaf first) and OUT_DIR/<case>.key for each case.
 set -euo pipefail
 SITE=$1 OUT=$2
 PKI="$SITE/pki"
-mkdir -p "$OUT/ca-db/new"
-: > "$OUT/ca-db/index.txt"
-echo 1000 > "$OUT/ca-db/serial"
-cat > "$OUT/ca.cnf" <<CNF
-[ ca ]
-default_ca = lk
-[ lk ]
-database = $OUT/ca-db/index.txt
-new_certs_dir = $OUT/ca-db/new
-serial = $OUT/ca-db/serial
-policy = any
-unique_subject = no
-copy_extensions = none
-[ any ]
-commonName = supplied
-CNF
-printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n' > "$OUT/client.ext"
-printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' > "$OUT/server.ext"
-
-q() { "$@" >/dev/null 2>&1 || { echo "make_bad_certs.sh: failed: $*" >&2; exit 1; }; }
-newkey() { q openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1"; }
-csr() { q openssl req -new -key "$1" -subj "/CN=$2" -out "$3"; }
-# ca_sign CSR OUT EXT START END MD: the site's own CA signs, with chosen dates and digest.
-ca_sign() {
-  q openssl ca -batch -notext -config "$OUT/ca.cnf" -cert "$PKI/ca/ca.crt" -keyfile "$PKI/ca/ca.key" \
-    -passin "file:$SITE/ca.passphrase" -in "$1" -out "$2" -extfile "$3" -startdate "$4" -enddate "$5" -md "$6"
-}
-now_plus() { date -u -d "$1" +%Y%m%d%H%M%SZ; }
+. "$(dirname "$0")/ca_sign.sh"
+ca_sign_init "$SITE" "$OUT"
 W="$OUT/work"; mkdir -p "$W"
 
 # Another CA altogether.

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # web_attacks.sh - HTTP-level attacks on the real gateway by a client that holds a valid
 # certificate: missing security headers, oversize body and header, request smuggling with
-# conflicting Content-Length / Transfer-Encoding, and slow clients that try to hold the
-# server. Each is refused and the gateway keeps serving.
+# conflicting Content-Length / Transfer-Encoding or a framing header with whitespace before
+# its colon, a Host header naming another site (the gateway's own origin is configured,
+# not taken from Host), a certificate whose CN is not a user name (a page and a log line
+# that say so), and slow clients that try to hold the server. Each is refused and the
+# gateway keeps serving.
 # usage: web_attacks.sh SOURCE_DIR BUILD_DIR
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
+. "$ROOT/tests/attack/ca_sign.sh"
 
 lk_site_make --pin 123456
 lk_site_start_broker
@@ -51,6 +55,45 @@ lk_log "conflicting Content-Length and Transfer-Encoding refused"
 status=$( { printf 'POST /action HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'; sleep 2; } | raw)
 case "$status" in ""|"HTTP/1.1 400"*) ;; *) lk_fail "CL+TE answered: $status" ;; esac
 still_serving "CL+TE"
+
+lk_log "whitespace before the colon of Transfer-Encoding / Content-Length: 400"
+for te in 'Transfer-Encoding : chunked' $'Transfer-Encoding\t: chunked' 'Transfer-Encoding   : chunked'; do
+  status=$( { printf 'POST /action HTTP/1.1\r\nHost: localhost\r\nOrigin: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\n%s\r\n\r\n0\r\n\r\n' "$URL" "$te"; sleep 2; } | raw)
+  case "$status" in "HTTP/1.1 400"*) ;; *) lk_fail "'$te' answered: $status" ;; esac
+done
+status=$( { printf 'GET / HTTP/1.1\r\nHost: localhost\r\nContent-Length : 0\r\n\r\n'; sleep 2; } | raw)
+case "$status" in "HTTP/1.1 400"*) ;; *) lk_fail "'Content-Length :' answered: $status" ;; esac
+still_serving "framing headers with whitespace before the colon"
+
+lk_log "a Host header naming another site does not make its Origin ours"
+EVIL="https://evil.example:$GATEWAY_PORT"
+lk_phone "$URL/" >/dev/null
+tok=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$LK_TMP/body" | head -n1)
+out=$(lk_phone --http1.1 -H "Host: evil.example:$GATEWAY_PORT" -H "Origin: $EVIL" -d "csrf=$tok" -d pin=123456 -d door=door1 "$URL/action")
+lk_expect_eq "$out" "403 csrf" "POST with Host and Origin of another site"
+upgrade() { # HOST ORIGIN: the status line of a websocket upgrade
+  { printf 'GET /ws HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: latchkey.v1\r\nOrigin: %s\r\n\r\n' "$1" "$2"; sleep 2; } | raw
+}
+status=$(upgrade "localhost:$GATEWAY_PORT" "$URL")
+case "$status" in "HTTP/1.1 101"*) ;; *) lk_fail "websocket from our own origin answered: $status" ;; esac
+status=$(upgrade "evil.example:$GATEWAY_PORT" "$EVIL")
+case "$status" in "HTTP/1.1 101"*) lk_fail "websocket with Host and Origin of another site upgraded" ;; esac
+grep -q "ws: upgrade refused for alice: missing or foreign Origin" "$GATEWAY_LOG" || lk_fail "foreign websocket not logged"
+
+lk_log "a certificate whose CN is not a user name: a page and a log line that say so"
+ca_sign_init "$SITE" "$LK_TMP/ca"
+newkey "$LK_TMP/bad-name.key"
+csr "$LK_TMP/bad-name.key" "mallory smith" "$LK_TMP/bad-name.csr"
+ca_sign "$LK_TMP/bad-name.csr" "$LK_TMP/bad-name.crt" "$LK_TMP/ca/client.ext" "$(now_plus '-1 hour')" "$(now_plus '+1 day')" sha256
+serial=$(openssl x509 -in "$LK_TMP/bad-name.crt" -noout -serial | cut -d= -f2)
+code=$(curl -sS -o "$LK_TMP/bad-name.html" -w '%{http_code}' --max-time 10 --cacert "$PKI/ca/ca.crt" \
+  --cert "$LK_TMP/bad-name.crt" --key "$LK_TMP/bad-name.key" "$URL/" 2>/dev/null) || code=curl-failed
+lk_expect_eq "$code" 403 "a CN outside the user-name charset"
+grep -q 'data-result="bad-name"' "$LK_TMP/bad-name.html" || lk_fail "no bad-name page: $(cat "$LK_TMP/bad-name.html")"
+grep -qF "certificate name &#39;mallory smith&#39; is not a valid Latchkey user name" "$LK_TMP/bad-name.html" ||
+  lk_fail "the page does not say what is wrong: $(cat "$LK_TMP/bad-name.html")"
+grep -q "request refused: client certificate serial $serial: CN 'mallory smith' is not a valid Latchkey user name" "$GATEWAY_LOG" ||
+  lk_fail "no log line with the serial $serial"
 
 lk_log "slow clients do not hold the server"
 for i in $(seq 1 20); do

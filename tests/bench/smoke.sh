@@ -19,6 +19,13 @@ PKI="$SITE/pki"
 # A short pulse and no pause after it, so that back-to-back actions are not "busy".
 sed -i -e 's/^pulse_ms = .*/pulse_ms = 50/' -e '$a min_interval_ms = 0' "$SITE/device-door1.conf"
 
+# The availability check below has an identity of its own: the broker names every session by
+# its certificate's CN, so using the gateway's certificate would take the gateway's session over.
+LATCHKEY_CA_PASSPHRASE=$(cat "$SITE/ca.passphrase") "$BUILD/certs-tool/latchkey-certs" -d "$PKI" \
+  issue client test-watch >/dev/null
+printf '\n# Test tool (tests/bench/smoke.sh)\nuser test-watch\ntopic read latchkey/home/+/availability\n' \
+  >>"$SITE/broker/acl"
+
 lk_start mosquitto mosquitto -c "$SITE/broker/mosquitto.conf"
 lk_wait_port "$BROKER_PORT" 10 "$LK_LAST_PID"
 lk_start device "$BUILD/firmware/port/posix/latchkey-device" -c "$SITE/device-door1.conf"
@@ -46,8 +53,8 @@ case "$out" in *"ws_open=3"*) ;; *) lk_fail "ws: not all websockets opened: $out
 lk_log "device online, then actions: GET / for the CSRF token, POST /action with Origin"
 availability() {
   mosquitto_sub -h localhost -p "$BROKER_PORT" --cafile "$PKI/ca/ca.crt" \
-    --cert "$PKI/issued/gateway.crt" --key "$PKI/private/gateway.key" \
-    -i "bench-smoke-$$" -t latchkey/home/door1/availability -C 1 -W 2 2>/dev/null
+    --cert "$PKI/issued/test-watch.crt" --key "$PKI/private/test-watch.key" \
+    -t latchkey/home/door1/availability -C 1 -W 2 2>/dev/null
 }
 device_online() { [ "$(availability)" = online ]; }
 lk_wait_for 15 "device door1 online" device_online

@@ -5,10 +5,11 @@
 # the --home-bridge config: a home broker bridges commands in and acks out.
 # A denied subscription still gets a SUBACK in Mosquitto 2.0, so "denied" is tested as
 # "a message published meanwhile does not arrive within a bound".
-# Usage: bash broker_config_test.sh /path/to/latchkey-certs
+# Usage: bash broker_config_test.sh /path/to/latchkey-certs /path/to/latchkey_revoke.so
 source "$(dirname "$0")/../lib/testlib.sh"
 
-CERTS=${1:?usage: broker_config_test.sh /path/to/latchkey-certs}
+CERTS=${1:?usage: broker_config_test.sh /path/to/latchkey-certs /path/to/latchkey_revoke.so}
+PLUGIN=${2:?usage: broker_config_test.sh /path/to/latchkey-certs /path/to/latchkey_revoke.so}
 unset LATCHKEY_PKI_DIR
 export LATCHKEY_CA_PASSPHRASE='broker test passphrase'
 PKI=$LK_TMP/pki
@@ -26,15 +27,32 @@ certs crl >/dev/null
 
 PORT=$(lk_free_port)
 B=$LK_TMP/broker
-certs broker-config --out "$B" --site home --listen 127.0.0.1 --port "$PORT" --crl "$PKI/crl.pem" "${ROOT_OPT[@]}" >/dev/null
+certs broker-config --out "$B" --site home --listen 127.0.0.1 --port "$PORT" --crl "$PKI/crl.pem" \
+  --plugin "$PLUGIN" "${ROOT_OPT[@]}" >/dev/null
 grep -qx 'user home/door1' "$B/acl" && grep -qx 'user home/door2' "$B/acl" || lk_fail "devices missing from the acl"
 grep -q 'other/door1' "$B/acl" && lk_fail "a device of another site is in the acl"
 grep -q 'alice' "$B/acl" && lk_fail "a phone is in the acl"
-grep -qx 'topic readwrite homeassistant/+/latchkey_home_door1/#' "$B/acl" || lk_fail "no discovery topics"
-for k in 'require_certificate true' 'use_identity_as_username true' 'allow_anonymous false' 'tls_version tlsv1.2' \
-         'set_tcp_nodelay true' "crlfile $PKI/crl.pem" "acl_file $B/acl" "listener $PORT 127.0.0.1"; do
+for t in binary_sensor/latchkey_home_door1/online binary_sensor/latchkey_home_door1/relay \
+         sensor/latchkey_home_door1/last_result; do
+  grep -qx "topic write homeassistant/$t/config" "$B/acl" || lk_fail "no discovery topic $t"
+done
+# Every topic by its exact name: no wildcard in a device's lines, nothing readable but its cmd.
+grep -A20 -x 'user home/door1' "$B/acl" | sed '/^$/q' | grep -q '[+#]' && lk_fail "a wildcard in a device's acl"
+[ "$(grep -A20 -x 'user home/door1' "$B/acl" | sed '/^$/q' | grep -c '^topic read')" = 1 ] || lk_fail "a device reads more than its cmd"
+for k in 'require_certificate true' 'use_identity_as_username true' 'use_username_as_clientid true' \
+         'allow_anonymous false' 'tls_version tlsv1.2' 'max_packet_size 2048' \
+         'set_tcp_nodelay true' "crlfile $PKI/crl.pem" "acl_file $B/acl" "listener $PORT 127.0.0.1" \
+         "plugin $PLUGIN" "plugin_opt_crlfile $PKI/crl.pem" "plugin_opt_cafile $B/ca.crt"; do
   grep -qxF "$k" "$B/mosquitto.conf" || lk_fail "mosquitto.conf lacks '$k'"
 done
+# The plugin that ends revoked sessions: the packaged path by default, only with a CRL.
+certs broker-config --out "$LK_TMP/b-default" --site home --crl "$PKI/crl.pem" >/dev/null
+grep -qx 'plugin /usr/lib/latchkey/latchkey_revoke.so' "$LK_TMP/b-default/mosquitto.conf" || lk_fail "default plugin path"
+certs broker-config --out "$LK_TMP/b-nocrl" --site home >/dev/null 2>&1
+grep -q '^plugin' "$LK_TMP/b-nocrl/mosquitto.conf" && lk_fail "a plugin line without a CRL"
+certs broker-config --out "$LK_TMP/b-bad" --site home --plugin "$PLUGIN" >/dev/null 2>&1 && lk_fail "--plugin without --crl accepted"
+certs broker-config --out "$LK_TMP/b-bad" --site home --crl "$PKI/crl.pem" --plugin rel/p.so >/dev/null 2>&1 &&
+  lk_fail "a relative --plugin accepted"
 lk_start mosquitto mosquitto -c "$B/mosquitto.conf"
 MPID=$LK_LAST_PID
 lk_wait_port "$PORT" 10 "$MPID"
@@ -114,7 +132,9 @@ HPORT=$(lk_free_port)
 lk_start home-mosquitto mosquitto -c "$H/mosquitto.conf"
 HPID=$LK_LAST_PID
 lk_wait_port "$HPORT" 10 "$HPID"
-lk_wait_for 10 "bridge connects" grep -q 'as latchkey-bridge-home' "$LK_TMP/mosquitto.log"
+grep -qx 'bridge_max_packet_size 2048' "$H/conf.d/bridge.conf" || lk_fail "bridge without bridge_max_packet_size"
+# The internet-facing broker names the bridge's session by its certificate's CN.
+lk_wait_for 10 "bridge connects" grep -q 'as home/door2 ' "$LK_TMP/mosquitto.log"
 SUBPORT=$HPORT sub homedoor2 home.door2 latchkey/home/door2/cmd 10
 for i in $(seq 1 20); do # the bridge subscribes right after connecting: retry until it is there
   kill -0 "$SPID" 2>/dev/null || break

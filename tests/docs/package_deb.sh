@@ -2,8 +2,10 @@
 # package_deb.sh BUILD_DIR CPACK - builds the three .deb packages with CPack, checks their
 # control data and contents, installs them on this machine with apt-get (dependencies
 # must already be satisfied: no download), runs --help and --version of each installed
-# binary from /usr/bin (system libraries only), then purges them (and the "latchkey"
-# user if this test created it), leaving the machine as it was. Needs root.
+# binary from /usr/bin (system libraries only), checks that a CA kept on this host, run as
+# the installed CRL unit runs it, cannot be read by the gateway's and the device's users,
+# then purges them (and the "latchkey" and "latchkey-ca" users, the CA directory and the
+# CRL directory if this test created them), leaving the machine as it was. Needs root.
 set -uo pipefail
 build=$1 cpack=$2
 pkgs=(latchkey-gateway latchkey-device latchkey-certs)
@@ -29,12 +31,30 @@ user_existed=0
 getent passwd latchkey >/dev/null && user_existed=1
 group_existed=0
 getent group latchkey >/dev/null && group_existed=1
+ca_user_existed=0 ca_group_existed=0 ca_dir_existed=0 crl_dir_existed=0
+getent passwd latchkey-ca >/dev/null && ca_user_existed=1
+getent group latchkey-ca >/dev/null && ca_group_existed=1
+[ -e /var/lib/latchkey-ca ] && ca_dir_existed=1
+[ -e /etc/latchkey/crl ] && crl_dir_existed=1
+etc_existed=0
+[ -e /etc/latchkey ] && etc_existed=1
 
 tmp=$(mktemp -d)
 installed=0
 cleanup() {
   if [ $installed -eq 1 ]; then
     dpkg --purge "${pkgs[@]}" >"$tmp/purge.log" 2>&1 || { cat "$tmp/purge.log" >&2; echo "FAIL: dpkg --purge" >&2; }
+  fi
+  # The CA this test made under /var/lib/latchkey-ca and its CRL (purge keeps a non-empty
+  # /etc/latchkey/crl), then the users.
+  [ $ca_dir_existed -eq 1 ] || rm -rf /var/lib/latchkey-ca
+  [ $crl_dir_existed -eq 1 ] || rm -rf /etc/latchkey/crl
+  [ $etc_existed -eq 1 ] || rmdir /etc/latchkey 2>/dev/null || true
+  if [ $ca_user_existed -eq 0 ] && getent passwd latchkey-ca >/dev/null; then
+    userdel latchkey-ca 2>/dev/null || true
+  fi
+  if [ $ca_group_existed -eq 0 ] && getent group latchkey-ca >/dev/null; then
+    groupdel latchkey-ca 2>/dev/null || true
   fi
   if [ $user_existed -eq 0 ] && getent passwd latchkey >/dev/null; then
     userdel latchkey 2>/dev/null || true
@@ -103,6 +123,7 @@ expect_file latchkey-gateway /usr/share/man/man8/latchkey-gateway.8.gz
 expect_file latchkey-gateway /usr/share/man/man5/latchkey-gateway.conf.5.gz
 expect_file latchkey-gateway /usr/share/doc/latchkey/gateway.md
 expect_file latchkey-gateway /usr/share/doc/latchkey/examples/mosquitto/home-bridge.conf
+expect_file latchkey-gateway /usr/lib/latchkey/latchkey_revoke.so
 expect_file latchkey-device /usr/bin/latchkey-device
 expect_file latchkey-device /etc/latchkey/device.conf.example
 expect_file latchkey-device /usr/lib/systemd/system/latchkey-device.service
@@ -154,6 +175,37 @@ for b in "${bins[@]}"; do
   ldd "$b" | grep -q "not found" && bad "$b: unresolved library: $(ldd "$b" | grep 'not found')"
 done
 MANPATH=/usr/share/man man -w latchkey-gateway.conf >/dev/null 2>&1 || bad "man latchkey-gateway.conf not found after install"
+
+# 5. A CA on this host (docs/operations.md, "Where the CA lives"), made and run as the
+# installed CRL unit says: its key and passphrase are out of reach of the users the gateway
+# and device units run as; the CRL it writes is readable by them.
+getent passwd latchkey-ca >/dev/null || bad "postinst did not create the user latchkey-ca"
+[ "$(stat -c '%U %a' /etc/latchkey/crl 2>/dev/null)" = "latchkey-ca 755" ] || bad "/etc/latchkey/crl: $(stat -c '%U %a' /etc/latchkey/crl 2>&1)"
+units=/usr/lib/systemd/system
+unit_value() { sed -n "s/^$2=//p" "$units/$1" | head -n1; } # unit key
+ca_user=$(unit_value latchkey-crl.service User)
+[ "$ca_user" = latchkey-ca ] || bad "latchkey-crl.service runs as '$ca_user'"
+gw_user=$(unit_value latchkey-gateway.service User) dev_user=$(unit_value latchkey-device.service User)
+[ -n "$gw_user" ] && [ -n "$dev_user" ] || bad "no User= in the gateway or device unit"
+[ "$gw_user" != "$ca_user" ] && [ "$dev_user" != "$ca_user" ] || bad "the CA shares a user with the gateway or device"
+state=/var/lib/$(unit_value latchkey-crl.service StateDirectory)
+pki=$(unit_value latchkey-crl.service Environment | sed -n 's/^LATCHKEY_PKI_DIR=//p')
+exec_start=$(unit_value latchkey-crl.service ExecStart)
+pass=$(sed -n 's/.*--passphrase-file \([^ ]*\).*/\1/p' <<<"$exec_start")
+crl=$(sed -n 's/.*--out \([^ ]*\).*/\1/p' <<<"$exec_start")
+install -d -m "$(unit_value latchkey-crl.service StateDirectoryMode)" -o "$ca_user" -g "$ca_user" "$state" # as systemd does
+as_ca() { runuser -u "$ca_user" -- env LATCHKEY_PKI_DIR="$pki" "$@"; }
+as_ca sh -c "umask 077; head -c 24 /dev/urandom | base64 >'$pass' && chmod 0400 '$pass'" || bad "passphrase as $ca_user"
+as_ca latchkey-certs init --name "Package test" --passphrase-file "$pass" >"$tmp/init.log" 2>&1 || { cat "$tmp/init.log" >&2; bad "init as $ca_user"; }
+as_ca sh -c "umask $(unit_value latchkey-crl.service UMask); $exec_start" >"$tmp/crl.log" 2>&1 || { cat "$tmp/crl.log" >&2; bad "the unit's ExecStart as $ca_user"; }
+[ "$(stat -c %a "$crl" 2>/dev/null)" = 644 ] || bad "the CRL $crl is not 0644: $(stat -c %a "$crl" 2>&1)"
+[ -s "$pki/ca/ca.key" ] || bad "no CA key at $pki/ca/ca.key"
+for u in "$gw_user" "$dev_user"; do
+  runuser -u "$u" -- cat "$crl" >/dev/null 2>&1 || bad "$u cannot read the CRL $crl"
+  runuser -u "$u" -- cat "$pki/ca/ca.key" >/dev/null 2>&1 && bad "$u can read the CA key"
+  runuser -u "$u" -- cat "$pass" >/dev/null 2>&1 && bad "$u can read the CA passphrase"
+  runuser -u "$u" -- ls "$pki" >/dev/null 2>&1 && bad "$u can list the CA directory"
+done
 
 [ $fail -eq 0 ] && echo "packages: ${pkgs[*]} built, installed, ran, removed"
 exit $fail

@@ -54,8 +54,8 @@ t0=$(ms) # before the start: the start-up of Mosquitto itself counts against the
 lk_site_start_broker
 lk_log "broker listening after $(( $(ms) - t0 )) ms"
 # Every availability message with its arrival time (a retained one arrives at subscription).
-lk_start avail mosquitto_sub -h localhost -p "$BROKER_PORT" --cafile "$PKI/ca/ca.crt" \
-  --cert "$PKI/issued/gateway.crt" --key "$PKI/private/gateway.key" -i "faults-$$" \
+# shellcheck disable=SC2046
+lk_start avail mosquitto_sub -h localhost -p "$BROKER_PORT" $(lk_site_mqtt_id test-listen) \
   -t latchkey/home/door1/availability -F '%U %p'
 t_gw="" t_dev=""
 while [ $(( $(ms) - t0 )) -lt 10000 ] && { [ -z "$t_gw" ] || [ -z "$t_dev" ]; }; do

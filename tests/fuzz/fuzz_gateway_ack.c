@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     strcpy(a->rec.user, "alice");
     strcpy(a->rec.door, "door1");
     strcpy(a->rec.cmd_id, waiting_id);
-    CHECK(attempts_await_ack(&table, a->self, 1000000) == 0);
+    CHECK(attempts_await_ack(&table, a->self, 1000000, NULL) == 0);
     mqtt_inbound("home", &table, topic, tlen, payload, plen);
     free(topic);
     free(payload);

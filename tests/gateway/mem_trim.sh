@@ -12,7 +12,7 @@ N=400
 
 [ -x "$BENCH" ] || lk_fail "$BENCH not built"
 [ "$(ulimit -n)" -ge $((N + 64)) ] || ulimit -n $((N + 64)) || lk_fail "needs $((N + 64)) open files"
-lk_site_make --door door1
+lk_site_make --door door1 --per-address 4096 # every websocket from 127.0.0.1
 lk_site_start_broker
 lk_site_start_gateway
 rss() { awk '/^VmRSS:/ {print $2}' "/proc/$GW_PID/status"; }

@@ -4,7 +4,8 @@
  * action_start: refusals (unknown user, door not configured or not the user's, missing
  * field, lockout), wrong PIN (and the lockout it leads to), busy, broker down or refusing,
  * the device's ack (opened, rejected), the timeout, a requester gone during the PIN check,
- * and audit failures (nothing sent). Each outcome is finished exactly once: one audit row,
+ * audit failures (nothing sent), and the bounds of waiting actions per user, per door and in
+ * all (busy-user, busy-door, busy-gateway: answered at once, before the PIN, or after it). Each outcome is finished exactly once: one audit row,
  * one notification. Every wait is bounded (10 s). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +24,7 @@
 #include "audit.h"
 #include "fake_ports.h"
 #include "lockout.h"
+#include "metrics.h"
 #include "users.h"
 
 #define PIN "135790"
@@ -60,6 +62,8 @@ static int group_setup(void **state)
     snprintf(conf.command.site, sizeof conf.command.site, "home");
     conf.command.ttl = 30;
     conf.mqtt.ack_timeout_ms = 5000;
+    conf.mqtt.max_waiting_per_user = CONF_WAITING_DEFAULT;
+    conf.mqtt.max_waiting_per_door = CONF_WAITING_DEFAULT;
     strcpy(conf.doors[0].name, "door1");
     strcpy(conf.doors[1].name, "door2");
     conf.n_doors = 2;
@@ -81,6 +85,9 @@ static int group_setup(void **state)
     add_user("carol", "door1", phc);
     add_user("dave", "door1", phc);
     add_user("erin", "door1", phc);
+    add_user("guest", "door2", phc);
+    add_user("gina", "door2", phc);
+    add_user("owner", "door1,door2", phc);
     return 0;
 }
 
@@ -390,6 +397,129 @@ static void test_audit_failure(void **state)
     assert_int_equal(rows_of("erin", NULL), 1);
 }
 
+/* user's open of door, its PIN not remembered: checked by scrypt, then published. */
+static void published_after_scrypt(const char *user, const char *door, struct attempt_handle *h)
+{
+    struct action_outcome out;
+    int before = fake.published;
+    assert_int_equal(start(user, door, PIN, h, &out), ACTION_CHECKING_PIN);
+    await_verdict(*h);
+    assert_int_equal(attempts_state(&app.attempts, *h), ATTEMPT_AWAITING_ACK);
+    assert_int_equal(fake.published, before + 1);
+}
+
+static unsigned long long busy_count(const char *reason)
+{
+    struct metrics_snapshot m;
+    int i;
+    metrics_read(&m);
+    for (i = 0; i < METRICS_BUSY_REASONS; i++)
+        if (strcmp(metrics_busy_reasons[i], reason) == 0)
+            return m.busy[i];
+    fail_msg("no busy reason %s", reason);
+    return 0;
+}
+
+/* An answer at once: busy for reason, nothing published, on record without a command id. */
+static void expect_busy_now(const char *user, const char *door, const char *pin,
+                            const char *reason, const char *detail_part)
+{
+    struct attempt_handle h;
+    struct action_outcome out;
+    struct audit_rec rec;
+    int published = fake.published, rows = rows_of(user, NULL);
+    unsigned long long counted = busy_count(reason);
+    assert_int_equal(start(user, door, pin, &h, &out), ACTION_ANSWERED);
+    assert_int_equal(out.result, GW_BUSY);
+    assert_string_equal(out.reason, reason);
+    assert_non_null(strstr(out.detail, detail_part));
+    assert_int_equal(fake.published, published);
+    assert_int_equal(fake.last_result, GW_BUSY);
+    assert_string_equal(fake.last_reason, reason);
+    assert_int_equal(rows_of(user, &rec), rows + 1);
+    assert_string_equal(rec.result, "busy");
+    assert_string_equal(rec.reason, reason);
+    assert_string_equal(rec.cmd_id, "");
+    assert_int_equal(busy_count(reason), counted + 1);
+}
+
+/* Every waiting attempt times out and its owner takes the outcome. */
+static void expire_all(struct attempt_handle *hs, int n)
+{
+    struct action_outcome out;
+    int i;
+    fake.now_ms += conf.mqtt.ack_timeout_ms;
+    action_expire(&app);
+    for (i = 0; i < n; i++) {
+        assert_int_equal(action_take(&app, hs[i], &out), ACTION_ANSWERED);
+        assert_int_equal(out.result, GW_NOT_CONFIRMED);
+    }
+    assert_int_equal(attempts_next_deadline(&app.attempts), -1);
+}
+
+static void test_waiting_bounds(void **state)
+{
+    struct attempt_handle h, waiting[ATTEMPTS_ACK_MAX + 1];
+    struct action_outcome out;
+    struct audit_rec rec;
+    struct user_rec u;
+    int n = 0, i;
+    (void)state;
+    conf.mqtt.max_waiting_per_user = 2;
+    conf.mqtt.max_waiting_per_door = 3;
+
+    /* The owner's PIN is remembered from here on (door1 opened). */
+    published_after_scrypt("owner", "door1", &h);
+    assert_int_equal(attempts_ack(&app.attempts, attempts_get(&app.attempts, h)->rec.cmd_id,
+                                  "door1", 1, NULL), 0);
+    action_collect(&app);
+    expect_taken(h, GW_OPENED, "-", &out);
+
+    /* The guest's door2 has no device: two opens wait, the third is busy-user at once,
+     * before its PIN is looked at (a wrong one is not counted). */
+    published_after_scrypt("guest", "door2", &waiting[n++]);
+    assert_int_equal(start("guest", "door2", PIN, &waiting[n++], &out), ACTION_AWAITING_ACK);
+    expect_busy_now("guest", "door2", PIN, "busy-user", "You already have 2 door actions waiting");
+    expect_busy_now("guest", "door2", "000000", "busy-user", "Nothing was sent");
+    assert_int_equal(users_get(app.store, "guest", &u), 1);
+    assert_int_equal(u.failed, 0);
+    assert_int_equal(pin_worker_busy(&app.pins), 0);
+
+    /* gina's PIN is being checked while the owner's open fills door2: her verdict finds the
+     * door full, so nothing is sent (the PIN was right: remembered, no failure). */
+    assert_int_equal(start("gina", "door2", PIN, &h, &out), ACTION_CHECKING_PIN);
+    assert_int_equal(start("owner", "door2", PIN, &waiting[n++], &out), ACTION_AWAITING_ACK);
+    i = fake.published;
+    await_verdict(h);
+    expect_taken(h, GW_BUSY, "busy-door", &out);
+    assert_non_null(strstr(out.detail, "The door \"door2\" already has 3 actions waiting"));
+    assert_int_equal(fake.published, i);
+    assert_int_equal(rows_of("gina", &rec), 1);
+    assert_string_equal(rec.reason, "busy-door");
+    assert_string_equal(rec.cmd_id, "");
+    /* ... and anyone's next open of door2 is busy-door at once; door1 is not affected. */
+    expect_busy_now("owner", "door2", PIN, "busy-door", "(it may be offline)");
+    expect_busy_now("gina", "door2", PIN, "busy-door", "already has 3 actions");
+    assert_int_equal(start("owner", "door1", PIN, &waiting[n++], &out), ACTION_AWAITING_ACK);
+
+    /* The waits end: every place is free again. */
+    expire_all(waiting, n);
+    n = 0;
+    assert_int_equal(start("guest", "door2", PIN, &waiting[n++], &out), ACTION_AWAITING_ACK);
+    assert_int_equal(start("guest", "door2", PIN, &waiting[n++], &out), ACTION_AWAITING_ACK);
+    expire_all(waiting, n);
+
+    /* Bounds as large as the table: the table's own bound answers busy-gateway. */
+    conf.mqtt.max_waiting_per_user = CONF_WAITING_MAX;
+    conf.mqtt.max_waiting_per_door = CONF_WAITING_MAX;
+    for (n = 0; n < ATTEMPTS_ACK_MAX; n++)
+        assert_int_equal(start("owner", "door1", PIN, &waiting[n], &out), ACTION_AWAITING_ACK);
+    expect_busy_now("gina", "door2", PIN, "busy-gateway", "waiting for many doors");
+    expire_all(waiting, n);
+    conf.mqtt.max_waiting_per_user = CONF_WAITING_DEFAULT;
+    conf.mqtt.max_waiting_per_door = CONF_WAITING_DEFAULT;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -399,6 +529,7 @@ int main(void)
         cmocka_unit_test_setup(test_broker_down, setup),
         cmocka_unit_test_setup(test_busy_and_gone, setup),
         cmocka_unit_test_setup(test_audit_failure, setup),
+        cmocka_unit_test_setup(test_waiting_bounds, setup),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -1,5 +1,6 @@
 /* test_attempts.c - the table of attempts under way: ack matching (id and door), timeout,
- * early failure, owners that went away, stale handles, the bound of each stage, the owners
+ * early failure, owners that went away, stale handles, the bound of each stage, the bounds
+ * of waiting per user and per door (and that a finished attempt gives its place back), the owners
  * still waiting (the HTTP/2 hold timer's list), and the states one handle runs through. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,7 +30,7 @@ static int add(struct attempts *t, const char *id, const char *user, const char 
     strcpy(a->rec.door, door);
     a->owner = owner;
     *h = a->self;
-    if (attempts_await_ack(t, a->self, deadline) != 0) {
+    if (attempts_await_ack(t, a->self, deadline, NULL) != 0) {
         attempts_free(t, a->self);
         return -1;
     }
@@ -170,6 +171,7 @@ static void test_full(void **state)
     for (i = 0; i < ATTEMPTS_ACK_MAX; i++)
         assert_int_equal(add(&t, ID1, "a", "d", 10, &owner, &h), 0);
     assert_int_equal(add(&t, ID1, "a", "d", 10, &owner, &h), -1);
+    assert_int_equal(attempts_room(&t, "b", "e", NULL), ROOM_GATEWAY_FULL);
     for (i = 0; i < ATTEMPTS_PIN_MAX; i++) {
         a = attempts_new(&t);
         assert_non_null(a);
@@ -180,6 +182,71 @@ static void test_full(void **state)
     assert_int_equal(attempts_check_pin(&t, a->self), -1);
     assert_int_equal(attempts_state(&t, a->self), ATTEMPT_DECIDING);
     assert_null(attempts_new(&t));
+    attempts_destroy(&t);
+}
+
+/* A fresh attempt of user on door, waiting under lim: what attempts_await_ack answered. */
+static int add_limited(struct attempts *t, const char *user, const char *door,
+                       const struct attempt_limits *lim, struct attempt_handle *h)
+{
+    struct attempt *a = attempts_new(t);
+    int rc;
+    assert_non_null(a);
+    strcpy(a->rec.cmd_id, ID1);
+    strcpy(a->rec.user, user);
+    strcpy(a->rec.door, door);
+    *h = a->self;
+    rc = attempts_await_ack(t, a->self, 10, lim);
+    if (rc != 0) {
+        assert_int_equal(attempts_state(t, a->self), ATTEMPT_DECIDING); /* unchanged */
+        attempts_free(t, a->self);
+    }
+    return rc;
+}
+
+/* Waiting is bounded per user and per door; the user's bound is named first; a place comes
+ * back when an attempt ends; the table's bound still holds under large limits. */
+static void test_user_and_door_bounds(void **state)
+{
+    struct attempt_limits lim = {2, 3}, wide = {ATTEMPTS_ACK_MAX, ATTEMPTS_ACK_MAX};
+    struct attempts t;
+    struct attempt_handle h, first;
+    int i;
+    (void)state;
+    assert_int_equal(attempts_init(&t, NULL, NULL), 0);
+
+    assert_int_equal(attempts_room(&t, "guest", "shed", &lim), ROOM_FREE);
+    assert_int_equal(add_limited(&t, "guest", "shed", &lim, &first), 0);
+    assert_int_equal(add_limited(&t, "guest", "shed", &lim, &h), 0);
+    assert_int_equal(attempts_room(&t, "guest", "shed", &lim), ROOM_USER_FULL);
+    assert_int_equal(add_limited(&t, "guest", "shed", &lim, &h), ROOM_USER_FULL);
+    assert_int_equal(add_limited(&t, "guest", "front", &lim, &h), ROOM_USER_FULL); /* any door */
+    /* Others still get in, on the same door up to its bound, elsewhere freely. */
+    assert_int_equal(attempts_room(&t, "owner", "front", &lim), ROOM_FREE);
+    assert_int_equal(add_limited(&t, "gina", "shed", &lim, &h), 0);
+    assert_int_equal(add_limited(&t, "owner", "shed", &lim, &h), ROOM_DOOR_FULL);
+    assert_int_equal(attempts_room(&t, "guest", "shed", &lim), ROOM_USER_FULL); /* user first */
+    assert_int_equal(add_limited(&t, "owner", "front", &lim, &h), 0);
+    /* NULL: only the table's bound. */
+    assert_int_equal(attempts_room(&t, "guest", "shed", NULL), ROOM_FREE);
+
+    /* The guest's first attempt ends (timeout) and is finished: its place is free again. */
+    assert_int_equal(attempts_expire(&t, 5), 0);
+    attempts_fail(&t, first, GW_NOT_CONFIRMED, "timeout");
+    assert_int_equal(attempts_room(&t, "guest", "front", &lim), ROOM_FREE); /* DONE: not waiting */
+    {
+        struct attempt_handle done[ATTEMPTS_MAX];
+        assert_int_equal(attempts_collect(&t, done, ATTEMPTS_MAX), 1);
+        attempts_free(&t, done[0]);
+    }
+    assert_int_equal(add_limited(&t, "guest", "front", &lim, &h), 0);
+    assert_int_equal(add_limited(&t, "guest", "front", &lim, &h), ROOM_USER_FULL);
+
+    /* Limits as large as the table: the table's bound answers. */
+    for (i = 0; attempts_room(&t, "many", "many", &wide) == ROOM_FREE && i < ATTEMPTS_ACK_MAX; i++)
+        assert_int_equal(add_limited(&t, "many", "many", &wide, &h), 0);
+    assert_int_equal(i, ATTEMPTS_ACK_MAX - 4);
+    assert_int_equal(add_limited(&t, "many", "many", &wide, &h), ROOM_GATEWAY_FULL);
     attempts_destroy(&t);
 }
 
@@ -202,13 +269,13 @@ static void test_states(void **state)
     assert_int_equal(attempts_state(&t, h), ATTEMPT_DECIDING);
     assert_int_equal(attempts_check_pin(&t, h), 0);
     assert_int_equal(attempts_take(&t, h, &out), ATTEMPT_CHECKING_PIN);
-    assert_int_equal(attempts_await_ack(&t, h, 100), -1); /* not while the PIN is checked */
+    assert_int_equal(attempts_await_ack(&t, h, 100, NULL), -1); /* not while the PIN is checked */
     attempts_decide(&t, h);
-    assert_int_equal(attempts_await_ack(&t, h, 100), 0);
+    assert_int_equal(attempts_await_ack(&t, h, 100, NULL), 0);
     attempts_withdraw(&t, h);
     assert_int_equal(attempts_state(&t, h), ATTEMPT_DECIDING);
     assert_int_equal(attempts_ack(&t, ID1, "door1", 1, NULL), -1); /* withdrawn: not waiting */
-    assert_int_equal(attempts_await_ack(&t, h, 100), 0);
+    assert_int_equal(attempts_await_ack(&t, h, 100, NULL), 0);
     assert_int_equal(attempts_ack(&t, ID1, "door1", 1, NULL), 0);
     assert_int_equal(attempts_state(&t, h), ATTEMPT_DONE);
     assert_int_equal(collect(&t, &got), 1);
@@ -227,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_orphan_and_stale),
         cmocka_unit_test(test_waiting_owners),
         cmocka_unit_test(test_full),
+        cmocka_unit_test(test_user_and_door_bounds),
         cmocka_unit_test(test_states),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -165,6 +165,24 @@ static void test_defaults(void **state)
     make_conf("ack_timeout_ms = 1500\n", "");
     assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
     assert_int_equal(conf.mqtt.ack_timeout_ms, 5000);
+    assert_int_equal(conf.mqtt.max_waiting_per_user, 4);
+    assert_int_equal(conf.mqtt.max_waiting_per_door, 4);
+    make_conf("ack_timeout_ms = 1500\n",
+              "ack_timeout_ms = 1500\nmax_waiting_per_user = 1\nmax_waiting_per_door = 64\n");
+    assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
+    assert_int_equal(conf.mqtt.max_waiting_per_user, 1);
+    assert_int_equal(conf.mqtt.max_waiting_per_door, 64);
+    assert_string_equal(conf.server.public_origin, ""); /* from the server certificate */
+    assert_int_equal(conf.server.max_connections, 4096);
+    assert_int_equal(conf.server.max_per_address, 64);
+    make_conf("crl = none\n", "crl = none\npublic_origin = https://door.example.org:8443\n"
+              "max_connections = 100\nmax_connections_per_address = 4\n");
+    assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
+    assert_string_equal(conf.server.public_origin, "https://door.example.org:8443");
+    assert_int_equal(conf.server.max_connections, 100);
+    assert_int_equal(conf.server.max_per_address, 4);
+    make_conf("crl = none\n", "crl = none\npublic_origin = https://[::1]\n");
+    assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
 }
 
 static const struct {
@@ -181,6 +199,14 @@ static const struct {
     {"crl = none", "crl = nothere.crl", "gw.conf:7: [server] crl: nothere.crl: cannot open"},
     {"crl = none", "crl = cert.pem", "gw.conf:7: [server] crl: cert.pem: not a PEM CRL"},
     {"crl = none\n", "crl = none\n[metrics]\nport = 0\n", "gw.conf:9: 0 is out of range 1..65535"},
+    {"crl = none", "crl = none\npublic_origin = http://door.example.org", "gw.conf:8: public_origin must be"},
+    {"crl = none", "crl = none\npublic_origin = https://door.example.org/", "gw.conf:8: public_origin must be"},
+    {"crl = none", "crl = none\npublic_origin = https://Door.example.org", "gw.conf:8: public_origin must be"},
+    {"crl = none", "crl = none\npublic_origin = https://door.example.org:0443", "gw.conf:8: public_origin must be"},
+    {"crl = none", "crl = none\npublic_origin = https://door.example.org:70000", "gw.conf:8: public_origin must be"},
+    {"crl = none", "crl = none\npublic_origin = https://a@door.example.org", "gw.conf:8: public_origin must be"},
+    {"crl = none", "crl = none\nmax_connections = 8", "gw.conf:8: 8 is out of range 16..65536"},
+    {"crl = none", "crl = none\nmax_connections_per_address = 0", "gw.conf:8: 0 is out of range 1..65536"},
     {"crl = none\n", "crl = none\n[metrics]\nallow_non_loopback = 1\n",
      "gw.conf:9: allow_non_loopback must be yes or no"},
     {"[mqtt]\nuri = ssl://localhost:8883\nca = cert.pem\ncert = cert.pem\nkey = key.pem\n"
@@ -189,6 +215,10 @@ static const struct {
     {"uri = ssl://localhost:8883", "uri = ssl://localhost", "gw.conf:9: uri needs host:port"},
     {"ack_timeout_ms = 1500", "ack_timeout_ms = 50", "gw.conf:14: 50 is out of range 100..60000"},
     {"ack_timeout_ms = 1500", "ack_timeout_ms = 600000", "gw.conf:14: 600000 is out of range"},
+    {"ack_timeout_ms = 1500", "ack_timeout_ms = 1500\nmax_waiting_per_user = 0",
+     "gw.conf:15: 0 is out of range 1..64"},
+    {"ack_timeout_ms = 1500", "ack_timeout_ms = 1500\nmax_waiting_per_door = 65",
+     "gw.conf:15: 65 is out of range 1..64"},
     {"client_id = latchkey-gateway", "client_id = a b", "gw.conf:13: client_id must be"},
     {"ttl = 20", "ttl = 61", "gw.conf:19: 61 is out of range 1..60"},
     {"ttl = 20", "ttl = 0", "gw.conf:19: 0 is out of range 1..60"},

@@ -2,8 +2,8 @@
  * signed by someone else, expired, not a plain CRL, good), revocation of one serial but not
  * another (by tls_store_cert_ok and by OpenSSL's chain verification with the store and the
  * gateway's verify callback, tls_store_verify), a leaf whose issuer is not the CRL's
- * signer, reload when the file is replaced, runtime expiry without a reload, and crl =
- * none. Certificates and CRLs are made here with OpenSSL in a temporary directory. */
+ * signer, reload when the file is replaced, runtime expiry without a reload, crl = none,
+ * the certificate's own dates, and CRL rollback (the CRL number floor and its state file). Certificates and CRLs are made here with OpenSSL in a temporary directory. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -50,7 +50,7 @@ static X509 *make_cert(const char *cn, long serial, EVP_PKEY *key, X509 *issuer,
     X509_set_subject_name(x, n);
     X509_set_issuer_name(x, issuer != NULL ? X509_get_subject_name(issuer) : n);
     X509_gmtime_adj(X509_getm_notBefore(x), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+    X509_gmtime_adj(X509_getm_notAfter(x), 7 * 86400); /* past every CRL date used here */
     X509_set_pubkey(x, key);
     if (issuer != NULL) { /* key identifiers: two CAs of one name (a key rollover) */
         add_ext(x, issuer, NID_authority_key_identifier, "keyid:always");
@@ -64,8 +64,12 @@ static X509 *make_cert(const char *cn, long serial, EVP_PKEY *key, X509 *issuer,
     return x;
 }
 
+/* The crlNumber of the next CRL written (then +1); 0: the next one has none. */
+static long crl_number = 1;
+
 /* Writes a CRL of issuer, signed with key, revoking `serials` (0-terminated), with the
- * extension extra if not NULL, to path via a temp file + rename. */
+ * extension extra if not NULL and the crlNumber crl_number (unless extra is one), to path
+ * via a temp file + rename. */
 static void write_crl_of(const char *path, const long *serials, long last_off, long next_off,
                          X509 *issuer, EVP_PKEY *key, X509_EXTENSION *extra)
 {
@@ -92,6 +96,14 @@ static void write_crl_of(const char *path, const long *serials, long last_off, l
     }
     if (extra != NULL)
         assert_int_equal(X509_CRL_add_ext(crl, extra, -1), 1);
+    if (crl_number > 0 && (extra == NULL ||
+                           OBJ_obj2nid(X509_EXTENSION_get_object(extra)) != NID_crl_number)) {
+        ASN1_INTEGER *n = ASN1_INTEGER_new();
+        ASN1_INTEGER_set(n, crl_number);
+        assert_int_equal(X509_CRL_add1_ext_i2d(crl, NID_crl_number, n, 0, 0), 1);
+        ASN1_INTEGER_free(n);
+        crl_number++;
+    }
     X509_CRL_sort(crl);
     assert_true(X509_CRL_sign(crl, key, EVP_sha256()) > 0);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -202,7 +214,7 @@ static void test_bad_files(void **state)
     static const long none[] = {0};
     (void)state;
 
-    assert_int_equal(tls_store_init(&t, "ca.pem", "absent.pem", err, sizeof err), 0);
+    assert_int_equal(tls_store_init(&t, "ca.pem", "absent.pem", NULL, err, sizeof err), 0);
     assert_int_equal(tls_store_state(&t, time(NULL)), CRL_MISSING);
     assert_int_equal(tls_store_cert_ok(&t, leaf_b, time(NULL), &why), 0);
     assert_string_equal(why, "missing");
@@ -210,13 +222,13 @@ static void test_bad_files(void **state)
     assert_int_equal(chain_error(&t, leaf_b), X509_V_ERR_UNABLE_TO_GET_CRL);
     tls_store_free(&t);
 
-    assert_int_equal(tls_store_init(&t, "ca.pem", "garbage.pem", err, sizeof err), 0);
+    assert_int_equal(tls_store_init(&t, "ca.pem", "garbage.pem", NULL, err, sizeof err), 0);
     assert_int_equal(tls_store_state(&t, time(NULL)), CRL_UNPARSABLE);
     assert_int_equal(chain_error(&t, leaf_b), X509_V_ERR_UNABLE_TO_GET_CRL);
     tls_store_free(&t);
 
     write_crl("other.pem", none, -60, 86400, other_key);
-    assert_int_equal(tls_store_init(&t, "ca.pem", "other.pem", err, sizeof err), 0);
+    assert_int_equal(tls_store_init(&t, "ca.pem", "other.pem", NULL, err, sizeof err), 0);
     assert_int_equal(tls_store_state(&t, time(NULL)), CRL_BAD_SIGNATURE);
     assert_int_equal(tls_store_cert_ok(&t, leaf_b, time(NULL), &why), 0);
     assert_int_equal(chain_error(&t, leaf_b), X509_V_ERR_UNABLE_TO_GET_CRL);
@@ -227,7 +239,7 @@ static void test_bad_files(void **state)
     assert_int_equal(tls_store_check_crl("absent.pem", "ca.pem", &st, err, sizeof err), -1);
     assert_string_equal(err, "absent.pem: cannot open");
     assert_int_equal(tls_store_check_crl("other.pem", "ca.pem", &st, err, sizeof err), -1);
-    assert_int_equal(tls_store_init(&t, "absent-ca.pem", "other.pem", err, sizeof err), -1);
+    assert_int_equal(tls_store_init(&t, "absent-ca.pem", "other.pem", NULL, err, sizeof err), -1);
 }
 
 static void test_revocation(void **state)
@@ -243,7 +255,7 @@ static void test_revocation(void **state)
     write_crl("crl.pem", revoke_a, -60, 86400, ca_key);
     assert_int_equal(tls_store_check_crl("crl.pem", "ca.pem", &st, err, sizeof err), 0);
     assert_int_equal(st, CRL_OK);
-    assert_int_equal(tls_store_init(&t, "ca.pem", "crl.pem", err, sizeof err), 0);
+    assert_int_equal(tls_store_init(&t, "ca.pem", "crl.pem", NULL, err, sizeof err), 0);
     assert_int_equal(tls_store_state(&t, now), CRL_OK);
     assert_int_equal(tls_store_cert_ok(&t, leaf_a, now, &why), 0);
     assert_string_equal(why, "revoked");
@@ -282,7 +294,7 @@ static void test_reload(void **state)
     (void)state;
 
     write_crl("live.pem", none, -60, 86400, ca_key);
-    assert_int_equal(tls_store_init(&t, "ca.pem", "live.pem", err, sizeof err), 0);
+    assert_int_equal(tls_store_init(&t, "ca.pem", "live.pem", NULL, err, sizeof err), 0);
     assert_int_equal(tls_store_poll(&t), 0); /* unchanged */
     assert_int_equal(tls_store_cert_ok(&t, leaf_b, time(NULL), &why), 1);
     assert_int_equal(chain_error(&t, leaf_b), X509_V_OK);
@@ -360,7 +372,7 @@ static void test_not_plain(void **state)
         assert_non_null(e);
         write_crl_of("ext.pem", none, -60, 86400, ca, ca_key, e);
         X509_EXTENSION_free(e);
-        assert_int_equal(tls_store_init(&t, "ca.pem", "ext.pem", err, sizeof err), 0);
+        assert_int_equal(tls_store_init(&t, "ca.pem", "ext.pem", NULL, err, sizeof err), 0);
         assert_int_equal(tls_store_state(&t, time(NULL)), cases[i].ok ? CRL_OK : CRL_UNPARSABLE);
         assert_int_equal(chain_error(&t, leaf_b),
                          cases[i].ok ? X509_V_OK : X509_V_ERR_UNABLE_TO_GET_CRL);
@@ -379,7 +391,7 @@ static void test_other_issuer(void **state)
     (void)state;
 
     write_crl("crl-a.pem", revoke_a, -60, 86400, ca_key);
-    assert_int_equal(tls_store_init(&t, "two-ca.pem", "crl-a.pem", err, sizeof err), 0);
+    assert_int_equal(tls_store_init(&t, "two-ca.pem", "crl-a.pem", NULL, err, sizeof err), 0);
     assert_int_equal(tls_store_state(&t, time(NULL)), CRL_OK);
     assert_int_equal(chain_error(&t, leaf_a), X509_V_ERR_CERT_REVOKED);
     assert_int_equal(chain_error(&t, leaf_b), X509_V_OK);
@@ -391,7 +403,7 @@ static void test_other_issuer(void **state)
 
     /* Same CA name, new key: the CRL signed with the old key does not cover the new
      * key's certificates. */
-    assert_int_equal(tls_store_init(&t, "rolled-ca.pem", "crl-a.pem", err, sizeof err), 0);
+    assert_int_equal(tls_store_init(&t, "rolled-ca.pem", "crl-a.pem", NULL, err, sizeof err), 0);
     assert_int_equal(tls_store_state(&t, time(NULL)), CRL_OK);
     assert_int_equal(chain_error(&t, leaf_b), X509_V_OK);
     assert_int_equal(chain_error(&t, leaf_r), X509_V_ERR_UNABLE_TO_GET_CRL);
@@ -404,13 +416,116 @@ static void test_off(void **state)
     char err[256];
     const char *why = NULL;
     (void)state;
-    assert_int_equal(tls_store_init(&t, "ca.pem", "none", err, sizeof err), 0);
+    assert_int_equal(tls_store_init(&t, "ca.pem", "none", NULL, err, sizeof err), 0);
     assert_int_equal(tls_store_state(&t, time(NULL)), CRL_OFF);
     assert_int_equal(tls_store_cert_ok(&t, leaf_a, time(NULL), &why), 1);
     assert_int_equal(tls_store_poll(&t), 0);
     assert_int_equal(chain_error(&t, leaf_a), X509_V_OK);
     assert_string_equal(crl_state_name(CRL_BAD_SIGNATURE), "not-signed-by-ca");
     tls_store_free(&t);
+}
+
+/* A certificate outside its own dates is refused whatever the CRL says (a resumed TLS
+ * session skips the handshake's check; a connection stays open past notAfter). */
+static void test_cert_dates(void **state)
+{
+    struct tls_store t;
+    char err[256];
+    const char *why = NULL;
+    time_t now = time(NULL);
+    (void)state;
+
+    assert_int_equal(tls_store_init(&t, "ca.pem", "none", NULL, err, sizeof err), 0);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_a, now, &why), 1);
+    assert_true(tls_store_cert_seconds_left(leaf_a, now) > 6 * 86400);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_a, now + 8 * 86400, &why), 0);
+    assert_string_equal(why, CERT_EXPIRED);
+    assert_int_equal(tls_store_cert_seconds_left(leaf_a, now + 8 * 86400), 0);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_a, now - 7200, &why), 0);
+    assert_string_equal(why, CERT_NOT_YET_VALID);
+    assert_int_equal(tls_store_cert_seconds_left(NULL, now), 0);
+    tls_store_free(&t);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_true(fputs(text, f) >= 0);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* CRL rollback: an older CRL (lower number, or the same number with other content) put in
+ * place of the one in force is refused and the one in force stays; the floor is kept in
+ * the state file, so after a restart the older CRL is still refused (fail closed: no CRL
+ * in force then), until a newer one comes. No number: refused. */
+static void test_rollback(void **state)
+{
+    struct tls_store t;
+    char err[256];
+    const char *why = NULL;
+    static const long none[] = {0}, revoke_b[] = {1002, 0};
+    enum crl_state st;
+    (void)state;
+
+    unlink("floor.state");
+    crl_number = 5;
+    write_crl("roll.pem", none, -60, 86400, ca_key);     /* 5: bob good */
+    crl_number = 4;
+    write_crl("old.pem", none, -60, 86400, ca_key);      /* 4: an old one, bob good */
+    crl_number = 6;
+    write_crl("roll.pem", revoke_b, -60, 86400, ca_key); /* 6: bob revoked */
+    assert_int_equal(tls_store_init(&t, "ca.pem", "roll.pem", "floor.state", err, sizeof err), 0);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_b, time(NULL), &why), 0);
+    assert_string_equal(why, "revoked");
+    assert_int_equal(access("floor.state", F_OK), 0);
+
+    /* The old CRL put back: refused, bob stays revoked. */
+    assert_int_equal(rename("old.pem", "roll.pem"), 0);
+    assert_int_equal(tls_store_poll(&t), 1);
+    assert_int_equal(tls_store_state(&t, time(NULL)), CRL_OK);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_b, time(NULL), &why), 0);
+    assert_string_equal(why, "revoked");
+    /* Number 6 again but other content: refused too. */
+    crl_number = 6;
+    write_crl("roll.pem", none, -60, 86400, ca_key);
+    assert_int_equal(tls_store_poll(&t), 1);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_b, time(NULL), &why), 0);
+    tls_store_free(&t);
+
+    /* A restart with the refused file in place: nothing in force, every client refused. */
+    assert_int_equal(tls_store_init(&t, "ca.pem", "roll.pem", "floor.state", err, sizeof err), 0);
+    assert_int_equal(tls_store_state(&t, time(NULL)), CRL_ROLLED_BACK);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_a, time(NULL), &why), 0);
+    assert_string_equal(why, "rolled-back");
+    assert_int_equal(chain_error(&t, leaf_a), X509_V_ERR_UNABLE_TO_GET_CRL);
+    /* A newer one: in force. */
+    crl_number = 7;
+    write_crl("roll.pem", revoke_b, -60, 86400, ca_key);
+    assert_int_equal(tls_store_poll(&t), 1);
+    assert_int_equal(tls_store_state(&t, time(NULL)), CRL_OK);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_a, time(NULL), &why), 1);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_b, time(NULL), &why), 0);
+    /* The same file again (touched, copied back): still accepted. */
+    assert_int_equal(system("cp roll.pem roll2.pem && mv roll2.pem roll.pem"), 0);
+    assert_int_equal(tls_store_poll(&t), 1);
+    assert_int_equal(tls_store_state(&t, time(NULL)), CRL_OK);
+    /* No number: cannot be ordered, refused (and at start-up by the config check). */
+    crl_number = 0;
+    write_crl("roll.pem", none, -60, 86400, ca_key);
+    assert_int_equal(tls_store_poll(&t), 1);
+    assert_int_equal(tls_store_state(&t, time(NULL)), CRL_NO_NUMBER);
+    assert_int_equal(tls_store_check_crl("roll.pem", "ca.pem", &st, err, sizeof err), -1);
+    tls_store_free(&t);
+    crl_number = 8;
+
+    /* A state file that is not one: the store does not start (it would forget its floor). */
+    write_text("floor.state", "crl_number=zz\n");
+    assert_int_equal(tls_store_init(&t, "ca.pem", "roll.pem", "floor.state", err, sizeof err), -1);
+    assert_non_null(strstr(err, "floor.state"));
+    write_text("floor.state", "crl_number=07\nsha256=00\n");
+    assert_int_equal(tls_store_init(&t, "ca.pem", "roll.pem", "floor.state", err, sizeof err), -1);
+    unlink("floor.state");
 }
 
 int main(void)
@@ -422,6 +537,8 @@ int main(void)
         cmocka_unit_test(test_not_plain),
         cmocka_unit_test(test_other_issuer),
         cmocka_unit_test(test_off),
+        cmocka_unit_test(test_cert_dates),
+        cmocka_unit_test(test_rollback),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -193,7 +193,11 @@ out=$(phone bob "$URL/")
 lk_expect_eq "${out%% *}" 403 "bob before the expired CRL"
 mkdir -p "$LK_TMP/ca"
 : >"$LK_TMP/ca/index.txt"
-echo 01 >"$LK_TMP/ca/crlnumber"
+# The CA's next CRL number (the gateway refuses an older CRL than the one in force), taken
+# from latchkey-certs' counter, which then moves past it.
+crlno=$(( $(cat "$PKI/crlnumber") + 1 ))
+printf '%02X\n' "$crlno" >"$LK_TMP/ca/crlnumber"
+echo "$crlno" >"$PKI/crlnumber"
 printf '[ca]\ndefault_ca = x\n[x]\ndatabase = %s\ncrlnumber = %s\ndefault_md = sha256\n' \
   "$LK_TMP/ca/index.txt" "$LK_TMP/ca/crlnumber" >"$LK_TMP/ca/ca.cnf"
 openssl ca -gencrl -config "$LK_TMP/ca/ca.cnf" -cert "$PKI/ca/ca.crt" -keyfile "$PKI/ca/ca.key" \

@@ -1,18 +1,19 @@
 # commands.sh - signed door commands made by hand for device tests (sourced after
 # testlib.sh and site.sh, once the site exists): sign with any Ed25519 key, build the JSON
-# payload, publish it to door1's command topic with the gateway's identity (the one the
-# ACL lets write commands), and wait for the device's ack of an id. Acks and availability
+# payload, publish it to door1's command topic as test-cmd (a test identity the ACL lets
+# write commands, tests/lib/site.sh), and wait for the device's ack of an id. Acks and availability
 # are collected by lk_cmd_collect_acks in $LK_TMP/acks.log.
 
+# lk_cmd_mqtt [NAME]: LK_CMD_MQTT = broker options for test identity NAME (default test-cmd).
 lk_cmd_mqtt() {
-  LK_CMD_MQTT=(-h localhost -p "$BROKER_PORT" --cafile "$PKI/ca/ca.crt" --cert "$PKI/issued/gateway.crt"
-               --key "$PKI/private/gateway.key" -q 1)
+  # shellcheck disable=SC2207
+  LK_CMD_MQTT=(-h localhost -p "$BROKER_PORT" $(lk_site_mqtt_id "${1:-test-cmd}") -q 1)
 }
 
-# lk_cmd_collect_acks: subscribes to door1's ack and availability (log acks.log).
+# lk_cmd_collect_acks: subscribes to door1's ack and availability as test-listen (log acks.log).
 lk_cmd_collect_acks() {
-  lk_cmd_mqtt
-  lk_start acks mosquitto_sub "${LK_CMD_MQTT[@]}" -i "test-acks-$$" -t latchkey/home/door1/ack \
+  lk_cmd_mqtt test-listen
+  lk_start acks mosquitto_sub "${LK_CMD_MQTT[@]}" -t latchkey/home/door1/ack \
     -t latchkey/home/door1/availability
 }
 

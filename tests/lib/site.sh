@@ -30,6 +30,25 @@ lk_site_make() {
   bash "${LK_MAKE_SITE:-$ROOT/scripts/make-site.sh}" --bin "$BUILD" --out "$SITE" \
     --broker-port "$BROKER_PORT" --gateway-port "$GATEWAY_PORT" "${args[@]}" >/dev/null
   PIN=$(cat "$SITE/pin")
+  # Test tools get identities of their own: the broker names every session by its
+  # certificate's CN, so a tool using the gateway's certificate would take its session over.
+  lk_site_test_identity test-watch "topic read latchkey/home/+/availability" "topic read latchkey/home/+/state"
+  lk_site_test_identity test-listen "topic read latchkey/home/+/availability" "topic read latchkey/home/+/ack"
+  lk_site_test_identity test-cmd "topic write latchkey/home/+/cmd"
+}
+
+# lk_site_test_identity NAME ACL_LINE...: a client certificate NAME for a test tool and its
+# block in the broker's ACL (before the broker starts; a running one needs a SIGHUP).
+lk_site_test_identity() {
+  local name=$1 line; shift
+  lk_site_certs issue client "$name" >/dev/null
+  { printf '\n# Test tool %s (tests/lib/site.sh), not part of a real site.\nuser %s\n' "$name" "$name"
+    for line in "$@"; do echo "$line"; done; } >>"$SITE/broker/acl"
+}
+
+# lk_site_mqtt_id NAME: mosquitto_pub/sub TLS options of test identity NAME.
+lk_site_mqtt_id() {
+  echo "--cafile $PKI/ca/ca.crt --cert $PKI/issued/$1.crt --key $PKI/private/$1.key"
 }
 
 # lk_site_metrics: adds the gateway's loopback metrics listener; sets METRICS_PORT and MURL.
@@ -71,12 +90,12 @@ lk_site_start_gateway() {
     lk_wait_for $(( 15 * LK_SLOW )) "gateway connected to the broker" grep -q "connected and subscribed" "$GATEWAY_LOG"
 }
 
-# lk_site_availability DOOR: prints DOOR's retained availability (read with the gateway's
-# identity, at most 2 s); empty if there is none or the broker is down.
+# lk_site_availability DOOR: prints DOOR's retained availability (read as test-watch,
+# at most 2 s); empty if there is none or the broker is down.
 lk_site_availability() {
-  mosquitto_sub -h localhost -p "$BROKER_PORT" --cafile "$PKI/ca/ca.crt" \
-    --cert "$PKI/issued/gateway.crt" --key "$PKI/private/gateway.key" \
-    -i "lk-test-$$-$RANDOM" -t "latchkey/home/$1/availability" -C 1 -W 2 2>/dev/null || true
+  # shellcheck disable=SC2046
+  mosquitto_sub -h localhost -p "$BROKER_PORT" $(lk_site_mqtt_id test-watch) \
+    -t "latchkey/home/$1/availability" -C 1 -W 2 2>/dev/null || true
 }
 
 # lk_site_wait_online DOOR [SECS]: waits until DOOR's retained availability is "online".
