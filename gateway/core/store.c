@@ -2,7 +2,6 @@
  * lives in table schema_version (one row); each migration runs in its own transaction and
  * bumps it, so an interrupted upgrade leaves the previous version intact. */
 #include "store.h"
-#include "store_flush.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -220,7 +219,8 @@ void store_close(struct store *s)
 {
     if (s == NULL)
         return;
-    store_flusher_stop(s);
+    if (s->before_close != NULL)
+        s->before_close(s);
     sqlite3_close(s->db);
     free(s);
 }

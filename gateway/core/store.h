@@ -24,7 +24,8 @@ struct store {
     struct sqlite3 *db;
     char path[256];
     enum store_sync sync;           /* the mode the next commit uses */
-    struct store_flusher *flusher;  /* background checkpoints (store_flush.h), or NULL */
+    struct store_flusher *flusher;  /* background syncs and checkpoints (store_flush.h) */
+    void (*before_close)(struct store *s); /* set by store_flush.c: stops the flusher */
 };
 
 /* Opens (creating it with mode 0600 if missing) and migrates the database: WAL journal,

@@ -175,6 +175,7 @@ int store_flusher_start(struct store *s, int delay_ms, char *err, size_t errlen)
         return -1;
     }
     s->flusher = f;
+    s->before_close = store_flusher_stop;
     sqlite3_wal_hook(s->db, on_commit, f); /* replaces the auto-checkpoint */
     return 0;
 }
@@ -196,6 +197,7 @@ void store_flusher_stop(struct store *s)
     pthread_mutex_destroy(&f->mu);
     free(f);
     s->flusher = NULL;
+    s->before_close = NULL;
 }
 
 void store_flusher_counts(struct store *s, struct store_flush_counts *c)
