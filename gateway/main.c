@@ -101,7 +101,7 @@ static int run(const char *config, int check_only)
     else
         store_flusher_start(app.store, STORE_FLUSH_DELAY_MS, err, sizeof err);
     if (err[0] != '\0') {
-        fprintf(stderr, "latchkey-gateway: %s\n", err);
+        gw_err("%s", err);
         store_close(app.store);
         pepper_clear(&app.pepper);
         EVP_PKEY_free(app.cmd_key);

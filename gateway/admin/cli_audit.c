@@ -137,14 +137,22 @@ static int print_row(void *arg, const struct audit_rec *r)
     l.n = 0;
     if (!o->json) {
         put_time(&l, r->at_ms);
-        PUT(&l, " user="); put_token(&l, r->user);
-        PUT(&l, " door="); put_token(&l, r->door);
-        PUT(&l, " result="); put_token(&l, r->result);
-        PUT(&l, " reason="); put_token(&l, r->reason);
-        PUT(&l, " latency_ms="); put_i64(&l, r->latency_ms);
-        PUT(&l, " serial="); put_token(&l, r->serial);
-        PUT(&l, " peer="); put_token(&l, r->peer);
-        PUT(&l, " id="); put_token(&l, r->cmd_id);
+        PUT(&l, " user=");
+        put_token(&l, r->user);
+        PUT(&l, " door=");
+        put_token(&l, r->door);
+        PUT(&l, " result=");
+        put_token(&l, r->result);
+        PUT(&l, " reason=");
+        put_token(&l, r->reason);
+        PUT(&l, " latency_ms=");
+        put_i64(&l, r->latency_ms);
+        PUT(&l, " serial=");
+        put_token(&l, r->serial);
+        PUT(&l, " peer=");
+        put_token(&l, r->peer);
+        PUT(&l, " id=");
+        put_token(&l, r->cmd_id);
         PUT(&l, "\n");
     } else {
         if (o->rows == 0)
@@ -152,14 +160,22 @@ static int print_row(void *arg, const struct audit_rec *r)
         else
             PUT(&l, ",\n{\"time\":\"");
         put_time(&l, r->at_ms);
-        PUT(&l, "\",\"at_ms\":"); put_i64(&l, r->at_ms);
-        PUT(&l, ",\"user\":"); put_json(&l, r->user);
-        PUT(&l, ",\"door\":"); put_json(&l, r->door);
-        PUT(&l, ",\"result\":"); put_json(&l, r->result);
-        PUT(&l, ",\"reason\":"); put_json(&l, r->reason);
-        PUT(&l, ",\"latency_ms\":"); put_i64(&l, r->latency_ms);
-        PUT(&l, ",\"serial\":"); put_json(&l, r->serial);
-        PUT(&l, ",\"peer\":"); put_json(&l, r->peer);
+        PUT(&l, "\",\"at_ms\":");
+        put_i64(&l, r->at_ms);
+        PUT(&l, ",\"user\":");
+        put_json(&l, r->user);
+        PUT(&l, ",\"door\":");
+        put_json(&l, r->door);
+        PUT(&l, ",\"result\":");
+        put_json(&l, r->result);
+        PUT(&l, ",\"reason\":");
+        put_json(&l, r->reason);
+        PUT(&l, ",\"latency_ms\":");
+        put_i64(&l, r->latency_ms);
+        PUT(&l, ",\"serial\":");
+        put_json(&l, r->serial);
+        PUT(&l, ",\"peer\":");
+        put_json(&l, r->peer);
         PUT(&l, ",\"cmd_id\":");
         if (r->cmd_id[0] != '\0')
             put_json(&l, r->cmd_id);
@@ -202,7 +218,8 @@ int cli_audit(struct cli_ctx *ctx, int argc, char **argv)
     {
         static char buf[1 << 16]; /* a million rows: 64 KiB writes, not 4 KiB ones */
         struct out o = {0, json};
-        setvbuf(stdout, buf, _IOFBF, sizeof buf);
+        if (setvbuf(stdout, buf, _IOFBF, sizeof buf) != 0) /* only slower: carry on */
+            buf[0] = '\0';
         rc = audit_query(ctx->store, since, user, 0, 0, print_row, &o);
         if (json && fputs(o.rows == 0 ? "[]\n" : "]\n", stdout) == EOF)
             rc = -1;

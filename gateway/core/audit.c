@@ -23,23 +23,25 @@
  * row limit (-1: none). */
 static const char *const sql[AUDIT_N_STMT] = {
     [AUDIT_Q_SINCE] = "SELECT " COLS " FROM audit WHERE at_ms >= ?1" OLDEST_FIRST,
-    [AUDIT_Q_USER_SINCE] = "SELECT " COLS " FROM audit WHERE user = ?2 AND at_ms >= ?1"
-                           OLDEST_FIRST,
+    [AUDIT_Q_USER_SINCE] =
+        "SELECT " COLS " FROM audit WHERE user = ?2 AND at_ms >= ?1" OLDEST_FIRST,
     [AUDIT_Q_SINCE_DESC] = "SELECT " COLS " FROM audit WHERE at_ms >= ?1" NEWEST_FIRST,
-    [AUDIT_Q_USER_SINCE_DESC] = "SELECT " COLS " FROM audit WHERE user = ?2 AND at_ms >= ?1"
-                                NEWEST_FIRST,
+    [AUDIT_Q_USER_SINCE_DESC] =
+        "SELECT " COLS " FROM audit WHERE user = ?2 AND at_ms >= ?1" NEWEST_FIRST,
     [AUDIT_Q_LATEST] = "SELECT " COLS " FROM audit" NEWEST_FIRST,
-    [AUDIT_Q_OLDER] = "SELECT " COLS " FROM audit WHERE at_ms <= ?1 AND (at_ms < ?1 OR id < ?2)"
-                      NEWEST_FIRST,
-    [AUDIT_Q_NEWER] = "SELECT " COLS " FROM audit WHERE at_ms >= ?1 AND (at_ms > ?1 OR id > ?2)"
-                      OLDEST_FIRST,
-    [AUDIT_Q_APPEND] = "INSERT INTO audit (at_ms, user, serial, door, result, reason, "
-                       "latency_ms, peer, cmd_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    [AUDIT_Q_FINISH] = "UPDATE audit SET result = ?2, reason = ?3, latency_ms = ?4 "
-                       "WHERE result = '" AUDIT_PENDING "' AND cmd_id = ?1",
+    [AUDIT_Q_OLDER] =
+        "SELECT " COLS " FROM audit WHERE at_ms <= ?1 AND (at_ms < ?1 OR id < ?2)" NEWEST_FIRST,
+    [AUDIT_Q_NEWER] =
+        "SELECT " COLS " FROM audit WHERE at_ms >= ?1 AND (at_ms > ?1 OR id > ?2)" OLDEST_FIRST,
+    [AUDIT_Q_APPEND] =
+        "INSERT INTO audit (at_ms, user, serial, door, result, reason, "
+        "latency_ms, peer, cmd_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [AUDIT_Q_FINISH] =
+        "UPDATE audit SET result = ?2, reason = ?3, latency_ms = ?4 "
+        "WHERE result = '" AUDIT_PENDING "' AND cmd_id = ?1",
     [AUDIT_Q_PENDING] = "SELECT " COLS " FROM audit WHERE result = '" AUDIT_PENDING "'",
-    [AUDIT_Q_RECOVER] = "UPDATE audit SET result = '" AUDIT_UNKNOWN "', reason = '"
-                        AUDIT_REASON_STOPPED "' WHERE result = '" AUDIT_PENDING "'",
+    [AUDIT_Q_RECOVER] = "UPDATE audit SET result = '" AUDIT_UNKNOWN
+                        "', reason = '" AUDIT_REASON_STOPPED "' WHERE result = '" AUDIT_PENDING "'",
 };
 
 int64_t audit_now_ms(void)
@@ -104,8 +106,10 @@ int audit_finish(struct store *s, const char *cmd_id, const char *result, const 
     changed = sqlite3_changes(s->db);
     /* Every other writer of this connection expects durable commits. */
     if (store_set_sync(s, STORE_DURABLE) != 0)
-        gw_log("store: cannot switch back to durable commits: %s (the next audit row "
-               "tries again)", store_errmsg(s));
+        gw_log(
+            "store: cannot switch back to durable commits: %s (the next audit row "
+            "tries again)",
+            store_errmsg(s));
     if (rc != SQLITE_DONE)
         return -1;
     return changed >= 1 ? 0 : 1;
@@ -137,8 +141,7 @@ static void read_row(sqlite3_stmt *st, struct audit_rec *r)
 }
 
 /* Steps st to the end, cb per row (as audit_query). 0 or -1; finalizes st. */
-static int each_row(sqlite3_stmt *st, int (*cb)(void *arg, const struct audit_rec *r),
-                    void *arg)
+static int each_row(sqlite3_stmt *st, int (*cb)(void *arg, const struct audit_rec *r), void *arg)
 {
     struct audit_rec r;
     int rc;
@@ -155,8 +158,8 @@ static int each_row(sqlite3_stmt *st, int (*cb)(void *arg, const struct audit_re
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int audit_query(struct store *s, int64_t since_ms, const char *user, int newest_first,
-                int limit, int (*cb)(void *arg, const struct audit_rec *r), void *arg)
+int audit_query(struct store *s, int64_t since_ms, const char *user, int newest_first, int limit,
+                int (*cb)(void *arg, const struct audit_rec *r), void *arg)
 {
     enum audit_stmt q = user != NULL ? (newest_first ? AUDIT_Q_USER_SINCE_DESC : AUDIT_Q_USER_SINCE)
                                      : (newest_first ? AUDIT_Q_SINCE_DESC : AUDIT_Q_SINCE);
@@ -245,9 +248,10 @@ static int log_recovered(void *arg, const struct audit_rec *r)
         return 0;
     if (lkh_iso_from_ms(r->at_ms, when) != 0)
         snprintf(when, sizeof when, "%lld", (long long)r->at_ms);
-    gw_log("audit: recovery: attempt id=%lld at=%s user=%s door=%s cmd=%s sent a command but "
-           "its result is not on record (the gateway stopped): outcome " AUDIT_UNKNOWN,
-           (long long)r->id, when, r->user, r->door, r->cmd_id);
+    gw_log(
+        "audit: recovery: attempt id=%lld at=%s user=%s door=%s cmd=%s sent a command but "
+        "its result is not on record (the gateway stopped): outcome " AUDIT_UNKNOWN,
+        (long long)r->id, when, r->user, r->door, r->cmd_id);
     return 0;
 }
 
@@ -274,7 +278,8 @@ int audit_recover(struct store *s)
         gw_log("audit: recovery: %d more such attempts", n - RECOVER_LOG_MAX);
     if (n > 0)
         gw_log("audit: recovery: %d attempt%s marked result=" AUDIT_UNKNOWN
-               " reason=" AUDIT_REASON_STOPPED, n, n == 1 ? "" : "s");
+               " reason=" AUDIT_REASON_STOPPED,
+               n, n == 1 ? "" : "s");
     return n;
 fail:
     store_exec(s, "ROLLBACK");

@@ -19,8 +19,8 @@
 #define AUDIT_WORD_MAX 48    /* result and reason */
 #define AUDIT_PEER_MAX 64
 
-#define AUDIT_PENDING "pending"          /* command sent, no result yet */
-#define AUDIT_UNKNOWN "unknown"          /* command sent, result never recorded */
+#define AUDIT_PENDING "pending" /* command sent, no result yet */
+#define AUDIT_UNKNOWN "unknown" /* command sent, result never recorded */
 #define AUDIT_REASON_STOPPED "gateway-stopped"
 
 struct audit_rec {
@@ -65,8 +65,8 @@ enum audit_page_from {
 struct audit_page {
     struct audit_rec *rows; /* the caller's array of cap rows (cap >= 1) */
     int cap;
-    int n;                  /* rows filled, newest first */
-    int older, newer;       /* rows exist beyond rows[n - 1] / before rows[0] */
+    int n;            /* rows filled, newest first */
+    int older, newer; /* rows exist beyond rows[n - 1] / before rows[0] */
 };
 
 /* Fills p with one page. 0 or -1. */
@@ -82,17 +82,17 @@ int audit_recover(struct store *s);
 
 /* The statements, for audit_query_plan. */
 enum audit_stmt {
-    AUDIT_Q_SINCE,            /* audit --since (and the whole export) */
-    AUDIT_Q_USER_SINCE,       /* audit --user [--since] */
+    AUDIT_Q_SINCE,      /* audit --since (and the whole export) */
+    AUDIT_Q_USER_SINCE, /* audit --user [--since] */
     AUDIT_Q_SINCE_DESC,
     AUDIT_Q_USER_SINCE_DESC,
-    AUDIT_Q_LATEST,           /* history, first page */
-    AUDIT_Q_OLDER,            /* history, ?older= */
-    AUDIT_Q_NEWER,            /* history, ?newer= */
+    AUDIT_Q_LATEST, /* history, first page */
+    AUDIT_Q_OLDER,  /* history, ?older= */
+    AUDIT_Q_NEWER,  /* history, ?newer= */
     AUDIT_Q_APPEND,
-    AUDIT_Q_FINISH,           /* the result of a pending row */
-    AUDIT_Q_PENDING,          /* recovery: the pending rows */
-    AUDIT_Q_RECOVER,          /* recovery: marking them unknown */
+    AUDIT_Q_FINISH,  /* the result of a pending row */
+    AUDIT_Q_PENDING, /* recovery: the pending rows */
+    AUDIT_Q_RECOVER, /* recovery: marking them unknown */
     AUDIT_N_STMT
 };
 

@@ -16,27 +16,27 @@
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
     /* 0 -> 1: users with their lockout state, and the audit log */
     "CREATE TABLE users ("
-    "  name TEXT PRIMARY KEY NOT NULL,"           /* client certificate CN */
-    "  pin_hash TEXT NOT NULL,"                   /* pin_hash.h format */
-    "  doors TEXT NOT NULL,"                      /* comma-separated door names */
+    "  name TEXT PRIMARY KEY NOT NULL," /* client certificate CN */
+    "  pin_hash TEXT NOT NULL,"         /* pin_hash.h format */
+    "  doors TEXT NOT NULL,"            /* comma-separated door names */
     "  enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),"
     "  role TEXT NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin')),"
-    "  failed INTEGER NOT NULL DEFAULT 0,"        /* wrong PINs in a row */
-    "  lockouts INTEGER NOT NULL DEFAULT 0,"      /* lockouts since the last right PIN */
-    "  locked_until INTEGER NOT NULL DEFAULT 0,"  /* unix seconds; 0: not locked */
-    "  created INTEGER NOT NULL"                  /* unix seconds */
+    "  failed INTEGER NOT NULL DEFAULT 0,"       /* wrong PINs in a row */
+    "  lockouts INTEGER NOT NULL DEFAULT 0,"     /* lockouts since the last right PIN */
+    "  locked_until INTEGER NOT NULL DEFAULT 0," /* unix seconds; 0: not locked */
+    "  created INTEGER NOT NULL"                 /* unix seconds */
     ");"
     "CREATE TABLE audit ("
     "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    "  at_ms INTEGER NOT NULL,"                   /* unix milliseconds of the attempt */
+    "  at_ms INTEGER NOT NULL," /* unix milliseconds of the attempt */
     "  user TEXT NOT NULL,"
-    "  serial TEXT NOT NULL,"                     /* client certificate serial, hex */
+    "  serial TEXT NOT NULL," /* client certificate serial, hex */
     "  door TEXT NOT NULL,"
     "  result TEXT NOT NULL,"
     "  reason TEXT NOT NULL,"
     "  latency_ms INTEGER NOT NULL,"
-    "  peer TEXT NOT NULL,"                       /* peer IP address */
-    "  cmd_id TEXT"                               /* command id when one was sent */
+    "  peer TEXT NOT NULL," /* peer IP address */
+    "  cmd_id TEXT"         /* command id when one was sent */
     ");"
     "CREATE INDEX audit_at ON audit (at_ms);"
     "CREATE INDEX audit_user ON audit (user, at_ms);"

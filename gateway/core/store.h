@@ -23,8 +23,8 @@ struct store_flusher;
 struct store {
     struct sqlite3 *db;
     char path[256];
-    enum store_sync sync;           /* the mode the next commit uses */
-    struct store_flusher *flusher;  /* background syncs and checkpoints (store_flush.h) */
+    enum store_sync sync;                  /* the mode the next commit uses */
+    struct store_flusher *flusher;         /* background syncs and checkpoints (store_flush.h) */
     void (*before_close)(struct store *s); /* set by store_flush.c: stops the flusher */
 };
 

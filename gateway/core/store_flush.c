@@ -19,15 +19,15 @@
 struct store_flusher {
     pthread_t thread;
     pthread_mutex_t mu;
-    pthread_cond_t cv;    /* CLOCK_MONOTONIC */
-    struct store *s;      /* for the hook: is the commit lazy */
-    sqlite3 *db;          /* the thread's own connection (checkpoints) */
-    int wal_fd;           /* the WAL file (fdatasync) */
+    pthread_cond_t cv; /* CLOCK_MONOTONIC */
+    struct store *s;   /* for the hook: is the commit lazy */
+    sqlite3 *db;       /* the thread's own connection (checkpoints) */
+    int wal_fd;        /* the WAL file (fdatasync) */
     int delay_ms;
-    int unsynced;         /* a lazy commit since the last sync started */
-    int wal_frames;       /* pages in the WAL after the last commit */
+    int unsynced;   /* a lazy commit since the last sync started */
+    int wal_frames; /* pages in the WAL after the last commit */
     int kicked, stop;
-    int failing;          /* the last sync or checkpoint failed (logged once per streak) */
+    int failing; /* the last sync or checkpoint failed (logged once per streak) */
     struct store_flush_counts n;
 };
 
@@ -66,8 +66,10 @@ static void note(struct store_flusher *f, int ok, const char *what, const char *
     if (ok && f->failing)
         gw_log("store: background %s works again", what);
     if (!ok && !f->failing)
-        gw_log("store: background %s failed: %s (results of recent attempts reach the disk "
-               "with the next durable commit)", what, why);
+        gw_log(
+            "store: background %s failed: %s (results of recent attempts reach the disk "
+            "with the next durable commit)",
+            what, why);
     f->failing = !ok;
     f->n.failures += !ok;
     pthread_mutex_unlock(&f->mu);

@@ -12,7 +12,7 @@
 
 #include "store.h"
 
-#define STORE_FLUSH_DELAY_MS 200          /* from a lazy commit to the fdatasync */
+#define STORE_FLUSH_DELAY_MS 200           /* from a lazy commit to the fdatasync */
 #define STORE_FLUSH_CHECKPOINT_FRAMES 1000 /* WAL pages (SQLite's auto-checkpoint size) */
 
 /* Starts the flusher of s (the gateway's; the command line keeps SQLite's own

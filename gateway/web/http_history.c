@@ -138,9 +138,10 @@ void http_page_history(struct lws *wsi, struct http_session *s)
                               "UTC).</p>\n"
                             : "<h1>History</h1>\n<p>The latest attempts, newest first (times in "
                               "UTC).</p>\n");
-    html_raw(&b, "<table class=\"history\">\n<thead><tr><th>time</th><th>user</th><th>door</th>"
-                 "<th>result</th><th>reason</th><th>ms</th><th>certificate serial</th>"
-                 "<th>address</th></tr></thead>\n<tbody>\n");
+    html_raw(&b,
+             "<table class=\"history\">\n<thead><tr><th>time</th><th>user</th><th>door</th>"
+             "<th>result</th><th>reason</th><th>ms</th><th>certificate serial</th>"
+             "<th>address</th></tr></thead>\n<tbody>\n");
     for (i = 0; i < page.n; i++)
         add_row(&b, &rows[i]);
     html_raw(&b, "</tbody>\n</table>\n");

@@ -170,8 +170,8 @@ int http_reply_writable(struct lws *wsi, struct http_session *s)
         int close = s->close_after, end_conn = s->end_connection, h2 = request_h2_stream(wsi);
         size_t len = s->out.len - s->out_sent;
         unsigned char none[LWS_PRE + 1] = {0};
-        unsigned char *body = len > 0 ? (unsigned char *)html_data(&s->out) + s->out_sent
-                                      : none + LWS_PRE;
+        unsigned char *body =
+            len > 0 ? (unsigned char *)html_data(&s->out) + s->out_sent : none + LWS_PRE;
         /* A long body goes out a piece per writeable callback: lws 4.1 loses an HTTP/2
          * DATA write beyond the peer's 16 KiB frame size. The bytes before a piece are
          * sent already, so lws may write its frame header there (LWS_PRE). */

@@ -5,6 +5,7 @@
  * gateway's own store_open (schema and migrations), then bulk inserts in large
  * transactions with synchronous=OFF: a throw-away benchmark database, never a real one.
  * usage: latchkey-audit-gen DB ROWS [USERS [DAYS]] */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,11 +28,23 @@ static uint64_t next(void) /* xorshift64*: reproducible, good enough for test da
     return rng * 2685821657736338717ULL;
 }
 
+/* Writes one message to stderr; stderr itself failing leaves nobody to tell. */
+static void complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void complain(const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    (void)n;
+}
+
 int main(int argc, char **argv)
 {
-    static const char *const results[] = {"opened", "opened", "opened", "opened", "opened",
-                                          "opened", "opened", "wrong-pin", "rejected",
-                                          "not-confirmed"};
+    static const char *const results[] = {"opened",   "opened",       "opened", "opened",
+                                          "opened",   "opened",       "opened", "wrong-pin",
+                                          "rejected", "not-confirmed"};
     char err[512], user[32], door[16], id[LK_ID_HEX_LEN + 1];
     long long rows, users = 50, days = 365, i;
     int64_t now, span_ms;
@@ -40,21 +53,23 @@ int main(int argc, char **argv)
 
     if (argc < 3 || argc > 5 || (rows = atoll(argv[2])) <= 0 ||
         (argc > 3 && (users = atoll(argv[3])) <= 0) || (argc > 4 && (days = atoll(argv[4])) <= 0)) {
-        fprintf(stderr, "usage: latchkey-audit-gen DB ROWS [USERS [DAYS]]\n");
+        complain("usage: latchkey-audit-gen DB ROWS [USERS [DAYS]]\n");
         return 2;
     }
     if ((s = store_open(argv[1], 5000, err, sizeof err)) == NULL) {
-        fprintf(stderr, "latchkey-audit-gen: %s\n", err);
+        complain("latchkey-audit-gen: %s\n", err);
         return 1;
     }
     now = audit_now_ms();
     span_ms = (int64_t)days * 86400000;
     if (store_exec(s, "PRAGMA synchronous=OFF") != 0 ||
-        sqlite3_prepare_v2(s->db,
-                           "INSERT INTO audit (at_ms, user, serial, door, result, reason, "
-                           "latency_ms, peer, cmd_id) VALUES (?1, ?2, '5E2D4511AB3C02AE1631652419A7762A', "
-                           "?3, ?4, ?5, ?6, '192.0.2.10', ?7)", -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "latchkey-audit-gen: %s\n", store_errmsg(s));
+        sqlite3_prepare_v2(
+            s->db,
+            "INSERT INTO audit (at_ms, user, serial, door, result, reason, "
+            "latency_ms, peer, cmd_id) VALUES (?1, ?2, '5E2D4511AB3C02AE1631652419A7762A', "
+            "?3, ?4, ?5, ?6, '192.0.2.10', ?7)",
+            -1, &st, NULL) != SQLITE_OK) {
+        complain("latchkey-audit-gen: %s\n", store_errmsg(s));
         store_close(s);
         return 1;
     }
@@ -63,10 +78,13 @@ int main(int argc, char **argv)
         int cmd = strcmp(r, "wrong-pin") != 0;
         if (i % BATCH == 0 && store_exec(s, "BEGIN") != 0)
             break;
-        snprintf(user, sizeof user, "user%04llu", (unsigned long long)(next() % (uint64_t)users) + 1);
+        snprintf(user, sizeof user, "user%04llu",
+                 (unsigned long long)(next() % (uint64_t)users) + 1);
         snprintf(door, sizeof door, "door%d", (int)(next() % 4) + 1);
-        snprintf(id, sizeof id, "%016llx%016llx", (unsigned long long)next(), (unsigned long long)i);
-        sqlite3_bind_int64(st, 1, now - span_ms + (int64_t)((double)span_ms * (double)i / (double)rows));
+        snprintf(id, sizeof id, "%016llx%016llx", (unsigned long long)next(),
+                 (unsigned long long)i);
+        sqlite3_bind_int64(st, 1,
+                           now - span_ms + (int64_t)((double)span_ms * (double)i / (double)rows));
         sqlite3_bind_text(st, 2, user, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, door, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, r, -1, SQLITE_STATIC);
@@ -85,7 +103,7 @@ int main(int argc, char **argv)
     sqlite3_finalize(st);
     if (i < rows || (rows % BATCH != 0 && store_exec(s, "COMMIT") != 0) ||
         store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)") != 0) {
-        fprintf(stderr, "latchkey-audit-gen: row %lld: %s\n", i, store_errmsg(s));
+        complain("latchkey-audit-gen: row %lld: %s\n", i, store_errmsg(s));
         store_close(s);
         return 1;
     }

@@ -4,6 +4,7 @@
 # was on disk before the command left; at the restart the gateway marks that attempt
 # "unknown" (reason gateway-stopped), logs it, and works on.
 # usage: audit_crash.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"

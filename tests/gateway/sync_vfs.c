@@ -19,7 +19,10 @@ struct cfile {
 
 #define INNER(f) (((struct cfile *)(f))->inner)
 
-static int c_close(sqlite3_file *f) { return INNER(f)->pMethods->xClose(INNER(f)); }
+static int c_close(sqlite3_file *f)
+{
+    return INNER(f)->pMethods->xClose(INNER(f));
+}
 static int c_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o)
 {
     return INNER(f)->pMethods->xRead(INNER(f), b, n, o);
@@ -48,8 +51,14 @@ static int c_size(sqlite3_file *f, sqlite3_int64 *size)
 {
     return INNER(f)->pMethods->xFileSize(INNER(f), size);
 }
-static int c_lock(sqlite3_file *f, int l) { return INNER(f)->pMethods->xLock(INNER(f), l); }
-static int c_unlock(sqlite3_file *f, int l) { return INNER(f)->pMethods->xUnlock(INNER(f), l); }
+static int c_lock(sqlite3_file *f, int l)
+{
+    return INNER(f)->pMethods->xLock(INNER(f), l);
+}
+static int c_unlock(sqlite3_file *f, int l)
+{
+    return INNER(f)->pMethods->xUnlock(INNER(f), l);
+}
 static int c_check(sqlite3_file *f, int *out)
 {
     return INNER(f)->pMethods->xCheckReservedLock(INNER(f), out);
@@ -58,7 +67,10 @@ static int c_fcntl(sqlite3_file *f, int op, void *arg)
 {
     return INNER(f)->pMethods->xFileControl(INNER(f), op, arg);
 }
-static int c_sector(sqlite3_file *f) { return INNER(f)->pMethods->xSectorSize(INNER(f)); }
+static int c_sector(sqlite3_file *f)
+{
+    return INNER(f)->pMethods->xSectorSize(INNER(f));
+}
 static int c_caps(sqlite3_file *f)
 {
     return INNER(f)->pMethods->xDeviceCharacteristics(INNER(f));
@@ -71,7 +83,10 @@ static int c_shm_lock(sqlite3_file *f, int off, int n, int flags)
 {
     return INNER(f)->pMethods->xShmLock(INNER(f), off, n, flags);
 }
-static void c_shm_barrier(sqlite3_file *f) { INNER(f)->pMethods->xShmBarrier(INNER(f)); }
+static void c_shm_barrier(sqlite3_file *f)
+{
+    INNER(f)->pMethods->xShmBarrier(INNER(f));
+}
 static int c_shm_unmap(sqlite3_file *f, int del)
 {
     return INNER(f)->pMethods->xShmUnmap(INNER(f), del);
@@ -86,9 +101,9 @@ static int c_unfetch(sqlite3_file *f, sqlite3_int64 o, void *p)
 }
 
 static const sqlite3_io_methods methods = {
-    3, c_close, c_read, c_write, c_truncate, c_sync, c_size, c_lock, c_unlock, c_check,
-    c_fcntl, c_sector, c_caps, c_shm_map, c_shm_lock, c_shm_barrier, c_shm_unmap, c_fetch,
-    c_unfetch,
+    3,          c_close,       c_read,      c_write, c_truncate, c_sync, c_size,
+    c_lock,     c_unlock,      c_check,     c_fcntl, c_sector,   c_caps, c_shm_map,
+    c_shm_lock, c_shm_barrier, c_shm_unmap, c_fetch, c_unfetch,
 };
 
 static int c_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out)

@@ -4,8 +4,8 @@
 #define TEST_SYNC_VFS_H
 
 struct sync_counts {
-    int db;   /* syncs of main database files */
-    int wal;  /* syncs of WAL files */
+    int db;  /* syncs of main database files */
+    int wal; /* syncs of WAL files */
 };
 
 /* Registers the counting VFS as SQLite's default. 0 or -1. */

@@ -228,7 +228,7 @@ static struct {
 static void capture(int fd)
 {
     snprintf(cap.path, sizeof cap.path, "%s/captured%d.txt", dir, n_db);
-    fflush(fd == 1 ? stdout : stderr);
+    assert_int_equal(fflush(fd == 1 ? stdout : stderr), 0);
     cap.fd = fd;
     cap.saved = dup(fd);
     cap.file = open(cap.path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -241,7 +241,7 @@ static char *captured(void)
     static char text[1 << 16];
     FILE *f;
     size_t n;
-    fflush(cap.fd == 1 ? stdout : stderr);
+    assert_int_equal(fflush(cap.fd == 1 ? stdout : stderr), 0);
     dup2(cap.saved, cap.fd);
     close(cap.saved);
     close(cap.file);
@@ -249,7 +249,7 @@ static char *captured(void)
     assert_non_null(f);
     n = fread(text, 1, sizeof text - 1, f);
     text[n] = '\0';
-    fclose(f);
+    assert_int_equal(fclose(f), 0);
     return text;
 }
 
@@ -351,16 +351,24 @@ static void test_migration_from_v1(void **state)
 
     s = open_path(); /* the upgraded gateway */
     assert_int_equal(store_schema_version(s), 2);
-    assert_int_equal(int_query(s, "SELECT count(*) FROM pragma_integrity_check WHERE "
-                                  "integrity_check = 'ok'"), 1);
-    assert_int_equal(int_query(s, "SELECT count(*) FROM sqlite_master WHERE name = 'audit' "
-                                  "AND sql LIKE '%AUTOINCREMENT%'"), 0);
+    assert_int_equal(int_query(s,
+                               "SELECT count(*) FROM pragma_integrity_check WHERE "
+                               "integrity_check = 'ok'"),
+                     1);
+    assert_int_equal(int_query(s,
+                               "SELECT count(*) FROM sqlite_master WHERE name = 'audit' "
+                               "AND sql LIKE '%AUTOINCREMENT%'"),
+                     0);
     assert_int_equal(int_query(s, "SELECT count(*) FROM sqlite_sequence WHERE name = 'audit'"), 0);
-    assert_int_equal(int_query(s, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
-                                  "tbl_name = 'audit' AND name IN ('audit_at', 'audit_user', "
-                                  "'audit_pending')"), 3);
-    assert_int_equal(int_query(s, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
-                                  "tbl_name = 'audit' AND name NOT LIKE 'sqlite_%'"), 3);
+    assert_int_equal(int_query(s,
+                               "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                               "tbl_name = 'audit' AND name IN ('audit_at', 'audit_user', "
+                               "'audit_pending')"),
+                     3);
+    assert_int_equal(int_query(s,
+                               "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                               "tbl_name = 'audit' AND name NOT LIKE 'sqlite_%'"),
+                     3);
     assert_int_equal(int_query(s, "SELECT count(*) FROM users"), 1);
 
     memset(&rows, 0, sizeof rows);
@@ -398,8 +406,8 @@ static void expect_plan(struct store *s, enum audit_stmt q, const char *index)
     assert_int_equal(audit_query_plan(s, q, plan, sizeof plan), 0);
     if (strstr(plan, index) == NULL || strstr(plan, "TEMP B-TREE") != NULL ||
         (strstr(plan, "SCAN audit") != NULL && strstr(plan, "SCAN audit USING") == NULL))
-        fail_msg("statement %d: plan '%s', wanted %s without a sort or a table scan", (int)q,
-                 plan, index);
+        fail_msg("statement %d: plan '%s', wanted %s without a sort or a table scan", (int)q, plan,
+                 index);
 }
 
 static void test_query_plans(void **state)
@@ -417,7 +425,8 @@ static void test_query_plans(void **state)
     expect_plan(s, AUDIT_Q_SINCE, "SEARCH audit USING INDEX audit_at (at_ms>?)");
     expect_plan(s, AUDIT_Q_USER_SINCE, "SEARCH audit USING INDEX audit_user (user=? AND at_ms>?)");
     expect_plan(s, AUDIT_Q_SINCE_DESC, "USING INDEX audit_at");
-    expect_plan(s, AUDIT_Q_USER_SINCE_DESC, "SEARCH audit USING INDEX audit_user (user=? AND at_ms>?)");
+    expect_plan(s, AUDIT_Q_USER_SINCE_DESC,
+                "SEARCH audit USING INDEX audit_user (user=? AND at_ms>?)");
     expect_plan(s, AUDIT_Q_LATEST, "SCAN audit USING INDEX audit_at"); /* LIMIT: one page */
     expect_plan(s, AUDIT_Q_OLDER, "SEARCH audit USING INDEX audit_at (at_ms<?)");
     expect_plan(s, AUDIT_Q_NEWER, "SEARCH audit USING INDEX audit_at (at_ms>?)");
