@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 
 #include "app.h"
+#include "audit.h"
 #include "cli.h"
 #include "cmd_sign.h"
 #include "conf.h"
@@ -19,6 +20,7 @@
 #include "reload.h"
 #include "server.h"
 #include "store.h"
+#include "store_flush.h"
 #include "wiring.h"
 
 #ifndef LATCHKEY_VERSION
@@ -111,6 +113,21 @@ static int run(const char *config, int check_only)
         pepper_clear(&app.pepper);
         EVP_PKEY_free(app.cmd_key);
         return EXIT_SUCCESS;
+    }
+
+    /* No attempt is under way yet: a pending row is from a gateway that stopped. */
+    err[0] = '\0';
+    if (audit_recover(app.store) < 0)
+        snprintf(err, sizeof err, "%s: cannot recover the audit log: %s", conf.store.database,
+                 store_errmsg(app.store));
+    else
+        store_flusher_start(app.store, STORE_FLUSH_DELAY_MS, err, sizeof err);
+    if (err[0] != '\0') {
+        gw_err("%s", err);
+        store_close(app.store);
+        pepper_clear(&app.pepper);
+        EVP_PKEY_free(app.cmd_key);
+        return EXIT_FAILURE;
     }
 
     memset(&sa, 0, sizeof sa);

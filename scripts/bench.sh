@@ -8,36 +8,52 @@
 #   P2 full mTLS handshakes per second of one core vs the peers and the openssl speed bound
 #   P3 RSS idle and per open websocket; the peers' idle RSS
 #   P4 firmware core size (scripts/firmware-size.sh)
+#   tap A/B warm tap on disk: this build's gateway and a baseline build's, interleaved rounds
+#   audit  the audit log at 10 k, 100 k and 1 M rows: audit --user, --since, --json, /history
 # Installs the peers it needs (nginx-light caddy lighttpd lighttpd-mod-wolfssl gnuplot-nox)
 # with apt-get when missing (root). Starts every process itself and stops it by PID; never
 # touches system services. About 5 minutes.
-# usage: bench.sh [--build DIR] [--out DIR] [--images DIR] [--quick]
+# usage: bench.sh [--build DIR] [--out DIR] [--images DIR] [--quick] [--only LIST]
+#                 [--baseline DIR]
 #   (TMPDIR=/dev/shm bash scripts/bench.sh puts the throw-away site, the gateway's audit
 #   database included, on tmpfs: P1 without the disk's fsync latency)
 #   --build   build directory (default build-bench; configured and built here)
 #   --out     where results go (default BUILD/bench-results)
 #   --images  where the PNG plots go (default docs/images)
 #   --quick   shorter runs (for trying the script)
+#   --only    comma-separated parts to run: p1,p2,p3,p4,ab,audit,callgrind (default: all;
+#             ab needs --baseline)
+#   --baseline  build directory of another gateway (e.g. main's) for the tap A/B rounds
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=$ROOT/build-bench OUT="" IMAGES=$ROOT/docs/images QUICK=0
+BUILD=$ROOT/build-bench OUT="" IMAGES=$ROOT/docs/images QUICK=0 ONLY=p1,p2,p3,p4,ab,audit,callgrind
+BASELINE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) BUILD=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --images) IMAGES=$2; shift 2 ;;
     --quick) QUICK=1; shift ;;
+    --only) ONLY=$2; shift 2 ;;
+    --baseline) BASELINE=$(cd "$2" && pwd); shift 2 ;;
     -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
 OUT=${OUT:-$BUILD/bench-results}
+want() { [[ ",$ONLY," == *",$1,"* ]]; }
+[ -z "$BASELINE" ] || [ -x "$BASELINE/gateway/latchkey-gateway" ] ||
+  { echo "bench.sh: no gateway in $BASELINE" >&2; exit 1; }
 
 # Peers and plotting are installed here, not by install-deps.sh: the test suite does not
 # need them.
-EXTRA=(nginx-light caddy lighttpd lighttpd-mod-wolfssl gnuplot-nox)
+PEERS=0 # nginx, Caddy, lighttpd: for P2 and P3 only
+if want p2 || want p3; then PEERS=1; fi
+EXTRA=()
+[ "$PEERS" = 0 ] || EXTRA+=(nginx-light caddy lighttpd lighttpd-mod-wolfssl)
+if want p1 && want p2 && want p3; then EXTRA+=(gnuplot-nox); fi
 missing=()
-for p in "${EXTRA[@]}"; do
+for p in "${EXTRA[@]+"${EXTRA[@]}"}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -46,7 +62,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   # policy-rc.d-less machines would start the packaged services: keep them stopped.
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-for t in nginx caddy lighttpd gnuplot node mosquitto mosquitto_pub taskset openssl; do
+TOOLS=(node mosquitto mosquitto_pub taskset openssl sqlite3 python3)
+[ "$PEERS" = 0 ] || TOOLS+=(nginx caddy lighttpd)
+if want p1 && want p2 && want p3; then TOOLS+=(gnuplot); fi
+for t in "${TOOLS[@]}"; do
   command -v "$t" >/dev/null || { echo "bench.sh: $t not found" >&2; exit 1; }
 done
 [ "$(nproc)" -ge 2 ] || { echo "bench.sh: needs 2 CPUs (server on CPU 0, load on CPU 1)" >&2; exit 1; }
@@ -61,8 +80,8 @@ RES="$OUT/results.txt"
 : > "$RES"
 rm -f "$OUT"/hs-*.rate "$OUT"/hs-*.percpu "$OUT"/hs-*.util
 res() { echo "$1=$2" >> "$RES"; lk_log "$1 = $2"; }
-if [ "$QUICK" = 1 ]; then HS_SECS=3 HS_ROUNDS=1 KA_SECS=2 P1_SECS=5 SPEED_SECS=1 PROF_SECS=2
-else HS_SECS=8 HS_ROUNDS=3 KA_SECS=5 P1_SECS=20 SPEED_SECS=3 PROF_SECS=5; fi
+if [ "$QUICK" = 1 ]; then HS_SECS=3 HS_ROUNDS=1 KA_SECS=2 P1_SECS=5 SPEED_SECS=1 PROF_SECS=2 AB_ROUNDS=1 AUDIT_SIZES="10000 100000"
+else HS_SECS=8 HS_ROUNDS=3 KA_SECS=5 P1_SECS=20 SPEED_SECS=3 PROF_SECS=5 AB_ROUNDS=4 AUDIT_SIZES="10000 100000 1000000"; fi
 
 # ---------------------------------------------------------------- the site (Latchkey)
 lk_free_port BROKER_PORT
@@ -78,6 +97,7 @@ bash "$ROOT/scripts/make-site.sh" --bin "$BUILD" --out "$SITE" --broker-port "$B
 PKI="$SITE/pki"
 CA="$PKI/ca/ca.crt" CRT="$PKI/issued/localhost.crt" KEY="$PKI/private/localhost.key"
 CCRT="$PKI/issued/alice.crt" CKEY="$PKI/private/alice.key"
+BENCH_ARGS=(--cert "$CCRT" --key "$CKEY")
 for d in "${DOORS[@]}"; do # shortest pulse, no pause after it: back-to-back actions are not "busy"
   sed -i -e 's/^pulse_ms = .*/pulse_ms = 50/' -e '$a min_interval_ms = 0' "$SITE/device-$d.conf"
 done
@@ -107,6 +127,8 @@ res page_bytes "$(stat -c %s "$WWW/index.html")"
 ROOT_USER=""
 [ "$(id -u)" -ne 0 ] || ROOT_USER="user root;"   # workers must read the 0700 temp dir
 
+NGINX_PORT="" CADDY_PORT="" LIGHTTPD_PORT="" NGINX_PID="" CADDY_PID="" LIGHTTPD_PID=""
+if [ "$PEERS" = 1 ]; then
 lk_free_port NGINX_PORT
 mkdir -p "$LK_TMP/nginx"
 cat > "$LK_TMP/nginx/nginx.conf" <<EOF
@@ -182,18 +204,23 @@ EOF
 lk_start lighttpd taskset -c 0 lighttpd -D -f "$LK_TMP/lighttpd/lighttpd.conf"
 LIGHTTPD_PID=$LK_LAST_PID
 
+fi
+
 lk_free_port NODE_PORT
 lk_start node taskset -c 0 node "$ROOT/tests/bench/node_door.js" "$NODE_PORT" "$CRT" "$KEY" "$CA" \
   "$WWW/index.html" "$BROKER_PORT" "$PKI/issued/bench-node.crt" "$PKI/private/bench-node.key" \
   latchkey/home/benchnode/cmd
 NODE_PID=$LK_LAST_PID
 
-lk_wait_port "$NGINX_PORT" 10 "$NGINX_PID"
-lk_wait_port "$CADDY_PORT" 10 "$CADDY_PID"
-lk_wait_port "$LIGHTTPD_PORT" 10 "$LIGHTTPD_PID"
+if [ "$PEERS" = 1 ]; then
+  lk_wait_port "$NGINX_PORT" 10 "$NGINX_PID"
+  lk_wait_port "$CADDY_PORT" 10 "$CADDY_PID"
+  lk_wait_port "$LIGHTTPD_PORT" 10 "$LIGHTTPD_PID"
+fi
 lk_wait_port "$NODE_PORT" 10 "$NODE_PID"
 
 SERVERS=(latchkey nginx caddy lighttpd node)
+[ "$PEERS" = 1 ] || SERVERS=(latchkey node)
 declare -A PORT=([latchkey]=$GW_PORT [nginx]=$NGINX_PORT [caddy]=$CADDY_PORT [lighttpd]=$LIGHTTPD_PORT [node]=$NODE_PORT)
 declare -A PID=([latchkey]=$GW_PID [nginx]=$NGINX_PID [caddy]=$CADDY_PID [lighttpd]=$LIGHTTPD_PID [node]=$NODE_PID)
 
@@ -216,18 +243,47 @@ tree_sum() { # PID FILE AWK: the sum over the tree's live processes of AWK on /p
 rss_kb() { tree_sum "$1" status '/^VmRSS:/ {print $2}'; }      # VmRSS of the tree
 cpu_ticks() { tree_sum "$1" stat '{print $14 + $15}'; }        # utime + stime of the tree
 HZ=$(getconf CLK_TCK)
+# pct FILE Q: the Q quantile (0..1) of the sorted numbers in FILE.
+pct() { awk -v q="$2" '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit } i = int(q * NR + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR; print v[i] }' "$1"; }
+# start_gw NAME BIN CONF: a gateway on CPU 0 on the site's ports, connected; sets GW_PID.
+start_gw() {
+  lk_start "$1" taskset -c 0 "$2/gateway/latchkey-gateway" -c "$3"
+  GW_PID=$LK_LAST_PID
+  lk_wait_port "$GW_PORT" 30 "$GW_PID"
+  lk_wait_for 30 "$1 connected to the broker" grep -q "connected and subscribed" "$LK_TMP/$1.log"
+}
+# taps NAME SECS: one phone tapping door1 every 100 ms (P1's pattern); samples in NAME.samples,
+# the warm taps (all but the first) in NAME.warm (ms, sorted).
+taps() {
+  local out
+  out=$(taskset -c 1 "$BENCH" "${BENCH_ARGS[@]}" --ca "$CA" --port "$GW_PORT" --mode action --conns 1 \
+    --pin "$PIN" --door door1 --duration "$2" --requests 400 --think-ms 100 \
+    --samples "$OUT/$1.samples" 2>"$OUT/$1.err") || lk_log "$1 had errors: $(cat "$OUT/$1.err")"
+  res "$1" "$out"
+  awk 'NR > 1 && $3 == 200 { printf "%.3f\n", $2 / 1000 }' "$OUT/$1.samples" | sort -n > "$OUT/$1.warm"
+}
+# warm_res KEY FILE: n, p50, p90, p99 and max of the sorted warm-tap times in FILE.
+warm_res() {
+  res "${1}_n" "$(wc -l < "$2")"
+  res "${1}_p50_ms" "$(pct "$2" 0.5)"
+  res "${1}_p90_ms" "$(pct "$2" 0.9)"
+  res "${1}_p99_ms" "$(pct "$2" 0.99)"
+  res "${1}_max_ms" "$(tail -n 1 "$2")"
+}
 field() { sed -n "s/.*[ ^]$1=\([^ ]*\).*/\1/p" <<<" $2"; }
 
 # ---------------------------------------------------------------- P3 (idle RSS first)
+if want p3; then
 sleep 2
 for s in "${SERVERS[@]}"; do res "rss_idle_kb_$s" "$(rss_kb "${PID[$s]}")"; done
+fi
 
 # ---------------------------------------------------------------- P2
+if want p2; then
 # A full handshake per request (TLS 1.3, P-256 ECDHE, ECDSA P-256 certificates both ways,
 # no tickets, no session cache), 16 connections from CPU 1. The server's CPU time over the
 # run gives handshakes per CPU-second, which does not depend on whether the load generator
 # or the server was the bottleneck.
-BENCH_ARGS=(--cert "$CCRT" --key "$CKEY")
 median() { sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }'; }
 for round in $(seq 1 "$HS_ROUNDS"); do # interleaved rounds: a noisy neighbour hits all alike
   for s in "${SERVERS[@]}"; do
@@ -280,8 +336,10 @@ if perf record -e cpu-clock -o "$OUT/perf-probe.data" -- true >/dev/null 2>&1; t
   perf report -i "$OUT/perf-gateway.data" --stdio --sort dso,symbol 2>/dev/null | grep -v '^#' | grep . | head -n 30 > "$OUT/perf-symbols.txt" || true
   rm -f "$OUT/perf-probe.data"
 fi
+fi
 
 # ---------------------------------------------------------------- P1
+if want p1; then
 # One phone on a keep-alive connection: GET / once for the CSRF token, then POST /action
 # (each waits for the device's ack) with 100 ms between taps, so every tap finds the relay
 # idle again (50 ms pulse). The first tap pays scrypt; later ones hit the verified-PIN cache
@@ -299,7 +357,6 @@ sleep 0.3
 awk 'NR == FNR { if ($3 == 200) s[++n] = $1 / 1000; next } $2 == "on" { r[++m] = $1 }
      END { for (i = 1; i <= n && i <= m; i++) printf "%.1f\n", r[i] - s[i] }' \
   "$OUT/p1-latchkey.samples" <(tail -n +$(( relay_base + 1 )) "$RELAY_LOG") | sort -n > "$OUT/p1-tap-relay.ms"
-pct() { awk -v q="$2" '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit } i = int(q * NR + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR; print v[i] }' "$1"; }
 res p1_tap_relay_p50_ms "$(pct "$OUT/p1-tap-relay.ms" 0.5)"
 res p1_tap_relay_p99_ms "$(pct "$OUT/p1-tap-relay.ms" 0.99)"
 # Warm taps: every tap after the first (which paid scrypt), tap -> ack -> answer (ms).
@@ -323,8 +380,58 @@ out=$(taskset -c 1 "$BENCH" "${BENCH_ARGS[@]}" --port "$NODE_PORT" --mode keepal
   --conns 1 --duration "$P1_SECS" --requests 200 --samples "$OUT/p1-node.samples" 2>"$OUT/p1-node.err") \
   || lk_log "node P1 had errors: $(cat "$OUT/p1-node.err")"
 res p1_node "$out"
+fi
+
+# ---------------------------------------------------------------- tap A/B
+# The warm tap with the audit database on this disk ($LK_TMP's), this build's gateway
+# ("after") against a baseline build's ("before", --baseline), in interleaved rounds of
+# P1_SECS each, the order swapped every round, so a noisy neighbour hits both alike. Each
+# has its own database (a baseline may not read a newer schema). Then the fsyncs per tap,
+# counted with strace: on the loop thread (on the path of the answer) and on the others.
+if want ab && [ -n "$BASELINE" ]; then
+  lk_stop "$GW_PID"
+  for v in after before; do
+    bin=$BUILD; [ "$v" = after ] || bin=$BASELINE
+    sed "s|^database = .*|database = $LK_TMP/ab-$v.db|" "$SITE/gateway.conf" > "$LK_TMP/ab-$v.conf"
+    printf '%s\n' "$PIN" | "$bin/gateway/latchkey-gateway" -c "$LK_TMP/ab-$v.conf" user add alice \
+      --doors "$(IFS=,; echo "${DOORS[*]}")" --admin >/dev/null
+    : > "$OUT/ab-$v.all"
+  done
+  for round in $(seq 1 "$AB_ROUNDS"); do
+    order="after before"; [ $(( round % 2 )) -eq 1 ] || order="before after"
+    for v in $order; do
+      bin=$BUILD; [ "$v" = after ] || bin=$BASELINE
+      start_gw "gateway-ab-$v-$round" "$bin" "$LK_TMP/ab-$v.conf"
+      taps "ab-$v-r$round" "$P1_SECS"
+      cat "$OUT/ab-$v-r$round.warm" >> "$OUT/ab-$v.all"
+      lk_stop "$GW_PID"
+    done
+  done
+  for v in after before; do
+    sort -n -o "$OUT/ab-$v.all" "$OUT/ab-$v.all"
+    warm_res "ab_${v}_warm" "$OUT/ab-$v.all"
+  done
+  if command -v strace >/dev/null; then
+    for v in after before; do
+      bin=$BUILD; [ "$v" = after ] || bin=$BASELINE
+      start_gw "gateway-ab-$v-strace" "$bin" "$LK_TMP/ab-$v.conf"
+      strace -f -qq -e trace=fsync,fdatasync -o "$OUT/ab-$v.strace" -p "$GW_PID" &
+      st=$!
+      sleep 1
+      taps "ab-$v-strace" 5
+      sleep 1 # the flusher's delayed sync
+      kill -INT "$st"; wait "$st" 2>/dev/null || true
+      n=$(awk '$3 == 200' "$OUT/ab-$v-strace.samples" | wc -l)
+      res "ab_${v}_fsync_per_tap_loop" "$(awk -v p="$GW_PID" -v n="$n" '$1 == p { c++ } END { printf "%.2f", n ? c / n : 0 }' "$OUT/ab-$v.strace")"
+      res "ab_${v}_fsync_per_tap_other" "$(awk -v p="$GW_PID" -v n="$n" '$1 != p { c++ } END { printf "%.2f", n ? c / n : 0 }' "$OUT/ab-$v.strace")"
+      lk_stop "$GW_PID"
+    done
+  fi
+  start_gw gateway-after-ab "$BUILD" "$SITE/gateway.conf"
+fi
 
 # ---------------------------------------------------------------- P3 websockets
+if want p3; then
 res rss_after_load_kb_latchkey "$(rss_kb "$GW_PID")"
 : > "$OUT/ws-rss.dat"
 echo "0 $(rss_kb "$GW_PID")" >> "$OUT/ws-rss.dat"
@@ -342,20 +449,28 @@ for n in 200 500 1000; do
 done
 res ws_per_socket_bytes "$(awk 'NR == 2 { n0 = $1; r0 = $2 } END { if ($1 > n0) printf "%.0f", ($2 - r0) * 1024 / ($1 - n0) }' "$OUT/ws-rss.dat")"
 for s in "${SERVERS[@]}"; do res "rss_after_load_kb_$s" "$(rss_kb "${PID[$s]}")"; done
+fi
 
 # ---------------------------------------------------------------- P4
+if want p4; then
 bash "$ROOT/scripts/firmware-size.sh" --build-dir "$BUILD/mcu" > "$OUT/firmware-size.txt" 2>&1 || true
 res fw_flash_linked "$(sed -n 's/^core + common, linked.*flash \([0-9]*\) B.*/\1/p' "$OUT/firmware-size.txt")"
 res fw_static_ram_image "$(sed -n 's/^test image.*static RAM \([0-9]*\) B.*/\1/p' "$OUT/firmware-size.txt")"
 res fw_device_struct "$(sed -n 's/^struct lk_device.*: \([0-9]*\) B$/\1/p' "$OUT/firmware-size.txt")"
 res fw_heap "$(sed -n 's/^test image.*heap \([0-9]*\) B.*/\1/p' "$OUT/firmware-size.txt")"
+fi
 
 # ---------------------------------------------------------------- machine facts
 res machine_cpu "$(nproc) x $(sed -n 's/^model name[[:space:]]*: //p;T;q' /proc/cpuinfo)"
 res machine_kernel "$(uname -r)"
+if [ "$PEERS" = 0 ]; then
+  res versions "openssl $(openssl version | awk '{print $2}'), node $(node --version), mosquitto $(mosquitto -h | sed -n '1s/.*version //p'), sqlite $(sqlite3 --version | awk '{print $1}')"
+else
 res versions "openssl $(openssl version | awk '{print $2}'), nginx $(nginx -v 2>&1 | sed 's/.*\///'), caddy $(caddy version | awk '{print $1}'), lighttpd $(lighttpd -v | sed 's/ .*//; s/.*\///'), node $(node --version), mosquitto $(mosquitto -h | sed -n '1s/.*version //p')"
+fi
 
 # ---------------------------------------------------------------- where handshake time goes
+if want callgrind; then
 # perf cannot name OpenSSL's internal functions (stripped) and this VM has no hardware
 # counters, so the call tree comes from callgrind: the gateway alone under valgrind serving
 # 100 full handshakes (GET /). Inclusive instruction counts per function.
@@ -372,7 +487,54 @@ if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; t
   callgrind_annotate --inclusive=yes "$OUT/callgrind.gateway" 2>/dev/null | head -n 80 > "$OUT/callgrind-inclusive.txt" || true
   callgrind_annotate "$OUT/callgrind.gateway" 2>/dev/null | head -n 50 > "$OUT/callgrind-self.txt" || true
 fi
+fi
+
+# ---------------------------------------------------------------- audit at 1,000,000 rows
+# For each size: a copy of the site's database (its users) with that many synthetic rows
+# (latchkey-audit-gen: 50 users, a year), then the command line's answers (median of 5,
+# time to the first byte and to the end, the command's CPU time; JSON checked) and the
+# history page (first page, a page from the middle of the log: request sent -> last byte,
+# on one kept-alive connection, median of 5), and the warm tap with that database.
+if want audit; then
+  lk_stop "$GW_PID"
+  for n in $AUDIT_SIZES; do
+    db="$LK_TMP/audit-$n.db" conf="$LK_TMP/audit-$n.conf"
+    sqlite3 "$SITE/gateway.db" ".backup '$db'"
+    t0=$(date +%s%N)
+    "$BUILD/tests/bench/latchkey-audit-gen" "$db" "$n" 50 365 >/dev/null
+    res "audit_${n}_generate_ms" "$(( ($(date +%s%N) - t0) / 1000000 ))"
+    sed "s|^database = .*|database = $db|" "$SITE/gateway.conf" > "$conf"
+    for q in "user:audit --user user0042" "user_json:audit --user user0042 --json" \
+             "since_1h:audit --since 1h" "since_1d:audit --since 1d" "json:audit --json"; do
+      name=${q%%:*} args=${q#*:} flag=""
+      [[ "$args" != *--json* ]] || flag=--json
+      res "audit_${n}_$name" "$(python3 "$ROOT/tests/bench/time_cmd.py" 5 $flag -- \
+        "$BUILD/gateway/latchkey-gateway" -c "$conf" $args)"
+    done
+    start_gw "gateway-audit-$n" "$BUILD" "$conf"
+    key=$(sqlite3 "$db" "SELECT at_ms || '.' || id FROM audit WHERE id = (SELECT max(id) / 2 FROM audit)")
+    for page in "first:/history" "middle:/history?older=$key"; do
+      name=${page%%:*} path=${page#*:} urls=()
+      for _ in 1 2 3 4 5 6; do urls+=(-o /dev/null "https://localhost:$GW_PORT$path"); done
+      # the first request pays the handshake: the 5 after it on the same connection count
+      curl -sS --http1.1 --cacert "$CA" --cert "$CCRT" --key "$CKEY" \
+        -w '%{http_code} %{time_pretransfer} %{time_total} %{size_download}\n' "${urls[@]}" \
+        > "$OUT/audit-$n-$name.curl"
+      awk 'NR > 1 { printf "%.1f\n", ($3 - $2) * 1000 }' "$OUT/audit-$n-$name.curl" | sort -n > "$OUT/audit-$n-$name.ms"
+      res "audit_${n}_history_$name" "ms_median=$(pct "$OUT/audit-$n-$name.ms" 0.5) ms_max=$(tail -n 1 "$OUT/audit-$n-$name.ms") status=$(awk '{ printf "%s%s", (NR > 1 ? "," : ""), $1 }' "$OUT/audit-$n-$name.curl") bytes=$(awk 'END { print $4 }' "$OUT/audit-$n-$name.curl")"
+    done
+    if [ "$n" = "${AUDIT_SIZES##* }" ]; then # the tap with the largest log
+      taps "audit-$n-taps" "$P1_SECS"
+      warm_res "audit_${n}_tap_warm" "$OUT/audit-$n-taps.warm"
+    fi
+    lk_stop "$GW_PID"
+    res "audit_${n}_db_bytes" "$(stat -c %s "$db")"
+    rm -f "$db" "$db-wal" "$db-shm"
+  done
+fi
 
 # ---------------------------------------------------------------- plots
+if want p1 && want p2 && want p3; then
 bash "$ROOT/tests/bench/plots.sh" "$OUT" "$IMAGES"
 lk_log "results in $OUT/results.txt, plots in $IMAGES"
+fi

@@ -16,31 +16,57 @@
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
     /* 0 -> 1: users with their lockout state, and the audit log */
     "CREATE TABLE users ("
-    "  name TEXT PRIMARY KEY NOT NULL,"           /* client certificate CN */
-    "  pin_hash TEXT NOT NULL,"                   /* pin_hash.h format */
-    "  doors TEXT NOT NULL,"                      /* comma-separated door names */
+    "  name TEXT PRIMARY KEY NOT NULL," /* client certificate CN */
+    "  pin_hash TEXT NOT NULL,"         /* pin_hash.h format */
+    "  doors TEXT NOT NULL,"            /* comma-separated door names */
     "  enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),"
     "  role TEXT NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin')),"
-    "  failed INTEGER NOT NULL DEFAULT 0,"        /* wrong PINs in a row */
-    "  lockouts INTEGER NOT NULL DEFAULT 0,"      /* lockouts since the last right PIN */
-    "  locked_until INTEGER NOT NULL DEFAULT 0,"  /* unix seconds; 0: not locked */
-    "  created INTEGER NOT NULL"                  /* unix seconds */
+    "  failed INTEGER NOT NULL DEFAULT 0,"       /* wrong PINs in a row */
+    "  lockouts INTEGER NOT NULL DEFAULT 0,"     /* lockouts since the last right PIN */
+    "  locked_until INTEGER NOT NULL DEFAULT 0," /* unix seconds; 0: not locked */
+    "  created INTEGER NOT NULL"                 /* unix seconds */
     ");"
     "CREATE TABLE audit ("
     "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    "  at_ms INTEGER NOT NULL,"                   /* unix milliseconds of the attempt */
+    "  at_ms INTEGER NOT NULL," /* unix milliseconds of the attempt */
     "  user TEXT NOT NULL,"
-    "  serial TEXT NOT NULL,"                     /* client certificate serial, hex */
+    "  serial TEXT NOT NULL," /* client certificate serial, hex */
     "  door TEXT NOT NULL,"
     "  result TEXT NOT NULL,"
     "  reason TEXT NOT NULL,"
     "  latency_ms INTEGER NOT NULL,"
-    "  peer TEXT NOT NULL,"                       /* peer IP address */
-    "  cmd_id TEXT"                               /* command id when one was sent */
+    "  peer TEXT NOT NULL," /* peer IP address */
+    "  cmd_id TEXT"         /* command id when one was sent */
     ");"
     "CREATE INDEX audit_at ON audit (at_ms);"
     "CREATE INDEX audit_user ON audit (user, at_ms);"
     "CREATE UNIQUE INDEX audit_cmd ON audit (cmd_id) WHERE cmd_id IS NOT NULL;",
+    /* 1 -> 2: fewer pages per audit row. The table is rebuilt without AUTOINCREMENT (its
+     * sqlite_sequence row was one more page in every commit; ids are still the rowid,
+     * max + 1, and no audit row is ever deleted), every row and id kept. audit_cmd (every
+     * command row, ever) gives way to audit_pending: only the rows whose command is out
+     * and whose result is not yet on record, which is what audit_finish and the recovery
+     * at start look up (audit.h). audit_at and audit_user serve the queries. */
+    "CREATE TABLE audit_v2 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at_ms INTEGER NOT NULL,"
+    "  user TEXT NOT NULL,"
+    "  serial TEXT NOT NULL,"
+    "  door TEXT NOT NULL,"
+    "  result TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  latency_ms INTEGER NOT NULL,"
+    "  peer TEXT NOT NULL,"
+    "  cmd_id TEXT"
+    ");"
+    "INSERT INTO audit_v2 (id, at_ms, user, serial, door, result, reason, latency_ms, peer, "
+    "cmd_id) SELECT id, at_ms, user, serial, door, result, reason, latency_ms, peer, cmd_id "
+    "FROM audit ORDER BY id;"
+    "DROP TABLE audit;"
+    "ALTER TABLE audit_v2 RENAME TO audit;"
+    "CREATE INDEX audit_at ON audit (at_ms);"
+    "CREATE INDEX audit_user ON audit (user, at_ms);"
+    "CREATE UNIQUE INDEX audit_pending ON audit (cmd_id) WHERE result = 'pending';",
 };
 
 const char *store_errmsg(struct store *s)
@@ -51,6 +77,18 @@ const char *store_errmsg(struct store *s)
 int store_exec(struct store *s, const char *sql)
 {
     return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+int store_set_sync(struct store *s, enum store_sync mode)
+{
+    if (s->sync == mode)
+        return 0;
+    s->sync = STORE_LAZY; /* until FULL is known to be set */
+    if (store_exec(s, mode == STORE_DURABLE ? "PRAGMA synchronous=FULL"
+                                            : "PRAGMA synchronous=NORMAL") != 0)
+        return -1;
+    s->sync = mode;
+    return 0;
 }
 
 int store_schema_version(struct store *s)
@@ -164,6 +202,7 @@ struct store *store_open(const char *path, int busy_timeout_ms, char *err, size_
         store_close(s);
         return NULL;
     }
+    s->sync = STORE_DURABLE;
     if (store_exec(s, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON") != 0) {
         snprintf(err, errlen, "%s: cannot set pragmas: %s", path, store_errmsg(s));
         store_close(s);
@@ -180,6 +219,8 @@ void store_close(struct store *s)
 {
     if (s == NULL)
         return;
+    if (s->before_close != NULL)
+        s->before_close(s);
     sqlite3_close(s->db);
     free(s);
 }

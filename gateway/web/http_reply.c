@@ -44,6 +44,7 @@ void http_session_reset(struct http_session *s)
     s->route = ROUTE_NONE;
     s->body_len = 0;
     s->phase = 0;
+    s->out_sent = 0;
     s->close_after = 0;
     s->end_connection = 0;
     s->cacheable = 0;
@@ -97,6 +98,8 @@ void http_reply_plain(struct lws *wsi, struct http_session *s, unsigned status, 
     html_end(&b);
     http_reply(wsi, s, status, "text/html; charset=utf-8", &b);
 }
+
+#define HTTP_CHUNK 8192 /* body bytes per lws_write */
 
 static int write_headers(struct lws *wsi, struct http_session *s)
 {
@@ -165,9 +168,20 @@ int http_reply_writable(struct lws *wsi, struct http_session *s)
     }
     if (s->phase == 2) {
         int close = s->close_after, end_conn = s->end_connection, h2 = request_h2_stream(wsi);
-        size_t len = s->out.len;
+        size_t len = s->out.len - s->out_sent;
         unsigned char none[LWS_PRE + 1] = {0};
-        unsigned char *body = len > 0 ? (unsigned char *)html_data(&s->out) : none + LWS_PRE;
+        unsigned char *body =
+            len > 0 ? (unsigned char *)html_data(&s->out) + s->out_sent : none + LWS_PRE;
+        /* A long body goes out a piece per writeable callback: lws 4.1 loses an HTTP/2
+         * DATA write beyond the peer's 16 KiB frame size. The bytes before a piece are
+         * sent already, so lws may write its frame header there (LWS_PRE). */
+        if (len > HTTP_CHUNK) {
+            if (lws_write(wsi, body, HTTP_CHUNK, LWS_WRITE_HTTP) != HTTP_CHUNK)
+                return -1;
+            s->out_sent += HTTP_CHUNK;
+            lws_callback_on_writable(wsi);
+            return 0;
+        }
         /* On HTTP/2 the last DATA frame ends the stream: sent even when empty. */
         if ((len > 0 || h2) && lws_write(wsi, body, len, LWS_WRITE_HTTP_FINAL) != (int)len)
             return -1;

@@ -33,6 +33,7 @@ struct http_session {
                                     http_reply.c */
     int end_connection;          /* close the whole connection, HTTP/2 too (revoked) */
     struct html_buf out;
+    size_t out_sent; /* body bytes written so far (sent in HTTP_CHUNK pieces) */
 };
 
 #endif

@@ -112,6 +112,31 @@ out=$(phone alice "$URL/history"); lk_expect_eq "$out" "200 opened" "alice's his
 grep -q '<td>erin</td>' "$LK_TMP/body" || lk_fail "history lacks erin's attempt"
 [ "$(grep -c '<tr data-result=' "$LK_TMP/body")" -ge 10 ] || lk_fail "history has too few rows"
 
+lk_log "the history in pages of 100: older and newer links (keyset), without script"
+# 150 old rows from another writer, as a long-running site would have them.
+sqlite3 "$DB" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150)
+  INSERT INTO audit (at_ms, user, serial, door, result, reason, latency_ms, peer, cmd_id)
+  SELECT 1000000 + i / 2, 'old' || i, '01', 'door1', 'opened', '-', 1, '127.0.0.1', NULL FROM n"
+total=$(sqlite3 "$DB" 'SELECT count(*) FROM audit')
+rows() { grep -c '<tr data-result=' "$LK_TMP/body"; }
+link() { sed -n "s/.*href=\"\(\/history?$1=[0-9.]*\)\".*/\1/p" "$LK_TMP/body" | head -n1; }
+out=$(phone alice "$URL/history"); lk_expect_eq "$out" "200 opened" "history page 1"
+lk_expect_eq "$(rows)" 100 "rows on page 1"
+[ -z "$(link newer)" ] || lk_fail "page 1 has a newer link"
+older=$(link older); [ -n "$older" ] || lk_fail "page 1 has no older link"
+seen=100 pages=1
+while [ -n "$older" ] && [ "$pages" -lt 10 ]; do
+  out=$(phone alice "$URL$older"); lk_expect_eq "$out" "200 opened" "history page $((pages + 1))"
+  [ -n "$(link newer)" ] || lk_fail "page $((pages + 1)) has no newer link"
+  seen=$((seen + $(rows))) pages=$((pages + 1)) older=$(link older)
+done
+lk_expect_eq "$seen" "$total" "rows over all $pages pages"
+grep -q '<td>old1</td>' "$LK_TMP/body" || lk_fail "the last page lacks the oldest row"
+out=$(phone alice "$URL$(link newer)"); lk_expect_eq "$out" "200 opened" "back to a newer page"
+[ "$(rows)" -ge 1 ] || lk_fail "the newer page is empty"
+out=$(phone alice "$URL/history?older=12x"); lk_expect_eq "$out" "400 bad-request" "a malformed page key"
+out=$(phone bob "$URL/history?older=1.1"); lk_expect_eq "$out" "403 forbidden" "bob's page 2"
+
 lk_log "audit unavailable (another writer holds the database lock): refuse, relay untouched"
 mkfifo "$LK_TMP/lock.fifo"
 exec 8<>"$LK_TMP/lock.fifo"
