@@ -56,6 +56,27 @@ static int usage(FILE *out)
     return cli_usage(out);
 }
 
+/* Fail closed for doors without an ack key (docs/protocol.md "The signed ack"): said at
+ * --check-config and at start, once per door. */
+static void warn_unkeyed_doors(const struct conf *c, int to_stderr)
+{
+    int i;
+    for (i = 0; i < c->n_doors; i++) {
+        if (c->doors[i].has_ack_key)
+            continue;
+        if (to_stderr)
+            (void)fprintf(stderr,
+                          "latchkey-gateway: warning: %s:%d: [door %s] has no ack_pubkey: no ack "
+                          "of it can be verified, so every open is answered 'unconfirmed'\n",
+                          c->path, c->doors[i].line, c->doors[i].name);
+        else
+            gw_log(
+                "warning: [door %s] has no ack_pubkey: every open of it is answered "
+                "unconfirmed",
+                c->doors[i].name);
+    }
+}
+
 static int run(const char *config, int check_only)
 {
     static struct conf conf;
@@ -84,6 +105,7 @@ static int run(const char *config, int check_only)
         EVP_PKEY_free(app.cmd_key);
         return EXIT_USAGE;
     }
+    warn_unkeyed_doors(&conf, check_only);
     if (check_only) {
         printf("%s: OK (%d doors, database %s schema %d)\n", config, conf.n_doors,
                conf.store.database, store_schema_version(app.store));

@@ -3,7 +3,8 @@
 # made with latchkey-certs, a Mosquitto config (mTLS, identity as username, ACL, CRL; written
 # by latchkey-certs broker-config), the
 # gateway config with its database holding one user (admin, all doors; added with the gateway's
-# user CLI), one device config per door, and the user's phone .p12.
+# user CLI) and each door's ack key, one device config (and bundle) per door, and the user's
+# phone .p12.
 # Used by the demo (scripts/demo.sh) and the integration tests; writes only under --out.
 set -euo pipefail
 
@@ -79,6 +80,9 @@ for d in "${DOORS[@]}"; do
   name=${d%%:*}
   door_names+=("$name")
   certs issue device "$SITE/$name" >/dev/null
+  # The device bundle (docs/certs.md): its first run also makes the device's ack key,
+  # kept in the PKI (ack/SITE.DOOR.key); the gateway's [door] names its public half.
+  certs bundle "$SITE/$name" --out "$OUT/bundle-$name" --broker "localhost:$BROKER_PORT" >/dev/null
 done
 # The CRL the gateway requires ([server] crl): revoked certificates stop working without a
 # restart once it is re-published ('latchkey-certs revoke NAME' then 'latchkey-certs crl').
@@ -128,6 +132,7 @@ certs broker-config --out "$OUT/broker" --site "$SITE" --listen 127.0.0.1 --port
     echo
     echo "[door $name]"
     echo "label = $label"
+    echo "ack_pubkey = $(cat "$PKI/ack/$SITE.$name.pub.hex")"
   done
   echo
   echo "; Users, lockouts and the audit log: 'latchkey-gateway -c THIS user ...' / '... audit'."
@@ -157,6 +162,8 @@ for name in "${door_names[@]}"; do
     echo "site = $SITE"
     echo "door = $name"
     echo "command_pubkey = $PUB"
+    echo "ack_key = $PKI/ack/$stem.key"
+    echo "state_file = $OUT/accept-$name.state"
     echo
     echo "[relay]"
     echo "backend = sim"

@@ -2,12 +2,14 @@
 """mcu-provision.py - writes the provisioning blob of a bare-metal Latchkey device (the
 format of docs/firmware.md "Provisioning blob", parsed by firmware/port/baremetal/src/
 provision.c) from a site's PKI: the CA, the door's certificate and key (converted to DER
-with openssl), the gateway's command key, the broker and the relay timings. The blob is
+with openssl), the gateway's command key, the device's ack key (DIR/ack/SITE.DOOR.key,
+made by latchkey-certs bundle), the broker and the relay timings. The blob is
 flashed at the board's provisioning offset (0x000F0000 on the mps2-an386 board).
 
 usage: mcu-provision.py --pki DIR --site NAME --door NAME --broker-host HOST
                         --broker-port N --out FILE [--pulse-ms N] [--interval-ms N]
                         [--keepalive-s N] [--wifi-ssid S --wifi-pass P] [--time-floor T]
+                        [--ack-key FILE | --no-ack-key]
 """
 import argparse
 import struct
@@ -18,7 +20,8 @@ import zlib
 
 TAGS = {"site": 1, "door": 2, "broker_host": 3, "broker_port": 4, "ca": 5, "cert": 6,
         "key": 7, "cmd_pubkey": 8, "pulse_ms": 9, "interval_ms": 10, "keepalive_s": 11,
-        "wifi_ssid": 12, "wifi_pass": 13, "time_floor": 14}
+        "wifi_ssid": 12, "wifi_pass": 13, "time_floor": 14, "ack_seed": 15}
+PKCS8_ED25519_PREFIX = bytes.fromhex("302e020100300506032b657004220420")
 AREA_SIZE = 64 * 1024
 
 
@@ -47,6 +50,10 @@ def main():
     ap.add_argument("--wifi-ssid")
     ap.add_argument("--wifi-pass", default="")
     ap.add_argument("--time-floor", type=int, default=int(time.time()))
+    ap.add_argument("--ack-key", help="the device's Ed25519 ack key, PKCS#8 PEM "
+                    "(default: PKI/ack/SITE.DOOR.key)")
+    ap.add_argument("--no-ack-key", action="store_true",
+                    help="provision no ack key: acks go unsigned (the gateway never confirms)")
     a = ap.parse_args()
 
     stem = f"{a.site}.{a.door}"
@@ -62,6 +69,11 @@ def main():
         record("cmd_pubkey", pub),
         record("time_floor", struct.pack("<q", a.time_floor)),
     ]
+    if not a.no_ack_key:
+        der_key = der(["pkey", "-in", a.ack_key or f"{a.pki}/ack/{stem}.key"])
+        if len(der_key) != 48 or not der_key.startswith(PKCS8_ED25519_PREFIX):
+            sys.exit("mcu-provision.py: the ack key is not an Ed25519 private key")
+        recs.append(record("ack_seed", der_key[16:]))
     if a.pulse_ms is not None:
         recs.append(record("pulse_ms", struct.pack("<I", a.pulse_ms)))
     if a.interval_ms is not None:

@@ -232,7 +232,9 @@ static const struct {
     const char *usage;
     const char *text;
 } helps[] = {
-    {"init", "latchkey-certs -d DIR init [--name NAME] [--days N] [--key-type p256|p384|rsa3072] [--passphrase-file F]",
+    {"init",
+     "latchkey-certs -d DIR init [--name NAME] [--days N] [--key-type p256|p384|rsa3072] "
+     "[--passphrase-file F]",
      "Creates the CA in DIR: a key (--key-type: ECDSA P-256 by default, P-384 or RSA-3072;\n"
      "DIR/ca/ca.key, PKCS#8 encrypted with AES-256-CBC under the CA passphrase) and a\n"
      "self-signed certificate DIR/ca/ca.crt with CN \"<NAME> Latchkey CA\" (NAME defaults to\n"
@@ -240,16 +242,20 @@ static const struct {
      "$LATCHKEY_CA_PASSPHRASE, and with a terminal on stdin, the passphrase is asked twice.\n"
      "Refuses to overwrite an existing CA and refuses an empty passphrase.\n"},
     {"issue",
-     "latchkey-certs -d DIR issue server|client|device|gateway [NAME] [--dns D]... [--ip A]... [--days N]",
+     "latchkey-certs -d DIR issue server|client|device|gateway [NAME] [--dns D]... [--ip A]... "
+     "[--days N]",
      "Issues a leaf certificate signed by the CA (needs the CA passphrase):\n"
-     "  issue server NAME --dns D... --ip A...  serverAuth, SAN from --dns/--ip (one needed), 397 days\n"
+     "  issue server NAME --dns D... --ip A...  serverAuth, SAN from --dns/--ip (one needed), 397 "
+     "days\n"
      "  issue client USER                       clientAuth, CN=USER (a phone), 365 days\n"
-     "  issue device SITE/DOOR                  clientAuth, CN=SITE/DOOR, names [a-z0-9_-]{1,32}, 730 days\n"
+     "  issue device SITE/DOOR                  clientAuth, CN=SITE/DOOR, names [a-z0-9_-]{1,32}, "
+     "730 days\n"
      "  issue gateway                           clientAuth, CN=gateway, 730 days\n"
      "Writes DIR/issued/<stem>.crt and DIR/private/<stem>.key (stem = CN with '/' -> '.')\n"
      "and adds a line to DIR/index.tsv. Refuses a CN that is already issued and still valid.\n"},
     {"export",
-     "latchkey-certs -d DIR export USER [--out FILE.p12] [--mobileconfig FILE] [--password-file F] [--legacy] [--embed-password]",
+     "latchkey-certs -d DIR export USER [--out FILE.p12] [--mobileconfig FILE] [--password-file F] "
+     "[--legacy] [--embed-password]",
      "Writes a password-protected PKCS#12 with USER's client certificate, key and the CA\n"
      "certificate (friendlyName USER). Default: AES-256-CBC/PBKDF2 with a SHA-256 MAC.\n"
      "--legacy: 3DES (pbeWithSHA1And3-KeyTripleDES-CBC) and a SHA-1 MAC, for phones that refuse\n"
@@ -259,7 +265,8 @@ static const struct {
      "p12 (always the legacy form, which iOS imports) and the CA as a root certificate payload.\n"
      "The password is NOT in the profile (iOS asks for it) unless --embed-password is given.\n"},
     {"enroll",
-     "latchkey-certs -d DIR enroll USER [--listen ADDR:PORT] [--minutes N] [--attempts N] [--legacy] [--server-name NAME] [--url-base URL] [--password-file F]",
+     "latchkey-certs -d DIR enroll USER [--listen ADDR:PORT] [--minutes N] [--attempts N] "
+     "[--legacy] [--server-name NAME] [--url-base URL] [--password-file F]",
      "Serves USER's p12 once over HTTPS at /enroll/<token> (128-bit random, single use), shows\n"
      "the link as a QR code and prints the p12 password separately (never in the link). The TLS\n"
      "certificate is the server certificate NAME (--server-name) or the first valid one in the\n"
@@ -270,13 +277,18 @@ static const struct {
      "(e.g. a publicly trusted name that forwards to this port). Exit status 0 = delivered.\n"},
     {"bundle", "latchkey-certs -d DIR bundle SITE/DOOR --out DIR2 --broker HOST:PORT [--force]",
      "Writes everything one device needs into DIR2: device.conf (paths relative to DIR2),\n"
-     "ca.crt, device.crt, device.key (0600), command.pub.hex and latchkey_device_bundle.h (the\n"
-     "same as C string literals and bytes, for firmware without a file system). The device\n"
-     "certificate must already be issued ('issue device SITE/DOOR') and 'cmdkey' must have run.\n"
+     "ca.crt, device.crt, device.key (0600), command.pub.hex, ack.key (0600: the device's own\n"
+     "Ed25519 key that signs its acks; made on the first bundle and kept in DIR/ack/), "
+     "ack.pub.hex\n"
+     "(the gateway's [door] ack_pubkey, also printed) and latchkey_device_bundle.h (the same as\n"
+     "C string literals and bytes, for firmware without a file system). The device certificate\n"
+     "must already be issued ('issue device SITE/DOOR') and 'cmdkey' must have run.\n"
      "Refuses to replace an existing bundle unless --force.\n"},
     {"broker-config",
-     "latchkey-certs -d DIR broker-config --out DIR2 --site SITE [--listen ADDR] [--port N] [--server-name NAME] [--crl PATH [--plugin SO]] [--bridge-user CN] [--run-as-root]\n"
-     "       latchkey-certs -d DIR broker-config --home-bridge --remote HOST:PORT --out DIR2 --site SITE [--identity CN]",
+     "latchkey-certs -d DIR broker-config --out DIR2 --site SITE [--listen ADDR] [--port N] "
+     "[--server-name NAME] [--crl PATH [--plugin SO]] [--bridge-user CN] [--run-as-root]\n"
+     "       latchkey-certs -d DIR broker-config --home-bridge --remote HOST:PORT --out DIR2 "
+     "--site SITE [--identity CN]",
      "Mosquitto 2.0 configuration from the inventory. Default: the internet-facing broker:\n"
      "DIR2/mosquitto.conf (mTLS listener on ADDR:N, default all addresses:8883, certificate CN as\n"
      "user name and client id, TLS 1.2+, packets <= 2048 bytes, CRL from --crl PATH, ACL file)\n"
@@ -292,14 +304,16 @@ static const struct {
      "TLS bridge to HOST:PORT with identity CN (default: the only valid device of SITE), clean\n"
      "session, commands in, answers out; plus bridge-ca.crt, bridge.crt, bridge.key.\n"},
     {"sign",
-     "latchkey-certs -d DIR sign server|client|device|gateway FILE.csr [--out FILE.crt] [--days N] [--dns D]... [--ip A]...",
+     "latchkey-certs -d DIR sign server|client|device|gateway FILE.csr [--out FILE.crt] [--days N] "
+     "[--dns D]... [--ip A]...",
      "Signs a CSR made elsewhere (openssl req, a phone, ykman piv, XCA). Its self-signature\n"
      "must verify; its key must be ECDSA P-256/P-384, RSA >= 2048 or Ed25519. Only the subject\n"
      "CN is used, checked like 'issue' checks a name; every extension the CSR asks for is\n"
      "ignored (the profile decides: a CSR asking for CA:TRUE gets a leaf). Server SANs come from\n"
      "--dns/--ip only. Writes DIR/issued/<stem>.crt (and --out) and the inventory; no key.\n"},
     {"revoke",
-     "latchkey-certs -d DIR revoke SERIAL|NAME [--reason keyCompromise|superseded|cessationOfOperation|affiliationChanged|unspecified]",
+     "latchkey-certs -d DIR revoke SERIAL|NAME [--reason "
+     "keyCompromise|superseded|cessationOfOperation|affiliationChanged|unspecified]",
      "Marks a certificate revoked in DIR/index.tsv with today's date and the reason (default\n"
      "unspecified). NAME is the current certificate of that CN; a SERIAL can name any entry\n"
      "(e.g. one superseded by renew). Publish the change with 'crl'. Needs no passphrase.\n"},

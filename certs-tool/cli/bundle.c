@@ -1,7 +1,8 @@
 /* bundle.c - "bundle SITE/DOOR": everything one device needs, in one directory (the
  * "Device bundle contract" of docs/certs.md): device.conf with paths relative to the
- * bundle, the CA, the device certificate and key, the command public key, and
- * latchkey_device_bundle.h with the same material as C data (pki/bundle.c writes both). */
+ * bundle, the CA, the device certificate and key, the command public key, the device's
+ * own ack key (made in the PKI on the first bundle, ack/<stem>.key) and its public half,
+ * and latchkey_device_bundle.h with the same material as C data (pki/bundle.c writes both). */
 #include "verbs.h"
 
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "bundle.h"
 #include "cert_files.h"
 #include "diag.h"
+#include "ed25519_key.h"
 #include "file_read.h"
 #include "hostport.h"
 #include "leaf_load.h"
@@ -49,6 +51,59 @@ static int add_bio(struct lk_txn *txn, const char *dir, const char *name, BIO *b
     return len > 0 ? add_file(txn, dir, name, data, (size_t)len, mode) : -1;
 }
 
+/* The device's ack key, kept in the PKI (ack/<stem>.key, ack/<stem>.pub.hex) so that every
+ * bundle of the device carries the same one: read if it exists, else generated and added
+ * to txn. *made says which. 0 or -1 (reported). */
+static int ack_key(struct lk_pki *pki, const char *stem, struct lk_txn *txn,
+                   struct lk_bundle_src *s, int *made)
+{
+    char rel[LK_PATH_MAX], key_path[LK_PATH_MAX], hex_path[LK_PATH_MAX],
+        hex[LK_ED25519_HEX_LEN + 1];
+    unsigned char pub[32];
+    EVP_PKEY *key;
+    BIO *priv = NULL;
+    char *data = NULL;
+    long len;
+    int r, rc = -1;
+
+    *made = 0;
+    if (snprintf(rel, sizeof rel, "ack/%s.key", stem) >= (int)sizeof rel ||
+        lk_pki_path(pki, rel, key_path, sizeof key_path) != 0 ||
+        snprintf(rel, sizeof rel, "ack/%s.pub.hex", stem) >= (int)sizeof rel ||
+        lk_pki_path(pki, rel, hex_path, sizeof hex_path) != 0 || (r = lk_path_exists(key_path)) < 0)
+        return -1;
+    if (r > 0) {
+        if (lk_file_read_all(key_path, PEM_MAX, &s->ack_key, &s->ack_key_len) != 0 ||
+            lk_file_read_all(hex_path, PEM_MAX, &s->ack_hex, &s->ack_hex_len) != 0)
+            return -1;
+        if (lk_bundle_pubkey_parse(s->ack_hex, s->ack_hex_len, pub) != 0) {
+            lk_err("%s is not 64 lowercase hex digits and a newline", hex_path);
+            return -1;
+        }
+        return 0;
+    }
+    if (lk_pki_path(pki, "ack", rel, sizeof rel) != 0 || lk_mkdir(rel, 0700) != 0 ||
+        (key = lk_ed25519_generate(&priv, hex)) == NULL)
+        return -1;
+    len = BIO_get_mem_data(priv, &data);
+    if (len > 0 && (s->ack_key = malloc((size_t)len)) != NULL &&
+        (s->ack_hex = strdup(hex)) != NULL) {
+        memcpy(s->ack_key, data, (size_t)len); /* cleansed with the other key at the end */
+        s->ack_key_len = (size_t)len;
+        s->ack_hex_len = LK_ED25519_HEX_LEN;
+        rc = lk_txn_add_bio(txn, key_path, priv, 0600) == 0 &&
+                     lk_txn_add(txn, hex_path, hex, LK_ED25519_HEX_LEN, 0644) == 0
+                 ? 0
+                 : -1;
+        *made = rc == 0;
+    } else {
+        lk_err("out of memory");
+    }
+    BIO_free(priv);
+    EVP_PKEY_free(key);
+    return rc;
+}
+
 int certs_verb_bundle(const struct lk_cli *cli)
 {
     struct lk_bundle_src s;
@@ -59,7 +114,7 @@ int certs_verb_bundle(const struct lk_cli *cli)
     EVP_PKEY *key = NULL;
     BIO *conf = NULL, *hdr = NULL;
     const char *dir, *cn;
-    int rc = -1, r;
+    int rc = -1, r, made_ack = 0;
 
     memset(&s, 0, sizeof s);
     lk_txn_init(&txn);
@@ -108,6 +163,8 @@ int certs_verb_bundle(const struct lk_cli *cli)
         lk_err("%s is not 64 lowercase hex digits and a newline", probe);
         goto out;
     }
+    if (ack_key(&pki, stem, &txn, &s, &made_ack) != 0)
+        goto out;
     if (lk_mkdir(cli->out, 0700) != 0)
         goto out;
     if (snprintf(probe, sizeof probe, "%s/device.key", cli->out) >= (int)sizeof probe)
@@ -128,10 +185,15 @@ int certs_verb_bundle(const struct lk_cli *cli)
         add_file(&txn, cli->out, "device.crt", s.cert, s.cert_len, 0644) != 0 ||
         add_file(&txn, cli->out, "device.key", s.key, s.key_len, 0600) != 0 ||
         add_file(&txn, cli->out, "command.pub.hex", s.hex, s.hex_len, 0644) != 0 ||
+        add_file(&txn, cli->out, "ack.key", s.ack_key, s.ack_key_len, 0600) != 0 ||
+        add_file(&txn, cli->out, "ack.pub.hex", s.ack_hex, s.ack_hex_len, 0644) != 0 ||
         add_bio(&txn, cli->out, "device.conf", conf, 0644) != 0 ||
-        add_bio(&txn, cli->out, "latchkey_device_bundle.h", hdr, 0600) != 0 || lk_txn_commit(&txn) != 0)
+        add_bio(&txn, cli->out, "latchkey_device_bundle.h", hdr, 0600) != 0 ||
+        lk_txn_commit(&txn) != 0)
         goto out;
     printf("wrote the bundle of %s to %s (broker %s:%ld)\n", cn, cli->out, s.host, s.port);
+    printf("%s ack key of %s; in the gateway's config:\n[door %s]\nack_pubkey = %.64s\n",
+           made_ack ? "made the" : "reused the", cn, s.door, s.ack_hex);
     rc = 0;
 out:
     lk_txn_abort(&txn);
@@ -139,6 +201,10 @@ out:
     BIO_free(hdr);
     if (s.key != NULL)
         OPENSSL_cleanse(s.key, s.key_len);
+    if (s.ack_key != NULL)
+        OPENSSL_cleanse(s.ack_key, s.ack_key_len);
+    free(s.ack_key);
+    free(s.ack_hex);
     free(s.ca);
     free(s.cert);
     free(s.key);

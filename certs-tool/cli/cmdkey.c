@@ -8,13 +8,10 @@
 #include <openssl/pem.h>
 
 #include "args.h"
-#include "certgen.h"
 #include "diag.h"
+#include "ed25519_key.h"
 #include "pki_dir.h"
 #include "txn.h"
-
-#include "latchkey/cmd_format.h"
-#include <lkhost/hex.h>
 
 static const char *const files[] = {"cmd/command.key", "cmd/command.pub", "cmd/command.pub.hex"};
 #define NFILES (sizeof files / sizeof files[0])
@@ -22,9 +19,8 @@ static const char *const files[] = {"cmd/command.key", "cmd/command.pub", "cmd/c
 int certs_verb_cmdkey(const struct lk_cli *cli)
 {
     const char *dir;
-    char path[NFILES][LK_PATH_MAX], hex[2 * LK_PUBKEY_LEN + 2];
-    unsigned char raw[LK_PUBKEY_LEN];
-    size_t rawlen = sizeof raw, i;
+    char path[NFILES][LK_PATH_MAX], hex[LK_ED25519_HEX_LEN + 1];
+    size_t i;
     struct lk_pki pki = {.lock_fd = -1};
     struct lk_txn txn;
     EVP_PKEY *key = NULL;
@@ -49,33 +45,21 @@ int certs_verb_cmdkey(const struct lk_cli *cli)
             goto out;
         }
     }
-    key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
-    if (key == NULL) {
-        lk_err_ssl("cannot generate an Ed25519 key");
+    if ((key = lk_ed25519_generate(&priv, hex)) == NULL)
         goto out;
-    }
-    if (EVP_PKEY_get_raw_public_key(key, raw, &rawlen) != 1 || rawlen != sizeof raw) {
-        lk_err_ssl("cannot read the Ed25519 public key");
-        goto out;
-    }
-    lkh_hex_encode(raw, rawlen, hex, sizeof hex);
-    hex[2 * rawlen] = '\n';
-    priv = BIO_new(BIO_s_secmem());
-    pub = BIO_new(BIO_s_mem());
-    if (priv == NULL || pub == NULL) {
+    if ((pub = BIO_new(BIO_s_mem())) == NULL) {
         lk_err_ssl("out of memory");
         goto out;
     }
-    if (lk_pem_pkcs8(priv, key, NULL) != 0)
-        goto out;
     if (PEM_write_bio_PUBKEY(pub, key) != 1) {
         lk_err_ssl("cannot encode the public key");
         goto out;
     }
-    if (lk_txn_add_bio(&txn, path[0], priv, 0600) != 0 || lk_txn_add_bio(&txn, path[1], pub, 0644) != 0 ||
-        lk_txn_add(&txn, path[2], hex, 2 * rawlen + 1, 0644) != 0 || lk_txn_commit(&txn) != 0)
+    if (lk_txn_add_bio(&txn, path[0], priv, 0600) != 0 ||
+        lk_txn_add_bio(&txn, path[1], pub, 0644) != 0 ||
+        lk_txn_add(&txn, path[2], hex, LK_ED25519_HEX_LEN, 0644) != 0 || lk_txn_commit(&txn) != 0)
         goto out;
-    printf("wrote %s, %s, %s\ncommand_pubkey = %.*s\n", path[0], path[1], path[2], (int)(2 * rawlen), hex);
+    printf("wrote %s, %s, %s\ncommand_pubkey = %.64s\n", path[0], path[1], path[2], hex);
     rc = 0;
 out:
     lk_txn_abort(&txn);

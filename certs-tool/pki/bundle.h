@@ -15,9 +15,16 @@ struct lk_bundle_src {
     char *ca, *cert, *key, *hex; /* file contents */
     size_t ca_len, cert_len, key_len, hex_len;
     unsigned char pub[32];
+    char *ack_key, *ack_hex; /* the device's Ed25519 ack key: PKCS#8 PEM, public hex */
+    size_t ack_key_len, ack_hex_len;
 };
 
-/* command.pub.hex: exactly 64 lowercase hex digits and a newline, into out. 0 or -1. */
+/* Where the PKI keeps the state file's default in a bundle's device.conf (the systemd
+ * unit's StateDirectory). */
+#define LK_BUNDLE_STATE_FILE "/var/lib/latchkey-device/accept.state"
+
+/* command.pub.hex (or an ack.pub.hex): exactly 64 lowercase hex digits and a newline, into
+ * out. 0 or -1. */
 int lk_bundle_pubkey_parse(const char *hex, size_t len, unsigned char out[32]);
 /* Appends device.conf / latchkey_device_bundle.h of s to b. 0 or -1. */
 int lk_bundle_conf_write(BIO *b, const struct lk_bundle_src *s);

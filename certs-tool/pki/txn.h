@@ -9,7 +9,7 @@
 
 #include "pki_dir.h"
 
-#define LK_TXN_MAX 8 /* bundle writes 6 files */
+#define LK_TXN_MAX 12 /* bundle writes 8 files, and 2 more the first time (the ack key) */
 struct lk_txn {
     int n;
     int committed;

@@ -1,4 +1,5 @@
-/* cmd_format.c - validation and canonical signing bytes of the door command (docs/protocol.md). */
+/* cmd_format.c - validation and canonical signing bytes of the door command, the time beacon
+ * and the signed ack (docs/protocol.md). */
 #include "latchkey/cmd_format.h"
 
 #include <string.h>
@@ -14,6 +15,7 @@ const char *lk_reason_name(enum lk_reason r)
     case LK_REPLAY: return "replay";
     case LK_UNKNOWN_ACTION: return "unknown-action";
     case LK_MALFORMED: return "malformed";
+    case LK_BEFORE_START: return "before-start";
     }
     return "malformed";
 }
@@ -158,6 +160,38 @@ size_t lk_time_signing_message(const char *nonce, int64_t time, char *out, size_
         return 0;
     if (!put(out, cap, &pos, LK_TIME_SIG_DOMAIN, sizeof(LK_TIME_SIG_DOMAIN) - 1, 1) ||
         !put(out, cap, &pos, nonce, LK_NONCE_HEX_LEN, 1) || !put_i64(out, cap, &pos, time, 0))
+        return 0;
+    return pos;
+}
+
+int lk_ack_result_valid(const char *result, const char *reason)
+{
+    if (result == NULL || reason == NULL)
+        return 0;
+    if (strcmp(result, "ok") == 0)
+        return reason[0] == '\0';
+    return strcmp(result, "rejected") == 0 &&
+           lk_name_valid(reason, lk_field_len(reason, LK_ACK_REASON_MAX + 1));
+}
+
+size_t lk_ack_signing_message(const char *id, const char *site, const char *door,
+                              const char *result, const char *reason, int64_t at, char *out,
+                              size_t cap)
+{
+    size_t pos = 0, il;
+    if (out == NULL || id == NULL || site == NULL || door == NULL ||
+        !lk_ack_result_valid(result, reason))
+        return 0;
+    il = lk_field_len(id, LK_ID_HEX_LEN + 1);
+    if ((il != 0 && !lk_id_valid(id, il)) ||
+        !lk_name_valid(site, lk_field_len(site, LK_NAME_MAX + 1)) ||
+        !lk_name_valid(door, lk_field_len(door, LK_NAME_MAX + 1)))
+        return 0;
+    if (!put(out, cap, &pos, LK_ACK_SIG_DOMAIN, sizeof(LK_ACK_SIG_DOMAIN) - 1, 1) ||
+        !put(out, cap, &pos, id, il, 1) || !put(out, cap, &pos, site, strlen(site), 1) ||
+        !put(out, cap, &pos, door, strlen(door), 1) ||
+        !put(out, cap, &pos, result, strlen(result), 1) ||
+        !put(out, cap, &pos, reason, strlen(reason), 1) || !put_i64(out, cap, &pos, at, 0))
         return 0;
     return pos;
 }

@@ -4,6 +4,7 @@
  * everything a real board would use. Never flashed: it only has to link. */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "lk/device.h"
 
@@ -30,6 +31,17 @@ static int stub_verify(void *ctx, const uint8_t pub[32], const uint8_t *msg, siz
     return pub[0] == sig[0] && len > 0 && msg[0] != 0;
 }
 static void stub_relay(void *ctx, int on) { (void)ctx; relay_pin = on; }
+static int stub_sign(void *ctx, const uint8_t *msg, size_t len, uint8_t sig[64])
+{
+    (void)ctx, (void)msg, (void)len;
+    memset(sig, 0, 64); /* a real board signs with the device's key (wolfSSL, a secure element) */
+    return 0;
+}
+static int stub_accept(void *ctx, const char *id, int64_t exp, int64_t now)
+{
+    (void)ctx, (void)id, (void)exp, (void)now;
+    return 0;
+}
 static int32_t stub_send(void *ctx, const uint8_t *buf, size_t len)
 {
     (void)ctx;
@@ -47,8 +59,8 @@ static int32_t stub_recv(void *ctx, uint8_t *buf, size_t len)
 
 int main(void)
 {
-    static const struct lk_platform plat = {NULL, stub_millis, stub_unix_time, stub_random,
-                                            stub_verify, stub_relay};
+    static const struct lk_platform plat = {NULL,        stub_millis, stub_unix_time, stub_random,
+                                            stub_verify, stub_relay,  stub_sign,      stub_accept};
     static const struct lk_transport tr = {NULL, stub_send, stub_recv};
     static struct lk_device_config cfg; /* a real board fills it from flash */
 
@@ -59,6 +71,7 @@ int main(void)
     if (!lk_device_config_valid(&cfg))
         return 1;
     lk_device_init(&dev, &cfg, &plat, &tr);
+    lk_device_trust_time(&dev, 0);
     while (!stop_request) {
         if (lk_device_poll(&dev) == LK_DEV_NEED_CONNECT && lk_device_on_connected(&dev) != 0)
             lk_device_on_transport_lost(&dev);

@@ -159,6 +159,15 @@ static int refuse_no_room(struct gw_app *app, struct attempt *a, enum attempt_ro
 
 /* Publishing part: the attempt passed every check. The user and door are the audit
  * row's (the door is a configured one by now). */
+/* The door's configured ack key into the attempt (none: nothing can confirm it). */
+static void ack_key_of(const struct conf *c, const char *door, struct attempt *a)
+{
+    int i = conf_find_door(c, door);
+    a->has_ack_key = i >= 0 && c->doors[i].has_ack_key;
+    if (a->has_ack_key)
+        memcpy(a->ack_key, c->doors[i].ack_key, sizeof a->ack_key);
+}
+
 static int send_command(struct gw_app *app, struct attempt *a)
 {
     const struct conf *c = app->conf;
@@ -190,6 +199,7 @@ static int send_command(struct gw_app *app, struct attempt *a)
         return ACTION_ANSWERED;
     gw_log("action requested user=%s door=%s id=%s serial=%s peer=%s", rec->user, rec->door, id,
            rec->serial[0] ? rec->serial : "-", rec->peer);
+    ack_key_of(c, rec->door, a); /* only the door's own key can confirm this command */
     /* Only this thread adds waiting attempts: the room found above is still there. */
     rc = attempts_await_ack(&app->attempts, a->self, a->start_ms + c->mqtt.ack_timeout_ms, &lim);
     if (rc != 0)

@@ -186,21 +186,42 @@ static void end_wait(struct attempts *t, int i, enum gw_result result, const cha
     copy(t->a[i].out.reason, sizeof t->a[i].out.reason, reason);
 }
 
-int attempts_ack(struct attempts *t, const char *id, const char *door, int ok, const char *reason)
+/* Locked: the slot waiting for id on door, or -1. */
+static int waiting_for(struct attempts *t, const char *id, const char *door)
 {
-    int i, found = 0;
+    int i;
+    for (i = 0; i < ATTEMPTS_MAX; i++)
+        if (t->state[i] == ATTEMPT_AWAITING_ACK && strcmp(t->a[i].rec.cmd_id, id) == 0 &&
+            strcmp(t->a[i].rec.door, door) == 0)
+            return i;
+    return -1;
+}
+
+enum ack_verdict attempts_ack(struct attempts *t, const char *site, const char *door,
+                              const struct gw_ack *ack)
+{
+    enum ack_verdict v = ACK_UNKNOWN_ID;
+    struct attempt *a;
+    int i, done = 0;
     pthread_mutex_lock(&t->lock);
-    for (i = 0; i < ATTEMPTS_MAX && !found; i++) {
-        if (t->state[i] != ATTEMPT_AWAITING_ACK || strcmp(t->a[i].rec.cmd_id, id) != 0 ||
-            strcmp(t->a[i].rec.door, door) != 0)
-            continue;
-        end_wait(t, i, ok ? GW_OPENED : GW_REJECTED, reason);
-        found = 1;
+    i = waiting_for(t, ack->id, door);
+    if (i >= 0) {
+        a = &t->a[i];
+        v = ack_check(ack, site, door, a->has_ack_key ? a->ack_key : NULL);
+        done = v == ACK_VALID || v == ACK_NO_KEY;
+        if (v == ACK_VALID)
+            end_wait(t, i, strcmp(ack->result, "ok") == 0 ? GW_OPENED : GW_REJECTED,
+                     ack->reason[0] != '\0' ? ack->reason : NULL);
+        else if (v == ACK_NO_KEY)
+            end_wait(t, i, GW_UNCONFIRMED, "ack-no-key");
+        else if (a->ack_flaw[0] == '\0')
+            copy(a->ack_flaw, sizeof a->ack_flaw,
+                 v == ACK_UNSIGNED ? "ack-unsigned" : "ack-bad-signature");
     }
     pthread_mutex_unlock(&t->lock);
-    if (found)
+    if (done)
         wake(t);
-    return found ? 0 : -1;
+    return v;
 }
 
 void attempts_fail(struct attempts *t, struct attempt_handle h, enum gw_result result,
@@ -224,7 +245,8 @@ int attempts_expire(struct attempts *t, int64_t now_ms)
     pthread_mutex_lock(&t->lock);
     for (i = 0; i < ATTEMPTS_MAX; i++)
         if (t->state[i] == ATTEMPT_AWAITING_ACK && now_ms >= t->a[i].deadline_ms) {
-            end_wait(t, i, GW_NOT_CONFIRMED, "timeout");
+            end_wait(t, i, t->a[i].ack_flaw[0] != '\0' ? GW_UNCONFIRMED : GW_NOT_CONFIRMED,
+                     t->a[i].ack_flaw[0] != '\0' ? t->a[i].ack_flaw : "timeout");
             n++;
         }
     pthread_mutex_unlock(&t->lock);

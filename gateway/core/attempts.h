@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "ack_verify.h"
 #include "audit.h"
 #include "latchkey/cmd_format.h"
 #include "pin_cache.h"
@@ -82,6 +83,12 @@ struct attempt {
     int64_t deadline_ms;      /* AWAITING_ACK: monotonic */
     void *owner;              /* NULL once the requester went away */
     struct action_outcome out;
+    /* The door's ack key (ack_verify.h), set by the loop before attempts_await_ack. */
+    uint8_t ack_key[LK_PUBKEY_LEN];
+    int has_ack_key;
+    /* AWAITING_ACK: "ack-unsigned" / "ack-bad-signature" once such an ack came; the
+     * timeout then ends it unconfirmed with that reason (a valid ack still ends it). */
+    char ack_flaw[ATTEMPT_REASON_MAX + 1];
     /* CHECKING_PIN only (wiped with the slot: PIN-derived) */
     char phc[PIN_HASH_MAX];                 /* the stored hash the PIN is checked against */
     unsigned char mac[PIN_CACHE_MAC_LEN];   /* pin_cache entry value if the PIN is right */
@@ -133,15 +140,21 @@ int attempts_await_ack(struct attempts *t, struct attempt_handle h, int64_t dead
 /* Loop: AWAITING_ACK -> DECIDING: the publish was refused, nothing was sent. */
 void attempts_withdraw(struct attempts *t, struct attempt_handle h);
 
-/* Any thread. An ack for id from door: the waiting attempt is done (opened, or rejected with
- * reason, which may be NULL) and the loop is woken. -1 if none waits for it. */
-int attempts_ack(struct attempts *t, const char *id, const char *door, int ok, const char *reason);
+/* Any thread. A parsed ack (ack_parse) that came on door's topic of site: checked with the
+ * waiting attempt's ack key (ack_check). ACK_VALID: the attempt is done, opened or rejected
+ * with the ack's reason; ACK_NO_KEY: done, unconfirmed ("ack-no-key"); ACK_UNSIGNED and
+ * ACK_BAD_SIGNATURE: remembered, the attempt waits on (a forger cannot hide the real ack);
+ * ACK_UNKNOWN_ID: no attempt waits for that id on that door. The loop is woken when one is
+ * done. */
+enum ack_verdict attempts_ack(struct attempts *t, const char *site, const char *door,
+                              const struct gw_ack *ack);
 
 /* Any thread. Ends a waiting attempt early with result (e.g. the publish failed). */
 void attempts_fail(struct attempts *t, struct attempt_handle h, enum gw_result result,
                    const char *reason);
 
-/* Attempts waiting past their deadline are done (not-confirmed, timeout). How many. */
+/* Attempts waiting past their deadline are done: not-confirmed ("timeout"), or unconfirmed
+ * with the flaw of the bad ack that came meanwhile. How many. */
 int attempts_expire(struct attempts *t, int64_t now_ms);
 
 /* Earliest deadline of a waiting attempt, or -1 if none waits. */

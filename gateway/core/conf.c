@@ -5,12 +5,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <lkhost/hex.h>
 #include <lkhost/ini.h>
 
 #include "pem_check.h"
@@ -271,8 +273,24 @@ static int begin_section(struct parse *p, const char *section)
 
 static int door_key(struct parse *p, struct conf_door *d, const char *name, const char *value)
 {
+    if (strcmp(name, "ack_pubkey") == 0) {
+        if (d->has_ack_key)
+            return fail(p, p->ini.line, "'ack_pubkey' given twice");
+        if (lkh_hex_decode(value, strlen(value), d->ack_key, sizeof d->ack_key, LKH_HEX_ANY_CASE) !=
+            0)
+            return fail(p, p->ini.line,
+                        "ack_pubkey must be exactly 64 hex characters (the door's "
+                        "ack.pub.hex from latchkey-certs bundle)");
+        if (CRYPTO_memcmp(d->ack_key, (const uint8_t[LK_PUBKEY_LEN]){0}, LK_PUBKEY_LEN) == 0)
+            return fail(p, p->ini.line,
+                        "ack_pubkey is all zeros (a placeholder): give the door's "
+                        "ack.pub.hex");
+        d->has_ack_key = 1;
+        return 1;
+    }
     if (strcmp(name, "label") != 0)
-        return fail(p, p->ini.line, "unknown key '%s' in [door %s]", name, d->name);
+        return fail(p, p->ini.line, "unknown key '%s' in [door %s] (expected label, ack_pubkey)",
+                    name, d->name);
     if (strcmp(d->label, d->name) != 0)
         return fail(p, p->ini.line, "'label' given twice");
     if (strchr(value, '\0') - value > CONF_LABEL_MAX)

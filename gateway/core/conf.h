@@ -23,6 +23,8 @@
 struct conf_door {
     char name[LK_NAME_MAX + 1];
     char label[CONF_LABEL_MAX + 1];
+    uint8_t ack_key[LK_PUBKEY_LEN]; /* ack_pubkey: the device's Ed25519 ack key, raw */
+    int has_ack_key;                /* 0: no ack of this door can be confirmed */
     int line;
 };
 

@@ -91,7 +91,8 @@ void outcome_finish(struct gw_app *app, struct attempt *a, enum gw_result r, con
                rec->serial[0] ? rec->serial : "-", rec->peer, shown, a->out.reason,
                (long long)latency_ms, a->owner == NULL);
     /* Latency is counted for the results that waited for the device. */
-    metrics_result(shown, shown == GW_OPENED || shown == GW_REJECTED || shown == GW_NOT_CONFIRMED
+    metrics_result(shown, shown == GW_OPENED || shown == GW_REJECTED || shown == GW_NOT_CONFIRMED ||
+                                  shown == GW_UNCONFIRMED
                               ? latency_ms
                               : -1);
     if (shown == GW_BUSY)

@@ -15,6 +15,7 @@ const char *gw_result_name(enum gw_result r)
     case GW_LOCKED: return "locked";
     case GW_AUDIT_UNAVAILABLE: return "audit-unavailable";
     case GW_BUSY: return "busy";
+    case GW_UNCONFIRMED: return "unconfirmed";
     }
     return "bad-request";
 }
@@ -32,6 +33,7 @@ unsigned int gw_result_http_status(enum gw_result r)
     case GW_LOCKED: return 403;
     case GW_AUDIT_UNAVAILABLE: return 503;
     case GW_BUSY: return 429;
+    case GW_UNCONFIRMED: return 502;
     }
     return 400;
 }
@@ -50,6 +52,8 @@ const char *gw_result_message(enum gw_result r)
     case GW_AUDIT_UNAVAILABLE:
         return "The gateway cannot record this attempt right now, so it opens nothing. Nothing was sent.";
     case GW_BUSY: return "Too much is waiting right now. Nothing was sent; try again in a moment.";
+    case GW_UNCONFIRMED:
+        return "The door's answer could not be verified. It may or may not have opened.";
     }
     return "Bad request.";
 }

@@ -6,17 +6,19 @@
 
 enum gw_result {
     GW_OPENED = 0,
-    GW_REJECTED,            /* the device refused it (reason from its ack) */
+    GW_REJECTED, /* the device refused it (reason from its ack) */
     GW_WRONG_PIN,
-    GW_FORBIDDEN,           /* unknown user or door not allowed */
-    GW_NOT_CONFIRMED,       /* no ack before the timeout */
-    GW_BROKER_UNAVAILABLE,  /* not connected: the command was never sent */
+    GW_FORBIDDEN,          /* unknown user or door not allowed */
+    GW_NOT_CONFIRMED,      /* no ack before the timeout */
+    GW_BROKER_UNAVAILABLE, /* not connected: the command was never sent */
     GW_BAD_REQUEST,
-    GW_LOCKED,              /* too many wrong PINs: the user is locked for a while */
-    GW_AUDIT_UNAVAILABLE,   /* the audit log cannot be written: fail closed, nothing sent */
-    GW_BUSY                 /* a bound was reached: the user's PIN check still runs, too many
+    GW_LOCKED,            /* too many wrong PINs: the user is locked for a while */
+    GW_AUDIT_UNAVAILABLE, /* the audit log cannot be written: fail closed, nothing sent */
+    GW_BUSY,              /* a bound was reached: the user's PIN check still runs, too many
                                run, or too many actions of the user, of the door or in all
                                wait for an ack (the reason says which); nothing was sent */
+    GW_UNCONFIRMED        /* an ack came, but not validly signed by the door's key (or
+                             * the door has none configured): whether it opened is unknown */
 };
 
 const char *gw_result_name(enum gw_result r);     /* "opened", "wrong-pin", ... */

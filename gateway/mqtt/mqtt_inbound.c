@@ -1,12 +1,11 @@
 /* mqtt_inbound.c - the gateway's handling of what arrives from the broker: the topic must
- * be latchkey/<our site>/<valid door>/ack|availability|state; acks are parsed with cJSON
- * and must carry v 1, a valid id and result ok|rejected (a reason is echoed only if it is
- * a short name) before they complete an attempt waiting for its ack; availability and state go to
- * door_status. A payload longer than LK_MQTT_PAYLOAD_MAX is counted, logged and dropped
- * before anything looks at it. Everything else is logged and dropped. */
+ * be latchkey/<our site>/<valid door>/ack|availability|state; acks are parsed strictly and
+ * checked against the door's ack key by the attempt waiting for them (core/ack_verify.h,
+ * attempts_ack): only a valid signature completes it as opened or rejected; availability
+ * and state go to door_status. A payload longer than LK_MQTT_PAYLOAD_MAX is counted, logged
+ * and dropped before anything looks at it. Everything else is logged and dropped. */
 #include "mqtt_inbound.h"
 
-#include <cJSON.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,33 +39,22 @@ static int door_of_topic(const char *site, const char *topic, size_t len, const 
     return 0;
 }
 
-static void handle_ack(struct attempts *attempts, const char *door, const char *payload,
-                       size_t len)
+static void handle_ack(const char *site, struct attempts *attempts, const char *door,
+                       const char *payload, size_t len)
 {
-    cJSON *j = cJSON_ParseWithLength(payload, len);
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "v");
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
-    const cJSON *result = cJSON_GetObjectItemCaseSensitive(j, "result");
-    const cJSON *reason = cJSON_GetObjectItemCaseSensitive(j, "reason");
-    const char *why = cJSON_IsString(reason) ? reason->valuestring : NULL;
-    int ok;
+    struct gw_ack ack;
+    enum ack_verdict v;
 
-    if (!cJSON_IsObject(j) || !cJSON_IsNumber(v) || v->valuedouble != 1 || !cJSON_IsString(id) ||
-        !lk_id_valid(id->valuestring, strlen(id->valuestring)) || !cJSON_IsString(result) ||
-        (strcmp(result->valuestring, "ok") != 0 && strcmp(result->valuestring, "rejected") != 0)) {
+    if (ack_parse(payload, len, &ack) != 0) {
         gw_log("mqtt: malformed ack from door %s ignored", door);
-        cJSON_Delete(j);
         return;
     }
-    ok = strcmp(result->valuestring, "ok") == 0;
-    if (why != NULL && why[0] == '\0')
-        why = NULL;
-    if (why != NULL && !lk_name_valid(why, strlen(why)))
-        why = "malformed"; /* reasons are short names; never echo arbitrary text */
-    if (attempts_ack(attempts, id->valuestring, door, ok, why) != 0)
-        gw_log("mqtt: ack for unknown or finished id %s from door %s ignored",
-               id->valuestring, door);
-    cJSON_Delete(j);
+    v = attempts_ack(attempts, site, door, &ack);
+    if (v == ACK_UNKNOWN_ID)
+        gw_log("mqtt: ack for unknown or finished id %s from door %s ignored", ack.id, door);
+    else if (v != ACK_VALID)
+        gw_log("mqtt: ack for id %s from door %s NOT trusted (%s): it cannot confirm the command",
+               ack.id, door, ack_verdict_name(v));
 }
 
 void mqtt_inbound(const char *site, struct attempts *attempts, const char *topic,
@@ -81,7 +69,7 @@ void mqtt_inbound(const char *site, struct attempts *attempts, const char *topic
         return;
     }
     if (door_of_topic(site, topic, topic_len, "/ack", door) == 0)
-        handle_ack(attempts, door, payload, len);
+        handle_ack(site, attempts, door, payload, len);
     else if (door_of_topic(site, topic, topic_len, "/availability", door) == 0) {
         if (door_status_availability(door, payload, len) != 0)
             gw_log("mqtt: bad availability from door %s ignored", door);

@@ -23,16 +23,19 @@ export LATCHKEY_CA_PASSPHRASE=template-test LATCHKEY_PKI_DIR=$tmp/pki
 # Gateway: the template with the placeholders pointed at the throw-away PKI.
 mkdir -m 0700 "$tmp/state"
 sed -e "s#/etc/latchkey/pki#$tmp/pki#g" -e "s#/var/lib/latchkey#$tmp/state#g" \
+  -e "s#^;ack_pubkey = .*#ack_pubkey = $(cat "$tmp/bundle/ack.pub.hex")#" \
   "$src/examples/config/gateway.conf.example" >"$tmp/gateway.conf"
 "$gateway" -c "$tmp/gateway.conf" init-secrets >/dev/null || bad "gateway init-secrets on the template"
 out=$("$gateway" -c "$tmp/gateway.conf" --check-config 2>&1)
 grep -q ": OK" <<<"$out" || bad "gateway.conf.example: $out"
+! grep -q "has no ack_pubkey" <<<"$out" || bad "gateway.conf.example: the door's ack_pubkey was not taken: $out"
 
 # Device: each example next to the bundle's files (relative paths), with the real key
 # and a GPIO chip that does not exist.
 pub=$(cat "$tmp/bundle/command.pub.hex")
 for f in "$src/examples/config/device.conf.example" "$src/examples/homeassistant/device.conf"; do
   sed -e "s/^command_pubkey = [0-9a-f]*/command_pubkey = $pub/" \
+    -e "s#^state_file = /var/lib/latchkey-device#state_file = $tmp/state#" \
     -e "s/^gpio_chip = .*/gpio_chip = gpiochip250/" "$f" >"$tmp/bundle/t.conf"
   out=$(timeout 10 "$device" -c "$tmp/bundle/t.conf" 2>&1)
   rc=$?

@@ -247,6 +247,7 @@ void device_up(void)
     make_cfg(&cfg);
     assert_true(lk_device_config_valid(&cfg));
     lk_device_init(&dev, &cfg, &f.plat, &f.tr);
+    lk_device_trust_time(&dev, 0);
     assert_int_equal(f.relay_on, 0); /* off at init */
     assert_int_equal(lk_device_poll(&dev), LK_DEV_NEED_CONNECT);
     assert_int_equal(lk_device_on_connected(&dev), 0);

@@ -1,6 +1,7 @@
 /* fake_net.c - in-memory transport and platform for the firmware core tests. */
 #include "fake_net.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "lk/mqtt_codec.h"
@@ -53,6 +54,23 @@ static int f_verify(void *ctx, const uint8_t pub[32], const uint8_t *msg, size_t
     return f->verify != NULL ? f->verify(pub, msg, len, sig) : 0;
 }
 
+static int f_sign(void *ctx, const uint8_t *msg, size_t len, uint8_t sig[64])
+{
+    struct fake_net *f = ctx;
+    return f->sign != NULL ? f->sign(msg, len, sig) : -1;
+}
+
+static int f_accept(void *ctx, const char *id, int64_t exp, int64_t now)
+{
+    struct fake_net *f = ctx;
+    f->accepts++;
+    f->accepted_at = now;
+    f->accepted_exp = exp;
+    snprintf(f->accepted_id, sizeof f->accepted_id, "%s", id);
+    f->relay_on_at_accept = f->relay_on;
+    return f->accept_fail ? -1 : 0;
+}
+
 static void f_relay(void *ctx, int on)
 {
     struct fake_net *f = ctx;
@@ -77,6 +95,8 @@ void fake_init(struct fake_net *f)
     f->plat.random = f_random;
     f->plat.ed25519_verify = f_verify;
     f->plat.relay_set = f_relay;
+    f->plat.ed25519_sign = f_sign;
+    f->plat.accept_record = f_accept;
     f->now_ms = 1000;
 }
 

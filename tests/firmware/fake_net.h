@@ -28,6 +28,15 @@ struct fake_net {
     int relay_on;
     unsigned relay_on_count, relay_off_count, relay_calls;
     int (*verify)(const uint8_t pub[32], const uint8_t *msg, size_t len, const uint8_t sig[64]);
+    /* ed25519_sign: NULL fails (the ack goes unsigned) */
+    int (*sign)(const uint8_t *msg, size_t len, uint8_t sig[64]);
+    /* accept_record: how often, the last time given, the relay's state at that moment,
+     * and whether it fails */
+    unsigned accepts;
+    int64_t accepted_at, accepted_exp;
+    char accepted_id[33];
+    int relay_on_at_accept;
+    int accept_fail;
 
     struct lk_transport tr;
     struct lk_platform plat;

@@ -21,6 +21,12 @@ int fw_ed25519_verify(const uint8_t pub[32], const uint8_t *msg, size_t len, con
 /* Signs msg with fw_seed; 0 on success. */
 int fw_ed25519_sign(const uint8_t *msg, size_t len, uint8_t sig[64]);
 
+/* The device's ack key (tests/vectors/acks.json: RFC 8032 test 3), and a signer with it
+ * for the fake platform's ed25519_sign. */
+extern uint8_t fw_ack_pub[32];
+extern uint8_t fw_ack_seed[32];
+int fw_ack_sign(const uint8_t *msg, size_t len, uint8_t sig[64]);
+
 /* Builds a signed compact command payload (keys in the canonical order) into out;
  * returns its length or 0. */
 size_t fw_make_cmd(char *out, size_t cap, const char *id, const char *site, const char *door,

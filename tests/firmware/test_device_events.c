@@ -309,6 +309,7 @@ static void test_without_callback(void **state)
     make_cfg(&cfg);
     cfg.on_event = NULL;
     lk_device_init(&dev, &cfg, &f.plat, &f.tr);
+    lk_device_trust_time(&dev, 0);
     assert_int_equal(lk_device_poll(&dev), LK_DEV_NEED_CONNECT);
     assert_int_equal(lk_device_on_connected(&dev), 0);
     fake_inject(&f, b, lk_mqtt_encode_connack(b, sizeof b, 0, 0));

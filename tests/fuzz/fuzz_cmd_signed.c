@@ -46,7 +46,8 @@ static uint32_t p_millis(void *ctx) { (void)ctx; return 0; }
 static int64_t p_unix(void *ctx) { (void)ctx; return 0; }
 static int p_random(void *ctx, uint8_t *out, size_t len) { (void)ctx; memset(out, 0, len); return 0; }
 static void p_relay(void *ctx, int on) { (void)ctx, (void)on; }
-static const struct lk_platform plat = {NULL, p_millis, p_unix, p_random, ossl_verify, p_relay};
+static const struct lk_platform plat = {NULL,        p_millis, p_unix, p_random,
+                                        ossl_verify, p_relay,  NULL,   NULL};
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -72,6 +73,9 @@ static const char *next_field(const uint8_t **p, const uint8_t *end, char *buf, 
     return buf;
 }
 
+/* The device's start rule: windows that began before this are refused (before-start). */
+#define FUZZ_NOT_BEFORE 1790000000
+
 static enum lk_reason expected(const struct lk_cmd *c, int64_t now)
 {
     if (strcmp(c->site, "home") != 0 || strcmp(c->door, "door1") != 0)
@@ -82,6 +86,8 @@ static enum lk_reason expected(const struct lk_cmd *c, int64_t now)
         return LK_NOT_YET_VALID;
     if (now > c->exp)
         return LK_EXPIRED;
+    if (c->iat - LK_CMD_CLOCK_SKEW < FUZZ_NOT_BEFORE)
+        return LK_BEFORE_START;
     return LK_OK;
 }
 
@@ -115,6 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(len < sizeof payload && life >= 0 && life <= LK_CMD_MAX_LIFETIME);
     now = iat + skew;
     lk_verifier_init(&v, &plat, pubkey, "home", "door1");
+    lk_verifier_trust_time(&v, FUZZ_NOT_BEFORE);
     r = lk_cmd_verify(&v, (const uint8_t *)payload, len, now, &out);
     want = expected(&cmd, now);
     CHECK(r == want);
@@ -129,6 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (payload[at] != (char)flip) {
             payload[at] = (char)flip;
             lk_verifier_init(&v, &plat, pubkey, "home", "door1");
+            lk_verifier_trust_time(&v, FUZZ_NOT_BEFORE);
             r = lk_cmd_verify(&v, (const uint8_t *)payload, len, now, &out);
             CHECK(r != LK_OK);
         }

@@ -24,7 +24,8 @@ static int64_t p_unix(void *ctx) { (void)ctx; return 1790000001; }
 static int p_random(void *ctx, uint8_t *out, size_t len) { (void)ctx; memset(out, 0, len); return 0; }
 static void p_relay(void *ctx, int on) { (void)ctx, (void)on; }
 
-static const struct lk_platform plat = {NULL, p_millis, p_unix, p_random, lkp_ed25519_verify, p_relay};
+static const struct lk_platform plat = {NULL,    p_millis, p_unix, p_random, lkp_ed25519_verify,
+                                        p_relay, NULL,     NULL};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -50,12 +51,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* At the vectors' clock, then at the command's own iat (reaches the time and replay
      * checks whatever iat the input carries). */
     lk_verifier_init(&v, &plat, pubkey, "home", "door1");
+    lk_verifier_trust_time(&v, 0);
     r = lk_cmd_verify(&v, copy, size, 1790000001, &out);
     CHECK((r == LK_MALFORMED) == (pr != LK_OK));
     CHECK(strcmp(out.id, parsed.id) == 0);
     if (pr == LK_OK) {
         now = parsed.iat;
         lk_verifier_init(&v, &plat, pubkey, "home", "door1");
+        lk_verifier_trust_time(&v, 0);
         r = lk_cmd_verify(&v, copy, size, now, &out);
         if (r == LK_OK) {
             CHECK(strcmp(out.site, "home") == 0 && strcmp(out.door, "door1") == 0 &&

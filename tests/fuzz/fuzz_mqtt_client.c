@@ -98,7 +98,8 @@ static void p_relay(void *ctx, int on)
 }
 
 static const struct lk_transport tr = {NULL, t_send, t_recv};
-static const struct lk_platform plat = {NULL, p_millis, p_unix, p_random, p_verify, p_relay};
+static const struct lk_platform plat = {NULL,     p_millis, p_unix, p_random,
+                                        p_verify, p_relay,  NULL,   NULL};
 
 /* Input: byte 0 = chunk size, byte 1 = clock step and options, then the broker's bytes.
  * Option bit 7 prepends a CONNACK so the fuzzer starts in the connected state. */
@@ -137,6 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.keepalive_s = 5;
     cfg.fw_version = "0.1.0";
     lk_device_init(&dev, &cfg, &plat, &tr);
+    lk_device_trust_time(&dev, 0);
 
     for (polls = 0; polls < 4000; polls++) {
         if (lk_device_poll(&dev) == LK_DEV_NEED_CONNECT) {

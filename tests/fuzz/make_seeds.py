@@ -213,6 +213,10 @@ for name, s in {
     "v-not-number": 'latchkey/home/door1/ack\n{"v":"1","id":"%s","result":"ok"}' % ID,
 }.items():
     write("gateway_ack", name, s)
+# The signed acks of tests/vectors/acks.json (the harness's door1 key is that file's key).
+ACKS = json.load(open(os.path.join(ROOT, "tests", "vectors", "acks.json")))
+for v in ACKS["signer"][:2]:
+    write("gateway_ack", "signed-" + v["name"], "latchkey/home/door1/ack\n" + v["payload"])
 
 # --- CSRs for latchkey-certs "sign" (made with the openssl CLI, fresh keys: only written
 # when corpus/csr/ does not exist yet, so re-runs do not churn them); the last byte of each

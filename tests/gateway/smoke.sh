@@ -6,6 +6,8 @@
 GW=$1
 # shellcheck source=../lib/testlib.sh
 source "$2"
+# shellcheck source=../lib/acks.sh
+source "$(dirname "$2")/acks.sh"
 
 MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 for tool in "$MOSQUITTO" mosquitto_sub mosquitto_pub curl openssl; do
@@ -46,6 +48,7 @@ mkleaf ca carol carol clientAuth          # valid cert, not a configured user
 mkleaf ca door1 home/door1 clientAuth
 mkleaf other mallory alice clientAuth     # right name, wrong CA
 openssl genpkey -algorithm ed25519 -out cmd.key 2>/dev/null
+openssl genpkey -algorithm ed25519 -out door1.ack.key 2>/dev/null # the door's own ack key
 # An empty CRL of the CA ([server] crl is required; revocation itself is tested in web.sh).
 : >index.txt
 echo 01 >crlnumber
@@ -116,6 +119,7 @@ ttl = 30
 
 [door door1]
 label = Front <door> & "porch"
+ack_pubkey = $(lk_ack_pubhex "$P/door1.ack.key")
 
 [door door2]
 label = Garage
@@ -231,12 +235,13 @@ out=$(phone alice "$URL/" "$URL/style.css")  # two requests on one kept-alive co
 lk_expect_eq "${out%% *}" "200" "GET after an abandoned action"
 
 # ---- right PIN, door acks ok -> 200; rejected -> 409 ---------------------------------------
-# responder CLIENT_ID RESULT REASON: one command in, one ack out with the same id. The ack's
-# publisher is connected beforehand (mosquitto_pub -l on a FIFO): only a line is written when
-# the command arrives, so a loaded machine's process start-up and TLS handshake do not eat
-# into the gateway's 1.5 s ack timeout.
+# responder CLIENT_ID RESULT REASON [unsigned]: one command in, one ack out with the same id,
+# signed with door1's ack key unless "unsigned". The ack's publisher is connected beforehand
+# (mosquitto_pub -l on a FIFO): only a line is written when the command arrives, so a loaded
+# machine's process start-up and TLS handshake do not eat into the gateway's 1.5 s ack
+# timeout.
 responder() {
-  local line id fd pub
+  local line id fd pub at sig=""
   mkfifo "$LK_TMP/$1.acks"
   exec {fd}<>"$LK_TMP/$1.acks"
   mosquitto_pub -h localhost -p "$MQTT_PORT" --cafile "$P/ca.crt" --cert "$P/door1.crt" \
@@ -245,7 +250,9 @@ responder() {
   line=$(fake_door "$1")
   id=$(printf '%s' "$line" | sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
   [ -n "$id" ] || { echo "no id in: $line" >&2; kill "$pub"; return 1; }
-  printf '{"v":1,"id":"%s","result":"%s","reason":"%s","at":%s}\n' "$id" "$2" "$3" "$(date +%s)" >&"$fd"
+  at=$(date +%s)
+  [ "${4:-}" = unsigned ] || sig=$(lk_ack_sig "$P/door1.ack.key" "$id" home door1 "$2" "$3" "$at")
+  printf '%s\n' "$(lk_ack_json "$id" "$2" "$3" "$at" "$sig")" >&"$fd"
   exec {fd}>&- # end of input: mosquitto_pub sends what it has and exits
   wait "$pub"
 }
@@ -264,6 +271,12 @@ lk_start responder-rej responder resp-rej rejected expired
 wait_responder resp-rej
 out=$(post_action alice "$PIN" door1); expect_result "$out" 409 rejected
 grep -q 'expired' "$LK_TMP/body" || lk_fail "reject reason not shown"
+
+# An unsigned "ok" (a holder of the door's MQTT identity): never "opened", told at the timeout.
+lk_start responder-unsigned responder resp-uns ok "" unsigned
+wait_responder resp-uns
+out=$(post_action alice "$PIN" door1); expect_result "$out" 502 unconfirmed
+grep -q 'door=door1 .*result=unconfirmed reason=ack-unsigned' "$LK_TMP/gateway.log" || lk_fail "unsigned ack not logged as unconfirmed"
 
 # ---- TLS: no client cert, cert of another CA --------------------------------------------
 set +e

@@ -23,6 +23,7 @@
 #include "action.h"
 #include "audit.h"
 #include "fake_ports.h"
+#include "signed_ack.h"
 #include "lockout.h"
 #include "metrics.h"
 #include "users.h"
@@ -67,6 +68,9 @@ static int group_setup(void **state)
     strcpy(conf.doors[0].name, "door1");
     strcpy(conf.doors[1].name, "door2");
     conf.n_doors = 2;
+    conf.doors[0].has_ack_key = conf.doors[1].has_ack_key = 1;
+    memcpy(conf.doors[0].ack_key, test_ack_pub, sizeof conf.doors[0].ack_key);
+    memcpy(conf.doors[1].ack_key, test_ack_pub, sizeof conf.doors[1].ack_key);
     app.conf = &conf;
     memset(app.pepper.key, 0x5a, sizeof app.pepper.key);
     snprintf(path, sizeof path, "%s/gw.sqlite", dir);
@@ -268,7 +272,7 @@ static void test_ack_ok_rejected_timeout(void **state)
     assert_string_equal(rec.result, "pending");
     assert_string_equal(rec.cmd_id, id);
     fake.now_ms += 300;
-    assert_int_equal(attempts_ack(&app.attempts, id, "door1", 1, NULL), 0); /* Paho's thread */
+    assert_int_equal(signed_ack(&app.attempts, id, "door1", 1, NULL), 0); /* Paho's thread */
     action_collect(&app);
     expect_taken(h, GW_OPENED, "-", &out);
     assert_int_equal(fake.results, 1);
@@ -281,7 +285,7 @@ static void test_ack_ok_rejected_timeout(void **state)
     assert_int_equal(start("alice", "door1", PIN, &h, &out), ACTION_AWAITING_ACK);
     assert_int_equal(fake.published, 2);
     a = attempts_get(&app.attempts, h);
-    assert_int_equal(attempts_ack(&app.attempts, a->rec.cmd_id, "door1", 0, "expired"), 0);
+    assert_int_equal(signed_ack(&app.attempts, a->rec.cmd_id, "door1", 0, "expired"), 0);
     action_collect(&app);
     expect_taken(h, GW_REJECTED, "expired", &out);
     assert_string_equal(out.detail, "expired");
@@ -373,8 +377,8 @@ static void test_audit_failure(void **state)
     (void)state;
 
     right_pin_checked("erin", &h); /* the PIN is remembered from here on */
-    assert_int_equal(attempts_ack(&app.attempts, attempts_get(&app.attempts, h)->rec.cmd_id,
-                                  "door1", 1, NULL), 0);
+    assert_int_equal(
+        signed_ack(&app.attempts, attempts_get(&app.attempts, h)->rec.cmd_id, "door1", 1, NULL), 0);
     action_collect(&app);
     expect_taken(h, GW_OPENED, "-", &out);
     assert_int_equal(rows_of("erin", NULL), 1);
@@ -470,8 +474,8 @@ static void test_waiting_bounds(void **state)
 
     /* The owner's PIN is remembered from here on (door1 opened). */
     published_after_scrypt("owner", "door1", &h);
-    assert_int_equal(attempts_ack(&app.attempts, attempts_get(&app.attempts, h)->rec.cmd_id,
-                                  "door1", 1, NULL), 0);
+    assert_int_equal(
+        signed_ack(&app.attempts, attempts_get(&app.attempts, h)->rec.cmd_id, "door1", 1, NULL), 0);
     action_collect(&app);
     expect_taken(h, GW_OPENED, "-", &out);
 

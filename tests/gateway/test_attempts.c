@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "attempts.h"
+#include "signed_ack.h"
 
 static int wakes;
 static void on_wake(void *arg) { (void)arg; wakes++; }
@@ -29,6 +30,8 @@ static int add(struct attempts *t, const char *id, const char *user, const char 
     strcpy(a->rec.user, user);
     strcpy(a->rec.door, door);
     a->owner = owner;
+    a->has_ack_key = 1;
+    memcpy(a->ack_key, test_ack_pub, sizeof a->ack_key);
     *h = a->self;
     if (attempts_await_ack(t, a->self, deadline, NULL) != 0) {
         attempts_free(t, a->self);
@@ -64,9 +67,9 @@ static void test_ack_flow(void **state)
     assert_int_equal(add(&t, ID2, "bob", "door2", 2000, &owner2, &h2), 0);
     assert_int_equal(attempts_next_deadline(&t), 2000);
     assert_int_equal(attempts_take(&t, h1, &out), ATTEMPT_AWAITING_ACK); /* still waiting */
-    assert_int_equal(attempts_ack(&t, ID1, "door2", 1, NULL), -1);       /* wrong door */
-    assert_int_equal(attempts_ack(&t, ID1, "door1", 1, NULL), 0);
-    assert_int_equal(attempts_ack(&t, ID1, "door1", 1, NULL), -1);       /* duplicate */
+    assert_int_equal(signed_ack(&t, ID1, "door2", 1, NULL), -1);         /* wrong door */
+    assert_int_equal(signed_ack(&t, ID1, "door1", 1, NULL), 0);
+    assert_int_equal(signed_ack(&t, ID1, "door1", 1, NULL), -1); /* duplicate */
     assert_int_equal(wakes, 1);
     assert_int_equal(collect(&t, &owner), 1);
     assert_ptr_equal(owner, &owner1);
@@ -95,7 +98,7 @@ static void test_rejected_and_fail(void **state)
     (void)state;
     assert_int_equal(attempts_init(&t, on_wake, NULL), 0);
     assert_int_equal(add(&t, ID1, "alice", "door1", 100, &owner, &h), 0);
-    assert_int_equal(attempts_ack(&t, ID1, "door1", 0, "expired"), 0);
+    assert_int_equal(signed_ack(&t, ID1, "door1", 0, "expired"), 0);
     assert_int_equal(collect(&t, &got), 1);
     assert_int_equal(attempts_take(&t, h, &out), ATTEMPT_FINISHED);
     assert_int_equal(out.result, GW_REJECTED);
@@ -103,7 +106,7 @@ static void test_rejected_and_fail(void **state)
 
     assert_int_equal(add(&t, ID1, "alice", "door1", 100, &owner, &h), 0);
     attempts_fail(&t, h, GW_BROKER_UNAVAILABLE, "publish-refused");
-    assert_int_equal(attempts_ack(&t, ID1, "door1", 1, NULL), -1); /* too late */
+    assert_int_equal(signed_ack(&t, ID1, "door1", 1, NULL), -1); /* too late */
     assert_int_equal(collect(&t, &got), 1);
     assert_int_equal(attempts_take(&t, h, &out), ATTEMPT_FINISHED);
     assert_int_equal(out.result, GW_BROKER_UNAVAILABLE);
@@ -121,7 +124,7 @@ static void test_orphan_and_stale(void **state)
     assert_int_equal(attempts_init(&t, NULL, NULL), 0);
     assert_int_equal(add(&t, ID1, "alice", "door1", 100, &owner, &h), 0);
     attempts_detach(&t, h);
-    assert_int_equal(attempts_ack(&t, ID1, "door1", 1, NULL), 0);
+    assert_int_equal(signed_ack(&t, ID1, "door1", 1, NULL), 0);
     assert_int_equal(attempts_collect(&t, &done, 1), 1);
     assert_null(attempts_get(&t, done)->owner);
     assert_string_equal(attempts_get(&t, done)->rec.cmd_id, ID1);
@@ -132,7 +135,7 @@ static void test_orphan_and_stale(void **state)
     assert_int_equal(h2.slot, h.slot);
     assert_int_equal(attempts_take(&t, h, &out), ATTEMPT_FREE);
     attempts_detach(&t, h); /* no effect on the new attempt */
-    assert_int_equal(attempts_ack(&t, ID2, "door1", 1, NULL), 0);
+    assert_int_equal(signed_ack(&t, ID2, "door1", 1, NULL), 0);
     assert_int_equal(collect(&t, &got), 1);
     assert_ptr_equal(got, &owner);
     attempts_destroy(&t);
@@ -152,7 +155,7 @@ static void test_waiting_owners(void **state)
     assert_int_equal(add(&t, "0000000000000000000000000000000a", "carol", "door1", 100, &owner3,
                          &h3), 0);
     attempts_detach(&t, h2);                                      /* gone: not held */
-    assert_int_equal(attempts_ack(&t, ID1, "door1", 1, NULL), 0); /* done: not waiting */
+    assert_int_equal(signed_ack(&t, ID1, "door1", 1, NULL), 0);   /* done: not waiting */
     assert_int_equal(attempts_waiting_owners(&t, owners, ATTEMPTS_MAX), 1);
     assert_ptr_equal(owners[0], &owner3);
     assert_int_equal(attempts_waiting_owners(&t, owners, 0), 0);  /* cap respected */
@@ -266,6 +269,8 @@ static void test_states(void **state)
     a->owner = &owner;
     strcpy(a->rec.door, "door1");
     strcpy(a->rec.cmd_id, ID1);
+    a->has_ack_key = 1;
+    memcpy(a->ack_key, test_ack_pub, sizeof a->ack_key);
     assert_int_equal(attempts_state(&t, h), ATTEMPT_DECIDING);
     assert_int_equal(attempts_check_pin(&t, h), 0);
     assert_int_equal(attempts_take(&t, h, &out), ATTEMPT_CHECKING_PIN);
@@ -274,9 +279,9 @@ static void test_states(void **state)
     assert_int_equal(attempts_await_ack(&t, h, 100, NULL), 0);
     attempts_withdraw(&t, h);
     assert_int_equal(attempts_state(&t, h), ATTEMPT_DECIDING);
-    assert_int_equal(attempts_ack(&t, ID1, "door1", 1, NULL), -1); /* withdrawn: not waiting */
+    assert_int_equal(signed_ack(&t, ID1, "door1", 1, NULL), -1); /* withdrawn: not waiting */
     assert_int_equal(attempts_await_ack(&t, h, 100, NULL), 0);
-    assert_int_equal(attempts_ack(&t, ID1, "door1", 1, NULL), 0);
+    assert_int_equal(signed_ack(&t, ID1, "door1", 1, NULL), 0);
     assert_int_equal(attempts_state(&t, h), ATTEMPT_DONE);
     assert_int_equal(collect(&t, &got), 1);
     assert_ptr_equal(got, &owner);

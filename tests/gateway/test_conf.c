@@ -185,6 +185,10 @@ static void test_defaults(void **state)
     assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
 }
 
+/* A door's ack key (RFC 8032 test 3) and the all-zero placeholder. */
+#define ACK_KEY "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025"
+#define ZERO_KEY "0000000000000000000000000000000000000000000000000000000000000000"
+
 static const struct {
     const char *find, *repl, *expect;
 } bad[] = {
@@ -250,6 +254,35 @@ static const struct {
      "gw.conf:22: line longer than"},
 };
 
+/* The door's ack_pubkey: refused when short, zero or given twice. */
+static const struct {
+    const char *repl, *expect;
+} bad_ack[] = {
+    {"label = Front door\nack_pubkey = fc51cd8e", "gw.conf:23: ack_pubkey must be exactly 64 hex"},
+    {"label = Front door\nack_pubkey = " ZERO_KEY, "gw.conf:23: ack_pubkey is all zeros"},
+    {"label = Front door\nack_pubkey = " ACK_KEY "\nack_pubkey = " ACK_KEY,
+     "gw.conf:24: 'ack_pubkey' given twice"},
+};
+
+/* Part of test_bad (a door's ack key: taken for door1 only, refused when wrong). */
+static void ack_pubkey_cases(void)
+{
+    char err[512] = "";
+    size_t i;
+    for (i = 0; i < sizeof bad_ack / sizeof bad_ack[0]; i++) {
+        make_conf("label = Front door", bad_ack[i].repl);
+        if (conf_load("gw.conf", &conf, err, sizeof err) != -1 ||
+            strstr(err, bad_ack[i].expect) != err)
+            fail_msg("case %zu: expected '%s...', got '%s'", i, bad_ack[i].expect, err);
+    }
+    make_conf("label = Front door", "label = Front door\nack_pubkey = " ACK_KEY);
+    assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
+    assert_int_equal(conf.doors[0].has_ack_key, 1);
+    assert_int_equal(conf.doors[0].ack_key[0], 0xfc);
+    assert_int_equal(conf.doors[0].ack_key[31], 0x25);
+    assert_int_equal(conf.doors[1].has_ack_key, 0); /* door2: none, so it fails closed */
+}
+
 static void test_bad(void **state)
 {
     size_t i;
@@ -267,6 +300,7 @@ static void test_bad(void **state)
         if (rc != -1 || strstr(err, bad[i].expect) != err || strchr(err, '\n') != NULL)
             fail_msg("case %zu: expected '%s...', got rc %d '%s'", i, bad[i].expect, rc, err);
     }
+    ack_pubkey_cases();
 }
 
 static void test_missing_file(void **state)

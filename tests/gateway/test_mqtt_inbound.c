@@ -17,6 +17,7 @@
 #include "latchkey/mqtt_limits.h"
 #include "metrics.h"
 #include "mqtt_inbound.h"
+#include "signed_ack.h"
 
 #define ID1 "0123456789abcdef0123456789abcdef"
 #define ACK_TOPIC "latchkey/home/door1/ack"
@@ -30,14 +31,21 @@ static struct attempt_handle waiting(struct attempts *t)
     strcpy(a->rec.cmd_id, ID1);
     strcpy(a->rec.user, "alice");
     strcpy(a->rec.door, "door1");
+    a->has_ack_key = 1; /* the key of tests/vectors/acks.json, which signed ack_of_len's ack */
+    memcpy(a->ack_key, test_ack_pub, sizeof a->ack_key);
     assert_int_equal(attempts_await_ack(t, a->self, 5000, NULL), 0);
     return a->self;
 }
 
-/* A valid "ok" ack of ID1, padded with spaces (still valid JSON) to exactly len bytes. */
+/* A valid signed "ok" ack of ID1 (the signer vector "ok" of tests/vectors/acks.json),
+ * padded with spaces (still valid JSON) to exactly len bytes. */
 static size_t ack_of_len(char *buf, size_t len)
 {
-    int n = snprintf(buf, len + 1, "{\"v\":1,\"id\":\"%s\",\"result\":\"ok\",\"reason\":\"\",\"at\":1}", ID1);
+    int n = snprintf(buf, len + 1,
+                     "{\"v\":1,\"id\":\"%s\",\"result\":\"ok\",\"reason\":\"\",\"at\":1790000001,"
+                     "\"sig\":\"rRScW8mYsomeZ4CpbzkdjzJW_"
+                     "1DJlOlQQ4oFtItNc57CBM4dmOmKdWbpDNJJHvw9TDj_gbIIhWrurOIr09nTCg\"}",
+                     ID1);
     assert_true(n > 0 && (size_t)n < len);
     memmove(buf + (len - (size_t)n), buf, (size_t)n);
     memset(buf, ' ', len - (size_t)n);
@@ -67,6 +75,7 @@ static void test_oversized_ack_dropped(void **state)
 
     mqtt_inbound("home", &t, ACK_TOPIC, strlen(ACK_TOPIC), big, ack_of_len(big, LK_MQTT_PAYLOAD_MAX));
     assert_int_equal(attempts_state(&t, h), ATTEMPT_DONE);
+    assert_int_equal(attempts_get(&t, h)->out.result, GW_OPENED); /* the signature verified */
     assert_int_equal(oversize_count(), before + 1);
     attempts_destroy(&t);
 }
@@ -99,13 +108,13 @@ static void test_oversized_state_dropped(void **state)
 static void test_other_site_ignored(void **state)
 {
     static const char topic[] = "latchkey/other/door1/ack";
-    char buf[128];
+    char buf[256];
     struct attempts t;
     struct attempt_handle h;
     (void)state;
     assert_int_equal(attempts_init(&t, on_wake, NULL), 0);
     h = waiting(&t);
-    mqtt_inbound("home", &t, topic, strlen(topic), buf, ack_of_len(buf, 100));
+    mqtt_inbound("home", &t, topic, strlen(topic), buf, ack_of_len(buf, 200));
     assert_int_equal(attempts_state(&t, h), ATTEMPT_AWAITING_ACK);
     attempts_destroy(&t);
 }

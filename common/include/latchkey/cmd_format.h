@@ -45,13 +45,15 @@ struct lk_cmd {
 /* Why a device refused a command; LK_OK means it acts. Names are the wire strings. */
 enum lk_reason {
     LK_OK = 0,
-    LK_BAD_SIGNATURE,   /* "bad-signature" */
-    LK_WRONG_TARGET,    /* "wrong-target" */
-    LK_EXPIRED,         /* "expired" */
-    LK_NOT_YET_VALID,   /* "not-yet-valid" */
-    LK_REPLAY,          /* "replay" */
-    LK_UNKNOWN_ACTION,  /* "unknown-action" */
-    LK_MALFORMED        /* "malformed" */
+    LK_BAD_SIGNATURE,  /* "bad-signature" */
+    LK_WRONG_TARGET,   /* "wrong-target" */
+    LK_EXPIRED,        /* "expired" */
+    LK_NOT_YET_VALID,  /* "not-yet-valid" */
+    LK_REPLAY,         /* "replay" */
+    LK_UNKNOWN_ACTION, /* "unknown-action" */
+    LK_MALFORMED,      /* "malformed" */
+    LK_BEFORE_START    /* "before-start": its window began before the device could
+                         * vouch for its replay cache (docs/protocol.md) */
 };
 
 /* Wire name of a reason ("ok" for LK_OK); never NULL. */
@@ -96,5 +98,29 @@ size_t lk_i64_to_dec(int64_t v, char *out, size_t cap);
  * time: UNIX seconds, > 0. Returns its length, or 0 if a field is invalid or cap is too
  * small. cap = LK_TIME_MSG_MAX always suffices. */
 size_t lk_time_signing_message(const char *nonce, int64_t time, char *out, size_t cap);
+
+/* The signed ack (docs/protocol.md "The signed ack"): the device's answer to a command,
+ * signed with the device's own ack key under its own domain string, so that it can never
+ * pass for a command or a time beacon (the gateway's key signs those). */
+#define LK_ACK_SIG_DOMAIN "latchkey-ack-v1"
+#define LK_ACK_REASON_MAX 32 /* reason: [a-z0-9_-]{1,32} for "rejected", "" for "ok" */
+/* Upper bound of the canonical message (domain, 6 fields, 6 newlines; int64 <= 20 chars). */
+#define LK_ACK_MSG_MAX                                                                             \
+    (sizeof(LK_ACK_SIG_DOMAIN) - 1 + LK_ID_HEX_LEN + 2 * LK_NAME_MAX + 8 + LK_ACK_REASON_MAX +     \
+     20 + 6)
+
+/* 1 if result/reason is a valid pair: "ok" with "", or "rejected" with a reason of
+ * [a-z0-9_-]{1,32}. */
+int lk_ack_result_valid(const char *result, const char *reason);
+
+/* Writes the canonical message of an ack:
+ *   latchkey-ack-v1\n<id>\n<site>\n<door>\n<result>\n<reason>\n<at>
+ * (no trailing newline, no NUL). id: LK_ID_HEX_LEN lowercase hex, or "" when the command's
+ * id could not be read; site, door: the device's own names (valid names); result/reason as
+ * lk_ack_result_valid; at: the device's UNIX seconds. Returns its length, or 0 if a field
+ * is invalid or cap is too small. cap = LK_ACK_MSG_MAX always suffices. */
+size_t lk_ack_signing_message(const char *id, const char *site, const char *door,
+                              const char *result, const char *reason, int64_t at, char *out,
+                              size_t cap);
 
 #endif

@@ -247,6 +247,12 @@ void lk_verifier_init(struct lk_verifier *v, const struct lk_platform *plat,
     lk_replay_init(&v->replay);
 }
 
+void lk_verifier_trust_time(struct lk_verifier *v, int64_t not_before)
+{
+    v->not_before = not_before;
+    v->time_trusted = 1;
+}
+
 enum lk_reason lk_cmd_verify(struct lk_verifier *v, const uint8_t *payload, size_t len,
                              int64_t now, struct lk_cmd *out)
 {
@@ -265,10 +271,14 @@ enum lk_reason lk_cmd_verify(struct lk_verifier *v, const uint8_t *payload, size
     if (strcmp(out->action, LK_ACTION_OPEN) != 0)
         return LK_UNKNOWN_ACTION;
     /* iat - skew <= now <= exp, written so that nothing can overflow. */
-    if (now < out->iat && (uint64_t)out->iat - (uint64_t)now > LK_CMD_CLOCK_SKEW)
+    if (!v->time_trusted ||
+        (now < out->iat && (uint64_t)out->iat - (uint64_t)now > LK_CMD_CLOCK_SKEW))
         return LK_NOT_YET_VALID;
     if (now > out->exp)
         return LK_EXPIRED;
+    /* iat - skew < not_before: the previous run may have accepted it (not in our cache). */
+    if (out->iat < INT64_MIN + LK_CMD_CLOCK_SKEW || out->iat - LK_CMD_CLOCK_SKEW < v->not_before)
+        return LK_BEFORE_START;
     if (lk_replay_seen(&v->replay, out->id))
         return LK_REPLAY;
     lk_replay_add(&v->replay, out->id);

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "lk/ack_writer.h"
 #include "lk/json_writer.h"
 
 static const char avail_online[] = "online";
@@ -168,25 +169,21 @@ static void publish_discovery(struct lk_device *dev)
     }
 }
 
-/* Publishes the ack at QoS 1 (QoS 0 when every slot is busy); LK_EVENT_ACK_PUBLISHED or
- * LK_EVENT_ACK_DROPPED. */
+/* Publishes the signed ack (ack_writer.h) at QoS 1 (QoS 0 when every slot is busy);
+ * LK_EVENT_ACK_PUBLISHED or LK_EVENT_ACK_DROPPED. */
 static void send_ack(struct lk_device *dev, const char *id, const char *reason, int64_t at)
 {
     char buf[LK_DEVICE_MSG_MAX];
-    struct lk_jw w;
     struct lk_device_event ev = event_of(LK_EVENT_ACK_DROPPED);
-    size_t n;
-    int r = LK_MQTT_ERR_PARAM;
+    int r = LK_MQTT_ERR_PARAM, is_signed;
+    size_t n =
+        lk_ack_write(dev->plat, dev->site, dev->door, id, reason, at, buf, sizeof buf, &is_signed);
     ev.u.ack.id = id;
     ev.u.ack.result = reason[0] == '\0' ? "ok" : "rejected";
     ev.u.ack.qos = 1;
-    lk_jw_begin(&w, buf, sizeof buf);
-    lk_jw_int(&w, "v", 1);
-    lk_jw_str(&w, "id", id);
-    lk_jw_str(&w, "result", ev.u.ack.result);
-    lk_jw_str(&w, "reason", reason);
-    lk_jw_int(&w, "at", at);
-    n = lk_jw_end(&w);
+    ev.u.ack.is_signed = (uint8_t)is_signed;
+    if (n != 0 && !is_signed)
+        dev->stats.acks_unsigned++;
     if (n != 0) {
         r = lk_mqtt_publish(&dev->mqtt, dev->topic_ack, (const uint8_t *)buf, n, 1, 0);
         if (r == LK_MQTT_ERR_BUSY) {
@@ -299,11 +296,17 @@ static void on_local(struct lk_device *dev, const struct lk_mqtt_publish *msg)
     publish_state(dev); /* relay went active */
 }
 
-/* Why a verified command is not acted on now ("" if the relay pulses). */
-static const char *act(struct lk_device *dev)
+/* Why a verified command is not acted on now ("" if the relay pulses). The acceptance is
+ * made durable first (port.h accept_record), so a restart cannot reopen its window. */
+static const char *act(struct lk_device *dev, const struct lk_cmd *cmd, int64_t now)
 {
     if (dev->stopping)
         return "busy"; /* shutting down: the relay is latched off */
+    if (lk_relay_active(&dev->relay))
+        return "busy"; /* within the pulse: nothing to persist */
+    if (dev->plat->accept_record != NULL &&
+        dev->plat->accept_record(dev->plat->ctx, cmd->id, cmd->exp, now) != 0)
+        return "fault"; /* not durable: acting could be replayed after a restart */
     switch (pulse_relay(dev)) {
     case LK_RELAY_OK:
         return "";
@@ -333,8 +336,16 @@ static void on_message(void *user, const struct lk_mqtt_publish *msg)
         return;
     }
     now = dev->plat->unix_time(dev->plat->ctx);
-    r = lk_cmd_verify(&dev->verifier, msg->payload, msg->payload_len, now, &cmd);
-    reason = r != LK_OK ? lk_reason_name(r) : act(dev);
+    if (msg->retain) {
+        /* Delivered from the broker's store at subscribe time, not sent now: a command is
+         * never retained by the gateway, so one there was planted. Never acted on. */
+        (void)lk_cmd_parse(msg->payload, msg->payload_len, &cmd); /* the id, for the ack */
+        r = LK_MALFORMED;
+        reason = "retained";
+    } else {
+        r = lk_cmd_verify(&dev->verifier, msg->payload, msg->payload_len, now, &cmd);
+        reason = r != LK_OK ? lk_reason_name(r) : act(dev, &cmd, now);
+    }
     if (reason[0] == '\0')
         dev->stats.cmds_ok++;
     else
@@ -348,6 +359,19 @@ static void on_message(void *user, const struct lk_mqtt_publish *msg)
     send_ack(dev, cmd.id, reason, now);
     if (reason[0] == '\0')
         publish_state(dev); /* relay went active */
+}
+
+void lk_device_remember(struct lk_device *dev, const char *id)
+{
+    if (dev->config_ok && lk_id_valid(id, lk_field_len(id, LK_ID_HEX_LEN + 1)) &&
+        !lk_replay_seen(&dev->verifier.replay, id))
+        lk_replay_add(&dev->verifier.replay, id);
+}
+
+void lk_device_trust_time(struct lk_device *dev, int64_t not_before)
+{
+    if (dev->config_ok)
+        lk_verifier_trust_time(&dev->verifier, not_before);
 }
 
 void lk_device_init(struct lk_device *dev, const struct lk_device_config *cfg,

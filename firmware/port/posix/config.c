@@ -20,12 +20,27 @@
 /* One bit per key, to detect duplicates (and inih's multi-line continuations) and
  * missing required keys. */
 enum {
-    K_HOST = 1u << 0, K_PORT = 1u << 1, K_KEEPALIVE = 1u << 2, K_CA = 1u << 3,
-    K_CERT = 1u << 4, K_KEY = 1u << 5, K_SITE = 1u << 6, K_DOOR = 1u << 7,
-    K_PUBKEY = 1u << 8, K_BACKEND = 1u << 9, K_SIM_LOG = 1u << 10, K_PULSE = 1u << 11,
-    K_MIN_INTERVAL = 1u << 12, K_GPIO_CHIP = 1u << 13, K_GPIO_LINE = 1u << 14,
-    K_ACTIVE_LOW = 1u << 15, K_HA_DISCOVERY = 1u << 16, K_HA_PREFIX = 1u << 17,
-    K_LOCAL_COMMAND = 1u << 18
+    K_HOST = 1u << 0,
+    K_PORT = 1u << 1,
+    K_KEEPALIVE = 1u << 2,
+    K_CA = 1u << 3,
+    K_CERT = 1u << 4,
+    K_KEY = 1u << 5,
+    K_SITE = 1u << 6,
+    K_DOOR = 1u << 7,
+    K_PUBKEY = 1u << 8,
+    K_BACKEND = 1u << 9,
+    K_SIM_LOG = 1u << 10,
+    K_PULSE = 1u << 11,
+    K_MIN_INTERVAL = 1u << 12,
+    K_GPIO_CHIP = 1u << 13,
+    K_GPIO_LINE = 1u << 14,
+    K_ACTIVE_LOW = 1u << 15,
+    K_HA_DISCOVERY = 1u << 16,
+    K_HA_PREFIX = 1u << 17,
+    K_LOCAL_COMMAND = 1u << 18,
+    K_ACK_KEY = 1u << 19,
+    K_STATE_FILE = 1u << 20
 };
 
 struct parse_state {
@@ -203,7 +218,14 @@ static int device_key(struct parse_state *st, const char *k, const char *v)
         }
         return 1;
     }
-    set_err(st, "unknown key '%s' in [device] (expected site, door, command_pubkey)", k);
+    if (strcmp(k, "ack_key") == 0)
+        return set_path(st, k, v, c->ack_key);
+    if (strcmp(k, "state_file") == 0)
+        return set_path(st, k, v, c->state_file);
+    set_err(st,
+            "unknown key '%s' in [device] (expected site, door, command_pubkey, ack_key, "
+            "state_file)",
+            k);
     return 0;
 }
 
@@ -275,16 +297,30 @@ static int ha_key(struct parse_state *st, const char *k, const char *v)
 
 static unsigned key_bit(const char *section, const char *k)
 {
-    static const struct { const char *section, *key; unsigned bit; } keys[] = {
-        {"broker", "host", K_HOST}, {"broker", "port", K_PORT},
-        {"broker", "keepalive", K_KEEPALIVE}, {"broker", "ca", K_CA},
-        {"broker", "cert", K_CERT}, {"broker", "key", K_KEY},
-        {"device", "site", K_SITE}, {"device", "door", K_DOOR},
-        {"device", "command_pubkey", K_PUBKEY}, {"relay", "backend", K_BACKEND},
-        {"relay", "sim_log", K_SIM_LOG}, {"relay", "pulse_ms", K_PULSE},
-        {"relay", "min_interval_ms", K_MIN_INTERVAL}, {"relay", "gpio_chip", K_GPIO_CHIP},
-        {"relay", "gpio_line", K_GPIO_LINE}, {"relay", "active_low", K_ACTIVE_LOW},
-        {"homeassistant", "discovery", K_HA_DISCOVERY}, {"homeassistant", "prefix", K_HA_PREFIX},
+    static const struct {
+        const char *section, *key;
+        unsigned bit;
+    } keys[] = {
+        {"broker", "host", K_HOST},
+        {"broker", "port", K_PORT},
+        {"broker", "keepalive", K_KEEPALIVE},
+        {"broker", "ca", K_CA},
+        {"broker", "cert", K_CERT},
+        {"broker", "key", K_KEY},
+        {"device", "site", K_SITE},
+        {"device", "door", K_DOOR},
+        {"device", "command_pubkey", K_PUBKEY},
+        {"device", "ack_key", K_ACK_KEY},
+        {"device", "state_file", K_STATE_FILE},
+        {"relay", "backend", K_BACKEND},
+        {"relay", "sim_log", K_SIM_LOG},
+        {"relay", "pulse_ms", K_PULSE},
+        {"relay", "min_interval_ms", K_MIN_INTERVAL},
+        {"relay", "gpio_chip", K_GPIO_CHIP},
+        {"relay", "gpio_line", K_GPIO_LINE},
+        {"relay", "active_low", K_ACTIVE_LOW},
+        {"homeassistant", "discovery", K_HA_DISCOVERY},
+        {"homeassistant", "prefix", K_HA_PREFIX},
         {"homeassistant", "local_command", K_LOCAL_COMMAND},
     };
     size_t i;
@@ -472,11 +508,17 @@ int lkp_config_load(const char *path, struct lkp_config *cfg, char *err, size_t 
         resolve(path, "[broker] cert", cfg->cert, err, errlen) != 0 ||
         resolve(path, "[broker] key", cfg->key, err, errlen) != 0 ||
         (cfg->backend == LKP_RELAY_SIM &&
-         resolve(path, "[relay] sim_log", cfg->sim_log, err, errlen) != 0))
+         resolve(path, "[relay] sim_log", cfg->sim_log, err, errlen) != 0) ||
+        (cfg->ack_key[0] != '\0' &&
+         resolve(path, "[device] ack_key", cfg->ack_key, err, errlen) != 0) ||
+        (cfg->state_file[0] != '\0' &&
+         resolve(path, "[device] state_file", cfg->state_file, err, errlen) != 0))
         return -1;
     if (check_readable(path, "[broker] ca", cfg->ca, err, errlen) != 0 ||
         check_readable(path, "[broker] cert", cfg->cert, err, errlen) != 0 ||
-        check_readable(path, "[broker] key", cfg->key, err, errlen) != 0)
+        check_readable(path, "[broker] key", cfg->key, err, errlen) != 0 ||
+        (cfg->ack_key[0] != '\0' &&
+         check_readable(path, "[device] ack_key", cfg->ack_key, err, errlen) != 0))
         return -1;
     return 0;
 }

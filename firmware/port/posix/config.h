@@ -40,6 +40,10 @@ struct lkp_config {
     char site[LK_NAME_MAX + 1];
     char door[LK_NAME_MAX + 1];
     uint8_t pubkey[LK_PUBKEY_LEN]; /* from command_pubkey (64 hex) */
+    char ack_key[LKP_PATH_MAX];    /* "ack_key": the device's Ed25519 ack key, PKCS#8 PEM;
+                                    * "" = acks go unsigned (the gateway never confirms) */
+    char state_file[LKP_PATH_MAX]; /* "state_file": the accepted commands' ids
+                                    * (accept_state.h); "" = the boot time is the start */
     /* [relay] */
     enum lkp_relay_backend backend;
     char sim_log[LKP_PATH_MAX];
@@ -60,8 +64,8 @@ int lkp_config_parse(const char *text, const char *name, struct lkp_config *cfg,
                      char *err, size_t errlen);
 
 /* Reads the file at path, parses it, resolves relative file paths (ca, cert, key,
- * sim_log) against the directory of path (so a device bundle works from anywhere), then
- * checks that the CA, cert and key files are readable. Returns 0, or -1 with a one-line
+ * sim_log, ack_key, state_file) against the directory of path (so a device bundle works from anywhere), then
+ * checks that the CA, cert, key and ack_key files are readable. Returns 0, or -1 with a one-line
  * message in err. */
 int lkp_config_load(const char *path, struct lkp_config *cfg, char *err, size_t errlen);
 

@@ -13,6 +13,8 @@
 
 #include <lk/device.h>
 
+#include "accept_state.h"
+#include "ack_signer.h"
 #include "config.h"
 #include "log.h"
 #include "platform_posix.h"
@@ -96,6 +98,8 @@ static const char usage_text[] =
     "            ca = FILE  cert = FILE  key = FILE   (PEM: CA, device cert, its key)\n"
     "  [device]  site = NAME  door = NAME   ([a-z0-9_-]{1,32}; cert CN is site/door)\n"
     "            command_pubkey = HEX  (64 hex chars: the gateway's Ed25519 key)\n"
+    "            ack_key = FILE        (this device's Ed25519 key, PEM: signs acks)\n"
+    "            state_file = FILE     (accepted commands' ids, kept across restarts)\n"
     "  [relay]   backend = sim|gpio    pulse_ms = 500 (50..10000)\n"
     "            min_interval_ms = 2000 (pause after a pulse, 0..600000)\n"
     "            sim_log = FILE        (sim: \"<unix_ms> on|off\" per transition)\n"
@@ -171,8 +175,14 @@ static void log_event(void *user, const struct lk_device_event *ev)
         lkp_log_error("a Home Assistant discovery message could not be sent (entity %u)",
                       ev->u.discovery.entity);
         break;
-    case LK_EVENT_RELAY:           /* relay_output.c and the sim log record transitions */
     case LK_EVENT_ACK_PUBLISHED:   /* the normal path of every command: logged above */
+        if (!ev->u.ack.is_signed)
+            lkp_log_error(
+                "the ack of id %s went out UNSIGNED (no usable [device] ack_key): the "
+                "gateway will not confirm it",
+                ev->u.ack.id[0] != '\0' ? ev->u.ack.id : "unreadable");
+        break;
+    case LK_EVENT_RELAY: /* relay_output.c and the sim log record transitions */
     case LK_EVENT_STATE_PUBLISHED:
         break;
     }
@@ -248,6 +258,56 @@ static int run(struct lk_device *dev, struct lkp_tls *tls, struct loop_state *ls
     return 0;
 }
 
+/* The ack key and the start rule of docs/protocol.md ("The signed ack", "After a
+ * restart"): loads what the config names and sets *not_before. 0, or -1 (logged). */
+static int load_ack_material(const struct lkp_config *cfg, const char *config_path,
+                             struct lkp_ack_signer *signer, struct lkp_accept_state *state,
+                             int *have_signer, int *have_state, int64_t *not_before)
+{
+    char err[768];
+    *have_signer = *have_state = 0;
+    if (cfg->ack_key[0] != '\0') {
+        if (lkp_ack_signer_load(signer, cfg->ack_key, err, sizeof err) != 0) {
+            lkp_log_error("%s: [device] %s", config_path, err);
+            return -1;
+        }
+        *have_signer = 1;
+    }
+    if (cfg->state_file[0] != '\0') {
+        if (lkp_accept_state_open(state, cfg->state_file, lkp_unix_time(NULL), err, sizeof err) !=
+            0) {
+            lkp_log_error("%s: [device] %s", config_path, err);
+            if (*have_signer)
+                lkp_ack_signer_free(signer);
+            return -1;
+        }
+        *have_state = 1;
+        *not_before = 0; /* the still-valid ids go back into the cache (lk_device_remember) */
+    } else {
+        *not_before = lkp_unix_time(NULL);
+    }
+    return 0;
+}
+
+static void log_start_rule(const char *config_path, int have_signer, int have_state,
+                           int64_t not_before)
+{
+    if (!have_signer)
+        lkp_log_error(
+            "%s: no [device] ack_key: acks go out unsigned and the gateway never "
+            "confirms an open (latchkey-certs bundle makes the key)",
+            config_path);
+    if (have_state)
+        lkp_log_info(
+            "start rule: the ids of still-valid commands accepted before this start are "
+            "replays (state_file)");
+    else
+        lkp_log_info(
+            "start rule: no [device] state_file, so commands whose window began before "
+            "this start (%lld) are refused: for up to %d s nothing opens",
+            (long long)not_before, LK_CMD_CLOCK_SKEW);
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -260,6 +320,10 @@ int main(int argc, char **argv)
     static struct lk_device dev;
     static struct lkp_relay_output relay;
     static struct loop_state loop;
+    static struct lkp_ack_signer signer;
+    static struct lkp_accept_state state;
+    int have_signer, have_state;
+    int64_t not_before;
     struct lkp_platform pctx;
     struct lk_platform plat;
     struct lk_transport tr;
@@ -309,6 +373,9 @@ int main(int argc, char **argv)
         lkp_log_error("%s: the device settings are not usable by the firmware core", config_path);
         return EXIT_CONFIG;
     }
+    if (load_ack_material(&cfg, config_path, &signer, &state, &have_signer, &have_state,
+                          &not_before) != 0)
+        return EXIT_CONFIG;
     if (lkp_relay_output_open(&relay, &cfg, NULL, err, sizeof err) != 0) {
         lkp_log_error("%s: relay: %s", config_path, err);
         return EXIT_CONFIG;
@@ -340,13 +407,18 @@ int main(int argc, char **argv)
     lkp_platform_init(&pctx, &relay, &plat);
     lkp_tls_transport(tls, &tr);
     lkp_tls_set_abort_flag(tls, &stop_signal);
+    lkp_platform_attach(&plat, have_signer ? &signer : NULL, have_state ? &state : NULL);
     lk_device_init(&dev, &dcfg, &plat, &tr);
+    lk_device_trust_time(&dev, not_before); /* a Linux clock: trusted from the start */
+    for (size_t i = 0; have_state && i < state.n; i++)
+        lk_device_remember(&dev, state.e[i].id);
     lkp_relay_output_describe(&relay, relay_desc, sizeof relay_desc);
     lkp_log_info("starting %s %s: broker %s:%u, relay %s, pulse %lu ms (watchdog %lu ms)%s%s",
                  lk_device_client_id(&dev), LATCHKEY_VERSION, cfg.host, (unsigned)cfg.port, relay_desc,
                  (unsigned long)cfg.pulse_ms, (unsigned long)relay.limit_ms,
                  cfg.ha_discovery ? ", Home Assistant discovery" : "",
                  cfg.local_command ? ", LOCAL UNSIGNED COMMAND PATH ENABLED" : "");
+    log_start_rule(config_path, have_signer, have_state, not_before);
     if (cfg.local_command)
         lkp_log_info("warning: %s obeys \"open\" without signature or PIN; the broker ACL "
                      "decides who may open this door", lk_device_topic(&dev, LK_TOPIC_LOCAL));
@@ -356,6 +428,8 @@ int main(int argc, char **argv)
     lkp_relay_output_close(&relay);
     relay_for_exit = NULL;
     lkp_tls_destroy(tls);
+    if (have_signer)
+        lkp_ack_signer_free(&signer);
     lkp_log_info("stopped");
     return 0;
 }

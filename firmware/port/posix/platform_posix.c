@@ -12,6 +12,8 @@
 #include <wolfssl/wolfcrypt/ed25519.h>
 #include <wolfssl/wolfcrypt/error-crypt.h>
 
+#include "accept_state.h"
+#include "ack_signer.h"
 #include "log.h"
 
 uint32_t lkp_millis(void *ctx)
@@ -78,6 +80,16 @@ int lkp_ed25519_verify(void *ctx, const uint8_t pub[32], const uint8_t *msg, siz
     return rc == 0 && res == 1;
 }
 
+static int sign_ack(void *ctx, const uint8_t *msg, size_t len, uint8_t sig[64])
+{
+    return lkp_ack_sign(((struct lkp_platform *)ctx)->signer, msg, len, sig);
+}
+
+static int record_accept(void *ctx, const char *id, int64_t exp, int64_t now)
+{
+    return lkp_accept_record(((struct lkp_platform *)ctx)->state, id, exp, now);
+}
+
 void lkp_relay_set(void *ctx, int on)
 {
     struct lkp_platform *p = ctx;
@@ -85,10 +97,22 @@ void lkp_relay_set(void *ctx, int on)
     lkp_relay_output_set(p->relay, on);
 }
 
+void lkp_platform_attach(struct lk_platform *plat, struct lkp_ack_signer *signer,
+                         struct lkp_accept_state *state)
+{
+    struct lkp_platform *p = plat->ctx; /* every hook shares the port's ctx */
+    p->signer = signer;
+    p->state = state;
+    plat->ed25519_sign = signer != NULL ? sign_ack : NULL;
+    plat->accept_record = state != NULL ? record_accept : NULL;
+}
+
 void lkp_platform_init(struct lkp_platform *p, struct lkp_relay_output *relay,
                        struct lk_platform *plat)
 {
     p->relay = relay;
+    p->signer = NULL;
+    p->state = NULL;
     memset(plat, 0, sizeof *plat);
     plat->ctx = p;
     plat->millis = lkp_millis;

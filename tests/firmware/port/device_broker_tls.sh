@@ -50,6 +50,9 @@ done
 # Command signing key (Ed25519) and its raw public key as hex.
 openssl genpkey -algorithm ed25519 -out cmd.key 2>/dev/null
 PUBHEX=$(openssl pkey -in cmd.key -pubout -outform DER | tail -c 32 | od -An -tx1 | tr -d ' \n')
+# The device's own ack key (as latchkey-certs bundle makes it): every ack is signed with it.
+openssl genpkey -algorithm ed25519 -out ack.key 2>/dev/null || lk_fail "ack key"
+openssl pkey -in ack.key -pubout -out ack.pub 2>/dev/null || lk_fail "ack public key"
 [ ${#PUBHEX} -eq 64 ] || lk_fail "bad public key hex '$PUBHEX'"
 
 cat >acl <<'ACL'
@@ -109,6 +112,8 @@ key = $T/$4.key
 site = home
 door = door1
 command_pubkey = $PUBHEX
+ack_key = $T/ack.key
+state_file = $T/accept.state
 
 [relay]
 backend = sim
@@ -189,6 +194,14 @@ send_cmd_and_get_ack() { # OUTFILE
 send_cmd_and_get_ack ack1
 grep -q "\"id\":\"$ID\"" ack1 || lk_fail "ack is for another id: $(cat ack1)"
 grep -q '"result":"ok"' ack1 || lk_fail "command not accepted: $(cat ack1)"
+# The ack's signature verifies (openssl) over the canonical bytes, with the ack key only.
+AT=$(sed -n 's/.*"at":\([0-9]*\).*/\1/p' ack1)
+printf 'latchkey-ack-v1\n%s\nhome\ndoor1\nok\n\n%s' "$ID" "$AT" >ack1.msg
+sed -n 's/.*"sig":"\([A-Za-z0-9_-]*\)".*/\1/p' ack1 | tr -- '-_' '+/' | awk '{ while (length($0) % 4) $0 = $0 "="; print }' |
+  base64 -d >ack1.sig || lk_fail "no signature in the ack: $(cat ack1)"
+openssl pkeyutl -verify -pubin -inkey ack.pub -rawin -in ack1.msg -sigfile ack1.sig >/dev/null ||
+  lk_fail "the ack's signature does not verify: $(cat ack1)"
+lk_log "the ack is signed with the device's ack key"
 lk_wait_for 5 "relay on then off in the sim log" grep -q ' off$' relay.log
 lk_expect_eq "$(awk '{print $2}' relay.log | tr '\n' ' ')" "on off " "relay log transitions"
 ON=$(awk '$2=="on"{print $1}' relay.log); OFF=$(awk '$2=="off"{print $1}' relay.log)
@@ -291,6 +304,7 @@ lk_log "broker restart: device reconnected"
 # from another working directory (the device bundle contract).
 mkdir -p bundle
 cp ca.crt bundle/ca.crt; cp device.crt bundle/device.crt; cp device.key bundle/device.key
+cp ack.key bundle/ack.key
 cat >bundle/device.conf <<CONF
 [broker]
 host = localhost
@@ -302,6 +316,8 @@ key = device.key
 site = home
 door = door1
 command_pubkey = $PUBHEX
+ack_key = ack.key
+state_file = accept.state
 [relay]
 backend = sim
 sim_log = relay.log

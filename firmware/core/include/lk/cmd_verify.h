@@ -1,7 +1,8 @@
 /* cmd_verify.h - the device's check of a signed door command (docs/protocol.md):
  * strict JSON parse, Ed25519 signature, target, action, time window and replay cache, in
  * the order malformed -> bad-signature -> wrong-target -> unknown-action ->
- * not-yet-valid -> expired -> replay. Uses latchkey_common for the format itself. */
+ * not-yet-valid -> expired -> before-start -> replay. Uses latchkey_common for the format
+ * itself. */
 #ifndef LK_CMD_VERIFY_H
 #define LK_CMD_VERIFY_H
 
@@ -32,6 +33,9 @@ struct lk_verifier {
     uint8_t pubkey[LK_PUBKEY_LEN];
     char site[LK_NAME_MAX + 1];
     char door[LK_NAME_MAX + 1];
+    uint8_t time_trusted; /* 0 until lk_verifier_trust_time: every command not-yet-valid */
+    int64_t not_before;   /* a command whose window (iat - skew .. exp) began earlier is
+                             * refused as before-start */
     struct lk_replay_cache replay;
 };
 
@@ -46,6 +50,12 @@ enum lk_reason lk_cmd_parse(const uint8_t *payload, size_t len, struct lk_cmd *o
 /* site and door must be valid names (lk_name_valid); pubkey is the gateway's raw key. */
 void lk_verifier_init(struct lk_verifier *v, const struct lk_platform *plat,
                       const uint8_t pubkey[LK_PUBKEY_LEN], const char *site, const char *door);
+
+/* The port trusts its wall clock from now on, and vouches for the replay cache only for
+ * commands whose window began at not_before or later (docs/protocol.md "After a
+ * restart"): the boot time, or a persisted time past the last command the previous run
+ * accepted. Until it is called every command is refused as not-yet-valid. */
+void lk_verifier_trust_time(struct lk_verifier *v, int64_t not_before);
 
 /* Full check at wall-clock time now (UNIX s). Fills out (see lk_cmd_parse for out->id).
  * Returns LK_OK only if the device may act; the id is then recorded in the replay cache

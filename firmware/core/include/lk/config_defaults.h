@@ -79,7 +79,7 @@
 #define LK_FW_VERSION_MAX 32u         /* longer or non-printable versions are reported "unknown" */
 #endif
 #ifndef LK_DEVICE_MSG_MAX
-#define LK_DEVICE_MSG_MAX 192u        /* one ack or state JSON */
+#define LK_DEVICE_MSG_MAX 256u /* one signed ack (<= 232 B) or state JSON */
 #endif
 #ifndef LK_DEVICE_SHUTDOWN_MS
 #define LK_DEVICE_SHUTDOWN_MS 2000u   /* longest wait for the broker's PUBACK of "offline" */

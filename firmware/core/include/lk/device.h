@@ -4,6 +4,7 @@
  *
  *     cfg.on_event = log_event;                               // optional: device_event.h
  *     lk_device_init(&dev, &cfg, &platform, &transport);      // relay off, nothing sent
+ *     lk_device_trust_time(&dev, not_before);   // once the wall clock is trusted (below)
  *     for (;;) {                                              // at least every 50 ms
  *         if (lk_device_poll(&dev) == LK_DEV_NEED_CONNECT) {
  *             close the previous transport if one is open;
@@ -72,6 +73,7 @@ struct lk_device_stats {
     uint32_t cmds_rejected;    /* commands refused (any reason, including busy) */
     uint32_t acks_qos0;        /* acks sent at QoS 0 because every QoS 1 slot was busy */
     uint32_t acks_dropped;     /* acks that could not be sent at all */
+    uint32_t acks_unsigned;    /* acks sent without a signature (no signer, or it failed) */
     uint32_t msgs_ignored;     /* messages on topics other than .../cmd (and .../local) */
     uint32_t local_cmds;       /* pulses started by the unsigned local command path */
     uint32_t local_ignored;    /* local messages refused (retained, wrong payload, busy) */
@@ -121,6 +123,19 @@ int lk_device_config_valid(const struct lk_device_config *cfg);
  * connection and the relay stays off. plat and tr must outlive dev. */
 void lk_device_init(struct lk_device *dev, const struct lk_device_config *cfg,
                     const struct lk_platform *plat, const struct lk_transport *tr);
+
+/* The port trusts its wall clock (unix_time) from now on: commands may act. not_before is
+ * the earliest start of a command's window (iat - LK_CMD_CLOCK_SKEW) the device can vouch
+ * for with its replay cache: 0 if the port restored every still-valid id of the previous
+ * run (lk_device_remember), the time after its last accepted command if only that was
+ * persisted, or the wall time at boot without persistence. Until this is
+ * called every command is refused as not-yet-valid (docs/protocol.md "After a restart"). */
+void lk_device_trust_time(struct lk_device *dev, int64_t not_before);
+
+/* After lk_device_init: the id of a command the previous run accepted whose exp has not
+ * passed (persisted by the port's accept_record) goes back into the replay cache, so its
+ * replay is refused as "replay". Invalid ids are ignored. */
+void lk_device_remember(struct lk_device *dev, const char *id);
 
 /* The port opened a fresh transport: sends CONNECT (client id latchkey-<site>-<door>,
  * will "offline" retained QoS 1 on latchkey/<site>/<door>/availability, clean session).

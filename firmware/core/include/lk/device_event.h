@@ -48,7 +48,8 @@ struct lk_device_event {
         struct {                 /* LK_EVENT_CMD_ACCEPTED, LK_EVENT_CMD_REJECTED */
             const char *id;      /* the command's id; "" if it could not be read */
             const char *by;      /* the signed user name; "" unless the signature verified */
-            const char *reason;  /* rejected: the ack's reason ("replay", "busy", ...); "" */
+            const char *reason;  /* rejected: the ack's reason ("replay", "busy", "retained",
+                                  * ...); "" */
         } cmd;
         struct {                 /* LK_EVENT_LOCAL_IGNORED */
             const char *reason;  /* "retained", "payload", "stopping", "busy" or "fault" */
@@ -60,6 +61,7 @@ struct lk_device_event {
             const char *id;
             const char *result;  /* "ok" or "rejected" */
             uint8_t qos;         /* 1, or 0 when every QoS 1 slot was busy */
+            uint8_t is_signed;   /* 0: sent without a signature (no signer, or it failed) */
         } ack;
         struct {                 /* LK_EVENT_STATE_PUBLISHED */
             uint8_t relay_active;

@@ -1,6 +1,6 @@
 /* port.h - what the portable firmware core needs from the board it runs on.
  * The core never calls the OS or libc I/O: a port (firmware/port/posix for Linux and the
- * Raspberry Pi; a bare-metal port later) fills these two structs and hands them in. */
+ * Raspberry Pi; firmware/port/baremetal) fills these two structs and hands them in. */
 #ifndef LK_PORT_H
 #define LK_PORT_H
 
@@ -16,7 +16,7 @@ struct lk_transport {
     int32_t (*recv)(void *ctx, uint8_t *buf, size_t len);
 };
 
-/* Board services. Every pointer must be set. */
+/* Board services. Every pointer must be set, except the two marked optional. */
 struct lk_platform {
     void *ctx;
     /* Monotonic milliseconds (wraps; the core uses differences only). */
@@ -31,6 +31,17 @@ struct lk_platform {
     /* Drives the relay output: on != 0 energises it. Must not fail silently: the port
      * logs and keeps the output off if it cannot drive it. */
     void (*relay_set)(void *ctx, int on);
+    /* Signs msg with the device's own Ed25519 ack key (docs/protocol.md "The signed ack");
+     * the key stays in the port (a file, flash, a secure element). 0 on success. Optional:
+     * NULL, or a failure, sends the ack unsigned, which the gateway never confirms. */
+    int (*ed25519_sign)(void *ctx, const uint8_t *msg, size_t len, uint8_t sig[64]);
+    /* Called for an accepted command before the relay moves: its id and exp and the wall
+     * time of the acceptance. The port makes what it needs durable so that a restart
+     * cannot reopen the command's window (docs/protocol.md "After a restart"): the ids
+     * with their exp, given back with lk_device_remember at the next start, or the time,
+     * from which the next start's not-before follows (lk_device_trust_time). 0 once
+     * durable; non-zero refuses the command ("fault"). Optional: NULL persists nothing. */
+    int (*accept_record)(void *ctx, const char *id, int64_t exp, int64_t now);
 };
 
 #endif

@@ -26,6 +26,15 @@ int lkm_platform_init(int64_t time_floor, struct lk_platform *plat);
  * LK_RELAY_PULSE_MAX_MS until it is set. */
 void lkm_platform_set_pulse_ms(uint32_t pulse_ms);
 
+/* The device's Ed25519 ack key from its 32-byte seed (provisioning): from then on acks are
+ * signed (ed25519_sign). 0, or -1 (acks stay unsigned). */
+int lkm_platform_set_ack_key(struct lk_platform *plat, const uint8_t seed[32]);
+
+/* The persisted time high-water mark: the time of the last accepted command (written by
+ * accept_record before the relay moves), never lowered. 0 and *t, or -1 if none was ever
+ * written. */
+int lkm_platform_persisted_time(int64_t *t);
+
 /* 1 if this image takes its wall clock from the host (a test image), else 0. */
 int lkm_platform_test_clock(void);
 

@@ -1,7 +1,8 @@
 /* provision.h - the provisioning blob a maker flashes at the board's provisioning area
  * (docs/firmware.md "Provisioning blob"): the device's site and door, the broker, the
- * site CA, the device's certificate and key (DER), the gateway's command key, relay
- * timings and, optionally, Wi-Fi credentials for the network module. Parsed strictly:
+ * site CA, the device's certificate and key (DER), the gateway's command key, the
+ * device's own ack signing key, relay timings and, optionally, Wi-Fi credentials for the
+ * network module. Parsed strictly:
  * any unknown tag, duplicate, bad length or CRC mismatch refuses the whole blob.
  * Pure code (no board calls): the DER fields point into the area, strings are copied. */
 #ifndef LK_MCU_PROVISION_H
@@ -33,7 +34,9 @@ enum lkm_prov_tag {
     LKM_TAG_KEEPALIVE_S = 11, /* u16 LE (optional) */
     LKM_TAG_WIFI_SSID = 12,   /* optional: joined with AT+CWJAP when set */
     LKM_TAG_WIFI_PASS = 13,   /* optional */
-    LKM_TAG_TIME_FLOOR = 14   /* i64 LE: UNIX seconds when the blob was made */
+    LKM_TAG_TIME_FLOOR = 14,  /* i64 LE: UNIX seconds when the blob was made */
+    LKM_TAG_ACK_SEED = 15     /* optional: 32 bytes, the device's Ed25519 ack key (seed);
+                               * without it acks go unsigned and are never confirmed */
 };
 
 struct lkm_der {
@@ -53,6 +56,8 @@ struct lkm_provision {
     char wifi_ssid[LKM_PROV_WIFI_MAX + 1];
     char wifi_pass[LKM_PROV_WIFI_MAX + 1];
     int64_t time_floor;
+    uint8_t ack_seed[32];
+    int has_ack_seed;
 };
 
 enum lkm_prov_status {

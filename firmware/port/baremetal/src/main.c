@@ -31,15 +31,8 @@ static struct lkm_tls tls;
 
 static int64_t persisted_floor(void)
 {
-    uint8_t b[8];
-    uint64_t v = 0;
-    int i;
-
-    if (board_persist_read(b, sizeof b) != 0)
-        return 0;
-    for (i = 7; i >= 0; i--)
-        v = (v << 8) | b[i];
-    return (int64_t)v;
+    int64_t t;
+    return lkm_platform_persisted_time(&t) == 0 ? t : 0;
 }
 
 static void log_memory(const char *when)
@@ -154,7 +147,23 @@ int main(void)
         lkm_log("provisioning: the device settings are out of range; the relay stays off");
         board_halt(2);
     }
+    if (!prov.has_ack_seed)
+        lkm_log("provisioning: no ack key: acks go out unsigned and the gateway never confirms");
+    else if (lkm_platform_set_ack_key(&plat, prov.ack_seed) != 0)
+        lkm_log("crypto: the ack key could not be loaded: acks go out unsigned");
+    memset(prov.ack_seed, 0, sizeof prov.ack_seed);
     lk_device_init(&dev, &cfg, &plat, &tr);
+    if (lkm_platform_test_clock()) {
+        /* The host's clock is trusted from boot. The replay cache is new: refuse every
+         * command whose window began by the last acceptance of an earlier run (the
+         * persisted mark; none: this device never accepted one). docs/protocol.md. */
+        int64_t last, nb = 0;
+        if (lkm_platform_persisted_time(&last) == 0)
+            nb = last + 1;
+        lk_device_trust_time(&dev, nb);
+        lkm_log("time: trusted (test clock); commands whose window began before %lld are refused",
+                (long long)nb);
+    }
     lkm_platform_set_pulse_ms(lk_device_pulse_ms(&dev));
     log_memory("boot");
 

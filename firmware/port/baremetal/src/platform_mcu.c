@@ -84,6 +84,71 @@ static int mcu_ed25519_verify(void *ctx, const uint8_t pub[32], const uint8_t *m
     return ok;
 }
 
+static ed25519_key ack_key;
+static int ack_key_ok;
+
+static int mcu_ed25519_sign(void *ctx, const uint8_t *msg, size_t len, uint8_t sig[64])
+{
+    word32 n = ED25519_SIG_SIZE;
+
+    (void)ctx;
+    if (!ack_key_ok || len > 0xFFFFFFFFu)
+        return -1;
+    return wc_ed25519_sign_msg(msg, (word32)len, sig, &n, &ack_key) == 0 && n == ED25519_SIG_SIZE
+               ? 0
+               : -1;
+}
+
+int lkm_platform_set_ack_key(struct lk_platform *plat, const uint8_t seed[32])
+{
+    uint8_t pub[ED25519_PUB_KEY_SIZE];
+
+    if (wc_ed25519_init(&ack_key) != 0)
+        return -1;
+    if (wc_ed25519_import_private_only(seed, ED25519_KEY_SIZE, &ack_key) != 0 ||
+        wc_ed25519_make_public(&ack_key, pub, sizeof pub) != 0 ||
+        wc_ed25519_import_private_key(seed, ED25519_KEY_SIZE, pub, sizeof pub, &ack_key) != 0) {
+        wc_ed25519_free(&ack_key);
+        return -1;
+    }
+    ack_key_ok = 1;
+    plat->ed25519_sign = mcu_ed25519_sign;
+    return 0;
+}
+
+/* The record is the 8-byte little-endian high-water mark (board_persist_*). */
+int lkm_platform_persisted_time(int64_t *t)
+{
+    uint8_t b[8];
+    uint64_t v = 0;
+    int i;
+
+    if (board_persist_read(b, sizeof b) != 0)
+        return -1;
+    for (i = 7; i >= 0; i--)
+        v = (v << 8) | b[i];
+    *t = (int64_t)v;
+    return 0;
+}
+
+/* An accepted command: its time becomes the high-water mark before the relay moves, so a
+ * restart refuses every command whose window began by then (docs/protocol.md "After a
+ * restart"). One small write per accepted command. */
+static int mcu_accept_record(void *ctx, const char *id, int64_t exp, int64_t now)
+{
+    uint8_t b[8];
+    uint64_t v = (uint64_t)now;
+    int64_t old;
+    int i;
+
+    (void)ctx, (void)id, (void)exp; /* a time, not ids: one small flash record */
+    if (lkm_platform_persisted_time(&old) == 0 && old > now)
+        return 0; /* never lowered: the mark already covers this acceptance */
+    for (i = 0; i < 8; i++)
+        b[i] = (uint8_t)(v >> (8 * i));
+    return board_persist_write(b, sizeof b) == 0 ? 0 : -1;
+}
+
 static void mcu_relay_set(void *ctx, int on)
 {
     (void)ctx;
@@ -104,6 +169,7 @@ int lkm_platform_init(int64_t floor, struct lk_platform *plat)
     plat->random = mcu_random;
     plat->ed25519_verify = mcu_ed25519_verify;
     plat->relay_set = mcu_relay_set;
+    plat->accept_record = mcu_accept_record;
     if (wc_InitRng(&rng) != 0) {
         lkm_log("rng: the DRBG could not be seeded from %s", board_entropy_source());
         return -1;

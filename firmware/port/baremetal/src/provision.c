@@ -131,6 +131,12 @@ static int take_record(struct lkm_provision *o, unsigned tag, const uint8_t *v, 
             return 0;
         o->time_floor = (int64_t)((uint64_t)le(v, 4) | (uint64_t)le(v + 4, 4) << 32);
         return o->time_floor > 0;
+    case LKM_TAG_ACK_SEED:
+        if (len != sizeof o->ack_seed)
+            return 0;
+        memcpy(o->ack_seed, v, len);
+        o->has_ack_seed = 1;
+        return 1;
     default:
         return 0;
     }
@@ -165,8 +171,8 @@ enum lkm_prov_status lkm_provision_parse(const uint8_t *area, size_t len,
             return LKM_PROV_BAD_RECORD;
         tag = area[pos];
         rlen = le(area + pos + 2, 2);
-        if (area[pos + 1] != 0 || tag == 0 || tag > LKM_TAG_TIME_FLOOR ||
-            (seen & (1u << tag)) != 0 || rlen > total - 4 - pos - 4)
+        if (area[pos + 1] != 0 || tag == 0 || tag > LKM_TAG_ACK_SEED || (seen & (1u << tag)) != 0 ||
+            rlen > total - 4 - pos - 4)
             return LKM_PROV_BAD_RECORD;
         if (!take_record(out, tag, area + pos + 4, rlen))
             return LKM_PROV_BAD_RECORD;
