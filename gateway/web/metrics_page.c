@@ -20,6 +20,17 @@ static void line(struct html_buf *b, const char *fmt, ...)
     html_raw(b, buf);
 }
 
+/* One counter family with one label: the HELP and TYPE lines, then a sample per name. */
+static void counter_family(struct html_buf *b, const char *family, const char *help,
+                           const char *label, const char *const *names,
+                           const unsigned long long *values, size_t n)
+{
+    size_t i;
+    line(b, "# HELP %s %s\n# TYPE %s counter\n", family, help, family);
+    for (i = 0; i < n; i++)
+        line(b, "%s{%s=\"%s\"} %llu\n", family, label, names[i], values[i]);
+}
+
 void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid)
 {
     static const char *const refusal_names[REFUSED_COUNT] = {"revoked", "crl", "csrf", "expired",
@@ -41,11 +52,9 @@ void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid)
         line(b, "latchkey_action_results_total{result=\"%s\"} %llu\n",
              gw_result_name((enum gw_result)r), (unsigned long long)m.results[r]);
     }
-    line(b, "# HELP latchkey_action_busy_total Door actions answered busy, by the bound they reached.\n"
-            "# TYPE latchkey_action_busy_total counter\n");
-    for (i = 0; i < METRICS_BUSY_REASONS; i++)
-        line(b, "latchkey_action_busy_total{reason=\"%s\"} %llu\n", metrics_busy_reasons[i],
-             (unsigned long long)m.busy[i]);
+    counter_family(b, "latchkey_action_busy_total",
+                   "Door actions answered busy, by the bound they reached.", "reason",
+                   metrics_busy_reasons, m.busy, METRICS_BUSY_REASONS);
     line(b, "# HELP latchkey_tls_handshake_failures_total Client certificates refused during the TLS handshake.\n"
             "# TYPE latchkey_tls_handshake_failures_total counter\n"
             "latchkey_tls_handshake_failures_total %llu\n",
@@ -55,11 +64,8 @@ void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid)
             "# TYPE latchkey_connections_refused_total counter\n"
             "latchkey_connections_refused_total %llu\n",
          (unsigned long long)m.conn_refused);
-    line(b, "# HELP latchkey_requests_refused_total Requests refused after the handshake.\n"
-            "# TYPE latchkey_requests_refused_total counter\n");
-    for (i = 0; i < REFUSED_COUNT; i++)
-        line(b, "latchkey_requests_refused_total{reason=\"%s\"} %llu\n", refusal_names[i],
-             (unsigned long long)m.refused[i]);
+    counter_family(b, "latchkey_requests_refused_total", "Requests refused after the handshake.",
+                   "reason", refusal_names, m.refused, REFUSED_COUNT);
     line(b, "# HELP latchkey_mqtt_connected 1 when connected and subscribed to the broker.\n"
             "# TYPE latchkey_mqtt_connected gauge\nlatchkey_mqtt_connected %d\n", mqtt_connected);
     line(b, "# HELP latchkey_crl_valid 1 when the CRL is loaded and current (or checking is off).\n"
