@@ -7,7 +7,8 @@
 #              libFuzzer's runtime, valgrind, the ARM cross compiler, Chromium and Node.js,
 #              testssl.sh, the peers the tests talk to (mosquitto-clients, openssl, NSS
 #              tools, Python h2 / websockets clients), man page tools, stress-ng, and for
-#              the microcontroller image QEMU and Debian's wolfSSL source (the default)
+#              the microcontroller image QEMU and Debian's wolfSSL source, certbot and
+#              the pebble ACME test server (the public-certificate test) (the default)
 #   --list     prints the chosen set, one package a line, and installs nothing
 # Idempotent: packages already present are skipped. Installing needs root.
 set -euo pipefail
@@ -43,6 +44,7 @@ TEST_PACKAGES=(
   chromium testssl.sh
   stress-ng
   qemu-system-arm
+  certbot pebble
 )
 
 PACKAGES=("${RUNTIME_PACKAGES[@]}")

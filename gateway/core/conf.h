@@ -39,6 +39,8 @@ struct conf {
         int max_connections;      /* at once on the listener (before any authentication) */
         int max_per_address;      /* at once from one IPv4 address or IPv6 /64 */
         char public_origin[CONF_STR_MAX]; /* "https://host[:port]", "" = from the cert */
+        int crl_warn_days; /* warn when the CRL's nextUpdate is closer (crl_expiry.h) */
+        char user[64];     /* the service's user, for --check-config; "" = unsaid */
     } server;
     struct {
         char uri[CONF_STR_MAX];

@@ -8,6 +8,7 @@
 #include <libwebsockets.h>
 #include <openssl/ssl.h>
 #include <signal.h>
+#include <time.h>
 
 #include "app.h"
 #include "conn_limit.h"
@@ -28,6 +29,7 @@ struct web {
     struct tls_store tls;
     SSL_CTX *ssl_ctx;                  /* the gw vhost's, seen at LOAD_EXTRA_SERVER_VERIFY_CERTS */
     enum crl_state crl_logged;
+    time_t crl_warned; /* crl_warning.h: last expiry warning logged */
     struct csrf csrf;
     char origin[OWN_ORIGIN_MAX];       /* own_origin.h: what Origin must say */
     struct conn_limit conns;           /* connections per source, descriptor reserve */

@@ -151,6 +151,26 @@ lk_site_certs() {
   LATCHKEY_CA_PASSPHRASE=$(cat "$SITE/ca.passphrase") "$BUILD/certs-tool/latchkey-certs" -d "$PKI" "$@"
 }
 
+# lk_site_crl_dated LAST NEXT OUT: a CRL of the site's CA with the given lastUpdate and
+# nextUpdate (date -d words, e.g. '-2 days' '-1 day' for an expired one), signed with the
+# openssl CLI (latchkey-certs signs only current ones), moved over OUT; numbered after
+# latchkey-certs' counter (the gateway refuses an older CRL), which then moves past it.
+lk_site_crl_dated() {
+  local crlno
+  mkdir -p "$LK_TMP/ca"
+  : >"$LK_TMP/ca/index.txt"
+  crlno=$(( $(cat "$PKI/crlnumber") + 1 ))
+  printf '%02X\n' "$crlno" >"$LK_TMP/ca/crlnumber"
+  echo "$crlno" >"$PKI/crlnumber"
+  printf '[ca]\ndefault_ca = x\n[x]\ndatabase = %s\ncrlnumber = %s\ndefault_md = sha256\n' \
+    "$LK_TMP/ca/index.txt" "$LK_TMP/ca/crlnumber" >"$LK_TMP/ca/ca.cnf"
+  openssl ca -gencrl -config "$LK_TMP/ca/ca.cnf" -cert "$PKI/ca/ca.crt" -keyfile "$PKI/ca/ca.key" \
+    -passin "file:$SITE/ca.passphrase" -crl_lastupdate "$(date -u -d "$1" +%Y%m%d%H%M%SZ)" \
+    -crl_nextupdate "$(date -u -d "$2" +%Y%m%d%H%M%SZ)" -out "$LK_TMP/dated-crl.pem" \
+    2>"$LK_TMP/openssl-ca.err" || lk_fail "openssl ca: $(cat "$LK_TMP/openssl-ca.err")"
+  mv "$LK_TMP/dated-crl.pem" "$3"
+}
+
 # lk_site_gw ARGS...: the gateway's command line on the site's config (user ..., audit ...).
 lk_site_gw() { "$BUILD/gateway/latchkey-gateway" -c "$CONF" "$@"; }
 
