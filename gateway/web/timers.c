@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "action.h"
+#include "cert_reload.h"
 #include "crl_warning.h"
 #include "gw_log.h"
 #include "ws_status.h"
@@ -87,6 +88,7 @@ static void on_crl_timer(lws_sorted_usec_list_t *sul)
 
     note_crl_state(sv, reloaded);
     crl_warning_tick(sv, time(NULL), 0);
+    cert_reload_poll(sv, 0);      /* a renewed server certificate (ACME), without a restart */
     ws_status_expire(time(NULL)); /* websockets whose certificate has just expired */
     lws_sul_schedule(sv->ctx, 0, &sv->crl_timer, on_crl_timer, CRL_POLL_MS * LWS_US_PER_MS);
 }
@@ -95,6 +97,7 @@ void timers_start(struct web *sv)
 {
     note_crl_state(sv, 0);
     crl_warning_tick(sv, time(NULL), 1);
+    cert_reload_init(sv);
     lws_sul_schedule(sv->ctx, 0, &sv->crl_timer, on_crl_timer, CRL_POLL_MS * LWS_US_PER_MS);
 }
 
