@@ -20,8 +20,10 @@ int pepper_load(const char *path, struct pepper *p, char *err, size_t errlen)
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
     if (fd < 0) {
-        snprintf(err, errlen, "%s: cannot open the pepper file: %s (create it with "
-                 "'latchkey-gateway -c CONFIG init-secrets')", path, strerror(errno));
+        int e = errno;
+        snprintf(err, errlen, "%s: cannot open the pepper file: %s (%s)", path, strerror(e),
+                 e == ENOENT ? "create it with 'latchkey-gateway -c CONFIG init-secrets'"
+                             : "it exists: give it to the service's user, mode 0600");
         return -1;
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

@@ -9,6 +9,7 @@
 # -> door.test, /etc/latchkey/pki -> a test directory, -g latchkey -> the test's group;
 # certbot gets the flags that point it at pebble and at test directories.
 # usage: acme.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is read by tests/lib/site.sh
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
@@ -71,10 +72,9 @@ curl -sS --max-time 5 --cacert "$LK_TMP/pebble.crt" "https://127.0.0.1:$ACME_MGM
   >"$LK_TMP/acme-root.pem" || lk_fail "pebble's root"
 
 lk_log "the gateway on the ACME certificate"
-awk -v c="$OUT/public.crt" -v k="$OUT/public.key" -v o="https://door.test:$GATEWAY_PORT" '
-  /^\[/ { s = $0 } s == "[server]" && /^cert = / { $0 = "cert = " c }
-  s == "[server]" && /^key = / { $0 = "key = " k } s == "[server]" && /^public_origin = / { $0 = "public_origin = " o }
-  { print }' "$CONF" >"$CONF.new" && mv "$CONF.new" "$CONF"
+lk_conf_set "$CONF" server cert "$OUT/public.crt"
+lk_conf_set "$CONF" server key "$OUT/public.key"
+lk_conf_set "$CONF" server public_origin "https://door.test:$GATEWAY_PORT"
 lk_site_gw --check-config >/dev/null || lk_fail "--check-config with the ACME certificate"
 lk_site_start_broker
 lk_site_start_device door1

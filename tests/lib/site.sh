@@ -171,6 +171,36 @@ lk_site_crl_dated() {
   mv "$LK_TMP/dated-crl.pem" "$3"
 }
 
+# lk_site_cert_dated NAME START END [PURPOSE]: a certificate for localhost (DNS and IP SANs,
+# extendedKeyUsage PURPOSE, default serverAuth) signed by the site's CA with the given
+# notBefore and notAfter (date -d words), as $LK_TMP/NAME.crt and NAME.key; latchkey-certs
+# only issues certificates that start now.
+lk_site_cert_dated() {
+  local d="$LK_TMP/dated-ca"
+  mkdir -p "$d/new"
+  [ -e "$d/index.txt" ] || { : >"$d/index.txt"; echo 1000 >"$d/serial"; }
+  printf '[ca]\ndefault_ca = x\n[x]\ndatabase = %s\nnew_certs_dir = %s\nserial = %s\ndefault_md = sha256\npolicy = p\nunique_subject = no\n[p]\ncommonName = supplied\n' \
+    "$d/index.txt" "$d/new" "$d/serial" >"$d/ca.cnf"
+  printf 'basicConstraints = CA:FALSE\nkeyUsage = digitalSignature\nextendedKeyUsage = %s\nsubjectAltName = DNS:localhost,IP:127.0.0.1\n' \
+    "${4:-serverAuth}" >"$d/ext.cnf"
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+    -keyout "$LK_TMP/$1.key" -out "$d/$1.csr" 2>"$d/err" &&
+    openssl ca -batch -notext -config "$d/ca.cnf" -cert "$PKI/ca/ca.crt" -keyfile "$PKI/ca/ca.key" \
+      -passin "file:$SITE/ca.passphrase" -startdate "$(date -u -d "$2" +%Y%m%d%H%M%SZ)" \
+      -enddate "$(date -u -d "$3" +%Y%m%d%H%M%SZ)" -extfile "$d/ext.cnf" -in "$d/$1.csr" \
+      -out "$LK_TMP/$1.crt" 2>>"$d/err" || lk_fail "dated certificate $1: $(cat "$d/err")"
+}
+
+# lk_conf_set FILE SECTION KEY VALUE: sets KEY in [SECTION] of an INI file (replaced where
+# it is, else added at the section's head), e.g. lk_conf_set "$CONF" server cert /x.crt.
+lk_conf_set() {
+  awk -v sec="[$2]" -v k="$3" -v v="$4" '
+    /^\[/ { s = $0; print; if (s == sec && !done) { want = 1 }; next }
+    s == sec && index($0, k " = ") == 1 { if (!done) print k " = " v; done = 1; next }
+    { if (want && !done && s == sec && $0 == "") { print k " = " v; done = 1 } print }
+    END { if (!done) { if (s != sec) print sec; print k " = " v } }' "$1" >"$1.new" && mv "$1.new" "$1"
+}
+
 # lk_site_gw ARGS...: the gateway's command line on the site's config (user ..., audit ...).
 lk_site_gw() { "$BUILD/gateway/latchkey-gateway" -c "$CONF" "$@"; }
 
