@@ -24,7 +24,7 @@ static void test_takeover_said_once(void **state)
     assert_false(lose_after(&d, &t, 1300));
     assert_false(lose_after(&d, &t, 1300));
     assert_true(lose_after(&d, &t, 1300));
-    assert_false(lose_after(&d, &t, 1300)); /* once per run */
+    assert_false(lose_after(&d, &t, 1300));                   /* once per run */
     assert_false(lose_after(&d, &t, MQTT_TAKEOVER_QUICK_MS)); /* lasted: the run ends */
     assert_false(lose_after(&d, &t, 10));
     assert_false(lose_after(&d, &t, 10));

@@ -21,8 +21,7 @@ PY=python3
 [ ! -x /usr/bin/python3 ] || PY=/usr/bin/python3
 
 # The doc's command block, line by line.
-block=$(awk '/<!-- acme-commands:/ { f = 1; next } f && /^```sh$/ { g = 1; next } g && /^```$/ { exit } g' \
-  "$ROOT/docs/operations.md")
+block=$(lk_doc_block "$ROOT/docs/operations.md" acme-commands)
 lk_expect_eq "$(head -n 1 <<<"$block")" "apt-get install certbot" "the doc's first ACME line"
 certbot_line=$(sed -n 2p <<<"$block")
 [[ $certbot_line == "certbot certonly "* ]] || lk_fail "the doc's second ACME line: $certbot_line"
