@@ -6,27 +6,26 @@
 
 #include "gw_log.h"
 
-static void say(struct check_report *r, const char *kind, const char *fmt, va_list ap)
-{
-    char line[700];
-    (void)vsnprintf(line, sizeof line, fmt, ap);
-    gw_err("%s: %s: %s", r->config, kind, line);
-}
+#define LINE_MAX_CHARS 700
 
 void check_error(struct check_report *r, const char *fmt, ...)
 {
+    char line[LINE_MAX_CHARS];
     va_list ap;
     va_start(ap, fmt);
-    say(r, "error", fmt, ap);
+    (void)vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
+    gw_err("%s: error: %s", r->config, line);
     r->errors++;
 }
 
 void check_warn(struct check_report *r, const char *fmt, ...)
 {
+    char line[LINE_MAX_CHARS];
     va_list ap;
     va_start(ap, fmt);
-    say(r, "warning", fmt, ap);
+    (void)vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
+    gw_err("%s: warning: %s", r->config, line);
     r->warnings++;
 }

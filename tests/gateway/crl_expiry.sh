@@ -6,6 +6,7 @@
 # EXPIRING in `latchkey-certs list`; a fresh 30-day CRL (the default validity) ends them
 # without a restart; an expired CRL refuses every client as before.
 # usage: crl_expiry.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is read by tests/lib/site.sh
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
