@@ -40,7 +40,12 @@ static void check_one(const char *section, const char *listen, int port, struct 
 {
     int e = config_try_bind(listen, port);
     char why[200];
-    if (config_bind_error(listen, port, e, why, sizeof why))
+    if (e == EADDRINUSE && config_port_held_by_gateway(port))
+        check_warn(r,
+                   "%s port %d is held by a running latchkey-gateway (the service itself? a "
+                   "restart frees it; anything else would not start)",
+                   section, port);
+    else if (config_bind_error(listen, port, e, why, sizeof why))
         check_error(r, "%s %s", section, why);
 }
 

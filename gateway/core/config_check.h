@@ -20,12 +20,17 @@
 void config_check_pki(const struct conf *c, time_t now, struct check_report *r);
 
 /* The listen addresses and ports ([server], [metrics]) can be bound now: the OS's reason
- * otherwise (Address already in use, Permission denied, ...). */
+ * otherwise (Address already in use, Permission denied, ...); a port held by a running
+ * latchkey-gateway is only a warning (checking before a reload or restart). */
 void config_check_bind(const struct conf *c, struct check_report *r);
 
 /* Binds listen:port once and lets go: 0 if that works, else the errno (-1: listen is not an
  * address of this host). Also at start, so that a busy port is said in one line. */
 int config_try_bind(const char *listen, int port);
+
+/* 1 if the socket listening on TCP port belongs to a running latchkey-gateway (so a busy
+ * port at --check-config is the service itself, not a conflict). */
+int config_port_held_by_gateway(int port);
 
 /* e (from config_try_bind) as one line for people into out; 0 (out untouched) if e is 0. */
 int config_bind_error(const char *listen, int port, int e, char *out, size_t cap);

@@ -2,7 +2,8 @@
 # check_config.sh - `latchkey-gateway --check-config` finds what would break the service,
 # as `nginx -t` does (docs/gateway.md, "Checking a configuration"): each case is a copy of
 # a good site's config with one fault, and must fail (exit 2) naming it in one line, or
-# (for a certificate close to its end, a CRL off) pass with a warning. As root, with
+# (for a certificate close to its end, a CRL off, the port of the running gateway itself)
+# pass with a warning. As root, with
 # [server] user, the files are opened as that user (here `nobody`): files only root can
 # read are errors until they are given to it.
 # usage: check_config.sh SOURCE_DIR BUILD_DIR
@@ -84,6 +85,14 @@ lk_wait_port "$BUSY_PORT" 10 "$LK_LAST_PID"
 expect_error port-busy "\[server\] cannot listen on 127.0.0.1 port $BUSY_PORT: Address already in use" server port "$BUSY_PORT"
 expect_error metrics-busy "\[metrics\] cannot listen on 127.0.0.1 port $BUSY_PORT: Address already in use" metrics port "$BUSY_PORT"
 expect_error foreign-address "\[server\] cannot listen on 192.0.2.1 port [0-9]+: Cannot assign requested address" server listen 192.0.2.1
+
+lk_log "the running service's own port: a warning, not an error"
+lk_site_start_gateway --no-mqtt
+check running
+lk_expect_eq "$rc" 0 "--check-config next to the running gateway ($out)"
+lk_has "warning: \[server\] port $GATEWAY_PORT is held by a running latchkey-gateway" <<<"$out" ||
+  lk_fail "running: $out"
+lk_stop "$GW_PID"
 
 lk_log "the broker identity"
 expect_error mqtt-key "\[mqtt\] key .*/localhost.key does not belong to the certificate .*/gateway.crt" mqtt key "$PKI/private/localhost.key"
