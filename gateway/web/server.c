@@ -90,12 +90,14 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
     cs = tls_store_state(&sv->tls, time(NULL));
     if (cs == CRL_MISSING || cs == CRL_UNPARSABLE || cs == CRL_BAD_SIGNATURE ||
         cs == CRL_NO_NUMBER) {
-        snprintf(err, errlen, "%s: [server] crl: %s is %s", c->path, c->server.crl, crl_state_name(cs));
+        snprintf(err, errlen, "%s: [server] crl: %s is %s", c->path, tls_store_bad_path(&sv->tls),
+                 crl_state_name(cs));
         tls_store_free(&sv->tls);
         return -1;
     }
     if (cs == CRL_OFF)
         gw_log("WARNING: crl = none: revoked client certificates are still accepted (unsafe)");
+    tls_store_log_uncovered(&sv->tls);
     sv->crl_logged = CRL_OK;
 
     fds = fd_limit_set();

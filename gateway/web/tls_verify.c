@@ -75,6 +75,8 @@ static SSL_TICKET_RETURN ticket_opened(SSL *ssl, SSL_SESSION *ss, const unsigned
 
 int tls_verify_setup(struct web *sv, SSL_CTX *ctx)
 {
+    STACK_OF(X509_NAME) * names;
+
     /* ctx = the vhost's SSL_CTX: TLS 1.2+, and our CA store instead of the one lws
      * loaded. No X509_V_FLAG_CRL_CHECK: the verify callback above checks revocation. */
     if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1)
@@ -95,6 +97,13 @@ int tls_verify_setup(struct web *sv, SSL_CTX *ctx)
     if (SSL_CTX_set_session_ticket_cb(ctx, ticket_made, ticket_opened, sv) != 1)
         return 1;
     SSL_CTX_set1_cert_store(ctx, sv->tls.store);
+    /* The names of client_ca in the CertificateRequest (TLS 1.2, and TLS 1.3's
+     * certificate_authorities): a browser holding several certificates offers or picks
+     * one these CAs issued. lws 4.1 sets no list itself. */
+    names = tls_store_ca_names(&sv->tls);
+    if (names == NULL)
+        return 1;
+    SSL_CTX_set_client_CA_list(ctx, names); /* takes names */
     sv->ssl_ctx = ctx;
     return 0;
 }
