@@ -25,7 +25,9 @@ int tls_verify_client(struct web *sv, X509_STORE_CTX *xs, int preverify_ok)
     X509_STORE_CTX_set_error(xs, err); /* the verify result and the client's alert */
     gw_log("tls: client certificate refused: %s", X509_verify_cert_error_string(err));
     metrics_tls_refused();
-    return 1;
+    /* The no-certificate mode: the handshake goes on, unverified (the error stays the
+     * connection's verify result), and every request gets only the no-certificate page. */
+    return sv->app->conf->server.no_cert_page[0] != '\0' ? 0 : 1;
 }
 
 /* A new ticket (after a full handshake or a resumption, TLS 1.3 and 1.2): its session
