@@ -43,6 +43,9 @@ static int ticket_made(SSL *ssl, void *arg)
     if (peer == NULL)
         return 1; /* no certificate, nothing to resume into (REQUIRE_VALID_..._CLIENT_CERT) */
     left = tls_store_cert_seconds_left(peer, time(NULL));
+    if (left < 1)
+        left = 1; /* expired (the no-certificate mode lets it complete TLS): a timeout of 0
+                   * fails the handshake with internal_error; ticket_opened refuses it */
     if (left < SSL_SESSION_get_timeout(ss))
         SSL_SESSION_set_timeout(ss, left);
     return 1;
