@@ -19,6 +19,8 @@
 #include "pem_check.h"
 #include "tls_store.h"
 
+/* The keys in hand-aligned groups. */
+/* clang-format off */
 enum key_id {
     K_S_LISTEN, K_S_PORT, K_S_CERT, K_S_KEY, K_S_CA, K_S_CRL, K_S_PIN_CACHE, K_S_MAXCONN,
     K_S_MAXADDR, K_S_ORIGIN, K_S_USER_FROM, K_S_NO_CERT,
@@ -54,6 +56,7 @@ static const struct {
     [K_S_USER_FROM] = {"server", "user_name_from", 0},
     [K_S_NO_CERT] = {"server", "no_certificate_page", 0},
 };
+/* clang-format on */
 
 #define MAX_HEADERS (CONF_MAX_DOORS + 8)
 
@@ -195,7 +198,8 @@ static int set_fixed(struct parse *p, enum key_id k, const char *v)
     }
     case K_S_NO_CERT:
         if (!no_cert_contact_valid(v))
-            return fail(p, p->ini.line, "no_certificate_page must be 1..100 printable "
+            return fail(p, p->ini.line,
+                        "no_certificate_page must be 1..100 printable "
                         "characters without < > & \" (whom to ask, e.g. Alice, 0612345678)");
         return set_str(p, c->server.no_cert_page, sizeof c->server.no_cert_page, v);
     case K_ST_DB: return set_str(p, c->store.database, sizeof c->store.database, v);

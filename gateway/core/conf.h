@@ -39,8 +39,8 @@ struct conf {
         int max_connections;      /* at once on the listener (before any authentication) */
         int max_per_address;      /* at once from one IPv4 address or IPv6 /64 */
         char public_origin[CONF_STR_MAX]; /* "https://host[:port]", "" = from the cert */
-        int user_name_from;       /* enum cert_user_from: certificate -> user name */
-        char no_cert_page[CONF_STR_MAX]; /* whom to ask, for the no-certificate page; "" off */
+        int user_name_from;               /* enum cert_user_from: certificate -> user name */
+        char no_cert_page[CONF_STR_MAX];  /* whom to ask, for the no-certificate page; "" off */
     } server;
     struct {
         char uri[CONF_STR_MAX];

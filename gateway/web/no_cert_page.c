@@ -10,13 +10,14 @@ void no_cert_page(struct lws *wsi, struct http_session *s, const char *contact)
     struct html_buf b;
 
     html_init(&b, LWS_PRE);
-    html_raw(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                 "<meta name=\"color-scheme\" content=\"light dark\">"
-                 "<title>No certificate</title></head>\n<body><main>\n"
-                 "<h1>No certificate for this door</h1>\n"
-                 "<p class=\"result\" role=\"status\" data-result=\"no-certificate\">"
-                 "This phone has no (valid) certificate for this door: ask ");
+    html_raw(&b,
+             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+             "<meta name=\"color-scheme\" content=\"light dark\">"
+             "<title>No certificate</title></head>\n<body><main>\n"
+             "<h1>No certificate for this door</h1>\n"
+             "<p class=\"result\" role=\"status\" data-result=\"no-certificate\">"
+             "This phone has no (valid) certificate for this door: ask ");
     html_text(&b, contact);
     html_raw(&b, " for an invitation.</p>\n</main></body></html>\n");
     s->close_after = 1;

@@ -45,7 +45,9 @@ int peer_identity(struct lws *wsi, char *user, size_t cap)
     if (ssl == NULL || (cert = SSL_get0_peer_certificate(ssl)) == NULL)
         return PEER_NO_IDENTITY;
     return cert_user_name(cert, (enum cert_user_from)sv->app->conf->server.user_name_from, user,
-                          cap) == 0 ? 0 : PEER_BAD_NAME;
+                          cap) == 0
+               ? 0
+               : PEER_BAD_NAME;
 }
 
 void peer_name_text(struct lws *wsi, char *out, size_t cap)

@@ -157,8 +157,9 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
      * with a refused one) completes, unverified; routes.c answers only that page. */
     if (c->server.no_cert_page[0] != '\0') {
         vi.options |= LWS_SERVER_OPTION_PEER_CERT_NOT_REQUIRED;
-        gw_log("WARNING: no_certificate_page is set: phones without a valid certificate "
-               "complete TLS and get the no-certificate page (docs/threat-model.md)");
+        gw_log(
+            "WARNING: no_certificate_page is set: phones without a valid certificate "
+            "complete TLS and get the no-certificate page (docs/threat-model.md)");
     }
     vi.timeout_secs = HTTP_IDLE_SECS;
     vi.keepalive_timeout = KEEPALIVE_SECS;

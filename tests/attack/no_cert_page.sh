@@ -8,6 +8,7 @@
 # script, no link, no user or door data) or nothing; no relay moves; a second request on the
 # same connection is not answered. A valid certificate is still served the app.
 # usage: no_cert_page.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"

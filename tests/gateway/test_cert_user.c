@@ -26,7 +26,8 @@ static X509 *cert_with(const char *const *cns, const char *san)
     assert_non_null(x);
     for (; *cns != NULL; cns++)
         assert_int_equal(X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
-                                                    (const unsigned char *)*cns, -1, -1, 0), 1);
+                                                    (const unsigned char *)*cns, -1, -1, 0),
+                         1);
     X509_set_subject_name(x, n);
     X509_set_issuer_name(x, n);
     X509_set_pubkey(x, key);
@@ -95,7 +96,8 @@ static void test_normalise_bounds(void **state)
     assert_int_equal(cert_user_normalise((const unsigned char *)"a\0b", 3, out, sizeof out), -1);
     assert_int_equal(cert_user_normalise((const unsigned char *)"a", 1, out, 0), -1);
     memset(long_name, 'A', 65); /* a user name is at most 64 */
-    assert_int_equal(cert_user_normalise((const unsigned char *)long_name, 65, big, sizeof big), -1);
+    assert_int_equal(cert_user_normalise((const unsigned char *)long_name, 65, big, sizeof big),
+                     -1);
     assert_int_equal(cert_user_normalise((const unsigned char *)long_name, 64, big, sizeof big), 0);
 }
 
@@ -104,10 +106,12 @@ static void test_san_email(void **state)
     (void)state;
     assert_string_equal(name_of("Bob Jones", "email:Bob@Example.org", USER_FROM_SAN_EMAIL),
                         "bob@example.org");
-    assert_string_equal(name_of("Bob Jones", "DNS:phone.example.org, email:bob@example.org",
-                                USER_FROM_SAN_EMAIL), "bob@example.org");
-    assert_string_equal(name_of("Bob Jones", "email:bob@example.org, email:b@example.org",
-                                USER_FROM_SAN_EMAIL), "-"); /* two: which one? */
+    assert_string_equal(
+        name_of("Bob Jones", "DNS:phone.example.org, email:bob@example.org", USER_FROM_SAN_EMAIL),
+        "bob@example.org");
+    assert_string_equal(
+        name_of("Bob Jones", "email:bob@example.org, email:b@example.org", USER_FROM_SAN_EMAIL),
+        "-"); /* two: which one? */
     assert_string_equal(name_of("bob", NULL, USER_FROM_SAN_EMAIL), "-");
     assert_string_equal(name_of("bob", "DNS:bob.example.org", USER_FROM_SAN_EMAIL), "-");
     assert_string_equal(name_of("bob", "email:bob smith@example.org", USER_FROM_SAN_EMAIL), "-");

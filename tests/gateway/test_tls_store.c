@@ -596,7 +596,8 @@ static void test_intermediate(void **state)
     write_certs("chain-ca.pem", ca, inter);
     assert_int_equal(system("rm -rf crls db.crl-number* && mkdir crls"), 0);
     write_crl_of("crls/int.pem", none, -60, 86400, inter, int_key, NULL);
-    assert_int_equal(tls_store_init(&t, "chain-ca.pem", "crls", "db.crl-number", err, sizeof err), 0);
+    assert_int_equal(tls_store_init(&t, "chain-ca.pem", "crls", "db.crl-number", err, sizeof err),
+                     0);
     /* Only the intermediate's CRL: the intermediate itself is unchecked, so refused. */
     assert_int_equal(tls_store_state(&t, time(NULL)), CRL_OK);
     assert_int_equal(chain_error(&t, leaf), X509_V_ERR_UNABLE_TO_GET_CRL);
@@ -668,15 +669,17 @@ static void test_two_cas(void **state)
 
     write_crl("crl-a.pem", revoke_a, -60, 86400, ca_key);
     write_crl_of("crl-c.pem", none, -60, 86400, ca2, other_key, NULL);
-    assert_int_equal(tls_store_init(&t, "two-ca.pem", "crl-a.pem, crl-c.pem", NULL, err, sizeof err), 0);
+    assert_int_equal(
+        tls_store_init(&t, "two-ca.pem", "crl-a.pem, crl-c.pem", NULL, err, sizeof err), 0);
     assert_int_equal(tls_store_state(&t, time(NULL)), CRL_OK);
     assert_int_equal(chain_error(&t, leaf_a), X509_V_ERR_CERT_REVOKED);
     assert_int_equal(chain_error(&t, leaf_b), X509_V_OK);
     assert_int_equal(chain_error(&t, leaf_c), X509_V_OK); /* alice's serial, other CA */
     assert_int_equal(tls_store_cert_ok(&t, leaf_c, time(NULL), &why), 1);
     tls_store_free(&t);
-    assert_int_equal(tls_store_init(&t, "two-ca.pem", "crl-a.pem crl-c.pem missing.pem", NULL,
-                                    err, sizeof err), 0);
+    assert_int_equal(
+        tls_store_init(&t, "two-ca.pem", "crl-a.pem crl-c.pem missing.pem", NULL, err, sizeof err),
+        0);
     assert_int_equal(tls_store_state(&t, time(NULL)), CRL_MISSING); /* one bad file: all refused */
     assert_int_equal(chain_error(&t, leaf_c), X509_V_ERR_UNABLE_TO_GET_CRL);
     assert_string_equal(tls_store_bad_path(&t), "missing.pem");
@@ -686,16 +689,11 @@ static void test_two_cas(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bad_files),
-        cmocka_unit_test(test_revocation),
-        cmocka_unit_test(test_reload),
-        cmocka_unit_test(test_not_plain),
-        cmocka_unit_test(test_other_issuer),
-        cmocka_unit_test(test_off),
-        cmocka_unit_test(test_cert_dates),
-        cmocka_unit_test(test_rollback),
-        cmocka_unit_test(test_intermediate),
-        cmocka_unit_test(test_two_cas),
+        cmocka_unit_test(test_bad_files),    cmocka_unit_test(test_revocation),
+        cmocka_unit_test(test_reload),       cmocka_unit_test(test_not_plain),
+        cmocka_unit_test(test_other_issuer), cmocka_unit_test(test_off),
+        cmocka_unit_test(test_cert_dates),   cmocka_unit_test(test_rollback),
+        cmocka_unit_test(test_intermediate), cmocka_unit_test(test_two_cas),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -8,6 +8,7 @@
 # once (easy-rsa's and the openssl root), a CRL file plus a CRL directory; the CA names of
 # client_ca in the CertificateRequest of TLS 1.2 and TLS 1.3 (openssl s_client).
 # usage: byoca.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
