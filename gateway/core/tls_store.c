@@ -447,7 +447,7 @@ static enum crl_state files_state(const struct tls_store *t, int *bad)
         const struct tls_crl *c = &t->crls[k];
         if (c->load_state == CRL_ROLLED_BACK && c->signer >= 0)
             continue; /* its CA's problem (ca_state), or an old copy beside the one in force */
-        if (c->load_state != CRL_OK || (c->crl == NULL && c->load_state == CRL_OK)) {
+        if (c->load_state != CRL_OK || c->crl == NULL) {
             *bad = k;
             return c->load_state == CRL_OK ? CRL_UNPARSABLE : c->load_state;
         }
@@ -625,7 +625,7 @@ void tls_store_log_uncovered(const struct tls_store *t)
 
 int tls_store_cert_ok(const struct tls_store *t, X509 *cert, time_t now, const char **why)
 {
-    enum crl_state s = tls_store_state(t, now);
+    enum crl_state s;
     int bad;
 
     if (cert == NULL) {
@@ -634,7 +634,7 @@ int tls_store_cert_ok(const struct tls_store *t, X509 *cert, time_t now, const c
     }
     if (!cert_current(cert, now, why))
         return 0;
-    if (s != CRL_OFF && (s = files_state(t, &bad)) != CRL_OK) {
+    if (t->sources.n > 0 && (s = files_state(t, &bad)) != CRL_OK) {
         *why = crl_state_name(s);
         return 0;
     }
@@ -643,7 +643,6 @@ int tls_store_cert_ok(const struct tls_store *t, X509 *cert, time_t now, const c
 
 int tls_store_verify(const struct tls_store *t, X509_STORE_CTX *xs, int preverify_ok, time_t now)
 {
-    enum crl_state s;
     const char *why = "";
     X509 *cert;
     int bad;
@@ -652,7 +651,7 @@ int tls_store_verify(const struct tls_store *t, X509_STORE_CTX *xs, int preverif
         int err = X509_STORE_CTX_get_error(xs);
         return err != X509_V_OK ? err : X509_V_ERR_UNSPECIFIED;
     }
-    if (t->sources.n > 0 && (s = files_state(t, &bad)) != CRL_OK)
+    if (t->sources.n > 0 && files_state(t, &bad) != CRL_OK)
         return X509_V_ERR_UNABLE_TO_GET_CRL; /* at the first depth reported: fail closed */
     if (X509_STORE_CTX_get_error_depth(xs) != 0)
         return X509_V_OK; /* the CAs above: checked with the leaf, when the chain is whole */

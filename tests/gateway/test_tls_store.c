@@ -41,7 +41,10 @@ static void add_ext(X509 *x, X509 *issuer, int nid, const char *value)
     X509_EXTENSION_free(e);
 }
 
-static X509 *make_cert(const char *cn, long serial, EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey)
+/* A certificate of cn signed by issuer (NULL: self-signed, a root) with ikey; a CA (key
+ * identifiers, CA:TRUE, keyCertSign) when is_ca or self-signed. */
+static X509 *make_cert_as(const char *cn, long serial, EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey,
+                          int is_ca)
 {
     X509 *x = X509_new();
     X509_NAME *n = X509_NAME_new();
@@ -54,9 +57,9 @@ static X509 *make_cert(const char *cn, long serial, EVP_PKEY *key, X509 *issuer,
     X509_gmtime_adj(X509_getm_notBefore(x), -3600);
     X509_gmtime_adj(X509_getm_notAfter(x), 7 * 86400); /* past every CRL date used here */
     X509_set_pubkey(x, key);
-    if (issuer != NULL) { /* key identifiers: two CAs of one name (a key rollover) */
+    if (issuer != NULL) /* key identifiers: two CAs of one name (a key rollover) */
         add_ext(x, issuer, NID_authority_key_identifier, "keyid:always");
-    } else {
+    if (issuer == NULL || is_ca) {
         add_ext(x, x, NID_subject_key_identifier, "hash");
         add_ext(x, x, NID_basic_constraints, "critical,CA:TRUE");
         add_ext(x, x, NID_key_usage, "critical,keyCertSign,cRLSign");
@@ -64,6 +67,11 @@ static X509 *make_cert(const char *cn, long serial, EVP_PKEY *key, X509 *issuer,
     assert_true(X509_sign(x, ikey, EVP_sha256()) > 0);
     X509_NAME_free(n);
     return x;
+}
+
+static X509 *make_cert(const char *cn, long serial, EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey)
+{
+    return make_cert_as(cn, serial, key, issuer, ikey, 0);
 }
 
 /* The crlNumber of the next CRL written (then +1); 0: the next one has none. */
@@ -530,29 +538,6 @@ static void test_rollback(void **state)
     unlink("floor.state");
 }
 
-/* An intermediate CA under ca (CA:TRUE, key identifiers). */
-static X509 *make_intermediate(const char *cn, long serial, EVP_PKEY *key)
-{
-    X509 *x = X509_new();
-    X509_NAME *n = X509_NAME_new();
-    assert_non_null(x);
-    X509_set_version(x, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(x), serial);
-    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
-    X509_set_subject_name(x, n);
-    X509_set_issuer_name(x, X509_get_subject_name(ca));
-    X509_gmtime_adj(X509_getm_notBefore(x), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(x), 7 * 86400);
-    X509_set_pubkey(x, key);
-    add_ext(x, x, NID_subject_key_identifier, "hash");
-    add_ext(x, ca, NID_authority_key_identifier, "keyid:always");
-    add_ext(x, x, NID_basic_constraints, "critical,CA:TRUE");
-    add_ext(x, x, NID_key_usage, "critical,keyCertSign,cRLSign");
-    assert_true(X509_sign(x, ca_key, EVP_sha256()) > 0);
-    X509_NAME_free(n);
-    return x;
-}
-
 static void write_certs(const char *path, X509 *a, X509 *b)
 {
     FILE *f = fopen(path, "w");
@@ -591,7 +576,7 @@ static void test_intermediate(void **state)
     (void)state;
 
     assert_non_null(int_key);
-    inter = make_intermediate("Test Phones CA", 40, int_key);
+    inter = make_cert_as("Test Phones CA", 40, int_key, ca, ca_key, 1); /* an intermediate */
     leaf = make_cert("dora", 4001, leaf_key, inter, int_key);
     write_certs("chain-ca.pem", ca, inter);
     assert_int_equal(system("rm -rf crls db.crl-number* && mkdir crls"), 0);
