@@ -377,10 +377,12 @@ int tls_store_init(struct tls_store *t, const char *ca_path, const char *crl_spe
         return -1;
     }
     strcpy(t->ca_path, ca_path);
-    if (crl_spec != NULL && crl_sources_parse(crl_spec, &t->sources, err, errlen) != 0)
-        return -1;
-    if (t->sources.n > 0)
-        strcpy(t->crl_path, crl_spec);
+    if (crl_spec != NULL) {
+        if (crl_sources_parse(crl_spec, &t->sources, err, errlen) != 0)
+            return -1;
+        if (t->sources.n > 0)
+            strcpy(t->crl_path, crl_spec);
+    }
     t->ca = load_ca(ca_path, err, errlen);
     if (t->ca == NULL)
         return -1;
