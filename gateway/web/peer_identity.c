@@ -21,9 +21,9 @@
 
 #include "cert_user.h"
 #include "conf.h"
-#include "web.h"
 #include "metrics.h"
 #include "tls_store.h"
+#include "web.h"
 
 /* The connection's SSL, also for an HTTP/2 stream or a websocket carried in one. */
 static SSL *peer_ssl(struct lws *wsi)
@@ -35,6 +35,7 @@ int peer_identity(struct lws *wsi, char *user, size_t cap)
 {
     union lws_tls_cert_info_results ir;
     const struct web *sv = lws_context_user(lws_get_context(wsi));
+    enum cert_user_from how;
     SSL *ssl;
     X509 *cert;
 
@@ -44,10 +45,8 @@ int peer_identity(struct lws *wsi, char *user, size_t cap)
     ssl = peer_ssl(wsi);
     if (ssl == NULL || (cert = SSL_get0_peer_certificate(ssl)) == NULL)
         return PEER_NO_IDENTITY;
-    return cert_user_name(cert, (enum cert_user_from)sv->app->conf->server.user_name_from, user,
-                          cap) == 0
-               ? 0
-               : PEER_BAD_NAME;
+    how = (enum cert_user_from)sv->app->conf->server.user_name_from;
+    return cert_user_name(cert, how, user, cap) == 0 ? 0 : PEER_BAD_NAME;
 }
 
 void peer_name_text(struct lws *wsi, char *out, size_t cap)
