@@ -132,6 +132,12 @@ static int add(struct entry *e, int *n, const char *path, FILE *manifest, const 
     return 0;
 }
 
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 static int do_backup(const struct conf *c, const char *dir)
 {
     static struct entry e[MAX_FILES];
@@ -151,6 +157,13 @@ static int do_backup(const struct conf *c, const char *dir)
     for (i = 0; i < sizeof files / sizeof files[0] && rc == 0; i++) {
         if (strcmp(files[i], "none") == 0)
             continue;
+        if (files[i] == c->server.crl && (strchr(files[i], ',') != NULL || is_dir(files[i]))) {
+            printf(
+                "note: crl = %s names several files or directories: back them up "
+                "yourself (the CAs re-sign them anyway)\n",
+                files[i]);
+            continue;
+        }
         rc = add(e, &n, files[i], m, dir);
         snprintf(path, sizeof path, "%s/%s", dir, e[n - 1 < 0 ? 0 : n - 1].stored);
         if (rc == 0)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,6 +23,29 @@ static void need_read(const char *key, const char *path, const char *who, struct
         check_error(r, "%s %s: %s cannot read it: %s", key, path, who, strerror(errno));
     else
         close(fd);
+}
+
+/* crl: one or more files or directories, separated by commas (crl_sources.h). */
+static void need_crls(const char *spec, const char *who, struct check_report *r)
+{
+    char item[CONF_STR_MAX];
+    const char *p = spec;
+
+    while (*p != '\0') {
+        size_t n = strcspn(p, ",");
+        struct stat st;
+        snprintf(item, sizeof item, "%.*s", (int)(n < sizeof item ? n : sizeof item - 1), p);
+        if (stat(item, &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (access(item, R_OK | X_OK) != 0)
+                check_error(r, "[server] crl %s: %s cannot list it: %s", item, who,
+                            strerror(errno));
+        } else {
+            need_read("[server] crl", item, who, r);
+        }
+        p += n;
+        if (*p == ',')
+            p++;
+    }
 }
 
 /* The database's directory: the service writes the database, its journal and the CRL
@@ -54,7 +78,7 @@ static void check_all_files(const struct conf *c, const char *who, struct check_
     need_read("[server] key", c->server.key, who, r);
     need_read("[server] client_ca", c->server.client_ca, who, r);
     if (strcmp(c->server.crl, "none") != 0)
-        need_read("[server] crl", c->server.crl, who, r);
+        need_crls(c->server.crl, who, r);
     need_read("[mqtt] ca", c->mqtt.ca, who, r);
     need_read("[mqtt] cert", c->mqtt.cert, who, r);
     need_read("[mqtt] key", c->mqtt.key, who, r);

@@ -10,20 +10,40 @@
 const char crl_warning_css[] =
     ".warning{border:2px solid var(--bad);border-radius:.5rem;padding:.6rem;color:var(--bad)}\n";
 
+/* The CRL in force that reaches its nextUpdate first (one per CA of client_ca), as an index
+ * in t->crls, or -1 if none is in force. */
+static int soonest(const struct tls_store *t)
+{
+    int i, best = -1, n = t->ca != NULL ? sk_X509_num(t->ca) : 0;
+
+    for (i = 0; i < n && i < TLS_CA_MAX; i++) {
+        const struct tls_crl *c;
+        if (t->in_force[i] < 0)
+            continue;
+        c = &t->crls[t->in_force[i]];
+        if (c->crl == NULL)
+            continue;
+        if (best < 0 || !c->has_next || (t->crls[best].has_next && c->next < t->crls[best].next))
+            best = t->in_force[i];
+    }
+    return best;
+}
+
 int crl_warning_left(const struct web *sv, time_t now, long *left)
 {
     const struct tls_store *t = &sv->tls;
-    if (t->crl_path[0] == '\0' || t->crl == NULL)
+    int i = t->crl_path[0] != '\0' ? soonest(t) : -1;
+    if (i < 0)
         return 0;
-    *left = crl_expiry_seconds_left(t->crl_next, t->crl_has_next, now);
+    *left = crl_expiry_seconds_left(t->crls[i].next, t->crls[i].has_next, now);
     return 1;
 }
 
-static void next_update_text(const struct tls_store *t, char *out, size_t cap)
+static void next_update_text(const struct tls_crl *c, char *out, size_t cap)
 {
     struct tm tm;
-    time_t next = t->crl_next;
-    if (!t->crl_has_next || gmtime_r(&next, &tm) == NULL ||
+    time_t next = c->next;
+    if (!c->has_next || gmtime_r(&next, &tm) == NULL ||
         strftime(out, cap, "%Y-%m-%d %H:%M UTC", &tm) == 0)
         snprintf(out, cap, "none");
 }
@@ -31,22 +51,24 @@ static void next_update_text(const struct tls_store *t, char *out, size_t cap)
 void crl_warning_tick(struct web *sv, time_t now, int at_start)
 {
     int days = sv->app->conf->server.crl_warn_days;
+    const struct tls_crl *c;
     char in[64], at[64];
     long left;
 
     if (!crl_warning_left(sv, now, &left))
         return;
+    c = &sv->tls.crls[soonest(&sv->tls)];
     crl_expiry_text(left, in, sizeof in);
-    next_update_text(&sv->tls, at, sizeof at);
+    next_update_text(c, at, sizeof at);
     if (crl_expiry_log_due(left, days, now, &sv->crl_warned)) {
         gw_log(
             "crl: WARNING: %s expires in %s (nextUpdate %s, warning below %d days): sign a "
             "new one (latchkey-certs crl) and bring it here, or every phone is refused then",
-            sv->tls.crl_path, in, at, days);
+            c->path, in, at, days);
         return;
     }
     if (at_start && left > 0)
-        gw_log("crl: %s is current until %s (%s left)", sv->tls.crl_path, at, in);
+        gw_log("crl: %s is current until %s (%s left)", c->path, at, in);
 }
 
 void crl_warning_reset(struct web *sv)
@@ -63,7 +85,7 @@ void crl_warning_banner(struct html_buf *b, const struct web *sv, time_t now)
         !crl_expiry_warn(left, sv->app->conf->server.crl_warn_days))
         return;
     crl_expiry_text(left, in, sizeof in);
-    next_update_text(&sv->tls, at, sizeof at);
+    next_update_text(&sv->tls.crls[soonest(&sv->tls)], at, sizeof at);
     html_raw(b,
              "<p class=\"warning\" role=\"alert\" data-warning=\"crl-expiring\">The revocation "
              "list expires in ");

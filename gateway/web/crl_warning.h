@@ -11,7 +11,8 @@
 #include "web.h"
 
 /* 1 and *left (seconds until nextUpdate, 0 once passed) when a CRL is configured and one
- * is in force; 0 with crl = none or while no CRL loads (then other states say why). */
+ * is in force (with several CAs, the soonest of their CRLs); 0 with crl = none or while
+ * none is in force (then other states say why). */
 int crl_warning_left(const struct web *sv, time_t now, long *left);
 
 /* Logs the warning when it is due (crl_expiry_log_due); at_start also logs the nextUpdate
