@@ -19,6 +19,10 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "FAIL: docs_package_deb installs packages and must run as root (CI does)" >&2
   exit 1
 fi
+# Other checkouts run the same suite on this machine (and integration_deployment installs the
+# same packages): one system-changing test at a time, for the whole run.
+exec {syslock}>/tmp/latchkey-system.lock
+flock -w 1800 "$syslock" || { echo "FAIL: the system lock /tmp/latchkey-system.lock is held for 30 min" >&2; exit 1; }
 status_of() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true; }
 for p in "${pkgs[@]}"; do
   st=$(status_of "$p")
@@ -125,20 +129,26 @@ expect_file latchkey-gateway /etc/latchkey/gateway.conf.example
 expect_file latchkey-gateway /usr/lib/systemd/system/latchkey-gateway.service
 expect_file latchkey-gateway /usr/share/man/man8/latchkey-gateway.8.gz
 expect_file latchkey-gateway /usr/share/man/man5/latchkey-gateway.conf.5.gz
-expect_file latchkey-gateway /usr/share/doc/latchkey/gateway.md
-expect_file latchkey-gateway /usr/share/doc/latchkey/examples/mosquitto/home-bridge.conf
+expect_file latchkey-gateway /usr/share/doc/latchkey-gateway/gateway.md
+expect_file latchkey-gateway /usr/share/doc/latchkey-gateway/examples/mosquitto/home-bridge.conf
 expect_file latchkey-gateway /usr/lib/latchkey/latchkey_revoke.so
 expect_file latchkey-device /usr/bin/latchkey-device
 expect_file latchkey-device /etc/latchkey/device.conf.example
 expect_file latchkey-device /usr/lib/systemd/system/latchkey-device.service
 expect_file latchkey-device /usr/share/man/man8/latchkey-device.8.gz
-expect_file latchkey-device /usr/share/doc/latchkey/firmware.md
-expect_file latchkey-device /usr/share/doc/latchkey/examples/homeassistant/automations.yaml
+expect_file latchkey-device /usr/share/doc/latchkey-device/firmware.md
+expect_file latchkey-device /usr/share/doc/latchkey-device/examples/homeassistant/automations.yaml
 expect_file latchkey-certs /usr/bin/latchkey-certs
 expect_file latchkey-certs /usr/lib/systemd/system/latchkey-crl.service
 expect_file latchkey-certs /usr/lib/systemd/system/latchkey-crl.timer
 expect_file latchkey-certs /usr/share/man/man1/latchkey-certs.1.gz
-expect_file latchkey-certs /usr/share/doc/latchkey/certs.md
+expect_file latchkey-certs /usr/share/doc/latchkey-certs/certs.md
+# Each package: its own doc directory with a copyright file, and a tmpfiles.d entry for
+# its state directory (created at install, before any unit runs).
+for p in "${pkgs[@]}"; do
+  expect_file "$p" "/usr/share/doc/$p/copyright"
+  expect_file "$p" "/usr/lib/tmpfiles.d/$p.conf"
+done
 for p in latchkey-gateway latchkey-device; do
   conffiles=$(dpkg-deb --ctrl-tarfile "${deb[$p]}" | tar -xO ./conffiles 2>/dev/null) || conffiles=""
   grep -qx "/etc/latchkey/${p#latchkey-}.conf.example" <<<"$conffiles" || bad "$p: template is not a conffile"
