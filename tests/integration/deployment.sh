@@ -144,8 +144,9 @@ awk -v dir="$T/blocks" '
 [ "$(wc -l <"$T/blocks.tsv")" -ge 7 ] || lk_fail "docs/deployment.md: expected at least 7 tagged command blocks, found $(wc -l <"$T/blocks.tsv")"
 export LATCHKEY_CA_PASSPHRASE="deployment test passphrase" # what "asks for the CA passphrase" gets
 # The doc's apt-get lines wait for dpkg's lock (apt run by something else on this machine)
-# instead of failing at once: an apt.conf of the test's, the command lines stay the doc's.
-printf 'DPkg::Lock::Timeout "600";\nDPkg::Options:: "--force-unsafe-io";\n' >"$T/apt.conf"
+# instead of failing at once, and answer "yes" as the reader would: an apt.conf of the
+# test's; the command lines stay the doc's.
+printf 'DPkg::Lock::Timeout "600";\nDPkg::Options:: "--force-unsafe-io";\nAPT::Get::Assume-Yes "true";\n' >"$T/apt.conf"
 export APT_CONFIG=$T/apt.conf
 # run_block N: runs block N of blocks.tsv on its host (stdin: the PIN, for "asks for alice's PIN").
 run_block() {
