@@ -13,7 +13,8 @@
 #define ACL_LOCAL_MAX (256 * 1024)
 
 static const char acl_local_template[] =
-    "# acl.local - YOUR lines for the broker's ACL. latchkey-certs broker-config (and host-bundle)\n"
+    "# acl.local - YOUR lines for the broker's ACL. latchkey-certs broker-config (and "
+    "host-bundle)\n"
     "# copies this file to the end of the acl it writes, every time; it never changes it.\n"
     "# Users are certificate CNs: issue one with 'latchkey-certs issue client NAME'.\n"
     "#\n"
@@ -45,7 +46,8 @@ int lk_acl_local_merge(struct lk_txn *txn, const char *dir, BIO *acl)
         return lk_txn_add(txn, path, acl_local_template, sizeof acl_local_template - 1, 0644);
     if (lk_file_read_all(path, ACL_LOCAL_MAX, &data, &len) != 0)
         return -1;
-    ok = BIO_printf(acl, "\n# ---- acl.local: the operator's lines, copied as they are ----\n") > 0 &&
+    ok = BIO_printf(acl, "\n# ---- acl.local: the operator's lines, copied as they are ----\n") >
+             0 &&
          (len == 0 || BIO_write(acl, data, (int)len) == (int)len) &&
          (len == 0 || data[len - 1] == '\n' || BIO_puts(acl, "\n") > 0);
     free(data);

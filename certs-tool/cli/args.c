@@ -13,12 +13,38 @@
 #include "diag.h"
 
 enum {
-    OPT_NAME = 256, OPT_DNS, OPT_IP, OPT_DAYS, OPT_PASSFILE, OPT_PWFILE, OPT_LEGACY, OPT_FORCE,
-    OPT_KEY_TYPE, OPT_REASON, OPT_NEW_KEY, OPT_JSON,
+    OPT_NAME = 256,
+    OPT_DNS,
+    OPT_IP,
+    OPT_DAYS,
+    OPT_PASSFILE,
+    OPT_PWFILE,
+    OPT_LEGACY,
+    OPT_FORCE,
+    OPT_KEY_TYPE,
+    OPT_REASON,
+    OPT_NEW_KEY,
+    OPT_JSON,
     /* export / enroll / bundle / broker-config */
-    OPT_MOBILECONFIG = 400, OPT_EMBED_PW, OPT_LISTEN, OPT_MINUTES, OPT_SECONDS, OPT_ATTEMPTS,
-    OPT_SERVER_NAME, OPT_URL_BASE, OPT_BROKER, OPT_SITE, OPT_PORT, OPT_CRL, OPT_HOME_BRIDGE,
-    OPT_REMOTE, OPT_IDENTITY, OPT_RUN_AS_ROOT, OPT_BRIDGE_USER, OPT_PLUGIN, OPT_INSTALL_DIR
+    OPT_MOBILECONFIG = 400,
+    OPT_EMBED_PW,
+    OPT_LISTEN,
+    OPT_MINUTES,
+    OPT_SECONDS,
+    OPT_ATTEMPTS,
+    OPT_SERVER_NAME,
+    OPT_URL_BASE,
+    OPT_BROKER,
+    OPT_SITE,
+    OPT_PORT,
+    OPT_CRL,
+    OPT_HOME_BRIDGE,
+    OPT_REMOTE,
+    OPT_IDENTITY,
+    OPT_RUN_AS_ROOT,
+    OPT_BRIDGE_USER,
+    OPT_PLUGIN,
+    OPT_INSTALL_DIR
 };
 
 static const struct option long_opts[] = {
@@ -64,19 +90,39 @@ static const struct {
     lk_optmask bit;
     const char *name;
 } opt_names[] = {
-    {LK_OPT_NAME, "--name"}, {LK_OPT_DNS, "--dns"}, {LK_OPT_IP, "--ip"},
-    {LK_OPT_DAYS, "--days"}, {LK_OPT_PASSFILE, "--passphrase-file"}, {LK_OPT_OUT, "--out"},
-    {LK_OPT_PWFILE, "--password-file"}, {LK_OPT_LEGACY, "--legacy"}, {LK_OPT_FORCE, "--force"},
-    {LK_OPT_KEY_TYPE, "--key-type"}, {LK_OPT_REASON, "--reason"}, {LK_OPT_NEW_KEY, "--new-key"},
-    {LK_OPT_JSON, "--json"}, {LK_OPT_VERBOSE, "-v/--verbose"},
-    {LK_OPT_MOBILECONFIG, "--mobileconfig"}, {LK_OPT_EMBED_PW, "--embed-password"},
-    {LK_OPT_LISTEN, "--listen"}, {LK_OPT_MINUTES, "--minutes"}, {LK_OPT_SECONDS, "--seconds"},
-    {LK_OPT_ATTEMPTS, "--attempts"}, {LK_OPT_SERVER_NAME, "--server-name"},
-    {LK_OPT_URL_BASE, "--url-base"}, {LK_OPT_BROKER, "--broker"}, {LK_OPT_SITE, "--site"},
-    {LK_OPT_PORT, "--port"}, {LK_OPT_CRL, "--crl"}, {LK_OPT_HOME_BRIDGE, "--home-bridge"},
-    {LK_OPT_REMOTE, "--remote"}, {LK_OPT_IDENTITY, "--identity"},
-    {LK_OPT_RUN_AS_ROOT, "--run-as-root"}, {LK_OPT_BRIDGE_USER, "--bridge-user"},
-    {LK_OPT_PLUGIN, "--plugin"}, {LK_OPT_INSTALL_DIR, "--install-dir"},
+    {LK_OPT_NAME, "--name"},
+    {LK_OPT_DNS, "--dns"},
+    {LK_OPT_IP, "--ip"},
+    {LK_OPT_DAYS, "--days"},
+    {LK_OPT_PASSFILE, "--passphrase-file"},
+    {LK_OPT_OUT, "--out"},
+    {LK_OPT_PWFILE, "--password-file"},
+    {LK_OPT_LEGACY, "--legacy"},
+    {LK_OPT_FORCE, "--force"},
+    {LK_OPT_KEY_TYPE, "--key-type"},
+    {LK_OPT_REASON, "--reason"},
+    {LK_OPT_NEW_KEY, "--new-key"},
+    {LK_OPT_JSON, "--json"},
+    {LK_OPT_VERBOSE, "-v/--verbose"},
+    {LK_OPT_MOBILECONFIG, "--mobileconfig"},
+    {LK_OPT_EMBED_PW, "--embed-password"},
+    {LK_OPT_LISTEN, "--listen"},
+    {LK_OPT_MINUTES, "--minutes"},
+    {LK_OPT_SECONDS, "--seconds"},
+    {LK_OPT_ATTEMPTS, "--attempts"},
+    {LK_OPT_SERVER_NAME, "--server-name"},
+    {LK_OPT_URL_BASE, "--url-base"},
+    {LK_OPT_BROKER, "--broker"},
+    {LK_OPT_SITE, "--site"},
+    {LK_OPT_PORT, "--port"},
+    {LK_OPT_CRL, "--crl"},
+    {LK_OPT_HOME_BRIDGE, "--home-bridge"},
+    {LK_OPT_REMOTE, "--remote"},
+    {LK_OPT_IDENTITY, "--identity"},
+    {LK_OPT_RUN_AS_ROOT, "--run-as-root"},
+    {LK_OPT_BRIDGE_USER, "--bridge-user"},
+    {LK_OPT_PLUGIN, "--plugin"},
+    {LK_OPT_INSTALL_DIR, "--install-dir"},
 };
 
 /* A whole number option from lo to hi; unit ("" or " of days") is named in the error. */
@@ -190,7 +236,10 @@ int lk_cli_parse(int argc, char **argv, struct lk_cli *cli)
         case OPT_RUN_AS_ROOT: cli->run_as_root = 1; cli->seen |= LK_OPT_RUN_AS_ROOT; break;
         case OPT_BRIDGE_USER: cli->bridge_user = optarg; cli->seen |= LK_OPT_BRIDGE_USER; break;
         case OPT_PLUGIN: cli->plugin = optarg; cli->seen |= LK_OPT_PLUGIN; break;
-        case OPT_INSTALL_DIR: cli->install_dir = optarg; cli->seen |= LK_OPT_INSTALL_DIR; break;
+        case OPT_INSTALL_DIR:
+            cli->install_dir = optarg;
+            cli->seen |= LK_OPT_INSTALL_DIR;
+            break;
         case ':':
             lk_err("option '%s' needs a value (see --help)", argv[optind - 1]);
             return -1;

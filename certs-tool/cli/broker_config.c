@@ -315,7 +315,8 @@ int certs_verb_broker_config(const struct lk_cli *cli)
     struct lk_txn txn;
     struct lk_inv_entry e;
     struct devs *devs = NULL;
-    char outabs[PATH_MAX], crlabs[PATH_MAX], cfgdir[PATH_MAX], server[LK_CN_MAX + 1], host[256], ident[LK_CN_MAX + 1];
+    char outabs[PATH_MAX], crlabs[PATH_MAX], cfgdir[PATH_MAX], server[LK_CN_MAX + 1], host[256],
+        ident[LK_CN_MAX + 1];
     const char *dir, *site = cli->site;
     BIO *conf = NULL, *acl = NULL;
     long rport = 0;
@@ -356,14 +357,16 @@ int certs_verb_broker_config(const struct lk_cli *cli)
             return -1;
         }
         if (cli->crl != NULL && cli->install_dir != NULL && cli->crl[0] != '/') {
-            lk_err("with --install-dir, --crl is the absolute path of the CRL on the broker's host");
+            lk_err(
+                "with --install-dir, --crl is the absolute path of the CRL on the broker's host");
             return -1;
         }
         if (cli->crl != NULL && cli->install_dir != NULL)
             snprintf(crlabs, sizeof crlabs, "%s", cli->crl);
         else if (cli->crl != NULL && absolute(cli->crl, crlabs) != 0)
             return -1;
-        if (cli->plugin != NULL && (cli->crl == NULL || (cli->plugin[0] != '/' && strcmp(cli->plugin, "none") != 0))) {
+        if (cli->plugin != NULL &&
+            (cli->crl == NULL || (cli->plugin[0] != '/' && strcmp(cli->plugin, "none") != 0))) {
             lk_err("--plugin needs --crl and an absolute path (or none)");
             return -1;
         }
@@ -372,7 +375,8 @@ int certs_verb_broker_config(const struct lk_cli *cli)
         goto out;
     if (lk_mkdir(cli->out, 0700) != 0 || absolute(cli->out, outabs) != 0)
         goto out;
-    if (cli->install_dir != NULL && (cli->install_dir[0] != '/' || strlen(cli->install_dir) >= sizeof cfgdir)) {
+    if (cli->install_dir != NULL &&
+        (cli->install_dir[0] != '/' || strlen(cli->install_dir) >= sizeof cfgdir)) {
         lk_err("--install-dir must be an absolute path, got '%s'", cli->install_dir);
         goto out;
     }
@@ -385,7 +389,8 @@ int certs_verb_broker_config(const struct lk_cli *cli)
     }
     if (cli->home_bridge) {
         if (bridge_identity(&pki, cli, site, ident, sizeof ident, &e) != 0 ||
-            add_identity(&txn, &pki, outabs, e.profile, ident, "bridge-ca.crt", "bridge.crt", "bridge.key") != 0 ||
+            add_identity(&txn, &pki, outabs, e.profile, ident, "bridge-ca.crt", "bridge.crt",
+                         "bridge.key") != 0 ||
             write_bridge(conf, site, host, rport, cfgdir, ident) != 0 ||
             file_in(&txn, outabs, "bridge.conf", conf, 0644) != 0 || lk_txn_commit(&txn) != 0)
             goto out;
@@ -420,11 +425,14 @@ int certs_verb_broker_config(const struct lk_cli *cli)
     devs->site = site;
     if (list_devices(&pki, devs) != 0)
         goto out;
-    if (add_identity(&txn, &pki, outabs, "server", server, "ca.crt", "server.crt", "server.key") != 0 ||
-        write_conf(conf, cli, site, cfgdir, cli->port != 0 ? cli->port : 8883, cli->crl != NULL ? crlabs : NULL) != 0 ||
-        write_acl(acl, site, devs, cli->bridge_user) != 0 || lk_acl_local_merge(&txn, outabs, acl) != 0 ||
-        file_in(&txn, outabs, "acl", acl, 0644) != 0 || file_in(&txn, outabs, "mosquitto.conf", conf, 0644) != 0 ||
-        lk_txn_commit(&txn) != 0)
+    if (add_identity(&txn, &pki, outabs, "server", server, "ca.crt", "server.crt", "server.key") !=
+            0 ||
+        write_conf(conf, cli, site, cfgdir, cli->port != 0 ? cli->port : 8883,
+                   cli->crl != NULL ? crlabs : NULL) != 0 ||
+        write_acl(acl, site, devs, cli->bridge_user) != 0 ||
+        lk_acl_local_merge(&txn, outabs, acl) != 0 ||
+        file_in(&txn, outabs, "acl", acl, 0644) != 0 ||
+        file_in(&txn, outabs, "mosquitto.conf", conf, 0644) != 0 || lk_txn_commit(&txn) != 0)
         goto out;
     printf("wrote %s/mosquitto.conf and %s/acl (site %s: gateway and %d device%s%s)\n", outabs, outabs,
            site, devs->n, devs->n == 1 ? "" : "s", cli->crl != NULL ? "" : "; no CRL");

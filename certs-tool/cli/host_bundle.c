@@ -50,7 +50,8 @@ static int copy_pki(struct lk_txn *txn, const struct lk_pki *pki, const char *re
     char src[LK_PATH_MAX], path[LK_PATH_MAX], *data = NULL;
     size_t len = 0;
     int rc;
-    if (lk_pki_path(pki, rel, src, sizeof src) != 0 || path_join(path, sizeof path, out, dst) != 0 ||
+    if (lk_pki_path(pki, rel, src, sizeof src) != 0 ||
+        path_join(path, sizeof path, out, dst) != 0 ||
         lk_file_read_all(src, HB_FILE_MAX, &data, &len) != 0)
         return -1;
     rc = lk_txn_add(txn, path, data, len, mode);
@@ -114,7 +115,8 @@ static int broker_files(const struct lk_cli *cli, const char *site, const char *
     c.home_bridge = 1;
     c.remote = remote;
     c.identity = identity;
-    c.seen = LK_OPT_OUT | LK_OPT_SITE | LK_OPT_INSTALL_DIR | LK_OPT_HOME_BRIDGE | LK_OPT_REMOTE | LK_OPT_IDENTITY;
+    c.seen = LK_OPT_OUT | LK_OPT_SITE | LK_OPT_INSTALL_DIR | LK_OPT_HOME_BRIDGE | LK_OPT_REMOTE |
+             LK_OPT_IDENTITY;
     return certs_verb_broker_config(&c);
 }
 
@@ -130,15 +132,20 @@ static int inst_broker(BIO *b, int bridge)
         ok = snprintf(src, sizeof src, "mosquitto/%s", pub[i]) < (int)sizeof src &&
              snprintf(dst, sizeof dst, HB_BROKER_DIR "/%s", pub[i]) < (int)sizeof dst &&
              lk_inst_put(b, "0644", "root:mosquitto", src, dst) == 0;
-    ok = ok && lk_inst_put(b, "0640", "root:mosquitto", "mosquitto/server.key", HB_BROKER_DIR "/server.key") == 0 &&
-         lk_inst_put(b, "0644", "root:root", "mosquitto/mosquitto.conf", "/etc/mosquitto/conf.d/latchkey.conf") == 0;
+    ok = ok &&
+         lk_inst_put(b, "0640", "root:mosquitto", "mosquitto/server.key",
+                     HB_BROKER_DIR "/server.key") == 0 &&
+         lk_inst_put(b, "0644", "root:root", "mosquitto/mosquitto.conf",
+                     "/etc/mosquitto/conf.d/latchkey.conf") == 0;
     for (i = 0; ok && bridge && i < sizeof bridge_pub / sizeof bridge_pub[0]; i++)
         ok = snprintf(src, sizeof src, "mosquitto/%s", bridge_pub[i]) < (int)sizeof src &&
              snprintf(dst, sizeof dst, HB_BROKER_DIR "/%s", bridge_pub[i]) < (int)sizeof dst &&
              lk_inst_put(b, "0644", "root:mosquitto", src, dst) == 0;
     if (ok && bridge)
-        ok = lk_inst_put(b, "0640", "root:mosquitto", "mosquitto/bridge.key", HB_BROKER_DIR "/bridge.key") == 0 &&
-             lk_inst_put(b, "0644", "root:root", "mosquitto/bridge.conf", "/etc/mosquitto/conf.d/latchkey-bridge.conf") == 0;
+        ok = lk_inst_put(b, "0640", "root:mosquitto", "mosquitto/bridge.key",
+                         HB_BROKER_DIR "/bridge.key") == 0 &&
+             lk_inst_put(b, "0644", "root:root", "mosquitto/bridge.conf",
+                         "/etc/mosquitto/conf.d/latchkey-bridge.conf") == 0;
     return ok ? 0 : -1;
 }
 
@@ -162,7 +169,8 @@ static int collect_door(const struct lk_inv_entry *e, void *arg)
     struct doors *d = arg;
     char site[33], door[33];
     int i;
-    if (!lk_device_name_split(e->cn, site, sizeof site, door, sizeof door) || strcmp(site, d->site) != 0)
+    if (!lk_device_name_split(e->cn, site, sizeof site, door, sizeof door) ||
+        strcmp(site, d->site) != 0)
         return 0;
     for (i = 0; i < d->n; i++)
         if (strcmp(d->names[i], door) == 0)
@@ -185,21 +193,29 @@ static int door_section(BIO *b, const struct lk_pki *pki, const char *site, cons
         lk_pki_path(pki, rel, path, sizeof path) != 0 || (r = lk_path_exists(path)) < 0)
         return -1;
     if (r == 0) {
-        lk_warn("door %s has no ack key yet (make its bundle first: host-bundle home %s/%s); its "
-                "opens stay unconfirmed", door, site, door);
-        return BIO_printf(b, "\n[door %s]\nlabel = %s\n; no ack key yet: make the door's bundle, then this bundle again\n",
-                          door, door) > 0 ? 0 : -1;
+        lk_warn(
+            "door %s has no ack key yet (make its bundle first: host-bundle home %s/%s); its "
+            "opens stay unconfirmed",
+            door, site, door);
+        return BIO_printf(b,
+                          "\n[door %s]\nlabel = %s\n; no ack key yet: make the door's bundle, then "
+                          "this bundle again\n",
+                          door, door) > 0
+                   ? 0
+                   : -1;
     }
     if (lk_file_read_all(path, HB_FILE_MAX, &hex, &len) != 0)
         return -1;
-    ok = len >= 64 && BIO_printf(b, "\n[door %s]\nlabel = %s\nack_pubkey = %.64s\n", door, door, hex) > 0;
+    ok = len >= 64 &&
+         BIO_printf(b, "\n[door %s]\nlabel = %s\nack_pubkey = %.64s\n", door, door, hex) > 0;
     free(hex);
     if (!ok)
         lk_err("%s is not an ack public key", path);
     return ok ? 0 : -1;
 }
 
-static int write_gateway_conf(BIO *b, const struct lk_pki *pki, const char *site, const char *server)
+static int write_gateway_conf(BIO *b, const struct lk_pki *pki, const char *site,
+                              const char *server)
 {
     struct doors *d = calloc(1, sizeof *d);
     int i, ok;
@@ -209,27 +225,34 @@ static int write_gateway_conf(BIO *b, const struct lk_pki *pki, const char *site
     }
     d->site = site;
     ok = lk_inv_foreach_valid_now(pki, "device", collect_door, d) >= 0 &&
-         BIO_printf(b,
-                    "; gateway.conf - written by latchkey-certs host-bundle vps for site %s (every key:\n"
-                    "; gateway.md, latchkey-gateway.conf(5)). Installed once; a newer bundle's copy goes\n"
-                    "; to gateway.conf.bundle next to it.\n"
-                    "[server]\nlisten = 0.0.0.0\nport = 443\n"
-                    "cert = " HB_PKI "/issued/%s.crt\nkey = " HB_PKI "/private/%s.key\n"
-                    "client_ca = " HB_PKI "/ca/ca.crt\ncrl = " HB_CRL "\n\n"
-                    "[mqtt]\nuri = ssl://%s:8883\nca = " HB_PKI "/ca/ca.crt\n"
-                    "cert = " HB_PKI "/issued/gateway.crt\nkey = " HB_PKI "/private/gateway.key\n"
-                    "client_id = latchkey-gateway\n\n"
-                    "[command]\nkey = " HB_PKI "/cmd/command.key\nsite = %s\nttl = 30\n\n"
-                    "[store]\ndatabase = /var/lib/latchkey/gateway.db\npepper_file = /var/lib/latchkey/pepper\n",
-                    site, server, server, server, site) > 0;
+         BIO_printf(
+             b,
+             "; gateway.conf - written by latchkey-certs host-bundle vps for site %s (every key:\n"
+             "; gateway.md, latchkey-gateway.conf(5)). Installed once; a newer bundle's copy goes\n"
+             "; to gateway.conf.bundle next to it.\n"
+             "[server]\nlisten = 0.0.0.0\nport = 443\n"
+             "cert = " HB_PKI "/issued/%s.crt\nkey = " HB_PKI
+             "/private/%s.key\n"
+             "client_ca = " HB_PKI "/ca/ca.crt\ncrl = " HB_CRL
+             "\n\n"
+             "[mqtt]\nuri = ssl://%s:8883\nca = " HB_PKI
+             "/ca/ca.crt\n"
+             "cert = " HB_PKI "/issued/gateway.crt\nkey = " HB_PKI
+             "/private/gateway.key\n"
+             "client_id = latchkey-gateway\n\n"
+             "[command]\nkey = " HB_PKI
+             "/cmd/command.key\nsite = %s\nttl = 30\n\n"
+             "[store]\ndatabase = /var/lib/latchkey/gateway.db\npepper_file = "
+             "/var/lib/latchkey/pepper\n",
+             site, server, server, server, site) > 0;
     for (i = 0; ok && i < d->n; i++)
         ok = door_section(b, pki, site, d->names[i]) == 0;
     free(d);
     return ok ? 0 : -1;
 }
 
-static int vps_files(const struct lk_cli *cli, struct lk_txn *txn, const struct lk_pki *pki, BIO *inst,
-                     BIO *gw)
+static int vps_files(const struct lk_cli *cli, struct lk_txn *txn, const struct lk_pki *pki,
+                     BIO *inst, BIO *gw)
 {
     char stem[LK_CN_MAX + 1], crt[LK_PATH_MAX], key[LK_PATH_MAX];
     const char *server = cli->server_name;
@@ -240,14 +263,15 @@ static int vps_files(const struct lk_cli *cli, struct lk_txn *txn, const struct 
         snprintf(crt, sizeof crt, "issued/%s.crt", stem) >= (int)sizeof crt ||
         snprintf(key, sizeof key, "private/%s.key", stem) >= (int)sizeof key)
         return -1;
-    ok = copy_pki(txn, pki, "ca/ca.crt", cli->out, "pki/ca/ca.crt", 0644) == 0 &&
-         copy_pki(txn, pki, crt, cli->out, "pki/issued/server.crt", 0644) == 0 &&
-         copy_pki(txn, pki, key, cli->out, "pki/private/server.key", 0600) == 0 &&
-         copy_pki(txn, pki, "issued/gateway.crt", cli->out, "pki/issued/gateway.crt", 0644) == 0 &&
-         copy_pki(txn, pki, "private/gateway.key", cli->out, "pki/private/gateway.key", 0600) == 0 &&
-         copy_pki(txn, pki, "cmd/command.key", cli->out, "pki/cmd/command.key", 0600) == 0 &&
-         write_gateway_conf(gw, pki, cli->site, server) == 0 &&
-         add_bio(txn, cli->out, "gateway.conf", gw, 0600) == 0;
+    ok =
+        copy_pki(txn, pki, "ca/ca.crt", cli->out, "pki/ca/ca.crt", 0644) == 0 &&
+        copy_pki(txn, pki, crt, cli->out, "pki/issued/server.crt", 0644) == 0 &&
+        copy_pki(txn, pki, key, cli->out, "pki/private/server.key", 0600) == 0 &&
+        copy_pki(txn, pki, "issued/gateway.crt", cli->out, "pki/issued/gateway.crt", 0644) == 0 &&
+        copy_pki(txn, pki, "private/gateway.key", cli->out, "pki/private/gateway.key", 0600) == 0 &&
+        copy_pki(txn, pki, "cmd/command.key", cli->out, "pki/cmd/command.key", 0600) == 0 &&
+        write_gateway_conf(gw, pki, cli->site, server) == 0 &&
+        add_bio(txn, cli->out, "gateway.conf", gw, 0600) == 0;
     /* The gateway's files: readable by its group only (the service user latchkey). */
     ok = ok && lk_inst_dir(inst, "0750", "root:latchkey", HB_PKI) == 0;
     for (i = 0; ok && i < sizeof dirs / sizeof dirs[0]; i++)
@@ -259,10 +283,14 @@ static int vps_files(const struct lk_cli *cli, struct lk_txn *txn, const struct 
     return lk_inst_put(inst, "0644", "root:latchkey", "pki/ca/ca.crt", HB_PKI "/ca/ca.crt") == 0 &&
                    lk_inst_put(inst, "0644", "root:latchkey", "pki/issued/server.crt", crt) == 0 &&
                    lk_inst_put(inst, "0640", "root:latchkey", "pki/private/server.key", key) == 0 &&
-                   lk_inst_put(inst, "0644", "root:latchkey", "pki/issued/gateway.crt", HB_PKI "/issued/gateway.crt") == 0 &&
-                   lk_inst_put(inst, "0640", "root:latchkey", "pki/private/gateway.key", HB_PKI "/private/gateway.key") == 0 &&
-                   lk_inst_put(inst, "0640", "root:latchkey", "pki/cmd/command.key", HB_PKI "/cmd/command.key") == 0 &&
-                   lk_inst_put_keep(inst, "0640", "root:latchkey", "gateway.conf", "/etc/latchkey/gateway.conf") == 0
+                   lk_inst_put(inst, "0644", "root:latchkey", "pki/issued/gateway.crt",
+                               HB_PKI "/issued/gateway.crt") == 0 &&
+                   lk_inst_put(inst, "0640", "root:latchkey", "pki/private/gateway.key",
+                               HB_PKI "/private/gateway.key") == 0 &&
+                   lk_inst_put(inst, "0640", "root:latchkey", "pki/cmd/command.key",
+                               HB_PKI "/cmd/command.key") == 0 &&
+                   lk_inst_put_keep(inst, "0640", "root:latchkey", "gateway.conf",
+                                    "/etc/latchkey/gateway.conf") == 0
                ? 0
                : -1;
 }
@@ -287,8 +315,9 @@ static int inst_device(BIO *b)
 {
     static const struct {
         const char *name, *mode;
-    } f[] = {{"device.conf", "0640"}, {"ca.crt", "0644"},          {"device.crt", "0644"}, {"device.key", "0640"},
-             {"ack.key", "0640"},     {"ack.pub.hex", "0644"}, {"command.pub.hex", "0644"}};
+    } f[] = {{"device.conf", "0640"},    {"ca.crt", "0644"},  {"device.crt", "0644"},
+             {"device.key", "0640"},     {"ack.key", "0640"}, {"ack.pub.hex", "0644"},
+             {"command.pub.hex", "0644"}};
     char src[LK_PATH_MAX], dst[LK_PATH_MAX];
     size_t i;
     int ok = lk_inst_dir(b, "0755", "root:root", "/etc/latchkey") == 0 &&
@@ -296,8 +325,9 @@ static int inst_device(BIO *b)
     for (i = 0; ok && i < sizeof f / sizeof f[0]; i++)
         ok = snprintf(src, sizeof src, "device/%s", f[i].name) < (int)sizeof src &&
              snprintf(dst, sizeof dst, "/etc/latchkey/device/%s", f[i].name) < (int)sizeof dst &&
-             (strcmp(f[i].name, "device.conf") == 0 ? lk_inst_put_keep(b, f[i].mode, "root:latchkey", src, dst)
-                                                     : lk_inst_put(b, f[i].mode, "root:latchkey", src, dst)) == 0;
+             (strcmp(f[i].name, "device.conf") == 0
+                  ? lk_inst_put_keep(b, f[i].mode, "root:latchkey", src, dst)
+                  : lk_inst_put(b, f[i].mode, "root:latchkey", src, dst)) == 0;
     return ok ? 0 : -1;
 }
 
@@ -308,12 +338,14 @@ static int check_args(const struct lk_cli *cli, int vps, char *site, size_t site
         lk_err("usage: %s", lk_cli_usage("host-bundle"));
         return -1;
     }
-    if (cli->out == NULL || *cli->out == '\0' || cli->server_name == NULL || !lk_host_valid(cli->server_name)) {
+    if (cli->out == NULL || *cli->out == '\0' || cli->server_name == NULL ||
+        !lk_host_valid(cli->server_name)) {
         lk_err("host-bundle needs --out DIR and --server-name NAME (the name clients connect to)");
         return -1;
     }
     if (vps) {
-        if (cli->site == NULL || !lk_name_valid(cli->site, strlen(cli->site)) || cli->remote != NULL) {
+        if (cli->site == NULL || !lk_name_valid(cli->site, strlen(cli->site)) ||
+            cli->remote != NULL) {
             lk_err("host-bundle vps needs --site SITE ([a-z0-9_-]{1,32}) and takes no --remote");
             return -1;
         }
@@ -325,7 +357,9 @@ static int check_args(const struct lk_cli *cli, int vps, char *site, size_t site
         return -1;
     }
     if (cli->remote == NULL || cli->site != NULL) {
-        lk_err("host-bundle home needs --remote HOST:PORT (the VPS broker) and takes the site from SITE/DOOR");
+        lk_err(
+            "host-bundle home needs --remote HOST:PORT (the VPS broker) and takes the site from "
+            "SITE/DOOR");
         return -1;
     }
     return 0;
@@ -335,7 +369,8 @@ int certs_verb_host_bundle(const struct lk_cli *cli)
 {
     struct lk_pki pki = {.lock_fd = -1};
     struct lk_txn txn;
-    static const char *const vps_dirs[] = {"pki", "pki/ca", "pki/issued", "pki/private", "pki/cmd", "mosquitto"};
+    static const char *const vps_dirs[] = {"pki",         "pki/ca",  "pki/issued",
+                                           "pki/private", "pki/cmd", "mosquitto"};
     char site[33], what[128];
     const char *dir;
     BIO *inst = NULL, *gw = NULL;
@@ -371,8 +406,8 @@ int certs_verb_host_bundle(const struct lk_cli *cli)
     if (lk_inst_end(inst, what) != 0 || add_bio(&txn, cli->out, "install.sh", inst, 0700) != 0 ||
         lk_txn_commit(&txn) != 0)
         goto out;
-    printf("wrote %s to %s: copy it to the host and run 'sh %s/install.sh' there as root\n", what, cli->out,
-           cli->out);
+    printf("wrote %s to %s: copy it to the host and run 'sh %s/install.sh' there as root\n", what,
+           cli->out, cli->out);
     rc = 0;
 out:
     lk_txn_abort(&txn);
