@@ -70,11 +70,18 @@ cleanup() {
     done
   fi
   for h in "${hosts[@]}" net; do ip netns del "$NS$h" 2>/dev/null || true; done
-  local installed=()
-  for p in "${pkgs[@]}"; do [[ "$(status_of "$p")" == *" installed" ]] && installed+=("$p"); done
-  [ "${#installed[@]}" -eq 0 ] ||
-    DEBIAN_FRONTEND=noninteractive apt-get purge -y -o DPkg::Lock::Timeout=600 "${installed[@]}" >"$T/purge.log" 2>&1 ||
-    { cat "$T/purge.log" >&2; echo "FAIL: apt-get purge" >&2; rc=1; }
+  # dpkg fails at once while something else holds its lock (apt of another program): the
+  # purge is tried again until it gets it, for at most 10 minutes.
+  local installed purged=0
+  for _ in $(seq 1 600); do
+    installed=()
+    for p in "${pkgs[@]}"; do [[ "$(status_of "$p")" == *" installed" ]] && installed+=("$p"); done
+    [ "${#installed[@]}" -gt 0 ] || { purged=1; break; }
+    dpkg --purge "${installed[@]}" >"$T/purge.log" 2>&1 && { purged=1; break; }
+    grep -q "lock" "$T/purge.log" || break
+    sleep 1
+  done
+  [ "$purged" -eq 1 ] || { cat "$T/purge.log" >&2; echo "FAIL: dpkg --purge ${installed[*]}" >&2; rc=1; }
   for u in "${created_users[@]}"; do
     getent passwd "$u" >/dev/null && userdel "$u" 2>/dev/null
     getent group "$u" >/dev/null && groupdel "$u" 2>/dev/null
