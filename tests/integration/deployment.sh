@@ -75,7 +75,9 @@ cleanup() {
   local installed purged=0
   for _ in $(seq 1 600); do
     installed=()
-    for p in "${pkgs[@]}"; do [[ "$(status_of "$p")" == *" installed" ]] && installed+=("$p"); done
+    for p in "${pkgs[@]}"; do # installed, half-installed or only its conffiles left
+      st=$(status_of "$p"); [ -z "$st" ] || [[ "$st" == *not-installed ]] || installed+=("$p")
+    done
     [ "${#installed[@]}" -gt 0 ] || { purged=1; break; }
     dpkg --purge "${installed[@]}" >"$T/purge.log" 2>&1 && { purged=1; break; }
     grep -q "lock" "$T/purge.log" || break
