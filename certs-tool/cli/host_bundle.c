@@ -383,7 +383,7 @@ int certs_verb_host_bundle(const struct lk_cli *cli)
     }
     vps = strcmp(cli->pos[1], "vps") == 0;
     if (check_args(cli, vps, site, sizeof site) != 0 || (dir = lk_cli_dir(cli)) == NULL ||
-        mkdirs(cli->out, vps_dirs, vps ? 6 : 0) != 0)
+        mkdirs(cli->out, vps_dirs, vps ? sizeof vps_dirs / sizeof vps_dirs[0] : 0) != 0)
         return -1;
     /* The verbs this one is made of open (and lock) the PKI themselves: first them. */
     if (vps ? broker_files(cli, site, cli->server_name, NULL, NULL, NULL)

@@ -26,13 +26,15 @@ int lk_inst_begin(BIO *b, const char *what, const char *groups)
                "put() { install -m \"$1\" -o \"${2%%:*}\" -g \"${2#*:}\" \"$3\" \"$4.new\" && mv "
                "-f \"$4.new\" "
                "\"$4\"; }\n"
-               "# put_keep MODE USER:GROUP SRC DST: an existing DST stays; the bundle's goes to "
-               "DST.bundle\n"
+               "# put_keep MODE USER:GROUP SRC DST: an existing DST (maybe edited) stays; a "
+               "different\n"
+               "# version of the bundle's goes next to it as DST.bundle\n"
                "put_keep() {\n"
-               "  if [ -e \"$4\" ]; then put \"$1\" \"$2\" \"$3\" \"$4.bundle\"; echo "
-               "\"install.sh: kept $4; this bundle's "
-               "version is $4.bundle\"\n"
-               "  else put \"$@\"; fi\n"
+               "  if [ ! -e \"$4\" ]; then put \"$@\"\n"
+               "  elif ! cmp -s \"$3\" \"$4\"; then\n"
+               "    put \"$1\" \"$2\" \"$3\" \"$4.bundle\"\n"
+               "    echo \"install.sh: kept $4; this bundle's version is $4.bundle\"\n"
+               "  fi\n"
                "}\n",
                what, groups) > 0
                ? 0

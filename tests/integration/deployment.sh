@@ -171,6 +171,9 @@ carry() { rm -rf "${T:?}/$3/home/$1"; cp -a "$T/$2/home/$1" "$T/$3/home/$1"; }
 
 run_block 1                       # CA: the PKI and the two bundles
 carry vps ca vps; carry home ca home
+for b in vps home; do # the generated install scripts are clean POSIX sh
+  out=$(shellcheck -S warning -s sh "$T/ca/home/$b/install.sh" 2>&1) || lk_fail "$b/install.sh: $out"
+done
 run_block 2                       # VPS
 run_block 3                       # home
 run_block 4                       # CA: the phone's .p12
@@ -246,6 +249,9 @@ lk_expect_eq "$(pid_of vps mosquitto.service) $(pid_of home mosquitto.service) $
   "$vps_broker $home_broker $gw" "PIDs after the CRL refresh (no restart)"
 for p in "$vps_broker" "$home_broker" "$gw"; do kill -0 "$p" 2>/dev/null || lk_fail "a service died after the CRL refresh"; done
 host_run vps grep -qx "user monitor" /etc/mosquitto/latchkey/acl || lk_fail "the VPS acl lost the operator's acl.local lines"
+for f in vps:/etc/latchkey/gateway.conf.bundle home:/etc/latchkey/device/device.conf.bundle; do
+  host_run "${f%%:*}" test -e "${f#*:}" && lk_fail "${f#*:}: an unchanged config was set aside again"
+done
 lk_log "ok: a new CRL reached both brokers and the gateway without a restart"
 # 8. The phone's tap, from the CA's network (the internet), through the bridge.
 P12=$T/ca/home/alice.p12 CACRT=$T/ca/home/latchkey-pki/ca/ca.crt URL=https://door.example.org
