@@ -4,8 +4,10 @@
 # must already be satisfied: no download), runs --help and --version of each installed
 # binary from /usr/bin (system libraries only), checks that a CA kept on this host, run as
 # the installed CRL unit runs it, cannot be read by the gateway's and the device's users,
-# then purges them (and the "latchkey" and "latchkey-ca" users, the CA directory and the
-# CRL directory if this test created them), leaving the machine as it was. Needs root.
+# checks the state directories made at install and what purge keeps (docs/deployment.md,
+# "Removing"), then removes what is left (the "latchkey" and "latchkey-ca" users, the CA
+# directory and the CRL directory if this test created them), leaving the machine as it
+# was. Needs root.
 # A tool's output is captured first and grepped afterwards, never piped into a reader that
 # stops early (grep -q, head): under pipefail the writer's SIGPIPE would fail the check.
 set -uo pipefail
@@ -46,6 +48,8 @@ getent group latchkey-ca >/dev/null && ca_group_existed=1
 [ -e /etc/latchkey/crl ] && crl_dir_existed=1
 etc_existed=0
 [ -e /etc/latchkey ] && etc_existed=1
+state_existed=0
+[ -e /var/lib/latchkey ] || [ -e /var/lib/latchkey-device ] && state_existed=1
 
 tmp=$(mktemp -d)
 installed=0
@@ -58,6 +62,7 @@ cleanup() {
   [ $ca_dir_existed -eq 1 ] || rm -rf /var/lib/latchkey-ca
   [ $crl_dir_existed -eq 1 ] || rm -rf /etc/latchkey/crl
   [ $etc_existed -eq 1 ] || rmdir /etc/latchkey 2>/dev/null || true
+  [ $state_existed -eq 1 ] || rmdir /var/lib/latchkey /var/lib/latchkey-device 2>/dev/null || true
   if [ $ca_user_existed -eq 0 ] && getent passwd latchkey-ca >/dev/null; then
     userdel latchkey-ca 2>/dev/null || true
   fi
@@ -180,6 +185,12 @@ for p in "${pkgs[@]}"; do
   [ "$(status_of "$p")" = "install ok installed" ] || bad "$p is not installed"
 done
 getent passwd latchkey >/dev/null || bad "postinst did not create the user latchkey"
+# The state directories exist from the install on (tmpfiles.d), before any unit runs.
+for d in "/var/lib/latchkey latchkey:latchkey 700" "/var/lib/latchkey-device latchkey:latchkey 700" \
+         "/var/lib/latchkey-ca latchkey-ca:latchkey-ca 700" "/etc/latchkey/crl latchkey-ca:latchkey-ca 755"; do
+  got=$(stat -c '%U:%G %a' "${d%% *}" 2>&1)
+  [ "$got" = "${d#* }" ] || bad "${d%% *} after install: '$got', expected '${d#* }'"
+done
 
 # 4. Run the installed binaries with only the system's libraries.
 for b in "${bins[@]}"; do
@@ -223,6 +234,20 @@ for u in "$gw_user" "$dev_user"; do
   runuser -u "$u" -- cat "$pass" >/dev/null 2>&1 && bad "$u can read the CA passphrase"
   runuser -u "$u" -- ls "$pki" >/dev/null 2>&1 && bad "$u can list the CA directory"
 done
+
+# 6. Purge as docs/deployment.md ("Removing") says: an empty state directory goes, one
+# holding data (the CA made above) stays, and so do the users.
+if dpkg --purge "${pkgs[@]}" >"$tmp/purge.log" 2>&1; then
+  installed=0
+  if [ $state_existed -eq 0 ]; then
+    [ ! -e /var/lib/latchkey-device ] || bad "purge left the empty /var/lib/latchkey-device"
+    [ ! -e /var/lib/latchkey ] || bad "purge left the empty /var/lib/latchkey"
+  fi
+  [ -s "$pki/ca/ca.key" ] || bad "purge removed the CA kept in /var/lib/latchkey-ca"
+  getent passwd latchkey >/dev/null || bad "purge removed the user latchkey"
+else
+  cat "$tmp/purge.log" >&2; bad "dpkg --purge"
+fi
 
 [ $fail -eq 0 ] && echo "packages: ${pkgs[*]} built, installed, ran, removed"
 exit $fail
