@@ -21,9 +21,13 @@ int pepper_load(const char *path, struct pepper *p, char *err, size_t errlen)
 
     if (fd < 0) {
         int e = errno;
+        /* It exists but this user may not read it (made by root for a gateway that runs as
+         * its own user): creating it again is not the fix. */
         snprintf(err, errlen, "%s: cannot open the pepper file: %s (%s)", path, strerror(e),
                  e == ENOENT ? "create it with 'latchkey-gateway -c CONFIG init-secrets'"
-                             : "it exists: give it to the service's user, mode 0600");
+                             : "it must belong to the user the gateway runs as: chown it, or "
+                               "create it as that user with 'runuser -u latchkey -- "
+                               "latchkey-gateway -c CONFIG init-secrets'");
         return -1;
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
