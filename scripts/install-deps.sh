@@ -37,7 +37,7 @@ TEST_PACKAGES=(
   cppcheck clang-tidy clang-format shellcheck
   gcc-arm-none-eabi libnewlib-arm-none-eabi
   mosquitto-clients libnss3-tools procps sqlite3
-  libxml2-utils
+  libxml2-utils scep
   man-db groff-base mandoc
   python3-websockets python3-h2 libwslay-dev
   chromium testssl.sh
