@@ -49,6 +49,7 @@ struct run {
     int lfd, sfd;
     BIO *profile;
     char cn[LK_CN_MAX + 1], link[512], scep_url[512];
+    char ra_fp[2 * EVP_MAX_MD_SIZE + 1]; /* hex SHA-256 of the RA certificate */
     long port, scep_port;
 };
 
@@ -85,6 +86,19 @@ static int check_args(const struct lk_cli *cli)
     return 0;
 }
 
+static int ra_fingerprint(struct run *r)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int i, n = 0;
+    if (X509_digest(r->sv.ra, EVP_sha256(), md, &n) != 1) {
+        lk_err_ssl("cannot hash the RA certificate");
+        return -1;
+    }
+    for (i = 0; i < n; i++)
+        snprintf(r->ra_fp + 2 * i, 3, "%02x", md[i]);
+    return 0;
+}
+
 /* CA, RA, TLS context; the PKI is locked only while reading from it. */
 static int load(struct run *r, const struct lk_cli *cli, const char *dir)
 {
@@ -108,7 +122,8 @@ static int load(struct run *r, const struct lk_cli *cli, const char *dir)
     if (lk_ca_load(&pki, pass, &r->sv.ca, &r->sv.ca_key) != 0 ||
         (r->ctx = lk_enroll_tls_ctx(&pki, cli->server_name, r->cn, sizeof r->cn)) == NULL ||
         lk_scep_ra_make(r->sv.ca, r->sv.ca_key, &r->sv.ra, &r->sv.ra_key) != 0 ||
-        lk_scep_ca_ra_certs(r->sv.ca, r->sv.ra, &r->sv.ca_ra_der, &r->sv.ca_ra_len) != 0)
+        lk_scep_ca_ra_certs(r->sv.ca, r->sv.ra, &r->sv.ca_ra_der, &r->sv.ca_ra_len) != 0 ||
+        ra_fingerprint(r) != 0)
         goto out;
     rc = 0;
 out:
@@ -181,6 +196,9 @@ static int announce(const struct run *r, long secs)
     printf("scep url: %s\n", r->scep_url);
     printf("challenge: %s\n", r->sv.inv.challenge);
     printf("(the challenge is in the profile; give it by hand only to another SCEP client)\n");
+    printf("ra fingerprint (sha-256): %s\n", r->ra_fp);
+    printf(
+        "(other SCEP clients encrypt to that RA certificate, e.g. scepclient -ca-fingerprint)\n");
     printf("invitation valid until %s\n", until);
     if (fflush(stdout) != 0) {
         lk_err("cannot write to stdout: %s", strerror(errno));
