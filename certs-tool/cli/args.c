@@ -20,7 +20,7 @@ enum {
     OPT_SERVER_NAME, OPT_URL_BASE, OPT_BROKER, OPT_SITE, OPT_PORT, OPT_CRL, OPT_HOME_BRIDGE,
     OPT_REMOTE, OPT_IDENTITY, OPT_RUN_AS_ROOT, OPT_BRIDGE_USER, OPT_PLUGIN
 };
-enum { OPT_SCEP_LISTEN = 500, OPT_SCEP_URL }; /* scep */
+enum { OPT_SCEP_LISTEN = 500, OPT_SCEP_URL, OPT_EXPIRING }; /* scep, list */
 
 static const struct option long_opts[] = {
     {"dir", required_argument, NULL, 'd'},
@@ -59,6 +59,7 @@ static const struct option long_opts[] = {
     {"plugin", required_argument, NULL, OPT_PLUGIN},
     {"scep-listen", required_argument, NULL, OPT_SCEP_LISTEN},
     {"scep-url", required_argument, NULL, OPT_SCEP_URL},
+    {"expiring", required_argument, NULL, OPT_EXPIRING},
     {NULL, 0, NULL, 0},
 };
 
@@ -100,6 +101,7 @@ static const struct {
     {LK_OPT_PLUGIN, "--plugin"},
     {LK_OPT_SCEP_LISTEN, "--scep-listen"},
     {LK_OPT_SCEP_URL, "--scep-url"},
+    {LK_OPT_EXPIRING, "--expiring"},
 };
 
 /* A whole number option from lo to hi; unit ("" or " of days") is named in the error. */
@@ -220,6 +222,11 @@ int lk_cli_parse(int argc, char **argv, struct lk_cli *cli)
         case OPT_SCEP_URL:
             cli->scep_url = optarg;
             cli->seen |= LK_OPT_SCEP_URL;
+            break;
+        case OPT_EXPIRING:
+            if (parse_range(optarg, "--expiring", " of days", 1, 3650, &cli->expiring) != 0)
+                return -1;
+            cli->seen |= LK_OPT_EXPIRING;
             break;
         case ':':
             lk_err("option '%s' needs a value (see --help)", argv[optind - 1]);
@@ -369,9 +376,10 @@ static const struct {
      "Signs a CRL v2 of every revoked certificate (CRL number from DIR/crlnumber, +1 each time;\n"
      "AKI; nextUpdate = now + N days, default 7) and writes it atomically to PATH (default\n"
      "DIR/crl.pem). Silent on success unless -v: run it from a timer well before nextUpdate.\n"},
-    {"list", "latchkey-certs -d DIR list [--json]",
+    {"list", "latchkey-certs -d DIR list [--json] [--expiring DAYS]",
      "The inventory: serial, profile, subject, notAfter, status (valid, expired, revoked,\n"
-     "superseded) and days left; EXPIRING marks valid certificates ending within 30 days.\n"},
+     "superseded) and days left; EXPIRING marks valid certificates ending within 30 days.\n"
+     "--expiring DAYS: only the valid certificates ending within DAYS (who needs a new one).\n"},
     {"show", "latchkey-certs -d DIR show NAME|SERIAL [--json]",
      "One certificate in detail: status, dates, revocation, key type, SAN and its files.\n"},
     {"renew", "latchkey-certs -d DIR renew NAME [--new-key] [--days N] [--passphrase-file F]",

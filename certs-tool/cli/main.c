@@ -17,7 +17,7 @@ static const struct {
     {"sign", certs_verb_sign, LK_OPT_OUT | LK_OPT_DNS | LK_OPT_IP | LK_OPT_DAYS | LK_OPT_PASSFILE},
     {"revoke", certs_verb_revoke, LK_OPT_REASON},
     {"crl", certs_verb_crl, LK_OPT_OUT | LK_OPT_DAYS | LK_OPT_PASSFILE | LK_OPT_VERBOSE},
-    {"list", certs_verb_list, LK_OPT_JSON},
+    {"list", certs_verb_list, LK_OPT_JSON | LK_OPT_EXPIRING},
     {"show", certs_verb_show, LK_OPT_JSON},
     {"renew", certs_verb_renew, LK_OPT_NEW_KEY | LK_OPT_DAYS | LK_OPT_PASSFILE},
     {"export", certs_verb_export,

@@ -39,6 +39,7 @@ struct conf {
         int max_connections;      /* at once on the listener (before any authentication) */
         int max_per_address;      /* at once from one IPv4 address or IPv6 /64 */
         char public_origin[CONF_STR_MAX]; /* "https://host[:port]", "" = from the cert */
+        int cert_renew_warn_days; /* the page warns this many days before the certificate ends (0: never) */
     } server;
     struct {
         char uri[CONF_STR_MAX];

@@ -115,6 +115,9 @@ cmp <(openssl x509 -in "$LK_TMP/ok/client.pem" -outform DER) <(openssl x509 -in 
   lk_fail "the issued copy differs"
 grep -P '\tclient\tcarol\t.*\tvalid\t-\t-\tcsr$' "$PKI/index.tsv" >/dev/null || lk_fail "inventory: $(cat "$PKI/index.tsv")"
 [ ! -e "$PKI/private/carol.key" ] || lk_fail "a key for carol is stored in the PKI"
+lk_site_certs list --expiring 366 | lk_has -E '^[0-9A-F]+ +client +carol .* valid +36[45]  EXPIRING$' ||
+  lk_fail "list --expiring 366 lacks carol: $(lk_site_certs list --expiring 366)"
+if lk_site_certs list --expiring 300 | grep -q ' carol '; then lk_fail "list --expiring 300 names carol"; fi
 refused reused "used already" -cn carol -challenge "$CHALLENGE"
 scep_done() { ! kill -0 "$SCEP_PID" 2>/dev/null; }
 lk_wait_for $(( 40 * LK_SLOW )) "the endpoint closes after the certificate" scep_done
@@ -123,6 +126,8 @@ lk_has "endpoint closed (certificate issued)" <"$LK_TMP/scep.log" || lk_fail "cl
 lk_log "ok: enrolled; inventory key_source csr; no key here; reuse refused; endpoint closed"
 
 lk_log "the gateway accepts carol's device-made certificate: a real tap opens the door"
+# the renewal notice: with a window wider than the certificate's year, carol's page says it
+sed -i 's/^\[server\]$/[server]\ncert_renew_warn_days = 365/' "$CONF"
 lk_site_start_broker
 lk_site_start_device door1
 lk_site_start_gateway
@@ -132,6 +137,8 @@ carol() {
     --cert "$LK_TMP/ok/client.pem" --key "$LK_TMP/ok/key.pem" "$@"
 }
 lk_expect_eq "$(carol "$URL/")" 200 "carol's page"
+grep -q '<p class="renew" data-cert-days-left="36[45]">This phone.s certificate ends in 36[45] days. Ask your administrator for a new invitation' \
+  "$LK_TMP/body" || lk_fail "no renewal notice on carol's page: $(grep -i renew "$LK_TMP/body")"
 hidden=$(grep -o '<input type="hidden" name="[a-z_]*" value="[^"]*"' "$LK_TMP/body" |
   sed -n '1s/.*name="\([a-z_]*\)" value="\([^"]*\)"/\1=\2/p')
 code=$(carol -H "Origin: $URL" -H "Sec-Fetch-Site: same-origin" --data-urlencode pin=1357 \
@@ -140,7 +147,7 @@ result=$(sed -n 's/.*data-result="\([a-z-]*\)".*/\1/p;T;q' "$LK_TMP/body")
 lk_expect_eq "$code $result" "200 opened" "carol's tap"
 relay_on() { [ "$(lk_relay_count door1 on)" -ge 1 ]; }
 lk_wait_for $(( 5 * LK_SLOW )) "the relay pulses" relay_on
-lk_log "ok: opened with a key that never left the client"
+lk_log "ok: opened with a key that never left the client; the page tells when it ends"
 
 lk_log "an expired invitation is refused with a clear reason"
 printf '2468\n' | lk_site_gw user add dave --doors door1 >/dev/null
