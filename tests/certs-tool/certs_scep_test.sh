@@ -149,9 +149,26 @@ relay_on() { [ "$(lk_relay_count door1 on)" -ge 1 ]; }
 lk_wait_for $(( 5 * LK_SLOW )) "the relay pulses" relay_on
 lk_log "ok: opened with a key that never left the client; the page tells when it ends"
 
+lk_log "renewing a device-made key as docs/certs.md says: revoke, a new invitation, crl"
+lk_site_certs revoke carol --reason superseded >/dev/null
+mv "$LK_TMP/scep.log" "$LK_TMP/scep-carol.log"
+scep_start scep carol 120
+client renewed -cn carol -challenge "$CHALLENGE" || lk_fail "renewal: $(cat "$LK_TMP/renewed.out")"
+lk_wait_for $(( 40 * LK_SLOW )) "the endpoint closes after the certificate" scep_done
+wait "$SCEP_PID" || lk_fail "scep exited non-zero after the renewal"
+reloads=$(lk_site_crl_reloads)
+lk_site_certs crl --out "$PKI/crl.pem" >/dev/null
+lk_site_wait_crl_reload "$reloads"
+old=$(carol "$URL/") || true
+[ "$old" != 200 ] || lk_fail "the superseded-and-revoked certificate still gets the page"
+new=$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$PKI/ca/ca.crt" --cert "$LK_TMP/renewed/client.pem" \
+  --key "$LK_TMP/renewed/key.pem" "$URL/")
+lk_expect_eq "$new" 200 "the renewed certificate's page"
+lk_log "ok: renewed: the old certificate refused after the CRL, the new one works"
+
 lk_log "an expired invitation is refused with a clear reason"
 printf '2468\n' | lk_site_gw user add dave --doors door1 >/dev/null
-mv "$LK_TMP/scep.log" "$LK_TMP/scep-carol.log"
+mv "$LK_TMP/scep.log" "$LK_TMP/scep-carol2.log"
 scep_start scep dave 1
 expired() { [ "$(date +%s)" -ge "$EXPIRES" ]; }
 lk_wait_for $(( 5 * LK_SLOW )) "the invitation's end" expired
