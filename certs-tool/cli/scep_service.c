@@ -138,6 +138,7 @@ static int issue(struct lk_scep_service *sv, EVP_PKEY *key, const struct lk_scep
     int rc = -1;
 
     memset(&req, 0, sizeof req);
+    memset(&entry, 0, sizeof entry);
     lk_leaf_job_init(&job);
     snprintf(req.cn, sizeof req.cn, "%s",
              sv->inv.user); /* the invitation's name, never the request's */

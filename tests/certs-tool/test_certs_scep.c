@@ -356,7 +356,7 @@ static X509 *client_read_reply(const unsigned char *der, size_t len, X509 *ra, X
     STACK_OF(X509) *certs = sk_X509_new_null(), *got;
     BIO *inner = BIO_new(BIO_s_mem()), *plain = BIO_new(BIO_s_mem());
     CMS_SignerInfo *si;
-    char buf[64];
+    char buf[64] = {0};
     X509 *out = NULL;
     assert_non_null(cms);
     assert_true(sk_X509_push(certs, ra) > 0);
