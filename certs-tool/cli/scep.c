@@ -50,6 +50,7 @@ struct run {
     BIO *profile;
     char cn[LK_CN_MAX + 1], link[512], scep_url[512];
     char ra_fp[2 * EVP_MAX_MD_SIZE + 1]; /* hex SHA-256 of the RA certificate */
+    OSSL_PROVIDER *legacy, *deflt;       /* --legacy */
     long port, scep_port;
 };
 
@@ -245,10 +246,10 @@ int certs_verb_scep(const struct lk_cli *cli)
     r.sv.max_wrong = cli->attempts != 0 ? cli->attempts : 5;
     /* Some SCEP clients (micromdm's scepclient 2.x) encrypt with single DES, which OpenSSL 3
      * keeps in its legacy provider: only on request. */
-    if (cli->legacy && (OSSL_PROVIDER_load(NULL, "legacy") == NULL ||
-                        OSSL_PROVIDER_load(NULL, "default") == NULL)) {
+    if (cli->legacy && ((r.legacy = OSSL_PROVIDER_load(NULL, "legacy")) == NULL ||
+                        (r.deflt = OSSL_PROVIDER_load(NULL, "default")) == NULL)) {
         lk_err_ssl("cannot load OpenSSL's legacy provider for --legacy");
-        return -1;
+        goto out;
     }
     if (load(&r, cli, dir) != 0 || random_text(r.sv.token, sizeof r.sv.token) != 0 ||
         random_text(r.sv.inv.challenge, sizeof r.sv.inv.challenge) != 0 || links(&r, cli) != 0 ||
@@ -279,5 +280,9 @@ out:
     X509_free(r.sv.issued);
     OPENSSL_free(r.sv.ca_ra_der);
     OPENSSL_cleanse(&r.sv.inv, sizeof r.sv.inv);
+    if (r.legacy != NULL)
+        (void)OSSL_PROVIDER_unload(r.legacy);
+    if (r.deflt != NULL)
+        (void)OSSL_PROVIDER_unload(r.deflt);
     return rc;
 }
