@@ -95,8 +95,11 @@ enum lk_http_parse lk_http_req_parse(const char *buf, size_t len, size_t body_ma
 
 int lk_http_query_get(const struct lk_http_req *r, const char *name, const char **v, size_t *vlen)
 {
-    const char *p = r->query, *end = r->query + r->query_len;
+    const char *p = r->query, *end;
     size_t n = strlen(name);
+    if (p == NULL)
+        return 0; /* no query */
+    end = p + r->query_len;
     while (p != NULL && p < end) {
         const char *amp = memchr(p, '&', (size_t)(end - p)), *stop = amp != NULL ? amp : end;
         if ((size_t)(stop - p) > n && memcmp(p, name, n) == 0 && p[n] == '=') {

@@ -206,6 +206,7 @@ static void test_http_parse(void **state)
     assert_int_equal(r.body_len, 5);
     assert_memory_equal(r.body, "abcde", 5);
     assert_int_equal(r.query_len, 0);
+    assert_int_equal(lk_http_query_get(&r, "operation", &v, &n), 0); /* no query at all */
     assert_int_equal(parse("POST /scep HTTP/1.1\r\nContent-Length: 101\r\n\r\n", &r),
                      LK_HTTP_TOO_LARGE);
     assert_int_equal(
