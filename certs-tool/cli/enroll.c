@@ -17,14 +17,10 @@
 #include <openssl/ssl.h>
 
 #include "args.h"
-#include "certgen.h"
 #include "diag.h"
 #include "enroll_http.h"
 #include "enroll_link.h"
 #include "enroll_server.h"
-#include "inv_foreach.h"
-#include "inventory.h"
-#include "leaf_load.h"
 #include "names.h"
 #include "p12.h"
 #include "password.h"
