@@ -6,7 +6,7 @@
 #   --test     the runtime set plus what scripts/test.sh needs on top: cmocka, clang and
 #              libFuzzer's runtime, valgrind, the ARM cross compiler, Chromium and Node.js,
 #              testssl.sh, the peers the tests talk to (mosquitto-clients, openssl, NSS
-#              tools, Python h2 / websockets clients), man page tools, stress-ng, and for
+#              tools, Python h2 / websockets clients, micromdm's scepclient), man page tools, stress-ng, and for
 #              the microcontroller image QEMU and Debian's wolfSSL source (the default)
 #   --list     prints the chosen set, one package a line, and installs nothing
 # Idempotent: packages already present are skipped. Installing needs root.
