@@ -13,12 +13,38 @@
 #include "diag.h"
 
 enum {
-    OPT_NAME = 256, OPT_DNS, OPT_IP, OPT_DAYS, OPT_PASSFILE, OPT_PWFILE, OPT_LEGACY, OPT_FORCE,
-    OPT_KEY_TYPE, OPT_REASON, OPT_NEW_KEY, OPT_JSON,
+    OPT_NAME = 256,
+    OPT_DNS,
+    OPT_IP,
+    OPT_DAYS,
+    OPT_PASSFILE,
+    OPT_PWFILE,
+    OPT_LEGACY,
+    OPT_FORCE,
+    OPT_KEY_TYPE,
+    OPT_REASON,
+    OPT_NEW_KEY,
+    OPT_JSON,
     /* export / enroll / bundle / broker-config */
-    OPT_MOBILECONFIG = 400, OPT_EMBED_PW, OPT_LISTEN, OPT_MINUTES, OPT_SECONDS, OPT_ATTEMPTS,
-    OPT_SERVER_NAME, OPT_URL_BASE, OPT_BROKER, OPT_SITE, OPT_PORT, OPT_CRL, OPT_HOME_BRIDGE,
-    OPT_REMOTE, OPT_IDENTITY, OPT_RUN_AS_ROOT, OPT_BRIDGE_USER, OPT_PLUGIN
+    OPT_MOBILECONFIG = 400,
+    OPT_EMBED_PW,
+    OPT_LISTEN,
+    OPT_MINUTES,
+    OPT_SECONDS,
+    OPT_ATTEMPTS,
+    OPT_SERVER_NAME,
+    OPT_URL_BASE,
+    OPT_BROKER,
+    OPT_SITE,
+    OPT_PORT,
+    OPT_CRL,
+    OPT_HOME_BRIDGE,
+    OPT_REMOTE,
+    OPT_IDENTITY,
+    OPT_RUN_AS_ROOT,
+    OPT_BRIDGE_USER,
+    OPT_PLUGIN,
+    OPT_INSTALL_DIR
 };
 enum { OPT_SCEP_LISTEN = 500, OPT_SCEP_URL, OPT_EXPIRING }; /* scep, list */
 
@@ -60,6 +86,7 @@ static const struct option long_opts[] = {
     {"scep-listen", required_argument, NULL, OPT_SCEP_LISTEN},
     {"scep-url", required_argument, NULL, OPT_SCEP_URL},
     {"expiring", required_argument, NULL, OPT_EXPIRING},
+    {"install-dir", required_argument, NULL, OPT_INSTALL_DIR},
     {NULL, 0, NULL, 0},
 };
 
@@ -102,6 +129,7 @@ static const struct {
     {LK_OPT_SCEP_LISTEN, "--scep-listen"},
     {LK_OPT_SCEP_URL, "--scep-url"},
     {LK_OPT_EXPIRING, "--expiring"},
+    {LK_OPT_INSTALL_DIR, "--install-dir"},
 };
 
 /* A whole number option from lo to hi; unit ("" or " of days") is named in the error. */
@@ -228,6 +256,10 @@ int lk_cli_parse(int argc, char **argv, struct lk_cli *cli)
                 return -1;
             cli->seen |= LK_OPT_EXPIRING;
             break;
+        case OPT_INSTALL_DIR:
+            cli->install_dir = optarg;
+            cli->seen |= LK_OPT_INSTALL_DIR;
+            break;
         case ':':
             lk_err("option '%s' needs a value (see --help)", argv[optind - 1]);
             return -1;
@@ -341,7 +373,8 @@ static const struct {
      "Refuses to replace an existing bundle unless --force.\n"},
     {"broker-config",
      "latchkey-certs -d DIR broker-config --out DIR2 --site SITE [--listen ADDR] [--port N] "
-     "[--server-name NAME] [--crl PATH [--plugin SO]] [--bridge-user CN] [--run-as-root]\n"
+     "[--server-name NAME] [--crl PATH [--plugin SO|none]] [--bridge-user CN] [--run-as-root] "
+     "[--install-dir DIR3]\n"
      "       latchkey-certs -d DIR broker-config --home-bridge --remote HOST:PORT --out DIR2 "
      "--site SITE [--identity CN]",
      "Mosquitto 2.0 configuration from the inventory. Default: the internet-facing broker:\n"
@@ -355,9 +388,31 @@ static const struct {
      "certificates the CRL revokes when Mosquitto reloads.\n"
      "--bridge-user CN gives CN every device's rights in SITE (a home broker's bridge identity).\n"
      "--run-as-root adds 'user root' (Mosquitto otherwise drops to user mosquitto).\n"
+     "--install-dir DIR3: the configs name DIR3 (where the files will be installed on the\n"
+     "broker's host) instead of DIR2; --crl is then that host's path, taken as given.\n"
+     "--plugin none: no plugin (a broker without latchkey_revoke installed).\n"
+     "DIR2/acl.local (made commented on the first run) holds your own ACL lines (Home\n"
+     "Assistant, a monitoring identity): copied into every regenerated acl, never rewritten.\n"
      "--home-bridge: DIR2/bridge.conf for a home broker (include it in its config): one outbound\n"
      "TLS bridge to HOST:PORT with identity CN (default: the only valid device of SITE), clean\n"
      "session, commands in, answers out; plus bridge-ca.crt, bridge.crt, bridge.key.\n"},
+    {"host-bundle",
+     "latchkey-certs -d DIR host-bundle vps --out DIR2 --site SITE --server-name NAME\n"
+     "       latchkey-certs -d DIR host-bundle home SITE/DOOR --out DIR2 --remote HOST:PORT "
+     "--server-name NAME",
+     "One directory per destination host with its own DIR2/install.sh (run it as root there):\n"
+     "it puts each file where the packaged services read it, with owners and modes (keys\n"
+     "0640 root:latchkey or root:mosquitto, the CRL world-readable in /etc/latchkey/crl).\n"
+     "  vps   the gateway's certificates and keys (server NAME, gateway, command key) for\n"
+     "        /etc/latchkey/pki, a gateway.conf for SITE (kept if one is installed), the\n"
+     "        internet-facing broker's config (broker-config, installed in\n"
+     "        /etc/mosquitto/latchkey and conf.d/latchkey.conf) and the CRL.\n"
+     "  home  the device bundle of SITE/DOOR (for /etc/latchkey/device, broker NAME:8883), the\n"
+     "        home broker's listener (server certificate NAME) and its bridge to HOST:PORT as\n"
+     "        SITE/DOOR (conf.d/latchkey.conf, conf.d/latchkey-bridge.conf) and the CRL.\n"
+     "The configs name the installed paths. DIR2/mosquitto/acl.local holds your own ACL lines:\n"
+     "copied into every regenerated acl, never rewritten. Run it again after 'crl' to carry a\n"
+     "new CRL; install.sh makes a running Mosquitto reload it.\n"},
     {"sign",
      "latchkey-certs -d DIR sign server|client|device|gateway FILE.csr [--out FILE.crt] [--days N] "
      "[--dns D]... [--ip A]...",
