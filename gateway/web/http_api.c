@@ -139,7 +139,8 @@ int http_api_complete(struct lws *wsi, struct http_session *s)
 
     if (s->route != ROUTE_API)
         return 0;
-    j = cJSON_ParseWithLength(s->api_body, s->body_len);
+    /* one JSON value and nothing after it (the terminating NUL is counted in) */
+    j = cJSON_ParseWithLengthOpts(s->api_body, s->body_len + 1, NULL, 1);
     OPENSSL_cleanse(s->api_body, sizeof s->api_body);
     pin = cJSON_GetObjectItemCaseSensitive(j, "pin");
     if (!cJSON_IsObject(j) || !cJSON_IsString(pin)) {

@@ -1,10 +1,12 @@
 /* http_static.c - the static assets the page needs, all served by the gateway itself (no
  * CDN, CSP 'self'): /app.js (live status over the websocket; the page works without it),
- * /manifest.webmanifest and /icon.svg (installable as a phone app), /style.css. They carry
+ * /manifest.webmanifest, /icon.svg and the PNG icons (apple-touch-icon 180 px for iOS,
+ * which ignores SVG icons; 192 and 512 px for the manifest; icons_png.h), /style.css. They carry
  * no user data, so they may be cached (privately). */
 #include <string.h>
 
 #include "http_pages.h"
+#include "icons_png.h"
 #include "http_reply.h"
 
 static const char app_js[] =
@@ -124,7 +126,10 @@ static const char manifest[] =
     "  \"display\": \"standalone\",\n"
     "  \"background_color\": \"#111827\",\n"
     "  \"theme_color\": \"#1d4ed8\",\n"
-    "  \"icons\": [{\"src\": \"/icon.svg\", \"sizes\": \"any\", \"type\": \"image/svg+xml\", "
+    "  \"icons\": [{\"src\": \"/icon.svg\", \"sizes\": \"any\", \"type\": \"image/svg+xml\"},\n"
+    "    {\"src\": \"/icon-192.png\", \"sizes\": \"192x192\", \"type\": \"image/png\", "
+    "\"purpose\": \"any maskable\"},\n"
+    "    {\"src\": \"/icon-512.png\", \"sizes\": \"512x512\", \"type\": \"image/png\", "
     "\"purpose\": \"any maskable\"}]\n"
     "}\n";
 
@@ -139,10 +144,15 @@ static const char icon_svg[] =
 
 static const struct {
     const char *path, *type, *body;
+    const unsigned char *png; /* a binary body instead (its length *png_len) */
+    const size_t *png_len;
 } assets[] = {
-    {"/app.js", "text/javascript; charset=utf-8", app_js},
-    {"/manifest.webmanifest", "application/manifest+json", manifest},
-    {"/icon.svg", "image/svg+xml", icon_svg},
+    {"/app.js", "text/javascript; charset=utf-8", app_js, NULL, NULL},
+    {"/manifest.webmanifest", "application/manifest+json", manifest, NULL, NULL},
+    {"/icon.svg", "image/svg+xml", icon_svg, NULL, NULL},
+    {"/apple-touch-icon.png", "image/png", NULL, icon_png_180, &icon_png_180_len},
+    {"/icon-192.png", "image/png", NULL, icon_png_192, &icon_png_192_len},
+    {"/icon-512.png", "image/png", NULL, icon_png_512, &icon_png_512_len},
 };
 
 int http_static(struct lws *wsi, struct http_session *s, const char *path)
@@ -161,7 +171,10 @@ int http_static(struct lws *wsi, struct http_session *s, const char *path)
         if (wsi == NULL)
             return 1; /* only asking whether the path exists */
         html_init(&b, LWS_PRE);
-        html_raw(&b, assets[i].body);
+        if (assets[i].png != NULL)
+            html_bytes(&b, assets[i].png, *assets[i].png_len);
+        else
+            html_raw(&b, assets[i].body);
         http_reply(wsi, s, HTTP_STATUS_OK, assets[i].type, &b);
         s->cacheable = 1;
         return 1;
