@@ -6,6 +6,7 @@
 # wrong PINs say the tries left and share the lockout with the form; an offline door is
 # answered "offline" at once by the API and by the form, naming the door; the PNG icons.
 # usage: api.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
