@@ -19,9 +19,14 @@
 
 #define HISTORY_ROWS 100
 
-static void cell(struct html_buf *b, const char *text)
+/* A cell; cls a fixed class name or NULL. */
+static void cell(struct html_buf *b, const char *cls, const char *text)
 {
-    html_raw(b, "<td>");
+    html_raw(b, cls != NULL ? "<td class=\"" : "<td>");
+    if (cls != NULL) {
+        html_raw(b, cls);
+        html_raw(b, "\">");
+    }
     html_text(b, text);
     html_raw(b, "</td>");
 }
@@ -45,11 +50,11 @@ static int add_row(void *arg, const struct audit_rec *r)
     html_raw(b, "\"><td class=\"when\">");
     http_outcome_time(b, r->at_ms / 1000);
     html_raw(b, "</td>");
-    cell(b, door >= 0 ? h->conf->doors[door].label : r->door);
-    cell(b, r->user);
-    html_raw(b, "<td>");
+    cell(b, NULL, door >= 0 ? h->conf->doors[door].label : r->door);
+    cell(b, NULL, r->user);
+    html_raw(b, "<td class=\"what\">");
     html_text(b, r->result);
-    if (strcmp(r->reason, "-") != 0 && r->reason[0] != '\0') {
+    if (strcmp(r->reason, "-") != 0 && r->reason[0] != '\0' && strcmp(r->reason, r->result) != 0) {
         html_raw(b, " (");
         html_text(b, r->reason);
         html_raw(b, ")");

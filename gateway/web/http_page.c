@@ -48,6 +48,7 @@ static const char style_css[] =
     "@media (max-width:40rem){.history thead{display:none}.history tr{display:block;"
     "padding:.5rem 0;border-bottom:1px solid var(--line)}.history td{display:inline;"
     "border:0;padding:0 .3rem 0 0}.history td.when{display:block;font-weight:bold}"
+    ".history td+td:not(.more)::after{content:\" \\00b7\"}.history tr td.what::after{content:none}"
     ".history td.more{display:block}}\n";
 
 void http_page_style(struct lws *wsi, struct http_session *s)
