@@ -8,7 +8,9 @@
  * verdict is in. Waiting for the device's ack is bounded per user and per door
  * ([mqtt] max_waiting_per_user / max_waiting_per_door) and in all: an attempt that would
  * pass a bound is answered "busy" with the bound as its reason, before its PIN is checked
- * and again before anything is sent. The broker and the clock are ports (ports.h). */
+ * and again before anything is sent. A door whose device says it is offline (door_status.h)
+ * is answered "offline" at once, before its PIN is checked, and again before sending. The
+ * broker and the clock are ports (ports.h). */
 #include "action.h"
 
 #include <openssl/crypto.h>
@@ -146,11 +148,14 @@ static int refuse_no_room(struct gw_app *app, struct attempt *a, enum attempt_ro
     return finish(app, a, GW_BUSY, "busy-gateway");
 }
 
-/* 1 if the door's device says it is offline (its retained availability). A door never
- * heard of is not: it goes on as before and the ack timeout tells. */
-static int door_offline(const char *door)
+/* 1 if the door's device says it is offline (its retained availability) while the broker
+ * is connected (without it that knowledge is stale: the attempt goes on to
+ * broker-unavailable). A door never heard of is not: the ack timeout tells. */
+static int door_offline(const struct gw_app *app, const char *door)
 {
     struct door_status st;
+    if (!app->ports.broker_ready(app->ports.ctx))
+        return 0;
     door_status_get(door, &st);
     return st.avail == DOOR_OFFLINE;
 }
@@ -180,7 +185,7 @@ static int send_command(struct gw_app *app, struct attempt *a)
 
     if (!app->ports.broker_ready(app->ports.ctx))
         return finish(app, a, GW_BROKER_UNAVAILABLE, "not-connected");
-    if (door_offline(rec->door)) /* went offline while its PIN was checked */
+    if (door_offline(app, rec->door)) /* went offline while its PIN was checked */
         return finish(app, a, GW_OFFLINE, "door-offline");
     /* Checked before the row and the command: a refusal here sent nothing. */
     room = attempts_room(&app->attempts, rec->user, rec->door, &lim);
@@ -369,7 +374,7 @@ int action_start(struct gw_app *app, const struct action_request *req, struct at
     attempt_init(app, a, req);
     if (!admit(app, a, req->user, req->door, req->pin != NULL, &u))
         stage = ACTION_ANSWERED;
-    else if (door_offline(a->rec.door)) /* at once: no PIN check, nothing sent */
+    else if (door_offline(app, a->rec.door)) /* at once: no PIN check, nothing sent */
         stage = finish(app, a, GW_OFFLINE, "door-offline");
     else if ((room = attempts_room(&app->attempts, a->rec.user, a->rec.door, &lim)) != ROOM_FREE)
         stage = refuse_no_room(app, a, room); /* no PIN check for an action that cannot wait */
