@@ -46,9 +46,10 @@ static void check_one(const char *section, const char *listen, int port, struct 
                    "restart frees it; anything else would not start)",
                    section, port);
     else if (e == EACCES && port < 1024)
-        check_warn(r, "%s port %d: this user may not bind it (%s); the service can with "
-                   "CAP_NET_BIND_SERVICE, which the packaged unit grants", section, port,
-                   strerror(e));
+        check_warn(r,
+                   "%s port %d: this user may not bind it (%s); the service can with "
+                   "CAP_NET_BIND_SERVICE, which the packaged unit grants",
+                   section, port, strerror(e));
     else if (config_bind_error(listen, port, e, why, sizeof why))
         check_error(r, "%s %s", section, why);
 }
