@@ -15,7 +15,9 @@ static const char cli_usage_text[] =
     "       latchkey-gateway -c FILE user del|set-pin|disable|enable|unlock NAME\n"
     "       latchkey-gateway -c FILE user doors NAME a,b\n"
     "       latchkey-gateway -c FILE user list\n"
-    "       latchkey-gateway -c FILE audit [--since 2026-11-01|1h] [--user NAME] [--json]\n";
+    "       latchkey-gateway -c FILE audit [--since 2026-11-01|1h] [--user NAME] [--json]\n"
+    "       latchkey-gateway -c FILE backup DIR     config, keys, pepper, database into DIR\n"
+    "       latchkey-gateway -c FILE restore DIR    put a backup back where it was\n";
 
 int cli_usage(FILE *out)
 {
@@ -60,8 +62,10 @@ int cli_run(const char *config, int argc, char **argv)
 
     if (argc < 1)
         return CLI_USAGE;
+    if (strcmp(argv[0], "restore") == 0)
+        return cli_backup(NULL, argc, argv); /* before the config: it may be in the backup */
     if (strcmp(argv[0], "init-secrets") != 0 && strcmp(argv[0], "user") != 0 &&
-        strcmp(argv[0], "audit") != 0) {
+        strcmp(argv[0], "audit") != 0 && strcmp(argv[0], "backup") != 0) {
         gw_err("unknown command '%s'", argv[0]);
         cli_usage(stderr);
         return CLI_USAGE;
@@ -70,6 +74,8 @@ int cli_run(const char *config, int argc, char **argv)
         gw_err("%s", err);
         return CLI_USAGE;
     }
+    if (strcmp(argv[0], "backup") == 0)
+        return cli_backup(&conf, argc, argv);
     if (strcmp(argv[0], "init-secrets") == 0) {
         if (argc != 1) {
             gw_err("init-secrets takes no arguments");

@@ -2,6 +2,7 @@
  *   latchkey-gateway -c CONF init-secrets
  *   latchkey-gateway -c CONF user add|del|list|set-pin|doors|disable|enable|unlock ...
  *   latchkey-gateway -c CONF audit [--since DATE|AGE] [--user U] [--json]
+ *   latchkey-gateway -c CONF backup DIR | restore DIR
  * They work on the database and pepper named in [store], next to a running gateway. */
 #ifndef GW_CLI_H
 #define GW_CLI_H
@@ -26,6 +27,10 @@ int cli_run(const char *config, int argc, char **argv);
 /* cli_user.c, cli_audit.c: argv[0] is "user" / "audit". */
 int cli_user(struct cli_ctx *ctx, int argc, char **argv);
 int cli_audit(struct cli_ctx *ctx, int argc, char **argv);
+
+/* cli_backup.c: argv[0] is "backup" (c: the loaded config) or "restore" (c NULL: the
+ * config may not exist yet). */
+int cli_backup(const struct conf *c, int argc, char **argv);
 
 /* Writes the usage lines of all commands: 0, or -1 if they could not be written. */
 int cli_usage(FILE *out);
