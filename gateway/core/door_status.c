@@ -1,4 +1,5 @@
-/* door_status.c - per-door availability and relay state table (see door_status.h). */
+/* door_status.c - per-door availability and relay state table, and the site's bridge link
+ * (see door_status.h). */
 #include "door_status.h"
 
 #include <cJSON.h>
@@ -8,6 +9,7 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct door_status table[DOOR_STATUS_MAX];
 static int n_doors;
+static enum door_link link_state;
 static uint64_t version;
 static void (*wake_fn)(void *);
 static void *wake_arg;
@@ -59,11 +61,30 @@ int door_status_availability(const char *door, const char *payload, size_t len)
     else
         return -1;
     pthread_mutex_lock(&lock);
-    if ((d = slot(door)) == NULL || d->avail == a) {
+    if ((d = slot(door)) == NULL || d->reported == a) {
         pthread_mutex_unlock(&lock);
         return d == NULL ? -1 : 0;
     }
-    d->avail = a;
+    d->reported = a;
+    changed();
+    return 0;
+}
+
+int door_status_bridge(const char *payload, size_t len)
+{
+    enum door_link l;
+    if (len == 1 && payload[0] == '1')
+        l = LINK_UP;
+    else if (len == 1 && payload[0] == '0')
+        l = LINK_DOWN;
+    else
+        return -1;
+    pthread_mutex_lock(&lock);
+    if (link_state == l) {
+        pthread_mutex_unlock(&lock);
+        return 0;
+    }
+    link_state = l;
     changed();
     return 0;
 }
@@ -110,6 +131,8 @@ void door_status_get(const char *door, struct door_status *out)
     for (i = 0; i < n_doors; i++)
         if (strcmp(table[i].door, door) == 0)
             *out = table[i];
+    out->link = link_state;
+    out->avail = link_state == LINK_DOWN ? DOOR_OFFLINE : out->reported;
     pthread_mutex_unlock(&lock);
 }
 

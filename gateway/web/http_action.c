@@ -78,6 +78,7 @@ int http_action_complete(struct lws *wsi, struct http_session *s)
         s->spa = NULL;
         return 0;
     }
+    memset(&req, 0, sizeof req); /* a phone's action: not via_broker */
     req.user = s->user;
     req.pin = lws_spa_get_string(s->spa, P_PIN);
     req.door = lws_spa_get_string(s->spa, P_DOOR);

@@ -117,7 +117,7 @@ static int setup(void **state)
 static int start(const char *user, const char *door, const char *pin, struct attempt_handle *h,
                  struct action_outcome *out)
 {
-    struct action_request req = {user, door, pin, "1ABA", "127.0.0.1", &owner};
+    struct action_request req = {user, door, pin, "1ABA", "127.0.0.1", &owner, 0, 0};
     return action_start(&app, &req, h, out);
 }
 

@@ -6,9 +6,8 @@
 
 #include "lk/json_writer.h"
 
-static const char *const component[LK_HA_COUNT] = {"binary_sensor", "binary_sensor", "sensor",
-                                                  "button"};
-static const char *const object[LK_HA_COUNT] = {"online", "relay", "last_result", "open"};
+static const char *const component[LK_HA_COUNT] = {"binary_sensor", "binary_sensor", "button"};
+static const char *const object[LK_HA_COUNT] = {"online", "relay", "open"};
 
 int lk_ha_prefix_valid(const char *p)
 {
@@ -94,13 +93,6 @@ size_t lk_ha_config(const struct lk_ha_device *d, enum lk_ha_entity e, char *top
         lk_jw_str(&w, "val_tpl", "{{ value_json.relay }}");
         lk_jw_str(&w, "pl_on", "active");
         lk_jw_str(&w, "pl_off", "idle");
-        availability(&w, d);
-        break;
-    case LK_HA_LAST_RESULT:
-        lk_jw_str(&w, "name", "Last result");
-        lk_jw_str(&w, "stat_t", d->topic_ack);
-        lk_jw_str(&w, "val_tpl", "{{ value_json.result }}");
-        lk_jw_str(&w, "json_attr_t", d->topic_ack);
         availability(&w, d);
         break;
     case LK_HA_OPEN_BUTTON:

@@ -1,7 +1,9 @@
 /* ha_discovery.h - Home Assistant MQTT discovery messages of the device: retained config
  * messages under <prefix>/<component>/latchkey_<site>_<door>/<object>/config that describe
- * the door's entities (connectivity, relay, last command result and, only when the local
- * command path is enabled, an "open" button). Keys use Home Assistant's documented
+ * the door's entities (connectivity, relay and, only when the local command path is
+ * enabled, an "open" button). The last result, the last opener, every attempt and the
+ * signed "open" come from the gateway, which announces them for the same device
+ * (gateway/core/ha_config.h): only it knows who asked and how it ended. Keys use Home Assistant's documented
  * abbreviations to keep each message small enough for a microcontroller's TX buffer. */
 #ifndef LK_HA_DISCOVERY_H
 #define LK_HA_DISCOVERY_H
@@ -17,7 +19,6 @@
 enum lk_ha_entity {
     LK_HA_ONLINE = 0,    /* binary_sensor, device_class connectivity, from availability */
     LK_HA_RELAY,         /* binary_sensor: state.relay active / idle */
-    LK_HA_LAST_RESULT,   /* sensor: result of the last command (from .../ack) */
     LK_HA_OPEN_BUTTON,   /* button publishing "open" to .../local (only with local_command) */
     LK_HA_COUNT
 };
