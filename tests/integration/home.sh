@@ -48,6 +48,11 @@ printf '\n[homeassistant]\ndiscovery_prefix = homeassistant\nrequest_identity = 
 printf '\n[notify]\nwebhook = http://127.0.0.1:%s/hook\n' "$HOOK_PORT" >>"$CONF"
 printf '135790\n' | lk_site_gw user add homeassistant --doors door1 >/dev/null
 
+# The ACL block examples/homeassistant documents is the one broker-config writes.
+acl_block() { sed -n '/^user homeassistant$/,/^$/p' "$1" | grep -v '^#' | sed '/^$/d'; }
+lk_expect_eq "$(acl_block "$H/acl")" "$(acl_block "$ROOT/examples/homeassistant/mosquitto-homeassistant.acl")" \
+  "Home Assistant's ACL block (examples/homeassistant/mosquitto-homeassistant.acl)"
+
 HA_ID=(--cafile "$PKI/ca/ca.crt" --cert "$PKI/issued/homeassistant.crt" --key "$PKI/private/homeassistant.key")
 home_sub() { mosquitto_sub -h localhost -p "$HOME_PORT" "${HA_ID[@]}" "$@"; }
 home_pub() { mosquitto_pub -h localhost -p "$HOME_PORT" "${HA_ID[@]}" -q 1 "$@"; }
