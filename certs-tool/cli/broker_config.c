@@ -138,7 +138,7 @@ out:
  * ACL never carries (no identity may write .../local). */
 static const struct {
     const char *component, *object;
-} ha_configs[] = {{"binary_sensor", "online"}, {"binary_sensor", "relay"}};
+} ha_configs[] = {{"binary_sensor", "online"}, {"binary_sensor", "relay"}, {"binary_sensor", "door"}};
 
 /* The gateway's discovery configs of each door (gateway/core/ha_config.h). */
 static const struct {
@@ -219,7 +219,7 @@ static int write_acl(BIO *b, const char *site, const struct devs *d, const char 
         const char *door = d->names[i];
         ok = BIO_printf(b,
             "\n# Device %s/%s: only its own commands in, only its own answers out, and its\n"
-            "# two Home Assistant discovery configs, each by its exact name.\n"
+            "# Home Assistant discovery configs, each by its exact name.\n"
             "user %s/%s\n"
             "topic read latchkey/%s/%s/cmd\n"
             "topic write latchkey/%s/%s/ack\n"

@@ -4,6 +4,7 @@
 
 #include <cJSON.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -89,6 +90,31 @@ int door_status_bridge(const char *payload, size_t len)
     return 0;
 }
 
+/* dst = the string item key of j if it is one of the allowed words, else "". */
+static void word_of(const cJSON *j, const char *key, const char *const *allowed, char *dst,
+                    size_t cap)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+    dst[0] = '\0';
+    for (; cJSON_IsString(v) && *allowed != NULL; allowed++)
+        if (strcmp(v->valuestring, *allowed) == 0 && strlen(*allowed) < cap)
+            strcpy(dst, *allowed);
+}
+
+/* The door sensor's fields of the state (all "" without a sensor). Lock held. */
+static void contact_of(const cJSON *j, struct door_status *d)
+{
+    static const char *const contact[] = {"open", "closed", NULL};
+    static const char *const entry[] = {"opened", "not-opened", NULL};
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "entry_id");
+    word_of(j, "door", contact, d->contact, sizeof d->contact);
+    word_of(j, "entry", entry, d->entry, sizeof d->entry);
+    d->entry_id[0] = '\0';
+    if (d->entry[0] != '\0' && cJSON_IsString(id) &&
+        (id->valuestring[0] == '\0' || lk_id_valid(id->valuestring, strlen(id->valuestring))))
+        snprintf(d->entry_id, sizeof d->entry_id, "%s", id->valuestring);
+}
+
 int door_status_state(const char *door, const char *payload, size_t len)
 {
     cJSON *j;
@@ -111,6 +137,7 @@ int door_status_state(const char *door, const char *payload, size_t len)
                 strspn(fw->valuestring, "0123456789.abcdefghijklmnopqrstuvwxyz-+") ==
                     strlen(fw->valuestring))
                 strcpy(d->fw, fw->valuestring);
+            contact_of(j, d);
             changed();
             rc = 0;
         } else {

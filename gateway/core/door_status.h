@@ -1,5 +1,6 @@
 /* door_status.h - what the gateway knows about each door from MQTT: the retained
- * `availability` (online/offline) and `state` (relay idle/active, firmware version) topics,
+ * `availability` (online/offline) and `state` (relay idle/active, firmware version, the
+ * door contact open/closed and whether the last command really opened it) topics,
  * and the site's bridge link (latchkey/<site>/bridge, docs/protocol.md "The bridge link"):
  * while a bridge reports its link down, every door of the site is offline whatever its
  * last retained availability says (that message was kept by this broker before the cut).
@@ -28,6 +29,10 @@ struct door_status {
     enum door_link link;
     char relay[8];  /* "idle", "active" or "" (unknown) */
     char fw[16];    /* "" if unknown */
+    /* A door sensor's (docs/firmware.md "Door sensor"), "" without one: */
+    char contact[8];                     /* "open" / "closed" */
+    char entry[12];                      /* the last command's window: "opened" / "not-opened" */
+    char entry_id[LK_ID_HEX_LEN + 1];    /* and that command's id */
 };
 
 /* Called (unlocked) after each change, e.g. to wake the lws loop. May be NULL. */

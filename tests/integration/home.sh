@@ -44,6 +44,10 @@ grep -qx 'notification_topic latchkey/home/bridge' "$H/conf.d/bridge.conf" || lk
 # announces its entities; every event also goes to the webhook.
 sed -i "s/^port = $BROKER_PORT\$/port = $HOME_PORT/" "$SITE/device-door1.conf"
 printf '\n[homeassistant]\ndiscovery = true\n' >>"$SITE/device-door1.conf"
+# The door contact: the file backend stands in for the GPIO input (a test writes it).
+CONTACT="$SITE/door1.contact"
+echo closed >"$CONTACT"
+printf '\n[door_sensor]\nbackend = file\nfile = %s\nwindow_ms = 2000\n' "$CONTACT" >>"$SITE/device-door1.conf"
 printf '\n[homeassistant]\ndiscovery_prefix = homeassistant\nrequest_identity = homeassistant\n' >>"$CONF"
 printf '\n[notify]\nwebhook = http://127.0.0.1:%s/hook\n' "$HOOK_PORT" >>"$CONF"
 printf '135790\n' | lk_site_gw user add homeassistant --doors door1 >/dev/null
@@ -184,9 +188,27 @@ sleep 2 # the broker drops it silently: nothing may arrive within this time
 grep -q "user=alice.*peer=mqtt\|request of alice" "$GATEWAY_LOG" && lk_fail "a request in alice's name got through"
 lk_expect_eq "$(lk_relay_count door1 on)" 4 "relay pulses after the refused requests"
 
+lk_log "the door contact: opened once the door really opened, else 'unlocked, not opened'"
+state_has() { home_sub -t latchkey/home/door1/state -C 1 -W 2 | lk_has -F "$1"; }
+lk_wait_for 10 "state says the door is closed" state_has '"door":"closed"'
+lk_wait_for 10 "the device's pause passed" relay_rested
+out=$(lk_post -d pin=$PIN -d door=door1 "$URL/action")
+lk_expect_eq "$out" "200 opened" "tap with the contact"
+echo open >"$CONTACT"
+lk_wait_for 10 "state says opened" state_has '"entry":"opened"'
+state_has '"door":"open"' || lk_fail "state without the open door"
+grep -q "door open after the command .*: opened" "$DEVICE_LOG" || lk_fail "the device did not log the opening"
+echo closed >"$CONTACT"
+lk_wait_for 10 "state says the door is closed again" state_has '"door":"closed"'
+lk_wait_for 10 "the device's pause passed" relay_rested
+out=$(lk_post -d pin=$PIN -d door=door1 "$URL/action")
+lk_expect_eq "$out" "200 opened" "tap, the door stays shut"
+lk_wait_for 10 "state says unlocked, not opened (window 2 s)" state_has '"entry":"not-opened"'
+grep -q "after the command .*: unlocked, NOT opened" "$DEVICE_LOG" || lk_fail "the device did not log 'not opened'"
+
 lk_log "discovery configs at home against Home Assistant's schema"
 home_sub -t 'homeassistant/+/+/+/config' -v -W 3 >"$LK_TMP/configs" 2>/dev/null || true
-python3 "$HERE/ha_schema.py" binary_sensor:online binary_sensor:relay event:attempt \
+python3 "$HERE/ha_schema.py" binary_sensor:online binary_sensor:relay binary_sensor:door event:attempt \
   sensor:last_result sensor:last_opener button:request <"$LK_TMP/configs" >"$LK_TMP/schema.log" ||
   lk_fail "discovery schema: $(cat "$LK_TMP/schema.log")"
 cat "$LK_TMP/schema.log" >&2

@@ -24,7 +24,8 @@ enum lk_event_type {
     LK_EVENT_ACK_PUBLISHED,  /* an ack was queued for the broker */
     LK_EVENT_ACK_DROPPED,    /* an ack could not be queued at all */
     LK_EVENT_STATE_PUBLISHED, /* the retained state was queued (QoS 1) */
-    LK_EVENT_DISCOVERY_ERROR /* a Home Assistant discovery config could not be built or sent */
+    LK_EVENT_DISCOVERY_ERROR, /* a Home Assistant discovery config could not be built or sent */
+    LK_EVENT_DOOR            /* the door contact changed, or a command's window was decided */
 };
 
 struct lk_device_event {
@@ -69,6 +70,11 @@ struct lk_device_event {
         struct {                 /* LK_EVENT_DISCOVERY_ERROR */
             unsigned entity;     /* enum lk_ha_entity */
         } discovery;
+        struct {                 /* LK_EVENT_DOOR */
+            const char *door;    /* "open" / "closed" (the debounced state) */
+            const char *entry;   /* "opened" / "not-opened" when a window was decided, else "" */
+            const char *id;      /* that command's id ("" for the local path) */
+        } door;
     } u;
 };
 

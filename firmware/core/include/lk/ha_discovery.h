@@ -20,6 +20,7 @@ enum lk_ha_entity {
     LK_HA_ONLINE = 0,    /* binary_sensor, device_class connectivity, from availability */
     LK_HA_RELAY,         /* binary_sensor: state.relay active / idle */
     LK_HA_OPEN_BUTTON,   /* button publishing "open" to .../local (only with local_command) */
+    LK_HA_DOOR,          /* binary_sensor, device_class door: state.door (only with a sensor) */
     LK_HA_COUNT
 };
 
@@ -31,6 +32,7 @@ struct lk_ha_device {
     const char *site, *door, *fw;
     const char *topic_avail, *topic_state, *topic_ack;
     const char *topic_local;  /* NULL: local command path off (no button) */
+    int has_door;             /* 0: no door sensor (no door entity) */
 };
 
 /* 1 if p is a usable discovery prefix: 1..LK_HA_PREFIX_MAX characters of [A-Za-z0-9_-/],
@@ -39,7 +41,7 @@ int lk_ha_prefix_valid(const char *p);
 
 /* Builds the config message of one entity. Returns the payload length (> 0) with topic
  * and payload NUL-terminated; 0 if the entity does not apply (the button without the
- * local path); (size_t)-1 if something does not fit. */
+ * local path, the door without a sensor); (size_t)-1 if something does not fit. */
 size_t lk_ha_config(const struct lk_ha_device *d, enum lk_ha_entity e, char *topic,
                     size_t topic_cap, char *payload, size_t payload_cap);
 
