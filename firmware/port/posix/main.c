@@ -110,6 +110,11 @@ static const char usage_text[] =
     "            local_command = false (true: obey \"open\" on latchkey/SITE/DOOR/local\n"
     "             WITHOUT signature or PIN - anyone allowed to publish there opens\n"
     "             the door; see docs/firmware.md)\n"
+    "  [door_sensor] backend = gpio|file  (optional: the door contact)\n"
+    "            gpio_chip = gpiochip0  gpio_line = N  bias = pull-up|pull-down|disable|as-is\n"
+    "            active_low = false    file = FILE (file: \"open\"/\"1\" or \"closed\"/\"0\")\n"
+    "            debounce_ms = 50 (1..2000)  window_ms = 10000 (1000..120000: how long\n"
+    "             an \"open\" may take to open the door before it is \"not-opened\")\n"
     "Exit status: 0 after SIGINT/SIGTERM/SIGHUP, 2 for a config problem, 1 otherwise.\n";
 
 /* 0, or -1 if the text could not be written. */
