@@ -84,7 +84,8 @@ static void door_event(void *ctx, const char *door, const char *json, size_t len
 
 void wiring_connect(struct gw_app *app, struct wiring *w)
 {
-    struct gw_ports p = {w, broker_ready, publish, notify_result, wake_owner, deadlines_changed,
-                         doors_changed, now_ms, wall_ms, door_event};
+    struct gw_ports p = {w,          broker_ready,      publish,       notify_result,
+                         wake_owner, deadlines_changed, doors_changed, now_ms,
+                         wall_ms,    door_event};
     app->ports = p;
 }

@@ -38,7 +38,8 @@ const struct lk_profile_info *lk_profile_arg(const char *name)
 {
     const struct lk_profile_info *p = lk_profile_find(name);
     if (p == NULL)
-        lk_err("unknown profile '%s' (expected server, client, device, gateway or automation)", name);
+        lk_err("unknown profile '%s' (expected server, client, device, gateway or automation)",
+               name);
     return p;
 }
 

@@ -189,7 +189,8 @@ static int send_command(struct gw_app *app, struct attempt *a)
         return finish(app, a, GW_BROKER_UNAVAILABLE, "not-connected");
     door_status_get(rec->door, &st);
     if (st.link == LINK_DOWN) { /* the bridge's will: nothing can reach the door now */
-        set_detail(&a->out, "The link to the house is down. Nothing was sent; try again "
+        set_detail(&a->out,
+                   "The link to the house is down. Nothing was sent; try again "
                    "when the door is online.");
         return finish(app, a, GW_BROKER_UNAVAILABLE, "bridge-down");
     }

@@ -19,13 +19,36 @@
 #include "tls_store.h"
 
 enum key_id {
-    K_S_LISTEN, K_S_PORT, K_S_CERT, K_S_KEY, K_S_CA, K_S_CRL, K_S_PIN_CACHE, K_S_MAXCONN,
-    K_S_MAXADDR, K_S_ORIGIN,
-    K_M_URI, K_M_CA, K_M_CERT, K_M_KEY, K_M_CLIENT_ID, K_M_ACK, K_M_WAIT_USER, K_M_WAIT_DOOR,
-    K_C_KEY, K_C_SITE, K_C_TTL,
-    K_MT_LISTEN, K_MT_PORT, K_MT_FORCE,
-    K_ST_DB, K_ST_PEPPER, K_ST_BUSY,
-    K_HA_PREFIX, K_HA_IDENTITY, K_N_WEBHOOK,
+    K_S_LISTEN,
+    K_S_PORT,
+    K_S_CERT,
+    K_S_KEY,
+    K_S_CA,
+    K_S_CRL,
+    K_S_PIN_CACHE,
+    K_S_MAXCONN,
+    K_S_MAXADDR,
+    K_S_ORIGIN,
+    K_M_URI,
+    K_M_CA,
+    K_M_CERT,
+    K_M_KEY,
+    K_M_CLIENT_ID,
+    K_M_ACK,
+    K_M_WAIT_USER,
+    K_M_WAIT_DOOR,
+    K_C_KEY,
+    K_C_SITE,
+    K_C_TTL,
+    K_MT_LISTEN,
+    K_MT_PORT,
+    K_MT_FORCE,
+    K_ST_DB,
+    K_ST_PEPPER,
+    K_ST_BUSY,
+    K_HA_PREFIX,
+    K_HA_IDENTITY,
+    K_N_WEBHOOK,
     K_COUNT
 };
 
@@ -33,17 +56,26 @@ static const struct {
     const char *section, *name;
     int required;
 } keys[K_COUNT] = {
-    [K_S_LISTEN] = {"server", "listen", 0},     [K_S_PORT] = {"server", "port", 1},
-    [K_S_CERT] = {"server", "cert", 1},         [K_S_KEY] = {"server", "key", 1},
-    [K_S_CA] = {"server", "client_ca", 1},      [K_M_URI] = {"mqtt", "uri", 1},
-    [K_M_CA] = {"mqtt", "ca", 1},               [K_M_CERT] = {"mqtt", "cert", 1},
-    [K_M_KEY] = {"mqtt", "key", 1},             [K_M_CLIENT_ID] = {"mqtt", "client_id", 0},
-    [K_M_ACK] = {"mqtt", "ack_timeout_ms", 0},  [K_C_KEY] = {"command", "key", 1},
-    [K_C_SITE] = {"command", "site", 1},        [K_C_TTL] = {"command", "ttl", 0},
-    [K_S_CRL] = {"server", "crl", 1},           [K_MT_LISTEN] = {"metrics", "listen", 0},
+    [K_S_LISTEN] = {"server", "listen", 0},
+    [K_S_PORT] = {"server", "port", 1},
+    [K_S_CERT] = {"server", "cert", 1},
+    [K_S_KEY] = {"server", "key", 1},
+    [K_S_CA] = {"server", "client_ca", 1},
+    [K_M_URI] = {"mqtt", "uri", 1},
+    [K_M_CA] = {"mqtt", "ca", 1},
+    [K_M_CERT] = {"mqtt", "cert", 1},
+    [K_M_KEY] = {"mqtt", "key", 1},
+    [K_M_CLIENT_ID] = {"mqtt", "client_id", 0},
+    [K_M_ACK] = {"mqtt", "ack_timeout_ms", 0},
+    [K_C_KEY] = {"command", "key", 1},
+    [K_C_SITE] = {"command", "site", 1},
+    [K_C_TTL] = {"command", "ttl", 0},
+    [K_S_CRL] = {"server", "crl", 1},
+    [K_MT_LISTEN] = {"metrics", "listen", 0},
     [K_MT_PORT] = {"metrics", "port", 0},
     [K_MT_FORCE] = {"metrics", "allow_non_loopback", 0},
-    [K_ST_DB] = {"store", "database", 1},       [K_ST_PEPPER] = {"store", "pepper_file", 1},
+    [K_ST_DB] = {"store", "database", 1},
+    [K_ST_PEPPER] = {"store", "pepper_file", 1},
     [K_ST_BUSY] = {"store", "busy_timeout_ms", 0},
     [K_S_PIN_CACHE] = {"server", "pin_cache_seconds", 0},
     [K_M_WAIT_USER] = {"mqtt", "max_waiting_per_user", 0},
@@ -59,7 +91,16 @@ static const struct {
 #define MAX_HEADERS (CONF_MAX_DOORS + 8)
 
 enum section_kind {
-    S_NONE, S_SERVER, S_MQTT, S_COMMAND, S_METRICS, S_STORE, S_HA, S_NOTIFY, S_DOOR, S_USER
+    S_NONE,
+    S_SERVER,
+    S_MQTT,
+    S_COMMAND,
+    S_METRICS,
+    S_STORE,
+    S_HA,
+    S_NOTIFY,
+    S_DOOR,
+    S_USER
 };
 
 struct parse {
@@ -218,12 +259,14 @@ static int set_fixed(struct parse *p, enum key_id k, const char *v)
         if (strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-/") !=
                 strlen(v) ||
             v[0] == '/' || strstr(v, "//") != NULL || v[strlen(v) - 1] == '/')
-            return fail(p, p->ini.line, "discovery_prefix must be topic levels of "
+            return fail(p, p->ini.line,
+                        "discovery_prefix must be topic levels of "
                         "[A-Za-z0-9_-] joined by '/' (Home Assistant's default: homeassistant)");
         return set_str(p, c->ha.prefix, sizeof c->ha.prefix, v);
     case K_HA_IDENTITY:
         if (!lk_by_valid(v, strlen(v)))
-            return fail(p, p->ini.line, "request_identity must be a certificate CN of "
+            return fail(p, p->ini.line,
+                        "request_identity must be a certificate CN of "
                         "[A-Za-z0-9._@-]{1,64}");
         return set_str(p, c->ha.identity, sizeof c->ha.identity, v);
     case K_N_WEBHOOK:

@@ -68,7 +68,7 @@ struct conf {
         char identity[LK_BY_MAX + 1]; /* request_identity: "" = no MQTT requests */
     } ha;
     struct {
-        char webhook[CONF_STR_MAX];   /* "" = no webhook; else every event is POSTed there */
+        char webhook[CONF_STR_MAX]; /* "" = no webhook; else every event is POSTed there */
     } notify;
     struct conf_door doors[CONF_MAX_DOORS];
     int n_doors;

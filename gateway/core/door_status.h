@@ -30,9 +30,9 @@ struct door_status {
     char relay[8];  /* "idle", "active" or "" (unknown) */
     char fw[16];    /* "" if unknown */
     /* A door sensor's (docs/firmware.md "Door sensor"), "" without one: */
-    char contact[8];                     /* "open" / "closed" */
-    char entry[12];                      /* the last command's window: "opened" / "not-opened" */
-    char entry_id[LK_ID_HEX_LEN + 1];    /* and that command's id */
+    char contact[8];                  /* "open" / "closed" */
+    char entry[12];                   /* the last command's window: "opened" / "not-opened" */
+    char entry_id[LK_ID_HEX_LEN + 1]; /* and that command's id */
 };
 
 /* Called (unlocked) after each change, e.g. to wake the lws loop. May be NULL. */

@@ -9,8 +9,7 @@
 #include "door_event.h"
 
 static const char *const component[GW_HA_COUNT] = {"event", "sensor", "sensor", "button"};
-static const char *const object[GW_HA_COUNT] = {"attempt", "last_result", "last_opener",
-                                                "request"};
+static const char *const object[GW_HA_COUNT] = {"attempt", "last_result", "last_opener", "request"};
 static const char *const label[GW_HA_COUNT] = {"Attempt", "Last result", "Last opener",
                                                "Open (signed)"};
 
@@ -64,8 +63,7 @@ static int body(cJSON *j, const char *site, const char *door, const char *identi
         return fmt_ok(snprintf(t, sizeof t, "latchkey/%s/%s/last", site, door), sizeof t) &&
                sensor(j, t, "event_type");
     case GW_HA_LAST_OPENER:
-        return fmt_ok(snprintf(t, sizeof t, "latchkey/%s/%s/last_opened", site, door),
-                      sizeof t) &&
+        return fmt_ok(snprintf(t, sizeof t, "latchkey/%s/%s/last_opened", site, door), sizeof t) &&
                sensor(j, t, "by");
     case GW_HA_REQUEST:
         if (!fmt_ok(snprintf(t, sizeof t, "latchkey/%s/%s/request/%s", site, door, identity),
@@ -77,8 +75,7 @@ static int body(cJSON *j, const char *site, const char *door, const char *identi
             !fmt_ok(snprintf(t, sizeof t, "latchkey/%s/%s/availability", site, door), sizeof t))
             return 0;
         return cJSON_AddStringToObject(j, "availability_topic", t) != NULL;
-    case GW_HA_COUNT:
-        break;
+    case GW_HA_COUNT: break;
     }
     return 0;
 }
@@ -96,9 +93,9 @@ int gw_ha_config(const char *prefix, const char *site, const char *door, const c
     if (e == GW_HA_REQUEST && (identity == NULL || identity[0] == '\0'))
         return 0;
     if (!fmt_ok(snprintf(node, sizeof node, "latchkey_%s_%s", site, door), sizeof node) ||
-        !fmt_ok(snprintf(topic, topic_cap, "%s/%s/%s/%s/config", prefix, component[e], node,
-                         object[e]),
-                topic_cap))
+        !fmt_ok(
+            snprintf(topic, topic_cap, "%s/%s/%s/%s/config", prefix, component[e], node, object[e]),
+            topic_cap))
         return -1;
     j = cJSON_CreateObject();
     ok = j != NULL && common(j, node, e) && body(j, site, door, identity, e) &&

@@ -11,7 +11,13 @@
 
 #include <stddef.h>
 
-enum gw_ha_entity { GW_HA_EVENT = 0, GW_HA_LAST_RESULT, GW_HA_LAST_OPENER, GW_HA_REQUEST, GW_HA_COUNT };
+enum gw_ha_entity {
+    GW_HA_EVENT = 0,
+    GW_HA_LAST_RESULT,
+    GW_HA_LAST_OPENER,
+    GW_HA_REQUEST,
+    GW_HA_COUNT
+};
 
 #define GW_HA_TOPIC_MAX 256
 #define GW_HA_PAYLOAD_MAX 1024 /* LK_MQTT_PAYLOAD_MAX: every config stays below it */

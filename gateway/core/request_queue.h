@@ -16,7 +16,7 @@
 struct mqtt_request {
     char identity[LK_BY_MAX + 1]; /* from the topic, which the broker's ACL binds to it */
     char door[LK_NAME_MAX + 1];
-    int64_t at;                   /* the requester's clock, unix s */
+    int64_t at; /* the requester's clock, unix s */
 };
 
 /* {"v":1,"action":"open","at":<unix s>}: exactly these keys, each once, at a positive

@@ -80,7 +80,8 @@ void mqtt_inbound(const char *site, struct attempts *attempts, const char *topic
         if (door_status_bridge(payload, len) != 0)
             gw_log("mqtt: bad bridge notification ignored");
         else
-            gw_log("mqtt: bridge link of site %s %s", site, len == 1 && payload[0] == '1' ? "up" : "DOWN");
+            gw_log("mqtt: bridge link of site %s %s", site,
+                   len == 1 && payload[0] == '1' ? "up" : "DOWN");
     } else if (door_of_topic(site, topic, topic_len, "/ack", door) == 0)
         handle_ack(site, attempts, door, payload, len);
     else if (door_of_topic(site, topic, topic_len, "/availability", door) == 0) {

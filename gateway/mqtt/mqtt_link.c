@@ -206,8 +206,8 @@ struct mqtt_link *mqtt_link_start(const struct conf *c, struct attempts *attempt
                  c->command.site) <= 0 ||
         snprintf(m->sub_topics[TOPIC_BRIDGE], sizeof m->sub_topics[0], "latchkey/%s/bridge",
                  c->command.site) <= 0 ||
-        snprintf(m->sub_topics[TOPIC_REQUEST], sizeof m->sub_topics[0],
-                 "latchkey/%s/+/request/+", c->command.site) <= 0 ||
+        snprintf(m->sub_topics[TOPIC_REQUEST], sizeof m->sub_topics[0], "latchkey/%s/+/request/+",
+                 c->command.site) <= 0 ||
         build_discovery(m, c) != 0) {
         snprintf(err, errlen, "mqtt: topic or discovery config too long");
         free(m->ha);
@@ -362,8 +362,8 @@ static void on_note_failed(void *context, MQTTAsync_failureData *resp)
     gw_log("mqtt: event or discovery publish failed (code %d)", resp != NULL ? resp->code : 0);
 }
 
-int mqtt_link_publish_note(struct mqtt_link *m, const char *topic, const char *payload,
-                           size_t len, int retained)
+int mqtt_link_publish_note(struct mqtt_link *m, const char *topic, const char *payload, size_t len,
+                           int retained)
 {
     MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
     MQTTAsync_message msg = MQTTAsync_message_initializer;

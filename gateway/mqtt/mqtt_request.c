@@ -15,7 +15,8 @@ static int split(const char *site, const char *topic, size_t len, struct mqtt_re
     const char *d, *end = topic + len, *slash;
     size_t dl, il;
     int n = snprintf(want, sizeof want, "latchkey/%s/", site);
-    if (n <= 0 || (size_t)n >= sizeof want || len <= (size_t)n || strncmp(topic, want, (size_t)n) != 0)
+    if (n <= 0 || (size_t)n >= sizeof want || len <= (size_t)n ||
+        strncmp(topic, want, (size_t)n) != 0)
         return -1;
     d = topic + n;
     slash = memchr(d, '/', (size_t)(end - d));
@@ -38,7 +39,8 @@ static int request_shaped(const char *site, const char *topic, size_t len)
     char want[LK_TOPIC_MAX + 1];
     const char *d, *end = topic + len, *slash;
     int n = snprintf(want, sizeof want, "latchkey/%s/", site);
-    if (n <= 0 || (size_t)n >= sizeof want || len <= (size_t)n || strncmp(topic, want, (size_t)n) != 0)
+    if (n <= 0 || (size_t)n >= sizeof want || len <= (size_t)n ||
+        strncmp(topic, want, (size_t)n) != 0)
         return 0;
     d = topic + n;
     slash = memchr(d, '/', (size_t)(end - d));
@@ -61,8 +63,10 @@ int mqtt_request_inbound(const char *site, struct attempts *attempts, const char
     }
     if (retained) {
         /* One left on the broker would open the door at every reconnect of the gateway. */
-        gw_log("mqtt: RETAINED request of %s for door %s ignored: requests are never kept "
-               "(clear it: mosquitto_pub -r -n -t TOPIC)", r.identity, r.door);
+        gw_log(
+            "mqtt: RETAINED request of %s for door %s ignored: requests are never kept "
+            "(clear it: mosquitto_pub -r -n -t TOPIC)",
+            r.identity, r.door);
         return 1;
     }
     if (len > LK_MQTT_PAYLOAD_MAX || request_parse(payload, len, &r.at) != 0) {

@@ -203,10 +203,11 @@ int http_post(const struct http_url *u, const char *body, size_t len, int timeou
     c.fd = connect_to(u, c.deadline);
     if (c.fd < 0)
         return -1;
-    n = snprintf(head, sizeof head,
-                 "POST %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: latchkey-gateway\r\n"
-                 "Content-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
-                 u->path, u->host, len);
+    n = snprintf(
+        head, sizeof head,
+        "POST %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: latchkey-gateway\r\n"
+        "Content-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+        u->path, u->host, len);
     if (n > 0 && (size_t)n < sizeof head && (!u->tls || tls_start(&c, &ctx, u->host) == 0) &&
         conn_write(&c, head, (size_t)n) == 0 && conn_write(&c, body, len) == 0 &&
         read_status(&c, status, sizeof status) > 0 && strncmp(status, "HTTP/1.", 7) == 0 &&

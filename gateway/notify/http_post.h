@@ -10,10 +10,10 @@
 #define HTTP_POST_PATH_MAX 1024
 
 struct http_url {
-    int tls;                             /* https */
+    int tls; /* https */
     char host[HTTP_POST_HOST_MAX + 1];
     char port[6];
-    char path[HTTP_POST_PATH_MAX + 1];   /* starts with '/' */
+    char path[HTTP_POST_PATH_MAX + 1]; /* starts with '/' */
 };
 
 /* Splits "http[s]://host[:port][/path]". 0, or -1 for anything else (userinfo, IPv6

@@ -54,8 +54,8 @@ static void deliver(struct webhook *w, const char *body, size_t len)
         gw_log("webhook: no answer from %s:%s after %d tries; event dropped", w->url.host,
                w->url.port, tries);
     else
-        gw_log("webhook: %s:%s answered %d after %d tries; event dropped", w->url.host,
-               w->url.port, code, tries);
+        gw_log("webhook: %s:%s answered %d after %d tries; event dropped", w->url.host, w->url.port,
+               code, tries);
 }
 
 static void *run(void *arg)
@@ -87,7 +87,8 @@ struct webhook *webhook_start(const char *url, char *err, size_t errlen)
         return NULL;
     }
     if (http_url_parse(url, &w->url) != 0) {
-        snprintf(err, errlen, "[notify] webhook: cannot use '%s' (http[s]://host[:port][/path])", url);
+        snprintf(err, errlen, "[notify] webhook: cannot use '%s' (http[s]://host[:port][/path])",
+                 url);
         free(w);
         return NULL;
     }

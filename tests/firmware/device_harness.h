@@ -59,7 +59,7 @@ extern struct ev_log evlog;       /* filled by the callback make_cfg registers *
 
 int group_setup(void **state);    /* loads the vectors (ok_payload) */
 int group_teardown(void **state);
-int reset_opts(void **state);     /* cfg_ha_prefix, cfg_local, cfg_door_read, auto_puback */
+int reset_opts(void **state); /* cfg_ha_prefix, cfg_local, cfg_door_read, auto_puback */
 
 /* Drains what the device sent into s (and PUBACKs its QoS 1 publishes if auto_puback). */
 void collect(struct sent *s);

@@ -61,8 +61,8 @@ static void test_window(void **state)
     assert_int_equal(lk_door_tick(&s, 5999), LK_ENTRY_NONE);
     assert_int_equal(lk_door_tick(&s, 6000), LK_ENTRY_NOT_OPENED); /* unlocked, not opened */
     assert_string_equal(s.entry_id, "aaaa");
-    assert_int_equal(lk_door_tick(&s, 7000), LK_ENTRY_NONE);      /* told once */
-    assert_int_equal(s.entry, LK_ENTRY_NOT_OPENED);               /* kept */
+    assert_int_equal(lk_door_tick(&s, 7000), LK_ENTRY_NONE); /* told once */
+    assert_int_equal(s.entry, LK_ENTRY_NOT_OPENED);          /* kept */
     /* opened within the window: decided as soon as the debounced state is open */
     lk_door_watch(&s, "bbbb", 10000);
     (void)lk_door_sample(&s, 1, 11000);
@@ -114,7 +114,8 @@ static void test_device_contact(void **state)
     device_up(); /* its first state already has the contact (device_harness.c) */
     assert_non_null(strstr(up_sent.state, "\"door\":\"closed\""));
     for (i = 0; i < up_sent.ha; i++)
-        if (strcmp(up_sent.ha_topic[i], "homeassistant/binary_sensor/latchkey_home_door1/door/config") == 0) {
+        if (strcmp(up_sent.ha_topic[i],
+                   "homeassistant/binary_sensor/latchkey_home_door1/door/config") == 0) {
             door_cfg = 1;
             assert_non_null(strstr(up_sent.ha_payload[i], "\"dev_cla\":\"door\""));
             assert_non_null(strstr(up_sent.ha_payload[i], "\"val_tpl\":\"{{ value_json.door }}\""));

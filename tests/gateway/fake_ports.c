@@ -72,8 +72,9 @@ static void door_event(void *ctx, const char *door, const char *json, size_t len
 
 void fake_ports_init(struct fake_ports *f, struct gw_ports *p)
 {
-    struct gw_ports ports = {f, broker_ready, publish, notify_result, wake_owner,
-                             deadlines_changed, doors_changed, now_ms, wall_ms, door_event};
+    struct gw_ports ports = {f,          broker_ready,      publish,       notify_result,
+                             wake_owner, deadlines_changed, doors_changed, now_ms,
+                             wall_ms,    door_event};
     memset(f, 0, sizeof *f);
     f->ready = 1;
     f->now_ms = 1000000;

@@ -72,7 +72,8 @@ static void test_event_types(void **state)
     assert_true(cJSON_IsArray(a));
     assert_int_equal(cJSON_GetArraySize(a), (int)GW_UNCONFIRMED + 1);
     for (r = 0; r <= (int)GW_UNCONFIRMED; r++)
-        assert_string_equal(cJSON_GetArrayItem(a, r)->valuestring, gw_result_name((enum gw_result)r));
+        assert_string_equal(cJSON_GetArrayItem(a, r)->valuestring,
+                            gw_result_name((enum gw_result)r));
     cJSON_Delete(a);
 }
 
@@ -82,10 +83,12 @@ static void test_ha_configs(void **state)
     cJSON *j;
     (void)state;
     assert_int_equal(gw_ha_config("homeassistant", "home", "door1", "homeassistant", GW_HA_EVENT,
-                                  topic, sizeof topic, payload, sizeof payload), 1);
+                                  topic, sizeof topic, payload, sizeof payload),
+                     1);
     assert_string_equal(topic, "homeassistant/event/latchkey_home_door1/attempt/config");
     j = cJSON_Parse(payload);
-    assert_string_equal(cJSON_GetObjectItem(j, "state_topic")->valuestring, "latchkey/home/door1/event");
+    assert_string_equal(cJSON_GetObjectItem(j, "state_topic")->valuestring,
+                        "latchkey/home/door1/event");
     assert_true(cJSON_IsArray(cJSON_GetObjectItem(j, "event_types")));
     assert_string_equal(
         cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "device"), "identifiers"), 0)
@@ -93,21 +96,26 @@ static void test_ha_configs(void **state)
         "latchkey_home_door1"); /* the device's own identifier: one device in Home Assistant */
     cJSON_Delete(j);
     assert_int_equal(gw_ha_config("homeassistant", "home", "door1", "homeassistant", GW_HA_REQUEST,
-                                  topic, sizeof topic, payload, sizeof payload), 1);
+                                  topic, sizeof topic, payload, sizeof payload),
+                     1);
     j = cJSON_Parse(payload);
     assert_string_equal(cJSON_GetObjectItem(j, "command_topic")->valuestring,
                         "latchkey/home/door1/request/homeassistant");
-    assert_string_equal(cJSON_GetObjectItem(j, "command_template")->valuestring, GW_HA_REQUEST_TEMPLATE);
+    assert_string_equal(cJSON_GetObjectItem(j, "command_template")->valuestring,
+                        GW_HA_REQUEST_TEMPLATE);
     assert_true(cJSON_IsFalse(cJSON_GetObjectItem(j, "retain")));
     cJSON_Delete(j);
     assert_int_equal(gw_ha_config("homeassistant", "home", "door1", "homeassistant",
-                                  GW_HA_LAST_OPENER, topic, sizeof topic, payload, sizeof payload), 1);
+                                  GW_HA_LAST_OPENER, topic, sizeof topic, payload, sizeof payload),
+                     1);
     assert_non_null(strstr(payload, "\"state_topic\":\"latchkey/home/door1/last_opened\""));
     /* no request identity: no button; a small buffer: -1 */
     assert_int_equal(gw_ha_config("homeassistant", "home", "door1", "", GW_HA_REQUEST, topic,
-                                  sizeof topic, payload, sizeof payload), 0);
+                                  sizeof topic, payload, sizeof payload),
+                     0);
     assert_int_equal(gw_ha_config("homeassistant", "home", "door1", "", GW_HA_EVENT, topic,
-                                  sizeof topic, payload, 64), -1);
+                                  sizeof topic, payload, 64),
+                     -1);
 }
 
 static void test_request_parse(void **state)
@@ -143,7 +151,7 @@ static void test_request_topics(void **state)
     assert_int_equal(attempts_init(&t, on_wake, NULL), 0);
     drain();
     wakes = 0;
-#define IN(topic, retained) \
+#define IN(topic, retained)                                                                        \
     mqtt_request_inbound("home", &t, topic, strlen(topic), good, sizeof good - 1, retained)
     assert_int_equal(IN("latchkey/home/door1/request/homeassistant", 0), 1);
     assert_int_equal(wakes, 1);
@@ -193,7 +201,7 @@ static void test_bridge_link(void **state)
     door_status_get("door9", &st); /* a door never heard of is offline too */
     assert_int_equal(st.avail, DOOR_OFFLINE);
     mqtt_inbound("home", &t, "latchkey/other/bridge", 21, "1", 1); /* another site's */
-    mqtt_inbound("home", &t, "latchkey/home/bridge", 20, "up", 2);   /* not a notification */
+    mqtt_inbound("home", &t, "latchkey/home/bridge", 20, "up", 2); /* not a notification */
     door_status_get("door1", &st);
     assert_int_equal(st.link, LINK_DOWN);
     mqtt_inbound("home", &t, "latchkey/home/bridge", 20, "1", 1);
@@ -206,8 +214,8 @@ static void test_bridge_link(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_event_json),    cmocka_unit_test(test_event_types),
-        cmocka_unit_test(test_ha_configs),    cmocka_unit_test(test_request_parse),
+        cmocka_unit_test(test_event_json),     cmocka_unit_test(test_event_types),
+        cmocka_unit_test(test_ha_configs),     cmocka_unit_test(test_request_parse),
         cmocka_unit_test(test_request_topics), cmocka_unit_test(test_bridge_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,7 @@
 #include "lk/json_writer.h"
 
 static const char *const component[LK_HA_COUNT] = {"binary_sensor", "binary_sensor", "button",
-                                                  "binary_sensor"};
+                                                   "binary_sensor"};
 static const char *const object[LK_HA_COUNT] = {"online", "relay", "open", "door"};
 
 int lk_ha_prefix_valid(const char *p)

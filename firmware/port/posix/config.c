@@ -74,8 +74,7 @@ static void set_err(struct parse_state *st, const char *fmt, ...)
 
 static int section_known(const char *s, size_t len)
 {
-    return (len == 6 && memcmp(s, "broker", 6) == 0) ||
-           (len == 6 && memcmp(s, "device", 6) == 0) ||
+    return (len == 6 && memcmp(s, "broker", 6) == 0) || (len == 6 && memcmp(s, "device", 6) == 0) ||
            (len == 5 && memcmp(s, "relay", 5) == 0) ||
            (len == 13 && memcmp(s, "homeassistant", 13) == 0) ||
            (len == 11 && memcmp(s, "door_sensor", 11) == 0);
@@ -90,7 +89,8 @@ static int header(void *user, const char *s, int line)
 
     (void)line;
     if (end != NULL && !section_known(s + 1, (size_t)(end - s - 1))) {
-        set_err(st, "unknown section [%.*s] (expected [broker], [device], [relay], "
+        set_err(st,
+                "unknown section [%.*s] (expected [broker], [device], [relay], "
                 "[homeassistant] or [door_sensor])",
                 (int)(end - s - 1), s + 1);
         return -1;
@@ -347,8 +347,10 @@ static int door_sensor_key(struct parse_state *st, const char *k, const char *v)
         return set_u32(st, k, v, 1, LK_DOOR_DEBOUNCE_MAX_MS, &c->door_debounce_ms);
     if (strcmp(k, "window_ms") == 0)
         return set_u32(st, k, v, 1000, LK_DOOR_WINDOW_MAX_MS, &c->door_window_ms);
-    set_err(st, "unknown key '%s' in [door_sensor] (expected backend, file, gpio_chip, "
-            "gpio_line, bias, active_low, debounce_ms, window_ms)", k);
+    set_err(st,
+            "unknown key '%s' in [door_sensor] (expected backend, file, gpio_chip, "
+            "gpio_line, bias, active_low, debounce_ms, window_ms)",
+            k);
     return 0;
 }
 
@@ -448,7 +450,8 @@ static int check_required(struct parse_state *st)
         return -1;
     }
     if ((st->seen & (K_DOOR_FILE | K_DOOR_CHIP | K_DOOR_LINE | K_DOOR_BIAS | K_DOOR_LOW |
-                     K_DOOR_DEBOUNCE | K_DOOR_WINDOW)) != 0 && (st->seen & K_DOOR_BACKEND) == 0) {
+                     K_DOOR_DEBOUNCE | K_DOOR_WINDOW)) != 0 &&
+        (st->seen & K_DOOR_BACKEND) == 0) {
         snprintf(st->err, st->errlen, "%s: [door_sensor] needs backend = gpio or file", st->name);
         return -1;
     }

@@ -60,13 +60,13 @@ struct lkp_config {
     int local_command;             /* "local_command", default false: UNSIGNED path */
     /* [door_sensor] (door_input.h); no section: no sensor */
     enum lkp_door_backend door_backend;
-    char door_file[LKP_PATH_MAX];  /* backend file: "1"/"open" or "0"/"closed" in it */
+    char door_file[LKP_PATH_MAX];          /* backend file: "1"/"open" or "0"/"closed" in it */
     char door_chip[LKP_GPIO_CHIP_MAX + 1]; /* backend gpio, default gpiochip0 */
-    uint32_t door_line;            /* backend gpio: line offset (required) */
-    enum lkp_bias door_bias;       /* default pull-up */
-    int door_active_low;           /* the line reads LOW when the door is open */
-    uint32_t door_debounce_ms;     /* 0: the core's default (50) */
-    uint32_t door_window_ms;       /* 0: the core's default (10000) */
+    uint32_t door_line;                    /* backend gpio: line offset (required) */
+    enum lkp_bias door_bias;               /* default pull-up */
+    int door_active_low;                   /* the line reads LOW when the door is open */
+    uint32_t door_debounce_ms;             /* 0: the core's default (50) */
+    uint32_t door_window_ms;               /* 0: the core's default (10000) */
 };
 
 /* Parses INI text (no file access: suitable for fuzzing). name is used in error messages

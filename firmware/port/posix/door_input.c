@@ -20,10 +20,10 @@ static int bias_flags(enum lkp_bias b)
     return 0;
 }
 
-static int open_gpio(struct lkp_door_input *d, const struct lkp_config *c, char *err,
-                     size_t errlen)
+static int open_gpio(struct lkp_door_input *d, const struct lkp_config *c, char *err, size_t errlen)
 {
-    int flags = bias_flags(c->door_bias) | (c->door_active_low ? GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW : 0);
+    int flags =
+        bias_flags(c->door_bias) | (c->door_active_low ? GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW : 0);
     struct gpiod_chip *chip = gpiod_chip_open_lookup(c->door_chip);
     struct gpiod_line *line;
     if (chip == NULL) {
@@ -31,10 +31,12 @@ static int open_gpio(struct lkp_door_input *d, const struct lkp_config *c, char 
                  strerror(errno));
         return -1;
     }
-    line = c->door_line < gpiod_chip_num_lines(chip) ? gpiod_chip_get_line(chip, c->door_line) : NULL;
+    line =
+        c->door_line < gpiod_chip_num_lines(chip) ? gpiod_chip_get_line(chip, c->door_line) : NULL;
     if (line == NULL || gpiod_line_request_input_flags(line, "latchkey-door", flags) != 0) {
         snprintf(err, errlen, "[door_sensor] %s line %u: cannot request it as an input: %s",
-                 c->door_chip, (unsigned)c->door_line, line == NULL ? "no such line" : strerror(errno));
+                 c->door_chip, (unsigned)c->door_line,
+                 line == NULL ? "no such line" : strerror(errno));
         gpiod_chip_close(chip);
         return -1;
     }

@@ -182,7 +182,7 @@ static void log_event(void *user, const struct lk_device_event *ev)
             lkp_log_info("door %s after the command %s: %s", ev->u.door.door,
                          ev->u.door.id[0] != '\0' ? ev->u.door.id : "(local)",
                          strcmp(ev->u.door.entry, "opened") == 0 ? "opened"
-                                                                : "unlocked, NOT opened");
+                                                                 : "unlocked, NOT opened");
         else
             lkp_log_info("door %s", ev->u.door.door);
         break;

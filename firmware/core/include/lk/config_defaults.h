@@ -98,7 +98,7 @@
 
 /* ---- door sensor (door_sensor.h) ---------------------------------------------------- */
 #ifndef LK_DOOR_SENSOR
-#define LK_DOOR_SENSOR 1u             /* 0: no door contact support (saves ~90 B of RAM) */
+#define LK_DOOR_SENSOR 1u /* 0: no door contact support (saves ~90 B of RAM) */
 #endif
 
 /* ---- consistency checks --------------------------------------------------------------- */

@@ -59,7 +59,7 @@ struct lk_device_config {
     uint8_t local_command;
     /* Door sensor (only when the platform has door_read): 0 = defaults, door_sensor.h. */
     uint32_t door_debounce_ms;
-    uint32_t door_window_ms;        /* how long an "open" may take to open the door */
+    uint32_t door_window_ms; /* how long an "open" may take to open the door */
     /* NULL, or called with every event (device_event.h); event_user is its first argument. */
     lk_device_event_cb on_event;
     void *event_user;
@@ -109,7 +109,7 @@ struct lk_device {
 #if LK_DOOR_SENSOR
     struct lk_door_sensor contact; /* the door sensor (door_sensor.h) */
 #endif
-    uint8_t has_door;          /* the platform reads a door contact (and LK_DOOR_SENSOR) */
+    uint8_t has_door; /* the platform reads a door contact (and LK_DOOR_SENSOR) */
 
     uint64_t uptime_ms;
     uint32_t last_ms;

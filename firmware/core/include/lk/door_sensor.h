@@ -20,13 +20,13 @@ enum lk_entry { LK_ENTRY_NONE = 0, LK_ENTRY_OPENED, LK_ENTRY_NOT_OPENED };
 
 struct lk_door_sensor {
     uint32_t debounce_ms, window_ms;
-    uint8_t state;          /* enum lk_door: the debounced state */
-    uint8_t pending;        /* enum lk_door: a raw value not yet stable */
-    uint32_t pending_ms;    /* since when the raw value is pending */
-    uint8_t watching;       /* 1 while a command's window runs */
-    uint32_t watch_ms;      /* when it started */
+    uint8_t state;       /* enum lk_door: the debounced state */
+    uint8_t pending;     /* enum lk_door: a raw value not yet stable */
+    uint32_t pending_ms; /* since when the raw value is pending */
+    uint8_t watching;    /* 1 while a command's window runs */
+    uint32_t watch_ms;   /* when it started */
     char watch_id[LK_ID_HEX_LEN + 1];
-    uint8_t entry;          /* enum lk_entry of the last decided window */
+    uint8_t entry; /* enum lk_entry of the last decided window */
     char entry_id[LK_ID_HEX_LEN + 1];
 };
 

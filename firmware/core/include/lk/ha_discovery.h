@@ -17,10 +17,10 @@
 
 /* The door's entities, in publishing order. */
 enum lk_ha_entity {
-    LK_HA_ONLINE = 0,    /* binary_sensor, device_class connectivity, from availability */
-    LK_HA_RELAY,         /* binary_sensor: state.relay active / idle */
-    LK_HA_OPEN_BUTTON,   /* button publishing "open" to .../local (only with local_command) */
-    LK_HA_DOOR,          /* binary_sensor, device_class door: state.door (only with a sensor) */
+    LK_HA_ONLINE = 0,  /* binary_sensor, device_class connectivity, from availability */
+    LK_HA_RELAY,       /* binary_sensor: state.relay active / idle */
+    LK_HA_OPEN_BUTTON, /* button publishing "open" to .../local (only with local_command) */
+    LK_HA_DOOR,        /* binary_sensor, device_class door: state.door (only with a sensor) */
     LK_HA_COUNT
 };
 
