@@ -393,9 +393,8 @@ int action_start(struct gw_app *app, const struct action_request *req, struct at
         return ACTION_ANSWERED;
     }
     attempt_init(app, a, req);
-    if (req->via_broker && !request_admitted(app, a, req))
-        stage = ACTION_ANSWERED;
-    else if (!admit(app, a, req->user, req->door, req->pin != NULL || req->via_broker, &u))
+    if ((req->via_broker && !request_admitted(app, a, req)) ||
+        !admit(app, a, req->user, req->door, req->pin != NULL || req->via_broker, &u))
         stage = ACTION_ANSWERED;
     else if ((room = attempts_room(&app->attempts, a->rec.user, a->rec.door, &lim)) != ROOM_FREE)
         stage = refuse_no_room(app, a, room); /* no PIN check for an action that cannot wait */

@@ -28,16 +28,15 @@ int request_parse(const char *payload, size_t len, int64_t *at)
     int keys = 0, ok = cJSON_IsObject(j), seen_v = 0, seen_action = 0, seen_at = 0;
 
     for (it = ok ? j->child : NULL; ok && it != NULL; it = it->next, keys++) {
-        if (it->string == NULL)
-            ok = 0;
-        else if (strcmp(it->string, "v") == 0)
+        const char *k = it->string != NULL ? it->string : "";
+        if (strcmp(k, "v") == 0)
             ok = !seen_v++ && cJSON_IsNumber(it) && it->valuedouble == 1.0;
-        else if (strcmp(it->string, "action") == 0)
+        else if (strcmp(k, "action") == 0)
             ok = !seen_action++ && cJSON_IsString(it) && strcmp(it->valuestring, "open") == 0;
-        else if (strcmp(it->string, "at") == 0)
+        else if (strcmp(k, "at") == 0)
             ok = !seen_at++ && positive_int(it, at);
         else
-            ok = 0;
+            ok = 0; /* any other key, or none */
     }
     ok = ok && keys == 3;
     cJSON_Delete(j);

@@ -149,7 +149,8 @@ static int conn_write(struct conn *c, const char *buf, size_t len)
 static int read_status(struct conn *c, char *buf, size_t cap)
 {
     size_t got = 0;
-    while (got + 1 < cap && memchr(buf, '\n', got) == NULL) {
+    buf[0] = '\0';
+    while (got + 1 < cap && strchr(buf, '\n') == NULL) {
         ssize_t n;
         if (c->ssl != NULL) {
             int r = SSL_read(c->ssl, buf + got, (int)(cap - 1 - got));
