@@ -355,14 +355,25 @@ static int admit(struct gw_app *app, struct attempt *a, const char *user, const 
     return 1;
 }
 
-/* An MQTT request: from the one identity the gateway takes requests from, and fresh (a
- * request held up on the way, e.g. behind a black-holed link, must not open later). 1, or
- * 0 with the attempt finished. */
-static int request_admitted(struct gw_app *app, struct attempt *a, const struct action_request *req)
+/* The channel fits the identity: an MQTT request comes from the one identity the gateway
+ * takes requests from, and is fresh (a request held up on the way, e.g. behind a
+ * black-holed link, must not open later); that identity never acts through the HTTPS
+ * page (its certificate stands in for a PIN on MQTT only). 1, or 0 with the attempt
+ * finished. */
+static int channel_admitted(struct gw_app *app, struct attempt *a, const struct action_request *req)
 {
-    int64_t now = wall_s(app), skew = req->requested_at - now;
+    const char *house = app->conf->ha.identity;
+    int64_t skew = req->requested_at - wall_s(app);
 
-    if (app->conf->ha.identity[0] == '\0' || strcmp(req->user, app->conf->ha.identity) != 0) {
+    if (!req->via_broker) {
+        if (house[0] == '\0' || strcmp(req->user, house) != 0)
+            return 1;
+        set_detail(&a->out, "\"%s\" is the house's identity: it opens through its MQTT "
+                   "requests only.", house);
+        (void)finish(app, a, GW_FORBIDDEN, "house-identity");
+        return 0;
+    }
+    if (house[0] == '\0' || strcmp(req->user, house) != 0) {
         (void)finish(app, a, GW_FORBIDDEN, "not-request-identity");
         return 0;
     }
@@ -393,7 +404,7 @@ int action_start(struct gw_app *app, const struct action_request *req, struct at
         return ACTION_ANSWERED;
     }
     attempt_init(app, a, req);
-    if ((req->via_broker && !request_admitted(app, a, req)) ||
+    if (!channel_admitted(app, a, req) ||
         !admit(app, a, req->user, req->door, req->pin != NULL || req->via_broker, &u))
         stage = ACTION_ANSWERED;
     else if ((room = attempts_room(&app->attempts, a->rec.user, a->rec.door, &lim)) != ROOM_FREE)

@@ -546,6 +546,10 @@ static void test_mqtt_request(void **state)
     int64_t now = fake.wall_ms / 1000;
     (void)state;
 
+    assert_int_equal(start("house", "door1", PIN, &h, &out), ACTION_ANSWERED);
+    assert_int_equal(out.result, GW_FORBIDDEN);
+    assert_string_equal(out.reason, "house-identity"); /* never through the page */
+    fake.events = 0;
     assert_int_equal(start_request("alice", "door1", now, &h, &out), ACTION_ANSWERED);
     assert_int_equal(out.result, GW_FORBIDDEN);
     assert_string_equal(out.reason, "not-request-identity"); /* a phone user's name: no */
@@ -563,7 +567,7 @@ static void test_mqtt_request(void **state)
     assert_int_equal(start_request("house", "door1", now - 30, &h, &out), ACTION_AWAITING_ACK);
     assert_int_equal(fake.published, 1);
     assert_non_null(strstr(fake.payload, "\"by\":\"house\"")); /* signed in its name */
-    assert_int_equal(rows_of("house", &rec), 4); /* the refusal above is audited as alice */
+    assert_int_equal(rows_of("house", &rec), 5); /* the page's refusal too; alice's as alice */
     assert_string_equal(rec.peer, "mqtt");
     action_expire(&app); /* nothing is due yet */
     assert_int_equal(attempts_state(&app.attempts, h), ATTEMPT_AWAITING_ACK);
