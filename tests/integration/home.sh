@@ -7,7 +7,9 @@
 # the link cut by a reset and by a black hole (the doors offline within seconds, taps
 # refused at once, nothing opens later), the link back, Home Assistant's signed request
 # path (mosquitto_pub in its place: opened, audited by=homeassistant; a stale, a retained
-# and another identity's request refused), the webhook (a local HTTP receiver), and every
+# and another identity's request refused), the webhook (a local HTTP receiver; with it down
+# a tap does not wait and the event is dropped after 3 tries), the door contact (file
+# input: opened, or unlocked-not-opened after the window), and every
 # discovery config against Home Assistant's documented schema (ha_schema.py).
 # usage: home.sh SOURCE_DIR BUILD_DIR
 # shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
@@ -69,7 +71,8 @@ lk_wait_port "$RELAY_PORT" 10 "$RELAY_PID"
 lk_start home-broker mosquitto -c "$H/mosquitto.conf"
 lk_wait_port "$HOME_PORT" 10 "$LK_LAST_PID"
 lk_start hook python3 "$HERE/hook_receiver.py" "$HOOK_PORT" "$LK_TMP/hook.jsonl"
-lk_wait_port "$HOOK_PORT" 10 "$LK_LAST_PID"
+HOOK_PID=$LK_LAST_PID
+lk_wait_port "$HOOK_PORT" 10 "$HOOK_PID"
 lk_site_start_device door1
 lk_site_start_gateway
 # Availability on the internet-facing broker comes through the bridge.
@@ -205,6 +208,16 @@ out=$(lk_post -d pin=$PIN -d door=door1 "$URL/action")
 lk_expect_eq "$out" "200 opened" "tap, the door stays shut"
 lk_wait_for 10 "state says unlocked, not opened (window 2 s)" state_has '"entry":"not-opened"'
 grep -q "after the command .*: unlocked, NOT opened" "$DEVICE_LOG" || lk_fail "the device did not log 'not opened'"
+
+lk_log "the webhook's receiver is down: a tap still answers at once, the event is dropped after 3 tries"
+lk_stop "$HOOK_PID"
+lk_wait_for 10 "the device's pause passed" relay_rested
+t0=$(date +%s%3N)
+out=$(lk_post -d pin=$PIN -d door=door1 "$URL/action")
+ms=$(( $(date +%s%3N) - t0 ))
+lk_expect_eq "$out" "200 opened" "tap with the webhook's receiver down"
+[ "$ms" -lt 3000 ] || lk_fail "the tap took $ms ms with the webhook's receiver down"
+lk_wait_for 20 "the webhook gave up" grep -q "webhook: no answer from 127.0.0.1:$HOOK_PORT after 3 tries" "$GATEWAY_LOG"
 
 lk_log "discovery configs at home against Home Assistant's schema"
 home_sub -t 'homeassistant/+/+/+/config' -v -W 3 >"$LK_TMP/configs" 2>/dev/null || true
