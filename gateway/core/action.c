@@ -368,8 +368,10 @@ static int channel_admitted(struct gw_app *app, struct attempt *a, const struct 
     if (!req->via_broker) {
         if (house[0] == '\0' || strcmp(req->user, house) != 0)
             return 1;
-        set_detail(&a->out, "\"%s\" is the house's identity: it opens through its MQTT "
-                   "requests only.", house);
+        set_detail(&a->out,
+                   "\"%s\" is the house's identity: it opens through its MQTT "
+                   "requests only.",
+                   house);
         (void)finish(app, a, GW_FORBIDDEN, "house-identity");
         return 0;
     }
