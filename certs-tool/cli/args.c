@@ -13,12 +13,38 @@
 #include "diag.h"
 
 enum {
-    OPT_NAME = 256, OPT_DNS, OPT_IP, OPT_DAYS, OPT_PASSFILE, OPT_PWFILE, OPT_LEGACY, OPT_FORCE,
-    OPT_KEY_TYPE, OPT_REASON, OPT_NEW_KEY, OPT_JSON,
+    OPT_NAME = 256,
+    OPT_DNS,
+    OPT_IP,
+    OPT_DAYS,
+    OPT_PASSFILE,
+    OPT_PWFILE,
+    OPT_LEGACY,
+    OPT_FORCE,
+    OPT_KEY_TYPE,
+    OPT_REASON,
+    OPT_NEW_KEY,
+    OPT_JSON,
     /* export / enroll / bundle / broker-config */
-    OPT_MOBILECONFIG = 400, OPT_EMBED_PW, OPT_LISTEN, OPT_MINUTES, OPT_SECONDS, OPT_ATTEMPTS,
-    OPT_SERVER_NAME, OPT_URL_BASE, OPT_BROKER, OPT_SITE, OPT_PORT, OPT_CRL, OPT_HOME_BRIDGE,
-    OPT_REMOTE, OPT_IDENTITY, OPT_RUN_AS_ROOT, OPT_BRIDGE_USER, OPT_PLUGIN
+    OPT_MOBILECONFIG = 400,
+    OPT_EMBED_PW,
+    OPT_LISTEN,
+    OPT_MINUTES,
+    OPT_SECONDS,
+    OPT_ATTEMPTS,
+    OPT_SERVER_NAME,
+    OPT_URL_BASE,
+    OPT_BROKER,
+    OPT_SITE,
+    OPT_PORT,
+    OPT_CRL,
+    OPT_HOME_BRIDGE,
+    OPT_REMOTE,
+    OPT_IDENTITY,
+    OPT_RUN_AS_ROOT,
+    OPT_BRIDGE_USER,
+    OPT_PLUGIN,
+    OPT_INSTALL_DIR
 };
 
 static const struct option long_opts[] = {
@@ -56,6 +82,7 @@ static const struct option long_opts[] = {
     {"run-as-root", no_argument, NULL, OPT_RUN_AS_ROOT},
     {"bridge-user", required_argument, NULL, OPT_BRIDGE_USER},
     {"plugin", required_argument, NULL, OPT_PLUGIN},
+    {"install-dir", required_argument, NULL, OPT_INSTALL_DIR},
     {NULL, 0, NULL, 0},
 };
 
@@ -63,19 +90,39 @@ static const struct {
     lk_optmask bit;
     const char *name;
 } opt_names[] = {
-    {LK_OPT_NAME, "--name"}, {LK_OPT_DNS, "--dns"}, {LK_OPT_IP, "--ip"},
-    {LK_OPT_DAYS, "--days"}, {LK_OPT_PASSFILE, "--passphrase-file"}, {LK_OPT_OUT, "--out"},
-    {LK_OPT_PWFILE, "--password-file"}, {LK_OPT_LEGACY, "--legacy"}, {LK_OPT_FORCE, "--force"},
-    {LK_OPT_KEY_TYPE, "--key-type"}, {LK_OPT_REASON, "--reason"}, {LK_OPT_NEW_KEY, "--new-key"},
-    {LK_OPT_JSON, "--json"}, {LK_OPT_VERBOSE, "-v/--verbose"},
-    {LK_OPT_MOBILECONFIG, "--mobileconfig"}, {LK_OPT_EMBED_PW, "--embed-password"},
-    {LK_OPT_LISTEN, "--listen"}, {LK_OPT_MINUTES, "--minutes"}, {LK_OPT_SECONDS, "--seconds"},
-    {LK_OPT_ATTEMPTS, "--attempts"}, {LK_OPT_SERVER_NAME, "--server-name"},
-    {LK_OPT_URL_BASE, "--url-base"}, {LK_OPT_BROKER, "--broker"}, {LK_OPT_SITE, "--site"},
-    {LK_OPT_PORT, "--port"}, {LK_OPT_CRL, "--crl"}, {LK_OPT_HOME_BRIDGE, "--home-bridge"},
-    {LK_OPT_REMOTE, "--remote"}, {LK_OPT_IDENTITY, "--identity"},
-    {LK_OPT_RUN_AS_ROOT, "--run-as-root"}, {LK_OPT_BRIDGE_USER, "--bridge-user"},
+    {LK_OPT_NAME, "--name"},
+    {LK_OPT_DNS, "--dns"},
+    {LK_OPT_IP, "--ip"},
+    {LK_OPT_DAYS, "--days"},
+    {LK_OPT_PASSFILE, "--passphrase-file"},
+    {LK_OPT_OUT, "--out"},
+    {LK_OPT_PWFILE, "--password-file"},
+    {LK_OPT_LEGACY, "--legacy"},
+    {LK_OPT_FORCE, "--force"},
+    {LK_OPT_KEY_TYPE, "--key-type"},
+    {LK_OPT_REASON, "--reason"},
+    {LK_OPT_NEW_KEY, "--new-key"},
+    {LK_OPT_JSON, "--json"},
+    {LK_OPT_VERBOSE, "-v/--verbose"},
+    {LK_OPT_MOBILECONFIG, "--mobileconfig"},
+    {LK_OPT_EMBED_PW, "--embed-password"},
+    {LK_OPT_LISTEN, "--listen"},
+    {LK_OPT_MINUTES, "--minutes"},
+    {LK_OPT_SECONDS, "--seconds"},
+    {LK_OPT_ATTEMPTS, "--attempts"},
+    {LK_OPT_SERVER_NAME, "--server-name"},
+    {LK_OPT_URL_BASE, "--url-base"},
+    {LK_OPT_BROKER, "--broker"},
+    {LK_OPT_SITE, "--site"},
+    {LK_OPT_PORT, "--port"},
+    {LK_OPT_CRL, "--crl"},
+    {LK_OPT_HOME_BRIDGE, "--home-bridge"},
+    {LK_OPT_REMOTE, "--remote"},
+    {LK_OPT_IDENTITY, "--identity"},
+    {LK_OPT_RUN_AS_ROOT, "--run-as-root"},
+    {LK_OPT_BRIDGE_USER, "--bridge-user"},
     {LK_OPT_PLUGIN, "--plugin"},
+    {LK_OPT_INSTALL_DIR, "--install-dir"},
 };
 
 /* A whole number option from lo to hi; unit ("" or " of days") is named in the error. */
@@ -189,6 +236,10 @@ int lk_cli_parse(int argc, char **argv, struct lk_cli *cli)
         case OPT_RUN_AS_ROOT: cli->run_as_root = 1; cli->seen |= LK_OPT_RUN_AS_ROOT; break;
         case OPT_BRIDGE_USER: cli->bridge_user = optarg; cli->seen |= LK_OPT_BRIDGE_USER; break;
         case OPT_PLUGIN: cli->plugin = optarg; cli->seen |= LK_OPT_PLUGIN; break;
+        case OPT_INSTALL_DIR:
+            cli->install_dir = optarg;
+            cli->seen |= LK_OPT_INSTALL_DIR;
+            break;
         case ':':
             lk_err("option '%s' needs a value (see --help)", argv[optind - 1]);
             return -1;
@@ -286,7 +337,8 @@ static const struct {
      "Refuses to replace an existing bundle unless --force.\n"},
     {"broker-config",
      "latchkey-certs -d DIR broker-config --out DIR2 --site SITE [--listen ADDR] [--port N] "
-     "[--server-name NAME] [--crl PATH [--plugin SO]] [--bridge-user CN] [--run-as-root]\n"
+     "[--server-name NAME] [--crl PATH [--plugin SO|none]] [--bridge-user CN] [--run-as-root] "
+     "[--install-dir DIR3]\n"
      "       latchkey-certs -d DIR broker-config --home-bridge --remote HOST:PORT --out DIR2 "
      "--site SITE [--identity CN]",
      "Mosquitto 2.0 configuration from the inventory. Default: the internet-facing broker:\n"
@@ -300,9 +352,31 @@ static const struct {
      "certificates the CRL revokes when Mosquitto reloads.\n"
      "--bridge-user CN gives CN every device's rights in SITE (a home broker's bridge identity).\n"
      "--run-as-root adds 'user root' (Mosquitto otherwise drops to user mosquitto).\n"
+     "--install-dir DIR3: the configs name DIR3 (where the files will be installed on the\n"
+     "broker's host) instead of DIR2; --crl is then that host's path, taken as given.\n"
+     "--plugin none: no plugin (a broker without latchkey_revoke installed).\n"
+     "DIR2/acl.local (made commented on the first run) holds your own ACL lines (Home\n"
+     "Assistant, a monitoring identity): copied into every regenerated acl, never rewritten.\n"
      "--home-bridge: DIR2/bridge.conf for a home broker (include it in its config): one outbound\n"
      "TLS bridge to HOST:PORT with identity CN (default: the only valid device of SITE), clean\n"
      "session, commands in, answers out; plus bridge-ca.crt, bridge.crt, bridge.key.\n"},
+    {"host-bundle",
+     "latchkey-certs -d DIR host-bundle vps --out DIR2 --site SITE --server-name NAME\n"
+     "       latchkey-certs -d DIR host-bundle home SITE/DOOR --out DIR2 --remote HOST:PORT "
+     "--server-name NAME",
+     "One directory per destination host with its own DIR2/install.sh (run it as root there):\n"
+     "it puts each file where the packaged services read it, with owners and modes (keys\n"
+     "0640 root:latchkey or root:mosquitto, the CRL world-readable in /etc/latchkey/crl).\n"
+     "  vps   the gateway's certificates and keys (server NAME, gateway, command key) for\n"
+     "        /etc/latchkey/pki, a gateway.conf for SITE (kept if one is installed), the\n"
+     "        internet-facing broker's config (broker-config, installed in\n"
+     "        /etc/mosquitto/latchkey and conf.d/latchkey.conf) and the CRL.\n"
+     "  home  the device bundle of SITE/DOOR (for /etc/latchkey/device, broker NAME:8883), the\n"
+     "        home broker's listener (server certificate NAME) and its bridge to HOST:PORT as\n"
+     "        SITE/DOOR (conf.d/latchkey.conf, conf.d/latchkey-bridge.conf) and the CRL.\n"
+     "The configs name the installed paths. DIR2/mosquitto/acl.local holds your own ACL lines:\n"
+     "copied into every regenerated acl, never rewritten. Run it again after 'crl' to carry a\n"
+     "new CRL; install.sh makes a running Mosquitto reload it.\n"},
     {"sign",
      "latchkey-certs -d DIR sign server|client|device|gateway FILE.csr [--out FILE.crt] [--days N] "
      "[--dns D]... [--ip A]...",

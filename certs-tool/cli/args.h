@@ -44,6 +44,7 @@ typedef unsigned long long lk_optmask;
 #define LK_OPT_RUN_AS_ROOT (1ULL << 35)
 #define LK_OPT_BRIDGE_USER (1ULL << 36)
 #define LK_OPT_PLUGIN (1ULL << 37)
+#define LK_OPT_INSTALL_DIR (1ULL << 38)
 
 /* Where the packages install the broker plugin (broker/plugin.c). */
 #define LK_REVOKE_PLUGIN_DEFAULT "/usr/lib/latchkey/latchkey_revoke.so"
@@ -86,7 +87,8 @@ struct lk_cli {
     const char *identity;         /* bridge identity CN */
     int run_as_root;
     const char *bridge_user;      /* broker-config: CN allowed site-wide device topics */
-    const char *plugin;           /* broker-config: path of latchkey_revoke.so */
+    const char *plugin;           /* broker-config: path of latchkey_revoke.so, or "none" */
+    const char *install_dir;      /* broker-config: where the files will be installed */
 };
 
 /* Parses argv. Returns 0, or -1 after reporting the problem. */

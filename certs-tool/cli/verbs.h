@@ -19,5 +19,6 @@ int certs_verb_renew(const struct lk_cli *cli);
 int certs_verb_enroll(const struct lk_cli *cli);
 int certs_verb_bundle(const struct lk_cli *cli);
 int certs_verb_broker_config(const struct lk_cli *cli);
+int certs_verb_host_bundle(const struct lk_cli *cli);
 
 #endif

@@ -12,7 +12,7 @@ ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/site.sh"
 command -v sqlite3 >/dev/null || lk_fail "missing tool: sqlite3 (scripts/install-deps.sh installs it)"
 
-lk_site_make --door "door1:Front door" --door "door2:Back door" --pin 246810 --ack-timeout-ms 2000
+lk_site_make --door "door1:Front door" --door "door2:Back door" --pin 246810 --ack-timeout-ms 8000
 RELAY_LOG="$SITE/relay-door1.log"
 gw() { "$BUILD/gateway/latchkey-gateway" -c "$CONF" "$@"; }
 
