@@ -46,6 +46,7 @@ enum {
     OPT_PLUGIN,
     OPT_INSTALL_DIR
 };
+enum { OPT_SCEP_LISTEN = 500, OPT_SCEP_URL, OPT_EXPIRING }; /* scep, list */
 
 static const struct option long_opts[] = {
     {"dir", required_argument, NULL, 'd'},
@@ -82,6 +83,9 @@ static const struct option long_opts[] = {
     {"run-as-root", no_argument, NULL, OPT_RUN_AS_ROOT},
     {"bridge-user", required_argument, NULL, OPT_BRIDGE_USER},
     {"plugin", required_argument, NULL, OPT_PLUGIN},
+    {"scep-listen", required_argument, NULL, OPT_SCEP_LISTEN},
+    {"scep-url", required_argument, NULL, OPT_SCEP_URL},
+    {"expiring", required_argument, NULL, OPT_EXPIRING},
     {"install-dir", required_argument, NULL, OPT_INSTALL_DIR},
     {NULL, 0, NULL, 0},
 };
@@ -122,6 +126,9 @@ static const struct {
     {LK_OPT_RUN_AS_ROOT, "--run-as-root"},
     {LK_OPT_BRIDGE_USER, "--bridge-user"},
     {LK_OPT_PLUGIN, "--plugin"},
+    {LK_OPT_SCEP_LISTEN, "--scep-listen"},
+    {LK_OPT_SCEP_URL, "--scep-url"},
+    {LK_OPT_EXPIRING, "--expiring"},
     {LK_OPT_INSTALL_DIR, "--install-dir"},
 };
 
@@ -236,6 +243,19 @@ int lk_cli_parse(int argc, char **argv, struct lk_cli *cli)
         case OPT_RUN_AS_ROOT: cli->run_as_root = 1; cli->seen |= LK_OPT_RUN_AS_ROOT; break;
         case OPT_BRIDGE_USER: cli->bridge_user = optarg; cli->seen |= LK_OPT_BRIDGE_USER; break;
         case OPT_PLUGIN: cli->plugin = optarg; cli->seen |= LK_OPT_PLUGIN; break;
+        case OPT_SCEP_LISTEN:
+            cli->scep_listen = optarg;
+            cli->seen |= LK_OPT_SCEP_LISTEN;
+            break;
+        case OPT_SCEP_URL:
+            cli->scep_url = optarg;
+            cli->seen |= LK_OPT_SCEP_URL;
+            break;
+        case OPT_EXPIRING:
+            if (parse_range(optarg, "--expiring", " of days", 1, 3650, &cli->expiring) != 0)
+                return -1;
+            cli->seen |= LK_OPT_EXPIRING;
+            break;
         case OPT_INSTALL_DIR:
             cli->install_dir = optarg;
             cli->seen |= LK_OPT_INSTALL_DIR;
@@ -326,6 +346,22 @@ static const struct {
      "instead, for tests) or after N wrong requests (--attempts, default 5). Listens on\n"
      "0.0.0.0:8444 by default. --url-base https://HOST[:PORT] sets the start of the printed link\n"
      "(e.g. a publicly trusted name that forwards to this port). Exit status 0 = delivered.\n"},
+    {"scep",
+     "latchkey-certs -d DIR scep USER [--listen ADDR:PORT] [--scep-listen ADDR:PORT] [--minutes N] "
+     "[--attempts N] [--server-name NAME] [--url-base URL] [--scep-url URL] [--legacy] "
+     "[--passphrase-file F]",
+     "An invitation for a device that makes its own key (iPhone, iPad, Mac, any SCEP client):\n"
+     "serves a one-time HTTPS link (--listen, default 0.0.0.0:8444; shown as a QR code) to a\n"
+     ".mobileconfig with the CA and a SCEP payload, and the SCEP service (RFC 8894) over plain\n"
+     "HTTP (--scep-listen, default 0.0.0.0:8445; its messages are signed and encrypted). The\n"
+     "device's request must carry the one-time challenge and be for CN=USER (RSA >= 2048, P-256\n"
+     "or P-384); one client certificate is issued into the inventory, no key is stored here.\n"
+     "Stops shortly after the certificate, after N minutes (default 10; --seconds N for tests)\n"
+     "or after N wrong requests (--attempts, default 5). --scep-url sets the URL the profile\n"
+     "names (default http://<server name>:<port>/scep). --legacy also accepts requests\n"
+     "encrypted with single DES (older SCEP clients; Apple devices use AES). Needs the CA\n"
+     "passphrase.\n"
+     "Exit status 0 = a certificate was issued.\n"},
     {"bundle", "latchkey-certs -d DIR bundle SITE/DOOR --out DIR2 --broker HOST:PORT [--force]",
      "Writes everything one device needs into DIR2: device.conf (paths relative to DIR2),\n"
      "ca.crt, device.crt, device.key (0600), command.pub.hex, ack.key (0600: the device's own\n"
@@ -395,9 +431,10 @@ static const struct {
      "Signs a CRL v2 of every revoked certificate (CRL number from DIR/crlnumber, +1 each time;\n"
      "AKI; nextUpdate = now + N days, default 7) and writes it atomically to PATH (default\n"
      "DIR/crl.pem). Silent on success unless -v: run it from a timer well before nextUpdate.\n"},
-    {"list", "latchkey-certs -d DIR list [--json]",
+    {"list", "latchkey-certs -d DIR list [--json] [--expiring DAYS]",
      "The inventory: serial, profile, subject, notAfter, status (valid, expired, revoked,\n"
-     "superseded) and days left; EXPIRING marks valid certificates ending within 30 days.\n"},
+     "superseded) and days left; EXPIRING marks valid certificates ending within 30 days.\n"
+     "--expiring DAYS: only the valid certificates ending within DAYS (who needs a new one).\n"},
     {"show", "latchkey-certs -d DIR show NAME|SERIAL [--json]",
      "One certificate in detail: status, dates, revocation, key type, SAN and its files.\n"},
     {"renew", "latchkey-certs -d DIR renew NAME [--new-key] [--days N] [--passphrase-file F]",

@@ -6,6 +6,7 @@
 #include "action.h"
 #include "csrf.h"
 #include "http_pages.h"
+#include "http_renew.h"
 #include "http_reply.h"
 #include "web.h"
 
@@ -85,6 +86,7 @@ void http_page_index(struct lws *wsi, struct http_session *s)
         html_text(&b, c->doors[i].name);
         html_raw(&b, "\"></span></button>\n");
     }
+    http_renew_line(wsi, c->server.cert_renew_warn_days, &b);
     html_raw(&b, "</form>\n<p id=\"live\" role=\"status\" aria-live=\"polite\"></p>\n"
                  "<script src=\"/app.js\" defer></script>\n");
     html_end(&b);
