@@ -18,7 +18,8 @@ ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/site.sh"
 HERE="$ROOT/tests/integration"
 
-lk_site_make --door "door1:Front door" --pin 246810 --ack-timeout-ms 3000
+# 8 s: at load average 20 a confirmed open took over 2 s (as in tests/integration/identity.sh).
+lk_site_make --door "door1:Front door" --pin 246810 --ack-timeout-ms 8000
 lk_free_port HOME_PORT
 lk_free_port RELAY_PORT
 lk_free_port HOOK_PORT
@@ -108,6 +109,9 @@ lk_start phone-ws "$PY" "$ROOT/tests/gateway/ws_client.py" "wss://localhost:$GAT
 phone_shows() { grep '"type":"doors"' "$LK_TMP/phone-ws.log" | tail -n 1 | lk_has -F "\"availability\":\"$1\""; }
 lk_wait_for 10 "the phone shows door1 online" phone_shows online
 
+# gateway_latency USER: latency_ms of USER's last action result in the gateway's log.
+gateway_latency() { grep "action result user=$1 " "$GATEWAY_LOG" | tail -n 1 | sed -n 's/.* latency_ms=\([0-9]*\).*/\1/p'; }
+
 # cut_and_check HOW SECS: cuts the link (relay mode HOW), waits at most SECS for the
 # gateway to see it down, then a tap must be refused at once and open nothing, also later.
 cut_and_check() {
@@ -119,13 +123,13 @@ cut_and_check() {
   t1=$(date +%s%3N)
   lk_log "link down seen after $(( t1 - t0 )) ms"
   lk_wait_for 5 "the phone shows door1 offline" phone_shows offline
-  t0=$(date +%s%3N)
   out=$(lk_post -d pin=$PIN -d door=door1 "$URL/action")
-  ms=$(( $(date +%s%3N) - t0 ))
   lk_expect_eq "$out" "503 broker-unavailable" "tap while the link is cut"
   grep "action result user=alice" "$GATEWAY_LOG" | tail -n 1 | lk_has "reason=bridge-down" ||
     lk_fail "refusal without reason bridge-down"
-  [ "$ms" -lt 3000 ] || lk_fail "the refusal took $ms ms"
+  # The gateway's own time (curl's includes two TLS handshakes on a loaded machine).
+  ms=$(gateway_latency alice)
+  [ -n "$ms" ] && [ "$ms" -lt 1000 ] || lk_fail "the refusal took ${ms:-?} ms in the gateway"
   lk_expect_eq "$(lk_relay_count door1 on)" "$pulses" "relay pulses while cut"
 }
 
@@ -209,15 +213,22 @@ lk_expect_eq "$out" "200 opened" "tap, the door stays shut"
 lk_wait_for 10 "state says unlocked, not opened (window 2 s)" state_has '"entry":"not-opened"'
 grep -q "after the command .*: unlocked, NOT opened" "$DEVICE_LOG" || lk_fail "the device did not log 'not opened'"
 
-lk_log "the webhook's receiver is down: a tap still answers at once, the event is dropped after 3 tries"
+lk_log "the webhook's receiver hangs: taps and pages answer while it is retried, then it is dropped"
 lk_stop "$HOOK_PID"
+# A receiver that accepts and never answers: each try runs into its 3 s timeout.
+lk_start hook-hang python3 "$HERE/tcp_relay.py" "$HOOK_PORT" "$RELAY_PORT"
+HANG_PID=$LK_LAST_PID
+lk_wait_port "$HOOK_PORT" 10 "$HANG_PID"
+kill -USR1 "$HANG_PID"
+lk_wait_for 5 "the hanging receiver" grep -q "mode blackhole" "$LK_TMP/hook-hang.log"
 lk_wait_for 10 "the device's pause passed" relay_rested
-t0=$(date +%s%3N)
 out=$(lk_post -d pin=$PIN -d door=door1 "$URL/action")
-ms=$(( $(date +%s%3N) - t0 ))
-lk_expect_eq "$out" "200 opened" "tap with the webhook's receiver down"
-[ "$ms" -lt 3000 ] || lk_fail "the tap took $ms ms with the webhook's receiver down"
-lk_wait_for 20 "the webhook gave up" grep -q "webhook: no answer from 127.0.0.1:$HOOK_PORT after 3 tries" "$GATEWAY_LOG"
+lk_expect_eq "$out" "200 opened" "tap with the webhook's receiver hanging"
+# Its 3 tries take at least 3 x 3 s + 3 s: the gateway must answer meanwhile.
+out=$(lk_phone "$URL/")
+lk_expect_eq "${out%% *}" 200 "the page while the webhook hangs"
+grep -q "webhook: no answer" "$GATEWAY_LOG" && lk_fail "the webhook gave up before the page answered: it cannot have hung"
+lk_wait_for 30 "the webhook gave up" grep -q "webhook: no answer from 127.0.0.1:$HOOK_PORT after 3 tries" "$GATEWAY_LOG"
 
 lk_log "discovery configs at home against Home Assistant's schema"
 home_sub -t 'homeassistant/+/+/+/config' -v -W 3 >"$LK_TMP/configs" 2>/dev/null || true
