@@ -23,6 +23,7 @@
 #include "server.h"
 #include "store.h"
 #include "store_flush.h"
+#include "webhook.h"
 #include "wiring.h"
 
 #ifndef LATCHKEY_VERSION
@@ -83,7 +84,7 @@ static int run(const char *config, int check_only)
 {
     static struct conf conf;
     static struct gw_app app;
-    static struct wiring wiring = {NULL, &web};
+    static struct wiring wiring = {NULL, &web, NULL, NULL};
     char err[512];
     struct sigaction sa;
 
@@ -92,6 +93,7 @@ static int run(const char *config, int check_only)
         return EXIT_USAGE;
     }
     app.conf = &conf;
+    wiring.site = conf.command.site; /* a reload may not change the site (reload.c) */
     wiring_connect(&app, &wiring);
     app.cmd_key = cmd_key_load(conf.command.key, err, sizeof err);
     if (app.cmd_key == NULL) {
@@ -168,9 +170,17 @@ static int run(const char *config, int check_only)
         return EXIT_USAGE;
     }
     signal_web = &web;
+    if (conf.notify.webhook[0] != '\0' &&
+        (wiring.hook = webhook_start(conf.notify.webhook, err, sizeof err)) == NULL) {
+        gw_err("%s", err);
+        pin_worker_stop(&app.pins);
+        server_stop(&web);
+        return EXIT_FAILURE;
+    }
     wiring.mqtt = mqtt_link_start(&conf, &app.attempts, err, sizeof err);
     if (wiring.mqtt == NULL) {
         gw_err("%s", err);
+        webhook_stop(wiring.hook);
         pin_worker_stop(&app.pins);
         server_stop(&web);
         return EXIT_FAILURE;
@@ -183,6 +193,8 @@ static int run(const char *config, int check_only)
     gw_log("shutting down");
     mqtt_link_stop(wiring.mqtt); /* first: no Paho callback may wake a destroyed context */
     wiring.mqtt = NULL;
+    webhook_stop(wiring.hook);
+    wiring.hook = NULL;
     pin_worker_stop(&app.pins); /* nor the PIN thread */
     pin_cache_clear(&app.pin_cache);
     signal_web = NULL;

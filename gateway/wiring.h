@@ -8,10 +8,13 @@
 
 struct mqtt_link;
 struct web;
+struct webhook;
 
 struct wiring {
     struct mqtt_link *mqtt; /* NULL until the link is started */
     struct web *web;        /* the HTTPS side (web/web.h) */
+    struct webhook *hook;   /* NULL: no [notify] webhook */
+    const char *site;       /* the config's site, for the event topics */
 };
 
 /* Fills app->ports with w's functions. */

@@ -61,6 +61,28 @@ static int list_devices(const struct lk_pki *pki, struct devs *d)
     return lk_inv_foreach_valid_now(pki, "device", collect_device, d) < 0 ? -1 : 0;
 }
 
+/* Home automation identities (profile automation): each gets its block in the ACL. */
+#define MAX_AUTOMATION 16
+struct automations {
+    char cn[MAX_AUTOMATION][LK_CN_MAX + 1];
+    int n;
+};
+
+static int collect_automation(const struct lk_inv_entry *e, void *arg)
+{
+    struct automations *a = arg;
+    int i;
+    for (i = 0; i < a->n; i++)
+        if (strcmp(a->cn[i], e->cn) == 0)
+            return 0;
+    if (a->n >= MAX_AUTOMATION) {
+        lk_err("more than %d automation identities", MAX_AUTOMATION);
+        return -1;
+    }
+    snprintf(a->cn[a->n++], sizeof a->cn[0], "%s", e->cn);
+    return 0;
+}
+
 /* Absolute form of an existing directory or file. */
 static int absolute(const char *path, char out[PATH_MAX])
 {
@@ -120,45 +142,107 @@ out:
  * ACL never carries (no identity may write .../local). */
 static const struct {
     const char *component, *object;
-} ha_configs[] = {{"binary_sensor", "online"}, {"binary_sensor", "relay"}, {"sensor", "last_result"}};
+} ha_configs[] = {
+    {"binary_sensor", "online"}, {"binary_sensor", "relay"}, {"binary_sensor", "door"}};
+
+/* The gateway's discovery configs of each door (gateway/core/ha_config.h). */
+static const struct {
+    const char *component, *object;
+} gw_ha_configs[] = {{"event", "attempt"},
+                     {"sensor", "last_result"},
+                     {"sensor", "last_opener"},
+                     {"button", "request"}};
+
+/* What a home automation identity may do (docs/protocol.md "Requests from the house"):
+ * watch every door, and ask the gateway to open in its own name only. */
+static int write_automation(BIO *b, const char *site, const char *cn)
+{
+    return BIO_printf(
+               b,
+               "\n# Home automation %s: reads every door's topics and the discovery configs, and\n"
+               "# asks the gateway to open in its own name only (the gateway decides and signs).\n"
+               "user %s\n"
+               "topic read latchkey/%s/+/availability\n"
+               "topic read latchkey/%s/+/state\n"
+               "topic read latchkey/%s/+/event\n"
+               "topic read latchkey/%s/+/last\n"
+               "topic read latchkey/%s/+/last_opened\n"
+               "topic read latchkey/%s/bridge\n"
+               "topic write latchkey/%s/+/request/%s\n"
+               "topic read homeassistant/#\n"
+               "topic readwrite homeassistant/status\n",
+               cn, cn, site, site, site, site, site, site, site, cn) > 0
+               ? 0
+               : -1;
+}
 
 /* Every topic is named exactly (no wildcard under a device's own names): an identity can
  * keep at most one retained message per topic listed, each at most max_packet_size. To
  * give an identity a new topic, add one line here (docs/security.md, "Broker"). */
-static int write_acl(BIO *b, const char *site, const struct devs *d, const char *bridge_user)
+static int write_acl(BIO *b, const char *site, const struct devs *d, const char *bridge_user,
+                     const struct automations *ha)
 {
     size_t j;
-    int i, ok = BIO_printf(b,
-        "# Written by latchkey-certs broker-config: who may use which topics of site %s.\n"
-        "# Users are certificate CNs (use_identity_as_username). A certificate not named here\n"
-        "# (a phone, anything else) may neither publish nor subscribe. Reload with SIGHUP.\n\n"
-        "# The gateway commands every door of the site and reads their answers.\n"
-        "user gateway\n"
-        "topic write latchkey/%s/+/cmd\n"
-        "topic read latchkey/%s/+/ack\n"
-        "topic read latchkey/%s/+/state\n"
-        "topic read latchkey/%s/+/availability\n",
-        site, site, site, site, site) > 0;
+    int i,
+        ok =
+            BIO_printf(
+                b,
+                "# Written by latchkey-certs broker-config: who may use which topics of site %s.\n"
+                "# Users are certificate CNs (use_identity_as_username). A certificate not named "
+                "here\n"
+                "# (a phone, anything else) may neither publish nor subscribe. Reload with "
+                "SIGHUP.\n\n"
+                "# The gateway commands every door of the site and reads their answers.\n"
+                "user gateway\n"
+                "topic write latchkey/%s/+/cmd\n"
+                "topic read latchkey/%s/+/ack\n"
+                "topic read latchkey/%s/+/state\n"
+                "topic read latchkey/%s/+/availability\n"
+                "# The bridge link of a home broker, the house's requests, and what every attempt\n"
+                "# tells the house (docs/protocol.md).\n"
+                "topic read latchkey/%s/bridge\n"
+                "topic read latchkey/%s/+/request/+\n"
+                "topic write latchkey/%s/+/event\n"
+                "topic write latchkey/%s/+/last\n"
+                "topic write latchkey/%s/+/last_opened\n",
+                site, site, site, site, site, site, site, site, site, site) > 0;
+    for (i = 0; ok && i < d->n; i++)
+        for (j = 0; ok && j < sizeof gw_ha_configs / sizeof gw_ha_configs[0]; j++)
+            ok = BIO_printf(b, "topic write homeassistant/%s/latchkey_%s_%s/%s/config\n",
+                            gw_ha_configs[j].component, site, d->names[i],
+                            gw_ha_configs[j].object) > 0;
     if (ok && bridge_user != NULL)
-        ok = BIO_printf(b,
-            "\n# A home broker's bridge: carries every door's commands in and answers out.\n"
-            "user %s\n"
-            "topic read latchkey/%s/+/cmd\n"
-            "topic write latchkey/%s/+/ack\n"
-            "topic write latchkey/%s/+/state\n"
-            "topic write latchkey/%s/+/availability\n",
-            bridge_user, site, site, site, site) > 0;
+        ok = BIO_printf(
+                 b,
+                 "\n# A home broker's bridge: carries every door's commands in and answers out.\n"
+                 "user %s\n"
+                 "topic read latchkey/%s/+/cmd\n"
+                 "topic write latchkey/%s/+/ack\n"
+                 "topic write latchkey/%s/+/state\n"
+                 "topic write latchkey/%s/+/availability\n"
+                 "# Its link state (the bridge's notifications and their will), the house's\n"
+                 "# requests out, the gateway's events and discovery configs in.\n"
+                 "topic write latchkey/%s/bridge\n"
+                 "topic write latchkey/%s/+/request/+\n"
+                 "topic read latchkey/%s/+/event\n"
+                 "topic read latchkey/%s/+/last\n"
+                 "topic read latchkey/%s/+/last_opened\n"
+                 "topic read homeassistant/+/+/+/config\n",
+                 bridge_user, site, site, site, site, site, site, site, site, site) > 0;
+    for (i = 0; ok && ha != NULL && i < ha->n; i++)
+        ok = write_automation(b, site, ha->cn[i]) == 0;
     for (i = 0; ok && i < d->n; i++) {
         const char *door = d->names[i];
-        ok = BIO_printf(b,
-            "\n# Device %s/%s: only its own commands in, only its own answers out, and its\n"
-            "# three Home Assistant discovery configs, each by its exact name.\n"
-            "user %s/%s\n"
-            "topic read latchkey/%s/%s/cmd\n"
-            "topic write latchkey/%s/%s/ack\n"
-            "topic write latchkey/%s/%s/state\n"
-            "topic write latchkey/%s/%s/availability\n",
-            site, door, site, door, site, door, site, door, site, door, site, door) > 0;
+        ok = BIO_printf(
+                 b,
+                 "\n# Device %s/%s: only its own commands in, only its own answers out, and its\n"
+                 "# Home Assistant discovery configs, each by its exact name.\n"
+                 "user %s/%s\n"
+                 "topic read latchkey/%s/%s/cmd\n"
+                 "topic write latchkey/%s/%s/ack\n"
+                 "topic write latchkey/%s/%s/state\n"
+                 "topic write latchkey/%s/%s/availability\n",
+                 site, door, site, door, site, door, site, door, site, door, site, door) > 0;
         for (j = 0; ok && j < sizeof ha_configs / sizeof ha_configs[0]; j++)
             ok = BIO_printf(b, "topic write homeassistant/%s/latchkey_%s_%s/%s/config\n",
                             ha_configs[j].component, site, door, ha_configs[j].object) > 0;
@@ -218,41 +302,70 @@ static int write_conf(BIO *b, const struct lk_cli *cli, const char *site, const 
 static int write_bridge(BIO *b, const char *site, const char *host, long port, const char *dir,
                         const char *identity)
 {
-    return BIO_printf(b,
-        "# Written by latchkey-certs broker-config --home-bridge: the bridge of the home broker of\n"
-        "# site %s to the internet-facing broker. Include it in the home broker's configuration\n"
-        "# (e.g. copy it to /etc/mosquitto/conf.d/). The home broker dials OUT: nothing on the\n"
-        "# internet needs to reach the home network. Identity: %s.\n"
-        "connection latchkey-%s\n"
-        "address %s:%ld\n"
-        "# The internet-facing broker replaces this id with the certificate's CN\n"
-        "# (use_username_as_clientid): no device of the site may use %s there as well.\n"
-        "remote_clientid latchkey-bridge-%s\n"
-        "bridge_protocol_version mqttv311\n"
-        "# The internet-facing broker disconnects a client sending more (max_packet_size):\n"
-        "# a larger message is dropped here instead of taking the bridge down.\n"
-        "bridge_max_packet_size %d\n"
-        "bridge_cafile %s/bridge-ca.crt\n"
-        "bridge_certfile %s/bridge.crt\n"
-        "bridge_keyfile %s/bridge.key\n"
-        "bridge_tls_version tlsv1.2\n"
-        "bridge_insecure false\n"
-        "# A queued \"open\" must never be delivered late. With a clean session the internet\n"
-        "# broker forgets this bridge's subscription and queue as soon as the link drops, so a\n"
-        "# command published while home is offline is lost (the gateway reports \"not\n"
-        "# confirmed\") instead of opening the door minutes later when the link comes back.\n"
-        "# (The device also rejects a stale command by its exp; this is the second wall.)\n"
-        "cleansession true\n"
-        "notifications false\n"
-        "start_type automatic\n"
-        "restart_timeout 2 30\n"
-        "# Commands come in; answers, state and availability go out.\n"
-        "topic latchkey/%s/+/cmd in 1\n"
-        "topic latchkey/%s/+/ack out 1\n"
-        "topic latchkey/%s/+/state out 1\n"
-        "topic latchkey/%s/+/availability out 1\n",
-        site, identity, site, host, port, identity, site, LK_MQTT_PACKET_MAX, dir, dir, dir, site, site, site,
-        site) > 0 ? 0 : -1;
+    return BIO_printf(
+               b,
+               "# Written by latchkey-certs broker-config --home-bridge: the bridge of the home "
+               "broker of\n"
+               "# site %s to the internet-facing broker. Include it in the home broker's "
+               "configuration\n"
+               "# (e.g. copy it to /etc/mosquitto/conf.d/). The home broker dials OUT: nothing on "
+               "the\n"
+               "# internet needs to reach the home network. Identity: %s.\n"
+               "connection latchkey-%s\n"
+               "address %s:%ld\n"
+               "# The internet-facing broker replaces this id with the certificate's CN\n"
+               "# (use_username_as_clientid): no device of the site may use %s there as well.\n"
+               "remote_clientid latchkey-bridge-%s\n"
+               "bridge_protocol_version mqttv311\n"
+               "# The internet-facing broker disconnects a client sending more (max_packet_size):\n"
+               "# a larger message is dropped here instead of taking the bridge down.\n"
+               "bridge_max_packet_size %d\n"
+               "bridge_cafile %s/bridge-ca.crt\n"
+               "bridge_certfile %s/bridge.crt\n"
+               "bridge_keyfile %s/bridge.key\n"
+               "bridge_tls_version tlsv1.2\n"
+               "bridge_insecure false\n"
+               "# A queued \"open\" must never be delivered late. With a clean session the "
+               "internet\n"
+               "# broker forgets this bridge's subscription and queue as soon as the link drops, "
+               "so a\n"
+               "# command published while home is offline is lost (the gateway reports \"not\n"
+               "# confirmed\") instead of opening the door minutes later when the link comes "
+               "back.\n"
+               "# (The device also rejects a stale command by its exp; this is the second wall.)\n"
+               "cleansession true\n"
+               "# The link's state, retained on both brokers: \"1\" when up, \"0\" when it goes "
+               "down\n"
+               "# (on the internet broker as this bridge's will). While it is \"0\" the gateway "
+               "shows\n"
+               "# every door of the site offline and refuses actions at once (docs/protocol.md).\n"
+               "notifications true\n"
+               "notification_topic latchkey/%s/bridge\n"
+               "# A black-holed link is noticed within 1.5 keepalives (both ends).\n"
+               "keepalive_interval 5\n"
+               "start_type automatic\n"
+               "restart_timeout 2 30\n"
+               "# Commands come in; answers, state and availability go out.\n"
+               "topic latchkey/%s/+/cmd in 1\n"
+               "topic latchkey/%s/+/ack out 1\n"
+               "topic latchkey/%s/+/state out 1\n"
+               "topic latchkey/%s/+/availability out 1\n"
+               "# The house's requests go out (QoS 0: never queued here for a link that is down; "
+               "a\n"
+               "# request must be fresh anyway); the gateway's events and discovery configs come "
+               "in.\n"
+               "topic latchkey/%s/+/request/+ out 0\n"
+               "topic latchkey/%s/+/event in 1\n"
+               "topic latchkey/%s/+/last in 1\n"
+               "topic latchkey/%s/+/last_opened in 1\n"
+               "topic homeassistant/event/+/attempt/config in 1\n"
+               "topic homeassistant/sensor/+/last_result/config in 1\n"
+               "topic homeassistant/sensor/+/last_opener/config in 1\n"
+               "topic homeassistant/button/+/request/config in 1\n",
+               site, identity, site, host, port, identity, site, LK_MQTT_PACKET_MAX, dir, dir, dir,
+               site, site, site, site, site, site, site, site, site) > 0
+               ? 0
+               : -1;
 }
 
 struct only_one {
@@ -315,6 +428,7 @@ int certs_verb_broker_config(const struct lk_cli *cli)
     struct lk_txn txn;
     struct lk_inv_entry e;
     struct devs *devs = NULL;
+    struct automations ha = {.n = 0};
     char outabs[PATH_MAX], crlabs[PATH_MAX], cfgdir[PATH_MAX], server[LK_CN_MAX + 1], host[256],
         ident[LK_CN_MAX + 1];
     const char *dir, *site = cli->site;
@@ -423,13 +537,14 @@ int certs_verb_broker_config(const struct lk_cli *cli)
         goto out;
     }
     devs->site = site;
-    if (list_devices(&pki, devs) != 0)
+    if (list_devices(&pki, devs) != 0 ||
+        lk_inv_foreach_valid_now(&pki, "automation", collect_automation, &ha) < 0)
         goto out;
     if (add_identity(&txn, &pki, outabs, "server", server, "ca.crt", "server.crt", "server.key") !=
             0 ||
         write_conf(conf, cli, site, cfgdir, cli->port != 0 ? cli->port : 8883,
                    cli->crl != NULL ? crlabs : NULL) != 0 ||
-        write_acl(acl, site, devs, cli->bridge_user) != 0 ||
+        write_acl(acl, site, devs, cli->bridge_user, &ha) != 0 ||
         lk_acl_local_merge(&txn, outabs, acl) != 0 ||
         file_in(&txn, outabs, "acl", acl, 0644) != 0 ||
         file_in(&txn, outabs, "mosquitto.conf", conf, 0644) != 0 || lk_txn_commit(&txn) != 0)

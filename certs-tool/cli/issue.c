@@ -28,7 +28,8 @@ static int parse_request(const struct lk_cli *cli, struct lk_leaf_req *req)
 
     memset(req, 0, sizeof *req);
     if (cli->npos < 2) {
-        lk_err("issue needs a profile (server, client, device or gateway); usage: %s", usage);
+        lk_err("issue needs a profile (server, client, device, gateway or automation); usage: %s",
+               usage);
         return -1;
     }
     if ((req->profile = lk_profile_arg(cli->pos[1])) == NULL)

@@ -20,6 +20,9 @@ static const struct lk_profile_info profiles[] = {
     {LK_PROFILE_CLIENT, "client", 365, "clientAuth"},
     {LK_PROFILE_DEVICE, "device", 730, "clientAuth"},
     {LK_PROFILE_GATEWAY, "gateway", 730, "clientAuth"},
+    /* A home automation hub (Home Assistant): its own MQTT identity, which broker-config
+     * lets read the doors' topics and send requests in its own name (docs/certs.md). */
+    {LK_PROFILE_AUTOMATION, "automation", 730, "clientAuth"},
 };
 
 const struct lk_profile_info *lk_profile_find(const char *name)
@@ -35,7 +38,8 @@ const struct lk_profile_info *lk_profile_arg(const char *name)
 {
     const struct lk_profile_info *p = lk_profile_find(name);
     if (p == NULL)
-        lk_err("unknown profile '%s' (expected server, client, device or gateway)", name);
+        lk_err("unknown profile '%s' (expected server, client, device, gateway or automation)",
+               name);
     return p;
 }
 
@@ -50,6 +54,7 @@ int lk_profile_check_cn(const struct lk_profile_info *p, const char *cn)
         }
         return 0;
     case LK_PROFILE_CLIENT:
+    case LK_PROFILE_AUTOMATION:
         if (!lk_user_name_valid(cn)) {
             lk_err("invalid user name '%s': 1 to %d of [A-Za-z0-9._@-], not starting with '.', "
                    "not 'gateway'", cn, LK_BY_MAX);

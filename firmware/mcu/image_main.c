@@ -59,8 +59,9 @@ static int32_t stub_recv(void *ctx, uint8_t *buf, size_t len)
 
 int main(void)
 {
-    static const struct lk_platform plat = {NULL,        stub_millis, stub_unix_time, stub_random,
-                                            stub_verify, stub_relay,  stub_sign,      stub_accept};
+    static const struct lk_platform plat = {NULL,        stub_millis, stub_unix_time,
+                                            stub_random, stub_verify, stub_relay,
+                                            stub_sign,   stub_accept, NULL /* no door sensor */};
     static const struct lk_transport tr = {NULL, stub_send, stub_recv};
     static struct lk_device_config cfg; /* a real board fills it from flash */
 

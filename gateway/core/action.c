@@ -25,6 +25,7 @@
 #include "metrics.h"
 #include "outcome.h"
 #include "pin_hash.h"
+#include "request_queue.h"
 
 static int64_t wall_s(const struct gw_app *app)
 {
@@ -34,6 +35,7 @@ static int64_t wall_s(const struct gw_app *app)
 static void attempt_init(struct gw_app *app, struct attempt *a, const struct action_request *req)
 {
     a->owner = req->owner;
+    a->unattended = req->via_broker;
     a->start_ms = app_now_ms(app);
     a->rec.at_ms = app_wall_ms(app);
     snprintf(a->rec.user, sizeof a->rec.user, "%s", req->user);
@@ -148,16 +150,25 @@ static int refuse_no_room(struct gw_app *app, struct attempt *a, enum attempt_ro
     return finish(app, a, GW_BUSY, "busy-gateway");
 }
 
-/* 1 if the door's device says it is offline (its retained availability) while the broker
- * is connected (without it that knowledge is stale: the attempt goes on to
- * broker-unavailable). A door never heard of is not: the ack timeout tells. */
-static int door_offline(const struct gw_app *app, const char *door)
+/* Refuses at once, sending nothing, an attempt on a door that cannot be reached while the
+ * broker is connected (without it that knowledge is stale: the attempt goes on to
+ * broker-unavailable): the site's bridge link is down (its will on this broker), or the
+ * door's device says it is offline (its retained availability). A door never heard of is
+ * not: the ack timeout tells. Returns the stage, or -1 when the door may be reached. */
+static int refuse_unreachable(struct gw_app *app, struct attempt *a)
 {
     struct door_status st;
     if (!app->ports.broker_ready(app->ports.ctx))
-        return 0;
-    door_status_get(door, &st);
-    return st.avail == DOOR_OFFLINE;
+        return -1;
+    door_status_get(a->rec.door, &st);
+    if (st.link == LINK_DOWN) { /* the bridge's will: nothing can reach the door now */
+        set_detail(&a->out, "The link to the house is down. Nothing was sent; try again "
+                            "when the door is online.");
+        return finish(app, a, GW_BROKER_UNAVAILABLE, "bridge-down");
+    }
+    if (st.avail == DOOR_OFFLINE)
+        return finish(app, a, GW_OFFLINE, "door-offline");
+    return -1;
 }
 
 /* Publishing part: the attempt passed every check. The user and door are the audit
@@ -185,8 +196,9 @@ static int send_command(struct gw_app *app, struct attempt *a)
 
     if (!app->ports.broker_ready(app->ports.ctx))
         return finish(app, a, GW_BROKER_UNAVAILABLE, "not-connected");
-    if (door_offline(app, rec->door)) /* went offline while its PIN was checked */
-        return finish(app, a, GW_OFFLINE, "door-offline");
+    rc = refuse_unreachable(app, a); /* went unreachable while its PIN was checked */
+    if (rc >= 0)
+        return rc;
     /* Checked before the row and the command: a refusal here sent nothing. */
     room = attempts_room(&app->attempts, rec->user, rec->door, &lim);
     if (room != ROOM_FREE)
@@ -352,6 +364,37 @@ static int admit(struct gw_app *app, struct attempt *a, const char *user, const 
     return 1;
 }
 
+/* The channel fits the identity: an MQTT request comes from the one identity the gateway
+ * takes requests from, and is fresh (a request held up on the way, e.g. behind a
+ * black-holed link, must not open later); that identity never acts through the HTTPS
+ * page (its certificate stands in for a PIN on MQTT only). 1, or 0 with the attempt
+ * finished. */
+static int channel_admitted(struct gw_app *app, struct attempt *a, const struct action_request *req)
+{
+    const char *house = app->conf->ha.identity;
+    int64_t skew = req->requested_at - wall_s(app);
+
+    if (!req->via_broker) {
+        if (house[0] == '\0' || strcmp(req->user, house) != 0)
+            return 1;
+        set_detail(&a->out,
+                   "\"%s\" is the house's identity: it opens through its MQTT "
+                   "requests only.",
+                   house);
+        (void)finish(app, a, GW_FORBIDDEN, "house-identity");
+        return 0;
+    }
+    if (house[0] == '\0' || strcmp(req->user, house) != 0) {
+        (void)finish(app, a, GW_FORBIDDEN, "not-request-identity");
+        return 0;
+    }
+    if (skew > REQUEST_SKEW_S || skew < -REQUEST_SKEW_S) {
+        (void)finish(app, a, GW_BAD_REQUEST, "stale-request");
+        return 0;
+    }
+    return 1;
+}
+
 int action_start(struct gw_app *app, const struct action_request *req, struct attempt_handle *h,
                  struct action_outcome *out)
 {
@@ -372,12 +415,15 @@ int action_start(struct gw_app *app, const struct action_request *req, struct at
         return ACTION_ANSWERED;
     }
     attempt_init(app, a, req);
-    if (!admit(app, a, req->user, req->door, req->pin != NULL, &u))
+    if (!channel_admitted(app, a, req) ||
+        !admit(app, a, req->user, req->door, req->pin != NULL || req->via_broker, &u))
         stage = ACTION_ANSWERED;
-    else if (door_offline(app, a->rec.door)) /* at once: no PIN check, nothing sent */
-        stage = finish(app, a, GW_OFFLINE, "door-offline");
+    else if (refuse_unreachable(app, a) >= 0) /* at once: no PIN check, nothing sent */
+        stage = ACTION_ANSWERED;
     else if ((room = attempts_room(&app->attempts, a->rec.user, a->rec.door, &lim)) != ROOM_FREE)
         stage = refuse_no_room(app, a, room); /* no PIN check for an action that cannot wait */
+    else if (req->via_broker)
+        stage = send_command(app, a); /* the broker vouched for the identity: no PIN */
     else
         stage = check_pin(app, a, &u, req->pin);
     if (stage == ACTION_ANSWERED) {
@@ -427,6 +473,7 @@ void action_collect(struct gw_app *app)
     struct attempt_handle done[ATTEMPTS_MAX];
     int i, n;
 
+    action_start_requests(app);
     (void)pin_worker_collect(&app->pins, on_verdict, app); /* verdicts first: they may publish */
     n = attempts_collect(&app->attempts, done, ATTEMPTS_MAX);
     for (i = 0; i < n; i++) {

@@ -22,6 +22,13 @@ struct action_request {
     const char *serial; /* client certificate serial, hex ("" if unknown) */
     const char *peer;   /* peer IP address */
     void *owner;        /* who waits for the result (the HTTP connection) */
+    /* 1: a request over MQTT (request_queue.h). user is the identity its topic names, which
+     * the broker's ACL binds to that certificate; no PIN; owner NULL; requested_at is the
+     * requester's clock. Admitted like a user's action (enabled user, the door one of
+     * theirs) when user is [homeassistant] request_identity and requested_at is within
+     * REQUEST_SKEW_S of the gateway's clock. */
+    int via_broker;
+    int64_t requested_at;
 };
 
 enum action_stage {
@@ -36,9 +43,13 @@ enum action_stage {
 int action_start(struct gw_app *app, const struct action_request *req, struct attempt_handle *h,
                  struct action_outcome *out);
 
-/* After a wake-up (PIN verdicts, acks, failed publishes): continues every attempt whose
- * PIN was checked, finishes every one that ended, wakes their owners. */
+/* After a wake-up (MQTT requests, PIN verdicts, acks, failed publishes): starts every
+ * queued MQTT request (action_request.c), continues every attempt whose PIN was checked,
+ * finishes every one that ended, wakes their owners. */
 void action_collect(struct gw_app *app);
+
+/* Starts every MQTT request waiting in request_queue.h (action_request.c). */
+void action_start_requests(struct gw_app *app);
 
 /* The ack timer fired: attempts past their deadline end (not-confirmed), then collect. */
 void action_expire(struct gw_app *app);

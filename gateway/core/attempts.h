@@ -84,6 +84,7 @@ struct attempt {
     int64_t start_ms;         /* monotonic */
     int64_t deadline_ms;      /* AWAITING_ACK: monotonic */
     void *owner;              /* NULL once the requester went away */
+    int unattended;           /* 1: nobody ever waits (an MQTT request, request_queue.h) */
     struct action_outcome out;
     /* The door's ack key (ack_verify.h), set by the loop before attempts_await_ack. */
     uint8_t ack_key[LK_PUBKEY_LEN];

@@ -29,6 +29,7 @@ enum key_id {
     K_C_KEY, K_C_SITE, K_C_TTL,
     K_MT_LISTEN, K_MT_PORT, K_MT_FORCE,
     K_ST_DB, K_ST_PEPPER, K_ST_BUSY,
+    K_HA_PREFIX, K_HA_IDENTITY, K_N_WEBHOOK,
     K_COUNT
 };
 
@@ -59,12 +60,26 @@ static const struct {
     [K_S_RENEW_WARN] = {"server", "cert_renew_warn_days", 0},
     [K_S_CRL_WARN] = {"server", "crl_warn_days", 0},
     [K_S_USER] = {"server", "user", 0},
+    [K_HA_PREFIX] = {"homeassistant", "discovery_prefix", 0},
+    [K_HA_IDENTITY] = {"homeassistant", "request_identity", 0},
+    [K_N_WEBHOOK] = {"notify", "webhook", 0},
 };
 /* clang-format on */
 
 #define MAX_HEADERS (CONF_MAX_DOORS + 8)
 
-enum section_kind { S_NONE, S_SERVER, S_MQTT, S_COMMAND, S_METRICS, S_STORE, S_DOOR, S_USER };
+enum section_kind {
+    S_NONE,
+    S_SERVER,
+    S_MQTT,
+    S_COMMAND,
+    S_METRICS,
+    S_STORE,
+    S_HA,
+    S_NOTIFY,
+    S_DOOR,
+    S_USER
+};
 
 struct parse {
     struct lkh_ini ini;           /* the reader: line numbers and the first error */
@@ -244,6 +259,24 @@ static int set_fixed(struct parse *p, enum key_id k, const char *v)
             return fail(p, p->ini.line, "site must be 1..32 of [a-z0-9_-]");
         return set_str(p, c->command.site, sizeof c->command.site, v);
     case K_C_TTL: return set_int(p, &c->command.ttl, v, 1, LK_CMD_MAX_LIFETIME);
+    case K_HA_PREFIX:
+        if (strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-/") !=
+                strlen(v) ||
+            v[0] == '/' || strstr(v, "//") != NULL || v[strlen(v) - 1] == '/')
+            return fail(p, p->ini.line,
+                        "discovery_prefix must be topic levels of "
+                        "[A-Za-z0-9_-] joined by '/' (Home Assistant's default: homeassistant)");
+        return set_str(p, c->ha.prefix, sizeof c->ha.prefix, v);
+    case K_HA_IDENTITY:
+        if (!lk_by_valid(v, strlen(v)))
+            return fail(p, p->ini.line,
+                        "request_identity must be a certificate CN of "
+                        "[A-Za-z0-9._@-]{1,64}");
+        return set_str(p, c->ha.identity, sizeof c->ha.identity, v);
+    case K_N_WEBHOOK:
+        if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
+            return fail(p, p->ini.line, "webhook must be an http:// or https:// URL");
+        return set_str(p, c->notify.webhook, sizeof c->notify.webhook, v);
     case K_COUNT: break;
     }
     return fail(p, p->ini.line, "internal error");
@@ -278,6 +311,10 @@ static int begin_section(struct parse *p, const char *section)
         fixed = S_METRICS;
     else if (strcmp(section, "store") == 0)
         fixed = S_STORE;
+    else if (strcmp(section, "homeassistant") == 0)
+        fixed = S_HA;
+    else if (strcmp(section, "notify") == 0)
+        fixed = S_NOTIFY;
     if (fixed != S_NONE) {
         if (p->section_line[fixed] != 0)
             return fail(p, line, "[%s] appears twice (first at line %d)", section,

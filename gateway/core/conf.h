@@ -68,6 +68,13 @@ struct conf {
         char pepper_file[CONF_STR_MAX]; /* 32-byte PIN pepper (pepper.h) */
         int busy_timeout_ms;            /* wait for another writer's lock (default 1000) */
     } store;
+    struct {
+        char prefix[64];              /* discovery_prefix: "" = no discovery by the gateway */
+        char identity[LK_BY_MAX + 1]; /* request_identity: "" = no MQTT requests */
+    } ha;
+    struct {
+        char webhook[CONF_STR_MAX]; /* "" = no webhook; else every event is POSTed there */
+    } notify;
     struct conf_door doors[CONF_MAX_DOORS];
     int n_doors;
 };

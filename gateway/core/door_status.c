@@ -1,13 +1,16 @@
-/* door_status.c - per-door availability and relay state table (see door_status.h). */
+/* door_status.c - per-door availability and relay state table, and the site's bridge link
+ * (see door_status.h). */
 #include "door_status.h"
 
 #include <cJSON.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct door_status table[DOOR_STATUS_MAX];
 static int n_doors;
+static enum door_link link_state;
 static uint64_t version;
 static void (*wake_fn)(void *);
 static void *wake_arg;
@@ -59,19 +62,63 @@ int door_status_availability(const char *door, const char *payload, size_t len)
     else
         return -1;
     pthread_mutex_lock(&lock);
-    if ((d = slot(door)) == NULL || d->avail == a) {
+    if ((d = slot(door)) == NULL || d->reported == a) {
         pthread_mutex_unlock(&lock);
         return d == NULL ? -1 : 0;
     }
-    d->avail = a;
+    d->reported = a;
     changed();
     return 0;
+}
+
+int door_status_bridge(const char *payload, size_t len)
+{
+    enum door_link l;
+    if (len == 1 && payload[0] == '1')
+        l = LINK_UP;
+    else if (len == 1 && payload[0] == '0')
+        l = LINK_DOWN;
+    else
+        return -1;
+    pthread_mutex_lock(&lock);
+    if (link_state == l) {
+        pthread_mutex_unlock(&lock);
+        return 0;
+    }
+    link_state = l;
+    changed();
+    return 0;
+}
+
+/* dst = the string item key of j if it is one of the allowed words, else "". */
+static void word_of(const cJSON *j, const char *key, const char *const *allowed, char *dst,
+                    size_t cap)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+    dst[0] = '\0';
+    for (; cJSON_IsString(v) && *allowed != NULL; allowed++)
+        if (strcmp(v->valuestring, *allowed) == 0 && strlen(*allowed) < cap)
+            strcpy(dst, *allowed);
+}
+
+/* The door sensor's fields of the state (all "" without a sensor). Lock held. */
+static void contact_of(const cJSON *j, struct door_status *d)
+{
+    static const char *const contact[] = {"open", "closed", NULL};
+    static const char *const entry[] = {"opened", "not-opened", NULL};
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "entry_id");
+    word_of(j, "door", contact, d->contact, sizeof d->contact);
+    word_of(j, "entry", entry, d->entry, sizeof d->entry);
+    d->entry_id[0] = '\0';
+    if (d->entry[0] != '\0' && cJSON_IsString(id) &&
+        (id->valuestring[0] == '\0' || lk_id_valid(id->valuestring, strlen(id->valuestring))))
+        snprintf(d->entry_id, sizeof d->entry_id, "%s", id->valuestring);
 }
 
 int door_status_state(const char *door, const char *payload, size_t len)
 {
     cJSON *j;
-    const cJSON *relay, *fw, *sensor;
+    const cJSON *relay, *fw;
     struct door_status *d;
     int rc = -1;
 
@@ -80,7 +127,6 @@ int door_status_state(const char *door, const char *payload, size_t len)
     j = cJSON_ParseWithLength(payload, len);
     relay = cJSON_GetObjectItemCaseSensitive(j, "relay");
     fw = cJSON_GetObjectItemCaseSensitive(j, "fw");
-    sensor = cJSON_GetObjectItemCaseSensitive(j, "door"); /* optional: a contact sensor */
     if (cJSON_IsObject(j) && cJSON_IsString(relay) &&
         (strcmp(relay->valuestring, "idle") == 0 || strcmp(relay->valuestring, "active") == 0)) {
         pthread_mutex_lock(&lock);
@@ -91,10 +137,7 @@ int door_status_state(const char *door, const char *payload, size_t len)
                 strspn(fw->valuestring, "0123456789.abcdefghijklmnopqrstuvwxyz-+") ==
                     strlen(fw->valuestring))
                 strcpy(d->fw, fw->valuestring);
-            d->sensor[0] = '\0';
-            if (cJSON_IsString(sensor) && (strcmp(sensor->valuestring, "open") == 0 ||
-                                           strcmp(sensor->valuestring, "closed") == 0))
-                strcpy(d->sensor, sensor->valuestring);
+            contact_of(j, d);
             changed();
             rc = 0;
         } else {
@@ -115,6 +158,8 @@ void door_status_get(const char *door, struct door_status *out)
     for (i = 0; i < n_doors; i++)
         if (strcmp(table[i].door, door) == 0)
             *out = table[i];
+    out->link = link_state;
+    out->avail = link_state == LINK_DOWN ? DOOR_OFFLINE : out->reported;
     pthread_mutex_unlock(&lock);
 }
 

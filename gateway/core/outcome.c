@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "door_event.h"
 #include "gw_log.h"
 #include "metrics.h"
 
@@ -69,6 +70,22 @@ static void write_audit(struct gw_app *app, struct attempt *a, int64_t latency_m
     snprintf(a->out.reason, sizeof a->out.reason, "%s", "audit-write-failed");
 }
 
+/* The event of the attempt, for an attempt on a configured door (docs/protocol.md "Events"). */
+static void tell_house(struct gw_app *app, const struct attempt *a, enum gw_result shown)
+{
+    char json[DOOR_EVENT_MAX];
+    size_t n;
+    if (app->ports.door_event == NULL || conf_find_door(app->conf, a->rec.door) < 0)
+        return;
+    n = door_event_json(a->rec.door, a->rec.user, shown, a->out.reason, app_wall_ms(app) / 1000,
+                        json, sizeof json);
+    if (n == 0) {
+        gw_log("event: cannot write the event of user=%s door=%s", a->rec.user, a->rec.door);
+        return;
+    }
+    app->ports.door_event(app->ports.ctx, a->rec.door, json, n, shown == GW_OPENED);
+}
+
 void outcome_finish(struct gw_app *app, struct attempt *a, enum gw_result r, const char *reason)
 {
     const struct audit_rec *rec = &a->rec;
@@ -89,7 +106,7 @@ void outcome_finish(struct gw_app *app, struct attempt *a, enum gw_result r, con
     shown = a->out.result;
     log_result(rec->user, rec->door, rec->cmd_id[0] ? rec->cmd_id : "-",
                rec->serial[0] ? rec->serial : "-", rec->peer, shown, a->out.reason,
-               (long long)latency_ms, a->owner == NULL);
+               (long long)latency_ms, a->owner == NULL && !a->unattended);
     /* Latency is counted for the results that waited for the device. */
     metrics_result(shown, shown == GW_OPENED || shown == GW_REJECTED || shown == GW_NOT_CONFIRMED ||
                                   shown == GW_UNCONFIRMED
@@ -99,6 +116,7 @@ void outcome_finish(struct gw_app *app, struct attempt *a, enum gw_result r, con
         metrics_busy(a->out.reason);
     app->ports.notify_result(app->ports.ctx, rec->user, rec->door, shown, a->out.reason,
                              latency_ms);
+    tell_house(app, a, shown);
 }
 
 void outcome_lost(const char *user, const char *what)

@@ -36,6 +36,10 @@ struct gw_ports {
     int64_t (*now_ms)(void *ctx);
     /* Wall-clock UNIX milliseconds (audit rows, command time window, lockouts). */
     int64_t (*wall_ms)(void *ctx);
+    /* The event of one finished attempt on configured door (core/door_event.h JSON): to
+     * .../event, the retained .../last (and .../last_opened when opened != 0), and the
+     * webhook. Never blocks; whatever cannot go out is logged and dropped. */
+    void (*door_event)(void *ctx, const char *door, const char *json, size_t len, int opened);
 };
 
 #endif

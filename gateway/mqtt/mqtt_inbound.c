@@ -2,7 +2,7 @@
  * be latchkey/<our site>/<valid door>/ack|availability|state; acks are parsed strictly and
  * checked against the door's ack key by the attempt waiting for them (core/ack_verify.h,
  * attempts_ack): only a valid signature completes it as opened or rejected; availability
- * and state go to door_status. A payload longer than LK_MQTT_PAYLOAD_MAX is counted, logged
+ * and state go to door_status, and so does the site's bridge link (latchkey/<site>/bridge). A payload longer than LK_MQTT_PAYLOAD_MAX is counted, logged
  * and dropped before anything looks at it. Everything else is logged and dropped. */
 #include "mqtt_inbound.h"
 
@@ -39,6 +39,14 @@ static int door_of_topic(const char *site, const char *topic, size_t len, const 
     return 0;
 }
 
+/* latchkey/<site>/bridge: the bridge's notification topic (docs/protocol.md). */
+static int is_bridge_topic(const char *site, const char *topic, size_t len)
+{
+    char want[LK_TOPIC_MAX + 1];
+    int n = snprintf(want, sizeof want, "latchkey/%s/bridge", site);
+    return n > 0 && (size_t)n < sizeof want && len == (size_t)n && memcmp(topic, want, len) == 0;
+}
+
 static void handle_ack(const char *site, struct attempts *attempts, const char *door,
                        const char *payload, size_t len)
 {
@@ -68,7 +76,13 @@ void mqtt_inbound(const char *site, struct attempts *attempts, const char *topic
                LK_MQTT_PAYLOAD_MAX, (int)(topic_len < LK_TOPIC_MAX ? topic_len : LK_TOPIC_MAX), topic);
         return;
     }
-    if (door_of_topic(site, topic, topic_len, "/ack", door) == 0)
+    if (is_bridge_topic(site, topic, topic_len)) {
+        if (door_status_bridge(payload, len) != 0)
+            gw_log("mqtt: bad bridge notification ignored");
+        else
+            gw_log("mqtt: bridge link of site %s %s", site,
+                   len == 1 && payload[0] == '1' ? "up" : "DOWN");
+    } else if (door_of_topic(site, topic, topic_len, "/ack", door) == 0)
         handle_ack(site, attempts, door, payload, len);
     else if (door_of_topic(site, topic, topic_len, "/availability", door) == 0) {
         if (door_status_availability(door, payload, len) != 0)

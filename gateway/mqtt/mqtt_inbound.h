@@ -8,7 +8,8 @@
 
 #include "attempts.h"
 
-/* Handles one message of topic latchkey/<site>/<door>/ack|availability|state; anything
+/* Handles one message of topic latchkey/<site>/<door>/ack|availability|state or
+ * latchkey/<site>/bridge (the bridge link's "1"/"0"); anything
  * else, another site, a bad door name or a malformed payload is logged and ignored. A
  * payload over LK_MQTT_PAYLOAD_MAX (latchkey/mqtt_limits.h) is dropped unparsed and counted
  * (metrics_mqtt_oversize). */

@@ -1,7 +1,9 @@
 /* mqtt_link.c - Paho MQTT C async client of the gateway: mTLS with server host name
- * verification, no persistence, never sends while disconnected, subscribes to the acks
- * and to the doors' retained availability and state on every (re)connect, and hands each
- * message to mqtt_inbound.c. */
+ * verification, no persistence, never sends while disconnected, subscribes to the acks,
+ * to the doors' retained availability and state, to the bridge link and to the requests
+ * on every (re)connect, and hands each message to mqtt_request.c or mqtt_inbound.c. On
+ * every connect it (re)publishes its Home Assistant discovery configs (core/ha_config.h);
+ * events and the retained last results go out through mqtt_link_publish_note. */
 #include "mqtt_link.h"
 
 #include <MQTTAsync.h>
@@ -16,13 +18,24 @@
 #include "mqtt_diag.h"
 #include "mqtt_inbound.h"
 #include "mqtt_probe.h"
+#include "ha_config.h"
+#include "mqtt_inbound.h"
+#include "mqtt_request.h"
 #include "mqtt_retry.h"
 #include "tcp_nodelay.h"
 
 #define TOPIC_ACK 0
 #define TOPIC_AVAIL 1
 #define TOPIC_STATE 2
-#define N_TOPICS 3
+#define TOPIC_BRIDGE 3
+#define TOPIC_REQUEST 4
+#define N_TOPICS 5
+#define HA_MSGS_MAX (CONF_MAX_DOORS * GW_HA_COUNT)
+
+struct ha_msg {
+    char topic[GW_HA_TOPIC_MAX];
+    char payload[GW_HA_PAYLOAD_MAX];
+};
 
 struct mqtt_link {
     MQTTAsync client;
@@ -37,6 +50,8 @@ struct mqtt_link {
     const struct conf *conf;  /* for the failure messages (uri, files, client id) */
     pthread_mutex_t diag_lock; /* Paho's threads call back: diag under it */
     struct mqtt_diag diag;     /* sessions taken over by another client (mqtt_diag.h) */
+    struct ha_msg *ha;        /* discovery configs, built at start; NULL: none */
+    int n_ha;
 };
 
 struct publish_ctx {
@@ -76,9 +91,10 @@ static void on_connected(void *context, char *cause)
     struct mqtt_link *m = context;
     MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
     char *topics[N_TOPICS] = {m->sub_topics[TOPIC_ACK], m->sub_topics[TOPIC_AVAIL],
-                              m->sub_topics[TOPIC_STATE]};
-    int qos[N_TOPICS] = {1, 1, 1};
-    int rc;
+                              m->sub_topics[TOPIC_STATE], m->sub_topics[TOPIC_BRIDGE],
+                              m->sub_topics[TOPIC_REQUEST]};
+    int qos[N_TOPICS] = {1, 1, 1, 1, 1};
+    int rc, i;
 
     gw_log("mqtt: connected (%s)", cause != NULL ? cause : "-");
     pthread_mutex_lock(&m->diag_lock);
@@ -93,6 +109,10 @@ static void on_connected(void *context, char *cause)
     rc = MQTTAsync_subscribeMany(m->client, N_TOPICS, topics, qos, &ro);
     if (rc != MQTTASYNC_SUCCESS)
         gw_log("mqtt: subscribe not sent (code %d)", rc);
+    for (i = 0; i < m->n_ha; i++)
+        if (mqtt_link_publish_note(m, m->ha[i].topic, m->ha[i].payload, strlen(m->ha[i].payload),
+                                   1) != 0)
+            gw_log("mqtt: discovery config %s not sent", m->ha[i].topic);
 }
 
 static void on_connect_ok(void *context, MQTTAsync_successData *resp)
@@ -176,11 +196,35 @@ static int on_message(void *context, char *topic, int topic_len, MQTTAsync_messa
     struct mqtt_link *m = context;
     size_t tl = topic_len > 0 ? (size_t)topic_len : strlen(topic);
 
-    mqtt_inbound(m->site, m->attempts, topic, tl, msg->payload,
-                 msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0);
+    size_t pl = msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0;
+
+    if (!mqtt_request_inbound(m->site, m->attempts, topic, tl, msg->payload, pl, msg->retained))
+        mqtt_inbound(m->site, m->attempts, topic, tl, msg->payload, pl);
     MQTTAsync_freeMessage(&msg);
     MQTTAsync_free(topic);
     return 1;
+}
+
+/* The discovery configs of every door ([homeassistant] discovery_prefix; none without). */
+static int build_discovery(struct mqtt_link *m, const struct conf *c)
+{
+    int d, e, r;
+    if (c->ha.prefix[0] == '\0')
+        return 0;
+    m->ha = calloc(HA_MSGS_MAX, sizeof *m->ha);
+    if (m->ha == NULL)
+        return -1;
+    for (d = 0; d < c->n_doors; d++)
+        for (e = 0; e < GW_HA_COUNT; e++) {
+            struct ha_msg *h = &m->ha[m->n_ha];
+            r = gw_ha_config(c->ha.prefix, c->command.site, c->doors[d].name, c->ha.identity,
+                             (enum gw_ha_entity)e, h->topic, sizeof h->topic, h->payload,
+                             sizeof h->payload);
+            if (r < 0)
+                return -1;
+            m->n_ha += r;
+        }
+    return 0;
 }
 
 struct mqtt_link *mqtt_link_start(const struct conf *c, struct attempts *attempts,
@@ -211,8 +255,14 @@ struct mqtt_link *mqtt_link_start(const struct conf *c, struct attempts *attempt
         snprintf(m->sub_topics[TOPIC_AVAIL], sizeof m->sub_topics[0], "latchkey/%s/+/availability",
                  c->command.site) <= 0 ||
         snprintf(m->sub_topics[TOPIC_STATE], sizeof m->sub_topics[0], "latchkey/%s/+/state",
-                 c->command.site) <= 0) {
-        snprintf(err, errlen, "mqtt: topic too long");
+                 c->command.site) <= 0 ||
+        snprintf(m->sub_topics[TOPIC_BRIDGE], sizeof m->sub_topics[0], "latchkey/%s/bridge",
+                 c->command.site) <= 0 ||
+        snprintf(m->sub_topics[TOPIC_REQUEST], sizeof m->sub_topics[0], "latchkey/%s/+/request/+",
+                 c->command.site) <= 0 ||
+        build_discovery(m, c) != 0) {
+        snprintf(err, errlen, "mqtt: topic or discovery config too long");
+        free(m->ha);
         free(m);
         return NULL;
     }
@@ -232,6 +282,7 @@ struct mqtt_link *mqtt_link_start(const struct conf *c, struct attempts *attempt
     if (rc != MQTTASYNC_SUCCESS) {
         snprintf(err, errlen, "mqtt: cannot set callbacks (code %d)", rc);
         MQTTAsync_destroy(&m->client);
+        free(m->ha);
         free(m);
         return NULL;
     }
@@ -267,6 +318,7 @@ struct mqtt_link *mqtt_link_start(const struct conf *c, struct attempts *attempt
     if (m->retry == NULL) {
         snprintf(err, errlen, "mqtt: cannot start the reconnect thread");
         MQTTAsync_destroy(&m->client);
+        free(m->ha);
         free(m);
         return NULL;
     }
@@ -276,6 +328,7 @@ struct mqtt_link *mqtt_link_start(const struct conf *c, struct attempts *attempt
         mqtt_retry_stop(m->retry);
         MQTTAsync_destroy(&m->client);
         mqtt_retry_free(m->retry);
+        free(m->ha);
         free(m);
         return NULL;
     }
@@ -352,5 +405,31 @@ void mqtt_link_stop(struct mqtt_link *m)
     MQTTAsync_destroy(&m->client);
     mqtt_retry_free(m->retry); /* no Paho callback can come any more */
     pthread_mutex_destroy(&m->diag_lock);
+    free(m->ha);
     free(m);
+}
+
+static void on_note_failed(void *context, MQTTAsync_failureData *resp)
+{
+    (void)context;
+    gw_log("mqtt: event or discovery publish failed (code %d)", resp != NULL ? resp->code : 0);
+}
+
+int mqtt_link_publish_note(struct mqtt_link *m, const char *topic, const char *payload, size_t len,
+                           int retained)
+{
+    MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
+    MQTTAsync_message msg = MQTTAsync_message_initializer;
+    int rc;
+
+    if (m == NULL || !MQTTAsync_isConnected(m->client) || len > 65535)
+        return -1;
+    msg.payload = (void *)payload; /* Paho copies it before returning */
+    msg.payloadlen = (int)len;
+    msg.qos = 1;
+    msg.retained = retained != 0;
+    ro.onFailure = on_note_failed;
+    ro.context = m;
+    rc = MQTTAsync_sendMessage(m->client, topic, &msg, &ro);
+    return rc == MQTTASYNC_SUCCESS ? 0 : -1;
 }

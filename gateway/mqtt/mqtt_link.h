@@ -25,6 +25,11 @@ int mqtt_link_ready(struct mqtt_link *m);
 int mqtt_link_publish(struct mqtt_link *m, const char *topic, const char *payload, size_t len,
                       struct attempt_handle h);
 
+/* Publishes an event, a retained last result or a discovery config: QoS 1, nothing waits
+ * for it. 0 if handed to Paho, -1 if not connected or refused (logged by the caller). */
+int mqtt_link_publish_note(struct mqtt_link *m, const char *topic, const char *payload, size_t len,
+                           int retained);
+
 /* Disconnects (bounded) and frees. */
 void mqtt_link_stop(struct mqtt_link *m);
 

@@ -37,14 +37,14 @@ void door_row(struct html_buf *b, const struct conf_door *d, const struct door_s
     html_raw(b, "\"");
     attr(b, "data-door-status", d->name);
     attr(b, "data-availability", door_avail_name(st->avail));
-    if (st->sensor[0] != '\0')
-        attr(b, "data-sensor", st->sensor);
+    if (st->contact[0] != '\0')
+        attr(b, "data-sensor", st->contact);
     html_raw(b, "><span class=\"avail\">");
     html_raw(b, avail_text(st->avail));
     html_raw(b, "</span><span class=\"sensor\">");
-    if (st->sensor[0] != '\0') {
+    if (st->contact[0] != '\0') {
         html_raw(b, " · the door is ");
-        html_text(b, st->sensor);
+        html_text(b, st->contact);
     }
     html_raw(b, "</span></p>\n</div>\n");
 }

@@ -87,6 +87,7 @@ void http_action_run(struct lws *wsi, struct http_session *s, const char *door, 
     char serial[AUDIT_SERIAL_MAX], peer[AUDIT_PEER_MAX];
     int stage;
 
+    memset(&req, 0, sizeof req); /* a phone's action: not via_broker */
     req.user = s->user;
     req.pin = pin;
     req.door = door;

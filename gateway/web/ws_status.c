@@ -177,7 +177,7 @@ static char *doors_json(struct gw_app *app, const char *user)
                 cJSON_AddStringToObject(o, "label", c->doors[i].label) == NULL ||
                 cJSON_AddStringToObject(o, "availability", door_avail_name(d.avail)) == NULL ||
                 cJSON_AddStringToObject(o, "relay", d.relay[0] ? d.relay : "unknown") == NULL ||
-                cJSON_AddStringToObject(o, "sensor", d.sensor[0] ? d.sensor : "unknown") == NULL)
+                cJSON_AddStringToObject(o, "sensor", d.contact[0] ? d.contact : "unknown") == NULL)
                 goto out;
         }
     txt = cJSON_PrintUnformatted(root);

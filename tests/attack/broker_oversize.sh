@@ -33,17 +33,16 @@ lk_expect_eq "$(retained test-watch latchkey/home/door1/state | wc -c)" 0 "bytes
 
 lk_log "retained discovery configs: one outside the device's list, one on it"
 as_device -r -t homeassistant/sensor/latchkey_home_door1/extra/config -m '{"name":"planted"}'
-as_device -r -t homeassistant/sensor/latchkey_home_door1/last_result/config -m '{"name":"listed"}'
+as_device -r -t homeassistant/binary_sensor/latchkey_home_door1/relay/config -m '{"name":"listed"}'
 lk_expect_eq "$(retained test-ha homeassistant/sensor/latchkey_home_door1/extra/config)" "" "a config outside the list"
-lk_expect_eq "$(retained test-ha homeassistant/sensor/latchkey_home_door1/last_result/config)" '{"name":"listed"}' \
+lk_expect_eq "$(retained test-ha homeassistant/binary_sensor/latchkey_home_door1/relay/config)" '{"name":"listed"}' \
   "a config on the list"
 
 lk_log "control: the real device's retained messages pass the limit"
 lk_site_start_device door1
 lk_site_wait_online door1
 limit=$(sed -n 's/^max_packet_size //p' "$SITE/broker/mosquitto.conf")
-for t in binary_sensor/latchkey_home_door1/online binary_sensor/latchkey_home_door1/relay \
-         sensor/latchkey_home_door1/last_result; do
+for t in binary_sensor/latchkey_home_door1/online binary_sensor/latchkey_home_door1/relay; do
   topic=homeassistant/$t/config
   got_config() { [ "$(retained test-ha "$topic" | head -c 2)" = '{"' ] && ! retained test-ha "$topic" | lk_has listed; }
   lk_wait_for 10 "the device's $t config" got_config

@@ -34,9 +34,14 @@ certs broker-config --out "$B" --site home --listen 127.0.0.1 --port "$PORT" --c
 grep -qx 'user home/door1' "$B/acl" && grep -qx 'user home/door2' "$B/acl" || lk_fail "devices missing from the acl"
 grep -q 'other/door1' "$B/acl" && lk_fail "a device of another site is in the acl"
 grep -q 'alice' "$B/acl" && lk_fail "a phone is in the acl"
-for t in binary_sensor/latchkey_home_door1/online binary_sensor/latchkey_home_door1/relay \
-         sensor/latchkey_home_door1/last_result; do
+for t in binary_sensor/latchkey_home_door1/online binary_sensor/latchkey_home_door1/relay; do
   grep -qx "topic write homeassistant/$t/config" "$B/acl" || lk_fail "no discovery topic $t"
+done
+# The gateway's own discovery configs of each door, by exact name, in the gateway's block.
+for t in event/latchkey_home_door1/attempt sensor/latchkey_home_door1/last_result \
+         sensor/latchkey_home_door2/last_opener button/latchkey_home_door2/request; do
+  sed -n '/^user gateway$/,/^$/p' "$B/acl" | grep -qx "topic write homeassistant/$t/config" ||
+    lk_fail "no gateway discovery topic $t"
 done
 # Every topic by its exact name: no wildcard in a device's lines, nothing readable but its cmd.
 grep -A20 -x 'user home/door1' "$B/acl" | sed -n '1,/^$/p' | lk_has '[+#]' && lk_fail "a wildcard in a device's acl"

@@ -24,6 +24,7 @@ uint16_t next_in_id = 100;
 int auto_puback = 1;
 const char *cfg_ha_prefix;
 uint8_t cfg_local;
+int (*cfg_door_read)(void *ctx);
 struct ev_log evlog;
 
 int group_setup(void **state)
@@ -187,6 +188,11 @@ static void record_event(void *user, const struct lk_device_event *ev)
     case LK_EVENT_DISCOVERY_ERROR:
         r->n = ev->u.discovery.entity;
         break;
+    case LK_EVENT_DOOR:
+        copy_str(r->s1, sizeof r->s1, ev->u.door.door);
+        copy_str(r->s2, sizeof r->s2, ev->u.door.entry);
+        copy_str(r->s3, sizeof r->s3, ev->u.door.id);
+        break;
     }
 }
 
@@ -244,6 +250,7 @@ void device_up(void)
     ev_clear();
     f.verify = fw_ed25519_verify;
     f.unix_now = NOW;
+    f.plat.door_read = cfg_door_read;
     make_cfg(&cfg);
     assert_true(lk_device_config_valid(&cfg));
     lk_device_init(&dev, &cfg, &f.plat, &f.tr);
@@ -286,7 +293,10 @@ void device_up(void)
     assert_int_equal(s.avail_qos, 1);
     assert_int_equal(s.avail_retain, 1);
     assert_int_equal(s.states, 1);
-    assert_string_equal(s.state, "{\"v\":1,\"relay\":\"idle\",\"fw\":\"1.2.3\",\"uptime\":0}");
+    assert_string_equal(s.state, cfg_door_read == NULL
+                                     ? "{\"v\":1,\"relay\":\"idle\",\"fw\":\"1.2.3\",\"uptime\":0}"
+                                     : "{\"v\":1,\"relay\":\"idle\",\"fw\":\"1.2.3\",\"uptime\":0,"
+                                       "\"door\":\"closed\"}");
     assert_int_equal(s.state_qos, 1);
     assert_int_equal(s.state_retain, 1);
     assert_int_equal(s.others, 0);
@@ -323,6 +333,7 @@ int reset_opts(void **state)
     (void)state;
     cfg_ha_prefix = NULL;
     cfg_local = 0;
+    cfg_door_read = NULL;
     auto_puback = 1;
     return 0;
 }

@@ -53,12 +53,13 @@ extern uint16_t next_in_id;       /* packet id of the next inbound QoS 1 publish
 extern int auto_puback;           /* collect() answers the device's QoS 1 publishes */
 extern const char *cfg_ha_prefix; /* make_cfg: Home Assistant discovery prefix */
 extern uint8_t cfg_local;         /* make_cfg: local command path */
+extern int (*cfg_door_read)(void *ctx); /* device_up: the platform's door contact (NULL: none) */
 extern struct sent up_sent;       /* what device_up saw after CONNACK */
 extern struct ev_log evlog;       /* filled by the callback make_cfg registers */
 
 int group_setup(void **state);    /* loads the vectors (ok_payload) */
 int group_teardown(void **state);
-int reset_opts(void **state);     /* cfg_ha_prefix, cfg_local, auto_puback to defaults */
+int reset_opts(void **state); /* cfg_ha_prefix, cfg_local, cfg_door_read, auto_puback */
 
 /* Drains what the device sent into s (and PUBACKs its QoS 1 publishes if auto_puback). */
 void collect(struct sent *s);

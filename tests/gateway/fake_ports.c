@@ -61,10 +61,20 @@ static int64_t wall_ms(void *ctx)
     return ((struct fake_ports *)ctx)->wall_ms;
 }
 
+static void door_event(void *ctx, const char *door, const char *json, size_t len, int opened)
+{
+    struct fake_ports *f = ctx;
+    f->events++;
+    f->events_opened += opened != 0;
+    snprintf(f->event_door, sizeof f->event_door, "%s", door);
+    snprintf(f->event_json, sizeof f->event_json, "%.*s", (int)len, json);
+}
+
 void fake_ports_init(struct fake_ports *f, struct gw_ports *p)
 {
-    struct gw_ports ports = {f, broker_ready, publish, notify_result, wake_owner,
-                             deadlines_changed, doors_changed, now_ms, wall_ms};
+    struct gw_ports ports = {f,          broker_ready,      publish,       notify_result,
+                             wake_owner, deadlines_changed, doors_changed, now_ms,
+                             wall_ms,    door_event};
     memset(f, 0, sizeof *f);
     f->ready = 1;
     f->now_ms = 1000000;

@@ -1,6 +1,6 @@
 /* fake_ports.h - test doubles for the gateway core's ports (gateway/core/ports.h): a broker
  * link that records what it was asked to publish (ready or not, accepting or refusing), a
- * recorder of result notifications and owner wake-ups, and settable clocks. */
+ * recorder of result notifications, door events and owner wake-ups, and settable clocks. */
 #ifndef GW_FAKE_PORTS_H
 #define GW_FAKE_PORTS_H
 
@@ -25,6 +25,9 @@ struct fake_ports {
     int owner_wakes;
     void *last_owner;
     int deadline_calls, doors_calls;
+    /* door events (door_event.h) */
+    int events, events_opened;
+    char event_door[LK_NAME_MAX + 1], event_json[512];
     /* clocks */
     int64_t now_ms, wall_ms;
 };

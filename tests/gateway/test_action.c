@@ -93,6 +93,8 @@ static int group_setup(void **state)
     add_user("guest", "door2", phc);
     add_user("gina", "door2", phc);
     add_user("owner", "door1,door2", phc);
+    add_user("house", "door1", phc);
+    snprintf(conf.ha.identity, sizeof conf.ha.identity, "house");
     return 0;
 }
 
@@ -118,7 +120,7 @@ static int setup(void **state)
 static int start(const char *user, const char *door, const char *pin, struct attempt_handle *h,
                  struct action_outcome *out)
 {
-    struct action_request req = {user, door, pin, "1ABA", "127.0.0.1", &owner};
+    struct action_request req = {user, door, pin, "1ABA", "127.0.0.1", &owner, 0, 0};
     return action_start(&app, &req, h, out);
 }
 
@@ -558,6 +560,78 @@ static void test_waiting_bounds(void **state)
     conf.mqtt.max_waiting_per_door = CONF_WAITING_DEFAULT;
 }
 
+/* An MQTT request (request_queue.h) as action_start_requests makes it. */
+static int start_request(const char *identity, const char *door, int64_t at,
+                         struct attempt_handle *h, struct action_outcome *out)
+{
+    struct action_request req = {identity, door, NULL, "", "mqtt", NULL, 1, at};
+    return action_start(&app, &req, h, out);
+}
+
+/* Requests over MQTT: only from the configured identity, only fresh, then like a user's
+ * action without a PIN (the door must be one of its own), audited by=<identity>, signed,
+ * and ended with an event; nobody waits for it. */
+static void test_mqtt_request(void **state)
+{
+    struct attempt_handle h;
+    struct action_outcome out;
+    struct audit_rec rec;
+    int64_t now = fake.wall_ms / 1000;
+    (void)state;
+
+    assert_int_equal(start("house", "door1", PIN, &h, &out), ACTION_ANSWERED);
+    assert_int_equal(out.result, GW_FORBIDDEN);
+    assert_string_equal(out.reason, "house-identity"); /* never through the page */
+    fake.events = 0;
+    assert_int_equal(start_request("alice", "door1", now, &h, &out), ACTION_ANSWERED);
+    assert_int_equal(out.result, GW_FORBIDDEN);
+    assert_string_equal(out.reason, "not-request-identity"); /* a phone user's name: no */
+    assert_int_equal(start_request("house", "door1", now - 31, &h, &out), ACTION_ANSWERED);
+    assert_string_equal(out.reason, "stale-request");
+    assert_int_equal(start_request("house", "door1", now + 31, &h, &out), ACTION_ANSWERED);
+    assert_string_equal(out.reason, "stale-request");
+    assert_int_equal(start_request("house", "door2", now, &h, &out), ACTION_ANSWERED);
+    assert_string_equal(out.reason, "door-not-allowed");
+    assert_int_equal(fake.published, 0);
+    assert_int_equal(fake.events, 4); /* every attempt on a configured door tells the house */
+    assert_non_null(strstr(fake.event_json, "\"by\":\"house\""));
+    assert_non_null(strstr(fake.event_json, "\"event_type\":\"forbidden\""));
+
+    assert_int_equal(start_request("house", "door1", now - 30, &h, &out), ACTION_AWAITING_ACK);
+    assert_int_equal(fake.published, 1);
+    assert_non_null(strstr(fake.payload, "\"by\":\"house\"")); /* signed in its name */
+    assert_int_equal(rows_of("house", &rec), 5); /* the page's refusal too; alice's as alice */
+    assert_string_equal(rec.peer, "mqtt");
+    action_expire(&app); /* nothing is due yet */
+    assert_int_equal(attempts_state(&app.attempts, h), ATTEMPT_AWAITING_ACK);
+    fake.now_ms += 6000;
+    action_expire(&app);
+    assert_int_equal(attempts_state(&app.attempts, h), ATTEMPT_FREE); /* nobody to take it */
+    assert_int_equal(fake.owner_wakes, 0);
+    assert_int_equal(fake.events, 5);
+    assert_non_null(strstr(fake.event_json, "\"event_type\":\"not-confirmed\""));
+    assert_int_equal(fake.events_opened, 0);
+}
+
+/* The bridge's will says the link is down: refused at once, nothing sent, and back. */
+static void test_bridge_down(void **state)
+{
+    struct attempt_handle h;
+    struct action_outcome out;
+    int64_t now = fake.wall_ms / 1000;
+    (void)state;
+    assert_int_equal(door_status_bridge("0", 1), 0);
+    assert_int_equal(start_request("house", "door1", now, &h, &out), ACTION_ANSWERED);
+    assert_int_equal(out.result, GW_BROKER_UNAVAILABLE);
+    assert_string_equal(out.reason, "bridge-down");
+    assert_int_equal(fake.published, 0);
+    assert_int_equal(door_status_bridge("1", 1), 0);
+    assert_int_equal(start_request("house", "door1", now, &h, &out), ACTION_AWAITING_ACK);
+    assert_int_equal(fake.published, 1);
+    fake.now_ms += 6000;
+    action_expire(&app);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -569,6 +643,8 @@ int main(void)
         cmocka_unit_test_setup(test_busy_and_gone, setup),
         cmocka_unit_test_setup(test_audit_failure, setup),
         cmocka_unit_test_setup(test_waiting_bounds, setup),
+        cmocka_unit_test_setup(test_mqtt_request, setup),
+        cmocka_unit_test_setup(test_bridge_down, setup),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -83,17 +83,61 @@ static void tick_relay(struct lk_device *dev, uint32_t now)
     }
 }
 
-/* Starts a pulse; LK_EVENT_RELAY (on) when it did. */
-static enum lk_relay_status pulse_relay(struct lk_device *dev)
+/* Starts a pulse for command id ("" for the local path); LK_EVENT_RELAY (on) when it did,
+ * and the door sensor's window for it starts. */
+static enum lk_relay_status pulse_relay(struct lk_device *dev, const char *id)
 {
-    enum lk_relay_status st = lk_relay_pulse(&dev->relay, millis(dev));
-    if (st == LK_RELAY_OK)
+    uint32_t now = millis(dev);
+    enum lk_relay_status st = lk_relay_pulse(&dev->relay, now);
+    (void)id;
+    if (st == LK_RELAY_OK) {
         emit_relay(dev, 1);
+#if LK_DOOR_SENSOR
+        if (dev->has_door)
+            lk_door_watch(&dev->contact, id, now);
+#endif
+    }
     return st;
 }
 
-/* Publishes {"v":1,"relay":"idle"|"active","fw":"…","uptime":<s>} retained QoS 1; on
- * failure it is retried from lk_device_poll. */
+#if LK_DOOR_SENSOR
+static void emit_door(struct lk_device *dev, enum lk_entry e)
+{
+    struct lk_device_event ev = event_of(LK_EVENT_DOOR);
+    ev.u.door.door = lk_door_name((enum lk_door)dev->contact.state);
+    ev.u.door.entry = lk_entry_name(e);
+    ev.u.door.id = e != LK_ENTRY_NONE ? dev->contact.entry_id : "";
+    emit(dev, &ev);
+}
+
+/* Reads the door contact and decides a running window; the state follows any change. */
+static void poll_door(struct lk_device *dev, uint32_t now)
+{
+    enum lk_entry e;
+    if (!dev->has_door)
+        return;
+    if (lk_door_sample(&dev->contact, dev->plat->door_read(dev->plat->ctx), now)) {
+        dev->state_dirty = 1;
+        emit_door(dev, LK_ENTRY_NONE);
+    }
+    e = lk_door_tick(&dev->contact, now);
+    if (e != LK_ENTRY_NONE) {
+        dev->state_dirty = 1;
+        emit_door(dev, e);
+    }
+}
+#else
+static void poll_door(struct lk_device *dev, uint32_t now)
+{
+    (void)dev;
+    (void)now;
+}
+#endif
+
+/* Publishes {"v":1,"relay":"idle"|"active","fw":"…","uptime":<s>} retained QoS 1, with a
+ * door sensor also "door":"open"|"closed" and, once a command's window was decided,
+ * "entry":"opened"|"not-opened","entry_id":"<its id>"; on failure it is retried from
+ * lk_device_poll. */
 static void publish_state(struct lk_device *dev)
 {
     char buf[LK_DEVICE_MSG_MAX];
@@ -106,6 +150,14 @@ static void publish_state(struct lk_device *dev)
     lk_jw_str(&w, "relay", active ? "active" : "idle");
     lk_jw_str(&w, "fw", dev->fw);
     lk_jw_int(&w, "uptime", (int64_t)(dev->uptime_ms / 1000u));
+#if LK_DOOR_SENSOR
+    if (dev->has_door && dev->contact.state != LK_DOOR_UNKNOWN)
+        lk_jw_str(&w, "door", lk_door_name((enum lk_door)dev->contact.state));
+    if (dev->has_door && dev->contact.entry != LK_ENTRY_NONE) {
+        lk_jw_str(&w, "entry", lk_entry_name((enum lk_entry)dev->contact.entry));
+        lk_jw_str(&w, "entry_id", dev->contact.entry_id);
+    }
+#endif
     n = lk_jw_end(&w);
     dev->state_dirty = 1;
     if (n == 0 || !lk_mqtt_connected(&dev->mqtt))
@@ -148,6 +200,7 @@ static void publish_discovery(struct lk_device *dev)
     d.topic_state = dev->topic_state;
     d.topic_ack = dev->topic_ack;
     d.topic_local = dev->topic_local[0] != '\0' ? dev->topic_local : NULL;
+    d.has_door = dev->has_door;
     for (e = 0; e < LK_HA_COUNT && dev->ha_pending != 0; e++) {
         size_t n;
         int r;
@@ -274,7 +327,7 @@ static void on_local(struct lk_device *dev, const struct lk_mqtt_publish *msg)
     else if (dev->stopping)
         why = "stopping";
     else
-        switch (pulse_relay(dev)) {
+        switch (pulse_relay(dev, "")) {
         case LK_RELAY_OK:
             break;
         case LK_RELAY_BUSY:
@@ -307,7 +360,7 @@ static const char *act(struct lk_device *dev, const struct lk_cmd *cmd, int64_t 
     if (dev->plat->accept_record != NULL &&
         dev->plat->accept_record(dev->plat->ctx, cmd->id, cmd->exp, now) != 0)
         return "fault"; /* not durable: acting could be replayed after a restart */
-    switch (pulse_relay(dev)) {
+    switch (pulse_relay(dev, cmd->id)) {
     case LK_RELAY_OK:
         return "";
     case LK_RELAY_BUSY:
@@ -417,6 +470,10 @@ void lk_device_init(struct lk_device *dev, const struct lk_device_config *cfg,
     }
     if (cfg->ha_prefix != NULL)
         memcpy(dev->ha_prefix, cfg->ha_prefix, strlen(cfg->ha_prefix) + 1); /* validated */
+#if LK_DOOR_SENSOR
+    dev->has_door = plat->door_read != NULL;
+    lk_door_init(&dev->contact, cfg->door_debounce_ms, cfg->door_window_ms);
+#endif
     lk_verifier_init(&dev->verifier, plat, cfg->pubkey, dev->site, dev->door);
 
     memset(&sess, 0, sizeof sess);
@@ -484,6 +541,8 @@ enum lk_dev_status lk_device_poll(struct lk_device *dev)
     dev->last_ms = now;
     /* Time ends a pulse, before and after any network work. */
     tick_relay(dev, now);
+    if (dev->config_ok)
+        poll_door(dev, now);
     if (!dev->config_ok)
         return dev->stopping ? LK_DEV_STOPPED : LK_DEV_RUNNING;
     r = lk_mqtt_poll(&dev->mqtt);

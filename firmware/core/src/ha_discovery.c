@@ -6,9 +6,9 @@
 
 #include "lk/json_writer.h"
 
-static const char *const component[LK_HA_COUNT] = {"binary_sensor", "binary_sensor", "sensor",
-                                                  "button"};
-static const char *const object[LK_HA_COUNT] = {"online", "relay", "last_result", "open"};
+static const char *const component[LK_HA_COUNT] = {"binary_sensor", "binary_sensor", "button",
+                                                   "binary_sensor"};
+static const char *const object[LK_HA_COUNT] = {"online", "relay", "open", "door"};
 
 int lk_ha_prefix_valid(const char *p)
 {
@@ -67,7 +67,7 @@ size_t lk_ha_config(const struct lk_ha_device *d, enum lk_ha_entity e, char *top
 
     if ((unsigned)e >= LK_HA_COUNT || topic_cap == 0 || payload_cap == 0)
         return (size_t)-1;
-    if (e == LK_HA_OPEN_BUTTON && d->topic_local == NULL)
+    if ((e == LK_HA_OPEN_BUTTON && d->topic_local == NULL) || (e == LK_HA_DOOR && !d->has_door))
         return 0;
     topic[0] = '\0';
     if (!node_id(id, sizeof id, d, NULL) || !node_id(uniq, sizeof uniq, d, object[e]))
@@ -96,11 +96,13 @@ size_t lk_ha_config(const struct lk_ha_device *d, enum lk_ha_entity e, char *top
         lk_jw_str(&w, "pl_off", "idle");
         availability(&w, d);
         break;
-    case LK_HA_LAST_RESULT:
-        lk_jw_str(&w, "name", "Last result");
-        lk_jw_str(&w, "stat_t", d->topic_ack);
-        lk_jw_str(&w, "val_tpl", "{{ value_json.result }}");
-        lk_jw_str(&w, "json_attr_t", d->topic_ack);
+    case LK_HA_DOOR:
+        lk_jw_str(&w, "name", "Door");
+        lk_jw_str(&w, "dev_cla", "door");
+        lk_jw_str(&w, "stat_t", d->topic_state);
+        lk_jw_str(&w, "val_tpl", "{{ value_json.door }}");
+        lk_jw_str(&w, "pl_on", "open");
+        lk_jw_str(&w, "pl_off", "closed");
         availability(&w, d);
         break;
     case LK_HA_OPEN_BUTTON:

@@ -13,6 +13,7 @@
 
 #include <lkhost/hex.h>
 #include <lkhost/ini.h>
+#include <lk/door_sensor.h>
 #include <lk/ha_discovery.h>
 
 #define LKP_CONFIG_FILE_MAX (64 * 1024)
@@ -40,7 +41,15 @@ enum {
     K_HA_PREFIX = 1u << 17,
     K_LOCAL_COMMAND = 1u << 18,
     K_ACK_KEY = 1u << 19,
-    K_STATE_FILE = 1u << 20
+    K_STATE_FILE = 1u << 20,
+    K_DOOR_BACKEND = 1u << 21,
+    K_DOOR_FILE = 1u << 22,
+    K_DOOR_CHIP = 1u << 23,
+    K_DOOR_LINE = 1u << 24,
+    K_DOOR_BIAS = 1u << 25,
+    K_DOOR_LOW = 1u << 26,
+    K_DOOR_DEBOUNCE = 1u << 27,
+    K_DOOR_WINDOW = 1u << 28
 };
 
 struct parse_state {
@@ -65,10 +74,10 @@ static void set_err(struct parse_state *st, const char *fmt, ...)
 
 static int section_known(const char *s, size_t len)
 {
-    return (len == 6 && memcmp(s, "broker", 6) == 0) ||
-           (len == 6 && memcmp(s, "device", 6) == 0) ||
+    return (len == 6 && memcmp(s, "broker", 6) == 0) || (len == 6 && memcmp(s, "device", 6) == 0) ||
            (len == 5 && memcmp(s, "relay", 5) == 0) ||
-           (len == 13 && memcmp(s, "homeassistant", 13) == 0);
+           (len == 13 && memcmp(s, "homeassistant", 13) == 0) ||
+           (len == 11 && memcmp(s, "door_sensor", 11) == 0);
 }
 
 /* Refuses an unknown section at its header (inih does not report sections that hold
@@ -80,8 +89,9 @@ static int header(void *user, const char *s, int line)
 
     (void)line;
     if (end != NULL && !section_known(s + 1, (size_t)(end - s - 1))) {
-        set_err(st, "unknown section [%.*s] (expected [broker], [device], [relay] or "
-                "[homeassistant])",
+        set_err(st,
+                "unknown section [%.*s] (expected [broker], [device], [relay], "
+                "[homeassistant] or [door_sensor])",
                 (int)(end - s - 1), s + 1);
         return -1;
     }
@@ -295,6 +305,55 @@ static int ha_key(struct parse_state *st, const char *k, const char *v)
     return 0;
 }
 
+/* [door_sensor] (door_input.h): the contact's input, debounce and window. */
+static int door_sensor_key(struct parse_state *st, const char *k, const char *v)
+{
+    struct lkp_config *c = st->cfg;
+    static const char *const bias[] = {"as-is", "disable", "pull-up", "pull-down"};
+    size_t i;
+
+    if (strcmp(k, "backend") == 0) {
+        if (strcmp(v, "gpio") != 0 && strcmp(v, "file") != 0) {
+            set_err(st, "unknown door_sensor backend '%s' (expected gpio or file)", v);
+            return 0;
+        }
+        c->door_backend = v[0] == 'g' ? LKP_DOOR_GPIO : LKP_DOOR_FILE;
+        return 1;
+    }
+    if (strcmp(k, "file") == 0)
+        return set_path(st, k, v, c->door_file);
+    if (strcmp(k, "gpio_chip") == 0) {
+        if (strlen(v) == 0 || strlen(v) > LKP_GPIO_CHIP_MAX || strpbrk(v, " \t") != NULL) {
+            set_err(st, "gpio_chip '%s' is invalid (expected a chip name like gpiochip0)", v);
+            return 0;
+        }
+        memcpy(c->door_chip, v, strlen(v) + 1);
+        return 1;
+    }
+    if (strcmp(k, "gpio_line") == 0)
+        return set_u32(st, k, v, 0, LKP_GPIO_LINE_MAX, &c->door_line);
+    if (strcmp(k, "bias") == 0) {
+        for (i = 0; i < sizeof bias / sizeof bias[0]; i++)
+            if (strcmp(v, bias[i]) == 0) {
+                c->door_bias = (enum lkp_bias)i;
+                return 1;
+            }
+        set_err(st, "bias '%s' is invalid (expected as-is, disable, pull-up or pull-down)", v);
+        return 0;
+    }
+    if (strcmp(k, "active_low") == 0)
+        return set_bool(st, k, v, &c->door_active_low);
+    if (strcmp(k, "debounce_ms") == 0)
+        return set_u32(st, k, v, 1, LK_DOOR_DEBOUNCE_MAX_MS, &c->door_debounce_ms);
+    if (strcmp(k, "window_ms") == 0)
+        return set_u32(st, k, v, 1000, LK_DOOR_WINDOW_MAX_MS, &c->door_window_ms);
+    set_err(st,
+            "unknown key '%s' in [door_sensor] (expected backend, file, gpio_chip, "
+            "gpio_line, bias, active_low, debounce_ms, window_ms)",
+            k);
+    return 0;
+}
+
 static unsigned key_bit(const char *section, const char *k)
 {
     static const struct {
@@ -322,6 +381,14 @@ static unsigned key_bit(const char *section, const char *k)
         {"homeassistant", "discovery", K_HA_DISCOVERY},
         {"homeassistant", "prefix", K_HA_PREFIX},
         {"homeassistant", "local_command", K_LOCAL_COMMAND},
+        {"door_sensor", "backend", K_DOOR_BACKEND},
+        {"door_sensor", "file", K_DOOR_FILE},
+        {"door_sensor", "gpio_chip", K_DOOR_CHIP},
+        {"door_sensor", "gpio_line", K_DOOR_LINE},
+        {"door_sensor", "bias", K_DOOR_BIAS},
+        {"door_sensor", "active_low", K_DOOR_LOW},
+        {"door_sensor", "debounce_ms", K_DOOR_DEBOUNCE},
+        {"door_sensor", "window_ms", K_DOOR_WINDOW},
     };
     size_t i;
 
@@ -352,6 +419,8 @@ static int handler(void *user, const char *section, const char *name, const char
         return device_key(st, name, value);
     if (strcmp(section, "homeassistant") == 0)
         return ha_key(st, name, value);
+    if (strcmp(section, "door_sensor") == 0)
+        return door_sensor_key(st, name, value);
     return relay_key(st, name, value); /* the reader let only known sections through */
 }
 
@@ -380,6 +449,19 @@ static int check_required(struct parse_state *st)
                  st->name);
         return -1;
     }
+    if ((st->seen & (K_DOOR_FILE | K_DOOR_CHIP | K_DOOR_LINE | K_DOOR_BIAS | K_DOOR_LOW |
+                     K_DOOR_DEBOUNCE | K_DOOR_WINDOW)) != 0 &&
+        (st->seen & K_DOOR_BACKEND) == 0) {
+        snprintf(st->err, st->errlen, "%s: [door_sensor] needs backend = gpio or file", st->name);
+        return -1;
+    }
+    if ((st->cfg->door_backend == LKP_DOOR_FILE && (st->seen & K_DOOR_FILE) == 0) ||
+        (st->cfg->door_backend == LKP_DOOR_GPIO && (st->seen & K_DOOR_LINE) == 0)) {
+        snprintf(st->err, st->errlen, "%s: [door_sensor] backend = %s needs %s", st->name,
+                 st->cfg->door_backend == LKP_DOOR_FILE ? "file" : "gpio",
+                 st->cfg->door_backend == LKP_DOOR_FILE ? "file" : "gpio_line");
+        return -1;
+    }
     if (st->cfg->backend != LKP_RELAY_GPIO && (st->seen & (K_GPIO_CHIP | K_GPIO_LINE | K_ACTIVE_LOW))) {
         snprintf(st->err, st->errlen, "%s: [relay] gpio_chip, gpio_line and active_low need "
                  "backend = gpio", st->name);
@@ -399,6 +481,8 @@ int lkp_config_parse(const char *text, const char *name, struct lkp_config *cfg,
     cfg->pulse_ms = LK_RELAY_DEFAULT_PULSE_MS;
     cfg->min_interval_ms = LKP_MIN_INTERVAL_MS_DEFAULT;
     memcpy(cfg->gpio_chip, "gpiochip0", sizeof "gpiochip0");
+    memcpy(cfg->door_chip, "gpiochip0", sizeof "gpiochip0");
+    cfg->door_bias = LKP_BIAS_PULL_UP; /* a contact to ground, open = high */
     memcpy(cfg->ha_prefix, LKP_HA_PREFIX_DEFAULT, sizeof LKP_HA_PREFIX_DEFAULT);
 
     memset(&st, 0, sizeof st);
@@ -512,7 +596,9 @@ int lkp_config_load(const char *path, struct lkp_config *cfg, char *err, size_t 
         (cfg->ack_key[0] != '\0' &&
          resolve(path, "[device] ack_key", cfg->ack_key, err, errlen) != 0) ||
         (cfg->state_file[0] != '\0' &&
-         resolve(path, "[device] state_file", cfg->state_file, err, errlen) != 0))
+         resolve(path, "[device] state_file", cfg->state_file, err, errlen) != 0) ||
+        (cfg->door_backend == LKP_DOOR_FILE &&
+         resolve(path, "[door_sensor] file", cfg->door_file, err, errlen) != 0))
         return -1;
     if (check_readable(path, "[broker] ca", cfg->ca, err, errlen) != 0 ||
         check_readable(path, "[broker] cert", cfg->cert, err, errlen) != 0 ||

@@ -27,6 +27,8 @@
 #define LKP_HA_PREFIX_DEFAULT "homeassistant"
 
 enum lkp_relay_backend { LKP_RELAY_NONE = 0, LKP_RELAY_SIM, LKP_RELAY_GPIO };
+enum lkp_door_backend { LKP_DOOR_NONE = 0, LKP_DOOR_GPIO, LKP_DOOR_FILE };
+enum lkp_bias { LKP_BIAS_AS_IS = 0, LKP_BIAS_DISABLE, LKP_BIAS_PULL_UP, LKP_BIAS_PULL_DOWN };
 
 struct lkp_config {
     /* [broker] */
@@ -56,6 +58,15 @@ struct lkp_config {
     int ha_discovery;              /* "discovery", default false */
     char ha_prefix[LK_HA_PREFIX_MAX + 1]; /* "prefix", default homeassistant */
     int local_command;             /* "local_command", default false: UNSIGNED path */
+    /* [door_sensor] (door_input.h); no section: no sensor */
+    enum lkp_door_backend door_backend;
+    char door_file[LKP_PATH_MAX];          /* backend file: "1"/"open" or "0"/"closed" in it */
+    char door_chip[LKP_GPIO_CHIP_MAX + 1]; /* backend gpio, default gpiochip0 */
+    uint32_t door_line;                    /* backend gpio: line offset (required) */
+    enum lkp_bias door_bias;               /* default pull-up */
+    int door_active_low;                   /* the line reads LOW when the door is open */
+    uint32_t door_debounce_ms;             /* 0: the core's default (50) */
+    uint32_t door_window_ms;               /* 0: the core's default (10000) */
 };
 
 /* Parses INI text (no file access: suitable for fuzzing). name is used in error messages

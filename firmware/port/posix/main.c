@@ -16,6 +16,7 @@
 #include "accept_state.h"
 #include "ack_signer.h"
 #include "config.h"
+#include "door_input.h"
 #include "log.h"
 #include "platform_posix.h"
 #include "relay_output.h"
@@ -109,6 +110,11 @@ static const char usage_text[] =
     "            local_command = false (true: obey \"open\" on latchkey/SITE/DOOR/local\n"
     "             WITHOUT signature or PIN - anyone allowed to publish there opens\n"
     "             the door; see docs/firmware.md)\n"
+    "  [door_sensor] backend = gpio|file  (optional: the door contact)\n"
+    "            gpio_chip = gpiochip0  gpio_line = N  bias = pull-up|pull-down|disable|as-is\n"
+    "            active_low = false    file = FILE (file: \"open\"/\"1\" or \"closed\"/\"0\")\n"
+    "            debounce_ms = 50 (1..2000)  window_ms = 10000 (1000..120000: how long\n"
+    "             an \"open\" may take to open the door before it is \"not-opened\")\n"
     "Exit status: 0 after SIGINT/SIGTERM/SIGHUP, 2 for a config problem, 1 otherwise.\n";
 
 /* 0, or -1 if the text could not be written. */
@@ -170,6 +176,15 @@ static void log_event(void *user, const struct lk_device_event *ev)
         break;
     case LK_EVENT_LOCAL_IGNORED:
         lkp_log_info("local command ignored (%s)", ev->u.local.reason);
+        break;
+    case LK_EVENT_DOOR:
+        if (ev->u.door.entry[0] != '\0')
+            lkp_log_info("door %s after the command %s: %s", ev->u.door.door,
+                         ev->u.door.id[0] != '\0' ? ev->u.door.id : "(local)",
+                         strcmp(ev->u.door.entry, "opened") == 0 ? "opened"
+                                                                 : "unlocked, NOT opened");
+        else
+            lkp_log_info("door %s", ev->u.door.door);
         break;
     case LK_EVENT_DISCOVERY_ERROR:
         lkp_log_error("a Home Assistant discovery message could not be sent (entity %u)",
@@ -319,6 +334,7 @@ int main(int argc, char **argv)
     static struct lkp_config cfg;
     static struct lk_device dev;
     static struct lkp_relay_output relay;
+    static struct lkp_door_input door;
     static struct loop_state loop;
     static struct lkp_ack_signer signer;
     static struct lkp_accept_state state;
@@ -367,6 +383,8 @@ int main(int argc, char **argv)
     dcfg.fw_version = LATCHKEY_VERSION;
     dcfg.ha_prefix = cfg.ha_discovery ? cfg.ha_prefix : NULL;
     dcfg.local_command = (uint8_t)(cfg.local_command != 0);
+    dcfg.door_debounce_ms = cfg.door_debounce_ms;
+    dcfg.door_window_ms = cfg.door_window_ms;
     dcfg.on_event = log_event;
     dcfg.event_user = &loop;
     if (!lk_device_config_valid(&dcfg)) {
@@ -376,8 +394,13 @@ int main(int argc, char **argv)
     if (load_ack_material(&cfg, config_path, &signer, &state, &have_signer, &have_state,
                           &not_before) != 0)
         return EXIT_CONFIG;
+    if (lkp_door_input_open(&door, &cfg, err, sizeof err) != 0) {
+        lkp_log_error("%s: %s", config_path, err);
+        return EXIT_CONFIG;
+    }
     if (lkp_relay_output_open(&relay, &cfg, NULL, err, sizeof err) != 0) {
         lkp_log_error("%s: relay: %s", config_path, err);
+        lkp_door_input_close(&door);
         return EXIT_CONFIG;
     }
     relay_for_exit = &relay;
@@ -408,6 +431,7 @@ int main(int argc, char **argv)
     lkp_tls_transport(tls, &tr);
     lkp_tls_set_abort_flag(tls, &stop_signal);
     lkp_platform_attach(&plat, have_signer ? &signer : NULL, have_state ? &state : NULL);
+    lkp_platform_attach_door(&plat, door.backend != LKP_DOOR_NONE ? &door : NULL);
     lk_device_init(&dev, &dcfg, &plat, &tr);
     lk_device_trust_time(&dev, not_before); /* a Linux clock: trusted from the start */
     for (size_t i = 0; have_state && i < state.n; i++)
@@ -426,6 +450,7 @@ int main(int argc, char **argv)
     run(&dev, tls, &loop); /* ends with the clean shutdown */
 
     lkp_relay_output_close(&relay);
+    lkp_door_input_close(&door);
     relay_for_exit = NULL;
     lkp_tls_destroy(tls);
     if (have_signer)

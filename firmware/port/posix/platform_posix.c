@@ -3,6 +3,8 @@
  * the relay backend. */
 #include "platform_posix.h"
 
+#include "door_input.h"
+
 #include <errno.h>
 #include <string.h>
 #include <sys/random.h>
@@ -107,12 +109,25 @@ void lkp_platform_attach(struct lk_platform *plat, struct lkp_ack_signer *signer
     plat->accept_record = state != NULL ? record_accept : NULL;
 }
 
+static int door_read(void *ctx)
+{
+    return lkp_door_input_read(((struct lkp_platform *)ctx)->door);
+}
+
+void lkp_platform_attach_door(struct lk_platform *plat, struct lkp_door_input *door)
+{
+    struct lkp_platform *p = plat->ctx;
+    p->door = door;
+    plat->door_read = door != NULL ? door_read : NULL;
+}
+
 void lkp_platform_init(struct lkp_platform *p, struct lkp_relay_output *relay,
                        struct lk_platform *plat)
 {
     p->relay = relay;
     p->signer = NULL;
     p->state = NULL;
+    p->door = NULL;
     memset(plat, 0, sizeof *plat);
     plat->ctx = p;
     plat->millis = lkp_millis;

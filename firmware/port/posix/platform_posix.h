@@ -12,6 +12,7 @@ struct lkp_platform {
     struct lkp_relay_output *relay; /* the configured backend with its watchdog */
     struct lkp_ack_signer *signer;  /* NULL: acks go unsigned */
     struct lkp_accept_state *state; /* NULL: nothing persisted */
+    struct lkp_door_input *door;    /* NULL: no door sensor */
 };
 
 /* Fills plat so that every call goes to the functions of this port with ctx = p. */
@@ -24,6 +25,10 @@ struct lkp_ack_signer;
 struct lkp_accept_state;
 void lkp_platform_attach(struct lk_platform *plat, struct lkp_ack_signer *signer,
                          struct lkp_accept_state *state);
+
+/* Adds the door contact (door_read); door must outlive plat. */
+struct lkp_door_input;
+void lkp_platform_attach_door(struct lk_platform *plat, struct lkp_door_input *door);
 
 /* The individual services, exposed for unit tests. */
 uint32_t lkp_millis(void *ctx);

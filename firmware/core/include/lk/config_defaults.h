@@ -96,6 +96,11 @@
 #define LK_HA_MSG_MAX 800u            /* one config payload (longest names: 741 B) */
 #endif
 
+/* ---- door sensor (door_sensor.h) ---------------------------------------------------- */
+#ifndef LK_DOOR_SENSOR
+#define LK_DOOR_SENSOR 1u /* 0: no door contact support (saves ~90 B of RAM) */
+#endif
+
 /* ---- consistency checks --------------------------------------------------------------- */
 #if LK_RELAY_PULSE_MIN_MS < 1u || LK_RELAY_PULSE_MIN_MS > LK_RELAY_PULSE_MAX_MS
 #error "LK_RELAY_PULSE_MIN_MS must be 1..LK_RELAY_PULSE_MAX_MS"

@@ -34,6 +34,7 @@
 #include "lk/cmd_verify.h"
 #include "lk/config_defaults.h"
 #include "lk/device_event.h"
+#include "lk/door_sensor.h"
 #include "lk/ha_discovery.h"
 #include "lk/mqtt_client.h"
 #include "lk/port.h"
@@ -56,6 +57,9 @@ struct lk_device_config {
     /* 1: also obey "open" on latchkey/<site>/<door>/local. UNSIGNED: anyone who may
      * publish there opens the door without the gateway's PIN and signature. Default 0. */
     uint8_t local_command;
+    /* Door sensor (only when the platform has door_read): 0 = defaults, door_sensor.h. */
+    uint32_t door_debounce_ms;
+    uint32_t door_window_ms; /* how long an "open" may take to open the door */
     /* NULL, or called with every event (device_event.h); event_user is its first argument. */
     lk_device_event_cb on_event;
     void *event_user;
@@ -102,6 +106,10 @@ struct lk_device {
     struct lk_mqtt_client mqtt;
     struct lk_relay relay;
     struct lk_verifier verifier;
+#if LK_DOOR_SENSOR
+    struct lk_door_sensor contact; /* the door sensor (door_sensor.h) */
+#endif
+    uint8_t has_door; /* the platform reads a door contact (and LK_DOOR_SENSOR) */
 
     uint64_t uptime_ms;
     uint32_t last_ms;

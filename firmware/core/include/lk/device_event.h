@@ -11,20 +11,21 @@
 #include <stdint.h>
 
 enum lk_event_type {
-    LK_EVENT_CONNECTED = 1,  /* session up: CONNACK accepted, SUBSCRIBE and "online" queued */
-    LK_EVENT_SUBSCRIBED,     /* the broker granted a subscription (SUBACK) */
-    LK_EVENT_LINK_LOST,      /* the link was given up (by the core or the port); the core
+    LK_EVENT_CONNECTED = 1,   /* session up: CONNACK accepted, SUBSCRIBE and "online" queued */
+    LK_EVENT_SUBSCRIBED,      /* the broker granted a subscription (SUBACK) */
+    LK_EVENT_LINK_LOST,       /* the link was given up (by the core or the port); the core
                               * asks for a new one after the back-off */
-    LK_EVENT_DISCONNECTED,   /* after lk_device_shutdown: the session that was up ended */
-    LK_EVENT_CMD_ACCEPTED,   /* a signed command passed every check: the relay pulses */
-    LK_EVENT_CMD_REJECTED,   /* a command on .../cmd was refused (its ack says why) */
-    LK_EVENT_LOCAL_ACCEPTED, /* the unsigned local command started a pulse */
-    LK_EVENT_LOCAL_IGNORED,  /* a message on .../local was not obeyed */
-    LK_EVENT_RELAY,          /* the relay output changed */
-    LK_EVENT_ACK_PUBLISHED,  /* an ack was queued for the broker */
-    LK_EVENT_ACK_DROPPED,    /* an ack could not be queued at all */
+    LK_EVENT_DISCONNECTED,    /* after lk_device_shutdown: the session that was up ended */
+    LK_EVENT_CMD_ACCEPTED,    /* a signed command passed every check: the relay pulses */
+    LK_EVENT_CMD_REJECTED,    /* a command on .../cmd was refused (its ack says why) */
+    LK_EVENT_LOCAL_ACCEPTED,  /* the unsigned local command started a pulse */
+    LK_EVENT_LOCAL_IGNORED,   /* a message on .../local was not obeyed */
+    LK_EVENT_RELAY,           /* the relay output changed */
+    LK_EVENT_ACK_PUBLISHED,   /* an ack was queued for the broker */
+    LK_EVENT_ACK_DROPPED,     /* an ack could not be queued at all */
     LK_EVENT_STATE_PUBLISHED, /* the retained state was queued (QoS 1) */
-    LK_EVENT_DISCOVERY_ERROR /* a Home Assistant discovery config could not be built or sent */
+    LK_EVENT_DISCOVERY_ERROR, /* a Home Assistant discovery config could not be built or sent */
+    LK_EVENT_DOOR             /* the door contact changed, or a command's window was decided */
 };
 
 struct lk_device_event {
@@ -69,6 +70,11 @@ struct lk_device_event {
         struct {                 /* LK_EVENT_DISCOVERY_ERROR */
             unsigned entity;     /* enum lk_ha_entity */
         } discovery;
+        struct {               /* LK_EVENT_DOOR */
+            const char *door;  /* "open" / "closed" (the debounced state) */
+            const char *entry; /* "opened" / "not-opened" when a window was decided, else "" */
+            const char *id;    /* that command's id ("" for the local path) */
+        } door;
     } u;
 };
 

@@ -16,7 +16,7 @@ struct lk_transport {
     int32_t (*recv)(void *ctx, uint8_t *buf, size_t len);
 };
 
-/* Board services. Every pointer must be set, except the two marked optional. */
+/* Board services. Every pointer must be set, except those marked optional. */
 struct lk_platform {
     void *ctx;
     /* Monotonic milliseconds (wraps; the core uses differences only). */
@@ -42,6 +42,9 @@ struct lk_platform {
      * from which the next start's not-before follows (lk_device_trust_time). 0 once
      * durable; non-zero refuses the command ("fault"). Optional: NULL persists nothing. */
     int (*accept_record)(void *ctx, const char *id, int64_t exp, int64_t now);
+    /* Reads the door contact (door_sensor.h): 1 open, 0 closed, < 0 no reading now. Must
+     * not block; the core debounces it. Optional: NULL, the device has no door sensor. */
+    int (*door_read)(void *ctx);
 };
 
 #endif
