@@ -17,7 +17,7 @@
 
 #include <openssl/x509.h>
 
-#include "crl_floor.h"
+#include <lkhost/crl_floor.h>
 
 enum crl_state {
     CRL_OFF = 0,       /* crl = none: revocation not checked (unsafe) */
