@@ -57,7 +57,7 @@ int revoked_load(struct revoked *r, const char *crl_path, const char *ca_path, c
     X509 *ca = lkh_cert_load(ca_path);
     STACK_OF(X509) *cas = sk_X509_new_null();
     X509_CRL *crl = NULL;
-    enum lkh_crl_read s = LKH_CRL_MISSING;
+    enum lkh_crl_read s;
     int rc = -1;
 
     if (ca == NULL || cas == NULL || sk_X509_push(cas, ca) == 0)
