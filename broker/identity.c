@@ -12,8 +12,10 @@ int identity_client_id(const char *cn, char out[IDENTITY_ID_MAX + 1])
     if (n == 0 || n > ACL_USER_MAX)
         return -1;
     memcpy(out, IDENTITY_PREFIX, p);
-    for (i = 0; i <= n; i++)
-        out[p + i] = cn[i] == '/' ? '-' : cn[i];
+    memcpy(out + p, cn, n + 1);
+    for (i = p; i < p + n; i++)
+        if (out[i] == '/')
+            out[i] = '-';
     return 0;
 }
 
