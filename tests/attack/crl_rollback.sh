@@ -4,7 +4,9 @@
 # its place. The gateway must refuse it (its CRL number is lower than the highest it
 # accepted) and keep bob refused, while alice goes on; and after a restart with the old
 # CRL still in place, bob stays refused (the gateway remembers the number in its state
-# file and fails closed) until a newer CRL is published.
+# file and fails closed) until a newer CRL is published. The broker: its plugin refuses the
+# older CRL at a reload, and Mosquitto does not start with it in place (the plugin keeps
+# the number in plugin_opt_crlnumberfile) until a newer CRL is published.
 # usage: crl_rollback.sh SOURCE_DIR BUILD_DIR
 # shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
