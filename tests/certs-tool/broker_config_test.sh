@@ -61,6 +61,16 @@ grep -qx "plugin_opt_aclfile $LK_TMP/b-nocrl/acl" "$LK_TMP/b-nocrl/mosquitto.con
 grep -q '^plugin_opt_crlfile' "$LK_TMP/b-nocrl/mosquitto.conf" && lk_fail "a plugin CRL option without a CRL"
 certs broker-config --out "$LK_TMP/b-bad" --site home --crl "$PKI/crl.pem" --plugin rel/p.so >/dev/null 2>&1 &&
   lk_fail "a relative --plugin accepted"
+# docs/operations.md, "Upgrading a broker from before the CONNECT check": its command, word
+# for word, in a directory where ./pki is this test's PKI, writes a config with the check.
+up=$(sed -n '/^### Upgrading a broker from before the CONNECT check/,/^##/{s/^    \(latchkey-certs .*\)$/\1/p}' \
+  "$(dirname "$0")/../../docs/operations.md")
+[ -n "$up" ] || lk_fail "no command in docs/operations.md's broker upgrade section"
+mkdir -p "$LK_TMP/upgrade" && ln -s "$PKI" "$LK_TMP/upgrade/pki"
+(cd "$LK_TMP/upgrade" && eval "\"\$CERTS\" ${up#latchkey-certs }" >/dev/null) || lk_fail "the upgrade command failed: $up"
+grep -qx "plugin_opt_aclfile $LK_TMP/upgrade/broker/acl" "$LK_TMP/upgrade/broker/mosquitto.conf" &&
+  ! grep -q '^use_identity_as_username' "$LK_TMP/upgrade/broker/mosquitto.conf" ||
+  lk_fail "the upgrade command did not write the CONNECT check"
 lk_start mosquitto mosquitto -c "$B/mosquitto.conf"
 MPID=$LK_LAST_PID
 lk_wait_port "$PORT" 10 "$MPID"
