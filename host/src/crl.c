@@ -33,16 +33,15 @@ static int crl_plain(X509_CRL *crl)
     return 1;
 }
 
-enum lkh_crl_read lkh_crl_read(const char *path, STACK_OF(X509) * ca, X509_CRL **crl, X509 **signer)
+enum lkh_crl_read lkh_crl_read(const char *path, STACK_OF(X509) * ca, X509_CRL **crl, int *signer)
 {
     BIO *in = BIO_new_file(path, "r");
     X509_CRL *c;
-    X509 *by = NULL;
-    int i;
+    int i, by = -1;
 
     *crl = NULL;
     if (signer != NULL)
-        *signer = NULL;
+        *signer = -1;
     if (in == NULL) {
         ERR_clear_error();
         return LKH_CRL_MISSING;
@@ -56,15 +55,15 @@ enum lkh_crl_read lkh_crl_read(const char *path, STACK_OF(X509) * ca, X509_CRL *
         X509_CRL_free(c);
         return LKH_CRL_UNPARSABLE;
     }
-    for (i = 0; i < sk_X509_num(ca) && by == NULL; i++) {
+    for (i = 0; i < sk_X509_num(ca) && by < 0; i++) {
         X509 *x = sk_X509_value(ca, i);
         EVP_PKEY *k = X509_get0_pubkey(x);
         if (X509_NAME_cmp(X509_CRL_get_issuer(c), X509_get_subject_name(x)) == 0 && k != NULL &&
             X509_CRL_verify(c, k) == 1)
-            by = x;
+            by = i;
     }
     ERR_clear_error();
-    if (by == NULL) {
+    if (by < 0) {
         X509_CRL_free(c);
         return LKH_CRL_BAD_SIGNATURE;
     }

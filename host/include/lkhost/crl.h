@@ -15,12 +15,11 @@ enum lkh_crl_read {
     LKH_CRL_BAD_SIGNATURE /* not issued and signed by a certificate of the CA list */
 };
 
-/* Reads path into *crl if it is one PEM CRL signed by a certificate of ca (*signer, which
- * stays owned by ca; signer may be NULL). A delta or partitioned CRL (issuingDistribution-
- * Point), indirect entries or a critical extension OpenSSL does not handle make it
- * LKH_CRL_UNPARSABLE. OpenSSL's error queue is left empty. */
-enum lkh_crl_read lkh_crl_read(const char *path, STACK_OF(X509) * ca, X509_CRL **crl,
-                               X509 **signer);
+/* Reads path into *crl if it is one PEM CRL signed by a certificate of ca (*signer: its
+ * index in ca, -1 if none; signer may be NULL). A delta or partitioned CRL (issuing-
+ * DistributionPoint), indirect entries or a critical extension OpenSSL does not handle
+ * make it LKH_CRL_UNPARSABLE. OpenSSL's error queue is left empty. */
+enum lkh_crl_read lkh_crl_read(const char *path, STACK_OF(X509) * ca, X509_CRL **crl, int *signer);
 
 /* The crlNumber of crl (caller frees), NULL if it has none or it is unreadable or negative. */
 BIGNUM *lkh_crl_number(X509_CRL *crl);
