@@ -6,6 +6,7 @@
  * answer, its body unread: the connection is closed). HTTP/2 has no per-request connection
  * close (and no Connection header): the answer ends its stream only, and an early answer
  * lets lws read and drop the rest of the stream's body first (see end_h2_stream). */
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,10 @@ void http_session_reset(struct http_session *s)
     }
     html_free(&s->out);
     s->route = ROUTE_NONE;
+    if (s->api || s->body_len > 0)
+        OPENSSL_cleanse(s->api_body, sizeof s->api_body);
+    s->api = 0;
+    s->api_door[0] = '\0';
     s->body_len = 0;
     s->phase = 0;
     s->out_sent = 0;
@@ -99,7 +104,9 @@ void http_reply_plain(struct lws *wsi, struct http_session *s, unsigned status, 
     http_reply(wsi, s, status, "text/html; charset=utf-8", &b);
 }
 
-#define HTTP_CHUNK 8192 /* body bytes per lws_write */
+#define HTTP_CHUNK                                                                                 \
+    4096 /* body bytes per lws_write: lws 4.1 sends at most its pt_serv_buf_size
+                         * (4096) at once and keeps the rest, which a final write loses */
 
 static int write_headers(struct lws *wsi, struct http_session *s)
 {
