@@ -2,69 +2,83 @@
 #include "revoked.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include <openssl/asn1.h>
-#include <openssl/pem.h>
-#include <openssl/x509v3.h>
 
-static X509 *read_cert(const char *path)
+#include <lkhost/crl.h>
+#include <lkhost/pem_load.h>
+
+int revoked_open(struct revoked *r, const char *floor_path, char *err, size_t errcap)
 {
-    FILE *f = fopen(path, "r");
-    X509 *c;
-    if (f == NULL)
-        return NULL;
-    c = PEM_read_X509(f, NULL, NULL, NULL);
-    (void)fclose(f); /* read-only: nothing is lost if it fails */
-    return c;
+    r->crl = NULL;
+    return crl_floor_open(&r->floor, floor_path, err, errcap);
 }
 
-static X509_CRL *read_crl(const char *path)
+static const char *read_failure(enum lkh_crl_read s)
 {
-    FILE *f = fopen(path, "r");
-    X509_CRL *c;
-    if (f == NULL)
-        return NULL;
-    c = PEM_read_X509_CRL(f, NULL, NULL, NULL);
-    (void)fclose(f); /* read-only: nothing is lost if it fails */
-    return c;
+    switch (s) {
+    case LKH_CRL_OK: break;
+    case LKH_CRL_MISSING: return "cannot be read";
+    case LKH_CRL_UNPARSABLE: return "is not one plain PEM CRL";
+    case LKH_CRL_BAD_SIGNATURE: return "is not signed by the CA";
+    }
+    return "cannot be used";
 }
 
-static long crl_number(X509_CRL *crl)
+/* 1 if crl may replace the one in force (else why in err). */
+static int in_order(const struct revoked *r, X509_CRL *crl, const char *crl_path, char *err,
+                    size_t errcap)
 {
-    ASN1_INTEGER *n = X509_CRL_get_ext_d2i(crl, NID_crl_number, NULL, NULL);
-    long v = n != NULL ? ASN1_INTEGER_get(n) : -1;
-    ASN1_INTEGER_free(n);
-    return v;
+    char num[128], floor[128];
+    enum crl_order o = crl_floor_order(&r->floor, crl, num, sizeof num);
+    crl_floor_number(&r->floor, floor, sizeof floor);
+    switch (o) {
+    case CRL_ORDER_NEWER:
+    case CRL_ORDER_SAME: return 1;
+    case CRL_ORDER_NO_NUMBER:
+        snprintf(err, errcap, "the CRL %s has no CRL number: refused (it cannot be ordered)",
+                 crl_path);
+        return 0;
+    case CRL_ORDER_OLDER:
+    case CRL_ORDER_CONFLICT:
+        snprintf(
+            err, errcap,
+            "the CRL %s has number %s, %s %s accepted before (an older CRL put back?): refused",
+            crl_path, num,
+            o == CRL_ORDER_OLDER ? "lower than" : "other content than the CRL numbered", floor);
+        return 0;
+    }
+    return 0;
 }
 
 int revoked_load(struct revoked *r, const char *crl_path, const char *ca_path, char *err, size_t errcap)
 {
-    X509 *ca = read_cert(ca_path);
-    X509_CRL *crl = read_crl(crl_path);
-    EVP_PKEY *key = ca != NULL ? X509_get0_pubkey(ca) : NULL;
-    long number;
+    X509 *ca = lkh_cert_load(ca_path);
+    STACK_OF(X509) *cas = sk_X509_new_null();
+    X509_CRL *crl = NULL;
+    enum lkh_crl_read s;
     int rc = -1;
 
-    if (ca == NULL || key == NULL)
+    if (ca == NULL || cas == NULL || sk_X509_push(cas, ca) == 0)
         snprintf(err, errcap, "cannot read the CA certificate %s", ca_path);
-    else if (crl == NULL)
-        snprintf(err, errcap, "cannot read the CRL %s", crl_path);
-    else if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(ca)) != 0 ||
-             X509_CRL_verify(crl, key) != 1)
-        snprintf(err, errcap, "the CRL %s is not signed by the CA %s", crl_path, ca_path);
-    else if ((number = crl_number(crl)) < r->number)
-        snprintf(err, errcap, "the CRL %s has number %ld, lower than %ld in use: refused", crl_path, number,
-                 r->number);
-    else {
+    else if ((s = lkh_crl_read(crl_path, cas, &crl, NULL)) != LKH_CRL_OK)
+        snprintf(err, errcap, "the CRL %s %s (CA %s)", crl_path, read_failure(s), ca_path);
+    else if (in_order(r, crl, crl_path, err, errcap)) {
+        rc = crl_floor_raise(&r->floor, crl, err, errcap) == 0 ? 0 : 1;
         X509_CRL_free(r->crl);
         r->crl = crl;
-        r->number = number;
         crl = NULL;
-        rc = 0;
     }
     X509_CRL_free(crl);
+    sk_X509_free(cas);
     X509_free(ca);
     return rc;
+}
+
+void revoked_number(const struct revoked *r, char *out, size_t cap)
+{
+    crl_floor_number(&r->floor, out, cap);
 }
 
 int revoked_has(const unsigned char *serial, size_t len, void *arg)
@@ -88,4 +102,5 @@ void revoked_free(struct revoked *r)
 {
     X509_CRL_free(r->crl);
     r->crl = NULL;
+    crl_floor_free(&r->floor);
 }

@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-#define SESSIONS_MAX 4096     /* live sessions tracked; one per identity (id = CN) */
-#define SESSION_ID_MAX 64     /* a certificate CN: at most 64 characters */
+#define SESSIONS_MAX 4096     /* live sessions tracked; one per identity (identity.h) */
+#define SESSION_ID_MAX 73     /* "latchkey-" and a CN of at most 64 (identity.h) */
 #define SESSION_SERIAL_MAX 32 /* RFC 5280: at most 20 octets; room to spare */
 
 struct session {

@@ -80,6 +80,12 @@ RES="$OUT/results.txt"
 : > "$RES"
 rm -f "$OUT"/hs-*.rate "$OUT"/hs-*.percpu "$OUT"/hs-*.util
 res() { echo "$1=$2" >> "$RES"; lk_log "$1 = $2"; }
+# instr_per_hs CALLGRIND_FILE FUNCTION: FUNCTION's inclusive instructions / 100 (the runs below
+# serve 100 handshakes; SSL_accept for lws, SSL_do_handshake for nginx).
+instr_per_hs() {
+  callgrind_annotate --inclusive=yes "$1" 2>/dev/null |
+    awk -v f="???:$2 " 'index($0, f) { gsub(",", "", $1); printf "%.2fM\n", $1 / 100 / 1e6; exit }'
+}
 if [ "$QUICK" = 1 ]; then HS_SECS=3 HS_ROUNDS=1 KA_SECS=2 P1_SECS=5 SPEED_SECS=1 PROF_SECS=2 AB_ROUNDS=1 AUDIT_SIZES="10000 100000"
 else HS_SECS=8 HS_ROUNDS=3 KA_SECS=5 P1_SECS=20 SPEED_SECS=3 PROF_SECS=5 AB_ROUNDS=4 AUDIT_SIZES="10000 100000 1000000"; fi
 
@@ -486,6 +492,21 @@ if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; t
   LK_SLOW=6 lk_stop "$CG_PID"
   callgrind_annotate --inclusive=yes "$OUT/callgrind.gateway" 2>/dev/null | head -n 80 > "$OUT/callgrind-inclusive.txt" || true
   callgrind_annotate "$OUT/callgrind.gateway" 2>/dev/null | head -n 50 > "$OUT/callgrind-self.txt" || true
+  res callgrind_gateway_instr_per_hs "$(instr_per_hs "$OUT/callgrind.gateway" SSL_accept)"
+  # nginx the same way (one process: master_process off), on a port of its own.
+  if [ -n "$NGINX_PID" ]; then
+    lk_free_port NGINX_CG_PORT
+    sed -e 's/^daemon off;/daemon off;\nmaster_process off;/' -e "s/127.0.0.1:$NGINX_PORT /127.0.0.1:$NGINX_CG_PORT /" \
+      -e "s|^pid .*|pid $LK_TMP/nginx/nginx-cg.pid;|" "$LK_TMP/nginx/nginx.conf" > "$LK_TMP/nginx/nginx-cg.conf"
+    lk_start nginx-callgrind valgrind --tool=callgrind --callgrind-out-file="$OUT/callgrind.nginx" \
+      nginx -p "$LK_TMP/nginx" -c "$LK_TMP/nginx/nginx-cg.conf"
+    CG_PID=$LK_LAST_PID
+    lk_wait_for 60 "nginx under callgrind listening" bash -c "ss -ltn | grep -q '127.0.0.1:$NGINX_CG_PORT '"
+    res callgrind_nginx_run "$("$BENCH" "${BENCH_ARGS[@]}" --port "$NGINX_CG_PORT" --mode handshake --conns 2 \
+      --requests 100 --duration 120 --timeout-ms 30000 2>&1 || true)"
+    LK_SLOW=6 lk_stop "$CG_PID"
+    res callgrind_nginx_instr_per_hs "$(instr_per_hs "$OUT/callgrind.nginx" SSL_do_handshake)"
+  fi
 fi
 fi
 

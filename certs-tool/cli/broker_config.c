@@ -1,6 +1,7 @@
 /* broker_config.c - "broker-config": Mosquitto 2.0 configuration generated from the
  * inventory. Default: the internet-facing broker (mosquitto.conf with one mTLS listener,
- * CN as user name and client id, a packet size bound, CRL and the latchkey_revoke plugin,
+ * the latchkey_revoke plugin binding each session to its certificate (only CNs named in the
+ * ACL connect, as user CN and client id latchkey-<CN>), a packet size bound, the CRL,
  * and an ACL file naming the gateway and every valid device of the site with each topic
  * it may use; phones get nothing). --home-bridge: the bridge a home broker uses to dial out to it.
  * Certificates are copied next to the config, which names them by absolute path: --out's, or
@@ -31,6 +32,8 @@
 #include "latchkey/mqtt_limits.h"
 
 #define MAX_DEVICES 1024
+/* Where the Debian mosquitto package lets its user write (its home). */
+#define LK_BROKER_CRL_NUMBER_DIR "/var/lib/mosquitto"
 
 struct devs {
     const char *site;
@@ -188,10 +191,9 @@ static int write_acl(BIO *b, const char *site, const struct devs *d, const char 
             BIO_printf(
                 b,
                 "# Written by latchkey-certs broker-config: who may use which topics of site %s.\n"
-                "# Users are certificate CNs (use_identity_as_username). A certificate not named "
-                "here\n"
-                "# (a phone, anything else) may neither publish nor subscribe. Reload with "
-                "SIGHUP.\n\n"
+                "# Users are certificate CNs (set by the latchkey_revoke plugin). A certificate "
+                "not named\n"
+                "# here (a phone, anything else) cannot even connect. Reload with SIGHUP.\n\n"
                 "# The gateway commands every door of the site and reads their answers.\n"
                 "user gateway\n"
                 "topic write latchkey/%s/+/cmd\n"
@@ -254,6 +256,7 @@ static int write_conf(BIO *b, const struct lk_cli *cli, const char *site, const 
                       long port, const char *crl_abs)
 {
     const char *plugin = cli->plugin != NULL ? cli->plugin : LK_REVOKE_PLUGIN_DEFAULT;
+    int no_plugin = strcmp(plugin, "none") == 0;
     int ok = BIO_printf(b,
         "# Written by latchkey-certs broker-config: the internet-facing Mosquitto 2.0 broker of\n"
         "# site %s. Every client must present a certificate of the Latchkey CA; its CN is its\n"
@@ -282,26 +285,60 @@ static int write_conf(BIO *b, const struct lk_cli *cli, const char *site, const 
     if (ok && crl_abs != NULL)
         ok = BIO_printf(b, "# Revoked certificates are refused. An EXPIRED CRL refuses everyone: publish it\n"
                            "# again ('latchkey-certs crl') before its nextUpdate.\ncrlfile %s\n", crl_abs) > 0;
-    if (ok && crl_abs != NULL && strcmp(plugin, "none") != 0)
-        ok = BIO_printf(b, "# Mosquitto checks crlfile only at a handshake. latchkey_revoke re-reads the CRL at\n"
-                           "# each reload (SIGHUP) and disconnects the open sessions it revokes.\n"
-                           "plugin %s\nplugin_opt_crlfile %s\nplugin_opt_cafile %s/ca.crt\n",
-                        plugin, crl_abs, dir) > 0;
+    if (ok && !no_plugin)
+        ok = BIO_printf(b,
+                        "# Who may connect: latchkey_revoke admits a certificate only if its CN "
+                        "has a block in\n"
+                        "# the ACL file and it asks for client id latchkey-<CN> ('/' as '-'); the "
+                        "session's\n"
+                        "# user name is then the CN. So a phone's certificate is refused at "
+                        "CONNECT, and no\n"
+                        "# certificate can take over another identity's session.\n"
+                        "plugin %s\nplugin_opt_aclfile %s/acl\n",
+                        plugin, dir) > 0;
+    if (ok && crl_abs != NULL && !no_plugin)
+        ok = BIO_printf(
+                 b,
+                 "# Mosquitto checks crlfile only at a handshake. latchkey_revoke re-reads the CRL "
+                 "at\n"
+                 "# each reload (SIGHUP) and disconnects the open sessions it revokes. It refuses "
+                 "a\n"
+                 "# CRL older than the newest it accepted, whose number it keeps (writable by\n"
+                 "# Mosquitto's user) across restarts: with an older CRL, Mosquitto does not "
+                 "start.\n"
+                 "plugin_opt_crlfile %s\nplugin_opt_cafile %s/ca.crt\n"
+                 "plugin_opt_crlnumberfile " LK_BROKER_CRL_NUMBER_DIR "/latchkey-%s.crl-number\n",
+                 crl_abs, dir, site) > 0;
     if (ok && crl_abs == NULL)
         ok = BIO_puts(b, "# No --crl given: revoked certificates are NOT refused by this broker.\n") > 0;
     if (ok)
-        ok = BIO_puts(b, "tls_version tlsv1.2\n"
-                         "require_certificate true\n"
-                         "use_identity_as_username true\n"
-                         "# The client id is the certificate's CN, whatever the client asks for: a\n"
-                         "# certificate can only ever replace its own session, never another's.\n"
-                         "use_username_as_clientid true\n") > 0;
+        ok = BIO_puts(b, "tls_version tlsv1.2\nrequire_certificate true\n") > 0;
+    if (ok && !no_plugin)
+        ok = BIO_puts(b, "# Never use_identity_as_username: with it Mosquitto 2.0 skips the plugin's "
+                         "check.\n") > 0;
+    if (ok && no_plugin)
+        ok = BIO_puts(b, "# --plugin none: without latchkey_revoke nothing refuses a phone's certificate at\n"
+                         "# CONNECT; the CN is the user name and the client id, whatever the client asks.\n"
+                         "use_identity_as_username true\nuse_username_as_clientid true\n") > 0;
     return ok ? 0 : -1;
+}
+
+/* The client id the internet-facing broker's plugin admits for cn (broker/identity.h):
+ * "latchkey-" and the CN with '/' as '-'. */
+static void client_id_of(const char *cn, char out[LK_CN_MAX + 10])
+{
+    size_t i;
+    snprintf(out, LK_CN_MAX + 10, "latchkey-%s", cn);
+    for (i = 0; out[i] != '\0'; i++)
+        if (out[i] == '/')
+            out[i] = '-';
 }
 
 static int write_bridge(BIO *b, const char *site, const char *host, long port, const char *dir,
                         const char *identity)
 {
+    char id[LK_CN_MAX + 10];
+    client_id_of(identity, id);
     return BIO_printf(
                b,
                "# Written by latchkey-certs broker-config --home-bridge: the bridge of the home "
@@ -313,9 +350,10 @@ static int write_bridge(BIO *b, const char *site, const char *host, long port, c
                "# internet needs to reach the home network. Identity: %s.\n"
                "connection latchkey-%s\n"
                "address %s:%ld\n"
-               "# The internet-facing broker replaces this id with the certificate's CN\n"
-               "# (use_username_as_clientid): no device of the site may use %s there as well.\n"
-               "remote_clientid latchkey-bridge-%s\n"
+               "# The internet-facing broker admits this certificate only with the client id of "
+               "its CN:\n"
+               "# no device of the site may use %s there as well.\n"
+               "remote_clientid %s\n"
                "bridge_protocol_version mqttv311\n"
                "# The internet-facing broker disconnects a client sending more (max_packet_size):\n"
                "# a larger message is dropped here instead of taking the bridge down.\n"
@@ -362,7 +400,7 @@ static int write_bridge(BIO *b, const char *site, const char *host, long port, c
                "topic homeassistant/sensor/+/last_result/config in 1\n"
                "topic homeassistant/sensor/+/last_opener/config in 1\n"
                "topic homeassistant/button/+/request/config in 1\n",
-               site, identity, site, host, port, identity, site, LK_MQTT_PACKET_MAX, dir, dir, dir,
+               site, identity, site, host, port, identity, id, LK_MQTT_PACKET_MAX, dir, dir, dir,
                site, site, site, site, site, site, site, site, site) > 0
                ? 0
                : -1;
@@ -479,9 +517,8 @@ int certs_verb_broker_config(const struct lk_cli *cli)
             snprintf(crlabs, sizeof crlabs, "%s", cli->crl);
         else if (cli->crl != NULL && absolute(cli->crl, crlabs) != 0)
             return -1;
-        if (cli->plugin != NULL &&
-            (cli->crl == NULL || (cli->plugin[0] != '/' && strcmp(cli->plugin, "none") != 0))) {
-            lk_err("--plugin needs --crl and an absolute path (or none)");
+        if (cli->plugin != NULL && cli->plugin[0] != '/' && strcmp(cli->plugin, "none") != 0) {
+            lk_err("--plugin needs an absolute path (or none)");
             return -1;
         }
     }

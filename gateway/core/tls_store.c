@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <lkhost/crl.h>
+
 #include "gw_log.h"
 
 #define CRL_CLOCK_SKEW 300 /* seconds a lastUpdate may lie in the future */
@@ -56,34 +58,6 @@ static STACK_OF(X509) *load_ca(const char *path, char *err, size_t errlen)
     return sk;
 }
 
-/* 1 if the CRL is a plain complete CRL of one issuer that a serial lookup applies in full:
- * no delta or partitioned (issuingDistributionPoint) CRL, no indirect entries, and no
- * critical extension (of the CRL or an entry) beyond those OpenSSL itself handles. */
-static int crl_plain(X509_CRL *crl)
-{
-    const STACK_OF(X509_REVOKED) *revs = X509_CRL_get_REVOKED(crl);
-    int i, j;
-
-    if (X509_CRL_get_ext_by_NID(crl, NID_delta_crl, -1) >= 0 ||
-        X509_CRL_get_ext_by_NID(crl, NID_issuing_distribution_point, -1) >= 0)
-        return 0;
-    for (i = 0; i < X509_CRL_get_ext_count(crl); i++) {
-        X509_EXTENSION *e = X509_CRL_get_ext(crl, i);
-        if (X509_EXTENSION_get_critical(e) &&
-            OBJ_obj2nid(X509_EXTENSION_get_object(e)) != NID_authority_key_identifier)
-            return 0;
-    }
-    for (i = 0; i < sk_X509_REVOKED_num(revs); i++) {
-        const X509_REVOKED *r = sk_X509_REVOKED_value(revs, i);
-        if (X509_REVOKED_get_ext_by_NID(r, NID_certificate_issuer, -1) >= 0)
-            return 0;
-        for (j = 0; j < X509_REVOKED_get_ext_count(r); j++)
-            if (X509_EXTENSION_get_critical(X509_REVOKED_get_ext(r, j)))
-                return 0;
-    }
-    return 1;
-}
-
 /* *out = a (GeneralizedTime or UTCTime) in seconds since the epoch; 0 if unreadable. */
 static int asn1_seconds(const ASN1_TIME *a, time_t *out)
 {
@@ -100,37 +74,13 @@ static int asn1_seconds(const ASN1_TIME *a, time_t *out)
  * index). A CRL this gateway could not apply in full counts as unparsable. */
 static enum crl_state load_crl(const char *path, STACK_OF(X509) * ca, X509_CRL **out, int *signer)
 {
-    FILE *f = fopen(path, "r");
-    X509_CRL *crl;
-    int i;
-
-    *out = NULL;
-    *signer = -1;
-    if (f == NULL)
-        return CRL_MISSING;
-    crl = PEM_read_X509_CRL(f, NULL, NULL, NULL);
-    (void)fclose(f); /* read-only: nothing is lost if it fails */
-    ERR_clear_error();
-    if (crl == NULL)
-        return CRL_UNPARSABLE;
-    if (!crl_plain(crl)) {
-        X509_CRL_free(crl);
-        return CRL_UNPARSABLE;
+    switch (lkh_crl_read(path, ca, out, signer)) {
+    case LKH_CRL_OK: return CRL_OK;
+    case LKH_CRL_MISSING: return CRL_MISSING;
+    case LKH_CRL_UNPARSABLE: return CRL_UNPARSABLE;
+    case LKH_CRL_BAD_SIGNATURE: return CRL_BAD_SIGNATURE;
     }
-    for (i = 0; i < sk_X509_num(ca) && *signer < 0; i++) {
-        X509 *c = sk_X509_value(ca, i);
-        EVP_PKEY *k = X509_get0_pubkey(c);
-        if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(c)) == 0 &&
-            k != NULL && X509_CRL_verify(crl, k) == 1)
-            *signer = i;
-    }
-    ERR_clear_error();
-    if (*signer < 0) {
-        X509_CRL_free(crl);
-        return CRL_BAD_SIGNATURE;
-    }
-    *out = crl;
-    return CRL_OK;
+    return CRL_UNPARSABLE;
 }
 
 static void file_id(const char *path, struct tls_file_id *id)

@@ -23,7 +23,8 @@
 
 #include <openssl/x509.h>
 
-#include "crl_floor.h"
+#include <lkhost/crl_floor.h>
+
 #include "crl_sources.h"
 
 enum crl_state {

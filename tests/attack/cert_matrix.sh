@@ -29,6 +29,14 @@ case "$CASE" in
     cp "$PKI/issued/dave.crt" "$LK_TMP/bad/disabled-user.crt"; cp "$PKI/private/dave.key" "$LK_TMP/bad/disabled-user.key" ;;
 esac
 
+# On the broker a valid certificate is one of a broker identity (its CN has an ACL block):
+# attack-probe, the client id tls_probe sends. A phone's (alice, valid for the gateway) is
+# the broker's unknown user: it passes TLS and is refused at CONNECT (return code 5).
+if [ "$TARGET" = broker ]; then
+  lk_site_test_identity attack-probe
+  cp "$PKI/issued/attack-probe.crt" "$LK_TMP/bad/valid.crt"; cp "$PKI/private/attack-probe.key" "$LK_TMP/bad/valid.key"
+  cp "$PKI/issued/alice.crt" "$LK_TMP/bad/unknown-user.crt"; cp "$PKI/private/alice.key" "$LK_TMP/bad/unknown-user.key"
+fi
 lk_site_start_broker
 if [ "$TARGET" = gateway ]; then
   lk_site_start_gateway --no-mqtt
@@ -50,6 +58,7 @@ case "$TARGET/$CASE" in
   gateway/unknown-user|gateway/disabled-user)
                         [ "$rc" -eq 0 ] && [[ "$answer" == "HTTP/1.1 403"* ]] || lk_fail "$CASE not answered 403" ;;
   broker/valid)         [ "$rc" -eq 0 ] && [ "$answer" = "CONNACK received return code 0" ] || lk_fail "valid certificate not accepted" ;;
+  broker/unknown-user)  [ "$rc" -eq 0 ] && [ "$answer" = "CONNACK received return code 5" ] || lk_fail "a phone's certificate not refused at CONNECT" ;;
   *)
     # Refused in TLS: the handshake fails, or the server closes before any answer
     # (with TLS 1.3 the client learns of a refused certificate only after its Finished).

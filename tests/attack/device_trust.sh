@@ -123,7 +123,7 @@ retained_cmd)
   lk_log "attack: a valid command planted as a retained message, then the device starts"
   id=$(newid)
   lk_cmd_mqtt
-  signed_cmd "$id" "$(date +%s)" | mosquitto_pub "${LK_CMD_MQTT[@]}" -i "attack-plant-$$" \
+  signed_cmd "$id" "$(date +%s)" | mosquitto_pub "${LK_CMD_MQTT[@]}" \
     -t latchkey/home/door1/cmd -r -s || lk_fail "could not plant the retained command"
   lk_site_start_device door1
   lk_wait_for 15 "device online" online

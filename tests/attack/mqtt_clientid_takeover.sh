@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# mqtt_clientid_takeover.sh - attack case "MQTT client-id takeover" (issue 15, item 3): a
-# phone's certificate (from the site's own CA, no topics in the ACL) connects to the broker
-# again and again asking for the client ids of the gateway and of the door, old and new
-# names, just before each open. The broker gives every session its certificate's CN as
-# client id (use_username_as_clientid), so the attacker only ever holds a session named
-# "alice": the gateway and the device are never kicked and every open succeeds.
+# mqtt_clientid_takeover.sh - attack case "MQTT client-id takeover" (issue 15, item 3). Before
+# each of six opens, two certificates of the site's own CA try to take the client id of the
+# gateway or of the door (today's ids and older forms): a phone's (alice, no block in the
+# ACL) and another door's (home/door2, a real broker identity). The broker's plugin
+# (broker/identity.h) refuses the phone at CONNECT whatever id it asks for, even its own,
+# and admits door2 only as latchkey-home-door2: the gateway and the device are never kicked
+# and every open succeeds.
 # usage: mqtt_clientid_takeover.sh SOURCE_DIR BUILD_DIR
 # shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
 
-lk_site_make --pin 246810 --ack-timeout-ms 3000
-grep -qx 'use_username_as_clientid true' "$SITE/broker/mosquitto.conf" || lk_fail "broker config does not bind client ids"
+lk_site_make --pin 246810 --ack-timeout-ms 3000 --door door1 --door door2
+lk_has -x "plugin_opt_aclfile $SITE/broker/acl" <"$SITE/broker/mosquitto.conf" || lk_fail "broker config without the identity check"
+lk_has '^use_identity_as_username' <"$SITE/broker/mosquitto.conf" && lk_fail "use_identity_as_username: Mosquitto would skip the plugin"
 # A short pulse and no pause after it: back-to-back opens are not "busy".
 sed -i -e 's/^pulse_ms = .*/pulse_ms = 50/' -e '$a min_interval_ms = 0' "$SITE/device-door1.conf"
 lk_site_start_broker
@@ -23,31 +25,47 @@ lk_site_wait_online door1
 
 opens() {
   # shellcheck disable=SC2046 # lk_post prints "status result": split into $1 $2 on purpose
-  # shellcheck disable=SC2046 # lk_post prints "status result": split into $1 $2 on purpose
   set -- $(lk_post -d pin=$PIN -d door=door1 "$URL/action")
   [ "$1 $2" = "200 opened" ]
 }
 lk_wait_for 15 "a first open (everything connected)" opens
 
-# attacker ID: alice's certificate asks for client id ID and holds the session (30 s bound).
-attacker() {
-  lk_start "attacker-$2" mosquitto_sub -h localhost -p "$BROKER_PORT" --cafile "$PKI/ca/ca.crt" \
-    --cert "$PKI/issued/alice.crt" --key "$PKI/private/alice.key" -i "$1" -t 'latchkey/#' -W 30
+# as NAME ID: certificate NAME (file stem) connects asking for client id ID and subscribes to
+# everything for at most 3 s; prints what mosquitto_sub said (a refusal ends it at once).
+as() {
+  mosquitto_sub -h localhost -p "$BROKER_PORT" --cafile "$PKI/ca/ca.crt" --cert "$PKI/issued/$1.crt" \
+    --key "$PKI/private/$1.key" -i "$2" -t 'latchkey/#' -W 3 2>&1 || true
 }
-ids=(latchkey-gateway-home latchkey-home-door1 gateway home/door1 latchkey-gateway-home latchkey-home-door1)
+refused() { # NAME ID: that connection is refused at CONNECT
+  local out
+  out=$(as "$1" "$2")
+  lk_has -i 'not authori' <<<"$out" || lk_fail "$1 asking for client id $2 was not refused at CONNECT: $out"
+}
+
+# The check is not a blanket refusal: door2 with its own id gets a session.
+lk_has -i 'not authori' <<<"$(as home.door2 latchkey-home-door2)" && lk_fail "door2 refused with its own client id"
+lk_has "as latchkey-home-door2 .*u'home/door2'" <"$LK_TMP/mosquitto.log" || lk_fail "door2 did not connect as itself"
+
+ids=(latchkey-gateway latchkey-home-door1 latchkey-gateway-home gateway home/door1 latchkey-gateway)
 n=0
 for id in "${ids[@]}"; do
   n=$((n + 1))
-  attacker "$id" "$n"
-  lk_wait_for 10 "attacker $n connected" bash -c "[ \$(grep -c \"u'alice'\" '$LK_TMP/mosquitto.log') -ge $n ]"
+  refused alice "$id"
+  refused home.door2 "$id"
   # shellcheck disable=SC2046 # lk_post prints "status result": split into $1 $2 on purpose
   set -- $(lk_post -d pin=$PIN -d door=door1 "$URL/action")
-  lk_expect_eq "$1 $2" "200 opened" "open $n while a phone certificate asks for client id $id"
+  lk_expect_eq "$1 $2" "200 opened" "open $n after a phone and door2 asked for client id $id"
 done
+refused alice latchkey-alice # a phone cannot connect at all, not even under its own CN's id
 lk_expect_eq "$(lk_relay_count door1 on)" $(( ${#ids[@]} + 1 )) "relay pulses"
-grep -q 'connection lost' "$GATEWAY_LOG" && lk_fail "the gateway's session was taken over: $(grep 'connection lost' "$GATEWAY_LOG")"
-grep -q 'MQTT link lost' "$DEV_LOG" && lk_fail "the device's session was taken over: $(grep 'MQTT link lost' "$DEV_LOG")"
-# The broker named every attacker session by the phone's CN, never by an id it asked for.
-grep -E "New client connected .* as (latchkey-gateway-home|latchkey-home-door1|gateway|home/door1) .*u'alice'" \
-  "$LK_TMP/mosquitto.log" && lk_fail "the broker gave a phone certificate another identity's client id"
-lk_log "a phone certificate cannot take over the gateway's or the device's session"
+lk_has 'connection lost' <"$GATEWAY_LOG" && lk_fail "the gateway's session was taken over: $(grep 'connection lost' "$GATEWAY_LOG")"
+lk_has 'MQTT link lost' <"$DEV_LOG" && lk_fail "the device's session was taken over: $(grep 'MQTT link lost' "$DEV_LOG")"
+lk_has "already connected, closing old connection" <"$LK_TMP/mosquitto.log" &&
+  lk_fail "a session was replaced: $(grep 'already connected' "$LK_TMP/mosquitto.log")"
+# The phone never had a session; each refusal is logged with its reason.
+lk_has "New client connected .*u'alice'" <"$LK_TMP/mosquitto.log" && lk_fail "the broker gave a phone certificate a session"
+[ "$(grep -c "refused .*(CN 'alice', .*no block in the ACL" "$LK_TMP/mosquitto.log")" -eq $(( ${#ids[@]} + 1 )) ] ||
+  lk_fail "not every phone connection was refused for its CN"
+[ "$(grep -c "refused .*(CN 'home/door2', .*not the one of its CN" "$LK_TMP/mosquitto.log")" -eq ${#ids[@]} ] ||
+  lk_fail "not every door2 connection was refused for its client id"
+lk_log "a phone certificate cannot connect to the broker; no certificate can take another identity's session"

@@ -7,7 +7,7 @@
 # connect again; a command published afterwards does not reach it. The gateway and door2
 # keep their sessions and door2 still opens. Then the CRL is rolled back to the older one:
 # Mosquitto's own check lets the handshake through again, but the plugin keeps the newer CRL
-# and ends that session too.
+# and refuses the identity at CONNECT.
 # usage: revoked_mqtt_session.sh SOURCE_DIR BUILD_DIR
 # shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
@@ -40,8 +40,12 @@ lk_site_certs revoke home/door1 --reason keyCompromise >/dev/null
 lk_site_certs crl --out "$PKI/crl.pem" >/dev/null
 t0=$(date +%s%N)
 kill -HUP "$BROKER_PID"
-lk_wait_for 5 "the broker disconnects door1's session" grep -q 'latchkey_revoke: disconnecting home/door1' "$MLOG"
-lk_wait_for 5 "door1's session gone" grep -q 'Client home/door1 been disconnected' "$MLOG"
+# At the reload Mosquitto asks the plugin again about every connected client (the identity
+# check, which also refuses a revoked certificate); the plugin's own sweep ends any session
+# that check missed at the next tick. Either one ends it.
+lk_wait_for 5 "the broker disconnects door1's session" grep -qE \
+  "latchkey_revoke: (disconnecting latchkey-home-door1|refused .*\(CN 'home/door1'\): its certificate is revoked)" "$MLOG"
+lk_wait_for 5 "door1's session gone" grep -qE 'Client latchkey-home-door1 (has been )?disconnected' "$MLOG"
 lk_log "disconnected $(( ($(date +%s%N) - t0) / 1000000 )) ms after the reload"
 
 command_to_door1 after-revocation
@@ -61,7 +65,7 @@ grep -q 'MQTT link lost' "$DEVICE_LOG" && lk_fail "door2 lost its session"
 set -- $(lk_post -d pin=$PIN -d door=door2 "$URL/action")
 lk_expect_eq "$1 $2" "200 opened" "door2 after the revocation"
 
-lk_log "an older CRL put back: the handshake passes again, the session does not"
+lk_log "an older CRL put back: the handshake passes again, CONNECT does not"
 lk_stop "$HOLDER_PID"
 cp "$LK_TMP/crl-before.pem" "$PKI/crl.pem"
 kill -HUP "$BROKER_PID"
@@ -69,8 +73,9 @@ lk_wait_for 5 "the plugin refuses the older CRL" grep -q 'latchkey_revoke: .*low
 # shellcheck disable=SC2046 # lk_site_mqtt_id prints several options: split on purpose
 lk_start door1-again stdbuf -oL mosquitto_sub -d -h localhost -p "$BROKER_PORT" $(lk_site_mqtt_id home.door1) \
   -t latchkey/home/door1/cmd -q 1
-kicked_twice() { [ "$(grep -c 'latchkey_revoke: disconnecting home/door1' "$MLOG")" -ge 2 ]; }
-lk_wait_for 5 "the plugin disconnects door1's identity again" kicked_twice
+lk_wait_for 5 "the plugin refuses door1's identity at CONNECT" \
+  grep -q "latchkey_revoke: refused .*(CN 'home/door1'): its certificate is revoked" "$MLOG"
+lk_wait_for 5 "door1's identity told so" grep -q 'not authori' "$LK_TMP/door1-again.log"
 command_to_door1 after-rollback
 sleep 1
 grep -qx after-rollback "$LK_TMP/door1-again.log" && lk_fail "the revoked identity got a command after the rollback"

@@ -46,10 +46,12 @@ static int tcp_connect(const char *host, const char *port)
     return fd;
 }
 
-/* MQTT 3.1.1 CONNECT, clean session, keep-alive 10 s, client id "attack-probe". */
-static const unsigned char mqtt_connect[] = {
-    0x10, 24, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, 0x00, 0x0a,
-    0x00, 12, 'a', 't', 't', 'a', 'c', 'k', '-', 'p', 'r', 'o', 'b', 'e'};
+/* MQTT 3.1.1 CONNECT, clean session, keep-alive 10 s, client id "latchkey-attack-probe"
+ * (the one the broker admits for CN attack-probe, broker/identity.h). */
+static const unsigned char mqtt_connect[] = {0x10, 33,   0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04,
+                                             0x02, 0x00, 0x0a, 0x00, 21,  'l', 'a', 't', 'c',
+                                             'h',  'k',  'e',  'y',  '-', 'a', 't', 't', 'a',
+                                             'c',  'k',  '-',  'p',  'r', 'o', 'b', 'e'};
 
 /* Freed at exit on every path, so LeakSanitizer (scripts/sanitize.sh) stays quiet. */
 static WOLFSSL_CTX *probe_ctx;

@@ -30,7 +30,8 @@ const server = https.createServer({
     return;
   }
   const pub = spawn('mosquitto_pub', ['-h', 'localhost', '-p', brokerPort, '--cafile', ca,
-    '--cert', pubCert, '--key', pubKey, '-q', '1', '-t', topic, '-m', 'open'], { stdio: 'ignore' });
+    '--cert', pubCert, '--key', pubKey, '-i', 'latchkey-bench-node', // the id of CN bench-node
+    '-q', '1', '-t', topic, '-m', 'open'], { stdio: 'ignore' });
   pub.on('error', () => answer(res, 500, 'spawn failed\n'));
   pub.on('exit', (code) => answer(res, code === 0 ? 200 : 502, code === 0 ? 'opened\n' : 'publish failed\n'));
 });

@@ -53,7 +53,7 @@ case "$out" in *"ws_open=3"*) ;; *) lk_fail "ws: not all websockets opened: $out
 lk_log "device online, then actions: GET / for the CSRF token, POST /action with Origin"
 availability() {
   mosquitto_sub -h localhost -p "$BROKER_PORT" --cafile "$PKI/ca/ca.crt" \
-    --cert "$PKI/issued/test-watch.crt" --key "$PKI/private/test-watch.key" \
+    --cert "$PKI/issued/test-watch.crt" --key "$PKI/private/test-watch.key" -i latchkey-test-watch \
     -t latchkey/home/door1/availability -C 1 -W 2 2>/dev/null
 }
 device_online() { [ "$(availability)" = online ]; }

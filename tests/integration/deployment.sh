@@ -220,7 +220,7 @@ for hu in vps:latchkey-gateway.service:latchkey home:latchkey-device.service:lat
 done
 gw_log=$T/vps/run/latchkey-gateway.service.log
 lk_wait_for 30 "the gateway connected to the broker" grep -q "connected and subscribed" "$gw_log"
-lk_wait_for 30 "the bridge reached the VPS broker" grep -q "as home/front" "$T/vps/run/mosquitto.service.log"
+lk_wait_for 30 "the bridge reached the VPS broker" grep -q "as latchkey-home-front " "$T/vps/run/mosquitto.service.log"
 dev_log=$T/home/run/latchkey-device.service.log
 lk_wait_for 30 "the device connected to the home broker" grep -q "MQTT connected as" "$dev_log"
 
@@ -279,7 +279,7 @@ opened_once() { # opened_once BEFORE: a tap answered "opened" and the relay puls
 PKI=$T/ca/home/latchkey-pki
 online() {
   [ "$(host_run ca mosquitto_sub -h door.example.org -p 8883 --cafile "$PKI/ca/ca.crt" --cert "$PKI/issued/monitor.crt" \
-        --key "$PKI/private/monitor.key" -t latchkey/home/front/availability -C 1 -W 2 2>/dev/null)" = online ]
+        --key "$PKI/private/monitor.key" -i latchkey-monitor -t latchkey/home/front/availability -C 1 -W 2 2>/dev/null)" = online ]
 }
 lk_wait_for 30 "door front online on the VPS broker (read as monitor)" online
 out=$(phone "$URL/")

@@ -30,7 +30,7 @@ cmd_json() {
     "$1" "$2" "$3" "$4" "$5" "$6" "$7"
 }
 newid() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
-publish() { lk_cmd_mqtt; mosquitto_pub "${LK_CMD_MQTT[@]}" -i "attack-pub-$$" -t latchkey/home/door1/cmd -s; }
+publish() { lk_cmd_mqtt; mosquitto_pub "${LK_CMD_MQTT[@]}" -t latchkey/home/door1/cmd -s; }
 
 # expect_ack ID REASON: the device answered this id with "rejected" and this reason.
 ACK_ID="" ACK_REASON=""

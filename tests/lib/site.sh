@@ -32,7 +32,7 @@ lk_site_make() {
     --broker-port "$BROKER_PORT" --gateway-port "$GATEWAY_PORT" "${args[@]}" >/dev/null
   # shellcheck disable=SC2034 # as above
   PIN=$(cat "$SITE/pin")
-  # Test tools get identities of their own: the broker names every session by its
+  # Test tools get identities of their own: the broker binds every session to its
   # certificate's CN, so a tool using the gateway's certificate would take its session over.
   lk_site_test_identity test-watch "topic read latchkey/home/+/availability" "topic read latchkey/home/+/state"
   lk_site_test_identity test-listen "topic read latchkey/home/+/availability" "topic read latchkey/home/+/ack"
@@ -48,9 +48,11 @@ lk_site_test_identity() {
     for line in "$@"; do echo "$line"; done; } >>"$SITE/broker/acl"
 }
 
-# lk_site_mqtt_id NAME: mosquitto_pub/sub TLS options of test identity NAME.
+# lk_site_mqtt_id NAME: mosquitto_pub/sub TLS options and client id of test identity NAME
+# (a file name: home.door1 is CN home/door1). The broker admits a certificate only with the
+# client id of its CN, latchkey-<CN> with '/' as '-' (broker/identity.h).
 lk_site_mqtt_id() {
-  echo "--cafile $PKI/ca/ca.crt --cert $PKI/issued/$1.crt --key $PKI/private/$1.key"
+  echo "--cafile $PKI/ca/ca.crt --cert $PKI/issued/$1.crt --key $PKI/private/$1.key -i latchkey-${1//./-}"
 }
 
 # lk_site_metrics: adds the gateway's loopback metrics listener; sets METRICS_PORT and MURL.

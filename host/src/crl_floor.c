@@ -3,7 +3,8 @@
  *   crl_number=<hex>
  *   sha256=<64 hex digits>
  * written to a temporary file, fsynced and renamed over the old one. */
-#include "crl_floor.h"
+#define _POSIX_C_SOURCE 200809L /* O_CLOEXEC, O_DIRECTORY, fsync */
+#include "lkhost/crl_floor.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,26 +15,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lkhost/crl.h"
+
 #define STATE_MAX 512
 
 static int crl_digest(X509_CRL *crl, unsigned char out[32])
 {
     unsigned int n = 0;
     return X509_CRL_digest(crl, EVP_sha256(), out, &n) == 1 && n == 32;
-}
-
-/* The crlNumber as a BIGNUM (caller frees), NULL if absent or unreadable. */
-static BIGNUM *crl_number_of(X509_CRL *crl)
-{
-    int crit = 0;
-    ASN1_INTEGER *ai = X509_CRL_get_ext_d2i(crl, NID_crl_number, &crit, NULL);
-    BIGNUM *bn = ai != NULL ? ASN1_INTEGER_to_BN(ai, NULL) : NULL;
-    ASN1_INTEGER_free(ai);
-    if (bn != NULL && BN_is_negative(bn)) {
-        BN_free(bn);
-        bn = NULL;
-    }
-    return bn;
 }
 
 static void bn_text(const BIGNUM *bn, char *out, size_t cap)
@@ -90,8 +79,10 @@ int crl_floor_open(struct crl_floor *f, const char *path, char *err, size_t errl
     if (n == STATE_MAX || parse_state(f, text) != 0) {
         BN_free(f->number);
         f->number = NULL;
-        snprintf(err, errlen, "%s: not a CRL number state file (the highest CRL number "
-                 "accepted); fix it, or delete it to accept the current CRL as the floor", path);
+        snprintf(err, errlen,
+                 "%s: not a CRL number state file (the highest CRL number "
+                 "accepted); fix it, or delete it to accept the current CRL as the floor",
+                 path);
         return -1;
     }
     return 0;
@@ -105,7 +96,7 @@ void crl_floor_free(struct crl_floor *f)
 
 enum crl_order crl_floor_order(const struct crl_floor *f, X509_CRL *crl, char *number, size_t cap)
 {
-    BIGNUM *bn = crl_number_of(crl);
+    BIGNUM *bn = lkh_crl_number(crl);
     unsigned char d[32];
     enum crl_order o;
     int c;
@@ -125,7 +116,7 @@ enum crl_order crl_floor_order(const struct crl_floor *f, X509_CRL *crl, char *n
         o = CRL_ORDER_OLDER;
     else
         o = crl_digest(crl, d) && CRYPTO_memcmp(d, f->digest, sizeof d) == 0 ? CRL_ORDER_SAME
-                                                                          : CRL_ORDER_CONFLICT;
+                                                                             : CRL_ORDER_CONFLICT;
     return o;
 }
 
@@ -167,7 +158,7 @@ static int write_state(const struct crl_floor *f, char *err, size_t errlen)
 
 int crl_floor_raise(struct crl_floor *f, X509_CRL *crl, char *err, size_t errlen)
 {
-    BIGNUM *bn = crl_number_of(crl);
+    BIGNUM *bn = lkh_crl_number(crl);
     unsigned char d[32];
 
     if (bn == NULL || !crl_digest(crl, d)) {
