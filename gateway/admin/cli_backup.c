@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "crl_floor.h"
+#include <lkhost/crl_floor.h>
 #include "gw_log.h"
 
 #define MANIFEST "manifest"

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "config_check.h"
-#include "crl_floor.h"
+#include <lkhost/crl_floor.h>
 
 static void need_read(const char *key, const char *path, const char *who, struct check_report *r)
 {

@@ -34,10 +34,12 @@ lk_site_certs issue automation homeassistant >/dev/null
 lk_site_certs broker-config --out "$SITE/broker" --site home --listen 127.0.0.1 --port "$BROKER_PORT" \
   --server-name localhost --crl "$PKI/crl.pem" --plugin "$BUILD/broker/latchkey_revoke.so" \
   --bridge-user home/hub "${ROOT_OPT[@]}" >/dev/null
+# The broker plugin's CRL number state inside the site (the generated path is the system's).
+sed -i "s|^plugin_opt_crlnumberfile .*|plugin_opt_crlnumberfile $SITE/broker/crl-number|" "$SITE/broker/mosquitto.conf"
 printf '\nuser test-watch\ntopic read latchkey/home/+/availability\ntopic read latchkey/home/+/request/+\n' >>"$SITE/broker/acl"
 # The home broker: the same generator on another port (no CRL here), plus the bridge.
 H="$SITE/home-broker"
-lk_site_certs broker-config --out "$H" --site home --listen 127.0.0.1 --port "$HOME_PORT" \
+lk_site_certs broker-config --out "$H" --site home --listen 127.0.0.1 --port "$HOME_PORT" --plugin none \
   --server-name localhost "${ROOT_OPT[@]}" >/dev/null
 lk_site_certs broker-config --home-bridge --remote "localhost:$RELAY_PORT" --out "$H/conf.d" \
   --site home --identity home/hub >/dev/null
