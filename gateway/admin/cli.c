@@ -7,6 +7,7 @@
 
 #include "gw_log.h"
 #include "pepper.h"
+#include "site_tz.h"
 
 static const char cli_usage_text[] =
     "       latchkey-gateway -c FILE init-secrets   create the PIN pepper file and the database\n"
@@ -68,6 +69,11 @@ int cli_run(const char *config, int argc, char **argv)
     }
     if (conf_load(config, &conf, err, sizeof err) != 0) {
         gw_err("%s", err);
+        return CLI_USAGE;
+    }
+    /* Schedules and the times shown are in the site's zone: set before any thread. */
+    if (site_tz_apply(conf.server.timezone) != 0) {
+        gw_err("%s: timezone %s cannot be used", config, conf.server.timezone);
         return CLI_USAGE;
     }
     if (strcmp(argv[0], "init-secrets") == 0) {

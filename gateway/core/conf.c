@@ -16,15 +16,38 @@
 #include <lkhost/ini.h>
 
 #include "pem_check.h"
+#include "site_tz.h"
 #include "tls_store.h"
 
 enum key_id {
-    K_S_LISTEN, K_S_PORT, K_S_CERT, K_S_KEY, K_S_CA, K_S_CRL, K_S_PIN_CACHE, K_S_MAXCONN,
-    K_S_MAXADDR, K_S_ORIGIN,
-    K_M_URI, K_M_CA, K_M_CERT, K_M_KEY, K_M_CLIENT_ID, K_M_ACK, K_M_WAIT_USER, K_M_WAIT_DOOR,
-    K_C_KEY, K_C_SITE, K_C_TTL,
-    K_MT_LISTEN, K_MT_PORT, K_MT_FORCE,
-    K_ST_DB, K_ST_PEPPER, K_ST_BUSY,
+    K_S_LISTEN,
+    K_S_PORT,
+    K_S_CERT,
+    K_S_KEY,
+    K_S_CA,
+    K_S_CRL,
+    K_S_PIN_CACHE,
+    K_S_MAXCONN,
+    K_S_MAXADDR,
+    K_S_ORIGIN,
+    K_M_URI,
+    K_M_CA,
+    K_M_CERT,
+    K_M_KEY,
+    K_M_CLIENT_ID,
+    K_M_ACK,
+    K_M_WAIT_USER,
+    K_M_WAIT_DOOR,
+    K_C_KEY,
+    K_C_SITE,
+    K_C_TTL,
+    K_MT_LISTEN,
+    K_MT_PORT,
+    K_MT_FORCE,
+    K_ST_DB,
+    K_ST_PEPPER,
+    K_ST_BUSY,
+    K_S_TZ,
     K_COUNT
 };
 
@@ -32,17 +55,26 @@ static const struct {
     const char *section, *name;
     int required;
 } keys[K_COUNT] = {
-    [K_S_LISTEN] = {"server", "listen", 0},     [K_S_PORT] = {"server", "port", 1},
-    [K_S_CERT] = {"server", "cert", 1},         [K_S_KEY] = {"server", "key", 1},
-    [K_S_CA] = {"server", "client_ca", 1},      [K_M_URI] = {"mqtt", "uri", 1},
-    [K_M_CA] = {"mqtt", "ca", 1},               [K_M_CERT] = {"mqtt", "cert", 1},
-    [K_M_KEY] = {"mqtt", "key", 1},             [K_M_CLIENT_ID] = {"mqtt", "client_id", 0},
-    [K_M_ACK] = {"mqtt", "ack_timeout_ms", 0},  [K_C_KEY] = {"command", "key", 1},
-    [K_C_SITE] = {"command", "site", 1},        [K_C_TTL] = {"command", "ttl", 0},
-    [K_S_CRL] = {"server", "crl", 1},           [K_MT_LISTEN] = {"metrics", "listen", 0},
+    [K_S_LISTEN] = {"server", "listen", 0},
+    [K_S_PORT] = {"server", "port", 1},
+    [K_S_CERT] = {"server", "cert", 1},
+    [K_S_KEY] = {"server", "key", 1},
+    [K_S_CA] = {"server", "client_ca", 1},
+    [K_M_URI] = {"mqtt", "uri", 1},
+    [K_M_CA] = {"mqtt", "ca", 1},
+    [K_M_CERT] = {"mqtt", "cert", 1},
+    [K_M_KEY] = {"mqtt", "key", 1},
+    [K_M_CLIENT_ID] = {"mqtt", "client_id", 0},
+    [K_M_ACK] = {"mqtt", "ack_timeout_ms", 0},
+    [K_C_KEY] = {"command", "key", 1},
+    [K_C_SITE] = {"command", "site", 1},
+    [K_C_TTL] = {"command", "ttl", 0},
+    [K_S_CRL] = {"server", "crl", 1},
+    [K_MT_LISTEN] = {"metrics", "listen", 0},
     [K_MT_PORT] = {"metrics", "port", 0},
     [K_MT_FORCE] = {"metrics", "allow_non_loopback", 0},
-    [K_ST_DB] = {"store", "database", 1},       [K_ST_PEPPER] = {"store", "pepper_file", 1},
+    [K_ST_DB] = {"store", "database", 1},
+    [K_ST_PEPPER] = {"store", "pepper_file", 1},
     [K_ST_BUSY] = {"store", "busy_timeout_ms", 0},
     [K_S_PIN_CACHE] = {"server", "pin_cache_seconds", 0},
     [K_M_WAIT_USER] = {"mqtt", "max_waiting_per_user", 0},
@@ -50,6 +82,7 @@ static const struct {
     [K_S_MAXCONN] = {"server", "max_connections", 0},
     [K_S_MAXADDR] = {"server", "max_connections_per_address", 0},
     [K_S_ORIGIN] = {"server", "public_origin", 0},
+    [K_S_TZ] = {"server", "timezone", 0},
 };
 
 #define MAX_HEADERS (CONF_MAX_DOORS + 8)
@@ -171,6 +204,13 @@ static int set_fixed(struct parse *p, enum key_id k, const char *v)
             return fail(p, p->ini.line, "public_origin must be https://HOST or https://HOST:PORT "
                         "(lower case, no path), as a browser writes the Origin header");
         return set_str(p, c->server.public_origin, sizeof c->server.public_origin, v);
+    case K_S_TZ:
+        if (!site_tz_valid(v))
+            return fail(p, p->ini.line,
+                        "timezone '%s' is not a zone of the tz data in %s "
+                        "(for example Europe/Berlin or UTC)",
+                        v, SITE_TZ_DIR);
+        return set_str(p, c->server.timezone, sizeof c->server.timezone, v);
     case K_S_MAXADDR:
         return set_int(p, &c->server.max_per_address, v, 1, CONF_CONNECTIONS_MAX);
     case K_ST_DB: return set_str(p, c->store.database, sizeof c->store.database, v);
@@ -395,6 +435,7 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
     c->server.pin_cache_seconds = 300;
     c->server.max_connections = 4096;
     c->server.max_per_address = 64;
+    strcpy(c->server.timezone, "UTC");
     strcpy(c->mqtt.client_id, "latchkey-gateway");
     c->mqtt.ack_timeout_ms = 5000;
     c->mqtt.max_waiting_per_user = CONF_WAITING_DEFAULT;

@@ -17,8 +17,10 @@ enum gw_result {
     GW_BUSY,              /* a bound was reached: the user's PIN check still runs, too many
                                run, or too many actions of the user, of the door or in all
                                wait for an ack (the reason says which); nothing was sent */
-    GW_UNCONFIRMED        /* an ack came, but not validly signed by the door's key (or
+    GW_UNCONFIRMED,       /* an ack came, but not validly signed by the door's key (or
                              * the door has none configured): whether it opened is unknown */
+    GW_OUTSIDE_SCHEDULE   /* the user's schedule for the door does not allow it now (the
+                             reason says why: window, dates, uses); not a wrong PIN */
 };
 
 const char *gw_result_name(enum gw_result r);     /* "opened", "wrong-pin", ... */
