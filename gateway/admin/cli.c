@@ -16,6 +16,14 @@ static const char cli_usage_text[] =
     "       latchkey-gateway -c FILE user del|set-pin|disable|enable|unlock NAME\n"
     "       latchkey-gateway -c FILE user doors NAME a,b\n"
     "       latchkey-gateway -c FILE user list\n"
+    "       latchkey-gateway -c FILE user show NAME\n"
+    "       latchkey-gateway -c FILE user schedule NAME DOOR [--from DATE|none] [--until "
+    "DATE|none]\n"
+    "                        [--windows 'mon-fri 08:00-18:00, ...'|always] [--uses N|unlimited]\n"
+    "       latchkey-gateway -c FILE user schedule NAME DOOR --clear\n"
+    "       latchkey-gateway -c FILE user uses NAME DOOR N|unlimited\n"
+    "       latchkey-gateway -c FILE user guest NAME --doors a,b --until DATE [--from DATE]\n"
+    "                        [--windows TEXT] [--uses N]   (PIN on stdin or asked)\n"
     "       latchkey-gateway -c FILE audit [--since 2026-11-01|1h] [--user NAME] [--json]\n";
 
 int cli_usage(FILE *out)

@@ -122,6 +122,20 @@ int action_user_may_open(const struct gw_app *app, const struct user_rec *u, int
     return door_index >= 0 && door_index < CONF_MAX_DOORS && ((mask >> door_index) & 1u);
 }
 
+int action_schedule_line(struct gw_app *app, const char *user, int door_index, char *out,
+                         size_t cap)
+{
+    const struct conf_door *d = &app->conf->doors[door_index];
+    char text[SCHED_TEXT_MAX];
+    struct schedule sc;
+
+    if (sched_store_get(app->store, user, d->name, &sc) != 1)
+        return 0;
+    sched_text_summary(&sc, text, sizeof text);
+    snprintf(out, cap, "%s: %s", d->label[0] ? d->label : d->name, text);
+    return 1;
+}
+
 int action_page_user(struct gw_app *app, const char *name, struct user_rec *u,
                      struct action_outcome *out)
 {

@@ -14,23 +14,27 @@ static const char style_css[] =
     "--ok:#166534;--bad:#b91c1c;--muted:#6b7280}\n"
     "@media (prefers-color-scheme:dark){:root{--bg:#0b1120;--fg:#e5e7eb;--card:#111827;"
     "--accent:#3b82f6;--ok:#4ade80;--bad:#f87171;--muted:#9ca3af}}\n"
-    "body{font-family:system-ui,sans-serif;margin:0;padding:1rem;background:var(--bg);color:var(--fg)}\n"
+    "body{font-family:system-ui,sans-serif;margin:0;padding:1rem;background:var(--bg);color:var(--"
+    "fg)}\n"
     "main{max-width:28rem;margin:0 auto}\n"
     "h1{font-size:1.6rem;margin:.5rem 0}\n"
     "label,input,button{display:block;width:100%;box-sizing:border-box;font-size:1.35rem}\n"
     "input{padding:.8rem;margin:.3rem 0 1rem;border-radius:.5rem;border:2px solid var(--muted);"
     "background:var(--card);color:var(--fg);letter-spacing:.3em}\n"
     "button{min-height:4rem;padding:1rem;margin:.6rem 0;border:0;border-radius:.6rem;"
-    "background:var(--accent);color:#fff;display:flex;justify-content:space-between;align-items:center}\n"
-    "button:focus-visible,input:focus-visible,a:focus-visible{outline:3px solid var(--fg);outline-offset:2px}\n"
+    "background:var(--accent);color:#fff;display:flex;justify-content:space-between;align-items:"
+    "center}\n"
+    "button:focus-visible,input:focus-visible,a:focus-visible{outline:3px solid "
+    "var(--fg);outline-offset:2px}\n"
     ".status{font-size:.9rem;opacity:.85}\n"
     "[data-availability=offline]{text-decoration:line-through}\n"
     ".result,#live{font-size:1.3rem;font-weight:bold;min-height:1.5em}\n"
     "[data-result=opened]{color:var(--ok)}\n"
     "[data-result=wrong-pin],[data-result=forbidden],[data-result=csrf],[data-result=revoked],"
-    "[data-result=locked],[data-result=rejected]{color:var(--bad)}\n"
+    "[data-result=locked],[data-result=rejected],[data-result=outside-schedule]{color:var(--bad)}\n"
     "a{color:var(--accent);font-size:1.2rem}\n"
-    ".user{color:var(--muted)}\n";
+    ".user{color:var(--muted)}\n"
+    ".schedule{margin:-.3rem 0 .6rem;color:var(--muted);font-size:1rem}\n";
 
 void http_page_style(struct lws *wsi, struct http_session *s)
 {
@@ -48,7 +52,7 @@ void http_page_index(struct lws *wsi, struct http_session *s)
     struct action_outcome refused;
     struct user_rec user, *u = &user;
     struct html_buf b;
-    char token[CSRF_TOKEN_MAX];
+    char token[CSRF_TOKEN_MAX], line[600];
     int i;
 
     if (csrf_token(&web_of(wsi)->csrf, s->binding, (int64_t)time(NULL), token, sizeof token) != 0) {
@@ -84,6 +88,13 @@ void http_page_index(struct lws *wsi, struct http_session *s)
         html_raw(&b, "\" data-door-status=\"");
         html_text(&b, c->doors[i].name);
         html_raw(&b, "\"></span></button>\n");
+        if (action_schedule_line(app, u->name, i, line, sizeof line)) {
+            html_raw(&b, "<p class=\"schedule\" data-schedule=\"");
+            html_text(&b, c->doors[i].name);
+            html_raw(&b, "\">");
+            html_text(&b, line);
+            html_raw(&b, "</p>\n");
+        }
     }
     html_raw(&b, "</form>\n<p id=\"live\" role=\"status\" aria-live=\"polite\"></p>\n"
                  "<script src=\"/app.js\" defer></script>\n");
