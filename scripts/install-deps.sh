@@ -40,7 +40,7 @@ TEST_PACKAGES=(
   libxml2-utils
   man-db groff-base mandoc
   python3-websockets python3-h2 libwslay-dev
-  chromium testssl.sh
+  chromium testssl.sh faketime
   stress-ng
   qemu-system-arm
 )

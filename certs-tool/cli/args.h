@@ -44,6 +44,7 @@ typedef unsigned long long lk_optmask;
 #define LK_OPT_RUN_AS_ROOT (1ULL << 35)
 #define LK_OPT_BRIDGE_USER (1ULL << 36)
 #define LK_OPT_PLUGIN (1ULL << 37)
+#define LK_OPT_UNTIL (1ULL << 38)
 
 /* Where the packages install the broker plugin (broker/plugin.c). */
 #define LK_REVOKE_PLUGIN_DEFAULT "/usr/lib/latchkey/latchkey_revoke.so"
@@ -87,6 +88,7 @@ struct lk_cli {
     int run_as_root;
     const char *bridge_user;      /* broker-config: CN allowed site-wide device topics */
     const char *plugin;           /* broker-config: path of latchkey_revoke.so */
+    const char *until;            /* issue client / guest --until: end of the visit, UTC */
 };
 
 /* Parses argv. Returns 0, or -1 after reporting the problem. */
