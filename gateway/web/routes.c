@@ -173,12 +173,12 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
         return route_request(wsi, s, in != NULL ? in : "");
 
     case LWS_CALLBACK_HTTP_BODY:
-        if (s != NULL && s->route == ROUTE_ADMIN)
+        if (s->route == ROUTE_ADMIN)
             return http_admin_body(wsi, s, in, len);
         return http_action_body(wsi, s, in, len);
 
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-        if (s != NULL && s->route == ROUTE_ADMIN)
+        if (s->route == ROUTE_ADMIN)
             return http_admin_complete(wsi, s);
         return http_action_complete(wsi, s);
 
