@@ -3,7 +3,6 @@
  * token; the answer is a page saying what was done, with a link back. Every value is
  * escaped. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -14,6 +13,7 @@
 #include "gw_log.h"
 #include "http_admin.h"
 #include "http_csrf.h"
+#include "http_form.h"
 #include "http_reply.h"
 #include "lockout.h"
 #include "request.h"
@@ -293,48 +293,25 @@ void http_admin_history(struct lws *wsi, struct http_session *s)
     http_reply(wsi, s, HTTP_STATUS_OK, "text/html; charset=utf-8", &b);
 }
 
+static const struct http_form admin_form = {ROUTE_ADMIN, field_names, LWS_ARRAY_SIZE(field_names),
+                                            ADMIN_BODY_MAX};
+
 int http_admin_begin(struct lws *wsi, struct http_session *s)
 {
-    char num[16], *end;
-    unsigned long n;
-    int len = lws_hdr_copy(wsi, num, sizeof num, WSI_TOKEN_HTTP_CONTENT_LENGTH);
-
-    s->close_after = 1; /* any early answer leaves the body unread */
-    if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0 || len <= 0) {
-        http_reply_result(wsi, s, GW_BAD_REQUEST,
-                          "a Content-Length (and no Transfer-Encoding) "
-                          "is required");
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0) {
+        s->close_after = 1;
+        http_reply_result(wsi, s, GW_BAD_REQUEST, "Transfer-Encoding is not accepted");
         return 0;
     }
-    n = strtoul(num, &end, 10);
-    if (*end != '\0' || n == 0 || n > ADMIN_BODY_MAX) {
-        http_reply_result(wsi, s, GW_BAD_REQUEST, "the form is too large");
-        return 0;
-    }
-    if (http_csrf_origin(wsi, s) != 0)
-        return 0;
-    s->close_after = 0;
-    s->route = ROUTE_ADMIN;
+    if (http_form_begin(wsi, s, &admin_form) == 0 && s->route == ROUTE_ADMIN &&
+        http_csrf_origin(wsi, s) != 0)
+        s->route = ROUTE_NONE; /* answered; the body is discarded, the connection closed */
     return 0;
 }
 
 int http_admin_body(struct lws *wsi, struct http_session *s, const char *in, size_t len)
 {
-    if (s->route != ROUTE_ADMIN)
-        return 0;
-    s->body_len += len;
-    if (s->body_len > ADMIN_BODY_MAX) {
-        s->close_after = 1;
-        http_reply_result(wsi, s, GW_BAD_REQUEST, "the form is too large");
-        return 0;
-    }
-    if (s->spa == NULL) {
-        s->spa = lws_spa_create(wsi, field_names, LWS_ARRAY_SIZE(field_names), ADMIN_BODY_MAX, NULL,
-                                NULL);
-        if (s->spa == NULL)
-            return -1;
-    }
-    return lws_spa_process(s->spa, in, (int)len) ? -1 : 0;
+    return http_form_body(wsi, s, &admin_form, in, len);
 }
 
 int http_admin_complete(struct lws *wsi, struct http_session *s)
