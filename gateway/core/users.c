@@ -124,22 +124,6 @@ int users_set_admin(struct store *s, const char *name, int admin)
     return change(s, "UPDATE users SET role = ?2 WHERE name = ?1", name, admin ? "admin" : "user", 0);
 }
 
-int users_set_expires(struct store *s, const char *name, int64_t expires)
-{
-    sqlite3_stmt *st;
-    int rc;
-    if (sqlite3_prepare_v2(s->db, "UPDATE users SET expires = ?2 WHERE name = ?1", -1, &st, NULL) !=
-        SQLITE_OK)
-        return -1;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, expires);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return -1;
-    return sqlite3_changes(s->db) >= 1 ? 0 : 1;
-}
-
 int users_unlock(struct store *s, const char *name)
 {
     return change(s, "UPDATE users SET failed = 0, lockouts = 0, locked_until = 0 WHERE name = ?1",

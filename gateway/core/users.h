@@ -41,8 +41,6 @@ int users_set_pin(struct store *s, const char *name, const char *pin_hash);
 int users_set_doors(struct store *s, const char *name, const char *doors);
 int users_set_enabled(struct store *s, const char *name, int enabled);
 int users_set_admin(struct store *s, const char *name, int admin);
-/* Sets the end of the user's access (0: none). */
-int users_set_expires(struct store *s, const char *name, int64_t expires);
 /* Clears the lockout: wrong-PIN count, lockout count and end time. */
 int users_unlock(struct store *s, const char *name);
 
