@@ -39,7 +39,7 @@ struct conf {
         int max_connections;      /* at once on the listener (before any authentication) */
         int max_per_address;      /* at once from one IPv4 address or IPv6 /64 */
         char public_origin[CONF_STR_MAX]; /* "https://host[:port]", "" = from the cert */
-        char timezone[65];                /* the site's IANA zone (site_tz.h), default UTC */
+        char timezone[CONF_STR_MAX];      /* the site's IANA zone (site_tz.h), default UTC */
     } server;
     struct {
         char uri[CONF_STR_MAX];

@@ -208,7 +208,7 @@ static int window_at(const struct schedule *s, const struct tm *lt, int *wday)
 
     for (i = 0; i < s->n; i++) {
         const struct sched_window *w = &s->w[i];
-        int today = (w->days >> d) & 1u, yesterday = (w->days >> prev) & 1u;
+        int today = ((w->days >> d) & 1u) != 0, yesterday = ((w->days >> prev) & 1u) != 0;
         if (w->start < w->end) {
             if (today && m >= w->start && m < w->end) {
                 *wday = d;
