@@ -41,6 +41,7 @@ TEST_PACKAGES=(
   man-db groff-base mandoc
   python3-websockets python3-h2 libwslay-dev
   chromium testssl.sh faketime
+  easy-rsa
   stress-ng
   qemu-system-arm
 )

@@ -15,38 +15,20 @@
 #include <lkhost/hex.h>
 #include <lkhost/ini.h>
 
+#include "cert_user.h"
 #include "pem_check.h"
 #include "site_tz.h"
 #include "tls_store.h"
 
+/* The keys in hand-aligned groups. */
+/* clang-format off */
 enum key_id {
-    K_S_LISTEN,
-    K_S_PORT,
-    K_S_CERT,
-    K_S_KEY,
-    K_S_CA,
-    K_S_CRL,
-    K_S_PIN_CACHE,
-    K_S_MAXCONN,
-    K_S_MAXADDR,
-    K_S_ORIGIN,
-    K_M_URI,
-    K_M_CA,
-    K_M_CERT,
-    K_M_KEY,
-    K_M_CLIENT_ID,
-    K_M_ACK,
-    K_M_WAIT_USER,
-    K_M_WAIT_DOOR,
-    K_C_KEY,
-    K_C_SITE,
-    K_C_TTL,
-    K_MT_LISTEN,
-    K_MT_PORT,
-    K_MT_FORCE,
-    K_ST_DB,
-    K_ST_PEPPER,
-    K_ST_BUSY,
+    K_S_LISTEN, K_S_PORT, K_S_CERT, K_S_KEY, K_S_CA, K_S_CRL, K_S_PIN_CACHE, K_S_MAXCONN,
+    K_S_MAXADDR, K_S_ORIGIN, K_S_USER_FROM, K_S_NO_CERT,
+    K_M_URI, K_M_CA, K_M_CERT, K_M_KEY, K_M_CLIENT_ID, K_M_ACK, K_M_WAIT_USER, K_M_WAIT_DOOR,
+    K_C_KEY, K_C_SITE, K_C_TTL,
+    K_MT_LISTEN, K_MT_PORT, K_MT_FORCE,
+    K_ST_DB, K_ST_PEPPER, K_ST_BUSY,
     K_S_TZ,
     K_COUNT
 };
@@ -55,26 +37,17 @@ static const struct {
     const char *section, *name;
     int required;
 } keys[K_COUNT] = {
-    [K_S_LISTEN] = {"server", "listen", 0},
-    [K_S_PORT] = {"server", "port", 1},
-    [K_S_CERT] = {"server", "cert", 1},
-    [K_S_KEY] = {"server", "key", 1},
-    [K_S_CA] = {"server", "client_ca", 1},
-    [K_M_URI] = {"mqtt", "uri", 1},
-    [K_M_CA] = {"mqtt", "ca", 1},
-    [K_M_CERT] = {"mqtt", "cert", 1},
-    [K_M_KEY] = {"mqtt", "key", 1},
-    [K_M_CLIENT_ID] = {"mqtt", "client_id", 0},
-    [K_M_ACK] = {"mqtt", "ack_timeout_ms", 0},
-    [K_C_KEY] = {"command", "key", 1},
-    [K_C_SITE] = {"command", "site", 1},
-    [K_C_TTL] = {"command", "ttl", 0},
-    [K_S_CRL] = {"server", "crl", 1},
-    [K_MT_LISTEN] = {"metrics", "listen", 0},
+    [K_S_LISTEN] = {"server", "listen", 0},     [K_S_PORT] = {"server", "port", 1},
+    [K_S_CERT] = {"server", "cert", 1},         [K_S_KEY] = {"server", "key", 1},
+    [K_S_CA] = {"server", "client_ca", 1},      [K_M_URI] = {"mqtt", "uri", 1},
+    [K_M_CA] = {"mqtt", "ca", 1},               [K_M_CERT] = {"mqtt", "cert", 1},
+    [K_M_KEY] = {"mqtt", "key", 1},             [K_M_CLIENT_ID] = {"mqtt", "client_id", 0},
+    [K_M_ACK] = {"mqtt", "ack_timeout_ms", 0},  [K_C_KEY] = {"command", "key", 1},
+    [K_C_SITE] = {"command", "site", 1},        [K_C_TTL] = {"command", "ttl", 0},
+    [K_S_CRL] = {"server", "crl", 1},           [K_MT_LISTEN] = {"metrics", "listen", 0},
     [K_MT_PORT] = {"metrics", "port", 0},
     [K_MT_FORCE] = {"metrics", "allow_non_loopback", 0},
-    [K_ST_DB] = {"store", "database", 1},
-    [K_ST_PEPPER] = {"store", "pepper_file", 1},
+    [K_ST_DB] = {"store", "database", 1},       [K_ST_PEPPER] = {"store", "pepper_file", 1},
     [K_ST_BUSY] = {"store", "busy_timeout_ms", 0},
     [K_S_PIN_CACHE] = {"server", "pin_cache_seconds", 0},
     [K_M_WAIT_USER] = {"mqtt", "max_waiting_per_user", 0},
@@ -82,8 +55,11 @@ static const struct {
     [K_S_MAXCONN] = {"server", "max_connections", 0},
     [K_S_MAXADDR] = {"server", "max_connections_per_address", 0},
     [K_S_ORIGIN] = {"server", "public_origin", 0},
+    [K_S_USER_FROM] = {"server", "user_name_from", 0},
+    [K_S_NO_CERT] = {"server", "no_certificate_page", 0},
     [K_S_TZ] = {"server", "timezone", 0},
 };
+/* clang-format on */
 
 #define MAX_HEADERS (CONF_MAX_DOORS + 8)
 
@@ -185,6 +161,16 @@ static int origin_valid(const char *v)
     return *pe == '\0' && port >= 1 && port <= 65535;
 }
 
+/* The contact of the no-certificate page: shown as it is, so plain text only. */
+static int no_cert_contact_valid(const char *v)
+{
+    size_t n = strlen(v), i;
+    for (i = 0; i < n; i++)
+        if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f || strchr("<>&\"", v[i]) != NULL)
+            return 0;
+    return n >= 1 && n <= 100;
+}
+
 static int set_fixed(struct parse *p, enum key_id k, const char *v)
 {
     struct conf *c = p->c;
@@ -213,6 +199,19 @@ static int set_fixed(struct parse *p, enum key_id k, const char *v)
         return set_str(p, c->server.timezone, sizeof c->server.timezone, v);
     case K_S_MAXADDR:
         return set_int(p, &c->server.max_per_address, v, 1, CONF_CONNECTIONS_MAX);
+    case K_S_USER_FROM: {
+        enum cert_user_from how;
+        if (cert_user_from_parse(v, &how) != 0)
+            return fail(p, p->ini.line, "user_name_from must be cn, cn-normalised or san-email");
+        c->server.user_name_from = (int)how;
+        return 1;
+    }
+    case K_S_NO_CERT:
+        if (!no_cert_contact_valid(v))
+            return fail(p, p->ini.line,
+                        "no_certificate_page must be 1..100 printable "
+                        "characters without < > & \" (whom to ask, e.g. Alice, 0612345678)");
+        return set_str(p, c->server.no_cert_page, sizeof c->server.no_cert_page, v);
     case K_ST_DB: return set_str(p, c->store.database, sizeof c->store.database, v);
     case K_ST_PEPPER: return set_str(p, c->store.pepper_file, sizeof c->store.pepper_file, v);
     case K_ST_BUSY: return set_int(p, &c->store.busy_timeout_ms, v, 10, 60000);

@@ -34,11 +34,13 @@ struct conf {
         char listen[CONF_STR_MAX];
         int port;
         char cert[CONF_STR_MAX], key[CONF_STR_MAX], client_ca[CONF_STR_MAX];
-        char crl[CONF_STR_MAX];   /* PEM CRL of client_ca, or "none" (unsafe) */
+        char crl[CONF_STR_MAX];   /* PEM CRLs of client_ca (files, dirs), or "none" (unsafe) */
         int pin_cache_seconds;    /* a verified PIN is remembered this long (0: never) */
         int max_connections;      /* at once on the listener (before any authentication) */
         int max_per_address;      /* at once from one IPv4 address or IPv6 /64 */
         char public_origin[CONF_STR_MAX]; /* "https://host[:port]", "" = from the cert */
+        int user_name_from;               /* enum cert_user_from: certificate -> user name */
+        char no_cert_page[CONF_STR_MAX];  /* whom to ask, for the no-certificate page; "" off */
         char timezone[CONF_STR_MAX];      /* the site's IANA zone (site_tz.h), default UTC */
     } server;
     struct {

@@ -1,12 +1,18 @@
 /* tls_store.h - the client-certificate trust of the HTTPS listener: an OpenSSL X509_STORE
- * of the CA that phones' certificates chain to, and its CRL (PEM, from `latchkey-certs
- * crl`), whose signature, issuer and dates are checked here when it is loaded, not again in
- * every handshake: the handshake's verify callback calls tls_store_verify, which looks the
- * leaf's serial up in the loaded CRL. The CRL file is watched (tls_store_poll) and reloaded
- * when it changes, so revocation takes effect for the next handshake without a restart.
- * Fails closed: while the CRL is missing, unparsable, not signed by the CA, without a CRL
- * number, older than one accepted before (crl_floor.h) or past its nextUpdate, no
- * certificate is accepted. Loop thread only (no locking). */
+ * of the CAs in client_ca (roots, and the intermediates below them), and the CRLs of
+ * those CAs (PEM, from `latchkey-certs crl` or any CA: one or more files or directories,
+ * crl_sources.h), whose signature, issuer and dates are checked here when they are loaded,
+ * not again in every handshake: the handshake's verify callback calls tls_store_verify,
+ * which walks the chain from the leaf up to its root and looks each certificate's serial
+ * up in the CRL of the CA that issued it (the CRL "in force" for that CA). Every CA below
+ * the root must be in client_ca, and every CA that issued a certificate of the chain
+ * needs a CRL: a certificate whose issuer has none is refused. The CRL files are watched
+ * (tls_store_poll) and reloaded when they change, so revocation takes effect for the next
+ * handshake without a restart. Fails closed: while a CRL file is missing, unparsable, not
+ * signed by a CA of client_ca or without a CRL number, no certificate is accepted; while
+ * a CA's CRL is older than one accepted before (crl_floor.h; one floor per CA, or one
+ * shared floor when crl names a single file) or past its nextUpdate, no certificate under
+ * that CA is. Loop thread only (no locking). */
 #ifndef GW_TLS_STORE_H
 #define GW_TLS_STORE_H
 
@@ -18,6 +24,7 @@
 #include <openssl/x509.h>
 
 #include "crl_floor.h"
+#include "crl_sources.h"
 
 enum crl_state {
     CRL_OFF = 0,       /* crl = none: revocation not checked (unsafe) */
@@ -40,36 +47,55 @@ struct tls_file_id {
     long mtime_nsec;
 };
 
-struct tls_store {
-    char ca_path[256];
-    char crl_path[256];          /* "" when crl = none */
-    STACK_OF(X509) *ca;          /* certificates of client_ca */
-    X509_CRL *crl;               /* the CRL in force, NULL unless loaded and signed */
-    X509 *crl_signer;            /* the certificate of ca that signed it (not owned) */
-    time_t crl_last, crl_next;   /* its lastUpdate and nextUpdate (unix seconds) */
-    int crl_has_next;            /* 0: no nextUpdate (then it counts as expired) */
-    enum crl_state load_state;   /* result of the last load (time checks come on top) */
-    X509_STORE *store;           /* the CA certificates only (no CRL, no CRL_CHECK); owned,
-                                  * built once, never replaced */
+#define TLS_CA_MAX 16 /* certificates in client_ca */
+
+/* One CRL file. */
+struct tls_crl {
+    char path[CRL_PATH_MAX];
     struct tls_file_id id;
-    uint64_t generation;         /* +1 on every (re)load of the CRL */
-    struct crl_floor floor;      /* the highest CRL number accepted (rollback protection) */
+    X509_CRL *crl;             /* the CRL accepted from this file, NULL if none */
+    int signer;                /* index in ca of the CA that signed it, -1 if none */
+    time_t last, next;         /* its lastUpdate and nextUpdate (unix seconds) */
+    int has_next;              /* 0: no nextUpdate (then it counts as expired) */
+    enum crl_state load_state; /* result of the last load (time checks come on top) */
 };
 
-/* Loads the CA (must work: -1 and err otherwise), the CRL number floor from floor_path
- * (crl_floor.h; NULL: in memory only; an unreadable state file: -1) and the CRL (crl_path
- * NULL or "none": off). A bad CRL is not an error here: see tls_store_state(). */
-int tls_store_init(struct tls_store *t, const char *ca_path, const char *crl_path,
+struct tls_store {
+    char ca_path[256];
+    char crl_path[256]; /* the crl setting as given ("" when crl = none), for logs */
+    struct crl_sources sources;
+    STACK_OF(X509) * ca; /* certificates of client_ca */
+    struct tls_crl crls[CRL_FILES_MAX];
+    int n_crls;
+    int too_many;                        /* the directories hold more than CRL_FILES_MAX files */
+    int in_force[TLS_CA_MAX];            /* index in crls of each CA's CRL in force, -1 if none */
+    enum crl_state ca_state[TLS_CA_MAX]; /* CRL_OK, or why a CA has no CRL in force */
+    struct crl_floor floors[TLS_CA_MAX]; /* the highest CRL number accepted (rollback) */
+    int floor_of[TLS_CA_MAX];            /* index in floors of each CA's floor */
+    int n_floors;
+    X509_STORE *store;   /* the CA certificates only (no CRL, no CRL_CHECK); owned,
+                                   * built once, never replaced */
+    uint64_t generation; /* +1 on every (re)load of a CRL file */
+};
+
+/* Loads the CAs (must work: -1 and err otherwise), the CRL number floors (crl_floor.h:
+ * floor_path itself when crl_spec names a single file, else floor_path + "." + a hash of
+ * each CA; NULL: in memory only; an unreadable state file: -1) and the CRLs (crl_spec: see
+ * crl_sources.h; NULL or "none": off). A bad CRL is not an error here: see
+ * tls_store_state(). */
+int tls_store_init(struct tls_store *t, const char *ca_path, const char *crl_spec,
                    const char *floor_path, char *err, size_t errlen);
 void tls_store_free(struct tls_store *t);
 
-/* Looks at the CRL file (stat: inode, size, mtime); if it changed, reloads it. Returns 1
- * if the CRL was reloaded (whatever the new file holds), else 0. A CRL older than the one
- * in force (lower crlNumber, or the same number with other content) is refused and logged,
- * and the one in force stays; any other bad file replaces it (fails closed). */
+/* Lists the CRL files again and looks at each (stat: inode, size, mtime); reloads those
+ * that changed. Returns 1 if a file was reloaded, added or removed (whatever it holds),
+ * else 0. A CRL older than the one in force for its CA (lower crlNumber, or the same number
+ * with other content) is refused and logged, and the one in force stays; any other bad file
+ * replaces it (fails closed). */
 int tls_store_poll(struct tls_store *t);
 
-/* The CRL's state now (load state, then lastUpdate/nextUpdate against now). */
+/* The CRLs' state now: CRL_OFF, CRL_OK, or the first problem: a file's load state, a CA's
+ * CRL refused as rolled back, or a CRL in force outside lastUpdate/nextUpdate. */
 enum crl_state tls_store_state(const struct tls_store *t, time_t now);
 const char *crl_state_name(enum crl_state s);
 
@@ -77,9 +103,11 @@ const char *crl_state_name(enum crl_state s);
 #define CERT_EXPIRED "certificate-expired"
 #define CERT_NOT_YET_VALID "certificate-not-yet-valid"
 
-/* 1 if cert may be used now: inside its notBefore..notAfter, and the CRL off, or usable,
- * of cert's issuer, and cert's serial not on it. Otherwise 0 and *why (CERT_EXPIRED,
- * CERT_NOT_YET_VALID, "revoked", "crl-of-another-issuer", or the CRL state name). Called
+/* 1 if cert may be used now: inside its notBefore..notAfter, issued by a CA of client_ca
+ * (through the intermediates in it), and unless the CRLs are off, neither it nor an
+ * intermediate above it on the CRL of its issuer, which must be usable. Otherwise 0 and
+ * *why (CERT_EXPIRED, CERT_NOT_YET_VALID, "revoked", "issuer-not-in-client-ca",
+ * "no-crl-for-issuer", or a CRL state name). Called
  * for every request and websocket message, and when a TLS session is resumed: neither a
  * ticket nor an open connection outlives its certificate. */
 int tls_store_cert_ok(const struct tls_store *t, X509 *cert, time_t now, const char **why);
@@ -89,17 +117,30 @@ long tls_store_cert_seconds_left(X509 *cert, time_t now);
 
 /* The handshake's check, for OpenSSL's verify callback (preverify_ok and xs as given to
  * it, called at every depth of the chain): X509_V_OK to go on, else the X509_V_ERR_* the
- * certificate is refused with: OpenSSL's own error when preverify_ok is 0; while the CRL
- * is not usable, X509_V_ERR_UNABLE_TO_GET_CRL (missing, unparsable, wrong signer),
- * _CRL_HAS_EXPIRED or _CRL_NOT_YET_VALID at any depth; at depth 0 (the leaf, reported last
- * after its signature and dates were checked), _UNABLE_TO_GET_CRL if its issuer in the
- * chain is not the CA that signed the CRL, and X509_V_ERR_CERT_REVOKED if its serial is on
- * the CRL. These are the errors OpenSSL's X509_V_FLAG_CRL_CHECK gave for the same cases. */
+ * certificate is refused with: OpenSSL's own error when preverify_ok is 0; while a CRL
+ * file is not usable, X509_V_ERR_UNABLE_TO_GET_CRL (missing, unparsable, wrong signer) at
+ * any depth; at depth 0 (the leaf, reported last after the chain's signatures and dates
+ * were checked), for the leaf and every intermediate of the verified chain: _UNABLE_TO_
+ * GET_CRL if its issuer is not a certificate of client_ca or has no CRL in force,
+ * _CRL_HAS_EXPIRED or _CRL_NOT_YET_VALID for its issuer's CRL, X509_V_ERR_CERT_REVOKED if
+ * its serial is on it. These are the errors OpenSSL's X509_V_FLAG_CRL_CHECK_ALL gives for
+ * the same cases. */
 int tls_store_verify(const struct tls_store *t, X509_STORE_CTX *xs, int preverify_ok, time_t now);
 
-/* Checks a CRL file for --check-config / start-up: 0 if it loads and is signed by a
+/* The subject names of client_ca, for the CertificateRequest (the caller owns the stack);
+ * NULL if out of memory. */
+STACK_OF(X509_NAME) * tls_store_ca_names(const struct tls_store *t);
+
+/* Logs each CA of client_ca that has no CRL in force (certificates it issued are refused). */
+void tls_store_log_uncovered(const struct tls_store *t);
+
+/* The first CRL file that does not load ("" if none, or the crl setting itself when the
+ * problem is the list: a directory unreadable or with too many files). */
+const char *tls_store_bad_path(const struct tls_store *t);
+
+/* Checks the CRL files for --check-config / start-up: 0 if each loads and is signed by a
  * certificate of ca_path (expiry is reported through *state but not an error). */
-int tls_store_check_crl(const char *crl_path, const char *ca_path, enum crl_state *state,
-                        char *err, size_t errlen);
+int tls_store_check_crl(const char *crl_spec, const char *ca_path, enum crl_state *state, char *err,
+                        size_t errlen);
 
 #endif

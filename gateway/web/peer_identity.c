@@ -1,8 +1,8 @@
 /* peer_identity.c - verified client certificate -> user name; its serial and the peer's
  * address for the audit log.
- * lws_tls_peer_cert_info(LWS_TLS_CERT_INFO_COMMON_NAME) is built on X509_NAME_oneline():
- * it returns everything after "/CN=" (later RDNs included) and, without a CN, the whole
- * subject. So the CN is read from the X509_NAME here: exactly one, UTF-8, then validated.
+ * The name comes from the certificate by the rule of [server] user_name_from (cert_user.h;
+ * not lws_tls_peer_cert_info(COMMON_NAME), built on X509_NAME_oneline(), which returns
+ * everything after "/CN=", later RDNs included).
  * peer_check() adds the certificate's own dates and the revocation check against the
  * current CRL (lws gives no serial: the certificate comes from lws_get_ssl()), and
  * peer_refusal_of() names each refusal for the log, the page and the metrics.
@@ -19,9 +19,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "latchkey/cmd_format.h"
+#include "cert_user.h"
+#include "conf.h"
 #include "metrics.h"
 #include "tls_store.h"
+#include "web.h"
 
 /* The connection's SSL, also for an HTTP/2 stream or a websocket carried in one. */
 static SSL *peer_ssl(struct lws *wsi)
@@ -29,31 +31,13 @@ static SSL *peer_ssl(struct lws *wsi)
     return lws_get_ssl(lws_get_network_wsi(wsi));
 }
 
-/* The certificate's one CN as UTF-8 (OPENSSL_free it), *len its length; NULL if there is
- * not exactly one. */
-static unsigned char *single_cn(X509 *cert, int *len)
-{
-    const X509_NAME *name = X509_get_subject_name(cert);
-    int idx = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
-    unsigned char *utf8 = NULL;
-
-    if (idx < 0 || X509_NAME_get_index_by_NID(name, NID_commonName, idx) >= 0)
-        return NULL;
-    *len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx)));
-    if (*len < 0) {
-        OPENSSL_free(utf8);
-        return NULL;
-    }
-    return utf8;
-}
-
 int peer_identity(struct lws *wsi, char *user, size_t cap)
 {
     union lws_tls_cert_info_results ir;
+    const struct web *sv = lws_context_user(lws_get_context(wsi));
+    enum cert_user_from how;
     SSL *ssl;
     X509 *cert;
-    unsigned char *utf8;
-    int len = 0, rc = PEER_BAD_NAME;
 
     /* Verified at the TLS layer (lws: SSL_get_verify_result() == X509_V_OK). */
     if (lws_tls_peer_cert_info(wsi, LWS_TLS_CERT_INFO_VERIFIED, &ir, 0) != 0 || !ir.verified)
@@ -61,15 +45,8 @@ int peer_identity(struct lws *wsi, char *user, size_t cap)
     ssl = peer_ssl(wsi);
     if (ssl == NULL || (cert = SSL_get0_peer_certificate(ssl)) == NULL)
         return PEER_NO_IDENTITY;
-    utf8 = single_cn(cert, &len);
-    if (utf8 != NULL && len > 0 && (size_t)len < cap && memchr(utf8, '\0', (size_t)len) == NULL &&
-        lk_by_valid((const char *)utf8, (size_t)len)) {
-        memcpy(user, utf8, (size_t)len);
-        user[len] = '\0';
-        rc = 0;
-    }
-    OPENSSL_free(utf8);
-    return rc;
+    how = (enum cert_user_from)sv->app->conf->server.user_name_from;
+    return cert_user_name(cert, how, user, cap) == 0 ? 0 : PEER_BAD_NAME;
 }
 
 void peer_name_text(struct lws *wsi, char *out, size_t cap)
@@ -83,7 +60,7 @@ void peer_name_text(struct lws *wsi, char *out, size_t cap)
     if (cap == 0)
         return;
     out[0] = '\0';
-    if (cert == NULL || (utf8 = single_cn(cert, &len)) == NULL) {
+    if (cert == NULL || (utf8 = cert_user_single_cn(cert, &len)) == NULL) {
         snprintf(out, cap, "%s", cert == NULL ? "(none)" : "(not exactly one CN)");
         return;
     }

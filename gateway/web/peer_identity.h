@@ -11,9 +11,9 @@ struct lws;
 #define PEER_REFUSED (-2)     /* refused by its dates or the CRL now */
 #define PEER_BAD_NAME (-3)    /* not exactly one CN, or the CN is not a user name */
 
-/* Writes the verified peer's user name (certificate CN) into user. Returns 0,
- * PEER_NO_IDENTITY, or PEER_BAD_NAME if there is not exactly one CN or it is not a valid
- * user name ([A-Za-z0-9._@-]{1,64}). */
+/* Writes the verified peer's user name (by [server] user_name_from: the certificate's CN
+ * by default, cert_user.h) into user. Returns 0, PEER_NO_IDENTITY, or PEER_BAD_NAME if the
+ * rule gives no valid user name ([A-Za-z0-9._@-]{1,64}). */
 int peer_identity(struct lws *wsi, char *user, size_t cap);
 
 /* The peer certificate's CN as text for a log line or a page (printable ASCII kept, any

@@ -1,8 +1,10 @@
 /* routes.c - the "http" protocol of the mTLS listener: the TLS callbacks (tls_verify.h),
  * the loop's wake-up (EVENT_WAIT_CANCELLED: reload, then action_collect), and every
  * request routed after its certificate is checked again (peer_check): GET / and /history
- * and the static assets, POST /action, GET/POST /admin and GET /admin/history, /ws without an upgrade, 404 and 405. Websocket
- * upgrades go to ws_status.c ("latchkey.v1"). Accepted connections pass conn_limit.h first
+ * and the static assets, POST /action, GET/POST /admin and GET /admin/history, /ws without
+ * an upgrade, 404 and 405. Websocket upgrades go to ws_status.c ("latchkey.v1"). Without a
+ * valid certificate, the optional no-certificate page (no_cert_page.h) or a refusal.
+ * Accepted connections pass conn_limit.h first
  * (FILTER_NETWORK_CONNECTION). */
 #include "routes.h"
 
@@ -17,6 +19,7 @@
 #include "http_pages.h"
 #include "http_reply.h"
 #include "metrics.h"
+#include "no_cert_page.h"
 #include "peer_identity.h"
 #include "request.h"
 #include "tls_verify.h"
@@ -63,6 +66,14 @@ static int route_request(struct lws *wsi, struct http_session *s, const char *pa
     http_session_reset(s);
     rc = peer_check(wsi, &web_of(wsi)->tls, s->user, sizeof s->user, s->binding,
                     sizeof s->binding, &why);
+    if (rc != 0 && rc != PEER_BAD_NAME && web_of(wsi)->app->conf->server.no_cert_page[0] != '\0') {
+        /* The optional no-certificate mode: this page and nothing else (no_cert_page.h). */
+        s->user[0] = '\0';
+        gw_log("request answered with the no-certificate page: %s",
+               rc == PEER_NO_IDENTITY ? "no verified client certificate" : why);
+        no_cert_page(wsi, s, web_of(wsi)->app->conf->server.no_cert_page);
+        return 0;
+    }
     if (rc != 0)
         return refuse_cert(wsi, s, rc, why);
     if (request_framing_obscured(wsi)) {

@@ -90,12 +90,14 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
     cs = tls_store_state(&sv->tls, time(NULL));
     if (cs == CRL_MISSING || cs == CRL_UNPARSABLE || cs == CRL_BAD_SIGNATURE ||
         cs == CRL_NO_NUMBER) {
-        snprintf(err, errlen, "%s: [server] crl: %s is %s", c->path, c->server.crl, crl_state_name(cs));
+        snprintf(err, errlen, "%s: [server] crl: %s is %s", c->path, tls_store_bad_path(&sv->tls),
+                 crl_state_name(cs));
         tls_store_free(&sv->tls);
         return -1;
     }
     if (cs == CRL_OFF)
         gw_log("WARNING: crl = none: revoked client certificates are still accepted (unsafe)");
+    tls_store_log_uncovered(&sv->tls);
     sv->crl_logged = CRL_OK;
 
     fds = fd_limit_set();
@@ -151,6 +153,14 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
                  LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS;
     if (family == AF_INET)
         vi.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
+    /* [server] no_certificate_page: a handshake without a certificate (or, see tls_verify.c,
+     * with a refused one) completes, unverified; routes.c answers only that page. */
+    if (c->server.no_cert_page[0] != '\0') {
+        vi.options |= LWS_SERVER_OPTION_PEER_CERT_NOT_REQUIRED;
+        gw_log(
+            "WARNING: no_certificate_page is set: phones without a valid certificate "
+            "complete TLS and get the no-certificate page (docs/threat-model.md)");
+    }
     vi.timeout_secs = HTTP_IDLE_SECS;
     vi.keepalive_timeout = KEEPALIVE_SECS;
     sv->vh = lws_create_vhost(sv->ctx, &vi);

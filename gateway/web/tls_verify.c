@@ -25,7 +25,9 @@ int tls_verify_client(struct web *sv, X509_STORE_CTX *xs, int preverify_ok)
     X509_STORE_CTX_set_error(xs, err); /* the verify result and the client's alert */
     gw_log("tls: client certificate refused: %s", X509_verify_cert_error_string(err));
     metrics_tls_refused();
-    return 1;
+    /* The no-certificate mode: the handshake goes on, unverified (the error stays the
+     * connection's verify result), and every request gets only the no-certificate page. */
+    return sv->app->conf->server.no_cert_page[0] != '\0' ? 0 : 1;
 }
 
 /* A new ticket (after a full handshake or a resumption, TLS 1.3 and 1.2): its session
@@ -41,6 +43,9 @@ static int ticket_made(SSL *ssl, void *arg)
     if (peer == NULL)
         return 1; /* no certificate, nothing to resume into (REQUIRE_VALID_..._CLIENT_CERT) */
     left = tls_store_cert_seconds_left(peer, time(NULL));
+    if (left < 1)
+        left = 1; /* expired (the no-certificate mode lets it complete TLS): a timeout of 0
+                   * fails the handshake with internal_error; ticket_opened refuses it */
     if (left < SSL_SESSION_get_timeout(ss))
         SSL_SESSION_set_timeout(ss, left);
     return 1;
@@ -75,6 +80,8 @@ static SSL_TICKET_RETURN ticket_opened(SSL *ssl, SSL_SESSION *ss, const unsigned
 
 int tls_verify_setup(struct web *sv, SSL_CTX *ctx)
 {
+    STACK_OF(X509_NAME) * names;
+
     /* ctx = the vhost's SSL_CTX: TLS 1.2+, and our CA store instead of the one lws
      * loaded. No X509_V_FLAG_CRL_CHECK: the verify callback above checks revocation. */
     if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1)
@@ -95,6 +102,13 @@ int tls_verify_setup(struct web *sv, SSL_CTX *ctx)
     if (SSL_CTX_set_session_ticket_cb(ctx, ticket_made, ticket_opened, sv) != 1)
         return 1;
     SSL_CTX_set1_cert_store(ctx, sv->tls.store);
+    /* The names of client_ca in the CertificateRequest (TLS 1.2, and TLS 1.3's
+     * certificate_authorities): a browser holding several certificates offers or picks
+     * one these CAs issued. lws 4.1 sets no list itself. */
+    names = tls_store_ca_names(&sv->tls);
+    if (names == NULL)
+        return 1;
+    SSL_CTX_set_client_CA_list(ctx, names); /* takes names */
     sv->ssl_ctx = ctx;
     return 0;
 }

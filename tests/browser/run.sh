@@ -9,13 +9,7 @@ ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
 
-[ -x /usr/bin/chromium ] || lk_fail "chromium is not installed (scripts/install-deps.sh installs it)"
-HERE="$ROOT/tests/browser"
-# playwright-core from the npm registry, pinned by package-lock.json; never a browser download.
-if [ ! -d "$HERE/node_modules/playwright-core" ]; then
-  (cd "$HERE" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null) \
-    || lk_fail "npm ci failed in tests/browser"
-fi
+. "$ROOT/tests/browser/setup.sh"
 
 lk_site_make --door "door1:Front door" --door "door2:Back door" --door "garage:Garage" \
   --pin 135790 --ack-timeout-ms 3000

@@ -3,7 +3,9 @@
  * another (by tls_store_cert_ok and by OpenSSL's chain verification with the store and the
  * gateway's verify callback, tls_store_verify), a leaf whose issuer is not the CRL's
  * signer, reload when the file is replaced, runtime expiry without a reload, crl = none,
- * the certificate's own dates, and CRL rollback (the CRL number floor and its state file). Certificates and CRLs are made here with OpenSSL in a temporary directory. */
+ * the certificate's own dates, CRL rollback (the CRL number floor and its state file), a
+ * root -> intermediate -> leaf chain with a CRL directory (a CRL per CA, one floor per CA),
+ * and two CAs with a CRL file each. Certificates and CRLs are made here with OpenSSL in a temporary directory. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,7 +41,10 @@ static void add_ext(X509 *x, X509 *issuer, int nid, const char *value)
     X509_EXTENSION_free(e);
 }
 
-static X509 *make_cert(const char *cn, long serial, EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey)
+/* A certificate of cn signed by issuer (NULL: self-signed, a root) with ikey; a CA (key
+ * identifiers, CA:TRUE, keyCertSign) when is_ca or self-signed. */
+static X509 *make_cert_as(const char *cn, long serial, EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey,
+                          int is_ca)
 {
     X509 *x = X509_new();
     X509_NAME *n = X509_NAME_new();
@@ -52,9 +57,9 @@ static X509 *make_cert(const char *cn, long serial, EVP_PKEY *key, X509 *issuer,
     X509_gmtime_adj(X509_getm_notBefore(x), -3600);
     X509_gmtime_adj(X509_getm_notAfter(x), 7 * 86400); /* past every CRL date used here */
     X509_set_pubkey(x, key);
-    if (issuer != NULL) { /* key identifiers: two CAs of one name (a key rollover) */
+    if (issuer != NULL) /* key identifiers: two CAs of one name (a key rollover) */
         add_ext(x, issuer, NID_authority_key_identifier, "keyid:always");
-    } else {
+    if (issuer == NULL || is_ca) {
         add_ext(x, x, NID_subject_key_identifier, "hash");
         add_ext(x, x, NID_basic_constraints, "critical,CA:TRUE");
         add_ext(x, x, NID_key_usage, "critical,keyCertSign,cRLSign");
@@ -62,6 +67,11 @@ static X509 *make_cert(const char *cn, long serial, EVP_PKEY *key, X509 *issuer,
     assert_true(X509_sign(x, ikey, EVP_sha256()) > 0);
     X509_NAME_free(n);
     return x;
+}
+
+static X509 *make_cert(const char *cn, long serial, EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey)
+{
+    return make_cert_as(cn, serial, key, issuer, ikey, 0);
 }
 
 /* The crlNumber of the next CRL written (then +1); 0: the next one has none. */
@@ -398,7 +408,7 @@ static void test_other_issuer(void **state)
     /* carol has alice's serial but another issuer */
     assert_int_equal(chain_error(&t, leaf_c), X509_V_ERR_UNABLE_TO_GET_CRL);
     assert_int_equal(tls_store_cert_ok(&t, leaf_c, time(NULL), &why), 0);
-    assert_string_equal(why, "crl-of-another-issuer");
+    assert_string_equal(why, "no-crl-for-issuer");
     tls_store_free(&t);
 
     /* Same CA name, new key: the CRL signed with the old key does not cover the new
@@ -528,17 +538,147 @@ static void test_rollback(void **state)
     unlink("floor.state");
 }
 
+static void write_certs(const char *path, X509 *a, X509 *b)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(PEM_write_X509(f, a), 1);
+    assert_true(b == NULL || PEM_write_X509(f, b) == 1);
+    assert_int_equal(fclose(f), 0);
+}
+
+static int files_named(const char *prefix)
+{
+    char cmd[128], line[16] = "";
+    FILE *p;
+    snprintf(cmd, sizeof cmd, "ls -1 | grep -c '^%s' || true", prefix);
+    p = popen(cmd, "r");
+    assert_non_null(p);
+    assert_non_null(fgets(line, sizeof line, p));
+    assert_int_equal(pclose(p), 0);
+    return atoi(line);
+}
+
+/* root (ca) -> intermediate -> leaf, both CAs in client_ca, their CRLs in a directory: the
+ * leaf is checked against the intermediate's CRL and the intermediate against the root's,
+ * by the handshake and per request; a CRL taken out of the directory, or one added, is seen
+ * at the next poll; one rollback floor per CA; a root alone cannot vouch for the
+ * intermediate's CRL. */
+static void test_intermediate(void **state)
+{
+    static const long none[] = {0}, revoke_leaf[] = {4001, 0}, revoke_int[] = {40, 0};
+    struct tls_store t;
+    char err[256];
+    const char *why = NULL;
+    EVP_PKEY *int_key = EVP_EC_gen("P-256");
+    X509 *inter, *leaf;
+    enum crl_state st;
+    (void)state;
+
+    assert_non_null(int_key);
+    inter = make_cert_as("Test Phones CA", 40, int_key, ca, ca_key, 1); /* an intermediate */
+    leaf = make_cert("dora", 4001, leaf_key, inter, int_key);
+    write_certs("chain-ca.pem", ca, inter);
+    assert_int_equal(system("rm -rf crls db.crl-number* && mkdir crls"), 0);
+    write_crl_of("crls/int.pem", none, -60, 86400, inter, int_key, NULL);
+    assert_int_equal(tls_store_init(&t, "chain-ca.pem", "crls", "db.crl-number", err, sizeof err),
+                     0);
+    /* Only the intermediate's CRL: the intermediate itself is unchecked, so refused. */
+    assert_int_equal(tls_store_state(&t, time(NULL)), CRL_OK);
+    assert_int_equal(chain_error(&t, leaf), X509_V_ERR_UNABLE_TO_GET_CRL);
+    assert_int_equal(tls_store_cert_ok(&t, leaf, time(NULL), &why), 0);
+    assert_string_equal(why, "no-crl-for-issuer");
+    assert_int_equal(chain_error(&t, leaf_a), X509_V_ERR_UNABLE_TO_GET_CRL); /* root's leaf */
+
+    write_crl("crls/root.pem", none, -60, 86400, ca_key); /* added to the directory */
+    assert_int_equal(tls_store_poll(&t), 1);
+    assert_int_equal(chain_error(&t, leaf), X509_V_OK);
+    assert_int_equal(tls_store_cert_ok(&t, leaf, time(NULL), &why), 1);
+    assert_int_equal(chain_error(&t, leaf_a), X509_V_OK);
+    assert_int_equal(files_named("db.crl-number."), 2); /* a floor per CA */
+    assert_int_equal(tls_store_poll(&t), 0);
+
+    write_crl_of("crls/int.pem", revoke_leaf, -60, 86400, inter, int_key, NULL);
+    assert_int_equal(tls_store_poll(&t), 1);
+    assert_int_equal(chain_error(&t, leaf), X509_V_ERR_CERT_REVOKED);
+    assert_int_equal(tls_store_cert_ok(&t, leaf, time(NULL), &why), 0);
+    assert_string_equal(why, "revoked");
+    assert_int_equal(chain_error(&t, leaf_a), X509_V_OK); /* serial 1001 of the root: other CA */
+
+    write_crl_of("crls/int.pem", none, -60, 86400, inter, int_key, NULL);
+    write_crl("crls/root.pem", revoke_int, -60, 86400, ca_key); /* the intermediate revoked */
+    assert_int_equal(tls_store_poll(&t), 1);
+    assert_int_equal(chain_error(&t, leaf), X509_V_ERR_CERT_REVOKED);
+    assert_int_equal(tls_store_cert_ok(&t, leaf, time(NULL), &why), 0);
+    assert_string_equal(why, "revoked");
+
+    /* An older CRL of the intermediate put back: refused, the one in force stays. */
+    assert_int_equal(unlink("crls/root.pem"), 0);
+    write_crl("crls/root.pem", none, -60, 86400, ca_key);
+    crl_number -= 3; /* below the intermediate's last */
+    write_crl_of("crls/int.pem", revoke_leaf, -60, 86400, inter, int_key, NULL);
+    crl_number += 3;
+    assert_int_equal(tls_store_poll(&t), 1);
+    assert_int_equal(tls_store_state(&t, time(NULL)), CRL_OK);
+    assert_int_equal(chain_error(&t, leaf), X509_V_OK);
+    /* Taken out: nothing vouches for the leaf any more. */
+    assert_int_equal(unlink("crls/int.pem"), 0);
+    assert_int_equal(tls_store_poll(&t), 1);
+    assert_int_equal(chain_error(&t, leaf), X509_V_ERR_UNABLE_TO_GET_CRL);
+    assert_int_equal(chain_error(&t, leaf_a), X509_V_OK);
+    tls_store_free(&t);
+
+    /* client_ca without the intermediate: its CRL is signed by no CA of client_ca. */
+    write_crl_of("crls/int.pem", none, -60, 86400, inter, int_key, NULL);
+    assert_int_equal(tls_store_check_crl("crls", "ca.pem", &st, err, sizeof err), -1);
+    assert_int_equal(st, CRL_BAD_SIGNATURE);
+    assert_non_null(strstr(err, "crls/int.pem: not signed by a CA of client_ca"));
+    assert_int_equal(tls_store_check_crl("crls", "chain-ca.pem", &st, err, sizeof err), 0);
+    assert_int_equal(system("rm -rf empty && mkdir empty"), 0);
+    assert_int_equal(tls_store_check_crl("empty", "chain-ca.pem", &st, err, sizeof err), -1);
+    assert_non_null(strstr(err, "no CRL file"));
+    X509_free(inter);
+    X509_free(leaf);
+    EVP_PKEY_free(int_key);
+}
+
+/* Two CAs in client_ca, a CRL file for each in the crl list: both CAs' leaves admitted,
+ * each checked against its own CRL. */
+static void test_two_cas(void **state)
+{
+    static const long revoke_a[] = {1001, 0}, none[] = {0};
+    struct tls_store t;
+    char err[256];
+    const char *why = NULL;
+    (void)state;
+
+    write_crl("crl-a.pem", revoke_a, -60, 86400, ca_key);
+    write_crl_of("crl-c.pem", none, -60, 86400, ca2, other_key, NULL);
+    assert_int_equal(
+        tls_store_init(&t, "two-ca.pem", "crl-a.pem, crl-c.pem", NULL, err, sizeof err), 0);
+    assert_int_equal(tls_store_state(&t, time(NULL)), CRL_OK);
+    assert_int_equal(chain_error(&t, leaf_a), X509_V_ERR_CERT_REVOKED);
+    assert_int_equal(chain_error(&t, leaf_b), X509_V_OK);
+    assert_int_equal(chain_error(&t, leaf_c), X509_V_OK); /* alice's serial, other CA */
+    assert_int_equal(tls_store_cert_ok(&t, leaf_c, time(NULL), &why), 1);
+    tls_store_free(&t);
+    assert_int_equal(
+        tls_store_init(&t, "two-ca.pem", "crl-a.pem crl-c.pem missing.pem", NULL, err, sizeof err),
+        0);
+    assert_int_equal(tls_store_state(&t, time(NULL)), CRL_MISSING); /* one bad file: all refused */
+    assert_int_equal(chain_error(&t, leaf_c), X509_V_ERR_UNABLE_TO_GET_CRL);
+    assert_string_equal(tls_store_bad_path(&t), "missing.pem");
+    tls_store_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bad_files),
-        cmocka_unit_test(test_revocation),
-        cmocka_unit_test(test_reload),
-        cmocka_unit_test(test_not_plain),
-        cmocka_unit_test(test_other_issuer),
-        cmocka_unit_test(test_off),
-        cmocka_unit_test(test_cert_dates),
-        cmocka_unit_test(test_rollback),
+        cmocka_unit_test(test_bad_files),    cmocka_unit_test(test_revocation),
+        cmocka_unit_test(test_reload),       cmocka_unit_test(test_not_plain),
+        cmocka_unit_test(test_other_issuer), cmocka_unit_test(test_off),
+        cmocka_unit_test(test_cert_dates),   cmocka_unit_test(test_rollback),
+        cmocka_unit_test(test_intermediate), cmocka_unit_test(test_two_cas),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
