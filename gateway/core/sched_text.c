@@ -41,7 +41,9 @@ static void window_words(const struct sched_window *w, char *out, size_t cap, si
     if (sched_format_windows(&one, text, sizeof text) != 0)
         return;
     for (i = 0; text[i] != '\0'; i++) {
-        char ch = text[i], prev = i > 0 ? text[i - 1] : (char)' ';
+        char ch = text[i], prev = ' ';
+        if (i > 0)
+            prev = text[i - 1];
         if (ch >= 'a' && ch <= 'z' && (prev == ' ' || prev == '-'))
             add(out, cap, len, "%c", ch - 'a' + 'A');
         else if (ch == '-' && prev >= '0' && prev <= '9')
