@@ -6,8 +6,9 @@
 #   device:  latchkey-device, device.conf.example, latchkey-device.service, firmware docs,
 #            Home Assistant and Raspberry Pi examples
 #   certs:   latchkey-certs, the CRL service + timer, certificate and phone docs
-# Binaries go to bin, man pages (gzipped) to share/man, docs to share/doc/latchkey, units
-# to lib/systemd/system, config templates to /etc/latchkey (PREFIX/etc/latchkey for a
+# Binaries go to bin, man pages (gzipped) to share/man, docs to share/doc/latchkey-COMPONENT
+# (each package its own, with its copyright file), units to lib/systemd/system, the state
+# directories' tmpfiles.d entries to lib/tmpfiles.d, config templates to /etc/latchkey (PREFIX/etc/latchkey for a
 # prefix other than /usr). cmake/Package.cmake turns the components into .deb packages.
 include(GNUInstallDirs)
 
@@ -30,14 +31,13 @@ function(latchkey_install_configured comp src dest)
   install(CODE "set(LK_SRC \"${src}\")
 set(LK_DEST \"${dest}\")
 set(LK_BINDIR \"${CMAKE_INSTALL_BINDIR}\")
-set(LK_DOCDIR \"${CMAKE_INSTALL_DOCDIR}\")
+set(LK_DOCDIR \"${CMAKE_INSTALL_DATAROOTDIR}/doc\")
 set(LK_STAGE \"${_lk_stage}\")
 include(\"${PROJECT_SOURCE_DIR}/cmake/install_configured.cmake\")"
     COMPONENT ${comp})
 endfunction()
 
 set(_lk_units "@PREFIX@/lib/systemd/system")
-set(_lk_doc ${CMAKE_INSTALL_DOCDIR})
 set(_src ${PROJECT_SOURCE_DIR})
 
 # Man pages, gzipped at build time (as Debian installs them).
@@ -64,7 +64,19 @@ file(GLOB _lk_doc_all RELATIVE ${_src}/docs CONFIGURE_DEPENDS ${_src}/docs/*.md)
 set(_lk_doc_gateway ${_lk_doc_all})
 list(REMOVE_ITEM _lk_doc_gateway ${_lk_doc_device} ${_lk_doc_certs})
 
+# Per package: its doc directory with the copyright file, and its state directory made by
+# systemd-tmpfiles at install (postinst) and at boot, before any unit's first start.
+function(latchkey_package_files comp)
+  set(_doc ${CMAKE_INSTALL_DATAROOTDIR}/doc/latchkey-${comp})
+  install(FILES ${_src}/packaging/deb/copyright DESTINATION ${_doc} COMPONENT ${comp})
+  install(FILES ${_src}/packaging/tmpfiles/latchkey-${comp}.conf DESTINATION lib/tmpfiles.d COMPONENT ${comp})
+endfunction()
+foreach(_comp ${LATCHKEY_COMPONENTS})
+  latchkey_package_files(${_comp})
+endforeach()
+
 if("gateway" IN_LIST LATCHKEY_COMPONENTS)
+  set(_lk_doc ${CMAKE_INSTALL_DATAROOTDIR}/doc/latchkey-gateway)
   latchkey_install_configured(gateway ${_src}/examples/config/gateway.conf.example "@ETC@")
   latchkey_install_configured(gateway ${_src}/examples/systemd/latchkey-gateway.service ${_lk_units})
   latchkey_man(gateway latchkey-gateway.8)
@@ -78,6 +90,7 @@ if("gateway" IN_LIST LATCHKEY_COMPONENTS)
   endif()
 endif()
 if("device" IN_LIST LATCHKEY_COMPONENTS)
+  set(_lk_doc ${CMAKE_INSTALL_DATAROOTDIR}/doc/latchkey-device)
   latchkey_install_configured(device ${_src}/examples/config/device.conf.example "@ETC@")
   latchkey_install_configured(device ${_src}/examples/systemd/latchkey-device.service ${_lk_units})
   latchkey_man(device latchkey-device.8)
@@ -88,6 +101,7 @@ if("device" IN_LIST LATCHKEY_COMPONENTS)
   endforeach()
 endif()
 if("certs" IN_LIST LATCHKEY_COMPONENTS)
+  set(_lk_doc ${CMAKE_INSTALL_DATAROOTDIR}/doc/latchkey-certs)
   latchkey_install_configured(certs ${_src}/examples/systemd/latchkey-crl.service ${_lk_units})
   latchkey_install_configured(certs ${_src}/examples/systemd/latchkey-crl.timer ${_lk_units})
   latchkey_man(certs latchkey-certs.1)

@@ -78,8 +78,13 @@ foreach(_comp ${LATCHKEY_COMPONENTS})
   endif()
   if(_comp STREQUAL "certs")
     set(LK_DEB_CA_USER 1)
+    set(LK_DEB_STATE_DIRS "/var/lib/latchkey-ca /etc/latchkey/crl")
   else()
     set(LK_DEB_CA_USER 0)
+    set(LK_DEB_STATE_DIRS "/var/lib/latchkey")
+  endif()
+  if(_comp STREQUAL "device")
+    set(LK_DEB_STATE_DIRS "/var/lib/latchkey-device")
   endif()
   configure_file(${PROJECT_SOURCE_DIR}/packaging/deb/postinst.in ${_dir}/postinst @ONLY
     FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE

@@ -6,8 +6,10 @@
 #   --test     the runtime set plus what scripts/test.sh needs on top: cmocka, clang and
 #              libFuzzer's runtime, valgrind, the ARM cross compiler, Chromium and Node.js,
 #              testssl.sh, the peers the tests talk to (mosquitto-clients, openssl, NSS
-#              tools, Python h2 / websockets clients), man page tools, stress-ng, and for
-#              the microcontroller image QEMU and Debian's wolfSSL source (the default)
+#              tools, Python h2 / websockets clients, micromdm's scepclient), man page tools, stress-ng, for
+#              the microcontroller image QEMU and Debian's wolfSSL source, and for
+#              integration_deployment systemd (systemd-analyze, systemd-tmpfiles) and
+#              util-linux (setpriv, runuser) (the default)
 #   --list     prints the chosen set, one package a line, and installs nothing
 # Idempotent: packages already present are skipped. Installing needs root.
 set -euo pipefail
@@ -37,13 +39,14 @@ TEST_PACKAGES=(
   cppcheck clang-tidy clang-format shellcheck
   gcc-arm-none-eabi libnewlib-arm-none-eabi
   mosquitto-clients libnss3-tools procps sqlite3
-  libxml2-utils
+  libxml2-utils scep
   man-db groff-base mandoc
   python3-websockets python3-h2 libwslay-dev
   chromium testssl.sh faketime
   easy-rsa
   stress-ng
   qemu-system-arm
+  systemd util-linux
 )
 
 PACKAGES=("${RUNTIME_PACKAGES[@]}")

@@ -16,6 +16,9 @@ usage: make-site.sh --bin BUILD_DIR --out DIR [options]
   --broker-port N      Mosquitto's mTLS port on 127.0.0.1 (default 8883)
   --gateway-port N     gateway HTTPS port (default 8443)
   --gateway-listen A   gateway listen address (default 127.0.0.1)
+  --public-host H      a name or IP address the phones use for the gateway; repeat for more.
+                       Each goes into the server certificate; the first is the public
+                       origin's host (default: localhost only)
   --site NAME          site name (default home)
   --door NAME[:LABEL]  a door; repeat for more (default door1:Front door)
   --user NAME          the phone's user, the CN of its certificate (default alice)
@@ -27,7 +30,7 @@ USAGE
 }
 
 BIN="" OUT="" BROKER_PORT=8883 GATEWAY_PORT=8443 GATEWAY_LISTEN=127.0.0.1 SITE=home
-USER_NAME=alice PIN="" ACK_MS=5000 DOORS=() PER_ADDRESS=""
+USER_NAME=alice PIN="" ACK_MS=5000 DOORS=() PER_ADDRESS="" HOSTS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --bin) BIN=$2; shift 2 ;;
@@ -35,6 +38,7 @@ while [ $# -gt 0 ]; do
     --broker-port) BROKER_PORT=$2; shift 2 ;;
     --gateway-port) GATEWAY_PORT=$2; shift 2 ;;
     --gateway-listen) GATEWAY_LISTEN=$2; shift 2 ;;
+    --public-host) HOSTS+=("$2"); shift 2 ;;
     --site) SITE=$2; shift 2 ;;
     --door) DOORS+=("$2"); shift 2 ;;
     --user) USER_NAME=$2; shift 2 ;;
@@ -71,7 +75,16 @@ LATCHKEY_CA_PASSPHRASE=$(cat "$OUT/ca.passphrase")
 certs() { "$CERTS" -d "$PKI" "$@"; }
 
 certs init --name "Demo" >/dev/null
-certs issue server localhost --dns localhost --ip 127.0.0.1 --ip ::1 >/dev/null
+# The server certificate names localhost and each --public-host (an IP address as an IP SAN).
+SAN=(--dns localhost --ip 127.0.0.1 --ip ::1)
+for h in "${HOSTS[@]}"; do
+  case "$h" in
+    localhost|127.0.0.1|::1) ;;
+    *[!0-9.]*) if [[ "$h" == *:* ]]; then SAN+=(--ip "$h"); else SAN+=(--dns "$h"); fi ;;
+    *) SAN+=(--ip "$h") ;;
+  esac
+done
+certs issue server localhost "${SAN[@]}" >/dev/null
 certs issue gateway >/dev/null
 certs issue client "$USER_NAME" >/dev/null
 certs cmdkey >/dev/null
@@ -111,7 +124,9 @@ certs broker-config --out "$OUT/broker" --site "$SITE" --listen 127.0.0.1 --port
   echo "client_ca = $PKI/ca/ca.crt"
   echo "crl = $PKI/crl.pem"
   echo "; The origin the phones' pages come from (POSTs and the websocket must carry it)."
-  echo "public_origin = https://localhost:$GATEWAY_PORT"
+  origin_host=${HOSTS[0]:-localhost}
+  [[ "$origin_host" != *:* ]] || origin_host="[$origin_host]"
+  echo "public_origin = https://$origin_host:$GATEWAY_PORT"
   [ -z "$PER_ADDRESS" ] || echo "max_connections_per_address = $PER_ADDRESS"
   echo
   echo "[mqtt]"

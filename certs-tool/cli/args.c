@@ -13,14 +13,41 @@
 #include "diag.h"
 
 enum {
-    OPT_NAME = 256, OPT_DNS, OPT_IP, OPT_DAYS, OPT_PASSFILE, OPT_PWFILE, OPT_LEGACY, OPT_FORCE,
-    OPT_KEY_TYPE, OPT_REASON, OPT_NEW_KEY, OPT_JSON,
+    OPT_NAME = 256,
+    OPT_DNS,
+    OPT_IP,
+    OPT_DAYS,
+    OPT_PASSFILE,
+    OPT_PWFILE,
+    OPT_LEGACY,
+    OPT_FORCE,
+    OPT_KEY_TYPE,
+    OPT_REASON,
+    OPT_NEW_KEY,
+    OPT_JSON,
     /* export / enroll / bundle / broker-config */
-    OPT_MOBILECONFIG = 400, OPT_EMBED_PW, OPT_LISTEN, OPT_MINUTES, OPT_SECONDS, OPT_ATTEMPTS,
-    OPT_SERVER_NAME, OPT_URL_BASE, OPT_BROKER, OPT_SITE, OPT_PORT, OPT_CRL, OPT_HOME_BRIDGE,
-    OPT_REMOTE, OPT_IDENTITY, OPT_RUN_AS_ROOT, OPT_BRIDGE_USER, OPT_PLUGIN
+    OPT_MOBILECONFIG = 400,
+    OPT_EMBED_PW,
+    OPT_LISTEN,
+    OPT_MINUTES,
+    OPT_SECONDS,
+    OPT_ATTEMPTS,
+    OPT_SERVER_NAME,
+    OPT_URL_BASE,
+    OPT_BROKER,
+    OPT_SITE,
+    OPT_PORT,
+    OPT_CRL,
+    OPT_HOME_BRIDGE,
+    OPT_REMOTE,
+    OPT_IDENTITY,
+    OPT_RUN_AS_ROOT,
+    OPT_BRIDGE_USER,
+    OPT_PLUGIN,
+    OPT_INSTALL_DIR
 };
-enum { OPT_UNTIL = 500 }; /* issue client / guest */
+enum { OPT_SCEP_LISTEN = 500, OPT_SCEP_URL, OPT_EXPIRING }; /* scep, list */
+enum { OPT_UNTIL = 600 }; /* issue client / guest */
 
 static const struct option long_opts[] = {
     {"dir", required_argument, NULL, 'd'},
@@ -57,6 +84,10 @@ static const struct option long_opts[] = {
     {"run-as-root", no_argument, NULL, OPT_RUN_AS_ROOT},
     {"bridge-user", required_argument, NULL, OPT_BRIDGE_USER},
     {"plugin", required_argument, NULL, OPT_PLUGIN},
+    {"scep-listen", required_argument, NULL, OPT_SCEP_LISTEN},
+    {"scep-url", required_argument, NULL, OPT_SCEP_URL},
+    {"expiring", required_argument, NULL, OPT_EXPIRING},
+    {"install-dir", required_argument, NULL, OPT_INSTALL_DIR},
     {"until", required_argument, NULL, OPT_UNTIL},
     {NULL, 0, NULL, 0},
 };
@@ -65,19 +96,42 @@ static const struct {
     lk_optmask bit;
     const char *name;
 } opt_names[] = {
-    {LK_OPT_NAME, "--name"}, {LK_OPT_DNS, "--dns"}, {LK_OPT_IP, "--ip"},
-    {LK_OPT_DAYS, "--days"}, {LK_OPT_PASSFILE, "--passphrase-file"}, {LK_OPT_OUT, "--out"},
-    {LK_OPT_PWFILE, "--password-file"}, {LK_OPT_LEGACY, "--legacy"}, {LK_OPT_FORCE, "--force"},
-    {LK_OPT_KEY_TYPE, "--key-type"}, {LK_OPT_REASON, "--reason"}, {LK_OPT_NEW_KEY, "--new-key"},
-    {LK_OPT_JSON, "--json"}, {LK_OPT_VERBOSE, "-v/--verbose"},
-    {LK_OPT_MOBILECONFIG, "--mobileconfig"}, {LK_OPT_EMBED_PW, "--embed-password"},
-    {LK_OPT_LISTEN, "--listen"}, {LK_OPT_MINUTES, "--minutes"}, {LK_OPT_SECONDS, "--seconds"},
-    {LK_OPT_ATTEMPTS, "--attempts"}, {LK_OPT_SERVER_NAME, "--server-name"},
-    {LK_OPT_URL_BASE, "--url-base"}, {LK_OPT_BROKER, "--broker"}, {LK_OPT_SITE, "--site"},
-    {LK_OPT_PORT, "--port"}, {LK_OPT_CRL, "--crl"}, {LK_OPT_HOME_BRIDGE, "--home-bridge"},
-    {LK_OPT_REMOTE, "--remote"}, {LK_OPT_IDENTITY, "--identity"},
-    {LK_OPT_RUN_AS_ROOT, "--run-as-root"}, {LK_OPT_BRIDGE_USER, "--bridge-user"},
+    {LK_OPT_NAME, "--name"},
+    {LK_OPT_DNS, "--dns"},
+    {LK_OPT_IP, "--ip"},
+    {LK_OPT_DAYS, "--days"},
+    {LK_OPT_PASSFILE, "--passphrase-file"},
+    {LK_OPT_OUT, "--out"},
+    {LK_OPT_PWFILE, "--password-file"},
+    {LK_OPT_LEGACY, "--legacy"},
+    {LK_OPT_FORCE, "--force"},
+    {LK_OPT_KEY_TYPE, "--key-type"},
+    {LK_OPT_REASON, "--reason"},
+    {LK_OPT_NEW_KEY, "--new-key"},
+    {LK_OPT_JSON, "--json"},
+    {LK_OPT_VERBOSE, "-v/--verbose"},
+    {LK_OPT_MOBILECONFIG, "--mobileconfig"},
+    {LK_OPT_EMBED_PW, "--embed-password"},
+    {LK_OPT_LISTEN, "--listen"},
+    {LK_OPT_MINUTES, "--minutes"},
+    {LK_OPT_SECONDS, "--seconds"},
+    {LK_OPT_ATTEMPTS, "--attempts"},
+    {LK_OPT_SERVER_NAME, "--server-name"},
+    {LK_OPT_URL_BASE, "--url-base"},
+    {LK_OPT_BROKER, "--broker"},
+    {LK_OPT_SITE, "--site"},
+    {LK_OPT_PORT, "--port"},
+    {LK_OPT_CRL, "--crl"},
+    {LK_OPT_HOME_BRIDGE, "--home-bridge"},
+    {LK_OPT_REMOTE, "--remote"},
+    {LK_OPT_IDENTITY, "--identity"},
+    {LK_OPT_RUN_AS_ROOT, "--run-as-root"},
+    {LK_OPT_BRIDGE_USER, "--bridge-user"},
     {LK_OPT_PLUGIN, "--plugin"},
+    {LK_OPT_SCEP_LISTEN, "--scep-listen"},
+    {LK_OPT_SCEP_URL, "--scep-url"},
+    {LK_OPT_EXPIRING, "--expiring"},
+    {LK_OPT_INSTALL_DIR, "--install-dir"},
 };
 
 /* A whole number option from lo to hi; unit ("" or " of days") is named in the error. */
@@ -191,6 +245,23 @@ int lk_cli_parse(int argc, char **argv, struct lk_cli *cli)
         case OPT_RUN_AS_ROOT: cli->run_as_root = 1; cli->seen |= LK_OPT_RUN_AS_ROOT; break;
         case OPT_BRIDGE_USER: cli->bridge_user = optarg; cli->seen |= LK_OPT_BRIDGE_USER; break;
         case OPT_PLUGIN: cli->plugin = optarg; cli->seen |= LK_OPT_PLUGIN; break;
+        case OPT_SCEP_LISTEN:
+            cli->scep_listen = optarg;
+            cli->seen |= LK_OPT_SCEP_LISTEN;
+            break;
+        case OPT_SCEP_URL:
+            cli->scep_url = optarg;
+            cli->seen |= LK_OPT_SCEP_URL;
+            break;
+        case OPT_EXPIRING:
+            if (parse_range(optarg, "--expiring", " of days", 1, 3650, &cli->expiring) != 0)
+                return -1;
+            cli->seen |= LK_OPT_EXPIRING;
+            break;
+        case OPT_INSTALL_DIR:
+            cli->install_dir = optarg;
+            cli->seen |= LK_OPT_INSTALL_DIR;
+            break;
         case OPT_UNTIL:
             cli->until = optarg;
             cli->seen |= LK_OPT_UNTIL;
@@ -293,6 +364,22 @@ static const struct {
      "instead, for tests) or after N wrong requests (--attempts, default 5). Listens on\n"
      "0.0.0.0:8444 by default. --url-base https://HOST[:PORT] sets the start of the printed link\n"
      "(e.g. a publicly trusted name that forwards to this port). Exit status 0 = delivered.\n"},
+    {"scep",
+     "latchkey-certs -d DIR scep USER [--listen ADDR:PORT] [--scep-listen ADDR:PORT] [--minutes N] "
+     "[--attempts N] [--server-name NAME] [--url-base URL] [--scep-url URL] [--legacy] "
+     "[--passphrase-file F]",
+     "An invitation for a device that makes its own key (iPhone, iPad, Mac, any SCEP client):\n"
+     "serves a one-time HTTPS link (--listen, default 0.0.0.0:8444; shown as a QR code) to a\n"
+     ".mobileconfig with the CA and a SCEP payload, and the SCEP service (RFC 8894) over plain\n"
+     "HTTP (--scep-listen, default 0.0.0.0:8445; its messages are signed and encrypted). The\n"
+     "device's request must carry the one-time challenge and be for CN=USER (RSA >= 2048, P-256\n"
+     "or P-384); one client certificate is issued into the inventory, no key is stored here.\n"
+     "Stops shortly after the certificate, after N minutes (default 10; --seconds N for tests)\n"
+     "or after N wrong requests (--attempts, default 5). --scep-url sets the URL the profile\n"
+     "names (default http://<server name>:<port>/scep). --legacy also accepts requests\n"
+     "encrypted with single DES (older SCEP clients; Apple devices use AES). Needs the CA\n"
+     "passphrase.\n"
+     "Exit status 0 = a certificate was issued.\n"},
     {"bundle", "latchkey-certs -d DIR bundle SITE/DOOR --out DIR2 --broker HOST:PORT [--force]",
      "Writes everything one device needs into DIR2: device.conf (paths relative to DIR2),\n"
      "ca.crt, device.crt, device.key (0600), command.pub.hex, ack.key (0600: the device's own\n"
@@ -304,7 +391,8 @@ static const struct {
      "Refuses to replace an existing bundle unless --force.\n"},
     {"broker-config",
      "latchkey-certs -d DIR broker-config --out DIR2 --site SITE [--listen ADDR] [--port N] "
-     "[--server-name NAME] [--crl PATH [--plugin SO]] [--bridge-user CN] [--run-as-root]\n"
+     "[--server-name NAME] [--crl PATH [--plugin SO|none]] [--bridge-user CN] [--run-as-root] "
+     "[--install-dir DIR3]\n"
      "       latchkey-certs -d DIR broker-config --home-bridge --remote HOST:PORT --out DIR2 "
      "--site SITE [--identity CN]",
      "Mosquitto 2.0 configuration from the inventory. Default: the internet-facing broker:\n"
@@ -318,9 +406,31 @@ static const struct {
      "certificates the CRL revokes when Mosquitto reloads.\n"
      "--bridge-user CN gives CN every device's rights in SITE (a home broker's bridge identity).\n"
      "--run-as-root adds 'user root' (Mosquitto otherwise drops to user mosquitto).\n"
+     "--install-dir DIR3: the configs name DIR3 (where the files will be installed on the\n"
+     "broker's host) instead of DIR2; --crl is then that host's path, taken as given.\n"
+     "--plugin none: no plugin (a broker without latchkey_revoke installed).\n"
+     "DIR2/acl.local (made commented on the first run) holds your own ACL lines (Home\n"
+     "Assistant, a monitoring identity): copied into every regenerated acl, never rewritten.\n"
      "--home-bridge: DIR2/bridge.conf for a home broker (include it in its config): one outbound\n"
      "TLS bridge to HOST:PORT with identity CN (default: the only valid device of SITE), clean\n"
      "session, commands in, answers out; plus bridge-ca.crt, bridge.crt, bridge.key.\n"},
+    {"host-bundle",
+     "latchkey-certs -d DIR host-bundle vps --out DIR2 --site SITE --server-name NAME\n"
+     "       latchkey-certs -d DIR host-bundle home SITE/DOOR --out DIR2 --remote HOST:PORT "
+     "--server-name NAME",
+     "One directory per destination host with its own DIR2/install.sh (run it as root there):\n"
+     "it puts each file where the packaged services read it, with owners and modes (keys\n"
+     "0640 root:latchkey or root:mosquitto, the CRL world-readable in /etc/latchkey/crl).\n"
+     "  vps   the gateway's certificates and keys (server NAME, gateway, command key) for\n"
+     "        /etc/latchkey/pki, a gateway.conf for SITE (kept if one is installed), the\n"
+     "        internet-facing broker's config (broker-config, installed in\n"
+     "        /etc/mosquitto/latchkey and conf.d/latchkey.conf) and the CRL.\n"
+     "  home  the device bundle of SITE/DOOR (for /etc/latchkey/device, broker NAME:8883), the\n"
+     "        home broker's listener (server certificate NAME) and its bridge to HOST:PORT as\n"
+     "        SITE/DOOR (conf.d/latchkey.conf, conf.d/latchkey-bridge.conf) and the CRL.\n"
+     "The configs name the installed paths. DIR2/mosquitto/acl.local holds your own ACL lines:\n"
+     "copied into every regenerated acl, never rewritten. Run it again after 'crl' to carry a\n"
+     "new CRL; install.sh makes a running Mosquitto reload it.\n"},
     {"sign",
      "latchkey-certs -d DIR sign server|client|device|gateway FILE.csr [--out FILE.crt] [--days N] "
      "[--dns D]... [--ip A]...",
@@ -339,9 +449,10 @@ static const struct {
      "Signs a CRL v2 of every revoked certificate (CRL number from DIR/crlnumber, +1 each time;\n"
      "AKI; nextUpdate = now + N days, default 7) and writes it atomically to PATH (default\n"
      "DIR/crl.pem). Silent on success unless -v: run it from a timer well before nextUpdate.\n"},
-    {"list", "latchkey-certs -d DIR list [--json]",
+    {"list", "latchkey-certs -d DIR list [--json] [--expiring DAYS]",
      "The inventory: serial, profile, subject, notAfter, status (valid, expired, revoked,\n"
-     "superseded) and days left; EXPIRING marks valid certificates ending within 30 days.\n"},
+     "superseded) and days left; EXPIRING marks valid certificates ending within 30 days.\n"
+     "--expiring DAYS: only the valid certificates ending within DAYS (who needs a new one).\n"},
     {"show", "latchkey-certs -d DIR show NAME|SERIAL [--json]",
      "One certificate in detail: status, dates, revocation, key type, SAN and its files.\n"},
     {"renew", "latchkey-certs -d DIR renew NAME [--new-key] [--days N] [--passphrase-file F]",

@@ -44,7 +44,11 @@ typedef unsigned long long lk_optmask;
 #define LK_OPT_RUN_AS_ROOT (1ULL << 35)
 #define LK_OPT_BRIDGE_USER (1ULL << 36)
 #define LK_OPT_PLUGIN (1ULL << 37)
-#define LK_OPT_UNTIL (1ULL << 38)
+#define LK_OPT_INSTALL_DIR (1ULL << 38)
+#define LK_OPT_SCEP_LISTEN (1ULL << 39)
+#define LK_OPT_SCEP_URL (1ULL << 40)
+#define LK_OPT_EXPIRING (1ULL << 41)
+#define LK_OPT_UNTIL (1ULL << 42)
 
 /* Where the packages install the broker plugin (broker/plugin.c). */
 #define LK_REVOKE_PLUGIN_DEFAULT "/usr/lib/latchkey/latchkey_revoke.so"
@@ -87,7 +91,11 @@ struct lk_cli {
     const char *identity;         /* bridge identity CN */
     int run_as_root;
     const char *bridge_user;      /* broker-config: CN allowed site-wide device topics */
-    const char *plugin;           /* broker-config: path of latchkey_revoke.so */
+    const char *plugin;           /* broker-config: path of latchkey_revoke.so, or "none" */
+    const char *install_dir;      /* broker-config: where the files will be installed */
+    const char *scep_listen;      /* scep: ADDR:PORT of the plain HTTP SCEP service */
+    const char *scep_url;         /* scep: the SCEP URL the profile names */
+    long expiring;                /* list --expiring DAYS (0 = not given) */
     const char *until;            /* issue client / guest --until: end of the visit, UTC */
 };
 

@@ -3,7 +3,10 @@
  * CN as user name and client id, a packet size bound, CRL and the latchkey_revoke plugin,
  * and an ACL file naming the gateway and every valid device of the site with each topic
  * it may use; phones get nothing). --home-bridge: the bridge a home broker uses to dial out to it.
- * Certificates are copied next to the config, which names them by absolute path. */
+ * Certificates are copied next to the config, which names them by absolute path: --out's, or
+ * --install-dir's (where the files will be installed on the broker's host; --crl is then that
+ * host's path, taken as given). Operator lines for the ACL live in acl.local next to it
+ * (acl_local.h): merged into every regenerated ACL, never rewritten. */
 #include "verbs.h"
 
 #include <errno.h>
@@ -12,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acl_local.h"
 #include "args.h"
 #include "certgen.h"
 #include "diag.h"
@@ -194,7 +198,7 @@ static int write_conf(BIO *b, const struct lk_cli *cli, const char *site, const 
     if (ok && crl_abs != NULL)
         ok = BIO_printf(b, "# Revoked certificates are refused. An EXPIRED CRL refuses everyone: publish it\n"
                            "# again ('latchkey-certs crl') before its nextUpdate.\ncrlfile %s\n", crl_abs) > 0;
-    if (ok && crl_abs != NULL)
+    if (ok && crl_abs != NULL && strcmp(plugin, "none") != 0)
         ok = BIO_printf(b, "# Mosquitto checks crlfile only at a handshake. latchkey_revoke re-reads the CRL at\n"
                            "# each reload (SIGHUP) and disconnects the open sessions it revokes.\n"
                            "plugin %s\nplugin_opt_crlfile %s\nplugin_opt_cafile %s/ca.crt\n",
@@ -311,7 +315,8 @@ int certs_verb_broker_config(const struct lk_cli *cli)
     struct lk_txn txn;
     struct lk_inv_entry e;
     struct devs *devs = NULL;
-    char outabs[PATH_MAX], crlabs[PATH_MAX], server[LK_CN_MAX + 1], host[256], ident[LK_CN_MAX + 1];
+    char outabs[PATH_MAX], crlabs[PATH_MAX], cfgdir[PATH_MAX], server[LK_CN_MAX + 1], host[256],
+        ident[LK_CN_MAX + 1];
     const char *dir, *site = cli->site;
     BIO *conf = NULL, *acl = NULL;
     long rport = 0;
@@ -351,10 +356,18 @@ int certs_verb_broker_config(const struct lk_cli *cli)
             lk_err("--listen must be an IP address or host name, got '%s'", cli->listen);
             return -1;
         }
-        if (cli->crl != NULL && absolute(cli->crl, crlabs) != 0)
+        if (cli->crl != NULL && cli->install_dir != NULL && cli->crl[0] != '/') {
+            lk_err(
+                "with --install-dir, --crl is the absolute path of the CRL on the broker's host");
             return -1;
-        if (cli->plugin != NULL && (cli->crl == NULL || cli->plugin[0] != '/')) {
-            lk_err("--plugin needs --crl and an absolute path");
+        }
+        if (cli->crl != NULL && cli->install_dir != NULL)
+            snprintf(crlabs, sizeof crlabs, "%s", cli->crl);
+        else if (cli->crl != NULL && absolute(cli->crl, crlabs) != 0)
+            return -1;
+        if (cli->plugin != NULL &&
+            (cli->crl == NULL || (cli->plugin[0] != '/' && strcmp(cli->plugin, "none") != 0))) {
+            lk_err("--plugin needs --crl and an absolute path (or none)");
             return -1;
         }
     }
@@ -362,6 +375,12 @@ int certs_verb_broker_config(const struct lk_cli *cli)
         goto out;
     if (lk_mkdir(cli->out, 0700) != 0 || absolute(cli->out, outabs) != 0)
         goto out;
+    if (cli->install_dir != NULL &&
+        (cli->install_dir[0] != '/' || strlen(cli->install_dir) >= sizeof cfgdir)) {
+        lk_err("--install-dir must be an absolute path, got '%s'", cli->install_dir);
+        goto out;
+    }
+    snprintf(cfgdir, sizeof cfgdir, "%s", cli->install_dir != NULL ? cli->install_dir : outabs);
     conf = BIO_new(BIO_s_mem());
     acl = BIO_new(BIO_s_mem());
     if (conf == NULL || acl == NULL) {
@@ -370,8 +389,9 @@ int certs_verb_broker_config(const struct lk_cli *cli)
     }
     if (cli->home_bridge) {
         if (bridge_identity(&pki, cli, site, ident, sizeof ident, &e) != 0 ||
-            add_identity(&txn, &pki, outabs, e.profile, ident, "bridge-ca.crt", "bridge.crt", "bridge.key") != 0 ||
-            write_bridge(conf, site, host, rport, outabs, ident) != 0 ||
+            add_identity(&txn, &pki, outabs, e.profile, ident, "bridge-ca.crt", "bridge.crt",
+                         "bridge.key") != 0 ||
+            write_bridge(conf, site, host, rport, cfgdir, ident) != 0 ||
             file_in(&txn, outabs, "bridge.conf", conf, 0644) != 0 || lk_txn_commit(&txn) != 0)
             goto out;
         printf("wrote %s/bridge.conf (bridge of site %s to %s:%ld as %s)\n", outabs, site, host, rport, ident);
@@ -405,11 +425,14 @@ int certs_verb_broker_config(const struct lk_cli *cli)
     devs->site = site;
     if (list_devices(&pki, devs) != 0)
         goto out;
-    if (add_identity(&txn, &pki, outabs, "server", server, "ca.crt", "server.crt", "server.key") != 0 ||
-        write_conf(conf, cli, site, outabs, cli->port != 0 ? cli->port : 8883, cli->crl != NULL ? crlabs : NULL) != 0 ||
+    if (add_identity(&txn, &pki, outabs, "server", server, "ca.crt", "server.crt", "server.key") !=
+            0 ||
+        write_conf(conf, cli, site, cfgdir, cli->port != 0 ? cli->port : 8883,
+                   cli->crl != NULL ? crlabs : NULL) != 0 ||
         write_acl(acl, site, devs, cli->bridge_user) != 0 ||
-        file_in(&txn, outabs, "acl", acl, 0644) != 0 || file_in(&txn, outabs, "mosquitto.conf", conf, 0644) != 0 ||
-        lk_txn_commit(&txn) != 0)
+        lk_acl_local_merge(&txn, outabs, acl) != 0 ||
+        file_in(&txn, outabs, "acl", acl, 0644) != 0 ||
+        file_in(&txn, outabs, "mosquitto.conf", conf, 0644) != 0 || lk_txn_commit(&txn) != 0)
         goto out;
     printf("wrote %s/mosquitto.conf and %s/acl (site %s: gateway and %d device%s%s)\n", outabs, outabs,
            site, devs->n, devs->n == 1 ? "" : "s", cli->crl != NULL ? "" : "; no CRL");

@@ -17,13 +17,10 @@
 #include <openssl/ssl.h>
 
 #include "args.h"
-#include "certgen.h"
 #include "diag.h"
 #include "enroll_http.h"
+#include "enroll_link.h"
 #include "enroll_server.h"
-#include "inv_foreach.h"
-#include "inventory.h"
-#include "leaf_load.h"
 #include "names.h"
 #include "p12.h"
 #include "password.h"
@@ -45,42 +42,6 @@ struct enroll {
     long wrong, max_wrong;
     double deadline, grace_end; /* lk_enroll_now() */
 };
-
-static SSL_CTX *server_ctx(const struct lk_pki *pki, const char *name, char *cn, size_t cap)
-{
-    struct lk_inv_entry e;
-    char ca_path[LK_PATH_MAX];
-    X509 *cert = NULL, *ca = NULL;
-    EVP_PKEY *key = NULL;
-    SSL_CTX *ctx = NULL;
-    int r;
-    if (name == NULL) {
-        r = lk_inv_lookup(pki, "server", NULL, &e);
-        if (r <= 0) {
-            if (r == 0)
-                lk_err("no valid server certificate in the inventory; issue one or give --server-name");
-            return NULL;
-        }
-        name = e.cn;
-    }
-    snprintf(cn, cap, "%s", name);
-    if (lk_leaf_load(pki, "server", cn, &cert, &key) != 0 ||
-        lk_pki_path(pki, "ca/ca.crt", ca_path, sizeof ca_path) != 0 || (ca = lk_load_cert(ca_path)) == NULL)
-        goto out;
-    ctx = SSL_CTX_new(TLS_server_method());
-    if (ctx == NULL || SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
-        SSL_CTX_use_certificate(ctx, cert) != 1 || SSL_CTX_use_PrivateKey(ctx, key) != 1 ||
-        SSL_CTX_add1_chain_cert(ctx, ca) != 1) {
-        lk_err_ssl("cannot set up TLS with the server certificate '%s'", cn);
-        SSL_CTX_free(ctx);
-        ctx = NULL;
-    }
-out:
-    X509_free(cert);
-    X509_free(ca);
-    EVP_PKEY_free(key);
-    return ctx;
-}
 
 static void text(struct lk_enroll_reply *r, int status, const char *body)
 {
@@ -160,22 +121,6 @@ static int stop(void *arg)
     return en->wrong >= en->max_wrong;
 }
 
-static int check_url_base(const char *u)
-{
-    size_t i, len = strlen(u);
-    if ((strncmp(u, "https://", 8) != 0 && strncmp(u, "http://", 7) != 0) || len > 200 || len < 9 ||
-        u[len - 1] == '/') {
-        lk_err("--url-base must be https://HOST[:PORT][/PATH] without a trailing '/', got '%s'", u);
-        return -1;
-    }
-    for (i = 0; i < len; i++)
-        if ((unsigned char)u[i] <= 0x20 || (unsigned char)u[i] >= 0x7f || u[i] == '"' || u[i] == '<' || u[i] == '>') {
-            lk_err("--url-base contains a character that is not allowed in a link");
-            return -1;
-        }
-    return 0;
-}
-
 static int run(struct enroll *en, SSL_CTX *ctx, int lfd)
 {
     struct lk_enroll_handler h = {en, answer, until, stop};
@@ -227,7 +172,7 @@ int certs_verb_enroll(const struct lk_cli *cli)
         lk_err("give --minutes or --seconds, not both");
         return -1;
     }
-    if (cli->url_base != NULL && check_url_base(cli->url_base) != 0)
+    if (cli->url_base != NULL && lk_enroll_check_url_base(cli->url_base) != 0)
         return -1;
     secs = cli->seconds != 0 ? cli->seconds : 60 * (cli->minutes != 0 ? cli->minutes : 10);
     en.max_wrong = cli->attempts != 0 ? cli->attempts : 5;
@@ -238,7 +183,7 @@ int certs_verb_enroll(const struct lk_cli *cli)
         goto out;
     /* The PKI is locked only while reading from it, not while serving. */
     if (lk_pki_open(&pki, dir) != 0 || lk_p12_for_user(&pki, en.user, pw, cli->legacy, &der) != 0 ||
-        (ctx = server_ctx(&pki, cli->server_name, cn, sizeof cn)) == NULL)
+        (ctx = lk_enroll_tls_ctx(&pki, cli->server_name, cn, sizeof cn)) == NULL)
         goto out;
     lk_pki_close(&pki);
     p12_len = BIO_get_mem_data(der, &p12);

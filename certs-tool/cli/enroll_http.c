@@ -5,8 +5,7 @@
 
 #include <string.h>
 
-/* End of the head ("\r\n\r\n" or "\n\n"), or NULL. */
-static const char *head_end(const char *buf, size_t len)
+const char *lk_enroll_head_end(const char *buf, size_t len)
 {
     size_t i;
     for (i = 0; i + 1 < len; i++) {
@@ -26,7 +25,7 @@ static int token_char(char c)
 
 enum lk_enroll_req lk_enroll_parse(const char *buf, size_t len, const char **tok, size_t *toklen)
 {
-    const char *end = head_end(buf, len), *sp1, *sp2, *eol, *target;
+    const char *end = lk_enroll_head_end(buf, len), *sp1, *sp2, *eol, *target;
     static const char prefix[] = "/enroll/";
     size_t i, tlen;
 
@@ -69,11 +68,15 @@ const char *lk_enroll_status_text(int status)
     switch (status) {
     case 200: return "OK";
     case 400: return "Bad Request";
+    case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 408: return "Request Timeout";
     case 410: return "Gone";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
     case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
     default: return "Error";
     }
 }

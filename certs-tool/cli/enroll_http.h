@@ -15,5 +15,7 @@ enum lk_enroll_req {
 };
 enum lk_enroll_req lk_enroll_parse(const char *buf, size_t len, const char **tok, size_t *toklen);
 const char *lk_enroll_status_text(int status);
+/* End of the request head ("\r\n\r\n" or "\n\n"), or NULL if not complete yet. */
+const char *lk_enroll_head_end(const char *buf, size_t len);
 
 #endif

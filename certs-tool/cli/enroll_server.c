@@ -1,6 +1,6 @@
-/* enroll_server.c - the enrollment endpoint's concurrent TLS server (see enroll_server.h):
- * a fixed table of connections, each a small state machine (handshake, request, answer)
- * driven by poll() on non-blocking sockets, with a deadline of its own. */
+/* enroll_server.c - the enrollment endpoint's concurrent TLS / plain HTTP server (see
+ * enroll_server.h): a fixed table of connections, each a small state machine (handshake,
+ * request, answer) driven by poll() on non-blocking sockets, with a deadline of its own. */
 #define _GNU_SOURCE /* accept4 */
 #include "enroll_server.h"
 
@@ -34,17 +34,19 @@ struct conn {
     double deadline;
     char host[NI_MAXHOST];          /* the peer's address, for the per-address bound */
     char peer[NI_MAXHOST + NI_MAXSERV + 8];
-    char req[LK_ENROLL_REQ_MAX];
+    char req[LK_ENROLL_REQ_MAX + LK_ENROLL_BODY_MAX];
     size_t req_len;
     char head[512 + LK_ENROLL_EXTRA_MAX];
     size_t head_len, head_off;
     const unsigned char *body;
     size_t body_len, body_off;
+    void (*free_body)(void *body);      /* the reply's, called on close */
+    const struct lk_enroll_listener *l; /* accepted on */
 };
 
 struct server {
-    SSL_CTX *ctx;
-    int lfd;
+    const struct lk_enroll_listener *ls;
+    int nls;
     const struct lk_enroll_handler *h;
     struct conn c[LK_ENROLL_SLOTS];
     int accepted;
@@ -105,6 +107,8 @@ static void say(const char *fmt, ...)
 static void conn_close(struct conn *c)
 {
     ERR_clear_error();
+    if (c->free_body != NULL)
+        c->free_body((void *)c->body);
     SSL_free(c->ssl);
     if (c->fd >= 0)
         close(c->fd);
@@ -131,6 +135,7 @@ static void conn_reply(struct conn *c, const struct lk_enroll_reply *r)
     c->head_len = n > 0 && (size_t)n < sizeof c->head ? (size_t)n : 0;
     c->head_off = 0;
     c->body = r->body;
+    c->free_body = r->free_body;
     c->body_len = c->head_len > 0 ? r->len : 0;
     c->body_off = 0;
     c->state = C_WRITE;
@@ -139,7 +144,7 @@ static void conn_reply(struct conn *c, const struct lk_enroll_reply *r)
 
 static void conn_text(struct conn *c, int status, const char *text)
 {
-    struct lk_enroll_reply r = {status, "text/plain; charset=utf-8", "", text, strlen(text)};
+    struct lk_enroll_reply r = {status, "text/plain; charset=utf-8", "", text, strlen(text), NULL};
     conn_reply(c, &r);
 }
 
@@ -158,15 +163,35 @@ static int conn_wait(struct conn *c, int rc)
     }
 }
 
+/* One read or write on the connection, TLS or plain: bytes moved (> 0), 0 to wait (c->want
+ * set) or -1 (failed, or the peer closed). */
+static int conn_io(struct conn *c, int writing, void *buf, size_t len)
+{
+    ssize_t n;
+    int cap = len > 65536 ? 65536 : (int)len;
+    if (c->ssl != NULL) {
+        int r = writing ? SSL_write(c->ssl, buf, cap) : SSL_read(c->ssl, buf, cap);
+        return r > 0 ? r : conn_wait(c, r) ? 0 : -1;
+    }
+    n = writing ? send(c->fd, buf, (size_t)cap, MSG_NOSIGNAL) : recv(c->fd, buf, (size_t)cap, 0);
+    if (n > 0)
+        return (int)n;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        c->want = writing ? POLLOUT : POLLIN;
+        return 0;
+    }
+    return -1;
+}
+
 static void conn_write(struct conn *c)
 {
     while (c->head_off < c->head_len || c->body_off < c->body_len) {
         int body = c->head_off == c->head_len;
         const char *p = body ? (const char *)c->body + c->body_off : c->head + c->head_off;
         size_t left = body ? c->body_len - c->body_off : c->head_len - c->head_off;
-        int n = SSL_write(c->ssl, p, left > 65536 ? 65536 : (int)left);
+        int n = conn_io(c, 1, (void *)p, left);
         if (n <= 0) {
-            if (!conn_wait(c, n))
+            if (n < 0)
                 conn_close(c); /* a client that went away changes nothing */
             return;
         }
@@ -175,7 +200,8 @@ static void conn_write(struct conn *c)
         else
             c->head_off += (size_t)n;
     }
-    (void)SSL_shutdown(c->ssl); /* close_notify, without waiting for the client's */
+    if (c->ssl != NULL)
+        (void)SSL_shutdown(c->ssl); /* close_notify, without waiting for the client's */
     conn_close(c);
 }
 
@@ -183,16 +209,22 @@ static void conn_read(struct server *s, struct conn *c)
 {
     for (;;) {
         struct lk_enroll_reply r;
+        /* Until the head is complete, at most LK_ENROLL_REQ_MAX bytes; then room for a body. */
+        int head = lk_enroll_head_end(c->req, c->req_len) != NULL;
+        size_t cap = head ? sizeof c->req : LK_ENROLL_REQ_MAX;
         int n;
-        if (c->req_len == sizeof c->req) {
+        if (c->req_len >= cap) {
             say("request from %s too large", c->peer);
-            conn_text(c, 431, "request too large\n");
+            if (head)
+                conn_text(c, 413, "request body too large\n");
+            else
+                conn_text(c, 431, "request too large\n");
             conn_write(c);
             return;
         }
-        n = SSL_read(c->ssl, c->req + c->req_len, (int)(sizeof c->req - c->req_len));
+        n = conn_io(c, 0, c->req + c->req_len, cap - c->req_len);
         if (n <= 0) {
-            if (!conn_wait(c, n)) {
+            if (n < 0) {
                 say("%s closed before a full request", c->peer);
                 conn_close(c);
             }
@@ -200,7 +232,8 @@ static void conn_read(struct server *s, struct conn *c)
         }
         c->req_len += (size_t)n;
         memset(&r, 0, sizeof r);
-        if (s->h->answer(s->h->arg, c->req, c->req_len, c->peer, &r)) {
+        if ((c->l->answer != NULL ? c->l->answer : s->h->answer)(s->h->arg, c->req, c->req_len,
+                                                                 c->peer, &r)) {
             conn_reply(c, &r);
             conn_write(c);
             return;
@@ -214,6 +247,12 @@ static void conn_step(struct server *s, struct conn *c)
     ERR_clear_error(); /* SSL_get_error() reads this thread's queue: only this call's errors */
     switch (c->state) {
     case C_HANDSHAKE:
+        if (c->ssl == NULL) { /* plain HTTP: nothing to shake hands about */
+            c->state = C_READ;
+            c->want = POLLIN;
+            conn_read(s, c);
+            return;
+        }
         rc = SSL_accept(c->ssl);
         if (rc != 1) {
             if (!conn_wait(c, rc)) {
@@ -273,15 +312,16 @@ static void peer_of(const struct sockaddr_storage *ss, socklen_t len, char *host
     }
 }
 
-/* Takes waiting connections while slots are free (and LK_ENROLL_MAX_CONNECTIONS allows). */
-static void accept_some(struct server *s)
+/* Takes waiting connections on listener l while slots are free (and
+ * LK_ENROLL_MAX_CONNECTIONS allows). */
+static void accept_some(struct server *s, const struct lk_enroll_listener *l)
 {
     while (s->accepted < LK_ENROLL_MAX_CONNECTIONS && active(s) < LK_ENROLL_SLOTS) {
         struct sockaddr_storage ss;
         socklen_t sl = sizeof ss;
         struct conn *c = NULL;
         char host[NI_MAXHOST], peer[NI_MAXHOST + NI_MAXSERV + 8];
-        int fd = accept4(s->lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        int fd = accept4(l->fd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
         int i, same = 0;
         if (fd < 0)
             return; /* none waiting (EAGAIN), or it gave up already */
@@ -302,15 +342,20 @@ static void accept_some(struct server *s)
         memcpy(c->host, host, sizeof c->host);
         memcpy(c->peer, peer, sizeof c->peer);
         c->fd = fd;
+        c->l = l;
         c->deadline = lk_enroll_now() + LK_ENROLL_CONN_BUDGET_S;
-        c->ssl = SSL_new(s->ctx);
+        c->state = C_HANDSHAKE;
+        if (l->ctx == NULL) {
+            c->want = POLLIN;
+            continue;
+        }
+        c->ssl = SSL_new(l->ctx);
         if (c->ssl == NULL || SSL_set_fd(c->ssl, fd) != 1) {
             lk_err_ssl("cannot set up a connection");
             conn_close(c);
             continue;
         }
         SSL_set_mode(c->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE);
-        c->state = C_HANDSHAKE;
         c->want = POLLIN;
     }
 }
@@ -327,8 +372,9 @@ static void close_all(struct server *s, int all)
 static enum lk_enroll_end serve(struct server *s)
 {
     for (;;) {
-        struct pollfd pfd[LK_ENROLL_SLOTS + 1];
-        struct conn *of[LK_ENROLL_SLOTS + 1];
+        struct pollfd pfd[LK_ENROLL_SLOTS + LK_ENROLL_LISTENERS];
+        struct conn *of[LK_ENROLL_SLOTS + LK_ENROLL_LISTENERS];
+        const struct lk_enroll_listener *lof[LK_ENROLL_SLOTS + LK_ENROLL_LISTENERS];
         double now = lk_enroll_now(), until = s->h->until(s->h->arg), next = until;
         int i, n = 0, r, limit = s->accepted >= LK_ENROLL_MAX_CONNECTIONS;
         int stopping = limit || s->h->stop(s->h->arg);
@@ -344,9 +390,10 @@ static enum lk_enroll_end serve(struct server *s)
                 conn_expire(&s->c[i]);
         if (stopping && active(s) == 0)
             return limit ? LK_ENROLL_END_CONN_LIMIT : LK_ENROLL_END_STOPPED;
-        if (!stopping && active(s) < LK_ENROLL_SLOTS) {
-            pfd[n].fd = s->lfd;
+        for (i = 0; !stopping && active(s) < LK_ENROLL_SLOTS && i < s->nls; i++) {
+            pfd[n].fd = s->ls[i].fd;
             pfd[n].events = POLLIN;
+            lof[n] = &s->ls[i];
             of[n++] = NULL;
         }
         for (i = 0; i < LK_ENROLL_SLOTS; i++) {
@@ -355,6 +402,7 @@ static enum lk_enroll_end serve(struct server *s)
                 continue;
             pfd[n].fd = c->fd;
             pfd[n].events = c->want;
+            lof[n] = NULL;
             of[n++] = c;
             if (c->deadline < next)
                 next = c->deadline;
@@ -371,7 +419,7 @@ static enum lk_enroll_end serve(struct server *s)
             if (pfd[i].revents == 0)
                 continue;
             if (of[i] == NULL)
-                accept_some(s);
+                accept_some(s, lof[i]);
             else if (of[i]->state != C_FREE)
                 conn_step(s, of[i]);
         }
@@ -380,20 +428,33 @@ static enum lk_enroll_end serve(struct server *s)
 
 enum lk_enroll_end lk_enroll_serve(SSL_CTX *ctx, int lfd, const struct lk_enroll_handler *h)
 {
-    struct server *s = calloc(1, sizeof *s);
+    struct lk_enroll_listener l = {lfd, ctx, NULL};
+    return lk_enroll_serve_on(&l, 1, h);
+}
+
+enum lk_enroll_end lk_enroll_serve_on(const struct lk_enroll_listener *ls, int nls,
+                                      const struct lk_enroll_handler *h)
+{
+    struct server *s;
     enum lk_enroll_end end;
-    int i, fl = fcntl(lfd, F_GETFL);
-    if (s == NULL) {
+    int i;
+    if (nls < 1 || nls > LK_ENROLL_LISTENERS) {
+        lk_err("the endpoint takes 1 to %d listening sockets", LK_ENROLL_LISTENERS);
+        return LK_ENROLL_END_ERROR;
+    }
+    for (i = 0; i < nls; i++) {
+        int fl = fcntl(ls[i].fd, F_GETFL);
+        if (fl < 0 || fcntl(ls[i].fd, F_SETFL, fl | O_NONBLOCK) != 0) {
+            lk_err("cannot make the listening socket non-blocking: %s", strerror(errno));
+            return LK_ENROLL_END_ERROR;
+        }
+    }
+    if ((s = calloc(1, sizeof *s)) == NULL) {
         lk_err("out of memory");
         return LK_ENROLL_END_ERROR;
     }
-    if (fl < 0 || fcntl(lfd, F_SETFL, fl | O_NONBLOCK) != 0) {
-        lk_err("cannot make the listening socket non-blocking: %s", strerror(errno));
-        free(s);
-        return LK_ENROLL_END_ERROR;
-    }
-    s->ctx = ctx;
-    s->lfd = lfd;
+    s->ls = ls;
+    s->nls = nls;
     s->h = h;
     for (i = 0; i < LK_ENROLL_SLOTS; i++)
         s->c[i].fd = -1;

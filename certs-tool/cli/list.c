@@ -1,5 +1,6 @@
 /* list.c - "list" (the inventory as a table: serial, profile, subject, notAfter, status
- * valid/expired/revoked/superseded, days left, EXPIRING within 30 days) and "show
+ * valid/expired/revoked/superseded, days left, EXPIRING within 30 days; --expiring DAYS:
+ * only the valid ones ending within DAYS) and "show
  * NAME|SERIAL" (one certificate in detail, with its PEM files); both with --json (cJSON).
  * Read only: they take the directory lock like every verb but change nothing. */
 #include "verbs.h"
@@ -22,15 +23,16 @@
 
 #define EXPIRING_DAYS 30
 
-/* 1 if the entry is still trusted and ends within EXPIRING_DAYS. */
-static int expiring(const struct lk_inv_entry *e, time_t now)
+/* 1 if the entry is still trusted and ends within window days. */
+static int expiring(const struct lk_inv_entry *e, time_t now, long window)
 {
     time_t end;
     return strcmp(lk_inv_status_now(e, now, NULL), LK_STATUS_VALID) == 0 &&
-           lkh_iso_parse(e->not_after, LKH_ISO_EXACT, &end) == 0 && end - now <= (time_t)EXPIRING_DAYS * 86400;
+           lkh_iso_parse(e->not_after, LKH_ISO_EXACT, &end) == 0 &&
+           end - now <= (time_t)window * 86400;
 }
 
-static cJSON *entry_json(const struct lk_inv_entry *e, time_t now)
+static cJSON *entry_json(const struct lk_inv_entry *e, time_t now, long window)
 {
     long days;
     const char *status = lk_inv_status_now(e, now, &days);
@@ -40,8 +42,9 @@ static cJSON *entry_json(const struct lk_inv_entry *e, time_t now)
         !cJSON_AddStringToObject(o, "subject_cn", e->cn) ||
         !cJSON_AddStringToObject(o, "not_before", e->not_before) ||
         !cJSON_AddStringToObject(o, "not_after", e->not_after) ||
-        !cJSON_AddStringToObject(o, "status", status) || !cJSON_AddNumberToObject(o, "days_left", (double)days) ||
-        !cJSON_AddBoolToObject(o, "expiring", expiring(e, now)) ||
+        !cJSON_AddStringToObject(o, "status", status) ||
+        !cJSON_AddNumberToObject(o, "days_left", (double)days) ||
+        !cJSON_AddBoolToObject(o, "expiring", expiring(e, now, window)) ||
         !cJSON_AddStringToObject(o, "key_source", e->key_source) ||
         (strcmp(e->status, LK_STATUS_REVOKED) == 0 &&
          (!cJSON_AddStringToObject(o, "revoked_at", e->revoked_at) ||
@@ -81,6 +84,7 @@ int certs_verb_list(const struct lk_cli *cli)
     struct lk_pki pki = {.lock_fd = -1};
     struct lk_inv inv;
     time_t now = time(NULL);
+    long window = cli->expiring != 0 ? cli->expiring : EXPIRING_DAYS;
     size_t i;
     int rc = -1;
 
@@ -94,7 +98,10 @@ int certs_verb_list(const struct lk_cli *cli)
     if (cli->json) {
         cJSON *arr = cJSON_CreateArray();
         for (i = 0; arr != NULL && i < inv.n; i++) {
-            cJSON *o = entry_json(&inv.e[i], now);
+            cJSON *o;
+            if (cli->expiring != 0 && !expiring(&inv.e[i], now, window))
+                continue; /* --expiring: only who needs a new certificate */
+            o = entry_json(&inv.e[i], now, window);
             if (o == NULL || !cJSON_AddItemToArray(arr, o)) {
                 cJSON_Delete(o);
                 cJSON_Delete(arr);
@@ -111,10 +118,12 @@ int certs_verb_list(const struct lk_cli *cli)
         long days;
         const char *status = lk_inv_status_now(e, now, &days);
         char days_text[24] = "-";
+        if (cli->expiring != 0 && !expiring(e, now, window))
+            continue;
         if (strcmp(status, LK_STATUS_VALID) == 0)
             snprintf(days_text, sizeof days_text, "%ld", days);
-        printf("%-32s  %-8s  %-24s  %-20s  %-10s  %9s%s\n", e->serial, e->profile, e->cn, e->not_after,
-               status, days_text, expiring(e, now) ? "  EXPIRING" : "");
+        printf("%-32s  %-8s  %-24s  %-20s  %-10s  %9s%s\n", e->serial, e->profile, e->cn,
+               e->not_after, status, days_text, expiring(e, now, window) ? "  EXPIRING" : "");
     }
     rc = 0;
 out:
@@ -208,7 +217,7 @@ int certs_verb_show(const struct lk_cli *cli)
             key[0] = '\0';
     }
     if (cli->json) {
-        cJSON *o = entry_json(e, now);
+        cJSON *o = entry_json(e, now, EXPIRING_DAYS);
         if (o != NULL && (!cJSON_AddStringToObject(o, "key_type", key_type) ||
                           (san[0] != '\0' && !cJSON_AddStringToObject(o, "san", san)) ||
                           (crt[0] != '\0' && !cJSON_AddStringToObject(o, "certificate", crt)) ||
@@ -222,7 +231,8 @@ int certs_verb_show(const struct lk_cli *cli)
     }
     printf("serial:      %s\nprofile:     %s\nsubject:     CN=%s\n", e->serial, e->profile, e->cn);
     if (strcmp(status, LK_STATUS_VALID) == 0)
-        printf("status:      valid, %ld days left%s\n", days, expiring(e, now) ? " (EXPIRING)" : "");
+        printf("status:      valid, %ld days left%s\n", days,
+               expiring(e, now, EXPIRING_DAYS) ? " (EXPIRING)" : "");
     else
         printf("status:      %s\n", status);
     if (strcmp(e->status, LK_STATUS_REVOKED) == 0)

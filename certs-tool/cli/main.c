@@ -19,7 +19,7 @@ static const struct {
     {"sign", certs_verb_sign, LK_OPT_OUT | LK_OPT_DNS | LK_OPT_IP | LK_OPT_DAYS | LK_OPT_PASSFILE},
     {"revoke", certs_verb_revoke, LK_OPT_REASON},
     {"crl", certs_verb_crl, LK_OPT_OUT | LK_OPT_DAYS | LK_OPT_PASSFILE | LK_OPT_VERBOSE},
-    {"list", certs_verb_list, LK_OPT_JSON},
+    {"list", certs_verb_list, LK_OPT_JSON | LK_OPT_EXPIRING},
     {"show", certs_verb_show, LK_OPT_JSON},
     {"renew", certs_verb_renew, LK_OPT_NEW_KEY | LK_OPT_DAYS | LK_OPT_PASSFILE},
     {"export", certs_verb_export,
@@ -27,11 +27,16 @@ static const struct {
     {"enroll", certs_verb_enroll,
      LK_OPT_LISTEN | LK_OPT_MINUTES | LK_OPT_SECONDS | LK_OPT_ATTEMPTS | LK_OPT_LEGACY |
          LK_OPT_PWFILE | LK_OPT_SERVER_NAME | LK_OPT_URL_BASE},
+    {"scep", certs_verb_scep,
+     LK_OPT_LISTEN | LK_OPT_SCEP_LISTEN | LK_OPT_MINUTES | LK_OPT_SECONDS | LK_OPT_ATTEMPTS |
+         LK_OPT_SERVER_NAME | LK_OPT_URL_BASE | LK_OPT_SCEP_URL | LK_OPT_PASSFILE | LK_OPT_LEGACY},
     {"bundle", certs_verb_bundle, LK_OPT_OUT | LK_OPT_BROKER | LK_OPT_FORCE},
     {"broker-config", certs_verb_broker_config,
      LK_OPT_OUT | LK_OPT_SITE | LK_OPT_LISTEN | LK_OPT_PORT | LK_OPT_SERVER_NAME | LK_OPT_CRL |
          LK_OPT_HOME_BRIDGE | LK_OPT_REMOTE | LK_OPT_IDENTITY | LK_OPT_RUN_AS_ROOT |
-         LK_OPT_BRIDGE_USER | LK_OPT_PLUGIN},
+         LK_OPT_BRIDGE_USER | LK_OPT_PLUGIN | LK_OPT_INSTALL_DIR},
+    {"host-bundle", certs_verb_host_bundle,
+     LK_OPT_OUT | LK_OPT_SITE | LK_OPT_SERVER_NAME | LK_OPT_REMOTE},
     {"cmdkey", certs_verb_cmdkey, LK_OPT_FORCE},
 };
 

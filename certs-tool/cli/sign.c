@@ -15,6 +15,7 @@
 
 #include "args.h"
 #include "ca.h"
+#include "csr_check.h"
 #include "diag.h"
 #include "inventory.h"
 #include "leaf.h"
@@ -45,86 +46,26 @@ static X509_REQ *read_csr(const char *path)
     return req;
 }
 
-/* The key types Latchkey's peers handle; the reason for a refusal is named. */
-static int check_key(EVP_PKEY *key, const char *path)
-{
-    char group[64];
-    size_t len = 0;
-    switch (EVP_PKEY_get_base_id(key)) {
-    case EVP_PKEY_EC:
-        if (EVP_PKEY_get_group_name(key, group, sizeof group, &len) != 1) {
-            ERR_clear_error();
-            lk_err("the EC key in %s has no named curve; only P-256 and P-384 are accepted", path);
-            return -1;
-        }
-        if (strcmp(group, "prime256v1") == 0 || strcmp(group, "secp384r1") == 0)
-            return 0;
-        lk_err("the key in %s is on curve %s; only P-256 and P-384 are accepted", path, group);
-        return -1;
-    case EVP_PKEY_RSA:
-        if (EVP_PKEY_get_bits(key) >= 2048)
-            return 0;
-        lk_err("the RSA key in %s has %d bits; at least 2048 are required", path, EVP_PKEY_get_bits(key));
-        return -1;
-    case EVP_PKEY_ED25519:
-        return 0;
-    default:
-        lk_err("the key in %s is %s; accepted are ECDSA P-256/P-384, RSA >= 2048 and Ed25519", path,
-               OBJ_nid2sn(EVP_PKEY_get_base_id(key)));
-        return -1;
-    }
-}
-
-/* Exactly one CN, as UTF-8 without NUL bytes. */
-static int csr_cn(X509_REQ *req, const char *path, char *out, size_t cap)
-{
-    X509_NAME *name = X509_REQ_get_subject_name(req);
-    int idx = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
-    unsigned char *utf8 = NULL;
-    int len;
-    if (idx < 0) {
-        lk_err("the CSR %s has no subject CN", path);
-        return -1;
-    }
-    if (X509_NAME_get_index_by_NID(name, NID_commonName, idx) >= 0) {
-        lk_err("the CSR %s has more than one subject CN", path);
-        return -1;
-    }
-    len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx)));
-    if (len < 0) {
-        lk_err_ssl("cannot read the subject CN of %s", path);
-        return -1;
-    }
-    if ((size_t)len >= cap || len == 0 || memchr(utf8, '\0', (size_t)len) != NULL) {
-        lk_err("the subject CN of %s is empty, too long or contains a NUL byte", path);
-        OPENSSL_free(utf8);
-        return -1;
-    }
-    memcpy(out, utf8, (size_t)len);
-    out[len] = '\0';
-    OPENSSL_free(utf8);
-    return 0;
-}
-
-/* The CSR's key, after its self-signature has been checked. */
+/* The CSR's key after its self-signature verified, of a type Latchkey's peers handle. */
 static EVP_PKEY *csr_key(X509_REQ *req, const char *path)
 {
-    EVP_PKEY *key = X509_REQ_get_pubkey(req);
-    if (key == NULL) {
-        lk_err_ssl("cannot read the public key of the CSR %s", path);
-        return NULL;
-    }
-    if (X509_REQ_verify(req, key) != 1) {
-        ERR_clear_error();
-        lk_err("the CSR %s has a bad self-signature: refusing it (damaged or tampered with)", path);
-        EVP_PKEY_free(key);
-        return NULL;
-    }
-    if (check_key(key, path) != 0) {
+    char why[LK_CSR_WHY_MAX];
+    EVP_PKEY *key = lk_csr_verified_key(req, why, sizeof why);
+    if (key == NULL || lk_csr_key_check(key, 1, why, sizeof why) != 0) {
+        lk_err("the CSR %s: %s; refusing it", path, why);
         EVP_PKEY_free(key);
         return NULL;
     }
     return key;
+}
+
+static int csr_cn(X509_REQ *req, const char *path, char *out, size_t cap)
+{
+    char why[LK_CSR_WHY_MAX];
+    if (lk_csr_cn(req, out, cap, why, sizeof why) == 0)
+        return 0;
+    lk_err("the CSR %s: %s", path, why);
+    return -1;
 }
 
 static int parse_args(const struct lk_cli *cli, struct lk_leaf_req *req, const char **csr_path)

@@ -18,7 +18,9 @@ int certs_verb_list(const struct lk_cli *cli);
 int certs_verb_show(const struct lk_cli *cli);
 int certs_verb_renew(const struct lk_cli *cli);
 int certs_verb_enroll(const struct lk_cli *cli);
+int certs_verb_scep(const struct lk_cli *cli);
 int certs_verb_bundle(const struct lk_cli *cli);
 int certs_verb_broker_config(const struct lk_cli *cli);
+int certs_verb_host_bundle(const struct lk_cli *cli);
 
 #endif

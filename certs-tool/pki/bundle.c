@@ -31,9 +31,9 @@ int lk_bundle_conf_write(BIO *b, const struct lk_bundle_src *s)
                "; ack_pubkey is ack.pub.hex).\nack_key = ack.key\n"
                "; The accepted commands' ids, so that a restart cannot reopen a command's\n"
                "; window; must be writable by the device's user.\nstate_file = %s\n\n"
-               "[relay]\nbackend = sim\nsim_log = relay.log\npulse_ms = 500\n",
+               "[relay]\nbackend = sim\nsim_log = %s\npulse_ms = 500\n",
                s->site, s->door, s->host, s->port, s->site, s->door, hex, s->door,
-               LK_BUNDLE_STATE_FILE) > 0
+               LK_BUNDLE_STATE_FILE, LK_BUNDLE_RELAY_LOG) > 0
                ? 0
                : -1;
 }

@@ -22,6 +22,8 @@ struct lk_bundle_src {
 /* Where the PKI keeps the state file's default in a bundle's device.conf (the systemd
  * unit's StateDirectory). */
 #define LK_BUNDLE_STATE_FILE "/var/lib/latchkey-device/accept.state"
+/* The simulated relay's log, in the same directory: the only one the unit lets it write. */
+#define LK_BUNDLE_RELAY_LOG "/var/lib/latchkey-device/relay.log"
 
 /* command.pub.hex (or an ack.pub.hex): exactly 64 lowercase hex digits and a newline, into
  * out. 0 or -1. */

@@ -8,16 +8,18 @@
  * verdict is in. Waiting for the device's ack is bounded per user and per door
  * ([mqtt] max_waiting_per_user / max_waiting_per_door) and in all: an attempt that would
  * pass a bound is answered "busy" with the bound as its reason, before its PIN is checked
- * and again before anything is sent. The broker and the clock are ports (ports.h). */
+ * and again before anything is sent. A door whose device says it is offline (door_status.h)
+ * is answered "offline" at once, before its PIN is checked, and again before sending. The
+ * broker and the clock are ports (ports.h). */
 #include "action.h"
 
 #include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "cmd_sign.h"
+#include "door_status.h"
 #include "gw_log.h"
 #include "lockout.h"
 #include "metrics.h"
@@ -64,23 +66,12 @@ static int finish(struct gw_app *app, struct attempt *a, enum gw_result r, const
     return ACTION_ANSWERED;
 }
 
-/* "2026-11-01 12:34:56 UTC" */
-static void format_utc(int64_t t, char *out, size_t cap)
+/* A lock until `until`: its end goes with the outcome (the web side writes it, in the
+ * reader's time, after the detail: "... until <time> (about N minutes)."). */
+static void locked_detail(struct action_outcome *out, int64_t until)
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (gmtime_r(&tt, &tm) == NULL || strftime(out, cap, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
-        snprintf(out, cap, "%lld", (long long)t);
-}
-
-static void locked_detail(struct action_outcome *out, const char *prefix, int64_t until,
-                          int64_t now)
-{
-    char when[40];
-    long long mins = (long long)((until - now + 59) / 60);
-    format_utc(until, when, sizeof when);
-    set_detail(out, "%sLocked after too many wrong PINs until %s (about %lld minute%s).",
-               prefix, when, mins, mins == 1 ? "" : "s");
+    out->locked_until = until;
+    set_detail(out, "Locked after too many wrong PINs");
 }
 
 /* Whether the record's user may come in at all. 1 or 0 with the outcome set. */
@@ -180,6 +171,18 @@ static int refuse_no_room(struct gw_app *app, struct attempt *a, enum attempt_ro
     return finish(app, a, GW_BUSY, "busy-gateway");
 }
 
+/* 1 if the door's device says it is offline (its retained availability) while the broker
+ * is connected (without it that knowledge is stale: the attempt goes on to
+ * broker-unavailable). A door never heard of is not: the ack timeout tells. */
+static int door_offline(const struct gw_app *app, const char *door)
+{
+    struct door_status st;
+    if (!app->ports.broker_ready(app->ports.ctx))
+        return 0;
+    door_status_get(door, &st);
+    return st.avail == DOOR_OFFLINE;
+}
+
 /* Publishing part: the attempt passed every check. The user and door are the audit
  * row's (the door is a configured one by now). */
 /* The door's configured ack key into the attempt (none: nothing can confirm it). */
@@ -213,6 +216,8 @@ static int send_command(struct gw_app *app, struct attempt *a)
 
     if (!app->ports.broker_ready(app->ports.ctx))
         return finish(app, a, GW_BROKER_UNAVAILABLE, "not-connected");
+    if (door_offline(app, rec->door)) /* went offline while its PIN was checked */
+        return finish(app, a, GW_OFFLINE, "door-offline");
     /* Checked before the row and the command: a refusal here sent nothing. */
     room = attempts_room(&app->attempts, rec->user, rec->door, &lim);
     if (room != ROOM_FREE)
@@ -282,9 +287,13 @@ static int after_pin(struct gw_app *app, struct attempt *a, const struct user_re
         if (rc == 1)
             return finish(app, a, GW_FORBIDDEN, "unknown-user");
         if (until > 0) {
-            locked_detail(&a->out, "Wrong PIN. ", until, now);
+            locked_detail(&a->out, until);
             return finish(app, a, GW_WRONG_PIN, "wrong-pin-locked");
         }
+        /* u->failed was read by admit() just now; one PIN check per user runs at a time */
+        a->out.tries_left = LOCKOUT_THRESHOLD - (u->failed + 1);
+        if (a->out.tries_left < 1)
+            a->out.tries_left = 1;
         return finish(app, a, GW_WRONG_PIN, "wrong-pin");
     case PIN_HASH_INVALID:
         return finish(app, a, GW_FORBIDDEN, "bad-pin-hash");
@@ -415,7 +424,7 @@ static int admit(struct gw_app *app, struct attempt *a, const char *user, const 
         return 0;
     if (lockout_remaining_s(u, now) > 0) {
         /* No PIN check while locked: the lock cannot be used to guess. */
-        locked_detail(&a->out, "", u->locked_until, now);
+        locked_detail(&a->out, u->locked_until);
         (void)finish(app, a, GW_LOCKED, "locked");
         return 0;
     }
@@ -444,6 +453,8 @@ int action_start(struct gw_app *app, const struct action_request *req, struct at
     attempt_init(app, a, req);
     if (!admit(app, a, req->user, req->door, req->pin != NULL, &u))
         stage = ACTION_ANSWERED;
+    else if (door_offline(app, a->rec.door)) /* at once: no PIN check, nothing sent */
+        stage = finish(app, a, GW_OFFLINE, "door-offline");
     else if ((room = attempts_room(&app->attempts, a->rec.user, a->rec.door, &lim)) != ROOM_FREE)
         stage = refuse_no_room(app, a, room); /* no PIN check for an action that cannot wait */
     else

@@ -57,6 +57,8 @@ struct action_outcome {
     char reason[ATTEMPT_REASON_MAX + 1]; /* short token for the log and the audit */
     char detail[ACTION_DETAIL_MAX];      /* a sentence for the page, "" if none */
     char door[LK_NAME_MAX + 1];          /* the door as audited ("?" if none or invalid) */
+    int tries_left;       /* wrong-pin: wrong PINs still allowed before a lock (0: none to say) */
+    int64_t locked_until; /* wrong-pin that locked, or locked: end of the lock (unix s), else 0 */
 };
 
 /* What of the attempt's audit row is on disk. */

@@ -71,7 +71,7 @@ int door_status_availability(const char *door, const char *payload, size_t len)
 int door_status_state(const char *door, const char *payload, size_t len)
 {
     cJSON *j;
-    const cJSON *relay, *fw;
+    const cJSON *relay, *fw, *sensor;
     struct door_status *d;
     int rc = -1;
 
@@ -80,6 +80,7 @@ int door_status_state(const char *door, const char *payload, size_t len)
     j = cJSON_ParseWithLength(payload, len);
     relay = cJSON_GetObjectItemCaseSensitive(j, "relay");
     fw = cJSON_GetObjectItemCaseSensitive(j, "fw");
+    sensor = cJSON_GetObjectItemCaseSensitive(j, "door"); /* optional: a contact sensor */
     if (cJSON_IsObject(j) && cJSON_IsString(relay) &&
         (strcmp(relay->valuestring, "idle") == 0 || strcmp(relay->valuestring, "active") == 0)) {
         pthread_mutex_lock(&lock);
@@ -90,6 +91,10 @@ int door_status_state(const char *door, const char *payload, size_t len)
                 strspn(fw->valuestring, "0123456789.abcdefghijklmnopqrstuvwxyz-+") ==
                     strlen(fw->valuestring))
                 strcpy(d->fw, fw->valuestring);
+            d->sensor[0] = '\0';
+            if (cJSON_IsString(sensor) && (strcmp(sensor->valuestring, "open") == 0 ||
+                                           strcmp(sensor->valuestring, "closed") == 0))
+                strcpy(d->sensor, sensor->valuestring);
             changed();
             rc = 0;
         } else {

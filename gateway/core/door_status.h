@@ -1,5 +1,6 @@
 /* door_status.h - what the gateway knows about each door from MQTT: the retained
- * `availability` (online/offline) and `state` (relay idle/active, firmware version) topics.
+ * `availability` (online/offline) and `state` (relay idle/active, firmware version, and the door's sensor open/closed when the
+ * device has one) topics.
  * Written from Paho's thread, read by the lws loop: every access holds a mutex. A version
  * number grows on each change so the websocket side knows when to push. */
 #ifndef GW_DOOR_STATUS_H
@@ -19,6 +20,7 @@ struct door_status {
     enum door_avail avail;
     char relay[8];  /* "idle", "active" or "" (unknown) */
     char fw[16];    /* "" if unknown */
+    char sensor[8]; /* the door's contact sensor, "open" or "closed" ("" if none reports) */
 };
 
 /* Called (unlocked) after each change, e.g. to wake the lws loop. May be NULL. */

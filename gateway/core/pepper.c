@@ -20,8 +20,14 @@ int pepper_load(const char *path, struct pepper *p, char *err, size_t errlen)
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
     if (fd < 0) {
-        snprintf(err, errlen, "%s: cannot open the pepper file: %s (create it with "
-                 "'latchkey-gateway -c CONFIG init-secrets')", path, strerror(errno));
+        int e = errno;
+        /* It exists but this user may not read it (made by root for a gateway that runs as
+         * its own user): creating it again is not the fix. */
+        snprintf(err, errlen, "%s: cannot open the pepper file: %s (%s)", path, strerror(e),
+                 e == ENOENT ? "create it with 'latchkey-gateway -c CONFIG init-secrets'"
+                             : "it must belong to the user the gateway runs as: chown it, or "
+                               "create it as that user with 'runuser -u latchkey -- "
+                               "latchkey-gateway -c CONFIG init-secrets'");
         return -1;
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

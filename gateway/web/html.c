@@ -46,6 +46,11 @@ static void append(struct html_buf *b, const char *s, size_t n)
     b->p[b->pre + b->len] = '\0';
 }
 
+void html_bytes(struct html_buf *b, const void *p, size_t n)
+{
+    append(b, p, n);
+}
+
 void html_raw(struct html_buf *b, const char *s)
 {
     append(b, s, strlen(s));
@@ -79,11 +84,12 @@ void html_begin(struct html_buf *b, const char *title)
                 "<meta name=\"theme-color\" content=\"#1d4ed8\">"
                 "<title>");
     html_text(b, title);
-    html_raw(b, "</title><link rel=\"stylesheet\" href=\"/style.css\">"
-                "<link rel=\"manifest\" href=\"/manifest.webmanifest\">"
-                "<link rel=\"icon\" href=\"/icon.svg\" type=\"image/svg+xml\">"
-                "<link rel=\"apple-touch-icon\" href=\"/icon.svg\">"
-                "</head>\n<body><main>\n");
+    html_raw(b,
+             "</title><link rel=\"stylesheet\" href=\"/style.css\">"
+             "<link rel=\"manifest\" href=\"/manifest.webmanifest\">"
+             "<link rel=\"icon\" href=\"/icon.svg\" type=\"image/svg+xml\">"
+             "<link rel=\"apple-touch-icon\" href=\"/apple-touch-icon.png\">"
+             "</head>\n<body><main>\n");
 }
 
 void html_end(struct html_buf *b)

@@ -17,6 +17,8 @@ struct html_buf {
 void html_init(struct html_buf *b, size_t pre);
 void html_free(struct html_buf *b);
 void html_raw(struct html_buf *b, const char *s);
+/* Appends n bytes as they are (binary: an asset's body). */
+void html_bytes(struct html_buf *b, const void *p, size_t n);
 /* Appends s with & < > " ' escaped: safe in text and in quoted attribute values. */
 void html_text(struct html_buf *b, const char *s);
 /* Start of a page up to and including <main>; title is escaped. */

@@ -1,6 +1,7 @@
 /* http_action.c - POST /action: bounded urlencoded body (lws_spa) with fields pin and door,
  * then action_start(); an action that waits (PIN check, device's ack) is answered from the
- * writeable callback the loop requests once the attempt is finished (action_take). */
+ * writeable callback the loop requests once the attempt is finished (action_take), for the
+ * form and the JSON API (http_api.c) alike (http_outcome.h says it in the request's form). */
 #include <string.h>
 
 #include "action.h"
@@ -8,6 +9,7 @@
 #include "http_action.h"
 #include "http_csrf.h"
 #include "http_form.h"
+#include "http_outcome.h"
 #include "http_reply.h"
 #include "outcome.h"
 #include "web.h"
@@ -31,12 +33,6 @@ int http_action_body(struct lws *wsi, struct http_session *s, const char *in, si
 
 int http_action_complete(struct lws *wsi, struct http_session *s)
 {
-    struct gw_app *app = web_of(wsi)->app;
-    struct action_request req;
-    struct action_outcome out;
-    char serial[AUDIT_SERIAL_MAX], peer[AUDIT_PEER_MAX];
-    int stage;
-
     if (s->route != ROUTE_ACTION)
         return 0;
     if (s->spa == NULL || lws_spa_finalize(s->spa)) {
@@ -50,23 +46,33 @@ int http_action_complete(struct lws *wsi, struct http_session *s)
         s->spa = NULL;
         return 0;
     }
+    http_action_run(wsi, s, lws_spa_get_string(s->spa, P_DOOR), lws_spa_get_string(s->spa, P_PIN));
+    lws_spa_destroy(s->spa); /* the PIN goes with it */
+    s->spa = NULL;
+    return 0;
+}
+
+void http_action_run(struct lws *wsi, struct http_session *s, const char *door, const char *pin)
+{
+    struct action_request req;
+    struct action_outcome out;
+    char serial[AUDIT_SERIAL_MAX], peer[AUDIT_PEER_MAX];
+    int stage;
+
     req.user = s->user;
-    req.pin = lws_spa_get_string(s->spa, P_PIN);
-    req.door = lws_spa_get_string(s->spa, P_DOOR);
+    req.pin = pin;
+    req.door = door;
     (void)peer_cert_serial(wsi, serial, sizeof serial);
     (void)peer_address(wsi, peer, sizeof peer);
     req.serial = serial;
     req.peer = peer;
     req.owner = wsi;
-    stage = action_start(app, &req, &s->attempt, &out);
-    lws_spa_destroy(s->spa); /* the PIN goes with it */
-    s->spa = NULL;
+    stage = action_start(web_of(wsi)->app, &req, &s->attempt, &out);
     s->route = ROUTE_DONE;
     if (stage == ACTION_ANSWERED)
-        http_reply_result(wsi, s, out.result, out.detail[0] != '\0' ? out.detail : NULL);
+        http_reply_outcome(wsi, s, &out);
     else
         s->active = 1;
-    return 0;
 }
 
 /* Writeable while the action is under way: the loop may have finished it. */
@@ -80,10 +86,12 @@ void http_action_writable(struct lws *wsi, struct http_session *s)
     s->active = 0;
     if (stage < 0) {
         outcome_lost(s->user, "lost-attempt");
-        http_reply_result(wsi, s, GW_NOT_CONFIRMED, NULL);
+        memset(&out, 0, sizeof out);
+        out.result = GW_NOT_CONFIRMED;
+        http_reply_outcome(wsi, s, &out);
         return;
     }
-    http_reply_result(wsi, s, out.result, out.detail[0] != '\0' ? out.detail : NULL);
+    http_reply_outcome(wsi, s, &out);
 }
 
 /* The connection closed (or its session data is going away): never touch it again. */

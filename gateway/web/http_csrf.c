@@ -7,19 +7,25 @@
 #include "csrf.h"
 #include "gw_log.h"
 #include "http_csrf.h"
+#include "http_outcome.h"
 #include "http_reply.h"
 #include "request.h"
 #include "web.h"
 #include "metrics.h"
 
-static void refuse(struct lws *wsi, struct http_session *s, const char *why)
+void http_csrf_refuse(struct lws *wsi, struct http_session *s, const char *why, const char *message)
 {
     gw_log("request refused: csrf user=%s reason=%s", s->user[0] ? s->user : "-", why);
     metrics_refused(REFUSED_CSRF);
     s->close_after = 1;
-    http_reply_named(wsi, s, HTTP_STATUS_FORBIDDEN, "csrf",
-                     "This form is out of date or did not come from this site. Go back, "
-                     "reload the page and try again.", why);
+    http_reply_refusal(wsi, s, HTTP_STATUS_FORBIDDEN, "csrf", message, why);
+}
+
+static void refuse(struct lws *wsi, struct http_session *s, const char *why)
+{
+    http_csrf_refuse(wsi, s, why,
+                     "This form is out of date or did not come from this site. Go "
+                     "back, reload the page and try again.");
 }
 
 int http_csrf_origin(struct lws *wsi, struct http_session *s)

@@ -9,4 +9,8 @@
 int http_csrf_origin(struct lws *wsi, struct http_session *s);
 int http_csrf_token(struct lws *wsi, struct http_session *s, const char *token);
 
+/* A 403 data-result="csrf" (JSON for the API), logged and counted; why is its reason. */
+void http_csrf_refuse(struct lws *wsi, struct http_session *s, const char *why,
+                      const char *message);
+
 #endif

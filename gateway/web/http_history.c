@@ -2,51 +2,68 @@
  * users with the admin role (anyone else gets 403). Keyset pagination, plain links (no
  * script): ?older=AT.ID shows the rows just older than the row (AT, ID), ?newer=AT.ID the
  * rows just newer; each page is one index range read however long the log is. Every
- * value is escaped. */
+ * value is escaped. Fits a phone (style.css turns each row into a block below 40rem);
+ * doors by label, times as <time> (the gateway's zone; /app.js shows the phone's). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "action.h"
 #include "audit.h"
 #include "gw_log.h"
+#include "http_outcome.h"
 #include "http_pages.h"
 #include "http_reply.h"
 #include "web.h"
 
 #define HISTORY_ROWS 100
 
-static void cell(struct html_buf *b, const char *text)
+/* A cell; cls a fixed class name or NULL. */
+static void cell(struct html_buf *b, const char *cls, const char *text)
 {
-    html_raw(b, "<td>");
+    html_raw(b, cls != NULL ? "<td class=\"" : "<td>");
+    if (cls != NULL) {
+        html_raw(b, cls);
+        html_raw(b, "\">");
+    }
     html_text(b, text);
     html_raw(b, "</td>");
 }
 
+struct history_ctx {
+    struct html_buf *b;
+    const struct conf *conf;
+};
+
+/* One attempt: when (a <time>, the phone's zone with /app.js), the door's label (its name
+ * if it is no longer configured), who, the result and its reason, then the details. */
 static int add_row(void *arg, const struct audit_rec *r)
 {
-    struct html_buf *b = arg;
-    char when[40], num[32];
-    time_t t = (time_t)(r->at_ms / 1000);
-    struct tm tm;
+    const struct history_ctx *h = arg;
+    struct html_buf *b = h->b;
+    int door = conf_find_door(h->conf, r->door);
+    char more[160];
 
-    if (gmtime_r(&t, &tm) == NULL || strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-        snprintf(when, sizeof when, "%lld", (long long)r->at_ms);
     html_raw(b, "<tr data-result=\"");
     html_text(b, r->result);
-    html_raw(b, "\">");
-    cell(b, when);
-    cell(b, r->user);
-    cell(b, r->door);
-    cell(b, r->result);
-    cell(b, r->reason);
-    snprintf(num, sizeof num, "%lld", (long long)r->latency_ms);
-    cell(b, num);
-    cell(b, r->serial);
-    cell(b, r->peer);
-    html_raw(b, "</tr>\n");
+    html_raw(b, "\"><td class=\"when\">");
+    http_outcome_time(b, r->at_ms / 1000);
+    html_raw(b, "</td>");
+    cell(b, NULL, door >= 0 ? h->conf->doors[door].label : r->door);
+    cell(b, NULL, r->user);
+    html_raw(b, "<td class=\"what\">");
+    html_text(b, r->result);
+    if (strcmp(r->reason, "-") != 0 && r->reason[0] != '\0' && strcmp(r->reason, r->result) != 0) {
+        html_raw(b, " (");
+        html_text(b, r->reason);
+        html_raw(b, ")");
+    }
+    html_raw(b, "</td><td class=\"more\">");
+    snprintf(more, sizeof more, "%lld ms, certificate %s, from %s", (long long)r->latency_ms,
+             r->serial[0] ? r->serial : "-", r->peer);
+    html_text(b, more);
+    html_raw(b, "</td></tr>\n");
     return 0;
 }
 
@@ -112,6 +129,7 @@ void http_page_history(struct lws *wsi, struct http_session *s)
     struct audit_key key = {0, 0};
     struct user_rec u;
     struct html_buf b;
+    struct history_ctx hc = {&b, app->conf};
     int i;
 
     if (!action_page_user(app, s->user, &u, &refused)) {
@@ -120,7 +138,10 @@ void http_page_history(struct lws *wsi, struct http_session *s)
     }
     if (!u.admin) {
         gw_log("history refused user=%s reason=not-admin", s->user);
-        http_reply_result(wsi, s, GW_FORBIDDEN, "The history is for administrators only.");
+        http_reply_named(wsi, s, HTTP_STATUS_FORBIDDEN, "forbidden",
+                         "The history is for administrators only.",
+                         "Your doors still open from the door page; an administrator can "
+                         "tell you who opened what.");
         return;
     }
     if (page_asked(wsi, &from, &key) != 0) {
@@ -134,16 +155,15 @@ void http_page_history(struct lws *wsi, struct http_session *s)
     }
     html_init(&b, LWS_PRE);
     html_begin(&b, "Latchkey history");
-    html_raw(&b, page.newer ? "<h1>History</h1>\n<p>Earlier attempts, newest first (times in "
-                              "UTC).</p>\n"
-                            : "<h1>History</h1>\n<p>The latest attempts, newest first (times in "
-                              "UTC).</p>\n");
+    html_raw(&b, page.newer ? "<h1>History</h1>\n<p class=\"note\">Earlier attempts, newest "
+                              "first.</p>\n"
+                            : "<h1>History</h1>\n<p class=\"note\">The latest attempts, newest "
+                              "first.</p>\n");
     html_raw(&b,
-             "<table class=\"history\">\n<thead><tr><th>time</th><th>user</th><th>door</th>"
-             "<th>result</th><th>reason</th><th>ms</th><th>certificate serial</th>"
-             "<th>address</th></tr></thead>\n<tbody>\n");
+             "<table class=\"history\">\n<thead><tr><th>time</th><th>door</th><th>user</th>"
+             "<th>result</th><th>details</th></tr></thead>\n<tbody>\n");
     for (i = 0; i < page.n; i++)
-        add_row(&b, &rows[i]);
+        add_row(&hc, &rows[i]);
     html_raw(&b, "</tbody>\n</table>\n");
     if (page.newer || page.older) {
         html_raw(&b, "<p class=\"pages\">");
@@ -157,7 +177,7 @@ void http_page_history(struct lws *wsi, struct http_session *s)
             page_link(&b, "older", "next", "Older", &rows[page.n - 1]);
         html_raw(&b, "</p>\n");
     }
-    html_raw(&b, "<p><a href=\"/\">Back</a></p>\n");
+    html_raw(&b, "<p><a href=\"/\">Back</a></p>\n<script src=\"/app.js\" defer></script>\n");
     html_end(&b);
     http_reply(wsi, s, HTTP_STATUS_OK, "text/html; charset=utf-8", &b);
 }

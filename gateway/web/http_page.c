@@ -1,19 +1,25 @@
-/* http_page.c - GET / (the PIN form with one button per door the user may open) and
- * GET /style.css (all styling is served from here: the CSP forbids inline style). The
- * form carries the CSRF token (csrf.h); /app.js adds live status when scripts run. */
+/* http_page.c - GET / (the PIN form with one row per door the user may open, door_row.h,
+ * and a link to the history for admins) and GET /style.css (all styling is served from
+ * here: the CSP forbids inline style). Both themes meet WCAG AA contrast (checked by
+ * tests/browser with axe-core). The form carries the CSRF token (csrf.h); /app.js adds
+ * live status and local times when scripts run. */
 #include <time.h>
 
 #include "action.h"
 #include "csrf.h"
+#include "door_row.h"
+#include "door_status.h"
 #include "http_pages.h"
+#include "http_renew.h"
 #include "http_reply.h"
 #include "web.h"
 
 static const char style_css[] =
     ":root{color-scheme:light dark;--bg:#f4f4f5;--fg:#111827;--card:#fff;--accent:#1d4ed8;"
-    "--ok:#166534;--bad:#b91c1c;--muted:#6b7280}\n"
+    "--link:#1d4ed8;--ok:#166534;--bad:#b91c1c;--muted:#4b5563;--line:#d1d5db}\n"
     "@media (prefers-color-scheme:dark){:root{--bg:#0b1120;--fg:#e5e7eb;--card:#111827;"
-    "--accent:#3b82f6;--ok:#4ade80;--bad:#f87171;--muted:#9ca3af}}\n"
+    "--accent:#2563eb;--link:#93c5fd;--ok:#4ade80;--bad:#f87171;--muted:#9ca3af;"
+    "--line:#374151}}\n"
     "body{font-family:system-ui,sans-serif;margin:0;padding:1rem;background:var(--bg);color:var(--"
     "fg)}\n"
     "main{max-width:28rem;margin:0 auto}\n"
@@ -21,19 +27,30 @@ static const char style_css[] =
     "label,input,button{display:block;width:100%;box-sizing:border-box;font-size:1.35rem}\n"
     "input{padding:.8rem;margin:.3rem 0 1rem;border-radius:.5rem;border:2px solid var(--muted);"
     "background:var(--card);color:var(--fg);letter-spacing:.3em}\n"
-    "button{min-height:4rem;padding:1rem;margin:.6rem 0;border:0;border-radius:.6rem;"
-    "background:var(--accent);color:#fff;display:flex;justify-content:space-between;align-items:"
-    "center}\n"
+    "button{min-height:4rem;padding:1rem;margin:.6rem 0 .2rem;border:0;border-radius:.6rem;"
+    "background:var(--accent);color:#fff;text-align:left}\n"
+    "button:disabled{background:var(--card);color:var(--muted);border:2px dashed var(--muted)}\n"
     "button:focus-visible,input:focus-visible,a:focus-visible{outline:3px solid "
     "var(--fg);outline-offset:2px}\n"
-    ".status{font-size:.9rem;opacity:.85}\n"
-    "[data-availability=offline]{text-decoration:line-through}\n"
+    ".door{margin-bottom:.8rem}\n"
+    ".status{font-size:1rem;margin:0 0 .4rem;color:var(--muted)}\n"
+    "[data-availability=offline]{color:var(--bad);font-weight:bold}\n"
     ".result,#live{font-size:1.3rem;font-weight:bold;min-height:1.5em}\n"
     "[data-result=opened]{color:var(--ok)}\n"
     "[data-result=wrong-pin],[data-result=forbidden],[data-result=csrf],[data-result=revoked],"
-    "[data-result=locked],[data-result=rejected],[data-result=outside-schedule]{color:var(--bad)}\n"
-    "a{color:var(--accent);font-size:1.2rem}\n"
-    ".user{color:var(--muted)}\n"
+    "[data-result=locked],[data-result=rejected],[data-result=offline],[data-result=outside-schedule]{color:var(--bad)}\n"
+    "a{color:var(--link);font-size:1.2rem}\n"
+    ".user,.note{color:var(--muted)}\n"
+    "table.history{border-collapse:collapse;width:100%;font-size:1rem}\n"
+    ".history th{text-align:left}\n"
+    ".history td,.history th{padding:.3rem .4rem;border-bottom:1px solid var(--line);"
+    "overflow-wrap:anywhere}\n"
+    ".history .more{color:var(--muted);font-size:.9rem}\n"
+    "@media (max-width:40rem){.history thead{display:none}.history tr{display:block;"
+    "padding:.5rem 0;border-bottom:1px solid var(--line)}.history td{display:inline;"
+    "border:0;padding:0 .3rem 0 0}.history td.when{display:block;font-weight:bold}"
+    ".history td+td:not(.more)::after{content:\" \\00b7\"}.history tr td.what::after{content:none}"
+    ".history td.more{display:block}}\n"
     ".schedule{margin:-.3rem 0 .6rem;color:var(--muted);font-size:1rem}\n";
 
 void http_page_style(struct lws *wsi, struct http_session *s)
@@ -75,19 +92,11 @@ void http_page_index(struct lws *wsi, struct http_session *s)
                  "pattern=\"[0-9]{4,12}\" minlength=\"4\" maxlength=\"12\" autocomplete=\"off\" "
                  "required>\n");
     for (i = 0; i < c->n_doors; i++) {
+        struct door_status st;
         if (!action_user_may_open(app, u, i))
             continue;
-        html_raw(&b, "<button type=\"submit\" name=\"door\" value=\"");
-        html_text(&b, c->doors[i].name);
-        html_raw(&b, "\" aria-describedby=\"st-");
-        html_text(&b, c->doors[i].name);
-        html_raw(&b, "\"><span>Open ");
-        html_text(&b, c->doors[i].label);
-        html_raw(&b, "</span> <span class=\"status\" id=\"st-");
-        html_text(&b, c->doors[i].name);
-        html_raw(&b, "\" data-door-status=\"");
-        html_text(&b, c->doors[i].name);
-        html_raw(&b, "\"></span></button>\n");
+        door_status_get(c->doors[i].name, &st);
+        door_row(&b, &c->doors[i], &st);
         if (action_schedule_line(app, u->name, i, line, sizeof line)) {
             html_raw(&b, "<p class=\"schedule\" data-schedule=\"");
             html_text(&b, c->doors[i].name);
@@ -96,8 +105,11 @@ void http_page_index(struct lws *wsi, struct http_session *s)
             html_raw(&b, "</p>\n");
         }
     }
-    html_raw(&b, "</form>\n<p id=\"live\" role=\"status\" aria-live=\"polite\"></p>\n"
-                 "<script src=\"/app.js\" defer></script>\n");
+    http_renew_line(wsi, c->server.cert_renew_warn_days, &b);
+    html_raw(&b, "</form>\n<p id=\"live\" role=\"status\" aria-live=\"polite\"></p>\n");
+    if (u->admin)
+        html_raw(&b, "<p class=\"nav\"><a href=\"/history\">History of every door</a></p>\n");
+    html_raw(&b, "<script src=\"/app.js\" defer></script>\n");
     html_end(&b);
     http_reply(wsi, s, HTTP_STATUS_OK, "text/html; charset=utf-8", &b);
 }

@@ -6,6 +6,7 @@
  * answer, its body unread: the connection is closed). HTTP/2 has no per-request connection
  * close (and no Connection header): the answer ends its stream only, and an early answer
  * lets lws read and drop the rest of the stream's body first (see end_h2_stream). */
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,10 @@ void http_session_reset(struct http_session *s)
     }
     html_free(&s->out);
     s->route = ROUTE_NONE;
+    if (s->api || s->body_len > 0)
+        OPENSSL_cleanse(s->api_body, sizeof s->api_body);
+    s->api = 0;
+    s->api_door[0] = '\0';
     s->body_len = 0;
     s->phase = 0;
     s->out_sent = 0;

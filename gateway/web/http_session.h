@@ -13,7 +13,7 @@
 
 #define HTTP_BODY_MAX 1024 /* a form with a PIN and a door name is far smaller */
 
-enum http_route { ROUTE_NONE = 0, ROUTE_ACTION, ROUTE_DONE, ROUTE_ADMIN };
+enum http_route { ROUTE_NONE = 0, ROUTE_ACTION, ROUTE_API, ROUTE_DONE, ROUTE_ADMIN };
 
 struct http_session {
     char user[LK_BY_MAX + 1];   /* verified CN ("" if none) */
@@ -21,6 +21,9 @@ struct http_session {
     enum http_route route;
     struct lws_spa *spa;
     size_t body_len;
+    int api;                          /* a JSON API request (http_api.c): answers are JSON */
+    char api_door[LK_NAME_MAX + 1];   /* the door named in its path */
+    char api_body[HTTP_BODY_MAX + 1]; /* its body (holds the PIN: wiped when done) */
     int active;                  /* an action of this request is under way (action.h) */
     struct attempt_handle attempt;
     /* reply being sent */

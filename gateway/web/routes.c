@@ -1,7 +1,8 @@
 /* routes.c - the "http" protocol of the mTLS listener: the TLS callbacks (tls_verify.h),
  * the loop's wake-up (EVENT_WAIT_CANCELLED: reload, then action_collect), and every
  * request routed after its certificate is checked again (peer_check): GET / and /history
- * and the static assets, POST /action, GET/POST /admin and GET /admin/history, /ws without
+ * and the static assets, POST /action, GET/POST /admin and GET /admin/history, the JSON
+ * API (/api/v1/..., http_api.c), /ws without
  * an upgrade, 404 and 405. Websocket upgrades go to ws_status.c ("latchkey.v1"). Without a
  * valid certificate, the optional no-certificate page (no_cert_page.h) or a refusal.
  * Accepted connections pass conn_limit.h first
@@ -15,6 +16,7 @@
 #include "gw_log.h"
 #include "http_action.h"
 #include "http_admin.h"
+#include "http_api.h"
 #include "http_csrf.h"
 #include "http_pages.h"
 #include "http_reply.h"
@@ -81,6 +83,8 @@ static int route_request(struct lws *wsi, struct http_session *s, const char *pa
         http_reply_result(wsi, s, GW_BAD_REQUEST, "whitespace before the colon of a framing header");
         return 0;
     }
+    if (http_api_path(path, s->api_door, sizeof s->api_door))
+        return http_api_begin(wsi, s, method); /* http_api.c: JSON for scripts */
     if (method == LWSHUMETH_GET && is_page) {
         http_page_index(wsi, s);
         return 0;
@@ -186,12 +190,12 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
     case LWS_CALLBACK_HTTP_BODY:
         if (s->route == ROUTE_ADMIN)
             return http_admin_body(wsi, s, in, len);
-        return http_action_body(wsi, s, in, len);
+        return s->api ? http_api_body(wsi, s, in, len) : http_action_body(wsi, s, in, len);
 
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
         if (s->route == ROUTE_ADMIN)
             return http_admin_complete(wsi, s);
-        return http_action_complete(wsi, s);
+        return s->api ? http_api_complete(wsi, s) : http_action_complete(wsi, s);
 
     case LWS_CALLBACK_HTTP_WRITEABLE:
         if (s == NULL)

@@ -5,7 +5,7 @@
  * a socket's certificate's notAfter: a revoked or expired one is closed with 1008 (policy
  * violation). Messages (JSON, built with cJSON):
  *   {"type":"doors","doors":[{"door":"door1","label":"Front door","availability":
- *     "online|offline|unknown","relay":"idle|active|unknown"}]}
+ *     "online|offline|unknown","relay":"idle|active|unknown","sensor":"open|closed|unknown"}]}
  *   {"type":"result","door":"door1","result":"opened","reason":"-","latency_ms":812}
  * Action results come from any thread through a small ring (mutex), then lws_cancel_service
  * wakes the loop, which asks the sockets of that user for a writeable callback.
@@ -176,7 +176,8 @@ static char *doors_json(struct gw_app *app, const char *user)
                 cJSON_AddStringToObject(o, "door", c->doors[i].name) == NULL ||
                 cJSON_AddStringToObject(o, "label", c->doors[i].label) == NULL ||
                 cJSON_AddStringToObject(o, "availability", door_avail_name(d.avail)) == NULL ||
-                cJSON_AddStringToObject(o, "relay", d.relay[0] ? d.relay : "unknown") == NULL)
+                cJSON_AddStringToObject(o, "relay", d.relay[0] ? d.relay : "unknown") == NULL ||
+                cJSON_AddStringToObject(o, "sensor", d.sensor[0] ? d.sensor : "unknown") == NULL)
                 goto out;
         }
     txt = cJSON_PrintUnformatted(root);

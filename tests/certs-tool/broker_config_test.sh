@@ -2,7 +2,8 @@
 # against a real Mosquitto on loopback: the gateway commands a door and the door gets it;
 # a device cannot read another door's commands nor command a door; a phone certificate gets
 # nothing; after 'revoke' + 'crl' and a SIGHUP (by PID) the revoked device is refused. Then
-# the --home-bridge config: a home broker bridges commands in and acks out.
+# the --home-bridge config: a home broker bridges commands in and acks out. Also
+# --install-dir, --plugin none and acl.local kept across regeneration.
 # A denied subscription still gets a SUBACK in Mosquitto 2.0, so "denied" is tested as
 # "a message published meanwhile does not arrive within a bound".
 # Usage: bash broker_config_test.sh /path/to/latchkey-certs /path/to/latchkey_revoke.so
@@ -54,6 +55,30 @@ grep -q '^plugin' "$LK_TMP/b-nocrl/mosquitto.conf" && lk_fail "a plugin line wit
 certs broker-config --out "$LK_TMP/b-bad" --site home --plugin "$PLUGIN" >/dev/null 2>&1 && lk_fail "--plugin without --crl accepted"
 certs broker-config --out "$LK_TMP/b-bad" --site home --crl "$PKI/crl.pem" --plugin rel/p.so >/dev/null 2>&1 &&
   lk_fail "a relative --plugin accepted"
+# --install-dir: the configs name the broker host's paths (the CRL's need not exist here);
+# --plugin none leaves the plugin out.
+certs broker-config --out "$LK_TMP/b-inst" --site home --install-dir /etc/mosquitto/latchkey \
+  --crl /etc/latchkey/crl/crl.pem --plugin none >/dev/null || lk_fail "--install-dir with a CRL path of the broker host"
+for k in 'acl_file /etc/mosquitto/latchkey/acl' 'cafile /etc/mosquitto/latchkey/ca.crt' \
+         'keyfile /etc/mosquitto/latchkey/server.key' 'crlfile /etc/latchkey/crl/crl.pem'; do
+  grep -qxF "$k" "$LK_TMP/b-inst/mosquitto.conf" || lk_fail "--install-dir: mosquitto.conf lacks '$k'"
+done
+grep -q "$LK_TMP" "$LK_TMP/b-inst/mosquitto.conf" && lk_fail "--install-dir: mosquitto.conf names --out"
+grep -q '^plugin' "$LK_TMP/b-inst/mosquitto.conf" && lk_fail "--plugin none wrote a plugin line"
+certs broker-config --out "$LK_TMP/b-bad" --site home --install-dir rel/dir >/dev/null 2>&1 && lk_fail "a relative --install-dir accepted"
+certs broker-config --out "$LK_TMP/b-bad" --site home --install-dir /x --crl rel/crl.pem >/dev/null 2>&1 &&
+  lk_fail "a relative --crl with --install-dir accepted"
+# acl.local: made (commented) on the first run; the operator's lines are in every later acl,
+# and the file itself is never rewritten.
+[ -f "$B/acl.local" ] || lk_fail "no acl.local after the first run"
+grep -v '^#' "$B/acl.local" | lk_has . && lk_fail "the first acl.local is not all comments"
+printf 'user monitor\ntopic read latchkey/home/+/availability\n' >>"$B/acl.local"
+cp "$B/acl.local" "$LK_TMP/acl.local.before"
+certs broker-config --out "$B" --site home --listen 127.0.0.1 --port "$PORT" --crl "$PKI/crl.pem" \
+  --plugin "$PLUGIN" "${ROOT_OPT[@]}" >/dev/null
+cmp -s "$B/acl.local" "$LK_TMP/acl.local.before" || lk_fail "broker-config rewrote acl.local"
+grep -A1 -x 'user monitor' "$B/acl" | lk_has -x 'topic read latchkey/home/+/availability' || lk_fail "the regenerated acl lost acl.local's lines"
+grep -qx 'user home/door1' "$B/acl" || lk_fail "the regenerated acl lost the generated lines"
 lk_start mosquitto mosquitto -c "$B/mosquitto.conf"
 MPID=$LK_LAST_PID
 lk_wait_port "$PORT" 10 "$MPID"

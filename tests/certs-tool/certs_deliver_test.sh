@@ -71,7 +71,7 @@ cmp -s "$B/command.pub.hex" "$PKI/cmd/command.pub.hex" || lk_fail "command.pub.h
 [ "$(openssl pkey -in "$B/device.key" -pubout)" = "$(openssl x509 -in "$B/device.crt" -noout -pubkey)" ] || lk_fail "key does not match cert"
 grep -qx 'ca = ca.crt' "$B/device.conf" && grep -qx 'cert = device.crt' "$B/device.conf" && grep -qx 'key = device.key' "$B/device.conf" \
   && grep -qx 'host = localhost' "$B/device.conf" && grep -qx 'port = 8884' "$B/device.conf" \
-  && grep -qx "command_pubkey = $(cat "$PKI/cmd/command.pub.hex")" "$B/device.conf" && grep -qx 'sim_log = relay.log' "$B/device.conf" \
+  && grep -qx "command_pubkey = $(cat "$PKI/cmd/command.pub.hex")" "$B/device.conf" && grep -qx 'sim_log = /var/lib/latchkey-device/relay.log' "$B/device.conf" \
   || lk_fail "device.conf: $(cat "$B/device.conf")"
 gcc -fsyntax-only -Wall -Wextra -Werror -x c "$B/latchkey_device_bundle.h" || lk_fail "header does not compile alone"
 cat >"$LK_TMP/hdr.c" <<'C'

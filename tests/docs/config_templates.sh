@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # config_templates.sh SRC GATEWAY DEVICE CERTS - the installed config templates
 # (examples/config/*.conf.example) and the Home Assistant device example load in the real
-# programs: a throw-away PKI stands in for /etc/latchkey/pki and /var/lib/latchkey, then
+# programs: a throw-away PKI stands in for /etc/latchkey/pki, /etc/latchkey/crl and
+# /var/lib/latchkey, then
 # `latchkey-gateway --check-config` must say OK and latchkey-device must get past its
 # whole config to the GPIO chip (absent here), i.e. fail only with "cannot open GPIO chip".
 set -uo pipefail
@@ -22,7 +23,7 @@ export LATCHKEY_CA_PASSPHRASE=template-test LATCHKEY_PKI_DIR=$tmp/pki
 
 # Gateway: the template with the placeholders pointed at the throw-away PKI.
 mkdir -m 0700 "$tmp/state"
-sed -e "s#/etc/latchkey/pki#$tmp/pki#g" -e "s#/var/lib/latchkey#$tmp/state#g" \
+sed -e "s#/etc/latchkey/pki#$tmp/pki#g" -e "s#/etc/latchkey/crl/#$tmp/pki/#g" -e "s#/var/lib/latchkey#$tmp/state#g" \
   -e "s#^;ack_pubkey = .*#ack_pubkey = $(cat "$tmp/bundle/ack.pub.hex")#" \
   "$src/examples/config/gateway.conf.example" >"$tmp/gateway.conf"
 "$gateway" -c "$tmp/gateway.conf" init-secrets >/dev/null || bad "gateway init-secrets on the template"

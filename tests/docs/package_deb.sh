@@ -4,8 +4,10 @@
 # must already be satisfied: no download), runs --help and --version of each installed
 # binary from /usr/bin (system libraries only), checks that a CA kept on this host, run as
 # the installed CRL unit runs it, cannot be read by the gateway's and the device's users,
-# then purges them (and the "latchkey" and "latchkey-ca" users, the CA directory and the
-# CRL directory if this test created them), leaving the machine as it was. Needs root.
+# checks the state directories made at install and what purge keeps (docs/deployment.md,
+# "Removing"), then removes what is left (the "latchkey" and "latchkey-ca" users, the CA
+# directory and the CRL directory if this test created them), leaving the machine as it
+# was. Needs root.
 # A tool's output is captured first and grepped afterwards, never piped into a reader that
 # stops early (grep -q, head): under pipefail the writer's SIGPIPE would fail the check.
 set -uo pipefail
@@ -19,6 +21,10 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "FAIL: docs_package_deb installs packages and must run as root (CI does)" >&2
   exit 1
 fi
+# Other checkouts run the same suite on this machine (and integration_deployment installs the
+# same packages): one system-changing test at a time, for the whole run.
+exec {syslock}>/tmp/latchkey-system.lock
+flock -w 1800 "$syslock" || { echo "FAIL: the system lock /tmp/latchkey-system.lock is held for 30 min" >&2; exit 1; }
 status_of() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true; }
 for p in "${pkgs[@]}"; do
   st=$(status_of "$p")
@@ -42,6 +48,8 @@ getent group latchkey-ca >/dev/null && ca_group_existed=1
 [ -e /etc/latchkey/crl ] && crl_dir_existed=1
 etc_existed=0
 [ -e /etc/latchkey ] && etc_existed=1
+state_existed=0
+[ -e /var/lib/latchkey ] || [ -e /var/lib/latchkey-device ] && state_existed=1
 
 tmp=$(mktemp -d)
 installed=0
@@ -54,6 +62,7 @@ cleanup() {
   [ $ca_dir_existed -eq 1 ] || rm -rf /var/lib/latchkey-ca
   [ $crl_dir_existed -eq 1 ] || rm -rf /etc/latchkey/crl
   [ $etc_existed -eq 1 ] || rmdir /etc/latchkey 2>/dev/null || true
+  [ $state_existed -eq 1 ] || rmdir /var/lib/latchkey /var/lib/latchkey-device 2>/dev/null || true
   if [ $ca_user_existed -eq 0 ] && getent passwd latchkey-ca >/dev/null; then
     userdel latchkey-ca 2>/dev/null || true
   fi
@@ -125,20 +134,26 @@ expect_file latchkey-gateway /etc/latchkey/gateway.conf.example
 expect_file latchkey-gateway /usr/lib/systemd/system/latchkey-gateway.service
 expect_file latchkey-gateway /usr/share/man/man8/latchkey-gateway.8.gz
 expect_file latchkey-gateway /usr/share/man/man5/latchkey-gateway.conf.5.gz
-expect_file latchkey-gateway /usr/share/doc/latchkey/gateway.md
-expect_file latchkey-gateway /usr/share/doc/latchkey/examples/mosquitto/home-bridge.conf
+expect_file latchkey-gateway /usr/share/doc/latchkey-gateway/gateway.md
+expect_file latchkey-gateway /usr/share/doc/latchkey-gateway/examples/mosquitto/home-bridge.conf
 expect_file latchkey-gateway /usr/lib/latchkey/latchkey_revoke.so
 expect_file latchkey-device /usr/bin/latchkey-device
 expect_file latchkey-device /etc/latchkey/device.conf.example
 expect_file latchkey-device /usr/lib/systemd/system/latchkey-device.service
 expect_file latchkey-device /usr/share/man/man8/latchkey-device.8.gz
-expect_file latchkey-device /usr/share/doc/latchkey/firmware.md
-expect_file latchkey-device /usr/share/doc/latchkey/examples/homeassistant/automations.yaml
+expect_file latchkey-device /usr/share/doc/latchkey-device/firmware.md
+expect_file latchkey-device /usr/share/doc/latchkey-device/examples/homeassistant/automations.yaml
 expect_file latchkey-certs /usr/bin/latchkey-certs
 expect_file latchkey-certs /usr/lib/systemd/system/latchkey-crl.service
 expect_file latchkey-certs /usr/lib/systemd/system/latchkey-crl.timer
 expect_file latchkey-certs /usr/share/man/man1/latchkey-certs.1.gz
-expect_file latchkey-certs /usr/share/doc/latchkey/certs.md
+expect_file latchkey-certs /usr/share/doc/latchkey-certs/certs.md
+# Each package: its own doc directory with a copyright file, and a tmpfiles.d entry for
+# its state directory (created at install, before any unit runs).
+for p in "${pkgs[@]}"; do
+  expect_file "$p" "/usr/share/doc/$p/copyright"
+  expect_file "$p" "/usr/lib/tmpfiles.d/$p.conf"
+done
 for p in latchkey-gateway latchkey-device; do
   conffiles=$(dpkg-deb --ctrl-tarfile "${deb[$p]}" | tar -xO ./conffiles 2>/dev/null) || conffiles=""
   grep -qx "/etc/latchkey/${p#latchkey-}.conf.example" <<<"$conffiles" || bad "$p: template is not a conffile"
@@ -170,6 +185,12 @@ for p in "${pkgs[@]}"; do
   [ "$(status_of "$p")" = "install ok installed" ] || bad "$p is not installed"
 done
 getent passwd latchkey >/dev/null || bad "postinst did not create the user latchkey"
+# The state directories exist from the install on (tmpfiles.d), before any unit runs.
+for d in "/var/lib/latchkey latchkey:latchkey 700" "/var/lib/latchkey-device latchkey:latchkey 700" \
+         "/var/lib/latchkey-ca latchkey-ca:latchkey-ca 700" "/etc/latchkey/crl latchkey-ca:latchkey-ca 755"; do
+  got=$(stat -c '%U:%G %a' "${d%% *}" 2>&1)
+  [ "$got" = "${d#* }" ] || bad "${d%% *} after install: '$got', expected '${d#* }'"
+done
 
 # 4. Run the installed binaries with only the system's libraries.
 for b in "${bins[@]}"; do
@@ -213,6 +234,20 @@ for u in "$gw_user" "$dev_user"; do
   runuser -u "$u" -- cat "$pass" >/dev/null 2>&1 && bad "$u can read the CA passphrase"
   runuser -u "$u" -- ls "$pki" >/dev/null 2>&1 && bad "$u can list the CA directory"
 done
+
+# 6. Purge as docs/deployment.md ("Removing") says: an empty state directory goes, one
+# holding data (the CA made above) stays, and so do the users.
+if dpkg --purge "${pkgs[@]}" >"$tmp/purge.log" 2>&1; then
+  installed=0
+  if [ $state_existed -eq 0 ]; then
+    [ ! -e /var/lib/latchkey-device ] || bad "purge left the empty /var/lib/latchkey-device"
+    [ ! -e /var/lib/latchkey ] || bad "purge left the empty /var/lib/latchkey"
+  fi
+  [ -s "$pki/ca/ca.key" ] || bad "purge removed the CA kept in /var/lib/latchkey-ca"
+  getent passwd latchkey >/dev/null || bad "purge removed the user latchkey"
+else
+  cat "$tmp/purge.log" >&2; bad "dpkg --purge"
+fi
 
 [ $fail -eq 0 ] && echo "packages: ${pkgs[*]} built, installed, ran, removed"
 exit $fail

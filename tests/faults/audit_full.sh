@@ -17,7 +17,7 @@ ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
 
-lk_site_make --door door1 --ack-timeout-ms 2000
+lk_site_make --door door1 --ack-timeout-ms 8000
 FS="$LK_TMP/dbfs"
 mkdir -p "$FS"
 mount -t tmpfs -o size=1m,mode=0700 latchkey-test "$FS" || { echo "SKIP: cannot mount a tmpfs" >&2; exit 77; }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # device_kill.sh - fault: the device is killed (SIGKILL) and restarted. Its availability goes
 # offline (the broker publishes the will) and back online; actions in between answer
-# "not-confirmed" and never execute late: the relay log stays unchanged after the device is
-# back and after the commands' exp (short ttl) has passed; then an action opens again.
+# "offline" at once (the gateway knows the will: nothing is sent) and never execute late:
+# the relay log stays unchanged after the device is back and after the exp (short ttl) a
+# command of theirs would have had; then an action opens again.
 # usage: device_kill.sh SOURCE_DIR BUILD_DIR
 # shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
@@ -30,11 +31,13 @@ kill -KILL "$DEVICE_PID"
 lk_wait_for $(( 10 * LK_SLOW )) "door1 offline (will)" lk_site_is door1 offline
 ons=$(lk_relay_count door1 on)
 
-lk_log "actions while the device is down: not-confirmed"
+lk_log "actions while the device is down: offline at once, nothing sent"
+requested=$(grep -c 'action requested' "$GATEWAY_LOG" || true)
 for i in 1 2 3; do
   out=$(lk_post -d pin="$PIN" -d door=door1 "$URL/action")
-  lk_expect_eq "$out" "504 not-confirmed" "action $i while the device is down"
+  lk_expect_eq "$out" "503 offline" "action $i while the device is down"
 done
+lk_expect_eq "$(grep -c 'action requested' "$GATEWAY_LOG" || true)" "$requested" "commands sent while offline"
 last_sent=$(date +%s)
 
 lk_log "device restarted: online again, nothing of the outage executes"

@@ -13,7 +13,7 @@ PY=python3
 [ ! -x /usr/bin/python3 ] || PY=/usr/bin/python3
 
 N=24 # actions in the stream; every third has a wrong PIN
-lk_site_make --door door1 --door door2 --ack-timeout-ms 2000
+lk_site_make --door door1 --door door2 --ack-timeout-ms 8000
 for d in door1 door2; do # pulses may follow each other closely in this test
   sed -i 's/^\[relay\]$/[relay]\nmin_interval_ms = 100/' "$SITE/device-$d.conf"
 done

@@ -22,6 +22,7 @@
 
 #include "action.h"
 #include "audit.h"
+#include "door_status.h"
 #include "fake_ports.h"
 #include "signed_ack.h"
 #include "lockout.h"
@@ -228,6 +229,8 @@ static void test_wrong_pin_then_lockout(void **state)
     await_verdict(h);
     assert_int_equal(fake.owner_wakes, 1);
     expect_taken(h, GW_WRONG_PIN, "wrong-pin", &out);
+    assert_int_equal(out.tries_left, LOCKOUT_THRESHOLD - 1); /* the page says how many */
+    assert_int_equal(out.locked_until, 0);
     assert_int_equal(fake.results, 1);
     assert_int_equal(fake.last_result, GW_WRONG_PIN);
     assert_string_equal(fake.last_user, "bob");
@@ -242,12 +245,15 @@ static void test_wrong_pin_then_lockout(void **state)
     assert_int_equal(start("bob", "door1", "000000", &h, &out), ACTION_CHECKING_PIN);
     await_verdict(h);
     expect_taken(h, GW_WRONG_PIN, "wrong-pin-locked", &out);
-    assert_non_null(strstr(out.detail, "Wrong PIN. Locked after too many wrong PINs until"));
+    assert_string_equal(out.detail, "Locked after too many wrong PINs");
+    assert_true(out.locked_until > fake.wall_ms / 1000); /* the page writes it in local time */
+    assert_int_equal(out.tries_left, 0);
 
     /* Locked: refused before any PIN check, even with the right PIN. */
     assert_int_equal(start("bob", "door1", PIN, &h, &out), ACTION_ANSWERED);
     assert_int_equal(out.result, GW_LOCKED);
     assert_string_equal(out.reason, "locked");
+    assert_true(out.locked_until > fake.wall_ms / 1000);
     assert_int_equal(pin_worker_busy(&app.pins), 0);
     assert_int_equal(fake.published, 0);
     assert_int_equal(fake.results, 3);
@@ -337,6 +343,34 @@ static void test_broker_down(void **state)
     assert_string_equal(rec.result, "broker-unavailable"); /* the pending row, completed */
     assert_int_equal(attempts_next_deadline(&app.attempts), -1);
     assert_int_equal(fake.results, 3);
+}
+
+/* A door whose device said offline is answered at once: no PIN check, nothing signed or
+ * sent, on record; back online, it opens again. */
+static void test_offline_door(void **state)
+{
+    struct attempt_handle h;
+    struct action_outcome out;
+    struct audit_rec rec;
+    int before = rows_of("carol", NULL);
+    (void)state;
+
+    assert_int_equal(door_status_availability("door1", "offline", 7), 0);
+    assert_int_equal(start("carol", "door1", PIN, &h, &out), ACTION_ANSWERED);
+    assert_int_equal(out.result, GW_OFFLINE);
+    assert_string_equal(out.reason, "door-offline");
+    assert_string_equal(out.door, "door1");
+    assert_int_equal(pin_worker_busy(&app.pins), 0);
+    assert_int_equal(fake.published, 0);
+    assert_int_equal(rows_of("carol", &rec), before + 1);
+    assert_string_equal(rec.result, "offline");
+    assert_string_equal(gw_result_name(GW_OFFLINE), "offline");
+    assert_int_equal(gw_result_http_status(GW_OFFLINE), 503);
+
+    assert_int_equal(door_status_availability("door1", "online", 6), 0);
+    if (start("carol", "door1", PIN, &h, &out) == ACTION_CHECKING_PIN) /* or cached */
+        await_verdict(h);
+    assert_int_equal(fake.published, 1);
 }
 
 static void test_busy_and_gone(void **state)
@@ -625,6 +659,7 @@ int main(void)
         cmocka_unit_test_setup(test_wrong_pin_then_lockout, setup),
         cmocka_unit_test_setup(test_ack_ok_rejected_timeout, setup),
         cmocka_unit_test_setup(test_broker_down, setup),
+        cmocka_unit_test_setup(test_offline_door, setup),
         cmocka_unit_test_setup(test_busy_and_gone, setup),
         cmocka_unit_test_setup(test_audit_failure, setup),
         cmocka_unit_test_setup(test_waiting_bounds, setup),

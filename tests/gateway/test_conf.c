@@ -183,6 +183,10 @@ static void test_defaults(void **state)
     assert_int_equal(conf.server.max_per_address, 4);
     make_conf("crl = none\n", "crl = none\npublic_origin = https://[::1]\n");
     assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
+    assert_int_equal(conf.server.cert_renew_warn_days, 30);
+    make_conf("crl = none\n", "crl = none\ncert_renew_warn_days = 0\n");
+    assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
+    assert_int_equal(conf.server.cert_renew_warn_days, 0);
 }
 
 /* A door's ack key (RFC 8032 test 3) and the all-zero placeholder. */
@@ -203,19 +207,30 @@ static const struct {
     {"crl = none", "crl = nothere.crl", "gw.conf:7: [server] crl: nothere.crl: cannot open"},
     {"crl = none", "crl = cert.pem", "gw.conf:7: [server] crl: cert.pem: not a PEM CRL"},
     {"crl = none\n", "crl = none\n[metrics]\nport = 0\n", "gw.conf:9: 0 is out of range 1..65535"},
-    {"crl = none", "crl = none\npublic_origin = http://door.example.org", "gw.conf:8: public_origin must be"},
-    {"crl = none", "crl = none\npublic_origin = https://door.example.org/", "gw.conf:8: public_origin must be"},
-    {"crl = none", "crl = none\npublic_origin = https://Door.example.org", "gw.conf:8: public_origin must be"},
-    {"crl = none", "crl = none\npublic_origin = https://door.example.org:0443", "gw.conf:8: public_origin must be"},
-    {"crl = none", "crl = none\npublic_origin = https://door.example.org:70000", "gw.conf:8: public_origin must be"},
-    {"crl = none", "crl = none\npublic_origin = https://a@door.example.org", "gw.conf:8: public_origin must be"},
+    {"crl = none", "crl = none\npublic_origin = http://door.example.org",
+     "gw.conf:8: public_origin must be"},
+    {"crl = none", "crl = none\npublic_origin = https://door.example.org/",
+     "gw.conf:8: public_origin must be"},
+    {"crl = none", "crl = none\npublic_origin = https://Door.example.org",
+     "gw.conf:8: public_origin must be"},
+    {"crl = none", "crl = none\npublic_origin = https://door.example.org:0443",
+     "gw.conf:8: public_origin must be"},
+    {"crl = none", "crl = none\npublic_origin = https://door.example.org:70000",
+     "gw.conf:8: public_origin must be"},
+    {"crl = none", "crl = none\npublic_origin = https://a@door.example.org",
+     "gw.conf:8: public_origin must be"},
     {"crl = none", "crl = none\nmax_connections = 8", "gw.conf:8: 8 is out of range 16..65536"},
-    {"crl = none", "crl = none\nmax_connections_per_address = 0", "gw.conf:8: 0 is out of range 1..65536"},
+    {"crl = none", "crl = none\nmax_connections_per_address = 0",
+     "gw.conf:8: 0 is out of range 1..65536"},
+    {"crl = none", "crl = none\ncert_renew_warn_days = 366",
+     "gw.conf:8: 366 is out of range 0..365"},
     {"crl = none\n", "crl = none\n[metrics]\nallow_non_loopback = 1\n",
      "gw.conf:9: allow_non_loopback must be yes or no"},
     {"[mqtt]\nuri = ssl://localhost:8883\nca = cert.pem\ncert = cert.pem\nkey = key.pem\n"
-     "client_id = latchkey-gateway\nack_timeout_ms = 1500\n", "", "gw.conf: missing [mqtt] section"},
-    {"uri = ssl://localhost:8883", "uri = tcp://localhost:1883", "gw.conf:9: uri must start with ssl://"},
+     "client_id = latchkey-gateway\nack_timeout_ms = 1500\n",
+     "", "gw.conf: missing [mqtt] section"},
+    {"uri = ssl://localhost:8883", "uri = tcp://localhost:1883",
+     "gw.conf:9: uri must start with ssl://"},
     {"uri = ssl://localhost:8883", "uri = ssl://localhost", "gw.conf:9: uri needs host:port"},
     {"ack_timeout_ms = 1500", "ack_timeout_ms = 50", "gw.conf:14: 50 is out of range 100..60000"},
     {"ack_timeout_ms = 1500", "ack_timeout_ms = 600000", "gw.conf:14: 600000 is out of range"},
@@ -244,13 +259,19 @@ static const struct {
     {"[command]\n", "[mqtt]\n", "gw.conf:16: [mqtt] appears twice (first at line 8)"},
     {"cert = cert.pem\nkey = key.pem\nclient_ca", "cert = nothere.pem\nkey = key.pem\nclient_ca",
      "gw.conf:4: [server] cert: cannot open nothere.pem"},
-    {"client_ca = cert.pem", "client_ca = empty.pem", "gw.conf:6: [server] client_ca: empty.pem: no PEM certificate"},
-    {"key = key.pem", "key = cert.pem", "gw.conf:5: [server] key: cert.pem: no unencrypted PEM private key"},
+    {"client_ca = cert.pem", "client_ca = empty.pem",
+     "gw.conf:6: [server] client_ca: empty.pem: no PEM certificate"},
+    {"key = key.pem", "key = cert.pem",
+     "gw.conf:5: [server] key: cert.pem: no unencrypted PEM private key"},
     {"key = cmd.key", "key = key.pem", "gw.conf:17: [command] key: key.pem: wrong key type"},
-    {"label = Front door", "label = Front door that is far far far far far far far too long to be a label",
+    {"label = Front door",
+     "label = Front door that is far far far far far far far too long to be a label",
      "gw.conf:22: label longer than 64 characters"},
-    {"label = Front door", "label = x23456789012345678901234567890123456789012345678901234567890123456789012345678901234567890"
-     "1234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012",
+    {"label = Front door",
+     "label = "
+     "x23456789012345678901234567890123456789012345678901234567890123456789012345678901234567890"
+     "123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123"
+     "4567890123456789012",
      "gw.conf:22: line longer than"},
 };
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "pepper.h"
@@ -63,7 +64,7 @@ static void test_pepper_file(void **state)
     assert_non_null(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/pepper", dir);
     assert_int_equal(pepper_load(path, &a, err, sizeof err), -1);
-    assert_non_null(strstr(err, "init-secrets"));
+    assert_non_null(strstr(err, "create it with"));
     assert_int_equal(pepper_create(path, err, sizeof err), 0);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
@@ -85,6 +86,24 @@ static void test_pepper_file(void **state)
     assert_non_null(strstr(err, "chmod 600"));
     write_bytes(path, PEPPER_LEN, 0600);
     assert_int_equal(pepper_load(path, &a, err, sizeof err), 0);
+    /* It exists but cannot be read (another user's): the hint is its owner, not creating it.
+     * Root reads a 0000 file anyway: as root, a child that became "nobody" tries. */
+    assert_int_equal(chmod(path, 0), 0);
+    pid_t child = geteuid() == 0 ? fork() : 0;
+    assert_true(child >= 0);
+    if (child == 0) {
+        int ok = (geteuid() != 0 || (setgid(65534) == 0 && setuid(65534) == 0)) &&
+                 pepper_load(path, &a, err, sizeof err) == -1 &&
+                 strstr(err, "must belong to the user the gateway runs as") != NULL &&
+                 strstr(err, "create it with") == NULL;
+        if (geteuid() == 65534)
+            _exit(ok ? 0 : 1);
+        assert_true(ok);
+    } else {
+        int st_child = 0;
+        assert_int_equal(waitpid(child, &st_child, 0), child);
+        assert_true(WIFEXITED(st_child) && WEXITSTATUS(st_child) == 0);
+    }
     assert_int_equal(unlink(path), 0);
     assert_int_equal(rmdir(dir), 0);
 }

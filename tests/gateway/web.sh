@@ -21,7 +21,7 @@ PY=python3
 [ ! -x /usr/bin/python3 ] || PY=/usr/bin/python3
 "$PY" -c 'import websockets' 2>/dev/null || lk_fail "python3-websockets missing (scripts/install-deps.sh)"
 
-lk_site_make --door "door1:Front door" --door "door2:Back door" --pin 135790 --ack-timeout-ms 2000
+lk_site_make --door "door1:Front door" --door "door2:Back door" --pin 135790 --ack-timeout-ms 8000
 grep -q "^crl = " "$CONF" || lk_fail "make-site.sh wrote no crl key"
 lk_site_metrics
 lk_site_certs issue client bob >/dev/null  # a valid certificate that is not a user

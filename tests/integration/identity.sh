@@ -12,7 +12,7 @@ ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/site.sh"
 command -v sqlite3 >/dev/null || lk_fail "missing tool: sqlite3 (scripts/install-deps.sh installs it)"
 
-lk_site_make --door "door1:Front door" --door "door2:Back door" --pin 246810 --ack-timeout-ms 2000
+lk_site_make --door "door1:Front door" --door "door2:Back door" --pin 246810 --ack-timeout-ms 8000
 RELAY_LOG="$SITE/relay-door1.log"
 gw() { "$BUILD/gateway/latchkey-gateway" -c "$CONF" "$@"; }
 
@@ -63,6 +63,9 @@ out=$(post bob 1357 door2); lk_expect_eq "$out" "403 forbidden" "bob opens door2
 
 lk_log "history is for admins: bob 403, alice 200"
 out=$(phone bob "$URL/history"); lk_expect_eq "$out" "403 forbidden" "bob's history"
+grep -q 'The history is for administrators only.' "$LK_TMP/body" || lk_fail "bob is not told why: $(cat "$LK_TMP/body")"
+page bob
+if grep -q 'href="/history"' "$LK_TMP/body"; then lk_fail "bob's page links the history"; fi
 
 lk_log "a valid certificate whose CN is no user: the page is a 403 with a clear message"
 out=$(phone mallory "$URL/"); lk_expect_eq "$out" "403 forbidden" "mallory's page"
@@ -90,7 +93,8 @@ for i in 1 2 3 4 5; do
 done
 grep -q 'Locked after too many wrong PINs until' "$LK_TMP/body" || lk_fail "5th wrong PIN does not say locked"
 out=$(post alice "$PIN" door1); lk_expect_eq "$out" "403 locked" "right PIN while locked"
-grep -q 'until [0-9-]* [0-9:]* UTC' "$LK_TMP/body" || lk_fail "locked page does not say until when: $(cat "$LK_TMP/body")"
+grep -q 'until <time datetime="[0-9-]*T[0-9:]*Z">[0-9-]* [0-9:]* [A-Z+0-9-]*</time> (about [0-9]* minutes\{0,1\})' "$LK_TMP/body" ||
+  lk_fail "locked page does not say until when: $(cat "$LK_TMP/body")"
 gw user list | lk_has '^alice  *admin  *locked [0-9]*s' || lk_fail "user list does not show the lock: $(gw user list)"
 
 lk_log "the lock survives a gateway restart"
@@ -108,8 +112,11 @@ lk_wait_for 5 "relay back off" relay_off
 lk_expect_eq "$(relay_count on)" 1 "relay pulses after unlock"
 
 lk_log "alice (admin) sees the history, escaped, newest first"
+page alice; grep -q 'href="/history"' "$LK_TMP/body" || lk_fail "alice's page has no history link"
 out=$(phone alice "$URL/history"); lk_expect_eq "$out" "200 opened" "alice's history"
 grep -q '<td>erin</td>' "$LK_TMP/body" || lk_fail "history lacks erin's attempt"
+grep -q '<td>Front door</td>' "$LK_TMP/body" || lk_fail "history does not name doors by label"
+grep -q '<td class="when"><time datetime="[0-9-]*T[0-9:]*Z">' "$LK_TMP/body" || lk_fail "history times are no <time>"
 [ "$(grep -c '<tr data-result=' "$LK_TMP/body")" -ge 10 ] || lk_fail "history has too few rows"
 
 lk_log "the history in pages of 100: older and newer links (keyset), without script"

@@ -9,7 +9,7 @@ ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
 
-lk_site_make --door "door1:Front door" --door "door2:Back door" --pin 246810 --ack-timeout-ms 2000
+lk_site_make --door "door1:Front door" --door "door2:Back door" --pin 246810 --ack-timeout-ms 5000
 lk_site_start_broker
 # Only door1 has a device: door2's commands are never acknowledged.
 lk_site_start_device door1
