@@ -47,7 +47,7 @@ enum {
     OPT_INSTALL_DIR
 };
 enum { OPT_SCEP_LISTEN = 500, OPT_SCEP_URL, OPT_EXPIRING }; /* scep, list */
-enum { OPT_UNTIL = 600 }; /* issue client / guest */
+enum { OPT_UNTIL = 600 };                                   /* issue client / guest */
 
 static const struct option long_opts[] = {
     {"dir", required_argument, NULL, 'd'},
