@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 
@@ -14,6 +15,7 @@
 #include "cli.h"
 #include "cmd_sign.h"
 #include "conf.h"
+#include "config_check.h"
 #include "gw_log.h"
 #include "mqtt_link.h"
 #include "pepper.h"
@@ -113,12 +115,22 @@ static int run(const char *config, int check_only)
     }
     warn_unkeyed_doors(&conf, check_only);
     if (check_only) {
-        printf("%s: OK (%d doors, database %s schema %d)\n", config, conf.n_doors,
-               conf.store.database, store_schema_version(app.store));
+        struct check_report rep = {config, 0, 0};
+        /* Beyond "every file loads": as the service will meet them (config_check.h). */
+        config_check_pki(&conf, time(NULL), &rep);
+        config_check_bind(&conf, &rep);
+        config_check_access(&conf, &rep);
+        if (rep.errors == 0)
+            printf("%s: OK (%d doors, database %s schema %d)%s\n", config, conf.n_doors,
+                   conf.store.database, store_schema_version(app.store),
+                   rep.warnings != 0 ? ", with the warnings above" : "");
+        else
+            gw_err("%s: %d error%s: the gateway would not work as configured", config, rep.errors,
+                   rep.errors == 1 ? "" : "s");
         store_close(app.store);
         pepper_clear(&app.pepper);
         EVP_PKEY_free(app.cmd_key);
-        return EXIT_SUCCESS;
+        return rep.errors == 0 ? EXIT_SUCCESS : EXIT_USAGE;
     }
 
     /* No attempt is under way yet: a pending row is from a gateway that stopped. */

@@ -7,9 +7,10 @@
 #              libFuzzer's runtime, valgrind, the ARM cross compiler, Chromium and Node.js,
 #              testssl.sh, the peers the tests talk to (mosquitto-clients, openssl, NSS
 #              tools, Python h2 / websockets clients, micromdm's scepclient), man page tools, stress-ng, for
-#              the microcontroller image QEMU and Debian's wolfSSL source, and for
+#              the microcontroller image QEMU and Debian's wolfSSL source, for
 #              integration_deployment systemd (systemd-analyze, systemd-tmpfiles) and
-#              util-linux (setpriv, runuser) (the default)
+#              util-linux (setpriv, runuser), and certbot and the pebble ACME test server
+#              (integration_acme) (the default)
 #   --list     prints the chosen set, one package a line, and installs nothing
 # Idempotent: packages already present are skipped. Installing needs root.
 set -euo pipefail
@@ -47,6 +48,7 @@ TEST_PACKAGES=(
   stress-ng
   qemu-system-arm
   systemd util-linux
+  certbot pebble
 )
 
 PACKAGES=("${RUNTIME_PACKAGES[@]}")

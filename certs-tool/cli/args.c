@@ -447,7 +447,7 @@ static const struct {
      "(e.g. one superseded by renew). Publish the change with 'crl'. Needs no passphrase.\n"},
     {"crl", "latchkey-certs -d DIR crl [--days N] [--out PATH] [--passphrase-file F] [-v]",
      "Signs a CRL v2 of every revoked certificate (CRL number from DIR/crlnumber, +1 each time;\n"
-     "AKI; nextUpdate = now + N days, default 7) and writes it atomically to PATH (default\n"
+     "AKI; nextUpdate = now + N days, default 30) and writes it atomically to PATH (default\n"
      "DIR/crl.pem). Silent on success unless -v: run it from a timer well before nextUpdate.\n"},
     {"list", "latchkey-certs -d DIR list [--json] [--expiring DAYS]",
      "The inventory: serial, profile, subject, notAfter, status (valid, expired, revoked,\n"

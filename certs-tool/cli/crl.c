@@ -19,7 +19,7 @@
 #include "secrets.h"
 #include "txn.h"
 
-#define CRL_DEFAULT_DAYS 7L
+#define CRL_DEFAULT_DAYS 30L /* fits an offline CA: re-signed by hand every few weeks */
 
 int certs_verb_crl(const struct lk_cli *cli)
 {

@@ -1,6 +1,6 @@
 /* list.c - "list" (the inventory as a table: serial, profile, subject, notAfter, status
  * valid/expired/revoked/superseded, days left, EXPIRING within 30 days; --expiring DAYS:
- * only the valid ones ending within DAYS) and "show
+ * only the valid ones ending within DAYS; then the CRL's next update: list_crl.h) and "show
  * NAME|SERIAL" (one certificate in detail, with its PEM files); both with --json (cJSON).
  * Read only: they take the directory lock like every verb but change nothing. */
 #include "verbs.h"
@@ -18,6 +18,7 @@
 #include "certgen.h"
 #include "diag.h"
 #include "inventory.h"
+#include "list_crl.h"
 #include "names.h"
 #include "pki_dir.h"
 
@@ -125,6 +126,7 @@ int certs_verb_list(const struct lk_cli *cli)
         printf("%-32s  %-8s  %-24s  %-20s  %-10s  %9s%s\n", e->serial, e->profile, e->cn,
                e->not_after, status, days_text, expiring(e, now, window) ? "  EXPIRING" : "");
     }
+    list_crl_print(&pki, now);
     rc = 0;
 out:
     lk_inv_free(&inv);

@@ -24,7 +24,9 @@ static const char cli_usage_text[] =
     "       latchkey-gateway -c FILE user uses NAME DOOR N|unlimited\n"
     "       latchkey-gateway -c FILE user guest NAME --doors a,b --until DATE [--from DATE]\n"
     "                        [--windows TEXT] [--uses N]   (PIN on stdin or asked)\n"
-    "       latchkey-gateway -c FILE audit [--since 2026-11-01|1h] [--user NAME] [--json]\n";
+    "       latchkey-gateway -c FILE audit [--since 2026-11-01|1h] [--user NAME] [--json]\n"
+    "       latchkey-gateway -c FILE backup DIR     config, keys, pepper, database into DIR\n"
+    "       latchkey-gateway -c FILE restore DIR    put a backup back where it was\n";
 
 int cli_usage(FILE *out)
 {
@@ -69,8 +71,10 @@ int cli_run(const char *config, int argc, char **argv)
 
     if (argc < 1)
         return CLI_USAGE;
+    if (strcmp(argv[0], "restore") == 0)
+        return cli_backup(NULL, argc, argv); /* before the config: it may be in the backup */
     if (strcmp(argv[0], "init-secrets") != 0 && strcmp(argv[0], "user") != 0 &&
-        strcmp(argv[0], "audit") != 0) {
+        strcmp(argv[0], "audit") != 0 && strcmp(argv[0], "backup") != 0) {
         gw_err("unknown command '%s'", argv[0]);
         cli_usage(stderr);
         return CLI_USAGE;
@@ -84,6 +88,8 @@ int cli_run(const char *config, int argc, char **argv)
         gw_err("%s: timezone %s cannot be used", config, conf.server.timezone);
         return CLI_USAGE;
     }
+    if (strcmp(argv[0], "backup") == 0)
+        return cli_backup(&conf, argc, argv);
     if (strcmp(argv[0], "init-secrets") == 0) {
         if (argc != 1) {
             gw_err("init-secrets takes no arguments");

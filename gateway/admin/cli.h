@@ -3,6 +3,7 @@
  *   latchkey-gateway -c CONF user add|del|list|set-pin|doors|disable|enable|unlock ...
  *   latchkey-gateway -c CONF user schedule|uses|guest|show ...
  *   latchkey-gateway -c CONF audit [--since DATE|AGE] [--user U] [--json]
+ *   latchkey-gateway -c CONF backup DIR | restore DIR
  * They work on the database and pepper named in [store], next to a running gateway. */
 #ifndef GW_CLI_H
 #define GW_CLI_H
@@ -35,6 +36,9 @@ int cli_schedule(struct cli_ctx *ctx, int argc, char **argv);
  * first when create_pepper and missing). 0 or -1 (said on stderr). */
 int cli_new_pin_hash(struct cli_ctx *ctx, const char *name, int create_pepper, char *hash,
                      size_t cap);
+/* cli_backup.c: argv[0] is "backup" (c: the loaded config) or "restore" (c NULL: the
+ * config may not exist yet). */
+int cli_backup(const struct conf *c, int argc, char **argv);
 
 /* Writes the usage lines of all commands: 0, or -1 if they could not be written. */
 int cli_usage(FILE *out);

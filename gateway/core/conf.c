@@ -16,6 +16,7 @@
 #include <lkhost/ini.h>
 
 #include "cert_user.h"
+#include "crl_expiry.h"
 #include "pem_check.h"
 #include "site_tz.h"
 #include "tls_store.h"
@@ -24,7 +25,7 @@
 /* clang-format off */
 enum key_id {
     K_S_LISTEN, K_S_PORT, K_S_CERT, K_S_KEY, K_S_CA, K_S_CRL, K_S_PIN_CACHE, K_S_MAXCONN,
-    K_S_MAXADDR, K_S_ORIGIN, K_S_USER_FROM, K_S_NO_CERT, K_S_RENEW_WARN,
+    K_S_MAXADDR, K_S_ORIGIN, K_S_USER_FROM, K_S_NO_CERT, K_S_RENEW_WARN, K_S_CRL_WARN, K_S_USER,
     K_M_URI, K_M_CA, K_M_CERT, K_M_KEY, K_M_CLIENT_ID, K_M_ACK, K_M_WAIT_USER, K_M_WAIT_DOOR,
     K_C_KEY, K_C_SITE, K_C_TTL,
     K_MT_LISTEN, K_MT_PORT, K_MT_FORCE,
@@ -58,6 +59,8 @@ static const struct {
     [K_S_USER_FROM] = {"server", "user_name_from", 0},
     [K_S_NO_CERT] = {"server", "no_certificate_page", 0},
     [K_S_RENEW_WARN] = {"server", "cert_renew_warn_days", 0},
+    [K_S_CRL_WARN] = {"server", "crl_warn_days", 0},
+    [K_S_USER] = {"server", "user", 0},
     [K_S_TZ] = {"server", "timezone", 0},
 };
 /* clang-format on */
@@ -214,6 +217,8 @@ static int set_fixed(struct parse *p, enum key_id k, const char *v)
                         "characters without < > & \" (whom to ask, e.g. Alice, 0612345678)");
         return set_str(p, c->server.no_cert_page, sizeof c->server.no_cert_page, v);
     case K_S_RENEW_WARN: return set_int(p, &c->server.cert_renew_warn_days, v, 0, 365);
+    case K_S_CRL_WARN: return set_int(p, &c->server.crl_warn_days, v, 0, 365);
+    case K_S_USER: return set_str(p, c->server.user, sizeof c->server.user, v);
     case K_ST_DB: return set_str(p, c->store.database, sizeof c->store.database, v);
     case K_ST_PEPPER: return set_str(p, c->store.pepper_file, sizeof c->store.pepper_file, v);
     case K_ST_BUSY: return set_int(p, &c->store.busy_timeout_ms, v, 10, 60000);
@@ -437,6 +442,7 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
     c->server.max_connections = 4096;
     c->server.max_per_address = 64;
     c->server.cert_renew_warn_days = 30;
+    c->server.crl_warn_days = CRL_WARN_DAYS_DEFAULT;
     strcpy(c->server.timezone, "UTC");
     strcpy(c->mqtt.client_id, "latchkey-gateway");
     c->mqtt.ack_timeout_ms = 5000;

@@ -5,6 +5,7 @@
 #include "mqtt_link.h"
 
 #include <MQTTAsync.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,9 @@
 #include <time.h>
 
 #include "gw_log.h"
+#include "mqtt_diag.h"
 #include "mqtt_inbound.h"
+#include "mqtt_probe.h"
 #include "mqtt_retry.h"
 #include "tcp_nodelay.h"
 
@@ -31,6 +34,9 @@ struct mqtt_link {
     MQTTAsync_connectOptions conn;
     struct mqtt_retry *retry; /* reconnects (Paho's automatic reconnect is off) */
     int broker_port;          /* for TCP_NODELAY on Paho's socket (tcp_nodelay.h) */
+    const struct conf *conf;  /* for the failure messages (uri, files, client id) */
+    pthread_mutex_t diag_lock; /* Paho's threads call back: diag under it */
+    struct mqtt_diag diag;     /* sessions taken over by another client (mqtt_diag.h) */
 };
 
 struct publish_ctx {
@@ -38,10 +44,11 @@ struct publish_ctx {
     struct attempt_handle h;
 };
 
+/* OpenSSL's own error lines (file names and line numbers, twice a second while it fails)
+ * are not logged: connect_failure_reason says what is wrong in one line. */
 static int on_ssl_error(const char *str, size_t len, void *u)
 {
-    (void)u;
-    gw_log("mqtt: tls: %.*s", (int)len, str);
+    (void)str, (void)len, (void)u;
     return 0;
 }
 
@@ -74,6 +81,9 @@ static void on_connected(void *context, char *cause)
     int rc;
 
     gw_log("mqtt: connected (%s)", cause != NULL ? cause : "-");
+    pthread_mutex_lock(&m->diag_lock);
+    mqtt_diag_connected(&m->diag, gw_now_ms());
+    pthread_mutex_unlock(&m->diag_lock);
     if (tcp_nodelay_to_port(m->broker_port) <= 0)
         gw_log("mqtt: could not set TCP_NODELAY on the broker connection (port %d): answers "
                "may wait for delayed ACKs", m->broker_port);
@@ -92,23 +102,58 @@ static void on_connect_ok(void *context, MQTTAsync_successData *resp)
     mqtt_retry_connected(m->retry);
 }
 
+/* The broker's CONNACK refusal (MQTT 3.1.1 return codes 1..5), else a probe of our own
+ * (mqtt_probe.h): Paho's "TCP/TLS connect failure" says neither which nor why. */
+static void connect_failure_reason(struct mqtt_link *m, const MQTTAsync_failureData *resp,
+                                   char *out, size_t cap)
+{
+    static const char *const connack[] = {NULL,
+                                          "unacceptable protocol version",
+                                          "client id rejected",
+                                          "server unavailable",
+                                          "bad user name or password",
+                                          "not authorized"};
+    int code = resp != NULL ? resp->code : 0;
+
+    if (code >= 1 && code <= 5)
+        snprintf(out, cap, "the broker refused the session: %s (client id %s, [mqtt] cert %s)",
+                 connack[code], m->conf->mqtt.client_id, m->conf->mqtt.cert);
+    else
+        mqtt_probe_explain(m->conf, out, cap);
+}
+
 static void on_connect_failed(void *context, MQTTAsync_failureData *resp)
 {
     struct mqtt_link *m = context;
     unsigned n = mqtt_retry_failures(m->retry) + 1;
     /* Retries come twice a second: log the first failure, then one in 120 (a minute). */
-    if (n == 1 || n % 120 == 0)
-        gw_log("mqtt: connect failed (code %d%s%s); retrying every %d ms (failure %u)",
-               resp != NULL ? resp->code : 0, resp != NULL && resp->message != NULL ? ": " : "",
-               resp != NULL && resp->message != NULL ? resp->message : "", MQTT_RETRY_MAX_MS, n);
+    if (n == 1 || n % 120 == 0) {
+        char why[700];
+        connect_failure_reason(m, resp, why, sizeof why);
+        gw_log("mqtt: cannot connect to %s: %s; retrying every %d ms (failure %u)",
+               m->conf->mqtt.uri, why, MQTT_RETRY_MAX_MS, n);
+    }
     mqtt_retry_request(m->retry);
 }
 
 static void on_connection_lost(void *context, char *cause)
 {
     struct mqtt_link *m = context;
+    int taken_over;
+
     atomic_store(&m->ready, 0);
-    gw_log("mqtt: connection lost (%s); reconnecting", cause != NULL ? cause : "-");
+    gw_log("mqtt: connection to %s lost (%s); reconnecting", m->conf->mqtt.uri,
+           cause != NULL ? cause : "-");
+    pthread_mutex_lock(&m->diag_lock);
+    taken_over = mqtt_diag_lost(&m->diag, gw_now_ms());
+    pthread_mutex_unlock(&m->diag_lock);
+    if (taken_over)
+        gw_log(
+            "mqtt: WARNING: %s ended the session right after it began %d times in a row: "
+            "another client uses the same client id (%s, or with a broker made by "
+            "broker-config the CN of %s): two gateways with one configuration or "
+            "certificate?",
+            m->conf->mqtt.uri, MQTT_TAKEOVER_LOSSES, m->conf->mqtt.client_id, m->conf->mqtt.cert);
     mqtt_retry_request(m->retry);
 }
 
@@ -152,6 +197,12 @@ struct mqtt_link *mqtt_link_start(const struct conf *c, struct attempts *attempt
         return NULL;
     }
     m->attempts = attempts;
+    m->conf = c;
+    if (pthread_mutex_init(&m->diag_lock, NULL) != 0) {
+        snprintf(err, errlen, "mqtt: cannot make a lock");
+        free(m);
+        return NULL;
+    }
     strcpy(m->site, c->command.site);
     m->broker_port = tcp_nodelay_uri_port(c->mqtt.uri); /* conf.c checked host:port */
     atomic_init(&m->ready, 0);
@@ -300,5 +351,6 @@ void mqtt_link_stop(struct mqtt_link *m)
     }
     MQTTAsync_destroy(&m->client);
     mqtt_retry_free(m->retry); /* no Paho callback can come any more */
+    pthread_mutex_destroy(&m->diag_lock);
     free(m);
 }

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "action.h"
+#include "crl_warning.h"
 #include "csrf.h"
 #include "door_row.h"
 #include "door_status.h"
@@ -59,6 +60,7 @@ void http_page_style(struct lws *wsi, struct http_session *s)
     struct html_buf b;
     html_init(&b, LWS_PRE);
     html_raw(&b, style_css);
+    html_raw(&b, crl_warning_css);
     http_reply(wsi, s, HTTP_STATUS_OK, "text/css; charset=utf-8", &b);
     s->cacheable = 1;
 }
@@ -85,8 +87,12 @@ void http_page_index(struct lws *wsi, struct http_session *s)
     html_begin(&b, "Latchkey");
     html_raw(&b, "<h1>Latchkey</h1>\n<p class=\"user\">Signed in as <strong>");
     html_text(&b, u->name);
-    html_raw(&b, "</strong></p>\n<form id=\"open-form\" method=\"post\" action=\"/action\">\n"
-                 "<input type=\"hidden\" name=\"csrf\" value=\"");
+    html_raw(&b, "</strong></p>\n");
+    if (u->admin)
+        crl_warning_banner(&b, web_of(wsi), time(NULL));
+    html_raw(&b, /* the form */
+             "<form id=\"open-form\" method=\"post\" action=\"/action\">\n"
+             "<input type=\"hidden\" name=\"csrf\" value=\"");
     html_text(&b, token);
     html_raw(&b, "\">\n<label for=\"pin\">PIN</label>\n"
                  "<input id=\"pin\" name=\"pin\" type=\"password\" inputmode=\"numeric\" "

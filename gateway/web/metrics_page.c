@@ -31,7 +31,7 @@ static void counter_family(struct html_buf *b, const char *family, const char *h
         line(b, "%s{%s=\"%s\"} %llu\n", family, label, names[i], values[i]);
 }
 
-void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid)
+void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid, long crl_seconds_left)
 {
     static const char *const refusal_names[REFUSED_COUNT] = {"revoked", "crl", "csrf", "expired",
                                                                "bad-name"};
@@ -70,6 +70,12 @@ void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid)
             "# TYPE latchkey_mqtt_connected gauge\nlatchkey_mqtt_connected %d\n", mqtt_connected);
     line(b, "# HELP latchkey_crl_valid 1 when the CRL is loaded and current (or checking is off).\n"
             "# TYPE latchkey_crl_valid gauge\nlatchkey_crl_valid %d\n", crl_valid);
+    if (crl_seconds_left >= 0)
+        line(b,
+             "# HELP latchkey_crl_seconds_left Seconds until the CRL in force reaches its "
+             "nextUpdate (then every client certificate is refused).\n"
+             "# TYPE latchkey_crl_seconds_left gauge\nlatchkey_crl_seconds_left %ld\n",
+             crl_seconds_left);
     line(b, "# HELP latchkey_websockets_open Open live-status websockets.\n"
             "# TYPE latchkey_websockets_open gauge\nlatchkey_websockets_open %lld\n",
          (long long)m.websockets);

@@ -4,7 +4,9 @@
 
 #include "html.h"
 
-/* Appends the whole exposition to b. */
-void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid);
+/* Appends the whole exposition to b. crl_seconds_left: until the CRL in force reaches its
+ * nextUpdate (0 once passed), or -1 when none is in force (crl = none, or none loads): then
+ * latchkey_crl_seconds_left is left out. */
+void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid, long crl_seconds_left);
 
 #endif

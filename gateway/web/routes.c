@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "action.h"
+#include "cert_reload.h"
 #include "gw_log.h"
 #include "http_action.h"
 #include "http_admin.h"
@@ -163,6 +164,7 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
                 *sv->reload = 0;
                 if (sv->on_reload != NULL)
                     sv->on_reload(sv->app);
+                cert_reload_poll(sv, 1); /* SIGHUP: the server certificate too */
             }
             action_collect(sv->app);
             ws_status_poke(sv->ctx, 0);

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "config_check.h"
 #include "door_status.h"
 #include "fd_limit.h"
 #include "gw_log.h"
@@ -105,6 +106,16 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
                                                                 : c->server.max_connections;
     if (conn_limit_init(&sv->conns, fds, c->server.max_per_address) != 0) {
         snprintf(err, errlen, "out of memory");
+        tls_store_free(&sv->tls);
+        return -1;
+    }
+    /* A busy port or a foreign address in one line with the OS's reason, not lws' log. */
+    if (config_bind_error(c->server.listen, c->server.port,
+                          config_try_bind(c->server.listen, c->server.port), err, errlen) ||
+        (c->metrics.port != 0 &&
+         config_bind_error(c->metrics.listen, c->metrics.port,
+                           config_try_bind(c->metrics.listen, c->metrics.port), err, errlen))) {
+        conn_limit_free(&sv->conns);
         tls_store_free(&sv->tls);
         return -1;
     }

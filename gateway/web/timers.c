@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include "action.h"
+#include "cert_reload.h"
+#include "crl_warning.h"
 #include "gw_log.h"
 #include "ws_status.h"
 
@@ -64,8 +66,10 @@ static void on_hold_timer(lws_sorted_usec_list_t *sul)
 static void note_crl_state(struct web *sv, int reloaded)
 {
     enum crl_state s = tls_store_state(&sv->tls, time(NULL));
-    if (reloaded)
+    if (reloaded) {
         gw_log("crl: %s reloaded: %s", sv->tls.crl_path, crl_state_name(s));
+        crl_warning_reset(sv);
+    }
     if (s != sv->crl_logged || reloaded) {
         if (s != CRL_OK && s != CRL_OFF)
             gw_log("crl: %s is %s: refusing every client certificate until a current CRL "
@@ -83,6 +87,8 @@ static void on_crl_timer(lws_sorted_usec_list_t *sul)
     int reloaded = tls_store_poll(&sv->tls); /* the next handshake's callback sees it */
 
     note_crl_state(sv, reloaded);
+    crl_warning_tick(sv, time(NULL), 0);
+    cert_reload_poll(sv, 0);      /* a renewed server certificate (ACME), without a restart */
     ws_status_expire(time(NULL)); /* websockets whose certificate has just expired */
     lws_sul_schedule(sv->ctx, 0, &sv->crl_timer, on_crl_timer, CRL_POLL_MS * LWS_US_PER_MS);
 }
@@ -90,6 +96,8 @@ static void on_crl_timer(lws_sorted_usec_list_t *sul)
 void timers_start(struct web *sv)
 {
     note_crl_state(sv, 0);
+    crl_warning_tick(sv, time(NULL), 1);
+    cert_reload_init(sv);
     lws_sul_schedule(sv->ctx, 0, &sv->crl_timer, on_crl_timer, CRL_POLL_MS * LWS_US_PER_MS);
 }
 

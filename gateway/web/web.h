@@ -8,6 +8,8 @@
 #include <libwebsockets.h>
 #include <openssl/ssl.h>
 #include <signal.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "app.h"
 #include "conn_limit.h"
@@ -17,6 +19,15 @@
 
 #define HTTP_IDLE_SECS 10      /* lws timeout for a stalled request (slow clients) */
 #define KEEPALIVE_SECS 30      /* idle keep-alive connection is closed after this */
+
+/* A file's identity and version, to notice a replaced certificate (cert_reload.h). */
+struct cert_stamp {
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    time_t mtime_sec;
+    long mtime_nsec;
+};
 
 struct web {
     struct gw_app *app;
@@ -28,6 +39,9 @@ struct web {
     struct tls_store tls;
     SSL_CTX *ssl_ctx;                  /* the gw vhost's, seen at LOAD_EXTRA_SERVER_VERIFY_CERTS */
     enum crl_state crl_logged;
+    struct cert_stamp cert_stamp, key_stamp; /* cert_reload.h: the server cert and key */
+    int cert_retrying;                       /* cert_reload.h: a changed pair failed once */
+    time_t crl_warned;                       /* crl_warning.h: last expiry warning logged */
     struct csrf csrf;
     char origin[OWN_ORIGIN_MAX];       /* own_origin.h: what Origin must say */
     struct conn_limit conns;           /* connections per source, descriptor reserve */

@@ -33,7 +33,8 @@ done
 # ---------------------------------------------------------------- list / show
 certs list >"$LK_TMP/list.out"
 head -n1 "$LK_TMP/list.out" | lk_has -E '^SERIAL +PROFILE +SUBJECT +NOT AFTER +STATUS +DAYS LEFT$' || lk_fail "list header: $(head -n1 "$LK_TMP/list.out")"
-lk_expect_eq "$(grep -c . "$LK_TMP/list.out")" 9 "list lines (header + CA + 7)"
+lk_expect_eq "$(grep -c . "$LK_TMP/list.out")" 10 "list lines (header + CA + 7 + the CRL line)"
+tail -n 1 "$LK_TMP/list.out" | lk_has -E "^CRL $PKI/crl.pem: " || lk_fail "list's last line is not the CRL's"
 grep -qE "^$S_dave +client +dave +[0-9T:Z-]+ +valid +(9|10) +EXPIRING$" "$LK_TMP/list.out" || lk_fail "dave not flagged EXPIRING: $(cat "$LK_TMP/list.out")"
 lk_expect_eq "$(grep -c EXPIRING "$LK_TMP/list.out")" 1 "EXPIRING lines"
 grep -qE "^$S_alice +client +alice +[0-9T:Z-]+ +valid +(364|365)$" "$LK_TMP/list.out" || lk_fail "alice list line"
@@ -104,7 +105,7 @@ done
 ! grep -A2 "Serial Number: $S_erin" <<<"$crl_text" | lk_has 'CRL entry extensions' || lk_fail "erin has a reason code extension"
 next=$(openssl crl -in "$CRL" -noout -nextupdate | cut -d= -f2)
 last=$(openssl crl -in "$CRL" -noout -lastupdate | cut -d= -f2)
-lk_expect_eq "$(( ($(date -u -d "$next" +%s) - $(date -u -d "$last" +%s)) / 86400 ))" 7 "default CRL validity (days)"
+lk_expect_eq "$(( ($(date -u -d "$next" +%s) - $(date -u -d "$last" +%s)) / 86400 ))" 30 "default CRL validity (days, fits an offline CA)"
 
 for who in bob home.door1; do
   if openssl verify -crl_check -CRLfile "$CRL" -CAfile "$CA" "$PKI/issued/$who.crt" >"$LK_TMP/v.out" 2>&1; then

@@ -25,6 +25,7 @@ export LATCHKEY_CA_PASSPHRASE=template-test LATCHKEY_PKI_DIR=$tmp/pki
 mkdir -m 0700 "$tmp/state"
 sed -e "s#/etc/latchkey/pki#$tmp/pki#g" -e "s#/etc/latchkey/crl/#$tmp/pki/#g" -e "s#/var/lib/latchkey#$tmp/state#g" \
   -e "s#^;ack_pubkey = .*#ack_pubkey = $(cat "$tmp/bundle/ack.pub.hex")#" \
+  -e "s#^user = latchkey\$#user = $(id -un)#" -e "s#^port = 443\$#port = $(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')#" \
   "$src/examples/config/gateway.conf.example" >"$tmp/gateway.conf"
 "$gateway" -c "$tmp/gateway.conf" init-secrets >/dev/null || bad "gateway init-secrets on the template"
 out=$("$gateway" -c "$tmp/gateway.conf" --check-config 2>&1)

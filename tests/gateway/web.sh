@@ -193,20 +193,7 @@ grep -q "request refused: client certificate revoked" "$GATEWAY_LOG" || lk_fail 
 lk_log "an expired CRL: every client refused, logged, /healthz 503"
 out=$(phone bob "$URL/")
 lk_expect_eq "${out%% *}" 403 "bob before the expired CRL"
-mkdir -p "$LK_TMP/ca"
-: >"$LK_TMP/ca/index.txt"
-# The CA's next CRL number (the gateway refuses an older CRL than the one in force), taken
-# from latchkey-certs' counter, which then moves past it.
-crlno=$(( $(cat "$PKI/crlnumber") + 1 ))
-printf '%02X\n' "$crlno" >"$LK_TMP/ca/crlnumber"
-echo "$crlno" >"$PKI/crlnumber"
-printf '[ca]\ndefault_ca = x\n[x]\ndatabase = %s\ncrlnumber = %s\ndefault_md = sha256\n' \
-  "$LK_TMP/ca/index.txt" "$LK_TMP/ca/crlnumber" >"$LK_TMP/ca/ca.cnf"
-openssl ca -gencrl -config "$LK_TMP/ca/ca.cnf" -cert "$PKI/ca/ca.crt" -keyfile "$PKI/ca/ca.key" \
-  -passin "file:$SITE/ca.passphrase" -crl_lastupdate "$(date -u -d '-2 days' +%Y%m%d%H%M%SZ)" \
-  -crl_nextupdate "$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)" -out "$LK_TMP/expired.pem" 2>"$LK_TMP/openssl-ca.err" \
-  || lk_fail "openssl ca: $(cat "$LK_TMP/openssl-ca.err")"
-mv "$LK_TMP/expired.pem" "$PKI/crl.pem"
+lk_site_crl_dated '-2 days' '-1 day' "$PKI/crl.pem"
 lk_wait_for 3 "expired CRL logged" grep -q "crl: .* is expired: refusing every client certificate" "$GATEWAY_LOG"
 out=$(phone bob "$URL/")
 lk_expect_eq "${out%% *}" curl-failed "bob with an expired CRL"

@@ -2,6 +2,8 @@
 """ws_client.py - test client for the gateway's live-status websocket (python3-websockets).
 
 usage: ws_client.py URL CA CERT KEY [--origin ORIGIN] [--no-subprotocol] [--seconds N]
+                    [--connect ADDRESS]
+--connect: dial ADDRESS instead of resolving URL's host (still verified as URL's host).
 Prints one line per event, flushed: "open <subprotocol>", "msg <json>", "closed <code>",
 or "refused <reason>" when the upgrade or the TLS handshake fails. Exits after N seconds
 (default 30) or when the server closes."""
@@ -9,6 +11,7 @@ import argparse
 import asyncio
 import ssl
 import sys
+import urllib.parse
 
 import websockets
 
@@ -25,6 +28,9 @@ async def run(a):
         kw["subprotocols"] = ["latchkey.v1"]
     if a.origin:
         kw["origin"] = a.origin
+    if a.connect:
+        kw["host"] = a.connect
+        kw["server_hostname"] = urllib.parse.urlsplit(a.url).hostname
     try:
         ws = await websockets.connect(a.url, **kw)
     except Exception as e:  # refused upgrade, TLS failure, ...
@@ -52,6 +58,7 @@ def main():
     p.add_argument("--origin")
     p.add_argument("--no-subprotocol", action="store_true")
     p.add_argument("--seconds", type=float, default=30)
+    p.add_argument("--connect")
     asyncio.run(run(p.parse_args()))
 
 

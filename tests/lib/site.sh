@@ -151,6 +151,56 @@ lk_site_certs() {
   LATCHKEY_CA_PASSPHRASE=$(cat "$SITE/ca.passphrase") "$BUILD/certs-tool/latchkey-certs" -d "$PKI" "$@"
 }
 
+# lk_site_crl_dated LAST NEXT OUT: a CRL of the site's CA with the given lastUpdate and
+# nextUpdate (date -d words, e.g. '-2 days' '-1 day' for an expired one), signed with the
+# openssl CLI (latchkey-certs signs only current ones), moved over OUT; numbered after
+# latchkey-certs' counter (the gateway refuses an older CRL), which then moves past it.
+lk_site_crl_dated() {
+  local crlno
+  mkdir -p "$LK_TMP/ca"
+  : >"$LK_TMP/ca/index.txt"
+  crlno=$(( $(cat "$PKI/crlnumber") + 1 ))
+  printf '%02X\n' "$crlno" >"$LK_TMP/ca/crlnumber"
+  echo "$crlno" >"$PKI/crlnumber"
+  printf '[ca]\ndefault_ca = x\n[x]\ndatabase = %s\ncrlnumber = %s\ndefault_md = sha256\n' \
+    "$LK_TMP/ca/index.txt" "$LK_TMP/ca/crlnumber" >"$LK_TMP/ca/ca.cnf"
+  openssl ca -gencrl -config "$LK_TMP/ca/ca.cnf" -cert "$PKI/ca/ca.crt" -keyfile "$PKI/ca/ca.key" \
+    -passin "file:$SITE/ca.passphrase" -crl_lastupdate "$(date -u -d "$1" +%Y%m%d%H%M%SZ)" \
+    -crl_nextupdate "$(date -u -d "$2" +%Y%m%d%H%M%SZ)" -out "$LK_TMP/dated-crl.pem" \
+    2>"$LK_TMP/openssl-ca.err" || lk_fail "openssl ca: $(cat "$LK_TMP/openssl-ca.err")"
+  mv "$LK_TMP/dated-crl.pem" "$3"
+}
+
+# lk_site_cert_dated NAME START END [PURPOSE]: a certificate for localhost (DNS and IP SANs,
+# extendedKeyUsage PURPOSE, default serverAuth) signed by the site's CA with the given
+# notBefore and notAfter (date -d words), as $LK_TMP/NAME.crt and NAME.key; latchkey-certs
+# only issues certificates that start now.
+lk_site_cert_dated() {
+  local d="$LK_TMP/dated-ca"
+  mkdir -p "$d/new"
+  [ -e "$d/index.txt" ] || { : >"$d/index.txt"; echo 1000 >"$d/serial"; }
+  printf '[ca]\ndefault_ca = x\n[x]\ndatabase = %s\nnew_certs_dir = %s\nserial = %s\ndefault_md = sha256\npolicy = p\nunique_subject = no\n[p]\ncommonName = supplied\n' \
+    "$d/index.txt" "$d/new" "$d/serial" >"$d/ca.cnf"
+  printf 'basicConstraints = CA:FALSE\nkeyUsage = digitalSignature\nextendedKeyUsage = %s\nsubjectAltName = DNS:localhost,IP:127.0.0.1\n' \
+    "${4:-serverAuth}" >"$d/ext.cnf"
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+    -keyout "$LK_TMP/$1.key" -out "$d/$1.csr" 2>"$d/err" &&
+    openssl ca -batch -notext -config "$d/ca.cnf" -cert "$PKI/ca/ca.crt" -keyfile "$PKI/ca/ca.key" \
+      -passin "file:$SITE/ca.passphrase" -startdate "$(date -u -d "$2" +%Y%m%d%H%M%SZ)" \
+      -enddate "$(date -u -d "$3" +%Y%m%d%H%M%SZ)" -extfile "$d/ext.cnf" -in "$d/$1.csr" \
+      -out "$LK_TMP/$1.crt" 2>>"$d/err" || lk_fail "dated certificate $1: $(cat "$d/err")"
+}
+
+# lk_conf_set FILE SECTION KEY VALUE: sets KEY in [SECTION] of an INI file (replaced where
+# it is, else added at the section's head), e.g. lk_conf_set "$CONF" server cert /x.crt.
+lk_conf_set() {
+  awk -v sec="[$2]" -v k="$3" -v v="$4" '
+    /^\[/ { s = $0; print; if (s == sec && !done) { want = 1 }; next }
+    s == sec && index($0, k " = ") == 1 { if (!done) print k " = " v; done = 1; next }
+    { if (want && !done && s == sec && $0 == "") { print k " = " v; done = 1 } print }
+    END { if (!done) { if (s != sec) print sec; print k " = " v } }' "$1" >"$1.new" && mv "$1.new" "$1"
+}
+
 # lk_site_gw ARGS...: the gateway's command line on the site's config (user ..., audit ...).
 lk_site_gw() { "$BUILD/gateway/latchkey-gateway" -c "$CONF" "$@"; }
 

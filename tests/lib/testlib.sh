@@ -137,3 +137,9 @@ lk_gateway_latency() {
 
 # lk_expect_eq ACTUAL EXPECTED WHAT
 lk_expect_eq() { [ "$1" = "$2" ] || lk_fail "$3: expected '$2', got '$1'"; }
+
+# lk_doc_block DOC MARKER: the lines of the ```sh block that follows the line
+# "<!-- MARKER: ..." in DOC, for tests that run a doc's commands word for word.
+lk_doc_block() {
+  awk -v m="<!-- $2:" 'index($0, m) == 1 { f = 1; next } f && /^```sh$/ { g = 1; next } g && /^```$/ { exit } g' "$1"
+}
