@@ -19,6 +19,7 @@
 #include "gw_log.h"
 #include "mqtt_link.h"
 #include "pepper.h"
+#include "site_tz.h"
 #include "reload.h"
 #include "server.h"
 #include "store.h"
@@ -90,6 +91,11 @@ static int run(const char *config, int check_only)
 
     if (conf_load(config, &conf, err, sizeof err) != 0) {
         gw_err("%s", err);
+        return EXIT_USAGE;
+    }
+    /* Schedules and the times shown are in the site's zone: set before any thread. */
+    if (site_tz_apply(conf.server.timezone) != 0) {
+        gw_err("%s: timezone %s cannot be used", config, conf.server.timezone);
         return EXIT_USAGE;
     }
     app.conf = &conf;

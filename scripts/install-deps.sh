@@ -43,7 +43,7 @@ TEST_PACKAGES=(
   libxml2-utils scep
   man-db groff-base mandoc
   python3-websockets python3-h2 libwslay-dev
-  chromium testssl.sh
+  chromium testssl.sh faketime
   easy-rsa
   stress-ng
   qemu-system-arm

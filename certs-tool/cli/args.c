@@ -47,6 +47,7 @@ enum {
     OPT_INSTALL_DIR
 };
 enum { OPT_SCEP_LISTEN = 500, OPT_SCEP_URL, OPT_EXPIRING }; /* scep, list */
+enum { OPT_UNTIL = 600 };                                   /* issue client / guest */
 
 static const struct option long_opts[] = {
     {"dir", required_argument, NULL, 'd'},
@@ -87,6 +88,7 @@ static const struct option long_opts[] = {
     {"scep-url", required_argument, NULL, OPT_SCEP_URL},
     {"expiring", required_argument, NULL, OPT_EXPIRING},
     {"install-dir", required_argument, NULL, OPT_INSTALL_DIR},
+    {"until", required_argument, NULL, OPT_UNTIL},
     {NULL, 0, NULL, 0},
 };
 
@@ -260,6 +262,10 @@ int lk_cli_parse(int argc, char **argv, struct lk_cli *cli)
             cli->install_dir = optarg;
             cli->seen |= LK_OPT_INSTALL_DIR;
             break;
+        case OPT_UNTIL:
+            cli->until = optarg;
+            cli->seen |= LK_OPT_UNTIL;
+            break;
         case ':':
             lk_err("option '%s' needs a value (see --help)", argv[optind - 1]);
             return -1;
@@ -277,6 +283,10 @@ int lk_cli_parse(int argc, char **argv, struct lk_cli *cli)
 int lk_cli_check_allowed(const struct lk_cli *cli, lk_optmask allowed, const char *label)
 {
     size_t i;
+    if ((cli->seen & LK_OPT_UNTIL) && !(allowed & LK_OPT_UNTIL)) {
+        lk_err("option --until does not apply to '%s'", label);
+        return -1;
+    }
     for (i = 0; i < sizeof opt_names / sizeof opt_names[0]; i++) {
         if ((cli->seen & opt_names[i].bit) && !(allowed & opt_names[i].bit)) {
             lk_err("option %s does not apply to '%s'", opt_names[i].name, label);
@@ -314,7 +324,7 @@ static const struct {
      "Refuses to overwrite an existing CA and refuses an empty passphrase.\n"},
     {"issue",
      "latchkey-certs -d DIR issue server|client|device|gateway [NAME] [--dns D]... [--ip A]... "
-     "[--days N]",
+     "[--days N | --until WHEN]",
      "Issues a leaf certificate signed by the CA (needs the CA passphrase):\n"
      "  issue server NAME --dns D... --ip A...  serverAuth, SAN from --dns/--ip (one needed), 397 "
      "days\n"
@@ -323,7 +333,15 @@ static const struct {
      "730 days\n"
      "  issue gateway                           clientAuth, CN=gateway, 730 days\n"
      "Writes DIR/issued/<stem>.crt and DIR/private/<stem>.key (stem = CN with '/' -> '.')\n"
-     "and adds a line to DIR/index.tsv. Refuses a CN that is already issued and still valid.\n"},
+     "and adds a line to DIR/index.tsv. Refuses a CN that is already issued and still valid.\n"
+     "--until WHEN (client only; UTC, 2026-12-27T11:00Z): valid until then plus 10 minutes\n"
+     "instead of --days (a guest's visit, see 'guest').\n"},
+    {"guest", "latchkey-certs -d DIR guest NAME --until WHEN [--passphrase-file F]",
+     "Issues a guest's client certificate: CN=NAME, clientAuth, valid from now until WHEN\n"
+     "(UTC, 2026-12-27T11:00Z) plus 10 minutes, so that it stops working when the visit\n"
+     "ends whatever the gateway's database says. The same as 'issue client NAME --until\n"
+     "WHEN'; then 'enroll NAME' hands it to the guest's phone and the gateway's 'user guest'\n"
+     "gives the record the same end (docs/gateway.md, \"Guests\").\n"},
     {"export",
      "latchkey-certs -d DIR export USER [--out FILE.p12] [--mobileconfig FILE] [--password-file F] "
      "[--legacy] [--embed-password]",

@@ -48,6 +48,7 @@ typedef unsigned long long lk_optmask;
 #define LK_OPT_SCEP_LISTEN (1ULL << 39)
 #define LK_OPT_SCEP_URL (1ULL << 40)
 #define LK_OPT_EXPIRING (1ULL << 41)
+#define LK_OPT_UNTIL (1ULL << 42)
 
 /* Where the packages install the broker plugin (broker/plugin.c). */
 #define LK_REVOKE_PLUGIN_DEFAULT "/usr/lib/latchkey/latchkey_revoke.so"
@@ -95,6 +96,7 @@ struct lk_cli {
     const char *scep_listen;      /* scep: ADDR:PORT of the plain HTTP SCEP service */
     const char *scep_url;         /* scep: the SCEP URL the profile names */
     long expiring;                /* list --expiring DAYS (0 = not given) */
+    const char *until;            /* issue client / guest --until: end of the visit, UTC */
 };
 
 /* Parses argv. Returns 0, or -1 after reporting the problem. */

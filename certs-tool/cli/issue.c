@@ -5,6 +5,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+
+#include <lkhost/iso_time.h>
 
 #include <openssl/crypto.h>
 
@@ -18,6 +21,22 @@
 #include "password.h"
 #include "profiles.h"
 #include "secrets.h"
+
+/* --until WHEN: a client certificate that ends with a guest's visit, plus the margin. */
+static int guest_end(const struct lk_cli *cli, struct lk_leaf_req *req)
+{
+    time_t end;
+    if (req->profile->id != LK_PROFILE_CLIENT || (cli->seen & LK_OPT_DAYS) != 0) {
+        lk_err("--until is for client certificates, instead of --days");
+        return -1;
+    }
+    if (lkh_iso_parse(cli->until, LKH_ISO_DATE_OR_TIME, &end) != 0 || end <= time(NULL)) {
+        lk_err("--until '%s' must be a future UTC time like 2026-12-27T11:00Z", cli->until);
+        return -1;
+    }
+    req->not_after = end + LK_GUEST_MARGIN_S;
+    return 0;
+}
 
 /* Works out profile, CN and validity from the arguments; all user errors end here. */
 static int parse_request(const struct lk_cli *cli, struct lk_leaf_req *req)
@@ -44,6 +63,8 @@ static int parse_request(const struct lk_cli *cli, struct lk_leaf_req *req)
     }
     if (!want_name)
         name = "gateway";
+    if (cli->until != NULL && guest_end(cli, req) != 0)
+        return -1;
     if (lk_leaf_req_options(req, cli->days, cli->dns, cli->ndns, cli->ip, cli->nip) != 0 || lk_profile_check_cn(req->profile, name) != 0)
         return -1;
     snprintf(req->cn, sizeof req->cn, "%s", name);

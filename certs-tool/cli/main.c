@@ -13,7 +13,9 @@ static const struct {
     lk_optmask allowed;
 } verbs[] = {
     {"init", certs_verb_init, LK_OPT_NAME | LK_OPT_DAYS | LK_OPT_PASSFILE | LK_OPT_KEY_TYPE},
-    {"issue", certs_verb_issue, LK_OPT_DNS | LK_OPT_IP | LK_OPT_DAYS | LK_OPT_PASSFILE},
+    {"issue", certs_verb_issue,
+     LK_OPT_DNS | LK_OPT_IP | LK_OPT_DAYS | LK_OPT_PASSFILE | LK_OPT_UNTIL},
+    {"guest", certs_verb_guest, LK_OPT_UNTIL | LK_OPT_PASSFILE},
     {"sign", certs_verb_sign, LK_OPT_OUT | LK_OPT_DNS | LK_OPT_IP | LK_OPT_DAYS | LK_OPT_PASSFILE},
     {"revoke", certs_verb_revoke, LK_OPT_REASON},
     {"crl", certs_verb_crl, LK_OPT_OUT | LK_OPT_DAYS | LK_OPT_PASSFILE | LK_OPT_VERBOSE},

@@ -8,6 +8,7 @@
 
 int certs_verb_init(const struct lk_cli *cli);
 int certs_verb_issue(const struct lk_cli *cli);
+int certs_verb_guest(const struct lk_cli *cli);
 int certs_verb_export(const struct lk_cli *cli);
 int certs_verb_cmdkey(const struct lk_cli *cli);
 int certs_verb_sign(const struct lk_cli *cli);

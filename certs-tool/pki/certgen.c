@@ -103,6 +103,23 @@ int lk_set_validity(X509 *cert, long days)
     return 0;
 }
 
+int lk_set_validity_until(X509 *cert, time_t end)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    if (now == (time_t)-1 || end <= now || gmtime_r(&end, &tm) == NULL ||
+        tm.tm_year + 1900 >= 2050) {
+        lk_err("the end of validity must be in the future and before 2050");
+        return -1;
+    }
+    if (X509_time_adj_ex(X509_getm_notBefore(cert), 0, 0, &now) == NULL ||
+        X509_time_adj_ex(X509_getm_notAfter(cert), 0, (long)(end - now), &now) == NULL) {
+        lk_err_ssl("cannot set the validity");
+        return -1;
+    }
+    return 0;
+}
+
 int lk_set_subject_cn(X509 *cert, const char *cn)
 {
     X509_NAME *name = X509_NAME_new();

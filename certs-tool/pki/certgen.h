@@ -17,6 +17,8 @@ const EVP_MD *lk_sign_md(EVP_PKEY *key);
 int lk_set_random_serial(X509 *cert);
 /* notBefore = now, notAfter = now + days; refuses an end in 2050 or later (UTCTime). */
 int lk_set_validity(X509 *cert, long days);
+/* notBefore now, notAfter end (after now, before 2050). 0 or -1 (reported). */
+int lk_set_validity_until(X509 *cert, time_t end);
 int lk_set_subject_cn(X509 *cert, const char *cn);
 /* Adds extension nid with the OpenSSL config value text (fixed strings only). */
 int lk_add_ext(X509 *cert, X509 *issuer, int nid, const char *value);

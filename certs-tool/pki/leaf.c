@@ -68,7 +68,9 @@ X509 *lk_leaf_build(const struct lk_leaf_req *req, EVP_PKEY *pub, X509 *ca, EVP_
     if (X509_set_version(leaf, X509_VERSION_3) != 1 || lk_set_random_serial(leaf) != 0 ||
         lk_set_subject_cn(leaf, req->cn) != 0 ||
         X509_set_issuer_name(leaf, X509_get_subject_name(ca)) != 1 ||
-        lk_set_validity(leaf, req->days) != 0 || X509_set_pubkey(leaf, pub) != 1)
+        (req->not_after != 0 ? lk_set_validity_until(leaf, req->not_after)
+                             : lk_set_validity(leaf, req->days)) != 0 ||
+        X509_set_pubkey(leaf, pub) != 1)
         goto fail;
     if (ASN1_TIME_compare(X509_get0_notAfter(leaf), X509_get0_notAfter(ca)) > 0) {
         lk_err("a %ld-day certificate would outlive the CA certificate; use a smaller --days",

@@ -9,11 +9,16 @@
 #include "inventory.h"
 #include "profiles.h"
 
+/* A guest's certificate (issue client --until, guest) ends this long after the visit:
+ * room for a clock that is a little off, never a day more. */
+#define LK_GUEST_MARGIN_S 600
+
 struct lk_leaf_req {
     const struct lk_profile_info *profile;
     char cn[LK_CN_MAX + 1];
     char stem[LK_CN_MAX + 1];
     long days;
+    time_t not_after; /* set: the validity ends then instead of after days */
     const char *const *dns;
     int ndns;
     const char *const *ips;

@@ -7,6 +7,7 @@
 
 #include "gw_log.h"
 #include "pepper.h"
+#include "site_tz.h"
 
 static const char cli_usage_text[] =
     "       latchkey-gateway -c FILE init-secrets   create the PIN pepper file and the database\n"
@@ -15,6 +16,14 @@ static const char cli_usage_text[] =
     "       latchkey-gateway -c FILE user del|set-pin|disable|enable|unlock NAME\n"
     "       latchkey-gateway -c FILE user doors NAME a,b\n"
     "       latchkey-gateway -c FILE user list\n"
+    "       latchkey-gateway -c FILE user show NAME\n"
+    "       latchkey-gateway -c FILE user schedule NAME DOOR [--from DATE|none] [--until "
+    "DATE|none]\n"
+    "                        [--windows 'mon-fri 08:00-18:00, ...'|always] [--uses N|unlimited]\n"
+    "       latchkey-gateway -c FILE user schedule NAME DOOR --clear\n"
+    "       latchkey-gateway -c FILE user uses NAME DOOR N|unlimited\n"
+    "       latchkey-gateway -c FILE user guest NAME --doors a,b --until DATE [--from DATE]\n"
+    "                        [--windows TEXT] [--uses N]   (PIN on stdin or asked)\n"
     "       latchkey-gateway -c FILE audit [--since 2026-11-01|1h] [--user NAME] [--json]\n"
     "       latchkey-gateway -c FILE backup DIR     config, keys, pepper, database into DIR\n"
     "       latchkey-gateway -c FILE restore DIR    put a backup back where it was\n";
@@ -72,6 +81,11 @@ int cli_run(const char *config, int argc, char **argv)
     }
     if (conf_load(config, &conf, err, sizeof err) != 0) {
         gw_err("%s", err);
+        return CLI_USAGE;
+    }
+    /* Schedules and the times shown are in the site's zone: set before any thread. */
+    if (site_tz_apply(conf.server.timezone) != 0) {
+        gw_err("%s: timezone %s cannot be used", config, conf.server.timezone);
         return CLI_USAGE;
     }
     if (strcmp(argv[0], "backup") == 0)

@@ -153,6 +153,10 @@ static int print_row(void *arg, const struct audit_rec *r)
         put_token(&l, r->peer);
         PUT(&l, " id=");
         put_token(&l, r->cmd_id);
+        if (r->has_uses) {
+            PUT(&l, " uses_left=");
+            put_i64(&l, r->uses_left);
+        }
         PUT(&l, "\n");
     } else {
         if (o->rows == 0)
@@ -181,6 +185,10 @@ static int print_row(void *arg, const struct audit_rec *r)
             put_json(&l, r->cmd_id);
         else
             PUT(&l, "null");
+        if (r->has_uses) {
+            PUT(&l, ",\"uses_left\":");
+            put_i64(&l, r->uses_left);
+        }
         PUT(&l, "}");
     }
     if (fwrite(l.b, 1, l.n, stdout) != l.n)

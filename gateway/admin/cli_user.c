@@ -1,4 +1,5 @@
-/* cli_user.c - `user` commands: add, del, list, set-pin, doors, disable, enable, unlock.
+/* cli_user.c - `user` commands: add, del, list, set-pin, doors, disable, enable, unlock
+ * (schedule, uses, guest and show are cli_schedule.c's).
  * PINs are read by pin_prompt() (never from argv) and hashed with the pepper, which
  * `user add` creates when it does not exist yet. Door names are checked against the
  * configuration. */
@@ -27,9 +28,8 @@ static int no_such_user(const char *name)
     return CLI_FAIL;
 }
 
-/* Asks for a PIN and hashes it. create_pepper: make the pepper file if missing. */
-static int new_pin_hash(struct cli_ctx *ctx, const char *name, int create_pepper, char *hash,
-                        size_t cap)
+int cli_new_pin_hash(struct cli_ctx *ctx, const char *name, int create_pepper, char *hash,
+                     size_t cap)
 {
     char pin[64], err[512];
     struct pepper p;
@@ -115,7 +115,7 @@ static int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
         gw_err("user '%s' exists already (use set-pin or doors)", u.name);
         return CLI_FAIL;
     }
-    if (new_pin_hash(ctx, u.name, 1, u.pin_hash, sizeof u.pin_hash) != 0)
+    if (cli_new_pin_hash(ctx, u.name, 1, u.pin_hash, sizeof u.pin_hash) != 0)
         return CLI_FAIL;
     u.enabled = 1;
     rc = users_add(ctx->store, &u, (int64_t)time(NULL));
@@ -173,6 +173,9 @@ int cli_user(struct cli_ctx *ctx, int argc, char **argv)
 
     if (strcmp(sub, "add") == 0)
         return cmd_add(ctx, argc, argv);
+    if (strcmp(sub, "schedule") == 0 || strcmp(sub, "uses") == 0 || strcmp(sub, "guest") == 0 ||
+        strcmp(sub, "show") == 0)
+        return cli_schedule(ctx, argc, argv);
     if (strcmp(sub, "list") == 0 && argc == 2)
         return cmd_list(ctx);
     if (strcmp(sub, "doors") == 0 && argc == 4) {
@@ -204,7 +207,7 @@ int cli_user(struct cli_ctx *ctx, int argc, char **argv)
             return say_db_error(ctx, "cannot read users");
         if (rc == 0)
             return no_such_user(name);
-        if (new_pin_hash(ctx, name, 0, hash, sizeof hash) != 0)
+        if (cli_new_pin_hash(ctx, name, 0, hash, sizeof hash) != 0)
             return CLI_FAIL;
         return changed(ctx, users_set_pin(ctx->store, name, hash), name, "has a new PIN");
     }

@@ -26,6 +26,9 @@
 #include "outcome.h"
 #include "pin_hash.h"
 #include "request_queue.h"
+#include "sched_store.h"
+#include "sched_text.h"
+#include "site_tz.h"
 
 static int64_t wall_s(const struct gw_app *app)
 {
@@ -97,6 +100,12 @@ static int user_admitted(struct gw_app *app, const char *name, struct user_rec *
         set_detail(out, "The user \"%s\" is disabled. Ask the administrator.", name);
         return 0;
     }
+    if (u->expires != 0 && wall_s(app) >= u->expires) {
+        out->result = GW_FORBIDDEN;
+        *why = "user-expired";
+        set_detail(out, "The access of \"%s\" has ended.", name);
+        return 0;
+    }
     return 1;
 }
 
@@ -104,6 +113,20 @@ int action_user_may_open(const struct gw_app *app, const struct user_rec *u, int
 {
     uint32_t mask = users_door_mask(app->conf, u->doors);
     return door_index >= 0 && door_index < CONF_MAX_DOORS && ((mask >> door_index) & 1u);
+}
+
+int action_schedule_line(struct gw_app *app, const char *user, int door_index, char *out,
+                         size_t cap)
+{
+    const struct conf_door *d = &app->conf->doors[door_index];
+    char text[SCHED_TEXT_MAX];
+    struct schedule sc;
+
+    if (sched_store_get(app->store, user, d->name, &sc) != 1)
+        return 0;
+    sched_text_summary(&sc, text, sizeof text);
+    snprintf(out, cap, "%s: %s", d->label[0] ? d->label : d->name, text);
+    return 1;
 }
 
 int action_page_user(struct gw_app *app, const char *name, struct user_rec *u,
@@ -182,6 +205,14 @@ static void ack_key_of(const struct conf *c, const char *door, struct attempt *a
         memcpy(a->ack_key, c->doors[i].ack_key, sizeof a->ack_key);
 }
 
+/* A use taken for a command that did not leave goes back (logged if it cannot). */
+static void give_back_use(struct gw_app *app, struct attempt *a)
+{
+    if (a->rec.has_uses && sched_store_give_back(app->store, a->rec.user, a->rec.door) != 0)
+        gw_log("store: cannot give back a use of %s on %s: %s", a->rec.user, a->rec.door,
+               store_errmsg(app->store));
+}
+
 static int send_command(struct gw_app *app, struct attempt *a)
 {
     const struct conf *c = app->conf;
@@ -211,18 +242,36 @@ static int send_command(struct gw_app *app, struct attempt *a)
     if (len == 0 || lk_topic(topic, sizeof topic, c->command.site, rec->door, "cmd") == 0)
         return finish(app, a, GW_BAD_REQUEST, "sign-failed");
 
+    /* A counted use is taken now, in one statement (two taps cannot share the last one),
+     * and given back if the command does not leave after all. */
+    rc = sched_store_take_use(app->store, rec->user, rec->door, &rec->uses_left);
+    if (rc < 0) {
+        gw_log("store: cannot count a use of %s on %s: %s", rec->user, rec->door,
+               store_errmsg(app->store));
+        return finish(app, a, GW_AUDIT_UNAVAILABLE, "store-write-failed");
+    }
+    if (rc == 1) {
+        set_detail(&a->out, "No uses left for this door. Ask the administrator.");
+        return finish(app, a, GW_OUTSIDE_SCHEDULE, "no-uses-left");
+    }
+    rec->has_uses = rec->uses_left != SCHED_UNLIMITED;
     /* The attempt is on disk before the command can leave. */
-    if (outcome_write_pending(app, a, id) != 0)
+    if (outcome_write_pending(app, a, id) != 0) {
+        give_back_use(app, a);
         return ACTION_ANSWERED;
+    }
     gw_log("action requested user=%s door=%s id=%s serial=%s peer=%s", rec->user, rec->door, id,
            rec->serial[0] ? rec->serial : "-", rec->peer);
     ack_key_of(c, rec->door, a); /* only the door's own key can confirm this command */
     /* Only this thread adds waiting attempts: the room found above is still there. */
     rc = attempts_await_ack(&app->attempts, a->self, a->start_ms + c->mqtt.ack_timeout_ms, &lim);
-    if (rc != 0)
+    if (rc != 0) {
+        give_back_use(app, a);
         return refuse_no_room(app, a, rc > 0 ? (enum attempt_room)rc : ROOM_GATEWAY_FULL);
+    }
     if (app->ports.publish(app->ports.ctx, topic, payload, len, a->self) != 0) {
         attempts_withdraw(&app->attempts, a->self); /* nothing was sent */
+        give_back_use(app, a);
         return finish(app, a, GW_BROKER_UNAVAILABLE, "publish-refused");
     }
     app->ports.deadlines_changed(app->ports.ctx);
@@ -323,6 +372,34 @@ static int check_pin(struct gw_app *app, struct attempt *a, const struct user_re
     return after_pin(app, a, u, pin_hash_verify(&app->pepper, pin, u->pin_hash), NULL);
 }
 
+/* The user's schedule for door index at now (schedule.h): 1 if it allows the action (or
+ * there is none), 0 with the attempt finished outside-schedule (or audit-unavailable when
+ * it cannot be read). Checked before the PIN: a refusal here is no wrong PIN. */
+static int schedule_allows(struct gw_app *app, struct attempt *a, const char *user, int index,
+                           int64_t now)
+{
+    const struct conf_door *d = &app->conf->doors[index];
+    struct sched_answer ans;
+    struct schedule sc;
+    int rc = sched_store_get(app->store, user, d->name, &sc);
+
+    if (rc < 0) {
+        gw_log("store: cannot read the schedule of %s on %s: %s", user, d->name,
+               store_errmsg(app->store));
+        (void)finish(app, a, GW_AUDIT_UNAVAILABLE, "store-read-failed");
+        return 0;
+    }
+    if (rc == 0)
+        return 1;
+    ans = sched_check(&sc, site_tz_local, now);
+    if (ans.verdict == SCHED_OPEN)
+        return 1;
+    sched_text_refusal(&sc, &ans, d->label[0] ? d->label : d->name, a->out.detail,
+                       sizeof a->out.detail);
+    (void)finish(app, a, GW_OUTSIDE_SCHEDULE, sched_verdict_reason(ans.verdict));
+    return 0;
+}
+
 /* What every attempt must pass before its PIN is tried, checked when it starts and again
  * when scrypt's verdict comes back (the administrator may have changed the user
  * meanwhile): an enabled user, a PIN and a door, the door configured and one of theirs,
@@ -355,6 +432,8 @@ static int admit(struct gw_app *app, struct attempt *a, const char *user, const 
         return 0;
     }
     now = wall_s(app);
+    if (!schedule_allows(app, a, u->name, index, now))
+        return 0;
     if (lockout_remaining_s(u, now) > 0) {
         /* No PIN check while locked: the lock cannot be used to guess. */
         locked_detail(&a->out, u->locked_until);

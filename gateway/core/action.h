@@ -67,6 +67,11 @@ void action_detach(struct gw_app *app, struct attempt_handle h);
 int action_page_user(struct gw_app *app, const char *name, struct user_rec *u,
                      struct action_outcome *out);
 
+/* The line the phone shows under a door with a schedule ("Garage: Tue 09:00–12:00 · 2
+ * uses left"): 1 and out, 0 when the user's door has none (or it cannot be read). */
+int action_schedule_line(struct gw_app *app, const char *user, int door_index, char *out,
+                         size_t cap);
+
 /* 1 if u may open configured door door_index. */
 int action_user_may_open(const struct gw_app *app, const struct user_rec *u, int door_index);
 

@@ -15,7 +15,7 @@
 
 #define RECOVER_LOG_MAX 32 /* rows logged one by one at start; the rest are counted */
 
-#define COLS "id, at_ms, user, serial, door, result, reason, latency_ms, peer, cmd_id"
+#define COLS "id, at_ms, user, serial, door, result, reason, latency_ms, peer, cmd_id, uses_left"
 #define OLDEST_FIRST " ORDER BY at_ms, id LIMIT ?3"
 #define NEWEST_FIRST " ORDER BY at_ms DESC, id DESC LIMIT ?3"
 
@@ -35,7 +35,7 @@ static const char *const sql[AUDIT_N_STMT] = {
         "SELECT " COLS " FROM audit WHERE at_ms >= ?1 AND (at_ms > ?1 OR id > ?2)" OLDEST_FIRST,
     [AUDIT_Q_APPEND] =
         "INSERT INTO audit (at_ms, user, serial, door, result, reason, "
-        "latency_ms, peer, cmd_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "latency_ms, peer, cmd_id, uses_left) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [AUDIT_Q_FINISH] =
         "UPDATE audit SET result = ?2, reason = ?3, latency_ms = ?4 "
         "WHERE result = '" AUDIT_PENDING "' AND cmd_id = ?1",
@@ -77,6 +77,10 @@ int audit_append(struct store *s, struct audit_rec *r)
         sqlite3_bind_text(st, 9, r->cmd_id, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(st, 9);
+    if (r->has_uses)
+        sqlite3_bind_int64(st, 10, r->uses_left);
+    else
+        sqlite3_bind_null(st, 10);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
@@ -138,6 +142,8 @@ static void read_row(sqlite3_stmt *st, struct audit_rec *r)
     r->latency_ms = sqlite3_column_int64(st, 7);
     copy_col(st, 8, r->peer, sizeof r->peer);
     copy_col(st, 9, r->cmd_id, sizeof r->cmd_id);
+    r->has_uses = sqlite3_column_type(st, 10) != SQLITE_NULL;
+    r->uses_left = sqlite3_column_int64(st, 10);
 }
 
 /* Steps st to the end, cb per row (as audit_query). 0 or -1; finalizes st. */

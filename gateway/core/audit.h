@@ -34,6 +34,8 @@ struct audit_rec {
     int64_t latency_ms;
     char peer[AUDIT_PEER_MAX];
     char cmd_id[LK_ID_HEX_LEN + 1];  /* "" when no command was sent */
+    int has_uses;                    /* the attempt used one of a counted number of uses */
+    int64_t uses_left;               /* ... and this many are left (schedule.h) */
 };
 
 /* Appends r with a durable commit and sets r->id. 0 once on disk, -1 on failure. */

@@ -18,6 +18,7 @@
 #include "cert_user.h"
 #include "crl_expiry.h"
 #include "pem_check.h"
+#include "site_tz.h"
 #include "tls_store.h"
 
 /* The keys in hand-aligned groups. */
@@ -30,6 +31,7 @@ enum key_id {
     K_MT_LISTEN, K_MT_PORT, K_MT_FORCE,
     K_ST_DB, K_ST_PEPPER, K_ST_BUSY,
     K_HA_PREFIX, K_HA_IDENTITY, K_N_WEBHOOK,
+    K_S_TZ,
     K_COUNT
 };
 
@@ -63,6 +65,7 @@ static const struct {
     [K_HA_PREFIX] = {"homeassistant", "discovery_prefix", 0},
     [K_HA_IDENTITY] = {"homeassistant", "request_identity", 0},
     [K_N_WEBHOOK] = {"notify", "webhook", 0},
+    [K_S_TZ] = {"server", "timezone", 0},
 };
 /* clang-format on */
 
@@ -206,6 +209,13 @@ static int set_fixed(struct parse *p, enum key_id k, const char *v)
             return fail(p, p->ini.line, "public_origin must be https://HOST or https://HOST:PORT "
                         "(lower case, no path), as a browser writes the Origin header");
         return set_str(p, c->server.public_origin, sizeof c->server.public_origin, v);
+    case K_S_TZ:
+        if (!site_tz_valid(v))
+            return fail(p, p->ini.line,
+                        "timezone '%s' is not a zone of the tz data in %s "
+                        "(for example Europe/Berlin or UTC)",
+                        v, SITE_TZ_DIR);
+        return set_str(p, c->server.timezone, sizeof c->server.timezone, v);
     case K_S_MAXADDR:
         return set_int(p, &c->server.max_per_address, v, 1, CONF_CONNECTIONS_MAX);
     case K_S_USER_FROM: {
@@ -470,6 +480,7 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
     c->server.max_per_address = 64;
     c->server.cert_renew_warn_days = 30;
     c->server.crl_warn_days = CRL_WARN_DAYS_DEFAULT;
+    strcpy(c->server.timezone, "UTC");
     strcpy(c->mqtt.client_id, "latchkey-gateway");
     c->mqtt.ack_timeout_ms = 5000;
     c->mqtt.max_waiting_per_user = CONF_WAITING_DEFAULT;

@@ -42,8 +42,9 @@ struct conf {
         int user_name_from;               /* enum cert_user_from: certificate -> user name */
         char no_cert_page[CONF_STR_MAX];  /* whom to ask, for the no-certificate page; "" off */
         int cert_renew_warn_days; /* the page warns this many days before the certificate ends (0: never) */
-        int crl_warn_days; /* warn when the CRL's nextUpdate is closer (crl_expiry.h) */
-        char user[64];     /* the service's user, for --check-config; "" = unsaid */
+        int crl_warn_days;           /* warn when the CRL's nextUpdate is closer (crl_expiry.h) */
+        char user[64];               /* the service's user, for --check-config; "" = unsaid */
+        char timezone[CONF_STR_MAX]; /* the site's IANA zone (site_tz.h), default UTC */
     } server;
     struct {
         char uri[CONF_STR_MAX];

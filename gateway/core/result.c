@@ -16,6 +16,7 @@ const char *gw_result_name(enum gw_result r)
     case GW_AUDIT_UNAVAILABLE: return "audit-unavailable";
     case GW_BUSY: return "busy";
     case GW_UNCONFIRMED: return "unconfirmed";
+    case GW_OUTSIDE_SCHEDULE: return "outside-schedule";
     case GW_OFFLINE: return "offline";
     }
     return "bad-request";
@@ -35,6 +36,7 @@ unsigned int gw_result_http_status(enum gw_result r)
     case GW_AUDIT_UNAVAILABLE: return 503;
     case GW_BUSY: return 429;
     case GW_UNCONFIRMED: return 502;
+    case GW_OUTSIDE_SCHEDULE: return 403;
     case GW_OFFLINE: return 503;
     }
     return 400;
@@ -56,6 +58,8 @@ const char *gw_result_message(enum gw_result r)
     case GW_BUSY: return "Too much is waiting right now. Nothing was sent; try again in a moment.";
     case GW_UNCONFIRMED:
         return "The door's answer could not be verified. It may or may not have opened.";
+    case GW_OUTSIDE_SCHEDULE:
+        return "Not now: outside your schedule for this door. Nothing was sent.";
     case GW_OFFLINE: return "The door is offline. Nothing was sent.";
     }
     return "Bad request.";

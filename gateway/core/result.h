@@ -19,6 +19,8 @@ enum gw_result {
                                wait for an ack (the reason says which); nothing was sent */
     GW_UNCONFIRMED,       /* an ack came, but not validly signed by the door's key (or
                              * the door has none configured): whether it opened is unknown */
+    GW_OUTSIDE_SCHEDULE,  /* the user's schedule for the door does not allow it now (the
+                             reason says why: window, dates, uses); not a wrong PIN */
     GW_OFFLINE            /* the door's device is offline (its retained availability):
                              answered at once, nothing was sent */
 };

@@ -67,6 +67,22 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     "CREATE INDEX audit_at ON audit (at_ms);"
     "CREATE INDEX audit_user ON audit (user, at_ms);"
     "CREATE UNIQUE INDEX audit_pending ON audit (cmd_id) WHERE result = 'pending';",
+    /* 2 -> 3: schedules and guests (schedule.h, sched_store.h). A user may carry an end
+     * of access (a guest's: the end of the visit, as the certificate's notAfter); each
+     * (user, door) may have a schedule, gone with the user. An audit row of an attempt
+     * that used one of a counted number of uses records how many are left. */
+    "ALTER TABLE users ADD COLUMN expires INTEGER NOT NULL DEFAULT 0;" /* unix s; 0 never */
+    "ALTER TABLE users ADD COLUMN guest INTEGER NOT NULL DEFAULT 0 CHECK (guest IN (0, 1));"
+    "CREATE TABLE schedules ("
+    "  user TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,"
+    "  door TEXT NOT NULL,"
+    "  valid_from INTEGER NOT NULL DEFAULT 0,"  /* unix seconds; 0: no start */
+    "  valid_until INTEGER NOT NULL DEFAULT 0," /* unix seconds, exclusive; 0: no end */
+    "  windows TEXT NOT NULL DEFAULT '',"       /* schedule.h text, canonical */
+    "  uses_left INTEGER CHECK (uses_left IS NULL OR uses_left >= 0)," /* NULL: no count */
+    "  PRIMARY KEY (user, door)"
+    ") WITHOUT ROWID;"
+    "ALTER TABLE audit ADD COLUMN uses_left INTEGER;",
 };
 
 const char *store_errmsg(struct store *s)

@@ -8,7 +8,7 @@
 
 struct sqlite3;
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_BUSY_TIMEOUT_DEFAULT 1000 /* ms a write waits for another writer's lock */
 
 /* How a commit of this connection reaches the disk. */

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define USER_COLUMNS "name, pin_hash, doors, enabled, role, failed, lockouts, locked_until, created"
+#define USER_COLUMNS                                                                               \
+    "name, pin_hash, doors, enabled, role, failed, lockouts, locked_until, created, expires, "     \
+    "guest"
 
 static void copy_col(sqlite3_stmt *st, int col, char *out, size_t cap)
 {
@@ -28,6 +30,8 @@ static void read_row(sqlite3_stmt *st, struct user_rec *u)
     u->lockouts = sqlite3_column_int(st, 6);
     u->locked_until = sqlite3_column_int64(st, 7);
     u->created = sqlite3_column_int64(st, 8);
+    u->expires = sqlite3_column_int64(st, 9);
+    u->guest = sqlite3_column_int(st, 10) != 0;
 }
 
 int users_get(struct store *s, const char *name, struct user_rec *u)
@@ -52,8 +56,9 @@ int users_add(struct store *s, const struct user_rec *u, int64_t now)
     if (!lk_by_valid(u->name, strlen(u->name)) || pin_hash_check_format(u->pin_hash) != 0)
         return -1;
     if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO users (name, pin_hash, doors, enabled, role, created) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (name) DO NOTHING",
+                           "INSERT INTO users (name, pin_hash, doors, enabled, role, created, "
+                           "expires, guest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                           "ON CONFLICT (name) DO NOTHING",
                            -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_text(st, 1, u->name, -1, SQLITE_STATIC);
@@ -62,6 +67,8 @@ int users_add(struct store *s, const struct user_rec *u, int64_t now)
     sqlite3_bind_int(st, 4, u->enabled ? 1 : 0);
     sqlite3_bind_text(st, 5, u->admin ? "admin" : "user", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, now);
+    sqlite3_bind_int64(st, 7, u->expires);
+    sqlite3_bind_int(st, 8, u->guest ? 1 : 0);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)

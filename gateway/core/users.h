@@ -24,12 +24,14 @@ struct user_rec {
     int lockouts;               /* lockouts since the last right PIN */
     int64_t locked_until;       /* unix seconds, 0 if never locked */
     int64_t created;            /* unix seconds */
+    int64_t expires;            /* unix seconds the access ends (a guest's visit); 0 never */
+    int guest;                  /* created as a guest (users add --guest, cli_guest.c) */
 };
 
 /* 1 and *u if the user exists, 0 if not, -1 on a database error. */
 int users_get(struct store *s, const char *name, struct user_rec *u);
 
-/* Adds u (name, pin_hash, doors, enabled, admin; counters start at 0). 0, 1 if the name
+/* Adds u (name, pin_hash, doors, enabled, admin, expires, guest; counters start at 0). 0, 1 if the name
  * exists already, -1 on error (invalid name or hash, database). */
 int users_add(struct store *s, const struct user_rec *u, int64_t now);
 

@@ -2,13 +2,13 @@
  * then action_start(); an action that waits (PIN check, device's ack) is answered from the
  * writeable callback the loop requests once the attempt is finished (action_take), for the
  * form and the JSON API (http_api.c) alike (http_outcome.h says it in the request's form). */
-#include <stdlib.h>
 #include <string.h>
 
 #include "action.h"
 #include "audit.h"
 #include "http_action.h"
 #include "http_csrf.h"
+#include "http_form.h"
 #include "http_outcome.h"
 #include "http_reply.h"
 #include "outcome.h"
@@ -17,46 +17,18 @@
 static const char *const param_names[] = {"pin", "door", "csrf"};
 enum { P_PIN, P_DOOR, P_CSRF };
 
+static const struct http_form action_form = {ROUTE_ACTION, param_names, LWS_ARRAY_SIZE(param_names),
+                                             HTTP_BODY_MAX};
+
 /* LWS_CALLBACK_HTTP for POST /action. Returns 0 (wait for the body) or the reply is set. */
 int http_action_begin(struct lws *wsi, struct http_session *s)
 {
-    char num[16];
-    char *end;
-    unsigned long n;
-    int len = lws_hdr_copy(wsi, num, sizeof num, WSI_TOKEN_HTTP_CONTENT_LENGTH);
-
-    s->close_after = 1; /* any early answer leaves the body unread */
-    if (len <= 0) {
-        http_reply_result(wsi, s, GW_BAD_REQUEST, "a Content-Length is required");
-        return 0;
-    }
-    n = strtoul(num, &end, 10);
-    if (*end != '\0' || n == 0 || n > HTTP_BODY_MAX) {
-        http_reply_result(wsi, s, GW_BAD_REQUEST, "the form is too large");
-        return 0;
-    }
-    s->close_after = 0;
-    s->route = ROUTE_ACTION;
-    return 0;
+    return http_form_begin(wsi, s, &action_form);
 }
 
 int http_action_body(struct lws *wsi, struct http_session *s, const char *in, size_t len)
 {
-    if (s->route != ROUTE_ACTION)
-        return 0; /* already answered; the rest is discarded and the connection closed */
-    s->body_len += len;
-    if (s->body_len > HTTP_BODY_MAX) {
-        s->close_after = 1;
-        http_reply_result(wsi, s, GW_BAD_REQUEST, "the form is too large");
-        return 0;
-    }
-    if (s->spa == NULL) {
-        s->spa = lws_spa_create(wsi, param_names, LWS_ARRAY_SIZE(param_names), HTTP_BODY_MAX,
-                                NULL, NULL);
-        if (s->spa == NULL)
-            return -1;
-    }
-    return lws_spa_process(s->spa, in, (int)len) ? -1 : 0;
+    return http_form_body(wsi, s, &action_form, in, len);
 }
 
 int http_action_complete(struct lws *wsi, struct http_session *s)

@@ -39,7 +39,8 @@ static const char style_css[] =
     ".result,#live{font-size:1.3rem;font-weight:bold;min-height:1.5em}\n"
     "[data-result=opened]{color:var(--ok)}\n"
     "[data-result=wrong-pin],[data-result=forbidden],[data-result=csrf],[data-result=revoked],"
-    "[data-result=locked],[data-result=rejected],[data-result=offline]{color:var(--bad)}\n"
+    "[data-result=locked],[data-result=rejected],[data-result=offline],[data-result=outside-"
+    "schedule]{color:var(--bad)}\n"
     "a{color:var(--link);font-size:1.2rem}\n"
     ".user,.note{color:var(--muted)}\n"
     "table.history{border-collapse:collapse;width:100%;font-size:1rem}\n"
@@ -51,7 +52,8 @@ static const char style_css[] =
     "padding:.5rem 0;border-bottom:1px solid var(--line)}.history td{display:inline;"
     "border:0;padding:0 .3rem 0 0}.history td.when{display:block;font-weight:bold}"
     ".history td+td:not(.more)::after{content:\" \\00b7\"}.history tr td.what::after{content:none}"
-    ".history td.more{display:block}}\n";
+    ".history td.more{display:block}}\n"
+    ".schedule{margin:-.3rem 0 .6rem;color:var(--muted);font-size:1rem}\n";
 
 void http_page_style(struct lws *wsi, struct http_session *s)
 {
@@ -70,7 +72,7 @@ void http_page_index(struct lws *wsi, struct http_session *s)
     struct action_outcome refused;
     struct user_rec user, *u = &user;
     struct html_buf b;
-    char token[CSRF_TOKEN_MAX];
+    char token[CSRF_TOKEN_MAX], line[600];
     int i;
 
     if (csrf_token(&web_of(wsi)->csrf, s->binding, (int64_t)time(NULL), token, sizeof token) != 0) {
@@ -102,6 +104,13 @@ void http_page_index(struct lws *wsi, struct http_session *s)
             continue;
         door_status_get(c->doors[i].name, &st);
         door_row(&b, &c->doors[i], &st);
+        if (action_schedule_line(app, u->name, i, line, sizeof line)) {
+            html_raw(&b, "<p class=\"schedule\" data-schedule=\"");
+            html_text(&b, c->doors[i].name);
+            html_raw(&b, "\">");
+            html_text(&b, line);
+            html_raw(&b, "</p>\n");
+        }
     }
     http_renew_line(wsi, c->server.cert_renew_warn_days, &b);
     html_raw(&b, "</form>\n<p id=\"live\" role=\"status\" aria-live=\"polite\"></p>\n");

@@ -13,7 +13,7 @@
 
 #define HTTP_BODY_MAX 1024 /* a form with a PIN and a door name is far smaller */
 
-enum http_route { ROUTE_NONE = 0, ROUTE_ACTION, ROUTE_API, ROUTE_DONE };
+enum http_route { ROUTE_NONE = 0, ROUTE_ACTION, ROUTE_API, ROUTE_DONE, ROUTE_ADMIN };
 
 struct http_session {
     char user[LK_BY_MAX + 1];   /* verified CN ("" if none) */

@@ -1,7 +1,8 @@
 /* routes.c - the "http" protocol of the mTLS listener: the TLS callbacks (tls_verify.h),
  * the loop's wake-up (EVENT_WAIT_CANCELLED: reload, then action_collect), and every
  * request routed after its certificate is checked again (peer_check): GET / and /history
- * and the static assets, POST /action, the JSON API (/api/v1/..., http_api.c), /ws without
+ * and the static assets, POST /action, GET/POST /admin and GET /admin/history, the JSON
+ * API (/api/v1/..., http_api.c), /ws without
  * an upgrade, 404 and 405. Websocket upgrades go to ws_status.c ("latchkey.v1"). Without a
  * valid certificate, the optional no-certificate page (no_cert_page.h) or a refusal.
  * Accepted connections pass conn_limit.h first
@@ -15,6 +16,7 @@
 #include "cert_reload.h"
 #include "gw_log.h"
 #include "http_action.h"
+#include "http_admin.h"
 #include "http_api.h"
 #include "http_csrf.h"
 #include "http_pages.h"
@@ -94,6 +96,20 @@ static int route_request(struct lws *wsi, struct http_session *s, const char *pa
     }
     if (method == LWSHUMETH_GET && http_static(wsi, s, path))
         return 0;
+    if (strcmp(path, "/admin") == 0 || strcmp(path, "/admin/history") == 0) {
+        int history = path[6] != '\0';
+        if (method == LWSHUMETH_GET && !history) /* http_admin.c: admins only */
+            http_admin_page(wsi, s);
+        else if (method == LWSHUMETH_GET)
+            http_admin_history(wsi, s);
+        else if (method == LWSHUMETH_POST && !history)
+            return http_admin_begin(wsi, s);
+        else {
+            s->close_after = method == LWSHUMETH_POST;
+            http_reply_plain(wsi, s, HTTP_STATUS_METHOD_NOT_ALLOWED, "Method not allowed.");
+        }
+        return 0;
+    }
     if (method == LWSHUMETH_POST && is_action) {
         /* Framing and size first (400 for any client), then the Origin rule (403 csrf).
          * Transfer-Encoding is refused outright: a form has a Content-Length, and
@@ -174,9 +190,13 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
         return route_request(wsi, s, in != NULL ? in : "");
 
     case LWS_CALLBACK_HTTP_BODY:
+        if (s->route == ROUTE_ADMIN)
+            return http_admin_body(wsi, s, in, len);
         return s->api ? http_api_body(wsi, s, in, len) : http_action_body(wsi, s, in, len);
 
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+        if (s->route == ROUTE_ADMIN)
+            return http_admin_complete(wsi, s);
         return s->api ? http_api_complete(wsi, s) : http_action_complete(wsi, s);
 
     case LWS_CALLBACK_HTTP_WRITEABLE:

@@ -26,6 +26,11 @@ const HOME_BOB = env('LK_HOME_BOB');
 const DEVICE_PID = Number(env('LK_DEVICE_PID'));
 const GATEWAY_BIN = env('LK_GATEWAY_BIN');
 const GATEWAY_CONF = env('LK_GATEWAY_CONF');
+const HOME_GUEST = env('LK_HOME_GUEST');
+const GUEST = env('LK_GUEST');
+const GUEST_PIN = env('LK_GUEST_PIN');
+const LATE_URL = env('LK_LATE_URL');
+const LATE_LOG = env('LK_LATE_LOG');
 const NAV_TIMEOUT = 15000;
 const PHONE = { width: 390, height: 844 };
 const ZONE = 'America/New_York'; // the phone's; the gateway's is the machine's
@@ -37,9 +42,11 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 // The profile's Preferences select the client certificate for this origin, since headless
 // Chromium never shows the chooser and would wait forever.
 function seedProfile(dir) {
-  const origin = new URL(URL_ROOT).origin;
-  const prefs = { profile: { content_settings: { exceptions: { auto_select_certificate: {
-    [`${origin},*`]: { setting: { filters: [{}] } } } } } } };
+  const select = {};
+  for (const u of [URL_ROOT, LATE_URL]) // the late gateway (run.sh) is another origin
+    select[`${new URL(u).origin},*`] = { setting: { filters: [{}] } };
+  const prefs = { profile: { content_settings: { exceptions: { auto_select_certificate:
+    select } } } };
   fs.mkdirSync(path.join(dir, 'Default'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'Default', 'Preferences'), JSON.stringify(prefs));
 }
@@ -194,6 +201,152 @@ async function themed(scheme) {
   await ctx.close();
 }
 
+// "2026-12-03 14:05" in the site's zone, minutes from now.
+function berlin(minutes) {
+  const d = new Date(Date.now() + minutes * 60000);
+  return d.toLocaleString('sv-SE', { timeZone: 'Europe/Berlin' }).slice(0, 16);
+}
+
+// One change on the admin page in USER's section: the admin's PIN, the fields, the button.
+async function adminChange(page, user, pin, op, fields = {}) {
+  await page.goto(URL_ROOT + '/admin');
+  const sec = page.locator(`section[data-user="${user}"]`);
+  await sec.getByLabel('Your PIN').fill(pin);
+  for (const [name, value] of Object.entries(fields)) {
+    if (name === 'door') await sec.locator('select[name="door"]').selectOption(value);
+    else await sec.locator(`input[name="${name}"]`).fill(value);
+  }
+  await Promise.all([
+    page.waitForLoadState('load'),
+    sec.locator(`button[name="op"][value="${op}"]`).click(),
+  ]);
+  const el = page.locator('[data-result]').first();
+  await el.waitFor();
+  return [await el.getAttribute('data-result'), await el.textContent()];
+}
+
+// Guests, schedules and the admin page (docs/gateway.md "Guests", "Schedules", "The admin
+// page"): gina was invited by run.sh for door1 until two hours from now.
+async function guestScenarios() {
+  const admin = await browser(HOME_WITH_CERT, 'admin');
+  const guest = await browser(HOME_GUEST, 'guest');
+  const a = await admin.newPage();
+  const g = await guest.newPage();
+  const wrong = PIN === '000000' ? '111111' : '000000';
+  const pause = () => new Promise((r) => setTimeout(r, 2100)); // the device's pulse interval
+  const submit = async (p, pin, door) => (await submitJs(p, pin, door)).result;
+
+  await scenario('the admin page lists people and guests with their schedules', async () => {
+    const resp = await a.goto(URL_ROOT + '/admin');
+    expect(resp && resp.status() === 200, `status ${resp && resp.status()}`);
+    const users = await a.locator('section.person').evaluateAll(
+      (ss) => ss.map((x) => x.getAttribute('data-user')));
+    expect(users.includes('alice') && users.includes(GUEST), `people: ${users}`);
+    const state = await a.locator(`section[data-user="${GUEST}"] .state`).textContent();
+    expect(/guest/.test(state) && /access ends/.test(state), `guest state: ${state}`);
+    const door = await a.locator(`section[data-user="${GUEST}"] li[data-door="door1"]`).textContent();
+    expect(/until/.test(door), `guest's door1: ${door}`);
+    await a.screenshot({ path: path.join(ARTIFACTS, 'admin.png'), fullPage: true });
+  });
+
+  await scenario('the guest\'s page shows the door with its schedule', async () => {
+    await g.goto(URL_ROOT + '/');
+    const doors = await g.locator('button[name="door"]').evaluateAll((bs) => bs.map((b) => b.value));
+    expect(JSON.stringify(doors) === '["door1"]', `guest's doors: ${doors}`);
+    const line = await g.locator('[data-schedule="door1"]').textContent();
+    expect(/^Front door: .*until \d{4}-\d\d-\d\d \d\d:\d\d$/.test(line), `schedule line: ${line}`);
+    await g.screenshot({ path: path.join(ARTIFACTS, 'guest.png'), fullPage: true });
+  });
+
+  await scenario('the guest opens the door inside the window', async () => {
+    await pause();
+    const before = relayOns();
+    const r = await submit(g, GUEST_PIN, 'door1');
+    expect(r === 'opened', `result ${r}`);
+    await waitFor('one relay pulse', () => relayOns() === before + 1);
+  });
+
+  await scenario('an admin change with a wrong PIN changes nothing', async () => {
+    const [r] = await adminChange(a, GUEST, wrong, 'disable');
+    expect(r === 'wrong-pin', `result ${r}`);
+    await a.goto(URL_ROOT + '/admin');
+    const enabled = await a.locator(`section[data-user="${GUEST}"] .state`).getAttribute('data-enabled');
+    expect(enabled === 'yes', 'the guest was disabled by a wrong PIN');
+    execFileSync(GATEWAY_BIN, ['-c', GATEWAY_CONF, 'user', 'unlock', 'alice']);
+  });
+
+  await scenario('before the window the guest is refused (outside-schedule, no PIN counted)', async () => {
+    const [r, text] = await adminChange(a, GUEST, PIN, 'schedule',
+      { door: 'door1', from: berlin(60) });
+    expect(r === 'done', `admin change: ${r} ${text}`);
+    const before = relayOns();
+    const res = await submit(g, GUEST_PIN, 'door1');
+    expect(res === 'outside-schedule', `result ${res}`);
+    const detail = await g.locator('body').textContent();
+    expect(/not started yet\. Next: \d{4}-/.test(detail), `detail: ${detail}`);
+    expect(relayOns() === before, 'relay moved outside the schedule');
+    await g.screenshot({ path: path.join(ARTIFACTS, 'guest-before.png'), fullPage: true });
+  });
+
+  await scenario('one use: the first tap opens, the second is refused', async () => {
+    let [r] = await adminChange(a, GUEST, PIN, 'schedule', { door: 'door1', from: 'none' });
+    expect(r === 'done', `clear from: ${r}`);
+    [r] = await adminChange(a, GUEST, PIN, 'uses', { door: 'door1', uses: '1' });
+    expect(r === 'done', `set uses: ${r}`);
+    await pause();
+    const before = relayOns();
+    expect(await submit(g, GUEST_PIN, 'door1') === 'opened', 'the last use did not open');
+    await waitFor('one relay pulse', () => relayOns() === before + 1);
+    const res = await submit(g, GUEST_PIN, 'door1');
+    expect(res === 'outside-schedule', `second tap: ${res}`);
+    [r] = await adminChange(a, GUEST, PIN, 'uses', { door: 'door1', uses: '' });
+    expect(r === 'done', `reset uses: ${r}`);
+  });
+
+  await scenario('after the window the guest is refused', async () => {
+    const [r, text] = await adminChange(a, GUEST, PIN, 'schedule', { door: 'door1', until: berlin(0) });
+    expect(r === 'done', `admin change: ${r} ${text}`);
+    const res = await submit(g, GUEST_PIN, 'door1');
+    expect(res === 'outside-schedule', `result ${res}`);
+    const detail = await g.locator('body').textContent();
+    expect(/access ended/.test(detail), `detail: ${detail}`);
+  });
+
+  await scenario('the admin reads the guest\'s history at door1 in local time', async () => {
+    await a.goto(`${URL_ROOT}/admin/history?user=${GUEST}&door=door1`);
+    const rows = await a.locator('table.history tbody tr').evaluateAll(
+      (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    const results = rows.map((c) => c[3]);
+    expect(results.includes('opened') && results.includes('outside-schedule'), `results: ${results}`);
+    expect(rows.every((c) => c[1] === GUEST && c[2] === 'door1'), 'rows of others shown');
+    expect(rows.every((c) => / CES?T$/.test(c[0])), `times: ${rows.map((c) => c[0])}`);
+    expect(rows.some((c) => c[5] === '0'), 'no row with the uses left');
+    await a.screenshot({ path: path.join(ARTIFACTS, 'admin-history.png'), fullPage: true });
+  });
+
+  await scenario('two days later the guest\'s certificate no longer opens the page', async () => {
+    let loaded = false;
+    try {
+      const resp = await g.goto(LATE_URL + '/', { timeout: 5000 });
+      loaded = resp !== null && resp.status() < 400 && (await g.content()).includes('name="pin"');
+    } catch (e) {
+      // Refused in the handshake: Chromium reports an error, or asks again for a
+      // certificate (headless: it waits); either way the gateway says why.
+      const msg = e.message.split('\n')[0];
+      expect(/net::ERR_|Timeout/.test(msg) && !/ERR_CONNECTION_REFUSED|ERR_NAME_/.test(msg),
+        `unexpected error: ${msg}`);
+    }
+    expect(!loaded, 'the page loaded with an expired certificate');
+    await waitFor('the late gateway refusing the expired certificate', () =>
+      fs.readFileSync(LATE_LOG, 'utf8').includes('client certificate refused: certificate has expired'));
+    // alice's certificate is still valid then: the late gateway itself works.
+    const resp = await a.goto(LATE_URL + '/');
+    expect(resp && resp.status() === 200, `alice on the late gateway: ${resp && resp.status()}`);
+  });
+  await guest.close();
+  await admin.close();
+}
+
 async function main() {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await themed('light');
@@ -241,6 +394,8 @@ async function main() {
     expect(!loaded, 'the page loaded without a client certificate');
   });
   await noCert.close();
+
+  await guestScenarios();
 
   const light = await browser(HOME_WITH_CERT, 'lock-light', { colorScheme: 'light' });
   const dark = await browser(HOME_WITH_CERT, 'lock-dark', { colorScheme: 'dark' });

@@ -27,6 +27,8 @@
 #include "signed_ack.h"
 #include "lockout.h"
 #include "metrics.h"
+#include "sched_store.h"
+#include "site_tz.h"
 #include "users.h"
 
 #define PIN "135790"
@@ -95,6 +97,8 @@ static int group_setup(void **state)
     add_user("owner", "door1,door2", phc);
     add_user("house", "door1", phc);
     snprintf(conf.ha.identity, sizeof conf.ha.identity, "house");
+    add_user("sara", "door1", phc);
+    add_user("tess", "door1", phc);
     return 0;
 }
 
@@ -632,6 +636,96 @@ static void test_bridge_down(void **state)
     action_expire(&app);
 }
 
+/* Schedules: outside one the answer comes before any PIN check (no wrong PIN, no lock);
+ * a counted use is taken when the command leaves, so of two taps on the last use only
+ * one opens, and the refused one uses nothing; the row of the one that went says how
+ * many are left; a publish the broker refuses gives the use back. */
+static void test_schedules(void **state)
+{
+    struct attempt_handle h, h2;
+    struct action_outcome out;
+    struct audit_rec rec;
+    struct schedule sc;
+    struct user_rec u;
+    char err[128];
+    int64_t now = fake.wall_ms / 1000;
+    (void)state;
+
+    assert_int_equal(site_tz_apply("Europe/Berlin"), 0);
+    memset(&sc, 0, sizeof sc);
+    assert_int_equal(sched_parse_windows("daily 00:00-24:00", &sc, err, sizeof err), 0);
+    sc.from = now + 3600;
+    sc.uses_left = SCHED_UNLIMITED;
+    assert_int_equal(sched_store_set(app.store, "sara", "door1", &sc), 0);
+    assert_int_equal(start("sara", "door1", "000000", &h, &out), ACTION_ANSWERED);
+    assert_int_equal(out.result, GW_OUTSIDE_SCHEDULE);
+    assert_string_equal(out.reason, "not-yet-valid");
+    assert_non_null(strstr(out.detail, "door1: your access has not started yet. Next: "));
+    assert_int_equal(pin_worker_busy(&app.pins), 0);
+    assert_int_equal(users_get(app.store, "sara", &u), 1);
+    assert_int_equal(u.failed, 0);
+    assert_int_equal(rows_of("sara", &rec), 1);
+    assert_string_equal(rec.result, "outside-schedule");
+    assert_int_equal(rec.has_uses, 0);
+    assert_int_equal(fake.published, 0);
+    sc.from = 0;
+    sc.until = now;
+    assert_int_equal(sched_store_set(app.store, "sara", "door1", &sc), 0);
+    assert_int_equal(start("sara", "door1", PIN, &h, &out), ACTION_ANSWERED);
+    assert_string_equal(out.reason, "expired");
+
+    /* tess: the PIN is checked (and remembered) first, then one use is left */
+    fake.results = 0;
+    right_pin_checked("tess", &h);
+    attempts_fail(&app.attempts, h, GW_NOT_CONFIRMED, "publish-failed");
+    action_collect(&app);
+    expect_taken(h, GW_NOT_CONFIRMED, "publish-failed", &out);
+    assert_int_equal(sched_store_set_uses(app.store, "tess", "door1", 1), 0);
+    fake.refuse = 1; /* refused by the broker: the use comes back */
+    assert_int_equal(start("tess", "door1", PIN, &h, &out), ACTION_ANSWERED);
+    assert_string_equal(out.reason, "publish-refused");
+    fake.refuse = 0;
+    assert_int_equal(sched_store_get(app.store, "tess", "door1", &sc), 1);
+    assert_int_equal(sc.uses_left, 1);
+    assert_int_equal(start("tess", "door1", PIN, &h, &out), ACTION_AWAITING_ACK);
+    assert_int_equal(start("tess", "door1", PIN, &h2, &out), ACTION_ANSWERED);
+    assert_int_equal(out.result, GW_OUTSIDE_SCHEDULE);
+    assert_string_equal(out.reason, "no-uses-left");
+    assert_int_equal(rows_of("tess", &rec), 4);
+    assert_string_equal(rec.reason, "no-uses-left");
+    assert_int_equal(
+        signed_ack(&app.attempts, attempts_get(&app.attempts, h)->rec.cmd_id, "door1", 1, NULL), 0);
+    action_collect(&app);
+    expect_taken(h, GW_OPENED, "-", &out);
+    assert_int_equal(rows_of("tess", &rec), 4);
+    assert_int_equal(sched_store_get(app.store, "tess", "door1", &sc), 1);
+    assert_int_equal(sc.uses_left, 0);
+    /* 0 left: refused at once, before the PIN */
+    assert_int_equal(start("tess", "door1", "000000", &h, &out), ACTION_ANSWERED);
+    assert_string_equal(out.reason, "no-uses-left");
+    assert_int_equal(users_get(app.store, "tess", &u), 1);
+    assert_int_equal(u.failed, 0);
+}
+
+static int opened_row(void *arg, const struct audit_rec *r)
+{
+    if (strcmp(r->result, "opened") == 0)
+        *(struct audit_rec *)arg = *r;
+    return 0;
+}
+
+/* The opened row of tess carries the uses left after it. */
+static void test_schedule_audit(void **state)
+{
+    struct audit_rec r;
+    (void)state;
+    memset(&r, 0, sizeof r);
+    assert_int_equal(audit_query(app.store, 0, "tess", 0, 100, opened_row, &r), 0);
+    assert_string_equal(r.result, "opened");
+    assert_int_equal(r.has_uses, 1);
+    assert_int_equal(r.uses_left, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -645,6 +739,8 @@ int main(void)
         cmocka_unit_test_setup(test_waiting_bounds, setup),
         cmocka_unit_test_setup(test_mqtt_request, setup),
         cmocka_unit_test_setup(test_bridge_down, setup),
+        cmocka_unit_test_setup(test_schedules, setup),
+        cmocka_unit_test_setup(test_schedule_audit, setup),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

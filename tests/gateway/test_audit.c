@@ -350,7 +350,11 @@ static void test_migration_from_v1(void **state)
     sqlite3_close(raw);
 
     s = open_path(); /* the upgraded gateway */
-    assert_int_equal(store_schema_version(s), 2);
+    assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+    /* schema 3: the users keep their rows, with no end of access, no schedules */
+    assert_int_equal(int_query(s, "SELECT count(*) FROM users WHERE expires = 0 AND guest = 0"), 1);
+    assert_int_equal(int_query(s, "SELECT count(*) FROM schedules"), 0);
+    assert_int_equal(int_query(s, "SELECT count(*) FROM audit WHERE uses_left IS NULL"), 3);
     assert_int_equal(int_query(s,
                                "SELECT count(*) FROM pragma_integrity_check WHERE "
                                "integrity_check = 'ok'"),
@@ -393,7 +397,7 @@ static void test_migration_from_v1(void **state)
     assert_int_equal(r.id, 8);
     store_close(s);
     s = open_path(); /* no second migration */
-    assert_int_equal(store_schema_version(s), 2);
+    assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
     assert_int_equal(int_query(s, "SELECT count(*) FROM audit"), 4);
     store_close(s);
 }
