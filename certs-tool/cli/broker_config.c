@@ -314,12 +314,16 @@ static int write_conf(BIO *b, const struct lk_cli *cli, const char *site, const 
     if (ok)
         ok = BIO_puts(b, "tls_version tlsv1.2\nrequire_certificate true\n") > 0;
     if (ok && !no_plugin)
-        ok = BIO_puts(b, "# Never use_identity_as_username: with it Mosquitto 2.0 skips the plugin's "
-                         "check.\n") > 0;
+        ok = BIO_puts(b,
+                      "# Never use_identity_as_username: with it Mosquitto 2.0 skips the plugin's "
+                      "check.\n") > 0;
     if (ok && no_plugin)
-        ok = BIO_puts(b, "# --plugin none: without latchkey_revoke nothing refuses a phone's certificate at\n"
-                         "# CONNECT; the CN is the user name and the client id, whatever the client asks.\n"
-                         "use_identity_as_username true\nuse_username_as_clientid true\n") > 0;
+        ok = BIO_puts(
+                 b,
+                 "# --plugin none: without latchkey_revoke nothing refuses a phone's certificate "
+                 "at\n"
+                 "# CONNECT; the CN is the user name and the client id, whatever the client asks.\n"
+                 "use_identity_as_username true\nuse_username_as_clientid true\n") > 0;
     return ok ? 0 : -1;
 }
 

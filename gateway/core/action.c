@@ -185,8 +185,9 @@ static int refuse_unreachable(struct gw_app *app, struct attempt *a)
         return -1;
     door_status_get(a->rec.door, &st);
     if (st.link == LINK_DOWN) { /* the bridge's will: nothing can reach the door now */
-        set_detail(&a->out, "The link to the house is down. Nothing was sent; try again "
-                            "when the door is online.");
+        set_detail(&a->out,
+                   "The link to the house is down. Nothing was sent; try again "
+                   "when the door is online.");
         return finish(app, a, GW_BROKER_UNAVAILABLE, "bridge-down");
     }
     if (st.avail == DOOR_OFFLINE)

@@ -50,7 +50,7 @@ struct mqtt_link {
     const struct conf *conf;  /* for the failure messages (uri, files, client id) */
     pthread_mutex_t diag_lock; /* Paho's threads call back: diag under it */
     struct mqtt_diag diag;     /* sessions taken over by another client (mqtt_diag.h) */
-    struct ha_msg *ha;        /* discovery configs, built at start; NULL: none */
+    struct ha_msg *ha;         /* discovery configs, built at start; NULL: none */
     int n_ha;
 };
 
