@@ -495,10 +495,10 @@ int action_start(struct gw_app *app, const struct action_request *req, struct at
         return ACTION_ANSWERED;
     }
     attempt_init(app, a, req);
+    /* An unreachable door is refused at once: no PIN check, nothing sent. */
     if (!channel_admitted(app, a, req) ||
-        !admit(app, a, req->user, req->door, req->pin != NULL || req->via_broker, &u))
-        stage = ACTION_ANSWERED;
-    else if (refuse_unreachable(app, a) >= 0) /* at once: no PIN check, nothing sent */
+        !admit(app, a, req->user, req->door, req->pin != NULL || req->via_broker, &u) ||
+        refuse_unreachable(app, a) >= 0)
         stage = ACTION_ANSWERED;
     else if ((room = attempts_room(&app->attempts, a->rec.user, a->rec.door, &lim)) != ROOM_FREE)
         stage = refuse_no_room(app, a, room); /* no PIN check for an action that cannot wait */
