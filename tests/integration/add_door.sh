@@ -3,12 +3,12 @@
 # word for word against a running synthetic site with one door (front): the new door's
 # device, made from the bundle the doc writes, gets into the broker once Mosquitto has
 # reloaded the new ACL, the gateway's reload puts the door on the phone's page, and a tap
-# on it pulses its relay. No process is restarted (tests/lib/door_ops.sh runs the blocks).
+# on it pulses its relay. No process is restarted (tests/lib/ops_blocks.sh runs the blocks).
 # usage: add_door.sh SOURCE_DIR BUILD_DIR
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
-. "$ROOT/tests/lib/door_ops.sh"
+. "$ROOT/tests/lib/ops_blocks.sh"
 
 mkdir -p "$LK_TMP/bin"
 ln -s "$BUILD/certs-tool/latchkey-certs" "$LK_TMP/bin/"
@@ -21,11 +21,11 @@ lk_site_wait_online front
 lk_phone "$URL/" >/dev/null
 ! lk_has "Garage door" <"$LK_TMP/body" || lk_fail "the page shows the garage before it is added"
 
-lk_door_ops_acl_local
-lk_door_ops_block add-door-ca
-reloads=$(lk_door_ops_reloads)
-lk_door_ops_block add-door-vps
-lk_wait_for $(( 10 * LK_SLOW )) "the gateway reloaded its config" lk_door_ops_reloaded_since "$reloads"
+lk_ops_acl_local
+lk_ops_block add-door-ca
+reloads=$(lk_ops_reloads)
+lk_ops_block add-door-vps
+lk_wait_for $(( 10 * LK_SLOW )) "the gateway reloaded its config" lk_ops_reloaded_since "$reloads"
 lk_has "reload: .* applied (2 doors" <"$GATEWAY_LOG" || lk_fail "the reload did not count 2 doors"
 lk_has "user home/garage" <"$SITE/broker/acl" || lk_fail "the new acl has no block for home/garage"
 lk_has "user test-watch" <"$SITE/broker/acl" || lk_fail "the new acl lost acl.local's lines"

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # remove_door.sh - docs/operations.md "Remove a door", its two command blocks (CA machine,
 # VPS) run word for word against a running synthetic site with two doors (front, garage;
-# tests/lib/door_ops.sh runs the blocks): the broker ends the garage device's session and
+# tests/lib/ops_blocks.sh runs the blocks): the broker ends the garage device's session and
 # refuses its certificate from then on, the gateway's reload takes the door off the page and
 # refuses a tap on it, and the front door still opens. No process is restarted.
 # usage: remove_door.sh SOURCE_DIR BUILD_DIR
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
-. "$ROOT/tests/lib/door_ops.sh"
+. "$ROOT/tests/lib/ops_blocks.sh"
 
 mkdir -p "$LK_TMP/bin"
 ln -s "$BUILD/certs-tool/latchkey-certs" "$LK_TMP/bin/"
@@ -25,11 +25,11 @@ lk_expect_eq "$(lk_post -d "pin=$PIN" -d door=garage "$URL/action")" "200 opened
 lk_has "Garage door" <"$LK_TMP/body" || lk_fail "the page does not show the garage before"
 garage_pulses=$(lk_relay_count garage on)
 
-lk_door_ops_acl_local
-lk_door_ops_block remove-door-ca
-reloads=$(lk_door_ops_reloads)
-lk_door_ops_block remove-door-vps
-lk_wait_for $(( 10 * LK_SLOW )) "the gateway reloaded its config" lk_door_ops_reloaded_since "$reloads"
+lk_ops_acl_local
+lk_ops_block remove-door-ca
+reloads=$(lk_ops_reloads)
+lk_ops_block remove-door-vps
+lk_wait_for $(( 10 * LK_SLOW )) "the gateway reloaded its config" lk_ops_reloaded_since "$reloads"
 lk_has "reload: .* applied (1 doors" <"$GATEWAY_LOG" || lk_fail "the reload did not count 1 door"
 ! lk_has "user home/garage" <"$SITE/broker/acl" || lk_fail "the new acl still has home/garage"
 lk_has "user home/front" <"$SITE/broker/acl" || lk_fail "the new acl lost home/front"
