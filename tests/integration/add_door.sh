@@ -10,9 +10,7 @@ ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/site.sh"
 . "$ROOT/tests/lib/ops_blocks.sh"
 
-mkdir -p "$LK_TMP/bin"
-ln -s "$BUILD/certs-tool/latchkey-certs" "$LK_TMP/bin/"
-export PATH="$LK_TMP/bin:$PATH"
+lk_ops_certs_on_path
 lk_site_make --door "front:Front door" --pin 246810
 lk_site_start_broker
 lk_site_start_device front
@@ -21,12 +19,7 @@ lk_site_wait_online front
 lk_phone "$URL/" >/dev/null
 ! lk_has "Garage door" <"$LK_TMP/body" || lk_fail "the page shows the garage before it is added"
 
-lk_ops_acl_local
-lk_ops_block add-door-ca
-reloads=$(lk_ops_reloads)
-lk_ops_block add-door-vps
-lk_wait_for $(( 10 * LK_SLOW )) "the gateway reloaded its config" lk_ops_reloaded_since "$reloads"
-lk_has "reload: .* applied (2 doors" <"$GATEWAY_LOG" || lk_fail "the reload did not count 2 doors"
+lk_ops_door_change add 2
 lk_has "user home/garage" <"$SITE/broker/acl" || lk_fail "the new acl has no block for home/garage"
 lk_has "user test-watch" <"$SITE/broker/acl" || lk_fail "the new acl lost acl.local's lines"
 

@@ -11,9 +11,7 @@ ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/site.sh"
 . "$ROOT/tests/lib/ops_blocks.sh"
 
-mkdir -p "$LK_TMP/bin"
-ln -s "$BUILD/certs-tool/latchkey-certs" "$LK_TMP/bin/"
-export PATH="$LK_TMP/bin:$PATH"
+lk_ops_certs_on_path
 lk_site_make --door "front:Front door" --pin 246810 --ack-timeout-ms 3000
 # Back-to-back opens are not "busy" for the device.
 sed -i -e 's/^pulse_ms = .*/pulse_ms = 50/' -e '$a min_interval_ms = 0' "$SITE/device-front.conf"

@@ -6,6 +6,13 @@
 # door's device (FRONT_PID) by PID and starts it again.
 # shellcheck shell=bash
 
+# lk_ops_certs_on_path: this build's latchkey-certs first on PATH, as the doc's command name.
+lk_ops_certs_on_path() {
+  mkdir -p "$LK_TMP/bin"
+  ln -s "$BUILD/certs-tool/latchkey-certs" "$LK_TMP/bin/"
+  export PATH="$LK_TMP/bin:$PATH"
+}
+
 systemctl() {
   case "$1 $2" in
     "reload mosquitto") kill -HUP "$BROKER_PID" ;;
@@ -54,3 +61,15 @@ lk_ops_acl_local() {
 # lk_ops_reloads: how many config reloads the gateway has applied so far.
 lk_ops_reloads() { grep -c "reload: .* applied" "$GATEWAY_LOG" || true; }
 lk_ops_reloaded_since() { [ "$(lk_ops_reloads)" -gt "$1" ]; }
+
+# lk_ops_door_change OP DOORS: "OP a door" (add, remove): the doc's OP-door-ca block, then its
+# OP-door-vps block, and waits until the gateway has applied the reload, with DOORS doors.
+lk_ops_door_change() {
+  local reloads
+  lk_ops_acl_local
+  lk_ops_block "$1-door-ca"
+  reloads=$(lk_ops_reloads)
+  lk_ops_block "$1-door-vps"
+  lk_wait_for $(( 10 * LK_SLOW )) "the gateway reloaded its config" lk_ops_reloaded_since "$reloads"
+  lk_has "reload: .* applied ($2 doors" <"$GATEWAY_LOG" || lk_fail "the reload did not count $2 doors"
+}
