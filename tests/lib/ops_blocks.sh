@@ -51,11 +51,11 @@ lk_ops_block() {
 }
 
 # lk_ops_acl_local: the test tools' ACL blocks (site.sh) become the operator's own lines,
-# in the acl.local of the doc's broker-config output (the doc's broker/ under $LK_TMP).
+# in the acl.local of the doc's host-bundle directory (vps/mosquitto/ under $LK_TMP).
 lk_ops_acl_local() {
-  mkdir -p "$LK_TMP/broker"
-  sed -n '/^# Test tool/,$p' "$SITE/broker/acl" >"$LK_TMP/broker/acl.local"
-  lk_has "user test-watch" <"$LK_TMP/broker/acl.local" || lk_fail "no test identities in the site's acl"
+  mkdir -p "$LK_TMP/vps/mosquitto"
+  sed -n '/^# Test tool/,$p' "$SITE/broker/acl" >"$LK_TMP/vps/mosquitto/acl.local"
+  lk_has "user test-watch" <"$LK_TMP/vps/mosquitto/acl.local" || lk_fail "no test identities in the site's acl"
 }
 
 # lk_ops_reloads: how many config reloads the gateway has applied so far.
