@@ -30,6 +30,7 @@ sed -i -e "s|^state_file = .*|state_file = $SITE/accept-garage.state|" \
   -e "s|^sim_log = .*|sim_log = $SITE/relay-garage.log|" "$LK_TMP/door-garage/device.conf"
 lk_start device-garage "$BUILD/firmware/port/posix/latchkey-device" -c "$LK_TMP/door-garage/device.conf"
 lk_site_wait_online garage
+lk_ops_wait_page_online garage
 
 lk_log "the page shows the new door and a tap opens it"
 lk_phone "$URL/" >/dev/null

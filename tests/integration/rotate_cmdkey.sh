@@ -36,6 +36,7 @@ lk_ops_block rotate-cmdkey-device
 lk_has "command_pubkey = $new_pub" <"$SITE/device-front.conf" || lk_fail "device.conf has not the new key"
 lk_wait_for $(( 15 * LK_SLOW )) "the restarted device subscribed" \
   grep -q "subscribed to latchkey/home/front/cmd" "$LK_TMP/device-front-restarted.log"
+lk_ops_wait_page_online front
 [ "$(lk_post -d "pin=$PIN" -d door=front "$URL/action")" != "200 opened" ] ||
   lk_fail "a command signed with the old key opened the door"
 lk_expect_eq "$(lk_relay_count front on)" "$pulses" "the relay in the window"
@@ -44,6 +45,7 @@ lk_has "door=front .*result=rejected reason=bad-signature" <"$GATEWAY_LOG" ||
 
 lk_log "then the gateway: taps open again"
 lk_ops_block rotate-cmdkey-vps
+lk_ops_wait_page_online front
 cmp -s "$SITE/command.key" "$PKI/cmd/command.key" || lk_fail "the gateway's key is not the new one"
 [ ! -e "$LK_TMP/command.key" ] || lk_fail "the copied secret key was left behind"
 lk_expect_eq "$(lk_post -d "pin=$PIN" -d door=front "$URL/action")" "200 opened" "a tap after"

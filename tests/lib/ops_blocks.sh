@@ -73,3 +73,13 @@ lk_ops_door_change() {
   lk_wait_for $(( 10 * LK_SLOW )) "the gateway reloaded its config" lk_ops_reloaded_since "$reloads"
   lk_has "reload: .* applied ($2 doors" <"$GATEWAY_LOG" || lk_fail "the reload did not count $2 doors"
 }
+
+# lk_ops_wait_page_online DOOR: waits until the gateway itself (its page) has DOOR online,
+# not only the broker's retained availability: a tap before that is answered "offline".
+lk_ops_page_online() {
+  lk_phone "$URL/" >/dev/null
+  lk_has "data-door-status=\"$1\"[^>]*data-availability=\"online\"" <"$LK_TMP/body"
+}
+lk_ops_wait_page_online() {
+  lk_wait_for $(( 15 * LK_SLOW )) "the gateway has $1 online" lk_ops_page_online "$1"
+}
