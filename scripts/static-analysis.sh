@@ -159,7 +159,7 @@ check_format() {
   (cd "$ROOT" && git clang-format --binary "$(command -v clang-format-14 || command -v clang-format)" \
     --diff --extensions c,h "$base" -- ) >"$OUT/format.txt" 2>&1 || rc=$?
   if [ "$rc" -ne 0 ] || grep -q '^diff ' "$OUT/format.txt"; then
-    echo "format: lines changed since $base differ from .clang-format (apply: git clang-format $base):"
+    echo "format: lines changed since $base differ from .clang-format (apply: git clang-format --extensions c,h $base):"
     cat "$OUT/format.txt"
     return 1
   fi
