@@ -53,6 +53,10 @@ printf '\n[homeassistant]\ndiscovery = true\n' >>"$SITE/device-door1.conf"
 CONTACT="$SITE/door1.contact"
 echo closed >"$CONTACT"
 printf '\n[door_sensor]\nbackend = file\nfile = %s\nwindow_ms = 2000\n' "$CONTACT" >>"$SITE/device-door1.conf"
+# Taps follow each other closely: no pause after a pulse (the relay's minimum interval is
+# not what this test is about, and guessing when the device's pause ends made a tap meet
+# it as "busy" once, in a CI run).
+lk_conf_set "$SITE/device-door1.conf" relay min_interval_ms 0
 printf '\n[homeassistant]\ndiscovery_prefix = homeassistant\nrequest_identity = homeassistant\n' >>"$CONF"
 printf '\n[notify]\nwebhook = http://127.0.0.1:%s/hook\n' "$HOOK_PORT" >>"$CONF"
 printf '135790\n' | lk_site_gw user add homeassistant --doors door1 >/dev/null
@@ -157,13 +161,9 @@ sleep 2 # whatever the black hole held must not open anything late
 lk_expect_eq "$(lk_relay_count door1 on)" 3 "relay pulses after the black hole (two taps after links back)"
 
 lk_log "Home Assistant's signed request (mosquitto_pub in its place)"
-# The device pauses min_interval_ms (2000 by default) after a pulse before the next.
-relay_rested() {
-  local last
-  last=$(sed -n 's/ off$//p' "$SITE/relay-door1.log" | tail -n 1)
-  [ "$(lk_relay_count door1 off)" -eq "$(lk_relay_count door1 on)" ] && [ "$(date +%s%3N)" -gt $(( last + 2200 )) ]
-}
-lk_wait_for 10 "the last pulse ended and the device's pause passed" relay_rested
+# The last pulse has ended (the device has no pause after it: min_interval_ms = 0 above).
+relay_rested() { [ "$(lk_relay_count door1 off)" -eq "$(lk_relay_count door1 on)" ]; }
+lk_wait_for 10 "the last pulse ended" relay_rested
 now=$(date +%s)
 home_pub -t latchkey/home/door1/request/homeassistant -m "$(request_json "$now")"
 ha_result() { grep "action result user=homeassistant door=door1" "$GATEWAY_LOG" | tail -n 1 | lk_has "result=$1"; }
@@ -200,7 +200,7 @@ lk_expect_eq "$(lk_relay_count door1 on)" 4 "relay pulses after the refused requ
 lk_log "the door contact: opened once the door really opened, else 'unlocked, not opened'"
 state_has() { home_sub -t latchkey/home/door1/state -C 1 -W 2 | lk_has -F "$1"; }
 lk_wait_for 10 "state says the door is closed" state_has '"door":"closed"'
-lk_wait_for 10 "the device's pause passed" relay_rested
+lk_wait_for 10 "the last pulse ended" relay_rested
 out=$(lk_post -d pin=$PIN -d door=door1 "$URL/action")
 lk_expect_eq "$out" "200 opened" "tap with the contact"
 echo open >"$CONTACT"
@@ -209,7 +209,7 @@ state_has '"door":"open"' || lk_fail "state without the open door"
 grep -q "door open after the command .*: opened" "$DEVICE_LOG" || lk_fail "the device did not log the opening"
 echo closed >"$CONTACT"
 lk_wait_for 10 "state says the door is closed again" state_has '"door":"closed"'
-lk_wait_for 10 "the device's pause passed" relay_rested
+lk_wait_for 10 "the last pulse ended" relay_rested
 out=$(lk_post -d pin=$PIN -d door=door1 "$URL/action")
 lk_expect_eq "$out" "200 opened" "tap, the door stays shut"
 lk_wait_for 10 "state says unlocked, not opened (window 2 s)" state_has '"entry":"not-opened"'
@@ -223,7 +223,7 @@ HANG_PID=$LK_LAST_PID
 lk_wait_port "$HOOK_PORT" 10 "$HANG_PID"
 kill -USR1 "$HANG_PID"
 lk_wait_for 5 "the hanging receiver" grep -q "mode blackhole" "$LK_TMP/hook-hang.log"
-lk_wait_for 10 "the device's pause passed" relay_rested
+lk_wait_for 10 "the last pulse ended" relay_rested
 out=$(lk_post -d pin=$PIN -d door=door1 "$URL/action")
 lk_expect_eq "$out" "200 opened" "tap with the webhook's receiver hanging"
 # Its 3 tries take at least 3 x 3 s + 3 s: the gateway must answer meanwhile.
