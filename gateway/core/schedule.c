@@ -38,8 +38,12 @@ static uint8_t parse_days(const char *p, size_t n)
 
     if (n == 5 && strncasecmp(p, "daily", 5) == 0)
         return 0x7f;
-    if (dash == NULL)
-        return (a = day_of(p, n)) < 0 ? 0 : (uint8_t)(1u << a);
+    if (dash == NULL) {
+        a = day_of(p, n);
+        if (a < 0)
+            return 0;
+        return (uint8_t)(1u << a);
+    }
     a = day_of(p, (size_t)(dash - p));
     b = day_of(dash + 1, n - (size_t)(dash - p) - 1);
     if (a < 0 || b < 0)
