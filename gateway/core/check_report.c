@@ -8,24 +8,28 @@
 
 #define LINE_MAX_CHARS 700
 
-void check_error(struct check_report *r, const char *fmt, ...)
+/* One finding of the given kind ("error" or "warning") on stderr. */
+static void report(const struct check_report *r, const char *kind, const char *fmt, va_list ap)
 {
     char line[LINE_MAX_CHARS];
+    (void)vsnprintf(line, sizeof line, fmt, ap);
+    gw_err("%s: %s: %s", r->config, kind, line);
+}
+
+void check_error(struct check_report *r, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    (void)vsnprintf(line, sizeof line, fmt, ap);
+    report(r, "error", fmt, ap);
     va_end(ap);
-    gw_err("%s: error: %s", r->config, line);
     r->errors++;
 }
 
 void check_warn(struct check_report *r, const char *fmt, ...)
 {
-    char line[LINE_MAX_CHARS];
     va_list ap;
     va_start(ap, fmt);
-    (void)vsnprintf(line, sizeof line, fmt, ap);
+    report(r, "warning", fmt, ap);
     va_end(ap);
-    gw_err("%s: warning: %s", r->config, line);
     r->warnings++;
 }
