@@ -10,6 +10,8 @@
 
 /* One finding of the given kind ("error" or "warning") on stderr. */
 static void report(const struct check_report *r, const char *kind, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+static void report(const struct check_report *r, const char *kind, const char *fmt, va_list ap)
 {
     char line[LINE_MAX_CHARS];
     (void)vsnprintf(line, sizeof line, fmt, ap);

@@ -46,8 +46,11 @@ static uint32_t p_millis(void *ctx) { (void)ctx; return 0; }
 static int64_t p_unix(void *ctx) { (void)ctx; return 0; }
 static int p_random(void *ctx, uint8_t *out, size_t len) { (void)ctx; memset(out, 0, len); return 0; }
 static void p_relay(void *ctx, int on) { (void)ctx, (void)on; }
-static const struct lk_platform plat = {NULL,        p_millis, p_unix, p_random,
-                                        ossl_verify, p_relay,  NULL,   NULL};
+static const struct lk_platform plat = {.millis = p_millis,
+                                        .unix_time = p_unix,
+                                        .random = p_random,
+                                        .ed25519_verify = ossl_verify,
+                                        .relay_set = p_relay};
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

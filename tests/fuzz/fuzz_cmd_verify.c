@@ -24,8 +24,11 @@ static int64_t p_unix(void *ctx) { (void)ctx; return 1790000001; }
 static int p_random(void *ctx, uint8_t *out, size_t len) { (void)ctx; memset(out, 0, len); return 0; }
 static void p_relay(void *ctx, int on) { (void)ctx, (void)on; }
 
-static const struct lk_platform plat = {NULL,    p_millis, p_unix, p_random, lkp_ed25519_verify,
-                                        p_relay, NULL,     NULL};
+static const struct lk_platform plat = {.millis = p_millis,
+                                        .unix_time = p_unix,
+                                        .random = p_random,
+                                        .ed25519_verify = lkp_ed25519_verify,
+                                        .relay_set = p_relay};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

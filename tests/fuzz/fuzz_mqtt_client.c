@@ -98,8 +98,11 @@ static void p_relay(void *ctx, int on)
 }
 
 static const struct lk_transport tr = {NULL, t_send, t_recv};
-static const struct lk_platform plat = {NULL,     p_millis, p_unix, p_random,
-                                        p_verify, p_relay,  NULL,   NULL};
+static const struct lk_platform plat = {.millis = p_millis,
+                                        .unix_time = p_unix,
+                                        .random = p_random,
+                                        .ed25519_verify = p_verify,
+                                        .relay_set = p_relay};
 
 /* Input: byte 0 = chunk size, byte 1 = clock step and options, then the broker's bytes.
  * Option bit 7 prepends a CONNACK so the fuzzer starts in the connected state. */
