@@ -186,6 +186,16 @@ static void log_event(void *user, const struct lk_device_event *ev)
         else
             lkp_log_info("door %s", ev->u.door.door);
         break;
+    case LK_EVENT_TIME_REQUESTED:
+        lkp_log_info("time beacon requested");
+        break;
+    case LK_EVENT_TIME:
+        if (strcmp(ev->u.time.result, "accepted") == 0)
+            lkp_log_info("time beacon accepted: %lld%s", (long long)ev->u.time.time,
+                         ev->u.time.first ? " (commands may act from now on)" : "");
+        else
+            lkp_log_error("time beacon refused: %s", ev->u.time.result);
+        break;
     case LK_EVENT_DISCOVERY_ERROR:
         lkp_log_error("a Home Assistant discovery message could not be sent (entity %u)",
                       ev->u.discovery.entity);
