@@ -23,6 +23,7 @@ void metrics_websockets(int delta);
 void metrics_pin_check(int cached);               /* a PIN check: 1 from pin_cache, 0 scrypt */
 void metrics_mqtt_oversize(void);                 /* an inbound MQTT message dropped for its size */
 void metrics_busy(const char *reason);            /* a "busy" result, by its reason */
+void metrics_time_beacon(int answered);           /* a time request: answered 1, dropped 0 */
 
 #define METRICS_RESULTS 16 /* room for results added to result.h later */
 #define METRICS_BUCKETS 8  /* ack latency histogram */
@@ -38,6 +39,7 @@ struct metrics_snapshot {
     unsigned long long pin_checks[2]; /* [0] scrypt, [1] cache */
     unsigned long long mqtt_oversize;
     unsigned long long busy[METRICS_BUSY_REASONS];
+    unsigned long long time_beacons[2]; /* [0] requests dropped, [1] answered */
 };
 
 /* A copy of every counter (each read atomically). */
