@@ -250,8 +250,8 @@ static int write_acl(BIO *b, const char *site, const struct devs *d, const char 
                  "topic write latchkey/%s/%s/availability\n"
                  "topic write latchkey/%s/%s/time/req\n"
                  "topic read latchkey/%s/%s/time\n",
-                 site, door, site, door, site, door, site, door, site, door, site, door, site,
-                 door, site, door) > 0;
+                 site, door, site, door, site, door, site, door, site, door, site, door, site, door,
+                 site, door) > 0;
         for (j = 0; ok && j < sizeof ha_configs / sizeof ha_configs[0]; j++)
             ok = BIO_printf(b, "topic write homeassistant/%s/latchkey_%s_%s/%s/config\n",
                             ha_configs[j].component, site, door, ha_configs[j].object) > 0;

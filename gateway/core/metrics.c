@@ -24,7 +24,10 @@ void metrics_conn_refused(void) { atomic_fetch_add(&conn_refused, 1); }
 void metrics_websockets(int delta) { atomic_fetch_add(&websockets, delta); }
 void metrics_pin_check(int cached) { atomic_fetch_add(&pin_checks[cached != 0], 1); }
 void metrics_mqtt_oversize(void) { atomic_fetch_add(&mqtt_oversize, 1); }
-void metrics_time_beacon(int answered) { atomic_fetch_add(&time_beacons[answered != 0], 1); }
+void metrics_time_beacon(int answered)
+{
+    atomic_fetch_add(&time_beacons[answered != 0], 1);
+}
 
 void metrics_busy(const char *reason)
 {

@@ -18,7 +18,9 @@
 #define TIME_QUEUE_MAX 16         /* more waiting requests are dropped (logged) */
 #define TIME_ANSWER_EVERY_MS 1000 /* at most one answer per door per this */
 /* {"v":1,"nonce":"<32>","time":<19 digits>,"sig":"<86>"} and NUL */
-#define TIME_BEACON_MAX (sizeof "{\"v\":1,\"nonce\":\"\",\"time\":,\"sig\":\"\"}" + LK_NONCE_HEX_LEN + 19 + LK_SIG_B64_LEN)
+#define TIME_BEACON_MAX                                                                            \
+    (sizeof "{\"v\":1,\"nonce\":\"\",\"time\":,\"sig\":\"\"}" + LK_NONCE_HEX_LEN + 19 +            \
+     LK_SIG_B64_LEN)
 
 struct time_request {
     char door[LK_NAME_MAX + 1];

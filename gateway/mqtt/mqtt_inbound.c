@@ -18,7 +18,7 @@
 /* latchkey/<site>/<door>/<suffix> (suffix with its '/', e.g. "/ack") -> door (copied), if
  * the site is ours. */
 int mqtt_door_of_topic(const char *site, const char *topic, size_t len, const char *suffix,
-                         char door[LK_NAME_MAX + 1])
+                       char door[LK_NAME_MAX + 1])
 {
     size_t sl = strlen(suffix);
     char want[LK_TOPIC_MAX + 1];

@@ -92,8 +92,8 @@ static void on_connected(void *context, char *cause)
 {
     struct mqtt_link *m = context;
     MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
-    char *topics[N_TOPICS] = {m->sub_topics[TOPIC_ACK], m->sub_topics[TOPIC_AVAIL],
-                              m->sub_topics[TOPIC_STATE], m->sub_topics[TOPIC_BRIDGE],
+    char *topics[N_TOPICS] = {m->sub_topics[TOPIC_ACK],     m->sub_topics[TOPIC_AVAIL],
+                              m->sub_topics[TOPIC_STATE],   m->sub_topics[TOPIC_BRIDGE],
                               m->sub_topics[TOPIC_REQUEST], m->sub_topics[TOPIC_TIME_REQ]};
     int qos[N_TOPICS] = {1, 1, 1, 1, 1, 1};
     int rc, i;

@@ -92,10 +92,12 @@ void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid, long 
     line(b, "# HELP latchkey_mqtt_oversize_total Inbound MQTT messages dropped unread for their size.\n"
             "# TYPE latchkey_mqtt_oversize_total counter\nlatchkey_mqtt_oversize_total %llu\n",
          (unsigned long long)m.mqtt_oversize);
-    line(b, "# HELP latchkey_time_beacons_total Time beacon requests of the doors, answered or dropped.\n"
-            "# TYPE latchkey_time_beacons_total counter\n"
-            "latchkey_time_beacons_total{outcome=\"answered\"} %llu\n"
-            "latchkey_time_beacons_total{outcome=\"dropped\"} %llu\n",
+    line(b,
+         "# HELP latchkey_time_beacons_total Time beacon requests of the doors, answered or "
+         "dropped.\n"
+         "# TYPE latchkey_time_beacons_total counter\n"
+         "latchkey_time_beacons_total{outcome=\"answered\"} %llu\n"
+         "latchkey_time_beacons_total{outcome=\"dropped\"} %llu\n",
          (unsigned long long)m.time_beacons[1], (unsigned long long)m.time_beacons[0]);
     line(b, "# HELP latchkey_ack_latency_seconds Time from the request to the device's ack (or timeout).\n"
             "# TYPE latchkey_ack_latency_seconds histogram\n");

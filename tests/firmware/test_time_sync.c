@@ -21,7 +21,7 @@ static const char *vectors_path;
 static uint8_t pub[32];
 static uint8_t next_random[16]; /* what the fake RNG hands out */
 static int random_fails;
-static int verifies;            /* signature checks made */
+static int verifies; /* signature checks made */
 
 static int fake_random(void *ctx, uint8_t *out, size_t len)
 {
@@ -75,11 +75,13 @@ static void device_vectors(void **state)
     int count = 0;
     (void)state;
     assert_int_equal(lk_vectors_hex(str(doc, "public_key_hex"), pub, sizeof pub), 0);
-    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(doc, "device")) {
+    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(doc, "device"))
+    {
         struct lk_time_sync ts;
         const char *name = str(v, "name"), *nonce = str(v, "open_nonce");
         const char *want = strcmp(str(v, "result"), "accept") == 0 ? "accepted" : str(v, "reason");
-        int64_t hw = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(v, "high_water"));
+        int64_t hw =
+            (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(v, "high_water"));
         int64_t t = -1;
         enum lk_time_verdict got;
         lk_time_sync_init(&ts, hw);
@@ -114,9 +116,9 @@ static const char *accept_payload(cJSON **doc)
     cJSON *v;
     *doc = lk_vectors_load(vectors_path);
     assert_int_equal(lk_vectors_hex(str(*doc, "public_key_hex"), pub, sizeof pub), 0);
-    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(*doc, "device"))
-        if (strcmp(str(v, "name"), "accept") == 0)
-            return str(v, "payload");
+    cJSON_ArrayForEach(
+        v, cJSON_GetObjectItemCaseSensitive(*doc, "device")) if (strcmp(str(v, "name"), "accept") ==
+                                                                 0) return str(v, "payload");
     fail_msg("no vector \"accept\"");
     return NULL;
 }
@@ -188,7 +190,7 @@ static void high_water_written_hourly(void **state)
     assert_int_equal(check(&ts, good, 200, &t), LK_TIME_ACCEPTED);
     assert_int_equal(ts.high_water, T_ACCEPT);
     assert_true(lk_time_sync_persist_due(&ts, 200)); /* the first since boot: at once */
-    lk_time_sync_persisted(&ts, 200, 0);               /* the write failed */
+    lk_time_sync_persisted(&ts, 200, 0);             /* the write failed */
     assert_false(lk_time_sync_persist_due(&ts, 200 + LK_TIME_PERSIST_MS - 1));
     assert_true(lk_time_sync_persist_due(&ts, 200 + LK_TIME_PERSIST_MS));
     lk_time_sync_persisted(&ts, 200 + LK_TIME_PERSIST_MS, 1);
@@ -243,10 +245,8 @@ static void strict_scanner(void **state)
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(device_vectors),
-        cmocka_unit_test(nonce_open_ten_seconds),
-        cmocka_unit_test(requests_when_due),
-        cmocka_unit_test(high_water_written_hourly),
+        cmocka_unit_test(device_vectors),    cmocka_unit_test(nonce_open_ten_seconds),
+        cmocka_unit_test(requests_when_due), cmocka_unit_test(high_water_written_hourly),
         cmocka_unit_test(strict_scanner),
     };
     if (argc != 2) {

@@ -74,7 +74,8 @@ static void request_parser_is_strict(void **state)
     assert_int_equal(parse("[1]", nonce), -1);
     assert_int_equal(parse("", nonce), -1);
     /* Over the bound: refused before parsing, even if it is valid JSON. */
-    (void)snprintf(big, sizeof big, "{\"v\":1,\"nonce\":\"" NONCE "\"}%*s", TIME_REQUEST_MAX - 40, "");
+    (void)snprintf(big, sizeof big, "{\"v\":1,\"nonce\":\"" NONCE "\"}%*s", TIME_REQUEST_MAX - 40,
+                   "");
     assert_true(strlen(big) > TIME_REQUEST_MAX);
     assert_int_equal(parse(big, nonce), -1);
 }
@@ -84,7 +85,8 @@ static void beacon_matches_vectors(void **state)
     cJSON *doc = lk_vectors_load(time_path), *v;
     int count = 0;
     (void)state;
-    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(doc, "signer")) {
+    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(doc, "signer"))
+    {
         const char *nonce = cJSON_GetStringValue(cJSON_GetObjectItem(v, "nonce"));
         const char *sig = cJSON_GetStringValue(cJSON_GetObjectItem(v, "sig"));
         int64_t t = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(v, "time"));
@@ -99,7 +101,8 @@ static void beacon_matches_vectors(void **state)
     }
     assert_true(count >= 3);
     /* The vector "accept" is exactly what the gateway writes. */
-    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(doc, "device")) {
+    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(doc, "device"))
+    {
         if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(v, "name")), "accept") == 0) {
             char out[TIME_BEACON_MAX];
             assert_true(time_beacon_build(app.cmd_key, NONCE, 1790000100, out, sizeof out) > 0);
@@ -111,8 +114,9 @@ static void beacon_matches_vectors(void **state)
     {
         char out[TIME_BEACON_MAX];
         assert_int_equal(time_beacon_build(app.cmd_key, NONCE, 0, out, sizeof out), 0);
-        assert_int_equal(time_beacon_build(app.cmd_key, "00112233445566778899AABBCCDDEEFF", 5,
-                                           out, sizeof out), 0);
+        assert_int_equal(
+            time_beacon_build(app.cmd_key, "00112233445566778899AABBCCDDEEFF", 5, out, sizeof out),
+            0);
     }
     cJSON_Delete(doc);
 }

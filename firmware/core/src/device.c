@@ -41,7 +41,8 @@ int lk_device_config_valid(const struct lk_device_config *cfg)
            lk_name_valid(cfg->door, lk_field_len(cfg->door, sizeof cfg->door)) &&
            (cfg->pulse_ms == 0 ||
             (cfg->pulse_ms >= LK_RELAY_PULSE_MIN_MS && cfg->pulse_ms <= LK_RELAY_PULSE_MAX_MS)) &&
-           cfg->min_interval_ms <= LK_RELAY_INTERVAL_MAX_MS && (cfg->time_beacon == 0 || LK_TIME_SYNC) &&
+           cfg->min_interval_ms <= LK_RELAY_INTERVAL_MAX_MS &&
+           (cfg->time_beacon == 0 || LK_TIME_SYNC) &&
            (cfg->ha_prefix == NULL || cfg->ha_prefix[0] == '\0' ||
             lk_ha_prefix_valid(cfg->ha_prefix));
 }
@@ -260,8 +261,8 @@ static size_t time_topic(const struct lk_device *dev, int req, char *out, size_t
     return lk_topic(out, cap, dev->site, dev->door, req ? "time/req" : "time");
 }
 
-static void emit_time(struct lk_device *dev, enum lk_event_type type, const char *result,
-                      int64_t t, uint8_t first, uint8_t persisted)
+static void emit_time(struct lk_device *dev, enum lk_event_type type, const char *result, int64_t t,
+                      uint8_t first, uint8_t persisted)
 {
     struct lk_device_event ev = event_of(type);
     ev.u.time.result = result;
@@ -290,7 +291,8 @@ static int time_link_up(struct lk_device *dev)
     dev->sub_time_id = 0;
     if (!dev->time_beacon)
         return 0;
-    if (time_topic(dev, 0, topic, sizeof topic) == 0 || lk_mqtt_subscribe(&dev->mqtt, topic, 1) != 0)
+    if (time_topic(dev, 0, topic, sizeof topic) == 0 ||
+        lk_mqtt_subscribe(&dev->mqtt, topic, 1) != 0)
         return -1;
     dev->sub_time_id = lk_mqtt_last_packet_id(&dev->mqtt);
     lk_time_sync_link_up(&dev->time);

@@ -21,16 +21,11 @@ struct flat_value {
 const char *lk_time_verdict_name(enum lk_time_verdict v)
 {
     switch (v) {
-    case LK_TIME_ACCEPTED:
-        return "accepted";
-    case LK_TIME_MALFORMED:
-        return "malformed";
-    case LK_TIME_UNSOLICITED:
-        return "unsolicited";
-    case LK_TIME_BAD_SIGNATURE:
-        return "bad-signature";
-    case LK_TIME_ROLLBACK:
-        return "rollback";
+    case LK_TIME_ACCEPTED: return "accepted";
+    case LK_TIME_MALFORMED: return "malformed";
+    case LK_TIME_UNSOLICITED: return "unsolicited";
+    case LK_TIME_BAD_SIGNATURE: return "bad-signature";
+    case LK_TIME_ROLLBACK: return "rollback";
     }
     return "malformed";
 }
@@ -210,9 +205,9 @@ void lk_time_sync_sent(struct lk_time_sync *ts, uint32_t now_ms)
 }
 
 enum lk_time_verdict lk_time_sync_check(struct lk_time_sync *ts, const struct lk_platform *plat,
-                                        const uint8_t pubkey[LK_PUBKEY_LEN],
-                                        const uint8_t *payload, size_t len, uint32_t now_ms,
-                                        uint64_t uptime_ms, int64_t *time)
+                                        const uint8_t pubkey[LK_PUBKEY_LEN], const uint8_t *payload,
+                                        size_t len, uint32_t now_ms, uint64_t uptime_ms,
+                                        int64_t *time)
 {
     struct beacon b;
     char msg[LK_TIME_MSG_MAX];

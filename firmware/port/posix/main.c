@@ -187,9 +187,7 @@ static void log_event(void *user, const struct lk_device_event *ev)
         else
             lkp_log_info("door %s", ev->u.door.door);
         break;
-    case LK_EVENT_TIME_REQUESTED:
-        lkp_log_info("time beacon requested");
-        break;
+    case LK_EVENT_TIME_REQUESTED: lkp_log_info("time beacon requested"); break;
     case LK_EVENT_TIME:
         if (strcmp(ev->u.time.result, "accepted") == 0)
             lkp_log_info("time beacon accepted: %lld%s", (long long)ev->u.time.time,
@@ -451,8 +449,9 @@ int main(int argc, char **argv)
     if (!dcfg.time_beacon)
         lk_device_trust_time(&dev, not_before); /* a Linux clock: trusted from the start */
     else
-        lkp_log_info("time_beacon: commands are refused (not-yet-valid) until the gateway's "
-                     "signed time beacon arrives");
+        lkp_log_info(
+            "time_beacon: commands are refused (not-yet-valid) until the gateway's "
+            "signed time beacon arrives");
     for (size_t i = 0; have_state && i < state.n; i++)
         lk_device_remember(&dev, state.e[i].id);
     lkp_relay_output_describe(&relay, relay_desc, sizeof relay_desc);

@@ -121,11 +121,11 @@ struct lk_device {
 #endif
     uint8_t has_door; /* the platform reads a door contact (and LK_DOOR_SENSOR) */
 #if LK_TIME_SYNC
-    struct lk_time_sync time;  /* the beacon's state (time_beacon on); the config's
+    struct lk_time_sync time; /* the beacon's state (time_beacon on); the config's
                                 * time_not_before waits in verifier.not_before */
-    uint16_t sub_time_id;      /* packet id of the SUBSCRIBE of .../time */
+    uint16_t sub_time_id;     /* packet id of the SUBSCRIBE of .../time */
 #endif
-    uint8_t time_beacon;       /* config time_beacon (and LK_TIME_SYNC) */
+    uint8_t time_beacon; /* config time_beacon (and LK_TIME_SYNC) */
 
     uint64_t uptime_ms;
     uint32_t last_ms;

@@ -77,12 +77,12 @@ struct lk_device_event {
             const char *entry; /* "opened" / "not-opened" when a window was decided, else "" */
             const char *id;    /* that command's id ("" for the local path) */
         } door;
-        struct {                 /* LK_EVENT_TIME_REQUESTED, LK_EVENT_TIME */
-            const char *result;  /* "accepted", "malformed", "unsolicited", "bad-signature",
+        struct {                /* LK_EVENT_TIME_REQUESTED, LK_EVENT_TIME */
+            const char *result; /* "accepted", "malformed", "unsolicited", "bad-signature",
                                   * "rollback" (time_sync.h); "" for a request */
-            int64_t time;        /* accepted: the beacon's time; else 0 */
-            uint8_t first;       /* accepted: the first since boot (commands may act now) */
-            uint8_t persisted;   /* accepted: the high-water mark was written */
+            int64_t time;       /* accepted: the beacon's time; else 0 */
+            uint8_t first;      /* accepted: the first since boot (commands may act now) */
+            uint8_t persisted;  /* accepted: the high-water mark was written */
         } time;
     } u;
 };

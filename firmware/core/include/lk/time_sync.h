@@ -72,9 +72,9 @@ void lk_time_sync_sent(struct lk_time_sync *ts, uint32_t now_ms);
  * LK_TIME_ACCEPTED the nonce closes, the clock is set to the beacon's time at uptime_ms,
  * the high-water mark rises to it, and *time is it (else *time is 0). */
 enum lk_time_verdict lk_time_sync_check(struct lk_time_sync *ts, const struct lk_platform *plat,
-                                        const uint8_t pubkey[LK_PUBKEY_LEN],
-                                        const uint8_t *payload, size_t len, uint32_t now_ms,
-                                        uint64_t uptime_ms, int64_t *time);
+                                        const uint8_t pubkey[LK_PUBKEY_LEN], const uint8_t *payload,
+                                        size_t len, uint32_t now_ms, uint64_t uptime_ms,
+                                        int64_t *time);
 
 /* The wall clock from the last accepted beacon at uptime_ms (UNIX s); 0 before one. */
 int64_t lk_time_sync_now(const struct lk_time_sync *ts, uint64_t uptime_ms);

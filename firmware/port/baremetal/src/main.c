@@ -87,9 +87,7 @@ static void on_event(void *user, const struct lk_device_event *ev)
         if (ev->u.relay.on)
             relay_pulses++;
         break;
-    case LK_EVENT_TIME_REQUESTED:
-        lkm_log("time: beacon requested");
-        break;
+    case LK_EVENT_TIME_REQUESTED: lkm_log("time: beacon requested"); break;
     case LK_EVENT_TIME:
         if (ev->u.time.time > 0)
             lkm_log("time: beacon accepted, %lld%s", (long long)ev->u.time.time,
@@ -139,8 +137,9 @@ int main(void)
     if (lkm_platform_test_clock())
         lkm_log("TEST IMAGE: wall clock from the host (semihosting); never ship this build");
     else
-        lkm_log("time: waiting for the gateway's signed time beacon; commands are refused "
-                "(not-yet-valid) until then");
+        lkm_log(
+            "time: waiting for the gateway's signed time beacon; commands are refused "
+            "(not-yet-valid) until then");
 
     if (wolfSSL_Init() != WOLFSSL_SUCCESS || lkm_platform_init(floor, &plat) != 0) {
         lkm_log("crypto: init failed");
