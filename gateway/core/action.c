@@ -29,7 +29,6 @@
 #include "sched_store.h"
 #include "sched_text.h"
 #include "site_tz.h"
-#include "time_beacon.h"
 
 static int64_t wall_s(const struct gw_app *app)
 {
@@ -555,7 +554,6 @@ void action_collect(struct gw_app *app)
     int i, n;
 
     action_start_requests(app);
-    (void)time_beacon_answer_queued(app); /* time/req of the doors (time_beacon.h) */
     (void)pin_worker_collect(&app->pins, on_verdict, app); /* verdicts first: they may publish */
     n = attempts_collect(&app->attempts, done, ATTEMPTS_MAX);
     for (i = 0; i < n; i++) {

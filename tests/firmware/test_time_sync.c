@@ -209,6 +209,7 @@ static void strict_scanner(void **state)
         "{}",
         "[]",
         "{\"v\":1,\"nonce\":\"00112233445566778899aabbccddeeff\",\"time\":1790000100}",
+        /* NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one payload over two lines */
         "{\"v\":1,\"v\":1,\"nonce\":\"00112233445566778899aabbccddeeff\",\"time\":1790000100,"
         "\"sig\":\"x\"}",
         "{\"v\":1,\"nonce\":\"0011223344556677\\u003899aabbccddeeff\",\"time\":1,\"sig\":\"x\"}",

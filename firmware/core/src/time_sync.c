@@ -190,6 +190,7 @@ size_t lk_time_sync_request(struct lk_time_sync *ts, const struct lk_platform *p
         ts->nonce[2 * i + 1] = hex[raw[i] & 0x0fu];
     }
     memset(raw, 0, sizeof raw);
+    /* NOLINTNEXTLINE(bugprone-not-null-terminated-result): the last copy brings the NUL */
     memcpy(out, "{\"v\":1,\"nonce\":\"", 16);
     memcpy(out + 16, ts->nonce, LK_NONCE_HEX_LEN);
     memcpy(out + 16 + LK_NONCE_HEX_LEN, "\"}", 3);
