@@ -38,8 +38,14 @@ struct audit_rec {
     int64_t uses_left;               /* ... and this many are left (schedule.h) */
 };
 
-/* Appends r with a durable commit and sets r->id. 0 once on disk, -1 on failure. */
+/* Appends r and sets r->id; 0 once on disk, -1 on failure. On disk: with the gateway's
+ * intent journal (audit_journal.h) a lazy commit plus the journal's record, else a durable
+ * commit. */
 int audit_append(struct store *s, struct audit_rec *r);
+
+/* Inserts r with its own id unless a row with that id exists (audit_journal.c, at start,
+ * inside its transaction). 1 inserted, 0 present, -1 on failure. */
+int audit_restore(struct store *s, const struct audit_rec *r);
 
 /* Sets result, reason and latency of the pending row of command cmd_id (lazy commit).
  * 0, 1 if no such pending row, -1 on failure. */
@@ -95,6 +101,7 @@ enum audit_stmt {
     AUDIT_Q_FINISH,  /* the result of a pending row */
     AUDIT_Q_PENDING, /* recovery: the pending rows */
     AUDIT_Q_RECOVER, /* recovery: marking them unknown */
+    AUDIT_Q_RESTORE, /* start: a row from the intent journal (audit_journal.h) */
     AUDIT_N_STMT
 };
 

@@ -19,13 +19,16 @@ enum store_sync {
 };
 
 struct store_flusher;
+struct audit_journal;
 
 struct store {
     struct sqlite3 *db;
     char path[256];
-    enum store_sync sync;                  /* the mode the next commit uses */
-    struct store_flusher *flusher;         /* background syncs and checkpoints (store_flush.h) */
-    void (*before_close)(struct store *s); /* set by store_flush.c: stops the flusher */
+    enum store_sync sync;                   /* the mode the next commit uses */
+    struct store_flusher *flusher;          /* background syncs and checkpoints (store_flush.h) */
+    void (*before_close)(struct store *s);  /* set by store_flush.c: stops the flusher */
+    struct audit_journal *journal;          /* the audit's intent journal (audit_journal.h) */
+    void (*close_journal)(struct store *s); /* set by audit_journal.c, after before_close */
 };
 
 /* Opens (creating it with mode 0600 if missing) and migrates the database: WAL journal,
