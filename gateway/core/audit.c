@@ -12,7 +12,6 @@
 
 #include <lkhost/iso_time.h>
 
-#include "audit_journal.h"
 #include "gw_log.h"
 #include "store_flush.h"
 
@@ -118,7 +117,7 @@ static int append_journaled(struct store *s, struct audit_rec *r)
         return -1; /* no command follows; recovery calls the lazy row unknown */
     r->id = sqlite3_last_insert_rowid(s->db);
     store_flusher_counts(s, &fc); /* fc.commits: this row's commit */
-    if (audit_journal_write(s, r, fc.commits) == 0)
+    if (s->journal.write(s, r, fc.commits) == 0)
         return 0;
     gw_log("audit: intent journal write failed (%s): a durable commit instead", strerror(errno));
     /* A durable commit syncs the WAL, and with it the lazy row. */
@@ -129,7 +128,8 @@ static int append_journaled(struct store *s, struct audit_rec *r)
 
 int audit_append(struct store *s, struct audit_rec *r)
 {
-    return audit_journal_ready(s) ? append_journaled(s, r) : append_durable(s, r);
+    return s->journal.ready != NULL && s->journal.ready(s) ? append_journaled(s, r)
+                                                           : append_durable(s, r);
 }
 
 int audit_restore(struct store *s, const struct audit_rec *r)

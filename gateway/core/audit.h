@@ -1,11 +1,13 @@
 /* audit.h - the audit log of door attempts (table audit of store.h). Every attempt has a
- * row before the gateway answers it. An attempt that sends a command is written as
- * "pending" with a durable commit (on disk: synchronous=FULL) before the command goes
- * out, and completed with the device's answer by a lazy commit (in the WAL, on disk at
- * the next durable commit or background checkpoint, store_flush.h): one fsync per tap. An
- * attempt that ends without a command is one durable row. If a write fails the caller
- * refuses the action. A machine crash can lose a completion, never a pending row: at
- * start the gateway marks every row still pending "unknown" (audit_recover). */
+ * row on disk before the gateway answers it. An attempt that sends a command is written as
+ * "pending" before the command goes out, and completed with the device's answer by a lazy
+ * commit (in the WAL, on disk at the next durable commit or background sync, store_flush.h).
+ * In the gateway a row's own commit is lazy too and its one durable write is the intent
+ * journal's record (audit_journal.h); elsewhere (the command line, tests without the
+ * journal) it is a durable commit (on disk: synchronous=FULL). One fsync per tap. If a
+ * write fails the caller refuses the action. A machine crash can lose a completion, never
+ * a pending row: at start the gateway restores what the journal holds and marks every row
+ * still pending "unknown" (audit_recover). */
 #ifndef GW_AUDIT_H
 #define GW_AUDIT_H
 

@@ -322,7 +322,7 @@ static int restore(struct store *s, struct audit_journal *j, char *err, size_t e
 /* store_close, after the flusher's last sync: a new generation if every row is on disk. */
 static void close_journal(struct store *s)
 {
-    struct audit_journal *j = s->journal;
+    struct audit_journal *j = s->journal.j;
     char wal[sizeof s->path + 8];
     int fd, synced = 0;
 
@@ -337,8 +337,42 @@ static void close_journal(struct store *s)
                strerror(errno));
     close(j->fd);
     free(j);
-    s->journal = NULL;
-    s->close_journal = NULL;
+    memset(&s->journal, 0, sizeof s->journal);
+}
+
+/* store_journal.ready: the next slot is free (its row, if any, synced by the flusher). */
+static int journal_ready(struct store *s)
+{
+    struct store_flush_counts fc;
+    struct audit_journal *j = s->journal.j;
+    unsigned long held;
+
+    if (s->flusher == NULL)
+        return 0;
+    held = j->holds[j->seq % AUDIT_JOURNAL_SLOTS];
+    if (held == 0)
+        return 1;
+    store_flusher_counts(s, &fc);
+    if (fc.durable >= held)
+        return 1;
+    j->n.full++;
+    return 0;
+}
+
+/* store_journal.write: r (just committed lazily as commit number commit) into the next
+ * slot, one pwrite and one fdatasync. 0 once on disk, -1. */
+static int journal_write(struct store *s, const struct audit_rec *r, unsigned long commit)
+{
+    struct audit_journal *j = s->journal.j;
+    unsigned char slot[AUDIT_JOURNAL_SLOT];
+    int i = (int)(j->seq % AUDIT_JOURNAL_SLOTS);
+
+    if (encode(slot, j->generation, j->seq, r) != 0 || write_slot(j, i + 1, slot) != 0)
+        return -1;
+    j->holds[i] = commit;
+    j->seq++;
+    j->n.records++;
+    return 0;
 }
 
 int audit_journal_start(struct store *s, char *err, size_t errlen)
@@ -365,8 +399,10 @@ int audit_journal_start(struct store *s, char *err, size_t errlen)
         snprintf(err, errlen, "%s: cannot write the audit journal: %s", j->path, strerror(errno));
         goto fail;
     }
-    s->journal = j;
-    s->close_journal = close_journal;
+    s->journal.j = j;
+    s->journal.ready = journal_ready;
+    s->journal.write = journal_write;
+    s->journal.close = close_journal;
     return restored;
 fail:
     if (j->fd >= 0)
@@ -375,41 +411,9 @@ fail:
     return -1;
 }
 
-int audit_journal_ready(struct store *s)
-{
-    struct store_flush_counts fc;
-    struct audit_journal *j = s->journal;
-    unsigned long held;
-
-    if (j == NULL || s->flusher == NULL)
-        return 0;
-    held = j->holds[j->seq % AUDIT_JOURNAL_SLOTS];
-    if (held == 0)
-        return 1;
-    store_flusher_counts(s, &fc);
-    if (fc.durable >= held)
-        return 1;
-    j->n.full++;
-    return 0;
-}
-
-int audit_journal_write(struct store *s, const struct audit_rec *r, unsigned long commit)
-{
-    struct audit_journal *j = s->journal;
-    unsigned char slot[AUDIT_JOURNAL_SLOT];
-    int i = (int)(j->seq % AUDIT_JOURNAL_SLOTS);
-
-    if (encode(slot, j->generation, j->seq, r) != 0 || write_slot(j, i + 1, slot) != 0)
-        return -1;
-    j->holds[i] = commit;
-    j->seq++;
-    j->n.records++;
-    return 0;
-}
-
 void audit_journal_counts(struct store *s, struct audit_journal_counts *c)
 {
     memset(c, 0, sizeof *c);
-    if (s->journal != NULL)
-        *c = s->journal->n;
+    if (s->journal.j != NULL)
+        *c = s->journal.j->n;
 }

@@ -31,14 +31,6 @@
  * generation). The number of rows restored, or -1 with a one-line err. */
 int audit_journal_start(struct store *s, char *err, size_t errlen);
 
-/* audit.c: can the next record be written (s has a journal, a flusher, and the next slot
- * is free)? 1 or 0. */
-int audit_journal_ready(struct store *s);
-
-/* audit.c: writes r (its id set; just committed lazily as commit number commit of the
- * flusher's count) into the next slot: one pwrite, one fdatasync. 0 once on disk, -1. */
-int audit_journal_write(struct store *s, const struct audit_rec *r, unsigned long commit);
-
 struct audit_journal_counts {
     unsigned long records; /* records written */
     unsigned long syncs;   /* fdatasyncs of the journal file */
