@@ -51,6 +51,8 @@ static int on_commit(void *arg, sqlite3 *db, const char *name, int frames)
     pthread_mutex_lock(&f->mu);
     f->wal_frames = frames;
     f->n.commits++;
+    if (f->s->sync == STORE_DURABLE) /* synchronous=FULL: the WAL was synced through it */
+        f->n.durable = f->n.commits;
     if (f->s->sync == STORE_LAZY)
         f->unsynced = 1;
     if ((f->unsynced || frames >= STORE_FLUSH_CHECKPOINT_FRAMES) && !f->kicked) {
