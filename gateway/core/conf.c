@@ -378,7 +378,8 @@ static int door_key(struct parse *p, struct conf_door *d, const char *name, cons
         return 1;
     }
     if (strcmp(name, "label") != 0)
-        return fail(p, p->ini.line, "unknown key '%s' in [door %s] (expected label, ack_pubkey, sensor, "
+        return fail(p, p->ini.line,
+                    "unknown key '%s' in [door %s] (expected label, ack_pubkey, sensor, "
                     "entry_wait_ms)",
                     name, d->name);
     if (strcmp(d->label, d->name) != 0)

@@ -42,8 +42,7 @@ static int wait_ms(struct conf_door *d, const char *value, char *why, size_t cap
     return 1;
 }
 
-int conf_sensor_key(struct conf_door *d, const char *name, const char *value, char *why,
-                    size_t cap)
+int conf_sensor_key(struct conf_door *d, const char *name, const char *value, char *why, size_t cap)
 {
     if (strcmp(name, "sensor") == 0)
         return yes_no(d, value, why, cap);

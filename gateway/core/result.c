@@ -66,8 +66,7 @@ const char *gw_result_message(enum gw_result r)
         return "Not now: outside your schedule for this door. Nothing was sent.";
     case GW_OFFLINE: return "The door is offline. Nothing was sent.";
     case GW_UNLOCKED_NOT_OPENED: return "Unlocked, but the door was not opened.";
-    case GW_UNLOCKED:
-        return "The door was unlocked; its sensor did not say whether it was opened.";
+    case GW_UNLOCKED: return "The door was unlocked; its sensor did not say whether it was opened.";
     }
     return "Bad request.";
 }

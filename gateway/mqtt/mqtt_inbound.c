@@ -72,7 +72,7 @@ static void handle_entry(struct attempts *attempts, const char *door)
 {
     struct door_status st;
     door_status_get(door, &st);
-    if (st.entry_id[0] != '\0' &&
+    if (attempts != NULL && st.entry_id[0] != '\0' &&
         attempts_entry(attempts, door, st.entry_id,
                        strcmp(st.entry, "opened") == 0 ? ENTRY_OPENED : ENTRY_NOT_OPENED))
         gw_log("mqtt: door %s reports its sensor's verdict on id %s: %s", door, st.entry_id,
