@@ -19,7 +19,6 @@
 #include <string.h>
 
 #include "cmd_sign.h"
-#include "conf_sensor.h"
 #include "door_status.h"
 #include "entry_hold.h"
 #include "gw_log.h"
@@ -206,7 +205,7 @@ static void ack_key_of(const struct conf *c, const char *door, struct attempt *a
     a->has_ack_key = i >= 0 && c->doors[i].has_ack_key;
     if (a->has_ack_key)
         memcpy(a->ack_key, c->doors[i].ack_key, sizeof a->ack_key);
-    a->entry_wait_ms = i >= 0 ? conf_entry_wait_ms(&c->doors[i]) : 0; /* entry_hold.h */
+    a->entry_wait_ms = i >= 0 ? conf_entry_wait_ms(&c->doors[i].sensor) : 0; /* entry_hold.h */
 }
 
 /* A use taken for a command that did not leave goes back (logged if it cannot). */

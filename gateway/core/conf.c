@@ -16,7 +16,6 @@
 #include <lkhost/ini.h>
 
 #include "cert_user.h"
-#include "conf_sensor.h"
 #include "crl_expiry.h"
 #include "pem_check.h"
 #include "site_tz.h"
@@ -358,7 +357,7 @@ static int begin_section(struct parse *p, const char *section)
 static int door_key(struct parse *p, struct conf_door *d, const char *name, const char *value)
 {
     char why[160];
-    int rc = conf_sensor_key(d, name, value, why, sizeof why);
+    int rc = conf_sensor_key(&d->sensor, name, value, why, sizeof why);
 
     if (rc != 0)
         return rc > 0 ? 1 : fail(p, p->ini.line, "%s", why);

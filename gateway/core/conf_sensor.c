@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int yes_no(struct conf_door *d, const char *value, char *why, size_t cap)
+static int yes_no(struct conf_sensor *s, const char *value, char *why, size_t cap)
 {
-    if (d->sensor != 0) {
+    if (s->said != 0) {
         snprintf(why, cap, "'sensor' given twice");
         return -1;
     }
@@ -16,15 +16,15 @@ static int yes_no(struct conf_door *d, const char *value, char *why, size_t cap)
         snprintf(why, cap, "sensor must be yes or no (yes: the door's device has a door sensor)");
         return -1;
     }
-    d->sensor = strcmp(value, "yes") == 0 ? 1 : -1; /* -1: said no */
+    s->said = strcmp(value, "yes") == 0 ? 1 : -1; /* -1: said no */
     return 1;
 }
 
-static int wait_ms(struct conf_door *d, const char *value, char *why, size_t cap)
+static int wait_ms(struct conf_sensor *s, const char *value, char *why, size_t cap)
 {
     char *end = NULL;
     long v;
-    if (d->entry_wait_ms != 0) {
+    if (s->entry_wait_ms != 0) {
         snprintf(why, cap, "'entry_wait_ms' given twice");
         return -1;
     }
@@ -38,22 +38,23 @@ static int wait_ms(struct conf_door *d, const char *value, char *why, size_t cap
                  CONF_ENTRY_WAIT_MIN_MS, CONF_ENTRY_WAIT_MAX_MS);
         return -1;
     }
-    d->entry_wait_ms = (int)v;
+    s->entry_wait_ms = (int)v;
     return 1;
 }
 
-int conf_sensor_key(struct conf_door *d, const char *name, const char *value, char *why, size_t cap)
+int conf_sensor_key(struct conf_sensor *s, const char *name, const char *value, char *why,
+                    size_t cap)
 {
     if (strcmp(name, "sensor") == 0)
-        return yes_no(d, value, why, cap);
+        return yes_no(s, value, why, cap);
     if (strcmp(name, "entry_wait_ms") == 0)
-        return wait_ms(d, value, why, cap);
+        return wait_ms(s, value, why, cap);
     return 0;
 }
 
-int conf_entry_wait_ms(const struct conf_door *d)
+int conf_entry_wait_ms(const struct conf_sensor *s)
 {
-    if (d->sensor != 1)
+    if (s->said != 1)
         return 0;
-    return d->entry_wait_ms != 0 ? d->entry_wait_ms : CONF_ENTRY_WAIT_DEFAULT_MS;
+    return s->entry_wait_ms != 0 ? s->entry_wait_ms : CONF_ENTRY_WAIT_DEFAULT_MS;
 }

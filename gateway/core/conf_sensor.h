@@ -6,7 +6,6 @@
 
 #include <stddef.h>
 
-#include "conf.h"
 #include "latchkey/entry_window.h"
 
 /* The default wait: the device's default window plus the report's margin. */
@@ -14,12 +13,17 @@
 #define CONF_ENTRY_WAIT_MIN_MS 1000
 #define CONF_ENTRY_WAIT_MAX_MS ((int)(LK_ENTRY_WINDOW_MAX_MS + LK_ENTRY_REPORT_MARGIN_MS))
 
-/* One key of [door NAME]: 1 if it was a sensor key and is set in *d, 0 if it is none of
- * them (d unchanged), -1 with one line in why for a bad or repeated value. */
-int conf_sensor_key(struct conf_door *d, const char *name, const char *value, char *why,
+struct conf_sensor {
+    int said;          /* sensor = yes: 1, no: -1, not given: 0 (no) */
+    int entry_wait_ms; /* 0 until given: the default */
+};
+
+/* One key of [door NAME]: 1 if it was a sensor key and is set in *s, 0 if it is none of
+ * them (s unchanged), -1 with one line in why for a bad or repeated value. */
+int conf_sensor_key(struct conf_sensor *s, const char *name, const char *value, char *why,
                     size_t cap);
 
-/* How long an ok ack of door d waits for the entry verdict: 0 without a sensor. */
-int conf_entry_wait_ms(const struct conf_door *d);
+/* How long an ok ack of the door waits for the entry verdict: 0 without a sensor. */
+int conf_entry_wait_ms(const struct conf_sensor *s);
 
 #endif

@@ -668,8 +668,8 @@ static void test_door_sensor(void **state)
     int wait = 4000, events;
     (void)state;
 
-    conf.doors[0].sensor = 1;
-    conf.doors[0].entry_wait_ms = wait;
+    conf.doors[0].sensor.said = 1;
+    conf.doors[0].sensor.entry_wait_ms = wait;
     conf.ha.prefix[0] = '\0';
 
     /* Opened: the ack, then the device's "opened" for this command. */
@@ -769,7 +769,7 @@ static void test_door_sensor(void **state)
     expect_taken(h, GW_UNLOCKED, "no-entry-report", &out);
 
     /* Without a sensor the ack ends it, as before. */
-    conf.doors[0].sensor = 0;
+    conf.doors[0].sensor.said = 0;
     assert_int_equal(start("sam", "door1", PIN, &h, &out), ACTION_AWAITING_ACK);
     assert_int_equal(signed_ack(&app.attempts, cmd_of(h), "door1", 1, NULL), 0);
     action_collect(&app);

@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "conf.h"
-#include "conf_sensor.h"
 #include "pin_hash.h"
 
 static char dir[] = "/tmp/lk-conf-XXXXXX";
@@ -330,14 +329,14 @@ static void sensor_cases(void)
         door_refused(cases[i].repl, cases[i].expect);
     make_conf("label = Front door", "label = Front door\nsensor = yes");
     assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
-    assert_int_equal(conf_entry_wait_ms(&conf.doors[0]), 12000);
-    assert_int_equal(conf_entry_wait_ms(&conf.doors[1]), 0);
+    assert_int_equal(conf_entry_wait_ms(&conf.doors[0].sensor), 12000);
+    assert_int_equal(conf_entry_wait_ms(&conf.doors[1].sensor), 0);
     make_conf("label = Front door", "label = Front door\nsensor = yes\nentry_wait_ms = 4000");
     assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
-    assert_int_equal(conf_entry_wait_ms(&conf.doors[0]), 4000);
+    assert_int_equal(conf_entry_wait_ms(&conf.doors[0].sensor), 4000);
     make_conf("label = Front door", "label = Front door\nsensor = no\nentry_wait_ms = 4000");
     assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
-    assert_int_equal(conf_entry_wait_ms(&conf.doors[0]), 0);
+    assert_int_equal(conf_entry_wait_ms(&conf.doors[0].sensor), 0);
 }
 
 static void test_bad(void **state)
