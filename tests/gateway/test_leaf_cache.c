@@ -150,13 +150,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     char cmd[64];
-    X509 **certs[] = {&ca, &ca2, &alice, &alice_k2, &alice_forged, &carol, &server};
-    EVP_PKEY **keys[] = {&ca_key, &ca2_key, &phone_key, &phone2_key};
+    X509 **made_certs[] = {&ca, &ca2, &alice, &alice_k2, &alice_forged, &carol, &server};
+    EVP_PKEY **made_keys[] = {&ca_key, &ca2_key, &phone_key, &phone2_key};
     size_t i;
-    for (i = 0; i < sizeof certs / sizeof certs[0]; i++)
-        X509_free(*certs[i]);
-    for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        EVP_PKEY_free(*keys[i]);
+    for (i = 0; i < sizeof made_certs / sizeof made_certs[0]; i++)
+        X509_free(*made_certs[i]);
+    for (i = 0; i < sizeof made_keys / sizeof made_keys[0]; i++)
+        EVP_PKEY_free(*made_keys[i]);
     (void)state;
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     return system(cmd) == 0 ? 0 : -1;
