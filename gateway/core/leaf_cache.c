@@ -122,20 +122,16 @@ static STACK_OF(X509) *
     STACK_OF(X509) *sk = sk_X509_new_reserve(NULL, e->depth + 1);
     int d;
 
-    if (sk == NULL || X509_up_ref(leaf) != 1 || sk_X509_push(sk, leaf) == 0) {
-        sk_X509_pop_free(sk, X509_free);
-        return NULL;
-    }
-    for (d = 0; d < e->depth; d++) {
-        X509 *ca = sk_X509_value(t->ca, e->chain[d]);
-        if (ca == NULL || X509_up_ref(ca) != 1)
+    for (d = 0; sk != NULL && d <= e->depth; d++) {
+        X509 *x = d == 0 ? leaf : sk_X509_value(t->ca, e->chain[d - 1]);
+        if (x == NULL || X509_up_ref(x) != 1)
             break;
-        if (sk_X509_push(sk, ca) == 0) {
-            X509_free(ca);
+        if (sk_X509_push(sk, x) == 0) {
+            X509_free(x);
             break;
         }
     }
-    if (d < e->depth) {
+    if (sk == NULL || d <= e->depth) {
         sk_X509_pop_free(sk, X509_free);
         return NULL;
     }
