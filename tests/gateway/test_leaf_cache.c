@@ -154,9 +154,9 @@ static int teardown(void **state)
     EVP_PKEY **made_keys[] = {&ca_key, &ca2_key, &phone_key, &phone2_key};
     size_t i;
     for (i = 0; i < sizeof made_certs / sizeof made_certs[0]; i++)
-        X509_free(*made_certs[i]);
+        X509_free(made_certs[i][0]);
     for (i = 0; i < sizeof made_keys / sizeof made_keys[0]; i++)
-        EVP_PKEY_free(*made_keys[i]);
+        EVP_PKEY_free(made_keys[i][0]);
     (void)state;
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     return system(cmd) == 0 ? 0 : -1;
