@@ -498,17 +498,29 @@ if want callgrind; then
 # 100 full handshakes (GET /). Inclusive instruction counts per function.
 if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; then
   lk_stop "$GW_PID"
-  lk_start gateway-callgrind valgrind --tool=callgrind --callgrind-out-file="$OUT/callgrind.gateway" \
-    "$BUILD/gateway/latchkey-gateway" -c "$SITE/gateway.conf"
-  CG_PID=$LK_LAST_PID
-  lk_wait_port "$GW_PORT" 60 "$CG_PID"
-  sleep 2
-  res callgrind_run "$("$BENCH" "${BENCH_ARGS[@]}" --port "$GW_PORT" --mode handshake --conns 2 \
-    --requests 100 --duration 120 --timeout-ms 30000 2>&1 || true)"
-  LK_SLOW=6 lk_stop "$CG_PID"
+  # cg_gateway NAME GROUPS CACHE_SECS: the gateway under callgrind serving 100 full handshakes
+  # of a client offering GROUPS, with [server] cert_cache_seconds = CACHE_SECS (0: every
+  # handshake verifies the chain; else all but the first hit the verified-leaf cache);
+  # records callgrind_NAME_instr_per_hs (SSL_accept inclusive / 100).
+  cg_gateway() {
+    sed -e '/^cert_cache_seconds = /d' -e "s/^\[server\]\$/[server]\ncert_cache_seconds = $3/" \
+      "$SITE/gateway.conf" > "$LK_TMP/gateway-cg.conf"
+    lk_start "gateway-callgrind-$1" valgrind --tool=callgrind --callgrind-out-file="$OUT/callgrind.$1" \
+      "$BUILD/gateway/latchkey-gateway" -c "$LK_TMP/gateway-cg.conf"
+    CG_PID=$LK_LAST_PID
+    lk_wait_port "$GW_PORT" 60 "$CG_PID"
+    sleep 2
+    res "callgrind_run_$1" "$("$BENCH" "${BENCH_ARGS[@]}" --port "$GW_PORT" --mode handshake --conns 2 \
+      --groups "$2" --requests 100 --duration 600 --timeout-ms 30000 2>&1 || true)"
+    LK_SLOW=6 lk_stop "$CG_PID"
+    res "callgrind_$1_instr_per_hs" "$(instr_per_hs "$OUT/callgrind.$1" SSL_accept)"
+  }
+  cg_gateway gateway P-256 3600 # the default: the cache on
   callgrind_annotate --inclusive=yes "$OUT/callgrind.gateway" 2>/dev/null | head -n 80 > "$OUT/callgrind-inclusive.txt" || true
   callgrind_annotate "$OUT/callgrind.gateway" 2>/dev/null | head -n 50 > "$OUT/callgrind-self.txt" || true
-  res callgrind_gateway_instr_per_hs "$(instr_per_hs "$OUT/callgrind.gateway" SSL_accept)"
+  cg_gateway gateway_nocache P-256 0
+  cg_gateway gateway_x25519 X25519:P-256 3600
+  cg_gateway gateway_x25519_nocache X25519:P-256 0
   # nginx the same way (one process: master_process off), on a port of its own.
   if [ -n "$NGINX_PID" ]; then
     lk_free_port NGINX_CG_PORT
