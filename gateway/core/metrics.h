@@ -24,6 +24,7 @@ void metrics_pin_check(int cached);               /* a PIN check: 1 from pin_cac
 void metrics_cert_check(int cached); /* a handshake's chain check: 1 from leaf_cache, 0 OpenSSL's */
 void metrics_mqtt_oversize(void);                 /* an inbound MQTT message dropped for its size */
 void metrics_busy(const char *reason);            /* a "busy" result, by its reason */
+void metrics_time_beacon(int answered);           /* a time request: answered 1, dropped 0 */
 
 #define METRICS_RESULTS 16 /* room for results added to result.h later */
 #define METRICS_BUCKETS 8  /* ack latency histogram */
@@ -40,6 +41,7 @@ struct metrics_snapshot {
     unsigned long long cert_checks[2]; /* [0] X509_verify_cert, [1] leaf_cache */
     unsigned long long mqtt_oversize;
     unsigned long long busy[METRICS_BUSY_REASONS];
+    unsigned long long time_beacons[2]; /* [0] requests dropped, [1] answered */
 };
 
 /* A copy of every counter (each read atomically). */
