@@ -232,8 +232,12 @@ static int write_acl(BIO *b, const char *site, const struct devs *d, const char 
                  "topic read latchkey/%s/+/event\n"
                  "topic read latchkey/%s/+/last\n"
                  "topic read latchkey/%s/+/last_opened\n"
+                 "# The devices' signed time beacon: their requests out, the gateway's answers in.\n"
+                 "topic write latchkey/%s/+/time/req\n"
+                 "topic read latchkey/%s/+/time\n"
                  "topic read homeassistant/+/+/+/config\n",
-                 bridge_user, site, site, site, site, site, site, site, site, site) > 0;
+                 bridge_user, site, site, site, site, site, site, site, site, site, site,
+                 site) > 0;
     for (i = 0; ok && ha != NULL && i < ha->n; i++)
         ok = write_automation(b, site, ha->cn[i]) == 0;
     for (i = 0; ok && i < d->n; i++) {
@@ -407,12 +411,16 @@ static int write_bridge(BIO *b, const char *site, const char *host, long port, c
                "topic latchkey/%s/+/event in 1\n"
                "topic latchkey/%s/+/last in 1\n"
                "topic latchkey/%s/+/last_opened in 1\n"
+               "# The devices' time beacon (docs/protocol.md): nonce-bound requests out, signed\n"
+               "# answers in; with the clean session above neither is queued over a cut link.\n"
+               "topic latchkey/%s/+/time/req out 1\n"
+               "topic latchkey/%s/+/time in 1\n"
                "topic homeassistant/event/+/attempt/config in 1\n"
                "topic homeassistant/sensor/+/last_result/config in 1\n"
                "topic homeassistant/sensor/+/last_opener/config in 1\n"
                "topic homeassistant/button/+/request/config in 1\n",
                site, identity, site, host, port, identity, id, LK_MQTT_PACKET_MAX, dir, dir, dir,
-               site, site, site, site, site, site, site, site, site) > 0
+               site, site, site, site, site, site, site, site, site, site, site) > 0
                ? 0
                : -1;
 }

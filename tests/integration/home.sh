@@ -57,6 +57,8 @@ printf '\n[door_sensor]\nbackend = file\nfile = %s\nwindow_ms = 2000\n' "$CONTAC
 # not what this test is about, and guessing when the device's pause ends made a tap meet
 # it as "busy" once, in a CI run).
 lk_conf_set "$SITE/device-door1.conf" relay min_interval_ms 0
+# The device takes its time from the gateway's signed beacon, through the bridge.
+lk_conf_set "$SITE/device-door1.conf" device time_beacon true
 printf '\n[homeassistant]\ndiscovery_prefix = homeassistant\nrequest_identity = homeassistant\n' >>"$CONF"
 printf '\n[notify]\nwebhook = http://127.0.0.1:%s/hook\n' "$HOOK_PORT" >>"$CONF"
 printf '135790\n' | lk_site_gw user add homeassistant --doors door1 >/dev/null
@@ -86,6 +88,8 @@ lk_site_start_gateway
 lk_site_wait_online door1 20
 link_is() { grep "bridge link of site home" "$GATEWAY_LOG" | tail -n 1 | lk_has -w "$1"; }
 lk_wait_for 15 "the gateway sees the bridge link up" link_is up
+lk_wait_for $((30 * LK_SLOW)) "the time beacon through the bridge" \
+  grep -q "time beacon accepted: .*(commands may act from now on)" "$DEVICE_LOG"
 
 lk_log "tap through the bridge; Home Assistant (at home) sees the event and the retained last result"
 # Subscribed with a retained topic too: once its message is in, the subscription is active.
