@@ -316,15 +316,24 @@ static int find_signer(X509_CRL *head, const struct crl_parts *s, const unsigned
     return i < sk_X509_num(ca) ? i : -1;
 }
 
-static int b64_value(unsigned char c)
+#define B64_SPACE 64 /* whitespace: skipped */
+#define B64_PAD 65   /* '=' */
+#define B64_END 66   /* '-': the END line */
+#define B64_BAD 255
+
+/* The value of each byte in base64 text (0..63, or one of the marks above). */
+static void b64_table(unsigned char t[256])
 {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
+    static const char digits[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    int i;
+
+    memset(t, B64_BAD, 256);
+    for (i = 0; i < 64; i++)
+        t[(unsigned char)digits[i]] = (unsigned char)i;
+    t['\n'] = t['\r'] = t[' '] = t['\t'] = B64_SPACE;
+    t['='] = B64_PAD;
+    t['-'] = B64_END;
 }
 
 static const char pem_begin[] = "-----BEGIN X509 CRL-----", pem_end[] = "-----END X509 CRL-----";
@@ -333,6 +342,7 @@ static const char pem_begin[] = "-----BEGIN X509 CRL-----", pem_end[] = "-----EN
 static int pem_to_der(const unsigned char *text, size_t len, unsigned char **der, size_t *n)
 {
     const unsigned char *p = text, *end = text + len, *b = NULL;
+    unsigned char tab[256];
     unsigned int acc = 0;
     int bits = 0, pad = 0, v;
     size_t k = sizeof pem_begin - 1;
@@ -346,17 +356,32 @@ static int pem_to_der(const unsigned char *text, size_t len, unsigned char **der
     }
     if (b == NULL || (*der = malloc((size_t)(end - p) / 4 * 3 + 3)) == NULL)
         return -1;
+    b64_table(tab);
     *n = 0;
-    for (; p < end; p++) {
-        if (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t')
+    while (p < end) {
+        /* Four digits at a time (a line of 64 is 16 of them), one at a time otherwise. */
+        if (end - p >= 4 && bits == 0 && (tab[p[0]] | tab[p[1]] | tab[p[2]] | tab[p[3]]) < 64) {
+            unsigned int q = (unsigned int)tab[p[0]] << 18 | (unsigned int)tab[p[1]] << 12 |
+                             (unsigned int)tab[p[2]] << 6 | tab[p[3]];
+            if (pad > 0)
+                return -1;
+            (*der)[(*n)++] = (unsigned char)(q >> 16);
+            (*der)[(*n)++] = (unsigned char)(q >> 8);
+            (*der)[(*n)++] = (unsigned char)q;
+            p += 4;
             continue;
-        if (*p == '-')
+        }
+        v = tab[*p];
+        if (v == B64_END)
             break;
-        if (*p == '=') {
+        p++;
+        if (v == B64_SPACE)
+            continue;
+        if (v == B64_PAD) {
             pad++;
             continue;
         }
-        if (pad > 0 || (v = b64_value(*p)) < 0)
+        if (pad > 0 || v == B64_BAD)
             return -1;
         acc = acc << 6 | (unsigned int)v;
         bits += 6;
