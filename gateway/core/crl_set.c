@@ -10,6 +10,13 @@
 
 #include "gw_log.h"
 
+static unsigned long parses; /* in the whole process: every store, --check-config's too */
+
+unsigned long crl_set_parses(void)
+{
+    return __atomic_load_n(&parses, __ATOMIC_RELAXED);
+}
+
 static void file_id(const char *path, struct tls_file_id *id)
 {
     struct stat st;
@@ -126,6 +133,7 @@ static void load_file(struct tls_store *t, struct crl_set *ns, struct tls_crl *c
         s = d != NULL ? state_of(lkh_crl_index_parse(buf, len, t->ca, &d->x, &signer))
                       : CRL_UNPARSABLE; /* out of memory: fails closed, read again later */
         ns->loads++;
+        (void)__atomic_add_fetch(&parses, 1, __ATOMIC_RELAXED);
     }
     /* The dates once, as numbers: tls_store_state runs for every handshake and request. */
     has_next = s == CRL_OK && X509_CRL_get0_nextUpdate(d->x.head) != NULL;

@@ -16,6 +16,9 @@
 struct crl_set *crl_set_build(struct tls_store *t, const struct crl_set *base, int force,
                               int *changed);
 
+/* CRL files parsed and checked in this process so far (any thread, any store). */
+unsigned long crl_set_parses(void);
+
 /* Drops a set (and each CRL no other set holds). Same thread rule as crl_set_build. */
 void crl_set_free(struct crl_set *s);
 
