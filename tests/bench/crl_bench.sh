@@ -11,6 +11,8 @@
 #             max and p99, and the CRL swaps the gateway logged
 #   quiet     the same load with nothing changing (what the machine adds by itself)
 #   hup       the same while the gateway gets SIGHUP every 0.5 s with the CRL unchanged
+#   loop_*    CPU time of the event loop's thread (schedstat, ns) per swap and per SIGHUP,
+#             with no requests: the loop's own cost, which the machine's noise does not blur
 # Gateway on CPU 0, load on CPU 1, loopback only; every process started here is stopped by
 # PID. Results as KEY=VALUE lines appended to RESULTS.
 # usage: crl_bench.sh SITE GW_PORT RESULTS BUILD [BUILD...]   (env: CRL_SIZES, CRL_SECS)
@@ -32,6 +34,7 @@ HZ=$(getconf CLK_TCK)
 NUM=1000 # CRL numbers above the site's own
 
 res() { echo "$1=$2" >> "$RES"; lk_log "$1 = $2"; }
+loop_ns() { awk '{ print $1 }' "/proc/$1/task/$1/schedstat"; } # the main thread: the loop
 cpu_ms() { awk -v hz="$HZ" '{ printf "%d\n", ($14 + $15) * 1000 / hz }' "/proc/$1/stat"; }
 pct() { sort -n | awk -v q="$1" '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit } i = int(q * NR + 0.999999); if (i < 1) i = 1; print v[i] }'; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }'; }
@@ -69,7 +72,7 @@ for n in $SIZES; do
   crl="$LK_TMP/crl-$n.pem"
   next_crl "$n" "$crl"
   res "crl_${n}_file_bytes" "$(stat -c %s "$crl")"
-  for f in 1 2 3 4 5; do next_crl "$n" "$LK_TMP/crl-$n-next$f.pem"; done # swapped in below
+  for f in 1 2 3 4 5 6 7 8 9; do next_crl "$n" "$LK_TMP/crl-$n-next$f.pem"; done # swapped in below
   for b in "${!BUILDS[@]}"; do
     build=${BUILDS[$b]} tag="crl_${n}_b$b" conf="$LK_TMP/crl-$n-b$b.conf"
     cp "$crl" "$LK_TMP/live-$n-b$b.pem"
@@ -91,14 +94,43 @@ for n in $SIZES; do
     ok=$(sed -n 's/.* ok=\([0-9]*\).*/\1/p' <<<" $out")
     res "${tag}_hs_per_cpu_s" "$(awk -v ok="${ok:-0}" -v ms=$((after - before)) 'BEGIN { printf "%.0f\n", (ms > 0 ? ok * 1000 / ms : 0) }')"
 
+    # The loop thread's CPU per swap and per SIGHUP, no requests: 4 of each, 1 s apart.
+    log="$LK_TMP/crl-$tag-3.log"
+    swaps0=$(grep -c 'reloaded' "$log" || true)
+    sleep 1
+    idle0=$(loop_ns "$GW_PID")
+    sleep 4
+    idle=$(( $(loop_ns "$GW_PID") - idle0 )) # 4 s of timers alone
+    t0=$(loop_ns "$GW_PID") w0=$(date +%s%N)
+    for f in 1 2 3 4; do
+      cp "$LK_TMP/crl-$n-next$f.pem" "$LK_TMP/live-$n-b$b.tmp"
+      mv "$LK_TMP/live-$n-b$b.tmp" "$LK_TMP/live-$n-b$b.pem"
+      sleep 1
+    done
+    # A slow gateway may take two files in one reload: count the swaps it logged, once that
+    # count has stood still for 3 s (at most 60 s).
+    last=-1 now=0
+    for _ in $(seq 1 20); do
+      now=$(grep -c 'reloaded' "$log" || true)
+      [ "$now" != "$last" ] || break
+      last=$now
+      sleep 3
+    done
+    swaps=$((now - swaps0))
+    res "${tag}_loop_swaps" "$swaps"
+    # idle: the loop's ns in 4 s of timers alone, subtracted for the window's length
+    res "${tag}_loop_us_per_swap" "$(( ($(loop_ns "$GW_PID") - t0 - idle * ($(date +%s%N) - w0) / 4000000000) / 1000 / (swaps > 0 ? swaps : 1) ))"
+    t0=$(loop_ns "$GW_PID") w0=$(date +%s%N)
+    for _ in 1 2 3 4; do kill -HUP "$GW_PID"; sleep 1; done
+    res "${tag}_loop_us_per_hup" "$(( ($(loop_ns "$GW_PID") - t0 - idle * ($(date +%s%N) - w0) / 4000000000) / 4000 ))"
+
     latency_run "${tag}_quiet" # the same load, nothing swapped: the machine's own noise
     latency_res "${tag}_quiet"
 
-    log="$LK_TMP/crl-$tag-3.log"
     swaps0=$(grep -c 'reloaded' "$log" || true)
     latency_run "${tag}_swap" &
     lpid=$!
-    for f in 1 2 3 4 5; do
+    for f in 5 6 7 8 9; do
       sleep 1
       cp "$LK_TMP/crl-$n-next$f.pem" "$LK_TMP/live-$n-b$b.tmp"
       mv "$LK_TMP/live-$n-b$b.tmp" "$LK_TMP/live-$n-b$b.pem"
