@@ -95,7 +95,7 @@ struct parse {
     int index;                    /* door index for S_DOOR */
     int section_line[S_USER + 1]; /* for the fixed sections */
     int key_line[K_COUNT];
-    int skip_crl;                 /* conf_load_running: the CRL files are not read here */
+    int skip_crl; /* conf_load_running: the CRL files are not read here */
 };
 
 static int fail(struct parse *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

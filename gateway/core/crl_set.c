@@ -91,8 +91,10 @@ static int crl_in_order(struct crl_floor *fl, const char *path, const struct lkh
     case CRL_ORDER_NEWER:
     case CRL_ORDER_SAME:
         if (crl_floor_raise_sha(fl, x->head, x->sha256, err, sizeof err) != 0)
-            gw_log("crl: WARNING: cannot remember CRL number %s (%s): after a restart an "
-                   "older CRL would not be recognised", num, err);
+            gw_log(
+                "crl: WARNING: cannot remember CRL number %s (%s): after a restart an "
+                "older CRL would not be recognised",
+                num, err);
         return 1;
     case CRL_ORDER_NO_NUMBER:
         gw_log(
@@ -137,8 +139,9 @@ static void load_file(struct tls_store *t, struct crl_set *ns, struct tls_crl *c
     }
     /* The dates once, as numbers: tls_store_state runs for every handshake and request. */
     has_next = s == CRL_OK && X509_CRL_get0_nextUpdate(d->x.head) != NULL;
-    if (s == CRL_OK && (!tls_asn1_seconds(X509_CRL_get0_lastUpdate(d->x.head), &last) ||
-                        (has_next && !tls_asn1_seconds(X509_CRL_get0_nextUpdate(d->x.head), &next))))
+    if (s == CRL_OK &&
+        (!tls_asn1_seconds(X509_CRL_get0_lastUpdate(d->x.head), &last) ||
+         (has_next && !tls_asn1_seconds(X509_CRL_get0_nextUpdate(d->x.head), &next))))
         s = CRL_UNPARSABLE;
     if (s == CRL_OK &&
         !crl_in_order(&t->floors[t->floor_of[signer]], c->path, &d->x, c->crl != NULL, &s)) {
@@ -176,9 +179,9 @@ static void resolve(struct tls_store *t, struct crl_set *ns)
         struct tls_crl *c = &ns->crls[k];
         if (c->signer < 0 || ns->in_force[c->signer] >= 0)
             continue;
-        if (c->crl != NULL && crl_floor_order_sha(&t->floors[t->floor_of[c->signer]], c->crl->x.head,
-                                                  c->crl->x.sha256, num,
-                                                  sizeof num) == CRL_ORDER_SAME) {
+        if (c->crl != NULL &&
+            crl_floor_order_sha(&t->floors[t->floor_of[c->signer]], c->crl->x.head,
+                                c->crl->x.sha256, num, sizeof num) == CRL_ORDER_SAME) {
             ns->in_force[c->signer] = k;
             ns->ca_state[c->signer] = CRL_OK;
         } else {

@@ -52,8 +52,7 @@ static void *run(void *arg)
     return NULL;
 }
 
-struct crl_worker *crl_worker_start(crl_build_fn build, void *ctx, void (*wake)(void *),
-                                    void *arg)
+struct crl_worker *crl_worker_start(crl_build_fn build, void *ctx, void (*wake)(void *), void *arg)
 {
     struct crl_worker *w = calloc(1, sizeof *w);
 
@@ -67,9 +66,13 @@ struct crl_worker *crl_worker_start(crl_build_fn build, void *ctx, void (*wake)(
         free(w);
         return NULL;
     }
-    if (pthread_cond_init(&w->cond, NULL) != 0 ||
-        pthread_create(&w->thread, NULL, run, w) != 0) {
-        pthread_cond_destroy(&w->cond); /* harmless on an initialised or failed cond */
+    if (pthread_cond_init(&w->cond, NULL) != 0) {
+        pthread_mutex_destroy(&w->lock);
+        free(w);
+        return NULL;
+    }
+    if (pthread_create(&w->thread, NULL, run, w) != 0) {
+        pthread_cond_destroy(&w->cond);
         pthread_mutex_destroy(&w->lock);
         free(w);
         return NULL;

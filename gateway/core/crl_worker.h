@@ -17,8 +17,7 @@ typedef struct crl_set *(*crl_build_fn)(void *ctx, const struct crl_set *base, i
 
 /* Starts the thread; wake(arg) is called from it (unlocked) when a set is ready. NULL if
  * out of memory or the thread cannot start. */
-struct crl_worker *crl_worker_start(crl_build_fn build, void *ctx, void (*wake)(void *),
-                                    void *arg);
+struct crl_worker *crl_worker_start(crl_build_fn build, void *ctx, void (*wake)(void *), void *arg);
 
 /* Waits for a run under way to end, and stops the thread. A set it built and nobody took
  * is returned (the caller frees it), else NULL. */

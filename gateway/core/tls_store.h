@@ -82,7 +82,7 @@ struct crl_set {
     int too_many;                        /* the directories hold more than CRL_FILES_MAX files */
     int in_force[TLS_CA_MAX];            /* index in crls of each CA's CRL in force, -1 if none */
     enum crl_state ca_state[TLS_CA_MAX]; /* CRL_OK, or why a CA has no CRL in force */
-    unsigned long loads;     /* CRL files parsed and checked since the start */
+    unsigned long loads;                 /* CRL files parsed and checked since the start */
     unsigned long unchanged; /* files read again (SIGHUP, a new mtime) found unchanged */
     long build_us;           /* how long building this set took (on the CRL thread) */
 };
@@ -93,15 +93,15 @@ struct tls_store {
     char ca_path[256];
     char crl_path[256]; /* the crl setting as given ("" when crl = none), for logs */
     struct crl_sources sources;
-    STACK_OF(X509) * ca; /* certificates of client_ca */
-    struct crl_set *set; /* in force; the loop reads it, a swap replaces it */
+    STACK_OF(X509) * ca;                 /* certificates of client_ca */
+    struct crl_set *set;                 /* in force; the loop reads it, a swap replaces it */
     struct crl_floor floors[TLS_CA_MAX]; /* the highest CRL number accepted (rollback); used
                                           * by the thread that builds a set */
     int floor_of[TLS_CA_MAX];            /* index in floors of each CA's floor */
     int n_floors;
-    X509_STORE *store;   /* the CA certificates only (no CRL, no CRL_CHECK); owned,
+    X509_STORE *store;         /* the CA certificates only (no CRL, no CRL_CHECK); owned,
                                    * built once, never replaced */
-    uint64_t generation; /* +1 at every swap that changed a CRL (crl_generation.h too) */
+    uint64_t generation;       /* +1 at every swap that changed a CRL (crl_generation.h too) */
     struct crl_worker *worker; /* NULL: tls_store_poll reads on the caller's thread */
     long swap_us;              /* the loop's part of the last swap (pointer, old set freed) */
 };

@@ -23,7 +23,8 @@ static int soonest(const struct tls_store *t)
         c = &t->set->crls[t->set->in_force[i]];
         if (c->crl == NULL)
             continue;
-        if (best < 0 || !c->has_next || (t->set->crls[best].has_next && c->next < t->set->crls[best].next))
+        if (best < 0 || !c->has_next ||
+            (t->set->crls[best].has_next && c->next < t->set->crls[best].next))
             best = t->set->in_force[i];
     }
     return best;

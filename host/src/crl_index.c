@@ -88,8 +88,8 @@ static int is_time(int tag)
 
 /* The parts of a CertificateList that are cut and checked here. */
 struct crl_parts {
-    struct der tbs;     /* the TBSCertList, signed */
-    struct der revoked; /* revokedCertificates; start NULL when absent */
+    struct der tbs;             /* the TBSCertList, signed */
+    struct der revoked;         /* revokedCertificates; start NULL when absent */
     struct der alg_in, alg_out; /* the signature algorithm inside the TBSCertList, outside */
     const unsigned char *after_tbs, *end; /* signatureAlgorithm, signatureValue */
 };
@@ -201,7 +201,8 @@ static int read_entries(const struct der *revoked, struct lkh_crl_index *x)
         if (der_next(&q, qend, &sn) != 0 || sn.tag != TAG_INTEGER || sn.len == 0 ||
             sn.len > LKH_SERIAL_MAX || der_next(&q, qend, &e) != 0 || !is_time(e.tag))
             return -1;
-        if (sn.len > 1 && ((sn.c[0] == 0 && sn.c[1] < 0x80) || (sn.c[0] == 0xff && sn.c[1] >= 0x80)))
+        if (sn.len > 1 &&
+            ((sn.c[0] == 0 && sn.c[1] < 0x80) || (sn.c[0] == 0xff && sn.c[1] >= 0x80)))
             return -1; /* not minimal: OpenSSL refuses it too */
         r = 0;
         if (q < qend && (der_next(&q, qend, &e) != 0 || e.tag != TAG_SEQUENCE || q != qend ||
@@ -324,8 +325,7 @@ static int find_signer(X509_CRL *head, const struct crl_parts *s, const unsigned
 /* The value of each byte in base64 text (0..63, or one of the marks above). */
 static void b64_table(unsigned char t[256])
 {
-    static const char digits[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     int i;
 
     memset(t, B64_BAD, 256);
@@ -433,8 +433,8 @@ out:
     return rc;
 }
 
-enum lkh_crl_read lkh_crl_index_read(const char *path, STACK_OF(X509) * ca,
-                                     struct lkh_crl_index *x, int *signer)
+enum lkh_crl_read lkh_crl_index_read(const char *path, STACK_OF(X509) * ca, struct lkh_crl_index *x,
+                                     int *signer)
 {
     FILE *f = fopen(path, "rb");
     struct stat st;

@@ -76,8 +76,7 @@ static X509_CRL *make_crl(X509 *ca, long n, long number, char **hex, int n_hex)
              X509_gmtime_adj(t, -60) != NULL && X509_CRL_set1_lastUpdate(crl, t) == 1 &&
              add_serials(crl, n, hex, n_hex, t) == 0 && X509_gmtime_adj(t, 30L * 86400) != NULL &&
              X509_CRL_set1_nextUpdate(crl, t) == 1 && ASN1_INTEGER_set(num, number) == 1 &&
-             X509_CRL_add1_ext_i2d(crl, NID_crl_number, num, 0, 0) == 1 &&
-             X509_CRL_sort(crl) == 1;
+             X509_CRL_add1_ext_i2d(crl, NID_crl_number, num, 0, 0) == 1 && X509_CRL_sort(crl) == 1;
     ASN1_TIME_free(t);
     ASN1_INTEGER_free(num);
     if (!ok) {
@@ -123,7 +122,8 @@ int main(int argc, char **argv)
     }
     snprintf(tmp, sizeof tmp, "%s.tmp", argv[3]);
     f = fopen(tmp, "w");
-    if (f == NULL || PEM_write_X509_CRL(f, crl) != 1 || fclose(f) != 0 || rename(tmp, argv[3]) != 0) {
+    if (f == NULL || PEM_write_X509_CRL(f, crl) != 1 || fclose(f) != 0 ||
+        rename(tmp, argv[3]) != 0) {
         complain("latchkey-crl-gen: cannot write %s\n", argv[3]);
         goto out;
     }

@@ -18,21 +18,21 @@
 
 #include "lkhost/crl.h"
 
-#define LKH_SERIAL_MAX 31      /* content octets of a serial (RFC 5280: at most 20) */
+#define LKH_SERIAL_MAX 31             /* content octets of a serial (RFC 5280: at most 20) */
 #define LKH_CRL_FILE_MAX (256L << 20) /* a CRL file larger than this is refused */
 
 struct lkh_crl_index {
-    X509_CRL *head;            /* the CRL without its revokedCertificates */
-    unsigned char *serials;    /* n slots of 1 + LKH_SERIAL_MAX bytes: length, octets */
+    X509_CRL *head;         /* the CRL without its revokedCertificates */
+    unsigned char *serials; /* n slots of 1 + LKH_SERIAL_MAX bytes: length, octets */
     size_t n;
-    unsigned char sha256[32];  /* of the CRL's DER (what crl_floor.h remembers) */
+    unsigned char sha256[32]; /* of the CRL's DER (what crl_floor.h remembers) */
 };
 
 /* Reads path (a PEM file, at most LKH_CRL_FILE_MAX bytes) into *x; *signer: the index in ca
  * of the CA that signed it (-1 if none; may be NULL). *x is left empty unless LKH_CRL_OK.
  * OpenSSL's error queue is left empty. */
-enum lkh_crl_read lkh_crl_index_read(const char *path, STACK_OF(X509) * ca,
-                                     struct lkh_crl_index *x, int *signer);
+enum lkh_crl_read lkh_crl_index_read(const char *path, STACK_OF(X509) * ca, struct lkh_crl_index *x,
+                                     int *signer);
 
 /* The same from the file's bytes already in memory. */
 enum lkh_crl_read lkh_crl_index_parse(const unsigned char *pem, size_t len, STACK_OF(X509) * ca,
