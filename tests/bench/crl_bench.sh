@@ -43,11 +43,11 @@ next_crl() { NUM=$((NUM + 1)); "$GEN" "$CA" "$PKI/ca/ca.key" "$2" "$1" "$NUM"; }
 
 # start_gw TAG BUILD CONF: the gateway on CPU 0; sets GW_PID, UP_MS, UP_CPU_MS.
 start_gw() {
-  local t0 t1 i
+  local t0 t1 _
   t0=$(date +%s%N)
   lk_start "crl-$1" taskset -c 0 "$2/gateway/latchkey-gateway" -c "$3"
   GW_PID=$LK_LAST_PID
-  for i in $(seq 1 20000); do # bounded: 20 000 tries of a connect
+  for _ in $(seq 1 20000); do # bounded: 20 000 tries of a connect
     (exec 3<>"/dev/tcp/127.0.0.1/$GW_PORT") 2>/dev/null && break
     kill -0 "$GW_PID" 2>/dev/null || lk_fail "gateway $1 exited: $(cat "$LK_TMP/crl-$1.log")"
   done
