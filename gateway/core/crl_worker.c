@@ -134,3 +134,13 @@ int crl_worker_take(struct crl_worker *w, struct crl_set **set, int *changed)
     pthread_mutex_unlock(&w->lock);
     return done;
 }
+
+int crl_worker_force_waiting(struct crl_worker *w)
+{
+    int want;
+
+    pthread_mutex_lock(&w->lock);
+    want = w->want_force;
+    pthread_mutex_unlock(&w->lock);
+    return want;
+}

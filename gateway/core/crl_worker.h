@@ -27,6 +27,9 @@ struct crl_set *crl_worker_stop(struct crl_worker *w);
  * or its result not taken yet (a force is then remembered for the next run). */
 int crl_worker_request(struct crl_worker *w, const struct crl_set *base, int force);
 
+/* Loop: 1 if a force (SIGHUP) came while a run was under way and waits for the next run. */
+int crl_worker_force_waiting(struct crl_worker *w);
+
 /* Loop: 1 if a run has ended (*set: what it built, NULL if nothing; *changed), else 0. */
 int crl_worker_take(struct crl_worker *w, struct crl_set **set, int *changed);
 

@@ -237,11 +237,14 @@ void tls_store_stop_worker(struct tls_store *t)
 int tls_store_adopt(struct tls_store *t)
 {
     struct crl_set *ns;
-    int changed;
+    int changed, swapped;
 
     if (t->worker == NULL || !crl_worker_take(t->worker, &ns, &changed))
         return 0;
-    return swap_in(t, ns, changed);
+    swapped = swap_in(t, ns, changed);
+    if (crl_worker_force_waiting(t->worker)) /* a SIGHUP during that run: its run now */
+        (void)crl_worker_request(t->worker, t->set, 1);
+    return swapped;
 }
 
 static int poll_files(struct tls_store *t, int force)
