@@ -38,20 +38,20 @@ lk_expect_eq "$(phone alice)" "200 " "alice with the large CRL"
 
 lk_log "SIGHUP and a touch with the CRL unchanged: nothing parsed again"
 kill -HUP "$GW_PID"
-lk_wait_for 10 "unchanged CRL logged on SIGHUP" grep -q "crl: $BIG unchanged (same SHA-256): not parsed again" "$GATEWAY_LOG"
+lk_wait_for 30 "unchanged CRL logged on SIGHUP" grep -q "crl: $BIG unchanged (same SHA-256): not parsed again" "$GATEWAY_LOG"
 touch "$BIG"
 more_unchanged() { [ "$(metric latchkey_crl_unchanged_total)" -ge 2 ]; }
-lk_wait_for 10 "the touched CRL seen as unchanged" more_unchanged
+lk_wait_for 30 "the touched CRL seen as unchanged" more_unchanged
 lk_expect_eq "$(metric latchkey_crl_loads_total)" 1 "CRL loads after SIGHUP and touch"
 lk_expect_eq "$(metric latchkey_crl_swaps_total)" 0 "CRL swaps after SIGHUP and touch"
 
 lk_log "a new large CRL revokes alice: handshake, keep-alive request and websocket refused"
 lk_start ws-alice "$PY" "$ROOT/tests/gateway/ws_client.py" "wss://localhost:$GATEWAY_PORT/ws" \
   "$PKI/ca/ca.crt" "$PKI/issued/alice.crt" "$PKI/private/alice.key" --origin "$URL" --seconds 60
-lk_wait_for 10 "websocket open" grep -q '^open latchkey.v1' "$LK_TMP/ws-alice.log"
+lk_wait_for 30 "websocket open" grep -q '^open latchkey.v1' "$LK_TMP/ws-alice.log"
 lk_keepalive_open keepalive alice
 lk_keepalive_get keepalive /
-lk_wait_for 10 "first answer on the kept-alive connection" grep -q '</html>' "$LK_TMP/keepalive.log"
+lk_wait_for 30 "first answer on the kept-alive connection" grep -q '</html>' "$LK_TMP/keepalive.log"
 reloads=$(lk_site_crl_reloads)
 big_crl 101 "$ALICE"
 lk_site_wait_crl_reload "$reloads"
@@ -59,16 +59,16 @@ grep -q "crl: read and checked in [0-9]* ms on the CRL thread, swapped in on the
   lk_fail "swap not logged with its times"
 lk_expect_eq "$(phone alice)" "curl-failed " "a new handshake of alice after the swap"
 lk_keepalive_get keepalive /style.css
-lk_wait_for 5 "refusal on the kept-alive connection" grep -q '^HTTP/1.1 403' "$LK_TMP/keepalive.log"
+lk_wait_for 30 "refusal on the kept-alive connection" grep -q '^HTTP/1.1 403' "$LK_TMP/keepalive.log"
 grep -q 'data-result="revoked"' "$LK_TMP/keepalive.log" || lk_fail "keep-alive refusal page"
 lk_keepalive_close keepalive
-lk_wait_for 5 "websocket closed with 1008" grep -q '^closed 1008' "$LK_TMP/ws-alice.log"
+lk_wait_for 30 "websocket closed with 1008" grep -q '^closed 1008' "$LK_TMP/ws-alice.log"
 lk_expect_eq "$(metric latchkey_crl_loads_total)" 2 "CRL loads after the new CRL"
 lk_expect_eq "$(metric latchkey_crl_swaps_total)" 1 "CRL swaps after the new CRL"
 
 lk_log "the older CRL put back: refused, the new one stays in force"
 cp "$LK_TMP/big-100.pem" "$BIG.tmp" && mv "$BIG.tmp" "$BIG"
-lk_wait_for 10 "rollback refused" grep -q "crl: $BIG refused: CRL number 64 is lower than 65" "$GATEWAY_LOG"
+lk_wait_for 30 "rollback refused" grep -q "crl: $BIG refused: CRL number 64 is lower than 65" "$GATEWAY_LOG"
 lk_expect_eq "$(phone alice)" "curl-failed " "alice after the older CRL was put back"
 lk_expect_eq "$(metric latchkey_crl_valid)" 1 "latchkey_crl_valid after the refused rollback"
 kill -0 "$GW_PID" || lk_fail "gateway died"
