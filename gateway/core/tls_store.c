@@ -554,3 +554,8 @@ int tls_store_check_crl(const char *crl_spec, const char *ca_path, enum crl_stat
     tls_store_free(&t);
     return rc;
 }
+
+int tls_store_ca_index(const struct tls_store *t, X509 *cert)
+{
+    return ca_index(t, cert);
+}
