@@ -90,7 +90,8 @@ static int run(const char *config, int check_only)
     char err[512];
     struct sigaction sa;
 
-    if (conf_load(config, &conf, err, sizeof err) != 0) {
+    /* Serving: the CRL store reads the CRL files, once (server_start). */
+    if ((check_only ? conf_load : conf_load_running)(config, &conf, err, sizeof err) != 0) {
         gw_err("%s", err);
         return EXIT_USAGE;
     }

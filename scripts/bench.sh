@@ -10,6 +10,8 @@
 #   P4 firmware core size (scripts/firmware-size.sh)
 #   tap A/B warm tap on disk: this build's gateway and a baseline build's, interleaved rounds
 #   audit  the audit log at 10 k, 100 k and 1 M rows: audit --user, --since, --json, /history
+#   crl    CRLs of 1 k, 10 k and 100 k entries: start-up, handshakes, request latency while
+#          CRLs are swapped and on SIGHUP (tests/bench/crl_bench.sh; against --baseline too)
 # Installs the peers it needs (nginx-light caddy lighttpd lighttpd-mod-wolfssl gnuplot-nox)
 # with apt-get when missing (root). Starts every process itself and stops it by PID; never
 # touches system services. About 5 minutes.
@@ -21,12 +23,12 @@
 #   --out     where results go (default BUILD/bench-results)
 #   --images  where the PNG plots go (default docs/images)
 #   --quick   shorter runs (for trying the script)
-#   --only    comma-separated parts to run: p1,p2,p3,p4,ab,audit,callgrind (default: all;
+#   --only    comma-separated parts to run: p1,p2,p3,p4,ab,audit,callgrind,crl (default: all;
 #             ab needs --baseline)
 #   --baseline  build directory of another gateway (e.g. main's) for the tap A/B rounds
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=$ROOT/build-bench OUT="" IMAGES=$ROOT/docs/images QUICK=0 ONLY=p1,p2,p3,p4,ab,audit,callgrind
+BUILD=$ROOT/build-bench OUT="" IMAGES=$ROOT/docs/images QUICK=0 ONLY=p1,p2,p3,p4,ab,audit,callgrind,crl
 BASELINE=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -580,6 +582,13 @@ if want audit; then
     res "audit_${n}_db_bytes" "$(stat -c %s "$db")"
     rm -f "$db" "$db-wal" "$db-shm"
   done
+fi
+
+# ---------------------------------------------------------------- CRL growth
+if want crl; then
+  lk_stop "$GW_PID"
+  CRL_SECS=$([ "$QUICK" = 1 ] && echo 3 || echo 6) bash "$ROOT/tests/bench/crl_bench.sh" \
+    "$SITE" "$GW_PORT" "$RES" "$BUILD" ${BASELINE:+"$BASELINE"}
 fi
 
 # ---------------------------------------------------------------- plots

@@ -97,6 +97,7 @@ struct parse {
     int index;                    /* door index for S_DOOR */
     int section_line[S_USER + 1]; /* for the fixed sections */
     int key_line[K_COUNT];
+    int skip_crl; /* conf_load_running: the CRL files are not read here */
 };
 
 static int fail(struct parse *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -435,7 +436,7 @@ static int check_crl(struct parse *p)
 {
     char why[400];
     enum crl_state st;
-    if (strcmp(p->c->server.crl, "none") == 0)
+    if (p->skip_crl || strcmp(p->c->server.crl, "none") == 0)
         return 1;
     if (tls_store_check_crl(p->c->server.crl, p->c->server.client_ca, &st, why, sizeof why) != 0)
         return fail(p, p->key_line[K_S_CRL], "[server] crl: %s", why);
@@ -473,7 +474,7 @@ static int check_all(struct parse *p)
            check_file(p, K_C_KEY, c->command.key, EVP_PKEY_ED25519) && check_crl(p);
 }
 
-int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
+static int load(const char *path, struct conf *c, int skip_crl, char *err, size_t errlen)
 {
     struct parse *p;
     FILE *f;
@@ -508,6 +509,7 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
     }
     p->c = c;
     p->cur_header = -1;
+    p->skip_crl = skip_crl;
     f = fopen(path, "r");
     if (f == NULL) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
@@ -526,6 +528,16 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
         lkh_ini_message(&p->ini, path, err, errlen);
     free(p);
     return ok ? 0 : -1;
+}
+
+int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
+{
+    return load(path, c, 0, err, errlen);
+}
+
+int conf_load_running(const char *path, struct conf *c, char *err, size_t errlen)
+{
+    return load(path, c, 1, err, errlen);
 }
 
 int conf_find_door(const struct conf *c, const char *name)

@@ -89,6 +89,11 @@ struct conf {
  * ("FILE:LINE: what" or "FILE: what") into err. Files named in it must load. */
 int conf_load(const char *path, struct conf *c, char *err, size_t errlen);
 
+/* The same without reading the CRL files of [server] crl: for the gateway that serves,
+ * whose CRL store reads them once at start-up (the same errors, tls_store_crl_problem)
+ * and then when they change, and for a reload (SIGHUP), which cannot change crl. */
+int conf_load_running(const char *path, struct conf *c, char *err, size_t errlen);
+
 /* Index of the door, or -1. */
 int conf_find_door(const struct conf *c, const char *name);
 

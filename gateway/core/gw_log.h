@@ -11,5 +11,7 @@ void gw_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Monotonic milliseconds, for deadlines and latencies. */
 int64_t gw_now_ms(void);
+/* The same in microseconds, for short durations (a CRL swap). */
+int64_t gw_now_us(void);
 
 #endif

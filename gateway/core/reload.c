@@ -32,7 +32,7 @@ void gw_reload(struct gw_app *app)
         gw_log("reload: out of memory; configuration unchanged");
         return;
     }
-    if (conf_load(live->path, next, err, sizeof err) != 0) {
+    if (conf_load_running(live->path, next, err, sizeof err) != 0) {
         gw_log("reload: %s; configuration unchanged", err);
         free(next);
         return;

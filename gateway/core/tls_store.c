@@ -10,8 +10,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <lkhost/crl.h>
+#include <stdlib.h>
 
+#include "crl_generation.h"
+#include "crl_set.h"
+#include "crl_worker.h"
 #include "gw_log.h"
 
 #define CRL_CLOCK_SKEW 300 /* seconds a lastUpdate may lie in the future */
@@ -58,8 +61,7 @@ static STACK_OF(X509) *load_ca(const char *path, char *err, size_t errlen)
     return sk;
 }
 
-/* *out = a (GeneralizedTime or UTCTime) in seconds since the epoch; 0 if unreadable. */
-static int asn1_seconds(const ASN1_TIME *a, time_t *out)
+int tls_asn1_seconds(const ASN1_TIME *a, time_t *out)
 {
     ASN1_TIME *epoch = ASN1_TIME_set(NULL, 0);
     int days = 0, secs = 0;
@@ -68,39 +70,6 @@ static int asn1_seconds(const ASN1_TIME *a, time_t *out)
     ASN1_TIME_free(epoch);
     *out = (time_t)days * 86400 + secs;
     return ok;
-}
-
-/* Reads path into *out if it is one PEM CRL signed by a certificate of ca (*signer: its
- * index). A CRL this gateway could not apply in full counts as unparsable. */
-static enum crl_state load_crl(const char *path, STACK_OF(X509) * ca, X509_CRL **out, int *signer)
-{
-    switch (lkh_crl_read(path, ca, out, signer)) {
-    case LKH_CRL_OK: return CRL_OK;
-    case LKH_CRL_MISSING: return CRL_MISSING;
-    case LKH_CRL_UNPARSABLE: return CRL_UNPARSABLE;
-    case LKH_CRL_BAD_SIGNATURE: return CRL_BAD_SIGNATURE;
-    }
-    return CRL_UNPARSABLE;
-}
-
-static void file_id(const char *path, struct tls_file_id *id)
-{
-    struct stat st;
-    memset(id, 0, sizeof *id);
-    if (stat(path, &st) != 0)
-        return;
-    id->exists = 1;
-    id->dev = st.st_dev;
-    id->ino = st.st_ino;
-    id->size = st.st_size;
-    id->mtime_sec = st.st_mtim.tv_sec;
-    id->mtime_nsec = st.st_mtim.tv_nsec;
-}
-
-static int same_file_id(const struct tls_file_id *a, const struct tls_file_id *b)
-{
-    return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
-           a->mtime_sec == b->mtime_sec && a->mtime_nsec == b->mtime_nsec;
 }
 
 /* The store of the CA certificates, built once: no CRL and no X509_V_FLAG_CRL_CHECK in
@@ -119,162 +88,6 @@ static X509_STORE *build_store(const struct tls_store *t)
             return NULL;
         }
     return st;
-}
-
-/* A CRL that loaded and is signed, against its CA's floor: 1 to put it in force (the floor
- * raised, the state file written), 0 if it is older than the floor or has no number
- * (*s says what to do then; logged). kept: a CRL of this file stays in force then. */
-static int crl_in_order(struct crl_floor *fl, const char *path, X509_CRL *crl, int kept,
-                        enum crl_state *s)
-{
-    char num[128], floor[128], err[400];
-    enum crl_order o = crl_floor_order(fl, crl, num, sizeof num);
-
-    crl_floor_number(fl, floor, sizeof floor);
-    switch (o) {
-    case CRL_ORDER_NEWER:
-    case CRL_ORDER_SAME:
-        if (crl_floor_raise(fl, crl, err, sizeof err) != 0)
-            gw_log("crl: WARNING: cannot remember CRL number %s (%s): after a restart an "
-                   "older CRL would not be recognised", num, err);
-        return 1;
-    case CRL_ORDER_NO_NUMBER:
-        gw_log(
-            "crl: %s has no CRL number: refused (it cannot be ordered against the last "
-            "one; latchkey-certs crl always writes one)",
-            path);
-        *s = CRL_NO_NUMBER;
-        return 0;
-    case CRL_ORDER_OLDER:
-    case CRL_ORDER_CONFLICT:
-        gw_log(
-            "crl: %s refused: CRL number %s %s %s, the highest accepted (an older CRL put "
-            "back?); %s",
-            path, num,
-            o == CRL_ORDER_OLDER ? "is lower than" : "differs in content from the CRL numbered",
-            floor,
-            kept ? "the CRL in force stays"
-                 : "refusing every client certificate of its CA until a newer CRL is in place");
-        *s = CRL_ROLLED_BACK;
-        return 0;
-    }
-    return 0;
-}
-
-/* (Re)loads one CRL file. The CRL it held is dropped whatever the file holds now (a bad
- * file fails closed through load_state), except for a CRL older than it (a rollback),
- * which leaves it in force. */
-static void load_file(struct tls_store *t, struct tls_crl *c)
-{
-    X509_CRL *crl = NULL;
-    int signer = -1, has_next;
-    enum crl_state s = load_crl(c->path, t->ca, &crl, &signer);
-    time_t last = 0, next = 0;
-
-    /* The dates once, as numbers: tls_store_state runs for every handshake and request. */
-    has_next = s == CRL_OK && X509_CRL_get0_nextUpdate(crl) != NULL;
-    if (s == CRL_OK && (!asn1_seconds(X509_CRL_get0_lastUpdate(crl), &last) ||
-                        (has_next && !asn1_seconds(X509_CRL_get0_nextUpdate(crl), &next))))
-        s = CRL_UNPARSABLE;
-    if (s == CRL_OK &&
-        !crl_in_order(&t->floors[t->floor_of[signer]], c->path, crl, c->crl != NULL, &s)) {
-        if (s == CRL_ROLLED_BACK && c->crl != NULL) {
-            X509_CRL_free(crl); /* older than the CRL in force: that one stays */
-            return;
-        }
-    }
-    if (s != CRL_OK) {
-        X509_CRL_free(crl);
-        crl = NULL;
-        if (s != CRL_ROLLED_BACK)
-            signer = -1; /* a rolled-back CRL still tells whose CRL is missing */
-    }
-    X509_CRL_free(c->crl);
-    c->crl = crl;
-    c->signer = signer;
-    c->last = last;
-    c->next = next;
-    c->has_next = has_next;
-    c->load_state = s;
-}
-
-/* Which CRL is in force for each CA: one of its CRLs that carries the CA's floor (the
- * highest number accepted); a CA whose CRLs are all older is "rolled-back". */
-static void resolve(struct tls_store *t)
-{
-    char num[128];
-    int i, k;
-
-    for (i = 0; i < TLS_CA_MAX; i++) {
-        t->in_force[i] = -1;
-        t->ca_state[i] = CRL_MISSING;
-    }
-    for (k = 0; k < t->n_crls; k++) {
-        struct tls_crl *c = &t->crls[k];
-        if (c->signer < 0 || t->in_force[c->signer] >= 0)
-            continue;
-        if (c->crl != NULL && crl_floor_order(&t->floors[t->floor_of[c->signer]], c->crl, num,
-                                              sizeof num) == CRL_ORDER_SAME) {
-            t->in_force[c->signer] = k;
-            t->ca_state[c->signer] = CRL_OK;
-        } else {
-            t->ca_state[c->signer] = CRL_ROLLED_BACK;
-        }
-    }
-}
-
-/* Lists the CRL files again: a file still listed keeps its slot (and is reloaded if it
- * changed), a new one is loaded, one no longer listed is dropped. 1 if anything changed. */
-static int refresh(struct tls_store *t)
-{
-    char files[CRL_FILES_MAX][CRL_PATH_MAX];
-    struct tls_crl old[CRL_FILES_MAX];
-    const char *bad = NULL;
-    int n = crl_sources_list(&t->sources, files, CRL_FILES_MAX, &bad), n_old = t->n_crls;
-    int i, k, changed = (n < 0) != t->too_many;
-
-    if (n < 0 && !t->too_many)
-        gw_log(
-            "crl: %s: cannot be listed, or holds more than %d CRL files: refusing every "
-            "client certificate",
-            bad != NULL ? bad : t->crl_path, CRL_FILES_MAX);
-    t->too_many = n < 0;
-    if (n < 0)
-        n = 0;
-    memcpy(old, t->crls, sizeof old);
-    memset(t->crls, 0, sizeof t->crls);
-    for (i = 0; i < n; i++) {
-        struct tls_crl *c = &t->crls[i];
-        struct tls_file_id id;
-        for (k = 0; k < n_old; k++)
-            if (old[k].path[0] != '\0' && strcmp(old[k].path, files[i]) == 0) {
-                *c = old[k];
-                old[k].path[0] = '\0';
-                old[k].crl = NULL;
-                break;
-            }
-        file_id(files[i], &id);
-        if (k < n_old && same_file_id(&id, &c->id))
-            continue;
-        if (k == n_old) {
-            strcpy(c->path, files[i]);
-            c->signer = -1;
-        }
-        c->id = id;
-        load_file(t, c);
-        changed = 1;
-    }
-    for (k = 0; k < n_old; k++)
-        if (old[k].path[0] != '\0') {
-            X509_CRL_free(old[k].crl);
-            changed = 1;
-        }
-    t->n_crls = n;
-    if (changed) {
-        resolve(t);
-        t->generation++;
-    }
-    return changed;
 }
 
 /* The floors: one shared at floor_path when crl names a single file (as before several
@@ -320,6 +133,8 @@ static int open_floors(struct tls_store *t, const char *floor_path, char *err, s
 int tls_store_init(struct tls_store *t, const char *ca_path, const char *crl_spec,
                    const char *floor_path, char *err, size_t errlen)
 {
+    int changed, i;
+
     memset(t, 0, sizeof t[0]);
     if (strlen(ca_path) >= sizeof t->ca_path ||
         (crl_spec != NULL && strlen(crl_spec) >= sizeof t->crl_path)) {
@@ -351,29 +166,111 @@ int tls_store_init(struct tls_store *t, const char *ca_path, const char *crl_spe
         tls_store_free(t);
         return -1;
     }
-    resolve(t);
-    if (t->sources.n > 0)
-        refresh(t);
+    if (t->sources.n > 0) {
+        t->set = crl_set_build(t, NULL, 0, &changed); /* the one load at start-up */
+    } else {
+        t->set = calloc(1, sizeof *t->set); /* crl = none: no file, nothing in force */
+        for (i = 0; t->set != NULL && i < TLS_CA_MAX; i++)
+            t->set->in_force[i] = -1;
+    }
+    if (t->set == NULL) {
+        snprintf(err, errlen, "out of memory");
+        tls_store_free(t);
+        return -1;
+    }
     return 0;
 }
 
 void tls_store_free(struct tls_store *t)
 {
     int i;
+    tls_store_stop_worker(t);
+    crl_set_free(t->set);
+    t->set = NULL;
     X509_STORE_free(t->store);
-    for (i = 0; i < t->n_crls; i++)
-        X509_CRL_free(t->crls[i].crl);
     for (i = 0; i < t->n_floors; i++)
         crl_floor_free(&t->floors[i]);
     sk_X509_pop_free(t->ca, X509_free);
     t->store = NULL;
     t->ca = NULL;
-    t->n_crls = t->n_floors = 0;
+    t->n_floors = 0;
+}
+
+/* The loop's swap: the new set in force (one pointer), the old one dropped. */
+static int swap_in(struct tls_store *t, struct crl_set *ns, int changed)
+{
+    struct crl_set *old = t->set;
+    int64_t t0 = gw_now_us();
+
+    if (ns == NULL)
+        return 0;
+    t->set = ns;
+    crl_set_free(old);
+    t->swap_us = (long)(gw_now_us() - t0);
+    if (changed < 2)
+        return 0;
+    t->generation++;
+    crl_generation_bump();
+    return 1;
+}
+
+static struct crl_set *build_on_worker(void *ctx, const struct crl_set *base, int force,
+                                       int *changed)
+{
+    return crl_set_build(ctx, base, force, changed);
+}
+
+int tls_store_start_worker(struct tls_store *t, void (*wake)(void *), void *arg)
+{
+    if (t->sources.n == 0 || t->worker != NULL)
+        return 0;
+    t->worker = crl_worker_start(build_on_worker, t, wake, arg);
+    return t->worker != NULL ? 0 : -1;
+}
+
+void tls_store_stop_worker(struct tls_store *t)
+{
+    crl_set_free(crl_worker_stop(t->worker)); /* a set built and not taken */
+    t->worker = NULL;
+}
+
+int tls_store_adopt(struct tls_store *t)
+{
+    struct crl_set *ns;
+    int changed, swapped;
+
+    if (t->worker == NULL || !crl_worker_take(t->worker, &ns, &changed))
+        return 0;
+    swapped = swap_in(t, ns, changed);
+    if (crl_worker_force_waiting(t->worker)) /* a SIGHUP during that run: its run now */
+        (void)crl_worker_request(t->worker, t->set, 1);
+    return swapped;
+}
+
+static int poll_files(struct tls_store *t, int force)
+{
+    struct crl_set *ns;
+    int changed, swapped;
+
+    if (t->sources.n == 0)
+        return 0;
+    if (t->worker == NULL) {
+        ns = crl_set_build(t, t->set, force, &changed);
+        return swap_in(t, ns, changed);
+    }
+    swapped = tls_store_adopt(t);
+    (void)crl_worker_request(t->worker, t->set, force); /* busy: at the next poll */
+    return swapped;
 }
 
 int tls_store_poll(struct tls_store *t)
 {
-    return t->sources.n > 0 ? refresh(t) : 0;
+    return poll_files(t, 0);
+}
+
+void tls_store_rescan(struct tls_store *t)
+{
+    (void)poll_files(t, 1);
 }
 
 /* A CRL in force against now. */
@@ -389,14 +286,15 @@ static enum crl_state crl_time_state(const struct tls_crl *c, time_t now)
 /* The problem that refuses every certificate: the list, or a file that does not load. */
 static enum crl_state files_state(const struct tls_store *t, int *bad)
 {
+    const struct crl_set *cs = t->set;
     int k;
     *bad = -1;
-    if (t->too_many)
+    if (cs->too_many)
         return CRL_UNPARSABLE;
-    if (t->n_crls == 0)
+    if (cs->n_crls == 0)
         return CRL_MISSING;
-    for (k = 0; k < t->n_crls; k++) {
-        const struct tls_crl *c = &t->crls[k];
+    for (k = 0; k < cs->n_crls; k++) {
+        const struct tls_crl *c = &cs->crls[k];
         if (c->load_state == CRL_ROLLED_BACK && c->signer >= 0)
             continue; /* its CA's problem (ca_state), or an old copy beside the one in force */
         if (c->load_state != CRL_OK || c->crl == NULL) {
@@ -417,9 +315,10 @@ enum crl_state tls_store_state(const struct tls_store *t, time_t now)
     if ((s = files_state(t, &bad)) != CRL_OK)
         return s;
     for (i = 0; i < sk_X509_num(t->ca); i++) {
-        if (t->ca_state[i] == CRL_ROLLED_BACK)
+        if (t->set->ca_state[i] == CRL_ROLLED_BACK)
             return CRL_ROLLED_BACK;
-        if (t->in_force[i] >= 0 && (s = crl_time_state(&t->crls[t->in_force[i]], now)) != CRL_OK)
+        if (t->set->in_force[i] >= 0 &&
+            (s = crl_time_state(&t->set->crls[t->set->in_force[i]], now)) != CRL_OK)
             return s;
     }
     return CRL_OK;
@@ -430,7 +329,7 @@ const char *tls_store_bad_path(const struct tls_store *t)
     int bad;
     if (files_state(t, &bad) == CRL_OK)
         return "";
-    return bad >= 0 ? t->crls[bad].path : t->crl_path;
+    return bad >= 0 ? t->set->crls[bad].path : t->crl_path;
 }
 
 /* The index in ca of cert itself, -1 if it is not there. */
@@ -467,7 +366,7 @@ static int ca_issuer_of(const struct tls_store *t, X509 *cert)
 long tls_store_cert_seconds_left(X509 *cert, time_t now)
 {
     time_t until;
-    if (cert == NULL || !asn1_seconds(X509_get0_notAfter(cert), &until))
+    if (cert == NULL || !tls_asn1_seconds(X509_get0_notAfter(cert), &until))
         return 0; /* unreadable: as good as expired */
     return until > now ? (long)(until - now) : 0;
 }
@@ -477,7 +376,7 @@ long tls_store_cert_seconds_left(X509 *cert, time_t now)
 static int cert_current(X509 *cert, time_t now, const char **why)
 {
     time_t from;
-    if (!asn1_seconds(X509_get0_notBefore(cert), &from) || from > now) {
+    if (!tls_asn1_seconds(X509_get0_notBefore(cert), &from) || from > now) {
         *why = CERT_NOT_YET_VALID;
         return 0;
     }
@@ -491,21 +390,21 @@ static int cert_current(X509 *cert, time_t now, const char **why)
 /* cert against the CRL in force of its issuer ca[i]: X509_V_OK, or the refusal (*why). */
 static int against_crl(const struct tls_store *t, int i, X509 *cert, time_t now, const char **why)
 {
+    const struct crl_set *cs = t->set;
     const struct tls_crl *c;
-    X509_REVOKED *rev = NULL;
     enum crl_state s;
 
-    if (t->in_force[i] < 0) {
-        *why = t->ca_state[i] == CRL_ROLLED_BACK ? crl_state_name(CRL_ROLLED_BACK)
-                                                 : "no-crl-for-issuer";
+    if (cs->in_force[i] < 0) {
+        *why = cs->ca_state[i] == CRL_ROLLED_BACK ? crl_state_name(CRL_ROLLED_BACK)
+                                                  : "no-crl-for-issuer";
         return X509_V_ERR_UNABLE_TO_GET_CRL;
     }
-    c = &t->crls[t->in_force[i]];
+    c = &cs->crls[cs->in_force[i]];
     if ((s = crl_time_state(c, now)) != CRL_OK) {
         *why = crl_state_name(s);
         return s == CRL_EXPIRED ? X509_V_ERR_CRL_HAS_EXPIRED : X509_V_ERR_CRL_NOT_YET_VALID;
     }
-    if (X509_CRL_get0_by_serial(c->crl, &rev, X509_get0_serialNumber(cert)) == 1) {
+    if (lkh_crl_index_has(&c->crl->x, X509_get0_serialNumber(cert))) {
         *why = "revoked";
         return X509_V_ERR_CERT_REVOKED;
     }
@@ -566,7 +465,7 @@ void tls_store_log_uncovered(const struct tls_store *t)
     if (t->sources.n == 0)
         return;
     for (i = 0; i < sk_X509_num(t->ca); i++)
-        if (t->in_force[i] < 0) {
+        if (t->set->in_force[i] < 0) {
             X509_NAME_oneline(X509_get_subject_name(sk_X509_value(t->ca, i)), name, sizeof name);
             gw_log(
                 "crl: no CRL in force for the CA %s of %s: certificates it issued are "
@@ -613,38 +512,47 @@ int tls_store_verify(const struct tls_store *t, X509_STORE_CTX *xs, int preverif
     return chain_status(t, X509_STORE_CTX_get0_chain(xs), cert, now, &why);
 }
 
+int tls_store_crl_problem(const struct tls_store *t, enum crl_state s, char *err, size_t errlen)
+{
+    char path[CRL_PATH_MAX];
+    int bad;
+
+    (void)files_state(t, &bad);
+    snprintf(path, sizeof path, "%s", tls_store_bad_path(t));
+    switch (s) {
+    case CRL_MISSING:
+        snprintf(err, errlen, "%s: %s", path,
+                 bad >= 0 ? "cannot open" : "no CRL file (*.pem, *.crl)");
+        return 1;
+    case CRL_UNPARSABLE:
+        snprintf(err, errlen, "%s: %s", path,
+                 bad >= 0 ? "not a PEM CRL" : "cannot be listed, or holds more than 32 CRL files");
+        return 1;
+    case CRL_NO_NUMBER:
+        snprintf(err, errlen, "%s: has no CRL number (crlNumber; latchkey-certs crl writes one)",
+                 path);
+        return 1;
+    case CRL_BAD_SIGNATURE:
+        snprintf(err, errlen, "%s: not signed by a CA of client_ca %s", path, t->ca_path);
+        return 1;
+    default: return 0;
+    }
+}
+
 int tls_store_check_crl(const char *crl_spec, const char *ca_path, enum crl_state *state, char *err,
                         size_t errlen)
 {
     struct tls_store t;
-    char path[CRL_PATH_MAX];
-    int bad;
+    int bad, rc;
 
     if (tls_store_init(&t, ca_path, crl_spec, NULL, err, errlen) != 0)
         return -1;
     *state = files_state(&t, &bad);
     if (*state == CRL_OK)
         *state = tls_store_state(&t, time(NULL));
-    snprintf(path, sizeof path, "%s", tls_store_bad_path(&t));
+    rc = tls_store_crl_problem(&t, *state, err, errlen) ? -1 : 0;
     tls_store_free(&t);
-    switch (*state) {
-    case CRL_MISSING:
-        snprintf(err, errlen, "%s: %s", path,
-                 bad >= 0 ? "cannot open" : "no CRL file (*.pem, *.crl)");
-        return -1;
-    case CRL_UNPARSABLE:
-        snprintf(err, errlen, "%s: %s", path,
-                 bad >= 0 ? "not a PEM CRL" : "cannot be listed, or holds more than 32 CRL files");
-        return -1;
-    case CRL_NO_NUMBER:
-        snprintf(err, errlen, "%s: has no CRL number (crlNumber; latchkey-certs crl writes one)",
-                 path);
-        return -1;
-    case CRL_BAD_SIGNATURE:
-        snprintf(err, errlen, "%s: not signed by a CA of client_ca %s", path, ca_path);
-        return -1;
-    default: return 0;
-    }
+    return rc;
 }
 
 int tls_store_ca_index(const struct tls_store *t, X509 *cert)

@@ -8,11 +8,14 @@
  * the root must be in client_ca, and every CA that issued a certificate of the chain
  * needs a CRL: a certificate whose issuer has none is refused. The CRL files are watched
  * (tls_store_poll) and reloaded when they change, so revocation takes effect for the next
- * handshake without a restart. Fails closed: while a CRL file is missing, unparsable, not
+ * handshake without a restart: a CRL is read and checked (crl_index.h) once per content,
+ * on the CRL thread (crl_worker.h) once tls_store_start_worker has run, and the loop only
+ * swaps the new set in (one pointer). Fails closed: while a CRL file is missing, unparsable, not
  * signed by a CA of client_ca or without a CRL number, no certificate is accepted; while
  * a CA's CRL is older than one accepted before (crl_floor.h; one floor per CA, or one
  * shared floor when crl names a single file) or past its nextUpdate, no certificate under
- * that CA is. Loop thread only (no locking). */
+ * that CA is. Loop thread only (the worker builds each new set on its own and hands it
+ * over under its lock). */
 #ifndef GW_TLS_STORE_H
 #define GW_TLS_STORE_H
 
@@ -24,6 +27,7 @@
 #include <openssl/x509.h>
 
 #include <lkhost/crl_floor.h>
+#include <lkhost/crl_index.h>
 
 #include "crl_sources.h"
 
@@ -50,33 +54,56 @@ struct tls_file_id {
 
 #define TLS_CA_MAX 16 /* certificates in client_ca */
 
+/* A CRL as read, shared by the sets that hold it (refs: changed only by the thread that
+ * builds a set, while no other one does). */
+struct tls_crl_data {
+    struct lkh_crl_index x;
+    int refs;
+};
+
 /* One CRL file. */
 struct tls_crl {
     char path[CRL_PATH_MAX];
     struct tls_file_id id;
-    X509_CRL *crl;             /* the CRL accepted from this file, NULL if none */
+    unsigned char file_sha256[32]; /* of the file's bytes when last read (has_sha) */
+    int has_sha;
+    struct tls_crl_data *crl;  /* the CRL accepted from this file, NULL if none */
     int signer;                /* index in ca of the CA that signed it, -1 if none */
     time_t last, next;         /* its lastUpdate and nextUpdate (unix seconds) */
     int has_next;              /* 0: no nextUpdate (then it counts as expired) */
     enum crl_state load_state; /* result of the last load (time checks come on top) */
 };
 
-struct tls_store {
-    char ca_path[256];
-    char crl_path[256]; /* the crl setting as given ("" when crl = none), for logs */
-    struct crl_sources sources;
-    STACK_OF(X509) * ca; /* certificates of client_ca */
+/* The CRLs in force: built whole (on the CRL thread, or by tls_store_init and the
+ * synchronous tls_store_poll), never changed once the loop has it. */
+struct crl_set {
     struct tls_crl crls[CRL_FILES_MAX];
     int n_crls;
     int too_many;                        /* the directories hold more than CRL_FILES_MAX files */
     int in_force[TLS_CA_MAX];            /* index in crls of each CA's CRL in force, -1 if none */
     enum crl_state ca_state[TLS_CA_MAX]; /* CRL_OK, or why a CA has no CRL in force */
-    struct crl_floor floors[TLS_CA_MAX]; /* the highest CRL number accepted (rollback) */
+    unsigned long loads;                 /* CRL files parsed and checked since the start */
+    unsigned long unchanged; /* files read again (SIGHUP, a new mtime) found unchanged */
+    long build_us;           /* how long building this set took (on the CRL thread) */
+};
+
+struct crl_worker;
+
+struct tls_store {
+    char ca_path[256];
+    char crl_path[256]; /* the crl setting as given ("" when crl = none), for logs */
+    struct crl_sources sources;
+    STACK_OF(X509) * ca;                 /* certificates of client_ca */
+    struct crl_set *set;                 /* in force; the loop reads it, a swap replaces it */
+    struct crl_floor floors[TLS_CA_MAX]; /* the highest CRL number accepted (rollback); used
+                                          * by the thread that builds a set */
     int floor_of[TLS_CA_MAX];            /* index in floors of each CA's floor */
     int n_floors;
-    X509_STORE *store;   /* the CA certificates only (no CRL, no CRL_CHECK); owned,
+    X509_STORE *store;         /* the CA certificates only (no CRL, no CRL_CHECK); owned,
                                    * built once, never replaced */
-    uint64_t generation; /* +1 on every (re)load of a CRL file */
+    uint64_t generation;       /* +1 at every swap that changed a CRL (crl_generation.h too) */
+    struct crl_worker *worker; /* NULL: tls_store_poll reads on the caller's thread */
+    long swap_us;              /* the loop's part of the last swap (pointer, old set freed) */
 };
 
 /* Loads the CAs (must work: -1 and err otherwise), the CRL number floors (crl_floor.h:
@@ -88,12 +115,34 @@ int tls_store_init(struct tls_store *t, const char *ca_path, const char *crl_spe
                    const char *floor_path, char *err, size_t errlen);
 void tls_store_free(struct tls_store *t);
 
-/* Lists the CRL files again and looks at each (stat: inode, size, mtime); reloads those
- * that changed. Returns 1 if a file was reloaded, added or removed (whatever it holds),
- * else 0. A CRL older than the one in force for its CA (lower crlNumber, or the same number
- * with other content) is refused and logged, and the one in force stays; any other bad file
- * replaces it (fails closed). */
+/* Lists the CRL files again and looks at each (stat: inode, size, mtime); a file that
+ * changed is read, and parsed and checked only if its content (SHA-256) changed. Returns 1
+ * if a CRL was reloaded, added or removed (whatever it holds), else 0. A CRL older than the
+ * one in force for its CA (lower crlNumber, or the same number with other content) is
+ * refused and logged, and the one in force stays; any other bad file replaces it (fails
+ * closed). With the worker started, this runs on the CRL thread: the call swaps in what the
+ * last run built (1 if that changed a CRL) and starts the next run. */
 int tls_store_poll(struct tls_store *t);
+
+/* SIGHUP: every CRL file read again whatever its stat says; one whose content did not
+ * change is not parsed again (logged, counted in unchanged). With the worker: as soon as
+ * it is free; the result comes with a later tls_store_poll or tls_store_adopt. */
+void tls_store_rescan(struct tls_store *t);
+
+/* With the worker: swaps in a set it has finished, if any. 1 if that changed a CRL. */
+int tls_store_adopt(struct tls_store *t);
+
+/* Starts the CRL thread; wake(arg) is called from it when a set is ready to adopt. 0, or
+ * -1 if the thread cannot start (then everything stays on the caller's thread). */
+int tls_store_start_worker(struct tls_store *t, void (*wake)(void *), void *arg);
+
+/* Stops the CRL thread (waits for a run under way; what it built and nobody took is
+ * dropped): before the loop's context goes away. tls_store_free does it too. */
+void tls_store_stop_worker(struct tls_store *t);
+
+/* The message for a CRL that does not load (the start-up error), from tls_store_state's
+ * answer s; 0 if s is not such a problem (expired and the like are not start-up errors). */
+int tls_store_crl_problem(const struct tls_store *t, enum crl_state s, char *err, size_t errlen);
 
 /* The CRLs' state now: CRL_OFF, CRL_OK, or the first problem: a file's load state, a CA's
  * CRL refused as rolled back, or a CRL in force outside lastUpdate/nextUpdate. */
@@ -112,6 +161,9 @@ const char *crl_state_name(enum crl_state s);
  * for every request and websocket message, and when a TLS session is resumed: neither a
  * ticket nor an open connection outlives its certificate. */
 int tls_store_cert_ok(const struct tls_store *t, X509 *cert, time_t now, const char **why);
+
+/* *out = a (GeneralizedTime or UTCTime) in seconds since the epoch; 0 if unreadable. */
+int tls_asn1_seconds(const ASN1_TIME *a, time_t *out);
 
 /* Seconds from now until cert's notAfter; 0 if it has passed or cannot be read. */
 long tls_store_cert_seconds_left(X509 *cert, time_t now);

@@ -18,13 +18,14 @@ static int soonest(const struct tls_store *t)
 
     for (i = 0; i < n && i < TLS_CA_MAX; i++) {
         const struct tls_crl *c;
-        if (t->in_force[i] < 0)
+        if (t->set->in_force[i] < 0)
             continue;
-        c = &t->crls[t->in_force[i]];
+        c = &t->set->crls[t->set->in_force[i]];
         if (c->crl == NULL)
             continue;
-        if (best < 0 || !c->has_next || (t->crls[best].has_next && c->next < t->crls[best].next))
-            best = t->in_force[i];
+        if (best < 0 || !c->has_next ||
+            (t->set->crls[best].has_next && c->next < t->set->crls[best].next))
+            best = t->set->in_force[i];
     }
     return best;
 }
@@ -35,7 +36,7 @@ int crl_warning_left(const struct web *sv, time_t now, long *left)
     int i = t->crl_path[0] != '\0' ? soonest(t) : -1;
     if (i < 0)
         return 0;
-    *left = crl_expiry_seconds_left(t->crls[i].next, t->crls[i].has_next, now);
+    *left = crl_expiry_seconds_left(t->set->crls[i].next, t->set->crls[i].has_next, now);
     return 1;
 }
 
@@ -57,7 +58,7 @@ void crl_warning_tick(struct web *sv, time_t now, int at_start)
 
     if (!crl_warning_left(sv, now, &left))
         return;
-    c = &sv->tls.crls[soonest(&sv->tls)];
+    c = &sv->tls.set->crls[soonest(&sv->tls)];
     crl_expiry_text(left, in, sizeof in);
     next_update_text(c, at, sizeof at);
     if (crl_expiry_log_due(left, days, now, &sv->crl_warned)) {
@@ -85,7 +86,7 @@ void crl_warning_banner(struct html_buf *b, const struct web *sv, time_t now)
         !crl_expiry_warn(left, sv->app->conf->server.crl_warn_days))
         return;
     crl_expiry_text(left, in, sizeof in);
-    next_update_text(&sv->tls.crls[soonest(&sv->tls)], at, sizeof at);
+    next_update_text(&sv->tls.set->crls[soonest(&sv->tls)], at, sizeof at);
     html_raw(b,
              "<p class=\"warning\" role=\"alert\" data-warning=\"crl-expiring\">The revocation "
              "list expires in ");

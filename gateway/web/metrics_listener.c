@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "crl_metrics.h"
 #include "crl_warning.h"
 #include "gw_log.h"
 #include "http_reply.h"
@@ -45,6 +46,7 @@ static int callback_metrics(struct lws *wsi, enum lws_callback_reasons reason, v
             if (!crl_warning_left(sv, time(NULL), &left))
                 left = -1;
             metrics_render(&b, mq, crl_ok, left);
+            crl_metrics_render(&b, &sv->tls);
             http_reply(wsi, s, HTTP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8", &b);
         } else if (strcmp(path, "/healthz") == 0) {
             if (mq && crl_ok) {

@@ -25,6 +25,7 @@
 #include "no_cert_page.h"
 #include "peer_identity.h"
 #include "request.h"
+#include "timers.h"
 #include "tls_verify.h"
 #include "ws_status.h"
 
@@ -160,12 +161,14 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 
     case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
         if (sv->app != NULL && sv->ctx != NULL) {
-            if (sv->reload != NULL && *sv->reload) {
+            int hup = sv->reload != NULL && *sv->reload;
+            if (hup) {
                 *sv->reload = 0;
                 if (sv->on_reload != NULL)
                     sv->on_reload(sv->app);
                 cert_reload_poll(sv, 1); /* SIGHUP: the server certificate too */
             }
+            timers_crl_wake(sv, hup); /* SIGHUP: the CRL files too */
             action_collect(sv->app);
             ws_status_poke(sv->ctx, 0);
         }

@@ -63,7 +63,7 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
     struct lws_context_creation_info info, vi;
     int family, loopback, m_family = AF_INET, m_loopback = 1;
     enum crl_state cs;
-    char floor[CONF_STR_MAX + sizeof CRL_FLOOR_SUFFIX];
+    char floor[CONF_STR_MAX + sizeof CRL_FLOOR_SUFFIX], why[400];
     int fds, max_conns;
 
     memset(sv, 0, sizeof *sv);
@@ -89,10 +89,8 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
     if (tls_store_init(&sv->tls, c->server.client_ca, c->server.crl, floor, err, errlen) != 0)
         return -1;
     cs = tls_store_state(&sv->tls, time(NULL));
-    if (cs == CRL_MISSING || cs == CRL_UNPARSABLE || cs == CRL_BAD_SIGNATURE ||
-        cs == CRL_NO_NUMBER) {
-        snprintf(err, errlen, "%s: [server] crl: %s is %s", c->path, tls_store_bad_path(&sv->tls),
-                 crl_state_name(cs));
+    if (tls_store_crl_problem(&sv->tls, cs, why, sizeof why)) {
+        snprintf(err, errlen, "%s: [server] crl: %s", c->path, why);
         tls_store_free(&sv->tls);
         return -1;
     }
@@ -186,6 +184,8 @@ int server_start(struct web *sv, struct gw_app *app, char *err, size_t errlen)
         return -1;
     }
     mem_trim_start(sv->ctx);
+    if (tls_store_start_worker(&sv->tls, server_wake, sv) != 0)
+        gw_log("crl: cannot start the CRL thread: changed CRLs are read on the event loop");
     door_status_set_wake(server_wake, sv);
     if (metrics_listener_start(sv, c, m_family, m_loopback, err, errlen) != 0) {
         server_stop(sv);
@@ -215,6 +215,7 @@ void server_stop(struct web *sv)
     if (ctx == NULL)
         return;
     timers_stop(sv);
+    tls_store_stop_worker(&sv->tls); /* it wakes the context: before that goes */
     mem_trim_stop();
     door_status_set_wake(NULL, NULL);
     sv->ctx = NULL; /* server_wake: no wake-up of a destroyed context */

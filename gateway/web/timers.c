@@ -68,6 +68,9 @@ static void note_crl_state(struct web *sv, int reloaded)
     enum crl_state s = tls_store_state(&sv->tls, time(NULL));
     if (reloaded) {
         gw_log("crl: %s reloaded: %s", sv->tls.crl_path, crl_state_name(s));
+        gw_log("crl: read and checked in %ld ms%s, swapped in on the event loop in %ld us",
+               sv->tls.set->build_us / 1000, sv->tls.worker != NULL ? " on the CRL thread" : "",
+               sv->tls.swap_us);
         crl_warning_reset(sv);
     }
     if (s != sv->crl_logged || reloaded) {
@@ -79,6 +82,14 @@ static void note_crl_state(struct web *sv, int reloaded)
         sv->crl_logged = s;
         ws_status_poke(sv->ctx, 1); /* open websockets re-check their certificate */
     }
+}
+
+void timers_crl_wake(struct web *sv, int rescan)
+{
+    if (rescan)
+        tls_store_rescan(&sv->tls); /* SIGHUP: on the CRL thread, parsed only if changed */
+    if (tls_store_adopt(&sv->tls))
+        note_crl_state(sv, 1);
 }
 
 static void on_crl_timer(lws_sorted_usec_list_t *sul)

@@ -12,5 +12,8 @@ void timers_start(struct web *w);
 /* The deadlines_changed port: (re)schedules the ack timer for the earliest deadline. */
 void timers_deadlines_changed(struct web *w);
 void timers_stop(struct web *w);
+/* The loop woken (EVENT_WAIT_CANCELLED): swaps in a CRL set the CRL thread has finished,
+ * at once rather than at the next tick; rescan (SIGHUP): every CRL file read again there. */
+void timers_crl_wake(struct web *w, int rescan);
 
 #endif

@@ -8,7 +8,7 @@
 /* 1 if the CRL is a plain complete CRL of one issuer that a serial lookup applies in full:
  * no delta or partitioned (issuingDistributionPoint) CRL, no indirect entries, and no
  * critical extension (of the CRL or an entry) beyond those OpenSSL itself handles. */
-static int crl_plain(X509_CRL *crl)
+int lkh_crl_plain(X509_CRL *crl)
 {
     const STACK_OF(X509_REVOKED) *revs = X509_CRL_get_REVOKED(crl);
     int i, j;
@@ -51,7 +51,7 @@ enum lkh_crl_read lkh_crl_read(const char *path, STACK_OF(X509) * ca, X509_CRL *
     ERR_clear_error();
     if (c == NULL)
         return LKH_CRL_UNPARSABLE;
-    if (!crl_plain(c)) {
+    if (!lkh_crl_plain(c)) {
         X509_CRL_free(c);
         return LKH_CRL_UNPARSABLE;
     }

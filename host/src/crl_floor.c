@@ -94,10 +94,10 @@ void crl_floor_free(struct crl_floor *f)
     f->number = NULL;
 }
 
-enum crl_order crl_floor_order(const struct crl_floor *f, X509_CRL *crl, char *number, size_t cap)
+enum crl_order crl_floor_order_sha(const struct crl_floor *f, X509_CRL *crl,
+                                   const unsigned char sha256[32], char *number, size_t cap)
 {
     BIGNUM *bn = lkh_crl_number(crl);
-    unsigned char d[32];
     enum crl_order o;
     int c;
 
@@ -115,9 +115,16 @@ enum crl_order crl_floor_order(const struct crl_floor *f, X509_CRL *crl, char *n
     else if (c < 0)
         o = CRL_ORDER_OLDER;
     else
-        o = crl_digest(crl, d) && CRYPTO_memcmp(d, f->digest, sizeof d) == 0 ? CRL_ORDER_SAME
-                                                                             : CRL_ORDER_CONFLICT;
+        o = sha256 != NULL && CRYPTO_memcmp(sha256, f->digest, sizeof f->digest) == 0
+                ? CRL_ORDER_SAME
+                : CRL_ORDER_CONFLICT;
     return o;
+}
+
+enum crl_order crl_floor_order(const struct crl_floor *f, X509_CRL *crl, char *number, size_t cap)
+{
+    unsigned char d[32];
+    return crl_floor_order_sha(f, crl, crl_digest(crl, d) ? d : NULL, number, cap);
 }
 
 /* Writes the state atomically: temporary file, fsync, rename, fsync of the directory. */
@@ -156,25 +163,31 @@ static int write_state(const struct crl_floor *f, char *err, size_t errlen)
     return 0;
 }
 
-int crl_floor_raise(struct crl_floor *f, X509_CRL *crl, char *err, size_t errlen)
+int crl_floor_raise_sha(struct crl_floor *f, X509_CRL *crl, const unsigned char sha256[32],
+                        char *err, size_t errlen)
 {
     BIGNUM *bn = lkh_crl_number(crl);
-    unsigned char d[32];
 
-    if (bn == NULL || !crl_digest(crl, d)) {
+    if (bn == NULL || sha256 == NULL) {
         BN_free(bn);
         snprintf(err, errlen, "CRL without a readable number");
         return -1;
     }
     if (f->number != NULL && BN_cmp(bn, f->number) == 0 &&
-        CRYPTO_memcmp(d, f->digest, sizeof d) == 0) {
+        CRYPTO_memcmp(sha256, f->digest, sizeof f->digest) == 0) {
         BN_free(bn);
         return 0; /* the same CRL again: nothing to write */
     }
     BN_free(f->number);
     f->number = bn;
-    memcpy(f->digest, d, sizeof d);
+    memcpy(f->digest, sha256, sizeof f->digest);
     return f->path[0] != '\0' ? write_state(f, err, errlen) : 0;
+}
+
+int crl_floor_raise(struct crl_floor *f, X509_CRL *crl, char *err, size_t errlen)
+{
+    unsigned char d[32];
+    return crl_floor_raise_sha(f, crl, crl_digest(crl, d) ? d : NULL, err, errlen);
 }
 
 void crl_floor_number(const struct crl_floor *f, char *out, size_t cap)

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crl_generation.h"
 #include "tls_store.h"
 
 static char dir[] = "/tmp/lk-tls-XXXXXX";
@@ -76,6 +77,10 @@ static X509 *make_cert(const char *cn, long serial, EVP_PKEY *key, X509 *issuer,
 
 /* The crlNumber of the next CRL written (then +1); 0: the next one has none. */
 static long crl_number = 1;
+/* Given to the entry of serial 1002 in the next CRLs written, if not NULL. */
+static X509_EXTENSION *entry_extra;
+/* The next CRLs list their entries in the order given, not sorted. */
+static int crl_unsorted;
 
 /* Writes a CRL of issuer, signed with key, revoking `serials` (0-terminated), with the
  * extension extra if not NULL and the crlNumber crl_number (unless extra is one), to path
@@ -101,6 +106,8 @@ static void write_crl_of(const char *path, const long *serials, long last_off, l
         X509_REVOKED_set_serialNumber(r, sn);
         X509_gmtime_adj(t, -60);
         X509_REVOKED_set_revocationDate(r, t);
+        if (*serials == 1002 && entry_extra != NULL)
+            assert_int_equal(X509_REVOKED_add_ext(r, entry_extra, -1), 1);
         X509_CRL_add0_revoked(crl, r);
         ASN1_INTEGER_free(sn);
     }
@@ -114,7 +121,8 @@ static void write_crl_of(const char *path, const long *serials, long last_off, l
         ASN1_INTEGER_free(n);
         crl_number++;
     }
-    X509_CRL_sort(crl);
+    if (!crl_unsorted)
+        X509_CRL_sort(crl);
     assert_true(X509_CRL_sign(crl, key, EVP_sha256()) > 0);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     f = fopen(tmp, "w");
@@ -476,6 +484,7 @@ static void test_rollback(void **state)
     const char *why = NULL;
     static const long none[] = {0}, revoke_b[] = {1002, 0};
     enum crl_state st;
+    unsigned long loads;
     (void)state;
 
     unlink("floor.state");
@@ -516,10 +525,16 @@ static void test_rollback(void **state)
     assert_int_equal(tls_store_state(&t, time(NULL)), CRL_OK);
     assert_int_equal(tls_store_cert_ok(&t, leaf_a, time(NULL), &why), 1);
     assert_int_equal(tls_store_cert_ok(&t, leaf_b, time(NULL), &why), 0);
-    /* The same file again (touched, copied back): still accepted. */
+    /* The same file again (touched, copied back): still accepted, and not parsed again
+     * (its SHA-256 is the one loaded), by a poll nor by a rescan (SIGHUP). */
+    loads = t.set->loads;
     assert_int_equal(system("cp roll.pem roll2.pem && mv roll2.pem roll.pem"), 0);
-    assert_int_equal(tls_store_poll(&t), 1);
+    assert_int_equal(tls_store_poll(&t), 0);
     assert_int_equal(tls_store_state(&t, time(NULL)), CRL_OK);
+    tls_store_rescan(&t);
+    assert_int_equal(tls_store_state(&t, time(NULL)), CRL_OK);
+    assert_true(t.set->loads == loads);
+    assert_true(t.set->unchanged == 2);
     /* No number: cannot be ordered, refused (and at start-up by the config check). */
     crl_number = 0;
     write_crl("roll.pem", none, -60, 86400, ca_key);
@@ -671,6 +686,142 @@ static void test_two_cas(void **state)
     tls_store_free(&t);
 }
 
+/* Entry extensions: a reason is read (removeFromCRL revokes nothing, as in OpenSSL's
+ * lookup), an indirect entry (certificateIssuer) or a critical entry extension makes the
+ * CRL unparsable. And a CRL of many entries written out of order: found all the same. */
+static void test_entries(void **state)
+{
+    static const long revoke_b[] = {1002, 0};
+    static const struct {
+        int nid, critical;
+        long value;
+        enum crl_state st;
+        int revoked;
+    } cases[] = {
+        {NID_crl_reason, 0, 8, CRL_OK, 0}, /* removeFromCRL */
+        {NID_crl_reason, 0, 1, CRL_OK, 1}, /* keyCompromise */
+        {NID_crl_reason, 1, 1, CRL_UNPARSABLE, 0},
+        {NID_certificate_issuer, 0, 0, CRL_UNPARSABLE, 0},
+    };
+    long *many;
+    struct tls_store t;
+    char err[256];
+    const char *why = NULL;
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (cases[i].nid == NID_crl_reason) {
+            ASN1_ENUMERATED *r = ASN1_ENUMERATED_new();
+            assert_non_null(r);
+            ASN1_ENUMERATED_set(r, cases[i].value);
+            entry_extra = X509V3_EXT_i2d(NID_crl_reason, cases[i].critical, r);
+            ASN1_ENUMERATED_free(r);
+        } else {
+            GENERAL_NAMES *gens = sk_GENERAL_NAME_new_null();
+            GENERAL_NAME *g = GENERAL_NAME_new();
+            ASN1_IA5STRING *dns = ASN1_IA5STRING_new();
+            assert_true(gens != NULL && g != NULL && dns != NULL);
+            assert_int_equal(ASN1_STRING_set(dns, "other.invalid", -1), 1);
+            GENERAL_NAME_set0_value(g, GEN_DNS, dns);
+            assert_true(sk_GENERAL_NAME_push(gens, g) > 0);
+            entry_extra = X509V3_EXT_i2d(NID_certificate_issuer, 0, gens);
+            GENERAL_NAMES_free(gens);
+        }
+        assert_non_null(entry_extra);
+        write_crl("entry.pem", revoke_b, -60, 86400, ca_key);
+        X509_EXTENSION_free(entry_extra);
+        entry_extra = NULL;
+        assert_int_equal(tls_store_init(&t, "ca.pem", "entry.pem", NULL, err, sizeof err), 0);
+        assert_int_equal(tls_store_state(&t, time(NULL)), cases[i].st);
+        if (cases[i].st == CRL_OK)
+            assert_int_equal(tls_store_cert_ok(&t, leaf_b, time(NULL), &why), !cases[i].revoked);
+        tls_store_free(&t);
+    }
+
+    many = calloc(3002, sizeof many[0]);
+    assert_non_null(many);
+    for (i = 0; i < 3000; i++)
+        many[i] = (long)(3000000 - 977 * i); /* descending */
+    many[3000] = 1002;
+    crl_unsorted = 1;
+    write_crl("many.pem", many, -60, 86400, ca_key);
+    crl_unsorted = 0;
+    assert_int_equal(tls_store_init(&t, "ca.pem", "many.pem", NULL, err, sizeof err), 0);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_b, time(NULL), &why), 0);
+    assert_string_equal(why, "revoked");
+    assert_int_equal(tls_store_cert_ok(&t, leaf_a, time(NULL), &why), 1);
+    assert_true(t.set->crls[0].crl->x.n == 3001);
+    tls_store_free(&t);
+    free(many);
+}
+
+/* The CRL thread: a changed CRL is read there and swapped in by tls_store_poll; an older
+ * one never replaces the one in force; a rescan of an unchanged file parses nothing. */
+static int woken;
+static void on_wake(void *arg)
+{
+    (void)arg;
+    __atomic_store_n(&woken, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Polls until a swap changed a CRL: 1, or 0 after 20 s (a loaded machine is slow, never
+ * that slow). */
+static int poll_until_swapped(struct tls_store *t)
+{
+    struct timespec ten_ms = {0, 10 * 1000 * 1000};
+    int i;
+    for (i = 0; i < 2000; i++) {
+        if (tls_store_poll(t) == 1)
+            return 1;
+        nanosleep(&ten_ms, NULL);
+    }
+    return 0;
+}
+
+static void test_worker(void **state)
+{
+    static const long none[] = {0}, revoke_b[] = {1002, 0};
+    struct timespec ten_ms = {0, 10 * 1000 * 1000};
+    struct tls_store t;
+    char err[256];
+    const char *why = NULL;
+    unsigned long loads;
+    uint64_t gen;
+    int i;
+    (void)state;
+
+    crl_number = 20;
+    write_crl("w.pem", none, -60, 86400, ca_key);
+    assert_int_equal(tls_store_init(&t, "ca.pem", "w.pem", NULL, err, sizeof err), 0);
+    assert_true(t.set->loads == 1); /* one load at start-up */
+    assert_int_equal(tls_store_start_worker(&t, on_wake, NULL), 0);
+    gen = crl_generation();
+
+    write_crl("w.pem", revoke_b, -60, 86400, ca_key); /* 21: bob revoked */
+    assert_int_equal(poll_until_swapped(&t), 1);
+    assert_int_equal(__atomic_load_n(&woken, __ATOMIC_SEQ_CST), 1);
+    assert_true(crl_generation() == gen + 1);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_b, time(NULL), &why), 0);
+    assert_string_equal(why, "revoked");
+
+    crl_number = 19;
+    write_crl("w.pem", none, -60, 86400, ca_key); /* older: refused, bob stays revoked */
+    assert_int_equal(poll_until_swapped(&t), 1);
+    assert_int_equal(tls_store_state(&t, time(NULL)), CRL_OK);
+    assert_int_equal(tls_store_cert_ok(&t, leaf_b, time(NULL), &why), 0);
+
+    loads = t.set->loads;
+    tls_store_rescan(&t);
+    for (i = 0; i < 2000 && t.set->unchanged == 0; i++) {
+        nanosleep(&ten_ms, NULL);
+        (void)tls_store_adopt(&t);
+    }
+    assert_true(t.set->unchanged >= 1);
+    assert_true(t.set->loads == loads);
+    tls_store_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -679,6 +830,7 @@ int main(void)
         cmocka_unit_test(test_other_issuer), cmocka_unit_test(test_off),
         cmocka_unit_test(test_cert_dates),   cmocka_unit_test(test_rollback),
         cmocka_unit_test(test_intermediate), cmocka_unit_test(test_two_cas),
+        cmocka_unit_test(test_entries),      cmocka_unit_test(test_worker),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

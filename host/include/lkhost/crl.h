@@ -21,6 +21,11 @@ enum lkh_crl_read {
  * make it LKH_CRL_UNPARSABLE. OpenSSL's error queue is left empty. */
 enum lkh_crl_read lkh_crl_read(const char *path, STACK_OF(X509) * ca, X509_CRL **crl, int *signer);
 
+/* 1 if crl is a plain complete CRL of one issuer that a serial lookup applies in full (no
+ * delta or partitioned CRL, no indirect entries, no critical extension beyond those
+ * OpenSSL handles), else 0. */
+int lkh_crl_plain(X509_CRL *crl);
+
 /* The crlNumber of crl (caller frees), NULL if it has none or it is unreadable or negative. */
 BIGNUM *lkh_crl_number(X509_CRL *crl);
 

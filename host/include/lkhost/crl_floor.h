@@ -44,6 +44,13 @@ enum crl_order crl_floor_order(const struct crl_floor *f, X509_CRL *crl, char *n
  * anyway). */
 int crl_floor_raise(struct crl_floor *f, X509_CRL *crl, char *err, size_t errlen);
 
+/* The same two for a CRL whose SHA-256 (of its DER) is already known (crl_index.h: crl
+ * may then be the CRL's head, without its entries); sha256 NULL: unknown (never SAME). */
+enum crl_order crl_floor_order_sha(const struct crl_floor *f, X509_CRL *crl,
+                                   const unsigned char sha256[32], char *number, size_t cap);
+int crl_floor_raise_sha(struct crl_floor *f, X509_CRL *crl, const unsigned char sha256[32],
+                        char *err, size_t errlen);
+
 /* The floor's number in hex, "-" before the first CRL. */
 void crl_floor_number(const struct crl_floor *f, char *out, size_t cap);
 
