@@ -1,5 +1,5 @@
-# mcu.sh - the QEMU device for shell tests (sourced after testlib.sh and site.sh): builds
-# the provisioning blob of a door from the site's PKI, starts the ESP-AT module emulator
+# mcu.sh - the QEMU device for shell tests (sourced after testlib.sh and site.sh): writes
+# the provisioning blob of a door from the site's PKI (latchkey-certs bundle --format mcu), starts the ESP-AT module emulator
 # (at_modem.py), QEMU's mps2-an386 with the image, and the relay watcher reading the LED
 # register through QEMU's monitor. Every process goes through lk_start (stopped by PID).
 # Needs ROOT, and IMAGE_DIR (the build dir of firmware/port/baremetal).
@@ -10,11 +10,13 @@ lk_mcu_require() {
   command -v qemu-system-arm >/dev/null 2>&1 || { lk_log "SKIP: qemu-system-arm not installed"; exit 77; }
 }
 
-# lk_mcu_blob DOOR [mcu-provision.py args...]: writes $LK_TMP/blob-DOOR.bin for the site.
+# lk_mcu_blob DOOR [bundle args...]: writes $LK_TMP/blob-DOOR.bin for the site with the
+# tool a maker uses (latchkey-certs bundle --format mcu): the blob the image boots with.
 lk_mcu_blob() {
   local door=$1; shift
-  python3 "$ROOT/scripts/mcu-provision.py" --pki "$PKI" --site home --door "$door" \
-    --broker-host localhost --broker-port "$BROKER_PORT" --out "$LK_TMP/blob-$door.bin" "$@"
+  lk_site_certs bundle "home/$door" --format mcu --broker "localhost:$BROKER_PORT" \
+    --out "$LK_TMP/blob-$door.bin" --force "$@" >"$LK_TMP/blob-$door.out" ||
+    lk_fail "latchkey-certs bundle --format mcu failed"
 }
 
 # lk_mcu_start_modem: starts the module emulator; sets MODEM_PID and MODEM_PORT.
