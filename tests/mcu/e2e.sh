@@ -92,7 +92,9 @@ check_last_pulse
 lk_log "power cycle into the shipped image: online, but no trusted time, so no command acts"
 lk_mcu_stop_qemu
 lk_mcu_start_qemu "$IMAGE_DIR/latchkey_mcu_qemu.elf" "$LK_TMP/blob-door1.bin"
-lk_wait_for $(( 60 * LK_SLOW )) "shipped image online" lk_mcu_log_has "mqtt: online"
+# Subscribed (SUBACK), not just "online" (CONNACK): a command published before the broker
+# holds the subscription is dropped (clean session) and never acked.
+lk_wait_for $(( 60 * LK_SLOW )) "shipped image subscribed" lk_mcu_log_has "mqtt: subscribed latchkey/home/door1/cmd"
 lk_mcu_log_has "time: no trusted time source yet" || lk_fail "the shipped image does not say it lacks time"
 id=$(newid); now=$(date +%s)
 cmd_json "$id" home door1 open "$now" $((now + 30)) "$(sign "$KEY" "$id" home door1 open attacker "$now" $((now + 30)))" | publish

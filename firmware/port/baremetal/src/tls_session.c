@@ -156,6 +156,8 @@ static int32_t io_result(struct lkm_tls *t, int rc)
         return 0;
     if (lkm_at_closed(t->at))
         lkm_log("tls: the module reported the connection closed");
+    else if (err == WOLFSSL_ERROR_ZERO_RETURN) /* wolfSSL error 6: the peer's close_notify */
+        lkm_log("tls: the broker closed the session (TLS close_notify)");
     else
         lkm_log("tls: connection failed (wolfSSL error %d)", err);
     return -1;
