@@ -63,7 +63,8 @@ static void on_event(void *user, const struct lk_device_event *ev)
         lkm_log("mqtt: online");
         break;
     case LK_EVENT_SUBSCRIBED: /* the broker holds the subscription: commands reach us now */
-        lkm_log("mqtt: subscribed %s (QoS %u)", ev->u.subscribed.topic, (unsigned)ev->u.subscribed.qos);
+        lkm_log("mqtt: subscribed %s (QoS %u)", ev->u.subscribed.topic,
+                (unsigned)ev->u.subscribed.qos);
         break;
     case LK_EVENT_LINK_LOST:
         if (ev->u.link_lost.was_online)
