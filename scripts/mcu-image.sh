@@ -3,7 +3,8 @@
 # common + Debian's wolfSSL source for a Cortex-M4, board QEMU mps2-an386), checks them
 # and prints the size report of docs/firmware.md:
 #   - the link itself fails when the image exceeds the part's 960 KiB image flash or 256 KiB RAM;
-#   - the shipped image contains no test clock (board_test_host_time) and no stdio;
+#   - the shipped image contains no test clock (board_test_host_time), no test stall hook
+#     and no stdio;
 #   - flash and RAM by component (scripts/mcu-size-report.py on the link map).
 # Exit status: 0 OK, 1 failure, 77 the cross compiler is not installed (ctest: skipped).
 # usage: mcu-image.sh [--build-dir DIR] [-q]
@@ -42,6 +43,8 @@ for f in "$SHIP" "$TEST"; do [ -f "$f" ] || fail "$f was not built"; done
 syms() { arm-none-eabi-nm "$1" | awk '{print $NF}'; }
 ! syms "$SHIP" | grep -x 'board_test_host_time' >/dev/null || fail "the shipped image contains the test clock"
 syms "$TEST" | grep -x 'board_test_host_time' >/dev/null || fail "the test image lacks the test clock (check is blind)"
+! syms "$SHIP" | grep -x 'lkm_stall_hook' >/dev/null || fail "the shipped image contains the test stall hook"
+syms "$BUILD/latchkey_mcu_qemu_stall.elf" | grep -x 'lkm_stall_hook' >/dev/null || fail "the stall image lacks its hook (check is blind)"
 bad=$(syms "$SHIP" | grep -E '^(_?printf|_?sprintf|_?vfprintf|_write|_read|_open|_close|puts|fwrite)$' || true)
 [ -z "$bad" ] || fail "the shipped image contains stdio / OS calls:" $bad
 

@@ -14,6 +14,7 @@
 #include "platform_mcu.h"
 #include "provision.h"
 #include "stack_watch.h"
+#include "stall_hook.h"
 #include "tls_session.h"
 
 #ifndef LK_MCU_FW_VERSION
@@ -84,6 +85,7 @@ static void on_event(void *user, const struct lk_device_event *ev)
     case LK_EVENT_RELAY:
         if (ev->u.relay.on)
             relay_pulses++;
+        lkm_stall_hook(ev->u.relay.on); /* test images only (stall_hook.h) */
         break;
     default:
         break;
