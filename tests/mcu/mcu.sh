@@ -34,7 +34,9 @@ lk_mcu_start_modem() {
 # UART0 to console.log (then console2.log, ...), UART1 to the module emulator, the monitor
 # on $LK_TMP/mon.sock; semihosting files (the persisted record) live in $LK_TMP/flash.
 # Sets QEMU_PID and CONSOLE; starts the relay watcher (RELAY_LOG).
+# LK_QEMU_ARGS: more QEMU options (e.g. -icount for scripts/mcu-sizes.sh).
 LK_QEMU_RUNS=0
+LK_QEMU_ARGS=()
 lk_mcu_start_qemu() {
   local image=$1 blob=$2 name
   LK_QEMU_RUNS=$((LK_QEMU_RUNS + 1))
@@ -47,6 +49,7 @@ lk_mcu_start_qemu() {
      -serial "file:$CONSOLE" \
      -chardev "socket,id=link,host=127.0.0.1,port=$MODEM_PORT,reconnect=1" -serial chardev:link \
      -semihosting-config enable=on,target=native \
+     "${LK_QEMU_ARGS[@]}" \
      -kernel "$image" -device "loader,file=$blob,addr=0xF0000,force-raw=on") \
      >"$LK_TMP/qemu$LK_QEMU_RUNS.log" 2>&1 &
   QEMU_PID=$!
