@@ -37,6 +37,7 @@ lk_site_start_broker
 lk_mcu_start_modem
 # sleep=on: while the guest idles (waiting for the link) the clock follows real time, so
 # the AT and MQTT timeouts keep their meaning; busy time is instructions exactly.
+# shellcheck disable=SC2034 # read by lk_mcu_start_qemu (tests/mcu/mcu.sh)
 LK_QEMU_ARGS=(-icount "shift=0,align=off,sleep=on")
 lk_mcu_start_qemu "$IMAGE_DIR/latchkey_mcu_qemu_testclock.elf" "$LK_TMP/blob-door1.bin"
 lk_wait_for $(( 120 * LK_SLOW )) "image subscribed" lk_mcu_log_has "mqtt: subscribed latchkey/home/door1/cmd"

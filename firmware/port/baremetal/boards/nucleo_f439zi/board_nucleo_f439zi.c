@@ -43,7 +43,7 @@ const char *board_name(void)
     return "ST NUCLEO-F439ZI (STM32F439ZI, Cortex-M4)";
 }
 
-static int wait_set(volatile uint32_t *reg, uint32_t mask)
+static int wait_set(const volatile uint32_t *reg, uint32_t mask)
 {
     uint32_t i;
 
@@ -60,8 +60,9 @@ static int clock_init(void)
     RCC_CR |= RCC_CR_HSEBYP | RCC_CR_HSEON;
     if (wait_set(&RCC_CR, RCC_CR_HSERDY) != 0)
         return -1;
-    /* VCO = 8 MHz / M 8 * N 336 = 336 MHz; SYSCLK = VCO / P 2 = 168 MHz; 48 MHz = VCO / Q 7 */
-    RCC_PLLCFGR = 8u | (336u << 6) | (0u << 16) | RCC_PLLCFGR_SRC_HSE | (7u << 24);
+    /* VCO = 8 MHz / M 8 * N 336 = 336 MHz; SYSCLK = VCO / P 2 (PLLP = 0b00) = 168 MHz;
+     * 48 MHz = VCO / Q 7 */
+    RCC_PLLCFGR = 8u | (336u << 6) | RCC_PLLCFGR_SRC_HSE | (7u << 24);
     RCC_CR |= RCC_CR_PLLON;
     if (wait_set(&RCC_CR, RCC_CR_PLLRDY) != 0)
         return -1;
