@@ -405,9 +405,20 @@ if want ab && [ -n "$BASELINE" ]; then
       --doors "$(IFS=,; echo "${DOORS[*]}")" --admin >/dev/null
     : > "$OUT/ab-$v.all"
   done
+  : > "$OUT/ab-seed.all"
+  res ab_load_before "$(cut -d' ' -f1-3 /proc/loadavg)"
   for round in $(seq 1 "$AB_ROUNDS"); do
-    order="after before"; [ $(( round % 2 )) -eq 1 ] || order="before after"
+    # the seed design (node + mosquitto_pub per tap) takes its turn in the same rounds
+    case $(( round % 3 )) in 1) order="after before seed" ;; 2) order="before seed after" ;; *) order="seed after before" ;; esac
     for v in $order; do
+      if [ "$v" = seed ]; then
+        taskset -c 1 "$BENCH" "${BENCH_ARGS[@]}" --port "$NODE_PORT" --mode keepalive --path /open \
+          --conns 1 --duration "$P1_SECS" --requests 400 --think-ms 100 \
+          --samples "$OUT/ab-seed-r$round.samples" >/dev/null 2>"$OUT/ab-seed-r$round.err" \
+          || lk_log "seed round $round had errors: $(cat "$OUT/ab-seed-r$round.err")"
+        awk 'NR > 1 && $3 == 200 { printf "%.3f\n", $2 / 1000 }' "$OUT/ab-seed-r$round.samples" >> "$OUT/ab-seed.all"
+        continue
+      fi
       bin=$BUILD; [ "$v" = after ] || bin=$BASELINE
       start_gw "gateway-ab-$v-$round" "$bin" "$LK_TMP/ab-$v.conf"
       taps "ab-$v-r$round" "$P1_SECS"
@@ -415,7 +426,8 @@ if want ab && [ -n "$BASELINE" ]; then
       lk_stop "$GW_PID"
     done
   done
-  for v in after before; do
+  res ab_load_after "$(cut -d' ' -f1-3 /proc/loadavg)"
+  for v in after before seed; do
     sort -n -o "$OUT/ab-$v.all" "$OUT/ab-$v.all"
     warm_res "ab_${v}_warm" "$OUT/ab-$v.all"
   done
@@ -423,7 +435,7 @@ if want ab && [ -n "$BASELINE" ]; then
     for v in after before; do
       bin=$BUILD; [ "$v" = after ] || bin=$BASELINE
       start_gw "gateway-ab-$v-strace" "$bin" "$LK_TMP/ab-$v.conf"
-      strace -f -qq -e trace=fsync,fdatasync -o "$OUT/ab-$v.strace" -p "$GW_PID" &
+      strace -f -qq -T -e trace=fsync,fdatasync -o "$OUT/ab-$v.strace" -p "$GW_PID" &
       st=$!
       sleep 1
       taps "ab-$v-strace" 5
@@ -432,6 +444,10 @@ if want ab && [ -n "$BASELINE" ]; then
       n=$(awk '$3 == 200' "$OUT/ab-$v-strace.samples" | wc -l)
       res "ab_${v}_fsync_per_tap_loop" "$(awk -v p="$GW_PID" -v n="$n" '$1 == p { c++ } END { printf "%.2f", n ? c / n : 0 }' "$OUT/ab-$v.strace")"
       res "ab_${v}_fsync_per_tap_other" "$(awk -v p="$GW_PID" -v n="$n" '$1 != p { c++ } END { printf "%.2f", n ? c / n : 0 }' "$OUT/ab-$v.strace")"
+      # how long the loop's syncs took (strace -T adds its own cost: compare, do not add)
+      awk -v p="$GW_PID" '$1 == p { gsub(/[<>]/, "", $NF); printf "%.3f\n", $NF * 1000 }' "$OUT/ab-$v.strace" | sort -n > "$OUT/ab-$v.loopsync"
+      res "ab_${v}_loop_sync_p50_ms" "$(pct "$OUT/ab-$v.loopsync" 0.5)"
+      res "ab_${v}_loop_sync_p90_ms" "$(pct "$OUT/ab-$v.loopsync" 0.9)"
       lk_stop "$GW_PID"
     done
   fi
