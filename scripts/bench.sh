@@ -8,6 +8,8 @@
 #   P2 full mTLS handshakes per second of one core vs the peers and the openssl speed bound
 #   P3 RSS idle and per open websocket; the peers' idle RSS
 #   P4 firmware core size (scripts/firmware-size.sh)
+#   P5 the bare-metal image in QEMU: flash/RAM by component, instructions per handshake and
+#      per Ed25519 verify under -icount, heap/stack high-water (scripts/mcu-sizes.sh)
 #   tap A/B warm tap on disk: this build's gateway and a baseline build's, interleaved rounds
 #   audit  the audit log at 10 k, 100 k and 1 M rows: audit --user, --since, --json, /history
 #   crl    CRLs of 1 k, 10 k and 100 k entries: start-up, handshakes, request latency while
@@ -23,12 +25,12 @@
 #   --out     where results go (default BUILD/bench-results)
 #   --images  where the PNG plots go (default docs/images)
 #   --quick   shorter runs (for trying the script)
-#   --only    comma-separated parts to run: p1,p2,p3,p4,ab,audit,callgrind,crl (default: all;
+#   --only    comma-separated parts to run: p1,p2,p3,p4,p5,ab,audit,callgrind,crl (default: all;
 #             ab needs --baseline)
 #   --baseline  build directory of another gateway (e.g. main's) for the tap A/B rounds
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=$ROOT/build-bench OUT="" IMAGES=$ROOT/docs/images QUICK=0 ONLY=p1,p2,p3,p4,ab,audit,callgrind,crl
+BUILD=$ROOT/build-bench OUT="" IMAGES=$ROOT/docs/images QUICK=0 ONLY=p1,p2,p3,p4,p5,ab,audit,callgrind,crl
 BASELINE=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -482,6 +484,15 @@ res fw_flash_linked "$(sed -n 's/^core + common, linked.*flash \([0-9]*\) B.*/\1
 res fw_static_ram_image "$(sed -n 's/^test image.*static RAM \([0-9]*\) B.*/\1/p' "$OUT/firmware-size.txt")"
 res fw_device_struct "$(sed -n 's/^struct lk_device.*: \([0-9]*\) B$/\1/p' "$OUT/firmware-size.txt")"
 res fw_heap "$(sed -n 's/^test image.*heap \([0-9]*\) B.*/\1/p' "$OUT/firmware-size.txt")"
+fi
+
+# ---------------------------------------------------------------- P5
+if want p5; then
+bash "$ROOT/scripts/mcu-sizes.sh" --build "$BUILD" --image-dir "$BUILD/mcu-image" > "$OUT/mcu-sizes.txt" 2>&1 || true
+res mcu_handshake_minsn "$(sed -n 's/^| full TLS 1.3 handshake[^|]*| \([0-9.]*\) M.*/\1/p' "$OUT/mcu-sizes.txt")"
+res mcu_ed25519_verify_minsn "$(sed -n 's/^| Ed25519 verify[^|]*| \([0-9.]*\) M.*/\1/p' "$OUT/mcu-sizes.txt")"
+res mcu_flash "$(sed -n 's/^| image flash[^|]*| \([0-9]*\) B.*/\1/p' "$OUT/mcu-sizes.txt")"
+res mcu_heap_high_water "$(sed -n 's/^| heap high-water[^|]*| \([0-9]*\) B.*/\1/p' "$OUT/mcu-sizes.txt")"
 fi
 
 # ---------------------------------------------------------------- machine facts

@@ -19,6 +19,11 @@ COMPONENTS = [
     ("C library (newlib-nano)", re.compile(r"lib(c|g|m)_nano\.a|libc\.a|libnosys")),
     ("libgcc", re.compile(r"libgcc\.a")),
 ]
+# Parts of a component reported on their own line as well ("of which ...").
+PARTS = [
+    ("of which the MQTT client (core: mqtt_codec, mqtt_client)",
+     re.compile(r"liblatchkey_core\.a\(mqtt_(codec|client)\.c\.obj\)")),
+]
 SECTION_RE = re.compile(r"^ (\.[A-Za-z0-9_.]+|COMMON)\s*(?:\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*))?$")
 ADDR_RE = re.compile(r"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$")
 
@@ -66,6 +71,9 @@ def main():
                 continue
             key = (component(path), out_sec)
             sizes[key] = sizes.get(key, 0) + size
+            for part, rx in PARTS:
+                if rx.search(path):
+                    sizes[(part, out_sec)] = sizes.get((part, out_sec), 0) + size
     names = [c for c, _ in COMPONENTS] + ["other"]
     print("| component | flash (text+rodata+data) B | RAM (data+bss) B |")
     print("| --- | ---: | ---: |")
@@ -78,6 +86,9 @@ def main():
         tr += data + bss
         print(f"| {c} | {text + data} | {data + bss} |")
     print(f"| **total** | **{tf}** | **{tr}** |")
+    for part, _ in PARTS:
+        text, data, bss = (sizes.get((part, s), 0) for s in (".text", ".data", ".bss"))
+        print(f"| {part} | {text + data} | {data + bss} |")
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ enum {
 };
 enum { OPT_SCEP_LISTEN = 500, OPT_SCEP_URL, OPT_EXPIRING }; /* scep, list */
 enum { OPT_UNTIL = 600 };                                   /* issue client / guest */
+enum { OPT_FORMAT = 700, OPT_PULSE_MS, OPT_WIFI_SSID, OPT_WIFI_PASS_FILE }; /* bundle mcu */
 
 static const struct option long_opts[] = {
     {"dir", required_argument, NULL, 'd'},
@@ -89,6 +90,10 @@ static const struct option long_opts[] = {
     {"expiring", required_argument, NULL, OPT_EXPIRING},
     {"install-dir", required_argument, NULL, OPT_INSTALL_DIR},
     {"until", required_argument, NULL, OPT_UNTIL},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"pulse-ms", required_argument, NULL, OPT_PULSE_MS},
+    {"wifi-ssid", required_argument, NULL, OPT_WIFI_SSID},
+    {"wifi-pass-file", required_argument, NULL, OPT_WIFI_PASS_FILE},
     {NULL, 0, NULL, 0},
 };
 
@@ -132,6 +137,10 @@ static const struct {
     {LK_OPT_SCEP_URL, "--scep-url"},
     {LK_OPT_EXPIRING, "--expiring"},
     {LK_OPT_INSTALL_DIR, "--install-dir"},
+    {LK_OPT_FORMAT, "--format"},
+    {LK_OPT_PULSE_MS, "--pulse-ms"},
+    {LK_OPT_WIFI_SSID, "--wifi-ssid"},
+    {LK_OPT_WIFI_PASS_FILE, "--wifi-pass-file"},
 };
 
 /* A whole number option from lo to hi; unit ("" or " of days") is named in the error. */
@@ -266,6 +275,23 @@ int lk_cli_parse(int argc, char **argv, struct lk_cli *cli)
             cli->until = optarg;
             cli->seen |= LK_OPT_UNTIL;
             break;
+        case OPT_FORMAT:
+            cli->format = optarg;
+            cli->seen |= LK_OPT_FORMAT;
+            break;
+        case OPT_PULSE_MS:
+            if (parse_range(optarg, "--pulse-ms", "", 50, 10000, &cli->pulse_ms) != 0)
+                return -1;
+            cli->seen |= LK_OPT_PULSE_MS;
+            break;
+        case OPT_WIFI_SSID:
+            cli->wifi_ssid = optarg;
+            cli->seen |= LK_OPT_WIFI_SSID;
+            break;
+        case OPT_WIFI_PASS_FILE:
+            cli->wifi_pass_file = optarg;
+            cli->seen |= LK_OPT_WIFI_PASS_FILE;
+            break;
         case ':':
             lk_err("option '%s' needs a value (see --help)", argv[optind - 1]);
             return -1;
@@ -380,7 +406,9 @@ static const struct {
      "encrypted with single DES (older SCEP clients; Apple devices use AES). Needs the CA\n"
      "passphrase.\n"
      "Exit status 0 = a certificate was issued.\n"},
-    {"bundle", "latchkey-certs -d DIR bundle SITE/DOOR --out DIR2 --broker HOST:PORT [--force]",
+    {"bundle",
+     "latchkey-certs -d DIR bundle SITE/DOOR --out DIR2|BLOB --broker HOST:PORT [--force] "
+     "[--format mcu [--pulse-ms N] [--wifi-ssid SSID [--wifi-pass-file FILE]]]",
      "Writes everything one device needs into DIR2: device.conf (paths relative to DIR2),\n"
      "ca.crt, device.crt, device.key (0600), command.pub.hex, ack.key (0600: the device's own\n"
      "Ed25519 key that signs its acks; made on the first bundle and kept in DIR/ack/), "
@@ -388,7 +416,11 @@ static const struct {
      "(the gateway's [door] ack_pubkey, also printed) and latchkey_device_bundle.h (the same as\n"
      "C string literals and bytes, for firmware without a file system). The device certificate\n"
      "must already be issued ('issue device SITE/DOOR') and 'cmdkey' must have run.\n"
-     "Refuses to replace an existing bundle unless --force.\n"},
+     "Refuses to replace an existing bundle unless --force.\n"
+     "--format mcu writes instead the provisioning blob of a bare-metal device (the same\n"
+     "material as DER, the ack key's seed, the broker, the relay pulse, Wi-Fi for the module;\n"
+     "versioned, CRC-checked, at most 16 KiB) to the file BLOB, to flash at the board's\n"
+     "provisioning offset (docs/firmware.md). HOST must be the broker's DNS name.\n"},
     {"broker-config",
      "latchkey-certs -d DIR broker-config --out DIR2 --site SITE [--listen ADDR] [--port N] "
      "[--server-name NAME] [--crl PATH] [--plugin SO|none] [--bridge-user CN] [--run-as-root] "

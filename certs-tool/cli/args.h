@@ -49,6 +49,10 @@ typedef unsigned long long lk_optmask;
 #define LK_OPT_SCEP_URL (1ULL << 40)
 #define LK_OPT_EXPIRING (1ULL << 41)
 #define LK_OPT_UNTIL (1ULL << 42)
+#define LK_OPT_FORMAT (1ULL << 43)         /* bundle --format mcu */
+#define LK_OPT_PULSE_MS (1ULL << 44)       /* bundle --format mcu */
+#define LK_OPT_WIFI_SSID (1ULL << 45)      /* bundle --format mcu */
+#define LK_OPT_WIFI_PASS_FILE (1ULL << 46) /* bundle --format mcu */
 
 /* Where the packages install the broker plugin (broker/plugin.c). */
 #define LK_REVOKE_PLUGIN_DEFAULT "/usr/lib/latchkey/latchkey_revoke.so"
@@ -97,6 +101,11 @@ struct lk_cli {
     const char *scep_url;         /* scep: the SCEP URL the profile names */
     long expiring;                /* list --expiring DAYS (0 = not given) */
     const char *until;            /* issue client / guest --until: end of the visit, UTC */
+    /* bundle --format mcu: the provisioning blob of a bare-metal device */
+    const char *format; /* NULL (a bundle directory) or "mcu" */
+    long pulse_ms;      /* 0 = the firmware's default */
+    const char *wifi_ssid;
+    const char *wifi_pass_file; /* a secret: from a file, never argv */
 };
 
 /* Parses argv. Returns 0, or -1 after reporting the problem. */

@@ -13,6 +13,7 @@
 
 #include "args.h"
 #include "bundle.h"
+#include "bundle_mcu.h"
 #include "cert_files.h"
 #include "diag.h"
 #include "ed25519_key.h"
@@ -104,6 +105,13 @@ static int ack_key(struct lk_pki *pki, const char *stem, struct lk_txn *txn,
     return rc;
 }
 
+/* What the gateway's config needs from the bundle: the door's ack key. */
+static void print_ack_note(const char *cn, const struct lk_bundle_src *s, int made_ack)
+{
+    printf("%s ack key of %s; in the gateway's config:\n[door %s]\nack_pubkey = %.64s\n",
+           made_ack ? "made the" : "reused the", cn, s->door, s->ack_hex);
+}
+
 int certs_verb_bundle(const struct lk_cli *cli)
 {
     struct lk_bundle_src s;
@@ -136,7 +144,8 @@ int certs_verb_bundle(const struct lk_cli *cli)
         lk_err("bundle needs --broker HOST:PORT");
         return -1;
     }
-    if (lk_hostport_parse(cli->broker, "--broker", s.host, sizeof s.host, &s.port) != 0)
+    if (lk_hostport_parse(cli->broker, "--broker", s.host, sizeof s.host, &s.port) != 0 ||
+        certs_bundle_mcu_args(cli) != 0)
         return -1;
     if ((dir = lk_cli_dir(cli)) == NULL || lk_pki_open(&pki, dir) != 0)
         goto out;
@@ -165,6 +174,12 @@ int certs_verb_bundle(const struct lk_cli *cli)
     }
     if (ack_key(&pki, stem, &txn, &s, &made_ack) != 0)
         goto out;
+    if (cli->format != NULL) { /* --format mcu: one blob file instead of a directory */
+        rc = certs_bundle_mcu_write(cli, &s, &txn);
+        if (rc == 0)
+            print_ack_note(cn, &s, made_ack);
+        goto out;
+    }
     if (lk_mkdir(cli->out, 0700) != 0)
         goto out;
     if (snprintf(probe, sizeof probe, "%s/device.key", cli->out) >= (int)sizeof probe)
@@ -192,8 +207,7 @@ int certs_verb_bundle(const struct lk_cli *cli)
         lk_txn_commit(&txn) != 0)
         goto out;
     printf("wrote the bundle of %s to %s (broker %s:%ld)\n", cn, cli->out, s.host, s.port);
-    printf("%s ack key of %s; in the gateway's config:\n[door %s]\nack_pubkey = %.64s\n",
-           made_ack ? "made the" : "reused the", cn, s.door, s.ack_hex);
+    print_ack_note(cn, &s, made_ack);
     rc = 0;
 out:
     lk_txn_abort(&txn);

@@ -35,6 +35,9 @@ KEY="$PKI/cmd/command.key"
 
 lk_log "no gateway yet, so no beacon: a valid command is refused as not-yet-valid"
 lk_wait_for $(( 10 * LK_SLOW )) "the first beacon request" lk_mcu_log_has "time: beacon requested"
+# Subscribed (SUBACK): a command published before the broker holds the subscription is
+# dropped (clean session) and never acked.
+lk_wait_for $(( 30 * LK_SLOW )) "subscribed" lk_mcu_log_has "mqtt: subscribed latchkey/home/door1/cmd"
 id=$(newid); now=$(date +%s)
 cmd_json "$id" home door1 open "$now" $((now + 30)) "$(sign "$KEY" "$id" home door1 open attacker "$now" $((now + 30)))" | publish
 expect_ack "$id" not-yet-valid 10
@@ -118,7 +121,9 @@ accepted_at=$(date +%s)
 lk_log "power cycle: a new beacon, and the replay of that command is refused (before-start)"
 lk_mcu_stop_qemu
 lk_mcu_start_qemu "$IMAGE" "$LK_TMP/blob-door1.bin"
-lk_wait_for $(( 60 * LK_SLOW )) "device online after the power cycle" lk_mcu_log_has "mqtt: online"
+# Subscribed (SUBACK), not just "online" (CONNACK): a command published before the broker
+# holds the subscription is dropped (clean session) and never acked.
+lk_wait_for $(( 60 * LK_SLOW )) "subscribed after the power cycle" lk_mcu_log_has "mqtt: subscribed latchkey/home/door1/cmd"
 lk_wait_for $(( 40 * LK_SLOW )) "beacon accepted after the power cycle" lk_mcu_log_has "time: beacon accepted"
 [ "$(date +%s)" -lt "$exp" ] || lk_fail "the restart took longer than the command's lifetime: nothing was tested"
 printf '%s' "$good" | publish

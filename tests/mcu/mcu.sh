@@ -1,5 +1,5 @@
-# mcu.sh - the QEMU device for shell tests (sourced after testlib.sh and site.sh): builds
-# the provisioning blob of a door from the site's PKI, starts the ESP-AT module emulator
+# mcu.sh - the QEMU device for shell tests (sourced after testlib.sh and site.sh): writes
+# the provisioning blob of a door from the site's PKI (latchkey-certs bundle --format mcu), starts the ESP-AT module emulator
 # (at_modem.py), QEMU's mps2-an386 with the image, and the relay watcher reading the LED
 # register through QEMU's monitor. Every process goes through lk_start (stopped by PID).
 # Needs ROOT, and IMAGE_DIR (the build dir of firmware/port/baremetal).
@@ -10,11 +10,13 @@ lk_mcu_require() {
   command -v qemu-system-arm >/dev/null 2>&1 || { lk_log "SKIP: qemu-system-arm not installed"; exit 77; }
 }
 
-# lk_mcu_blob DOOR [mcu-provision.py args...]: writes $LK_TMP/blob-DOOR.bin for the site.
+# lk_mcu_blob DOOR [bundle args...]: writes $LK_TMP/blob-DOOR.bin for the site with the
+# tool a maker uses (latchkey-certs bundle --format mcu): the blob the image boots with.
 lk_mcu_blob() {
   local door=$1; shift
-  python3 "$ROOT/scripts/mcu-provision.py" --pki "$PKI" --site home --door "$door" \
-    --broker-host localhost --broker-port "$BROKER_PORT" --out "$LK_TMP/blob-$door.bin" "$@"
+  lk_site_certs bundle "home/$door" --format mcu --broker "localhost:$BROKER_PORT" \
+    --out "$LK_TMP/blob-$door.bin" --force "$@" >"$LK_TMP/blob-$door.out" ||
+    lk_fail "latchkey-certs bundle --format mcu failed"
 }
 
 # lk_mcu_start_modem: starts the module emulator; sets MODEM_PID and MODEM_PORT.
@@ -32,7 +34,9 @@ lk_mcu_start_modem() {
 # UART0 to console.log (then console2.log, ...), UART1 to the module emulator, the monitor
 # on $LK_TMP/mon.sock; semihosting files (the persisted record) live in $LK_TMP/flash.
 # Sets QEMU_PID and CONSOLE; starts the relay watcher (RELAY_LOG).
+# LK_QEMU_ARGS: more QEMU options (e.g. -icount for scripts/mcu-sizes.sh).
 LK_QEMU_RUNS=0
+LK_QEMU_ARGS=()
 lk_mcu_start_qemu() {
   local image=$1 blob=$2 name
   LK_QEMU_RUNS=$((LK_QEMU_RUNS + 1))
@@ -45,6 +49,7 @@ lk_mcu_start_qemu() {
      -serial "file:$CONSOLE" \
      -chardev "socket,id=link,host=127.0.0.1,port=$MODEM_PORT,reconnect=1" -serial chardev:link \
      -semihosting-config enable=on,target=native \
+     "${LK_QEMU_ARGS[@]}" \
      -kernel "$image" -device "loader,file=$blob,addr=0xF0000,force-raw=on") \
      >"$LK_TMP/qemu$LK_QEMU_RUNS.log" 2>&1 &
   QEMU_PID=$!

@@ -2,7 +2,10 @@
 """relay_watch.py - watches the QEMU device's relay output from the host: polls the
 FPGAIO LED register (0x40028000, bit 0 = the relay) through QEMU's HMP monitor socket
 with "xp" every few milliseconds, a read of the device model itself, independent of what
-the firmware logs. Prints one line per transition: "<ms since start> on|off".
+the firmware logs. Prints one line per transition: "<ms since start> on|off" (the time
+the first read of the new state answered), after a line "last <ms>" (the time the last
+read of the old state was sent): the transition happened between the two, so a test can
+bound a pulse's true length whatever the host's load does to the sampling.
 
 usage: relay_watch.py MONITOR_SOCKET [--interval-ms N]   (stop it with SIGTERM)
 """
@@ -49,9 +52,11 @@ def main():
     _, buf = read_until_prompt(s, b"")
     t0 = time.monotonic()
     state = None
+    last_sent = 0.0  # when the last read of the current state was sent
     print("watching", flush=True)
     try:
         while True:
+            sent = time.monotonic()
             s.sendall(b"xp /1wx 0x%x\n" % LED_REG)
             out, buf = read_until_prompt(s, buf)
             m = VALUE_RE.search(out)
@@ -59,8 +64,10 @@ def main():
                 on = int(m.group(1), 16) & 1
                 if on != state:
                     if state is not None or on:
+                        print(f"last {(last_sent - t0) * 1000:.0f}", flush=True)
                         print(f"{(time.monotonic() - t0) * 1000:.0f} {'on' if on else 'off'}", flush=True)
                     state = on
+                last_sent = sent
             time.sleep(a.interval_ms / 1000.0)
     except (EOFError, OSError):
         print("monitor gone", flush=True)

@@ -18,6 +18,7 @@
 struct lkm_at {
     uint8_t data_mode;  /* transparent transmission is on */
     uint8_t closed;     /* the module reported CLOSED, or the UART failed */
+    uint8_t left_data;  /* the module reported CLOSED: ESP-AT then leaves transparent mode */
     char line[LKM_AT_LINE_MAX];
     size_t line_len;
     /* Transparent-mode bytes between the UART ring and TLS: the module's "\r\nCLOSED\r\n"
@@ -42,7 +43,9 @@ void lkm_at_init(struct lkm_at *m);
 int lkm_at_connect(struct lkm_at *m, const struct lkm_at_target *t);
 
 /* Leaves transparent mode and closes the connection (bounded, about 1.2 s: the ESP-AT
- * guard time after "+++"). Safe to call in any state. */
+ * guard time after "+++"); nothing to do after the module reported CLOSED, as it has left
+ * transparent mode itself (a module that has not is escaped by the next lkm_at_connect
+ * when it does not answer AT). Safe to call in any state. */
 void lkm_at_disconnect(struct lkm_at *m);
 
 /* Transparent mode I/O. read: bytes moved (0 if none), -1 once the link is closed and

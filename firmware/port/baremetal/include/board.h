@@ -28,6 +28,11 @@ uint32_t board_millis(void);
 /* Sleeps until the next interrupt (at most ~1 ms: the millisecond tick is one). */
 void board_idle(void);
 
+/* CPU time in microseconds since board_init, without the time asleep in board_idle: what
+ * an operation costs (under QEMU -icount shift=0, one microsecond is 1000 instructions;
+ * on a part, microseconds times its clock in MHz are cycles). */
+uint64_t board_busy_us(void);
+
 /* Diagnostic console (not the link). Blocking, bounded by the UART's speed. */
 void board_console_write(const char *s, size_t len);
 

@@ -146,8 +146,24 @@ static int sync_module(struct lkm_at *m)
         if (wait_final(m, AT_SYNC_MS, 0) == AT_OK)
             return 0;
     }
-    lkm_log("at: the module does not answer AT");
     return -1;
+}
+
+/* "+++" alone, with silence on both sides, leaves transparent mode. If the module was
+ * already in command mode, "+++" began a command line: end it, and let its ERROR go. */
+static void escape(struct lkm_at *m)
+{
+    uint32_t start = board_millis();
+
+    while (board_millis() - start < AT_GUARD_MS)
+        wait_step();
+    (void)send_text("+++");
+    start = board_millis();
+    while (board_millis() - start < AT_ESCAPE_MS)
+        wait_step();
+    (void)send_text("\r\n");
+    (void)wait_final(m, AT_SYNC_MS, 0);
+    drain_rx();
 }
 
 int lkm_at_connect(struct lkm_at *m, const struct lkm_at_target *t)
@@ -157,7 +173,15 @@ int lkm_at_connect(struct lkm_at *m, const struct lkm_at_target *t)
     size_t len = 0;
 
     lkm_at_disconnect(m);
-    if (sync_module(m) != 0 || command(m, "ATE0", AT_CMD_MS, 0) != 0)
+    if (sync_module(m) != 0) {
+        /* Still in transparent mode (a module that stays there after CLOSED): leave it. */
+        escape(m);
+        if (sync_module(m) != 0) {
+            lkm_log("at: the module does not answer AT");
+            return -1;
+        }
+    }
+    if (command(m, "ATE0", AT_CMD_MS, 0) != 0)
         return -1;
     if (t->wifi_ssid != NULL && t->wifi_ssid[0] != '\0') {
         if (command(m, "AT+CWMODE=1", AT_CMD_MS, 0) != 0)
@@ -180,6 +204,7 @@ int lkm_at_connect(struct lkm_at *m, const struct lkm_at_target *t)
         return -1;
     /* From here the module holds a connection: a failure below must close it. */
     m->data_mode = 1;
+    m->left_data = 0;
     if (command(m, "AT+CIPSEND", AT_CMD_MS, 1) != 0) {
         lkm_at_disconnect(m);
         return -1;
@@ -191,26 +216,15 @@ int lkm_at_connect(struct lkm_at *m, const struct lkm_at_target *t)
 
 void lkm_at_disconnect(struct lkm_at *m)
 {
-    uint32_t start;
-
     if (!m->data_mode)
         return;
-    /* "+++" alone, with silence on both sides, leaves transparent mode (a no-op if the
-     * module already left it after CLOSED); then close whatever is still open. */
-    start = board_millis();
-    while (board_millis() - start < AT_GUARD_MS)
-        wait_step();
-    (void)send_text("+++");
-    start = board_millis();
-    while (board_millis() - start < AT_ESCAPE_MS)
-        wait_step();
-    /* If the module had already left transparent mode (after CLOSED), "+++" began a
-     * command line: end it, and let its ERROR go. */
-    (void)send_text("\r\n");
-    (void)wait_final(m, AT_SYNC_MS, 0);
-    drain_rx();
-    if (send_text("AT+CIPCLOSE\r\n") == 0)
-        (void)wait_final(m, AT_CMD_MS, 0); /* ERROR if it was already closed: fine */
+    /* After CLOSED the module is in command mode with nothing open: the 1.2 s escape
+     * would only delay the reconnect. Otherwise leave transparent mode and close. */
+    if (!m->left_data) {
+        escape(m);
+        if (send_text("AT+CIPCLOSE\r\n") == 0)
+            (void)wait_final(m, AT_CMD_MS, 0); /* ERROR if it was already closed: fine */
+    }
     m->data_mode = 0;
     m->closed = 1;
 }
@@ -251,6 +265,7 @@ int32_t lkm_at_read(struct lkm_at *m, uint8_t *buf, size_t cap)
         at = find_closed(m->stage, m->stage_len);
         if (at < m->stage_len) {
             m->closed = 1;          /* what came before it is still delivered */
+            m->left_data = 1;
             m->closes_seen++;
             m->stage_len = at;
         }

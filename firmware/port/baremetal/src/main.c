@@ -14,6 +14,7 @@
 #include "platform_mcu.h"
 #include "provision.h"
 #include "stack_watch.h"
+#include "stall_hook.h"
 #include "tls_session.h"
 
 #ifndef LK_MCU_FW_VERSION
@@ -68,6 +69,10 @@ static void on_event(void *user, const struct lk_device_event *ev)
     case LK_EVENT_CONNECTED:
         lkm_log("mqtt: online");
         break;
+    case LK_EVENT_SUBSCRIBED: /* the broker holds the subscription: commands reach us now */
+        lkm_log("mqtt: subscribed %s (QoS %u)", ev->u.subscribed.topic,
+                (unsigned)ev->u.subscribed.qos);
+        break;
     case LK_EVENT_LINK_LOST:
         if (ev->u.link_lost.was_online)
             lkm_log("mqtt: offline");
@@ -86,6 +91,7 @@ static void on_event(void *user, const struct lk_device_event *ev)
     case LK_EVENT_RELAY:
         if (ev->u.relay.on)
             relay_pulses++;
+        lkm_stall_hook(ev->u.relay.on); /* test images only (stall_hook.h) */
         break;
     case LK_EVENT_TIME_REQUESTED: lkm_log("time: beacon requested"); break;
     case LK_EVENT_TIME:

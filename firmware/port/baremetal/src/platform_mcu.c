@@ -80,6 +80,7 @@ static int mcu_ed25519_verify(void *ctx, const uint8_t pub[32], const uint8_t *m
 {
     ed25519_key key;
     int res = 0, ok;
+    uint64_t cpu = board_busy_us();
 
     (void)ctx;
     if (len > 0xFFFFFFFFu || wc_ed25519_init(&key) != 0)
@@ -88,6 +89,8 @@ static int mcu_ed25519_verify(void *ctx, const uint8_t pub[32], const uint8_t *m
          wc_ed25519_verify_msg(sig, ED25519_SIG_SIZE, msg, (word32)len, &res, &key) == 0 &&
          res == 1; /* a bad signature is rc != 0 or res == 0: valid needs both */
     wc_ed25519_free(&key);
+    lkm_log("ed25519: verify %s, CPU %llu us", ok ? "ok" : "failed",
+            (unsigned long long)(board_busy_us() - cpu));
     return ok;
 }
 

@@ -1,8 +1,5 @@
-/* provision.c - strict parser of the provisioning blob (provision.h). Layout, all
- * integers little-endian:
- *   "LKPV" | u16 version (1) | u16 record count | u32 total length (header .. CRC)
- *   count x { u8 tag | u8 0 | u16 length | value }
- *   u32 CRC-32 of every byte before it */
+/* provision.c - strict parser of the provisioning blob (provision.h); its layout is
+ * common/include/latchkey/prov_blob.h, which the writer (latchkey-certs) shares. */
 #include "provision.h"
 
 #include <string.h>
@@ -14,20 +11,6 @@ static uint32_t le(const uint8_t *p, size_t n)
     while (n-- > 0)
         v = (v << 8) | p[n];
     return v;
-}
-
-uint32_t lkm_crc32(const uint8_t *p, size_t len)
-{
-    uint32_t crc = 0xFFFFFFFFu;
-    size_t i;
-    int k;
-
-    for (i = 0; i < len; i++) {
-        crc ^= p[i];
-        for (k = 0; k < 8; k++)
-            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-    }
-    return ~crc;
 }
 
 const char *lkm_provision_status_name(enum lkm_prov_status s)
@@ -83,55 +66,55 @@ static int host_valid(const char *h)
 static int take_record(struct lkm_provision *o, unsigned tag, const uint8_t *v, size_t len)
 {
     switch (tag) {
-    case LKM_TAG_SITE:
+    case LK_PROV_TAG_SITE:
         return copy_text(o->site, LK_NAME_MAX, v, len) && lk_name_valid(o->site, len);
-    case LKM_TAG_DOOR:
+    case LK_PROV_TAG_DOOR:
         return copy_text(o->door, LK_NAME_MAX, v, len) && lk_name_valid(o->door, len);
-    case LKM_TAG_BROKER_HOST:
-        return copy_text(o->broker_host, LKM_PROV_HOST_MAX, v, len) && host_valid(o->broker_host);
-    case LKM_TAG_BROKER_PORT:
+    case LK_PROV_TAG_BROKER_HOST:
+        return copy_text(o->broker_host, LK_PROV_HOST_MAX, v, len) && host_valid(o->broker_host);
+    case LK_PROV_TAG_BROKER_PORT:
         if (len != 2)
             return 0;
         o->broker_port = (uint16_t)le(v, 2);
         return o->broker_port != 0;
-    case LKM_TAG_CA_DER:
-    case LKM_TAG_CERT_DER:
-    case LKM_TAG_KEY_DER: {
-        struct lkm_der *d = tag == LKM_TAG_CA_DER ? &o->ca : tag == LKM_TAG_CERT_DER ? &o->cert : &o->key;
+    case LK_PROV_TAG_CA_DER:
+    case LK_PROV_TAG_CERT_DER:
+    case LK_PROV_TAG_KEY_DER: {
+        struct lkm_der *d = tag == LK_PROV_TAG_CA_DER     ? &o->ca
+                            : tag == LK_PROV_TAG_CERT_DER ? &o->cert
+                                                          : &o->key;
         d->p = v;
         d->len = len;
-        return len > 0 && len <= LKM_PROV_DER_MAX && v[0] == 0x30u; /* a DER SEQUENCE */
+        return len > 0 && len <= LK_PROV_DER_MAX && v[0] == 0x30u; /* a DER SEQUENCE */
     }
-    case LKM_TAG_CMD_PUBKEY:
+    case LK_PROV_TAG_CMD_PUBKEY:
         if (len != LK_PUBKEY_LEN)
             return 0;
         memcpy(o->cmd_pubkey, v, len);
         return 1;
-    case LKM_TAG_PULSE_MS:
+    case LK_PROV_TAG_PULSE_MS:
         if (len != 4)
             return 0;
         o->pulse_ms = le(v, 4);
         return 1;
-    case LKM_TAG_INTERVAL_MS:
+    case LK_PROV_TAG_INTERVAL_MS:
         if (len != 4)
             return 0;
         o->interval_ms = le(v, 4);
         return 1;
-    case LKM_TAG_KEEPALIVE_S:
+    case LK_PROV_TAG_KEEPALIVE_S:
         if (len != 2)
             return 0;
         o->keepalive_s = (uint16_t)le(v, 2);
         return 1;
-    case LKM_TAG_WIFI_SSID:
-        return copy_text(o->wifi_ssid, LKM_PROV_WIFI_MAX, v, len);
-    case LKM_TAG_WIFI_PASS:
-        return copy_text(o->wifi_pass, LKM_PROV_WIFI_MAX, v, len);
-    case LKM_TAG_TIME_FLOOR:
+    case LK_PROV_TAG_WIFI_SSID: return copy_text(o->wifi_ssid, LK_PROV_WIFI_MAX, v, len);
+    case LK_PROV_TAG_WIFI_PASS: return copy_text(o->wifi_pass, LK_PROV_WIFI_MAX, v, len);
+    case LK_PROV_TAG_TIME_FLOOR:
         if (len != 8)
             return 0;
         o->time_floor = (int64_t)((uint64_t)le(v, 4) | (uint64_t)le(v + 4, 4) << 32);
         return o->time_floor > 0;
-    case LKM_TAG_ACK_SEED:
+    case LK_PROV_TAG_ACK_SEED:
         if (len != sizeof o->ack_seed)
             return 0;
         memcpy(o->ack_seed, v, len);
@@ -142,10 +125,11 @@ static int take_record(struct lkm_provision *o, unsigned tag, const uint8_t *v, 
     }
 }
 
-#define REQUIRED ((1u << LKM_TAG_SITE) | (1u << LKM_TAG_DOOR) | (1u << LKM_TAG_BROKER_HOST) | \
-                  (1u << LKM_TAG_BROKER_PORT) | (1u << LKM_TAG_CA_DER) |                     \
-                  (1u << LKM_TAG_CERT_DER) | (1u << LKM_TAG_KEY_DER) |                       \
-                  (1u << LKM_TAG_CMD_PUBKEY) | (1u << LKM_TAG_TIME_FLOOR))
+#define REQUIRED                                                                                   \
+    ((1u << LK_PROV_TAG_SITE) | (1u << LK_PROV_TAG_DOOR) | (1u << LK_PROV_TAG_BROKER_HOST) |       \
+     (1u << LK_PROV_TAG_BROKER_PORT) | (1u << LK_PROV_TAG_CA_DER) | (1u << LK_PROV_TAG_CERT_DER) | \
+     (1u << LK_PROV_TAG_KEY_DER) | (1u << LK_PROV_TAG_CMD_PUBKEY) |                                \
+     (1u << LK_PROV_TAG_TIME_FLOOR))
 
 enum lkm_prov_status lkm_provision_parse(const uint8_t *area, size_t len,
                                          struct lkm_provision *out)
@@ -154,15 +138,15 @@ enum lkm_prov_status lkm_provision_parse(const uint8_t *area, size_t len,
     uint32_t count, i, seen = 0;
 
     memset(out, 0, sizeof *out);
-    if (len < LKM_PROV_HEADER + 4 || memcmp(area, LKM_PROV_MAGIC, 4) != 0)
+    if (len < LK_PROV_HEADER + 4 || memcmp(area, LK_PROV_MAGIC, 4) != 0)
         return LKM_PROV_EMPTY;
     total = le(area + 8, 4);
     count = le(area + 6, 2);
-    if (le(area + 4, 2) != LKM_PROV_VERSION || total < LKM_PROV_HEADER + 4 || total > len)
+    if (le(area + 4, 2) != LK_PROV_VERSION || total < LK_PROV_HEADER + 4 || total > len)
         return LKM_PROV_BAD_HEADER;
-    if (lkm_crc32(area, total - 4) != le(area + total - 4, 4))
+    if (lk_prov_crc32(area, total - 4) != le(area + total - 4, 4))
         return LKM_PROV_BAD_CRC;
-    pos = LKM_PROV_HEADER;
+    pos = LK_PROV_HEADER;
     for (i = 0; i < count; i++) {
         unsigned tag;
         size_t rlen;
@@ -171,7 +155,7 @@ enum lkm_prov_status lkm_provision_parse(const uint8_t *area, size_t len,
             return LKM_PROV_BAD_RECORD;
         tag = area[pos];
         rlen = le(area + pos + 2, 2);
-        if (area[pos + 1] != 0 || tag == 0 || tag > LKM_TAG_ACK_SEED || (seen & (1u << tag)) != 0 ||
+        if (area[pos + 1] != 0 || tag == 0 || tag > LK_PROV_TAG_LAST || (seen & (1u << tag)) != 0 ||
             rlen > total - 4 - pos - 4)
             return LKM_PROV_BAD_RECORD;
         if (!take_record(out, tag, area + pos + 4, rlen))

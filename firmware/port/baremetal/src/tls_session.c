@@ -101,6 +101,7 @@ int lkm_tls_open(struct lkm_tls *t)
     struct lkm_at_target target;
     const char *host = t->prov->broker_host;
     uint32_t start;
+    uint64_t cpu;
 
     lkm_tls_close(t);
     target.wifi_ssid = t->prov->wifi_ssid;
@@ -110,6 +111,7 @@ int lkm_tls_open(struct lkm_tls *t)
     if (lkm_at_connect(t->at, &target) != 0)
         return -1;
     start = board_millis();
+    cpu = board_busy_us();
     t->ssl = wolfSSL_new(t->ctx);
     if (t->ssl == NULL) {
         lkm_log("tls: cannot create a session (out of memory)");
@@ -125,9 +127,10 @@ int lkm_tls_open(struct lkm_tls *t)
     if (handshake(t) != 0)
         goto fail;
     t->handshakes++;
-    lkm_log("tls: connected to %s:%u (%s, %s) in %lu ms", host, (unsigned)t->prov->broker_port,
-            wolfSSL_get_version(t->ssl), wolfSSL_get_cipher_name(t->ssl),
-            (unsigned long)(board_millis() - start));
+    lkm_log("tls: connected to %s:%u (%s, %s) in %lu ms, CPU %llu us", host,
+            (unsigned)t->prov->broker_port, wolfSSL_get_version(t->ssl),
+            wolfSSL_get_cipher_name(t->ssl), (unsigned long)(board_millis() - start),
+            (unsigned long long)(board_busy_us() - cpu));
     return 0;
 fail:
     lkm_tls_close(t);
@@ -156,6 +159,8 @@ static int32_t io_result(struct lkm_tls *t, int rc)
         return 0;
     if (lkm_at_closed(t->at))
         lkm_log("tls: the module reported the connection closed");
+    else if (err == WOLFSSL_ERROR_ZERO_RETURN) /* wolfSSL error 6: the peer's close_notify */
+        lkm_log("tls: the broker closed the session (TLS close_notify)");
     else
         lkm_log("tls: connection failed (wolfSSL error %d)", err);
     return -1;

@@ -30,6 +30,8 @@ extern const uint8_t __lk_provision_end[];
 static volatile uint32_t ms_ticks;    /* board_millis(), kept by clock_update() */
 static uint32_t clock_last;           /* timer 1 value at the last update */
 static uint32_t clock_frac;           /* timer ticks not yet a whole millisecond */
+static uint64_t clock_total;          /* timer ticks since board_init */
+static uint64_t idle_total;           /* of those, asleep in board_idle */
 static volatile uint32_t relay_hw_cuts;
 static volatile uint32_t link_dropped;
 static uint8_t link_ring[LINK_RING_SIZE];
@@ -93,6 +95,7 @@ static void clock_update(void)
     uint32_t now = TIMER_VALUE(MPS2_TIMER1);
     uint32_t ticks = clock_last - now + clock_frac;
 
+    clock_total += clock_last - now;
     clock_last = now;
     ms_ticks = ms_ticks + ticks / (MPS2_SYSCLK_HZ / 1000u);
     clock_frac = ticks % (MPS2_SYSCLK_HZ / 1000u);
@@ -109,7 +112,31 @@ uint32_t board_millis(void)
     return ms;
 }
 
-void board_idle(void) { __asm__ volatile("wfi"); }
+/* WFI with interrupts masked still wakes on one; the handler runs after the second timer
+ * read, so its time counts as busy, not idle. */
+void board_idle(void)
+{
+    uint32_t primask, t0, t1;
+
+    __asm__ volatile("mrs %0, primask\n cpsid i" : "=r"(primask)::"memory");
+    t0 = TIMER_VALUE(MPS2_TIMER1);
+    __asm__ volatile("wfi" ::: "memory");
+    t1 = TIMER_VALUE(MPS2_TIMER1);
+    idle_total += t0 - t1; /* a down-counter */
+    __asm__ volatile("msr primask, %0" ::"r"(primask) : "memory");
+}
+
+uint64_t board_busy_us(void)
+{
+    uint32_t primask;
+    uint64_t busy;
+
+    __asm__ volatile("mrs %0, primask\n cpsid i" : "=r"(primask)::"memory");
+    clock_update();
+    busy = clock_total - idle_total;
+    __asm__ volatile("msr primask, %0" ::"r"(primask) : "memory");
+    return busy / (MPS2_SYSCLK_HZ / 1000000u);
+}
 
 void SysTick_Handler(void);
 void SysTick_Handler(void) { clock_update(); }
