@@ -48,7 +48,13 @@ enum {
 };
 enum { OPT_SCEP_LISTEN = 500, OPT_SCEP_URL, OPT_EXPIRING }; /* scep, list */
 enum { OPT_UNTIL = 600 };                                   /* issue client / guest */
-enum { OPT_FORMAT = 700, OPT_PULSE_MS, OPT_WIFI_SSID, OPT_WIFI_PASS_FILE }; /* bundle mcu */
+enum {
+    OPT_FORMAT = 700,
+    OPT_PULSE_MS,
+    OPT_WIFI_SSID,
+    OPT_WIFI_PASS_FILE,
+    OPT_INTERVAL_MS
+}; /* bundle mcu */
 
 static const struct option long_opts[] = {
     {"dir", required_argument, NULL, 'd'},
@@ -92,6 +98,7 @@ static const struct option long_opts[] = {
     {"until", required_argument, NULL, OPT_UNTIL},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"pulse-ms", required_argument, NULL, OPT_PULSE_MS},
+    {"interval-ms", required_argument, NULL, OPT_INTERVAL_MS},
     {"wifi-ssid", required_argument, NULL, OPT_WIFI_SSID},
     {"wifi-pass-file", required_argument, NULL, OPT_WIFI_PASS_FILE},
     {NULL, 0, NULL, 0},
@@ -139,6 +146,7 @@ static const struct {
     {LK_OPT_INSTALL_DIR, "--install-dir"},
     {LK_OPT_FORMAT, "--format"},
     {LK_OPT_PULSE_MS, "--pulse-ms"},
+    {LK_OPT_INTERVAL_MS, "--interval-ms"},
     {LK_OPT_WIFI_SSID, "--wifi-ssid"},
     {LK_OPT_WIFI_PASS_FILE, "--wifi-pass-file"},
 };
@@ -284,6 +292,11 @@ int lk_cli_parse(int argc, char **argv, struct lk_cli *cli)
                 return -1;
             cli->seen |= LK_OPT_PULSE_MS;
             break;
+        case OPT_INTERVAL_MS:
+            if (parse_range(optarg, "--interval-ms", "", 0, 600000, &cli->interval_ms) != 0)
+                return -1;
+            cli->seen |= LK_OPT_INTERVAL_MS;
+            break;
         case OPT_WIFI_SSID:
             cli->wifi_ssid = optarg;
             cli->seen |= LK_OPT_WIFI_SSID;
@@ -408,7 +421,7 @@ static const struct {
      "Exit status 0 = a certificate was issued.\n"},
     {"bundle",
      "latchkey-certs -d DIR bundle SITE/DOOR --out DIR2|BLOB --broker HOST:PORT [--force] "
-     "[--format mcu [--pulse-ms N] [--wifi-ssid SSID [--wifi-pass-file FILE]]]",
+     "[--format mcu [--pulse-ms N] [--interval-ms N] [--wifi-ssid SSID [--wifi-pass-file FILE]]]",
      "Writes everything one device needs into DIR2: device.conf (paths relative to DIR2),\n"
      "ca.crt, device.crt, device.key (0600), command.pub.hex, ack.key (0600: the device's own\n"
      "Ed25519 key that signs its acks; made on the first bundle and kept in DIR/ack/), "

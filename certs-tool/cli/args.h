@@ -53,6 +53,7 @@ typedef unsigned long long lk_optmask;
 #define LK_OPT_PULSE_MS (1ULL << 44)       /* bundle --format mcu */
 #define LK_OPT_WIFI_SSID (1ULL << 45)      /* bundle --format mcu */
 #define LK_OPT_WIFI_PASS_FILE (1ULL << 46) /* bundle --format mcu */
+#define LK_OPT_INTERVAL_MS (1ULL << 47)    /* bundle --format mcu */
 
 /* Where the packages install the broker plugin (broker/plugin.c). */
 #define LK_REVOKE_PLUGIN_DEFAULT "/usr/lib/latchkey/latchkey_revoke.so"
@@ -104,6 +105,7 @@ struct lk_cli {
     /* bundle --format mcu: the provisioning blob of a bare-metal device */
     const char *format; /* NULL (a bundle directory) or "mcu" */
     long pulse_ms;      /* 0 = the firmware's default */
+    long interval_ms;   /* the relay's pause after a pulse; only with LK_OPT_INTERVAL_MS */
     const char *wifi_ssid;
     const char *wifi_pass_file; /* a secret: from a file, never argv */
 };

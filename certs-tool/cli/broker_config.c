@@ -217,27 +217,27 @@ static int write_acl(BIO *b, const char *site, const struct devs *d, const char 
                             gw_ha_configs[j].component, site, d->names[i],
                             gw_ha_configs[j].object) > 0;
     if (ok && bridge_user != NULL)
-        ok = BIO_printf(
-                 b,
-                 "\n# A home broker's bridge: carries every door's commands in and answers out.\n"
-                 "user %s\n"
-                 "topic read latchkey/%s/+/cmd\n"
-                 "topic write latchkey/%s/+/ack\n"
-                 "topic write latchkey/%s/+/state\n"
-                 "topic write latchkey/%s/+/availability\n"
-                 "# Its link state (the bridge's notifications and their will), the house's\n"
-                 "# requests out, the gateway's events and discovery configs in.\n"
-                 "topic write latchkey/%s/bridge\n"
-                 "topic write latchkey/%s/+/request/+\n"
-                 "topic read latchkey/%s/+/event\n"
-                 "topic read latchkey/%s/+/last\n"
-                 "topic read latchkey/%s/+/last_opened\n"
-                 "# The devices' signed time beacon: their requests out, the gateway's answers in.\n"
-                 "topic write latchkey/%s/+/time/req\n"
-                 "topic read latchkey/%s/+/time\n"
-                 "topic read homeassistant/+/+/+/config\n",
-                 bridge_user, site, site, site, site, site, site, site, site, site, site,
-                 site) > 0;
+        ok =
+            BIO_printf(
+                b,
+                "\n# A home broker's bridge: carries every door's commands in and answers out.\n"
+                "user %s\n"
+                "topic read latchkey/%s/+/cmd\n"
+                "topic write latchkey/%s/+/ack\n"
+                "topic write latchkey/%s/+/state\n"
+                "topic write latchkey/%s/+/availability\n"
+                "# Its link state (the bridge's notifications and their will), the house's\n"
+                "# requests out, the gateway's events and discovery configs in.\n"
+                "topic write latchkey/%s/bridge\n"
+                "topic write latchkey/%s/+/request/+\n"
+                "topic read latchkey/%s/+/event\n"
+                "topic read latchkey/%s/+/last\n"
+                "topic read latchkey/%s/+/last_opened\n"
+                "# The devices' signed time beacon: their requests out, the gateway's answers in.\n"
+                "topic write latchkey/%s/+/time/req\n"
+                "topic read latchkey/%s/+/time\n"
+                "topic read homeassistant/+/+/+/config\n",
+                bridge_user, site, site, site, site, site, site, site, site, site, site, site) > 0;
     for (i = 0; ok && ha != NULL && i < ha->n; i++)
         ok = write_automation(b, site, ha->cn[i]) == 0;
     for (i = 0; ok && i < d->n; i++) {

@@ -14,7 +14,7 @@
 #include "pki_dir.h"
 #include "secrets.h"
 
-#define MCU_ONLY (LK_OPT_PULSE_MS | LK_OPT_WIFI_SSID | LK_OPT_WIFI_PASS_FILE)
+#define MCU_ONLY (LK_OPT_PULSE_MS | LK_OPT_INTERVAL_MS | LK_OPT_WIFI_SSID | LK_OPT_WIFI_PASS_FILE)
 
 /* Printable ASCII of 1..LK_PROV_WIFI_MAX bytes: what the device accepts. */
 static int wifi_text_ok(const char *s)
@@ -31,7 +31,7 @@ int certs_bundle_mcu_args(const struct lk_cli *cli)
 {
     if (cli->format == NULL) {
         if ((cli->seen & MCU_ONLY) != 0) {
-            lk_err("--pulse-ms, --wifi-ssid and --wifi-pass-file need --format mcu");
+            lk_err("--pulse-ms, --interval-ms, --wifi-ssid and --wifi-pass-file need --format mcu");
             return -1;
         }
         return 0;
@@ -63,6 +63,7 @@ int certs_bundle_mcu_write(const struct lk_cli *cli, const struct lk_bundle_src 
     memset(&o, 0, sizeof o);
     o.time_floor = (int64_t)time(NULL);
     o.pulse_ms = cli->pulse_ms;
+    o.interval_ms = (cli->seen & LK_OPT_INTERVAL_MS) != 0 ? cli->interval_ms : -1;
     o.wifi_ssid = cli->wifi_ssid;
     if (cli->wifi_pass_file != NULL) {
         if (lk_read_secret_file(cli->wifi_pass_file, "the Wi-Fi password", pass, sizeof pass) != 0)

@@ -32,7 +32,7 @@ static const struct {
          LK_OPT_SERVER_NAME | LK_OPT_URL_BASE | LK_OPT_SCEP_URL | LK_OPT_PASSFILE | LK_OPT_LEGACY},
     {"bundle", certs_verb_bundle,
      LK_OPT_OUT | LK_OPT_BROKER | LK_OPT_FORCE | LK_OPT_FORMAT | LK_OPT_PULSE_MS |
-         LK_OPT_WIFI_SSID | LK_OPT_WIFI_PASS_FILE},
+         LK_OPT_INTERVAL_MS | LK_OPT_WIFI_SSID | LK_OPT_WIFI_PASS_FILE},
     {"broker-config", certs_verb_broker_config,
      LK_OPT_OUT | LK_OPT_SITE | LK_OPT_LISTEN | LK_OPT_PORT | LK_OPT_SERVER_NAME | LK_OPT_CRL |
          LK_OPT_HOME_BRIDGE | LK_OPT_REMOTE | LK_OPT_IDENTITY | LK_OPT_RUN_AS_ROOT |

@@ -94,6 +94,9 @@ size_t lk_mcu_blob_build(const struct lk_bundle_src *s, const struct lk_mcu_opts
     if (o->pulse_ms > 0 &&
         lk_prov_add_uint(&w, LK_PROV_TAG_PULSE_MS, (uint64_t)o->pulse_ms, 4) != 0)
         goto fail;
+    if (o->interval_ms >= 0 &&
+        lk_prov_add_uint(&w, LK_PROV_TAG_INTERVAL_MS, (uint64_t)o->interval_ms, 4) != 0)
+        goto fail;
     /* An open network has no password record (the device refuses an empty one). */
     if (o->wifi_ssid != NULL && (add_text(&w, LK_PROV_TAG_WIFI_SSID, o->wifi_ssid) != 0 ||
                                  (o->wifi_pass != NULL && o->wifi_pass[0] != '\0' &&

@@ -14,6 +14,7 @@
 struct lk_mcu_opts {
     int64_t time_floor;    /* UNIX seconds: when the blob was made */
     long pulse_ms;         /* 0: the firmware's default */
+    long interval_ms;      /* < 0: the firmware's default (a pause of 2 s after a pulse) */
     const char *wifi_ssid; /* NULL: the module is already joined */
     const char *wifi_pass;
 };

@@ -13,9 +13,13 @@
 #include "fuzz_entry.h"
 #include "lkhost/crl_index.h"
 
-#define CHECK(cond) do { if (!(cond)) abort(); } while (0)
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            abort();                                                                               \
+    } while (0)
 
-static STACK_OF(X509) *ca;
+static STACK_OF(X509) * ca;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

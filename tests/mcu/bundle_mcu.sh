@@ -19,7 +19,7 @@ BLOB="$LK_TMP/door1.blob"
 printf 'pass "word", 2.4\n' >"$LK_TMP/wifi.pass"
 before=$(date +%s)
 lk_site_certs bundle home/door1 --format mcu --broker broker.example.net:8883 --out "$BLOB" \
-  --pulse-ms 750 --wifi-ssid 'my net' --wifi-pass-file "$LK_TMP/wifi.pass" >"$LK_TMP/out.log"
+  --pulse-ms 750 --interval-ms 0 --wifi-ssid 'my net' --wifi-pass-file "$LK_TMP/wifi.pass" >"$LK_TMP/out.log"
 lk_has -F "wrote the provisioning blob of home/door1 to $BLOB" <"$LK_TMP/out.log" || lk_fail "no summary line"
 lk_has -F "ack_pubkey = $(head -c 64 "$PKI/ack/home.door1.pub.hex")" <"$LK_TMP/out.log" ||
   lk_fail "the gateway's ack_pubkey line is missing"
@@ -36,6 +36,7 @@ lk_expect_eq "$(field cmd_pubkey)" "$(head -c 64 "$PKI/cmd/command.pub.hex")" "c
 # The ack key's seed: the last 32 bytes of its PKCS#8 DER (RFC 8410).
 lk_expect_eq "$(field ack_seed)" "$(hexof openssl pkey -in "$PKI/ack/home.door1.key" -outform DER | tail -c 64)" "ack seed"
 lk_expect_eq "$(field pulse_ms)" 750 "pulse"
+lk_expect_eq "$(field interval_ms)" 0 "pause after a pulse (0: none)"
 lk_expect_eq "$(field wifi_ssid)/$(field wifi_pass)" 'my net/pass "word", 2.4' "Wi-Fi"
 floor=$(field time_floor)
 [ "$floor" -ge "$before" ] && [ "$floor" -le "$(date +%s)" ] || lk_fail "time floor $floor is not the time of writing"
@@ -54,8 +55,10 @@ refused "need --format mcu" --out "$LK_TMP/dir" --pulse-ms 500
 refused "--wifi-pass-file needs --wifi-ssid" --format mcu --out "$LK_TMP/x.blob" --wifi-pass-file "$LK_TMP/wifi.pass"
 refused "already exists; use --force" --format mcu --out "$BLOB"
 refused "--pulse-ms" --format mcu --out "$LK_TMP/x.blob" --pulse-ms 20
+refused "--interval-ms" --format mcu --out "$LK_TMP/x.blob" --interval-ms 600001
 [ ! -e "$LK_TMP/x.blob" ] || lk_fail "a refused command wrote a blob"
 lk_site_certs bundle home/door1 --format mcu --broker broker.example.net:8883 --out "$BLOB" --force >/dev/null
 "$DUMP" "$BLOB" >"$LK_TMP/dump.log" || lk_fail "the replaced blob does not parse"
 lk_expect_eq "$(field wifi_ssid)" "" "Wi-Fi of a blob made without it"
+lk_expect_eq "$(field interval_ms)" 2000 "pause after a pulse of a blob made without it (the default)"
 lk_log "bundle --format mcu checks passed"

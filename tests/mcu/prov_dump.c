@@ -51,7 +51,8 @@ int main(int argc, char **argv)
     hex("cmd_pubkey", p.cmd_pubkey, sizeof p.cmd_pubkey);
     if (p.has_ack_seed)
         hex("ack_seed", p.ack_seed, sizeof p.ack_seed);
-    printf("pulse_ms=%lu\ntime_floor=%lld\nwifi_ssid=%s\nwifi_pass=%s\n", (unsigned long)p.pulse_ms,
-           (long long)p.time_floor, p.wifi_ssid, p.wifi_pass);
+    printf("pulse_ms=%lu\ninterval_ms=%lu\ntime_floor=%lld\nwifi_ssid=%s\nwifi_pass=%s\n",
+           (unsigned long)p.pulse_ms, (unsigned long)p.interval_ms, (long long)p.time_floor,
+           p.wifi_ssid, p.wifi_pass);
     return 0;
 }

@@ -16,7 +16,7 @@
 #define LKP_HOST_MAX 253
 
 /* INI default of "min_interval_ms" (the core accepts 0..LK_RELAY_INTERVAL_MAX_MS). */
-#define LKP_MIN_INTERVAL_MS_DEFAULT 2000u
+#define LKP_MIN_INTERVAL_MS_DEFAULT LK_RELAY_DEFAULT_INTERVAL_MS
 /* INI range of "keepalive" (default: the core's LK_DEVICE_KEEPALIVE_DEFAULT_S). */
 #define LKP_KEEPALIVE_S_MIN 5u
 #define LKP_KEEPALIVE_S_MAX 600u

@@ -70,6 +70,9 @@
 #ifndef LK_RELAY_DEFAULT_PULSE_MS
 #define LK_RELAY_DEFAULT_PULSE_MS 500u /* pulse when the config says 0 */
 #endif
+#ifndef LK_RELAY_DEFAULT_INTERVAL_MS
+#define LK_RELAY_DEFAULT_INTERVAL_MS 2000u /* pause after a pulse when a port is not told one */
+#endif
 #ifndef LK_RELAY_INTERVAL_MAX_MS
 #define LK_RELAY_INTERVAL_MAX_MS 600000u /* longest minimum interval between two pulses */
 #endif

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include <lk/config_defaults.h>
+
 static uint32_t le(const uint8_t *p, size_t n)
 {
     uint32_t v = 0;
@@ -138,6 +140,7 @@ enum lkm_prov_status lkm_provision_parse(const uint8_t *area, size_t len,
     uint32_t count, i, seen = 0;
 
     memset(out, 0, sizeof *out);
+    out->interval_ms = LK_RELAY_DEFAULT_INTERVAL_MS; /* the Linux device's default too */
     if (len < LK_PROV_HEADER + 4 || memcmp(area, LK_PROV_MAGIC, 4) != 0)
         return LKM_PROV_EMPTY;
     total = le(area + 8, 4);
