@@ -30,7 +30,6 @@
 #define TOPIC_BRIDGE 3
 #define TOPIC_REQUEST 4
 #define N_TOPICS 5
-#define HA_MSGS_MAX (CONF_MAX_DOORS * GW_HA_COUNT)
 
 struct ha_msg {
     char topic[GW_HA_TOPIC_MAX];
@@ -211,7 +210,7 @@ static int build_discovery(struct mqtt_link *m, const struct conf *c)
     int d, e, r;
     if (c->ha.prefix[0] == '\0')
         return 0;
-    m->ha = calloc(HA_MSGS_MAX, sizeof *m->ha);
+    m->ha = calloc((size_t)c->n_doors * GW_HA_COUNT, sizeof *m->ha); /* n_doors >= 1 */
     if (m->ha == NULL)
         return -1;
     for (d = 0; d < c->n_doors; d++)

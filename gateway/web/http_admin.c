@@ -81,15 +81,17 @@ static void door_lines(struct page *p, const struct user_rec *u)
     const struct conf *c = p->app->conf;
     char line[SCHED_TEXT_MAX + 128];
     struct schedule sc;
+    struct door_set allowed;
     int i, rc;
 
+    action_user_doors(p->app, u, &allowed);
     html_raw(p->b, "<ul class=\"doors\">\n");
     for (i = 0; i < c->n_doors; i++) {
         html_raw(p->b, "<li data-door=\"");
         html_text(p->b, c->doors[i].name);
         html_raw(p->b, "\">");
         html_text(p->b, c->doors[i].label[0] ? c->doors[i].label : c->doors[i].name);
-        if (!action_user_may_open(p->app, u, i)) {
+        if (!door_set_has(&allowed, i)) {
             html_raw(p->b, ": not allowed</li>\n");
             continue;
         }

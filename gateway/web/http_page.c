@@ -73,6 +73,7 @@ void http_page_index(struct lws *wsi, struct http_session *s)
     struct user_rec user, *u = &user;
     struct html_buf b;
     char token[CSRF_TOKEN_MAX], line[600];
+    struct door_set allowed;
     int i;
 
     if (csrf_token(&web_of(wsi)->csrf, s->binding, (int64_t)time(NULL), token, sizeof token) != 0) {
@@ -98,9 +99,10 @@ void http_page_index(struct lws *wsi, struct http_session *s)
                  "<input id=\"pin\" name=\"pin\" type=\"password\" inputmode=\"numeric\" "
                  "pattern=\"[0-9]{4,12}\" minlength=\"4\" maxlength=\"12\" autocomplete=\"off\" "
                  "required>\n");
+    action_user_doors(app, u, &allowed);
     for (i = 0; i < c->n_doors; i++) {
         struct door_status st;
-        if (!action_user_may_open(app, u, i))
+        if (!door_set_has(&allowed, i))
             continue;
         door_status_get(c->doors[i].name, &st);
         door_row(&b, &c->doors[i], &st);
