@@ -267,6 +267,9 @@ struct mqtt_link *mqtt_link_start(const struct conf *c, struct attempts *attempt
     }
 
     co.sendWhileDisconnected = 0; /* a door command must never be queued for later */
+    /* Paho refuses a publish while this many wait to be written (100 by default): every
+     * door's discovery configs go out at once on each connect, beside the usual traffic. */
+    co.maxBufferedMessages = m->n_ha + 100;
     co.MQTTVersion = MQTTVERSION_3_1_1;
     rc = MQTTAsync_createWithOptions(&m->client, c->mqtt.uri, c->mqtt.client_id,
                                      MQTTCLIENT_PERSISTENCE_NONE, NULL, &co);
