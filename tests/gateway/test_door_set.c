@@ -2,7 +2,8 @@
  * (LATCHKEY_MAX_DOORS, 256 by default): every index in and out of range, a set of every
  * door, the name index over all the names with misses and a stale array, and a user's door
  * list read into a set and searched for one door (gateway/core/door_set.h, door_index.h,
- * users.h). No timing: the cost curve is in scripts/bench.sh --only doors. */
+ * users.h), and the doors of a user that have a schedule, read in one query
+ * (sched_doors.h). No timing: the cost curve is in scripts/bench.sh --only doors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,11 +11,16 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "door_index.h"
 #include "door_set.h"
+#include "sched_doors.h"
+#include "sched_store.h"
+#include "store.h"
 #include "users.h"
 
 static void test_set_bounds(void **state)
@@ -170,12 +176,57 @@ static void test_user_lists(void **state)
     assert_int_equal(door_set_count(&s), 2);
 }
 
+/* Schedules on doors 1, 200 and 256 of 256 (and on a door since removed): exactly those. */
+static void test_sched_doors(void **state)
+{
+    static struct conf c;
+    static struct user_rec u;
+    char dir[] = "/tmp/lk-doors-XXXXXX", path[64], err[256] = "";
+    struct schedule sc;
+    struct door_set s;
+    struct store *st;
+    (void)state;
+    many_doors(&c, CONF_MAX_DOORS);
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/gw.db", dir);
+    st = store_open(path, 100, err, sizeof err);
+    assert_non_null(st);
+    memset(&u, 0, sizeof u);
+    strcpy(u.name, "alice");
+    strcpy(u.pin_hash,
+           "$scrypt$v=1$ln=15,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$"
+           "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    assert_int_equal(users_doors_all(&c, u.doors, sizeof u.doors, err, sizeof err), 0);
+    u.enabled = 1;
+    assert_int_equal(users_add(st, &u, 1000), 0);
+    assert_int_equal(sched_doors_of(st, &c, "alice", &s), 0);
+    assert_int_equal(door_set_count(&s), 0);
+    memset(&sc, 0, sizeof sc);
+    sc.uses_left = 3;
+    assert_int_equal(sched_store_set(st, "alice", "door0", &sc), 0);
+    assert_int_equal(sched_store_set(st, "alice", "door199", &sc), 0);
+    assert_int_equal(sched_store_set(st, "alice", "door255", &sc), 0);
+    assert_int_equal(sched_store_set(st, "alice", "cellar", &sc), 0); /* not configured */
+    assert_int_equal(sched_doors_of(st, &c, "alice", &s), 0);
+    assert_int_equal(door_set_count(&s), 3);
+    assert_true(door_set_has(&s, 0) && door_set_has(&s, 199) && door_set_has(&s, 255));
+    assert_int_equal(sched_doors_of(st, &c, "bob", &s), 0);
+    assert_int_equal(door_set_count(&s), 0);
+    store_close(st);
+    assert_int_equal(unlink(path), 0);
+    snprintf(path, sizeof path, "%s/gw.db-wal", dir);
+    (void)unlink(path); /* may be gone with the last connection */
+    snprintf(path, sizeof path, "%s/gw.db-shm", dir);
+    (void)unlink(path);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_set_bounds), cmocka_unit_test(test_set_first),
         cmocka_unit_test(test_index),      cmocka_unit_test(test_unindexed),
-        cmocka_unit_test(test_user_lists),
+        cmocka_unit_test(test_user_lists), cmocka_unit_test(test_sched_doors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
