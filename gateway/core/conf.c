@@ -357,6 +357,11 @@ static int begin_section(struct parse *p, const char *section)
 
 static int door_key(struct parse *p, struct conf_door *d, const char *name, const char *value)
 {
+    char why[160];
+    int rc = conf_sensor_key(&d->sensor, name, value, why, sizeof why);
+
+    if (rc != 0)
+        return rc > 0 ? 1 : fail(p, p->ini.line, "%s", why);
     if (strcmp(name, "ack_pubkey") == 0) {
         if (d->has_ack_key)
             return fail(p, p->ini.line, "'ack_pubkey' given twice");
@@ -373,7 +378,9 @@ static int door_key(struct parse *p, struct conf_door *d, const char *name, cons
         return 1;
     }
     if (strcmp(name, "label") != 0)
-        return fail(p, p->ini.line, "unknown key '%s' in [door %s] (expected label, ack_pubkey)",
+        return fail(p, p->ini.line,
+                    "unknown key '%s' in [door %s] (expected label, ack_pubkey, sensor, "
+                    "entry_wait_ms)",
                     name, d->name);
     if (strcmp(d->label, d->name) != 0)
         return fail(p, p->ini.line, "'label' given twice");

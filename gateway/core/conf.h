@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conf_sensor.h"
 #include "door_index.h"
 #include "door_set.h"
 #include "latchkey/cmd_format.h"
@@ -27,6 +28,7 @@ struct conf_door {
     char label[CONF_LABEL_MAX + 1];
     uint8_t ack_key[LK_PUBKEY_LEN]; /* ack_pubkey: the device's Ed25519 ack key, raw */
     int has_ack_key;                /* 0: no ack of this door can be confirmed */
+    struct conf_sensor sensor; /* sensor, entry_wait_ms: an ok ack waits for the entry verdict */
     int line;
 };
 
