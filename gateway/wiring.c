@@ -82,10 +82,20 @@ static void door_event(void *ctx, const char *door, const char *json, size_t len
         (void)webhook_post(w->hook, json, len); /* logs a drop itself */
 }
 
+static int publish_time(void *ctx, const char *door, const char *json, size_t len)
+{
+    struct wiring *w = ctx;
+    char topic[LK_TOPIC_MAX + 1];
+    int n = snprintf(topic, sizeof topic, "latchkey/%s/%s/time", w->site, door);
+    if (w->mqtt == NULL || n <= 0 || (size_t)n >= sizeof topic)
+        return -1;
+    return mqtt_link_publish_note(w->mqtt, topic, json, len, 0);
+}
+
 void wiring_connect(struct gw_app *app, struct wiring *w)
 {
     struct gw_ports p = {w,          broker_ready,      publish,       notify_result,
                          wake_owner, deadlines_changed, doors_changed, now_ms,
-                         wall_ms,    door_event};
+                         wall_ms,    door_event,        publish_time};
     app->ports = p;
 }

@@ -206,8 +206,11 @@ static int write_acl(BIO *b, const char *site, const struct devs *d, const char 
                 "topic read latchkey/%s/+/request/+\n"
                 "topic write latchkey/%s/+/event\n"
                 "topic write latchkey/%s/+/last\n"
-                "topic write latchkey/%s/+/last_opened\n",
-                site, site, site, site, site, site, site, site, site, site) > 0;
+                "topic write latchkey/%s/+/last_opened\n"
+                "# The doors' signed time beacon: their requests in, the answers out.\n"
+                "topic read latchkey/%s/+/time/req\n"
+                "topic write latchkey/%s/+/time\n",
+                site, site, site, site, site, site, site, site, site, site, site, site) > 0;
     for (i = 0; ok && i < d->n; i++)
         for (j = 0; ok && j < sizeof gw_ha_configs / sizeof gw_ha_configs[0]; j++)
             ok = BIO_printf(b, "topic write homeassistant/%s/latchkey_%s_%s/%s/config\n",
@@ -237,14 +240,18 @@ static int write_acl(BIO *b, const char *site, const struct devs *d, const char 
         const char *door = d->names[i];
         ok = BIO_printf(
                  b,
-                 "\n# Device %s/%s: only its own commands in, only its own answers out, and its\n"
-                 "# Home Assistant discovery configs, each by its exact name.\n"
+                 "\n# Device %s/%s: only its own commands in, only its own answers out, its own\n"
+                 "# time beacon (request out, answer in) and its Home Assistant discovery\n"
+                 "# configs, each by its exact name.\n"
                  "user %s/%s\n"
                  "topic read latchkey/%s/%s/cmd\n"
                  "topic write latchkey/%s/%s/ack\n"
                  "topic write latchkey/%s/%s/state\n"
-                 "topic write latchkey/%s/%s/availability\n",
-                 site, door, site, door, site, door, site, door, site, door, site, door) > 0;
+                 "topic write latchkey/%s/%s/availability\n"
+                 "topic write latchkey/%s/%s/time/req\n"
+                 "topic read latchkey/%s/%s/time\n",
+                 site, door, site, door, site, door, site, door, site, door, site, door, site, door,
+                 site, door) > 0;
         for (j = 0; ok && j < sizeof ha_configs / sizeof ha_configs[0]; j++)
             ok = BIO_printf(b, "topic write homeassistant/%s/latchkey_%s_%s/%s/config\n",
                             ha_configs[j].component, site, door, ha_configs[j].object) > 0;

@@ -42,6 +42,11 @@ static int stub_accept(void *ctx, const char *id, int64_t exp, int64_t now)
     (void)ctx, (void)id, (void)exp, (void)now;
     return 0;
 }
+static int stub_persist(void *ctx, int64_t t)
+{
+    (void)ctx, (void)t;
+    return 0; /* a real board writes its flash record */
+}
 static int32_t stub_send(void *ctx, const uint8_t *buf, size_t len)
 {
     (void)ctx;
@@ -61,7 +66,8 @@ int main(void)
 {
     static const struct lk_platform plat = {NULL,        stub_millis, stub_unix_time,
                                             stub_random, stub_verify, stub_relay,
-                                            stub_sign,   stub_accept, NULL /* no door sensor */};
+                                            stub_sign,   stub_accept, NULL /* no door sensor */,
+                                            stub_persist};
     static const struct lk_transport tr = {NULL, stub_send, stub_recv};
     static struct lk_device_config cfg; /* a real board fills it from flash */
 
@@ -69,6 +75,7 @@ int main(void)
     cfg.door[0] = 'd';
     cfg.fw_version = "0.1.0";
     cfg.ha_prefix = "homeassistant";
+    cfg.time_beacon = 1; /* a board without a battery-backed clock: the beacon's code counts */
     if (!lk_device_config_valid(&cfg))
         return 1;
     lk_device_init(&dev, &cfg, &plat, &tr);

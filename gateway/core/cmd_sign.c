@@ -51,7 +51,7 @@ static int copy_field(char *dst, size_t cap, const char *src)
     return 0;
 }
 
-static int sign(EVP_PKEY *key, const char *msg, size_t len, uint8_t sig[LK_SIG_LEN])
+int cmd_sign_bytes(EVP_PKEY *key, const char *msg, size_t len, uint8_t sig[LK_SIG_LEN])
 {
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     size_t siglen = LK_SIG_LEN;
@@ -109,7 +109,8 @@ size_t cmd_build(EVP_PKEY *key, const char *id, const char *site, const char *do
     cmd->iat = iat;
     cmd->exp = exp;
     mlen = lk_cmd_signing_message(cmd, msg, sizeof msg); /* validates fields, exp >= iat */
-    if (mlen == 0 || (uint64_t)exp - (uint64_t)iat > LK_CMD_MAX_LIFETIME || sign(key, msg, mlen, cmd->sig) != 0 ||
+    if (mlen == 0 || (uint64_t)exp - (uint64_t)iat > LK_CMD_MAX_LIFETIME ||
+        cmd_sign_bytes(key, msg, mlen, cmd->sig) != 0 ||
         lk_b64url_encode(cmd->sig, LK_SIG_LEN, sig_b64, sizeof sig_b64) != LK_SIG_B64_LEN)
         return 0;
     return to_json(cmd, sig_b64, out, cap);

@@ -16,6 +16,9 @@
 /* Loads an unencrypted Ed25519 PKCS#8 PEM key. NULL (and err set) on failure. */
 EVP_PKEY *cmd_key_load(const char *path, char *err, size_t errlen);
 
+/* Ed25519 signature of len bytes at msg with key (no digest: PureEdDSA). 0 or -1. */
+int cmd_sign_bytes(EVP_PKEY *key, const char *msg, size_t len, uint8_t sig[LK_SIG_LEN]);
+
 /* Writes a fresh random command id: 32 lowercase hex characters and NUL. 0 or -1. */
 int cmd_new_id(char id[LK_ID_HEX_LEN + 1]);
 

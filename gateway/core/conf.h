@@ -19,6 +19,8 @@
 #define CONF_ACK_TIMEOUT_MIN 100
 #define CONF_ACK_TIMEOUT_MAX 60000
 #define CONF_PIN_CACHE_MAX 3600
+#define CONF_CERT_CACHE_MAX 86400 /* cert_cache_seconds: leaf_cache.h */
+#define CONF_CERT_CACHE_DEFAULT 3600
 #define CONF_WAITING_MAX 64 /* max_waiting_per_*: at most the actions that may wait in all */
 #define CONF_WAITING_DEFAULT 4
 #define CONF_CONNECTIONS_MAX 65536
@@ -40,6 +42,7 @@ struct conf {
         char cert[CONF_STR_MAX], key[CONF_STR_MAX], client_ca[CONF_STR_MAX];
         char crl[CONF_STR_MAX];   /* PEM CRLs of client_ca (files, dirs), or "none" (unsafe) */
         int pin_cache_seconds;    /* a verified PIN is remembered this long (0: never) */
+        int cert_cache_seconds;   /* a verified client certificate likewise (leaf_cache.h) */
         int max_connections;      /* at once on the listener (before any authentication) */
         int max_per_address;      /* at once from one IPv4 address or IPv6 /64 */
         char public_origin[CONF_STR_MAX]; /* "https://host[:port]", "" = from the cert */

@@ -40,6 +40,9 @@ struct gw_ports {
      * .../event, the retained .../last (and .../last_opened when opened != 0), and the
      * webhook. Never blocks; whatever cannot go out is logged and dropped. */
     void (*door_event)(void *ctx, const char *door, const char *json, size_t len, int opened);
+    /* A signed time beacon (core/time_beacon.h) for door, to latchkey/<site>/<door>/time
+     * (QoS 1, never retained). 0 if handed to the broker link, -1 otherwise. */
+    int (*publish_time)(void *ctx, const char *door, const char *json, size_t len);
 };
 
 #endif

@@ -18,8 +18,8 @@
 
 /* latchkey/<site>/<door>/<suffix> (suffix with its '/', e.g. "/ack") -> door (copied), if
  * the site is ours. */
-static int door_of_topic(const char *site, const char *topic, size_t len, const char *suffix,
-                         char door[LK_NAME_MAX + 1])
+int mqtt_door_of_topic(const char *site, const char *topic, size_t len, const char *suffix,
+                       char door[LK_NAME_MAX + 1])
 {
     size_t sl = strlen(suffix);
     char want[LK_TOPIC_MAX + 1];
@@ -96,12 +96,12 @@ void mqtt_inbound(const char *site, struct attempts *attempts, const char *topic
         else
             gw_log("mqtt: bridge link of site %s %s", site,
                    len == 1 && payload[0] == '1' ? "up" : "DOWN");
-    } else if (door_of_topic(site, topic, topic_len, "/ack", door) == 0)
+    } else if (mqtt_door_of_topic(site, topic, topic_len, "/ack", door) == 0)
         handle_ack(site, attempts, door, payload, len);
-    else if (door_of_topic(site, topic, topic_len, "/availability", door) == 0) {
+    else if (mqtt_door_of_topic(site, topic, topic_len, "/availability", door) == 0) {
         if (door_status_availability(door, payload, len) != 0)
             gw_log("mqtt: bad availability from door %s ignored", door);
-    } else if (door_of_topic(site, topic, topic_len, "/state", door) == 0) {
+    } else if (mqtt_door_of_topic(site, topic, topic_len, "/state", door) == 0) {
         if (door_status_state(door, payload, len) != 0)
             gw_log("mqtt: bad state from door %s ignored", door);
         else

@@ -22,6 +22,7 @@
 #include "mqtt_inbound.h"
 #include "mqtt_request.h"
 #include "mqtt_retry.h"
+#include "mqtt_time.h"
 #include "tcp_nodelay.h"
 
 #define TOPIC_ACK 0
@@ -29,7 +30,8 @@
 #define TOPIC_STATE 2
 #define TOPIC_BRIDGE 3
 #define TOPIC_REQUEST 4
-#define N_TOPICS 5
+#define TOPIC_TIME_REQ 5
+#define N_TOPICS 6
 
 struct ha_msg {
     char topic[GW_HA_TOPIC_MAX];
@@ -89,10 +91,10 @@ static void on_connected(void *context, char *cause)
 {
     struct mqtt_link *m = context;
     MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
-    char *topics[N_TOPICS] = {m->sub_topics[TOPIC_ACK], m->sub_topics[TOPIC_AVAIL],
-                              m->sub_topics[TOPIC_STATE], m->sub_topics[TOPIC_BRIDGE],
-                              m->sub_topics[TOPIC_REQUEST]};
-    int qos[N_TOPICS] = {1, 1, 1, 1, 1};
+    char *topics[N_TOPICS] = {m->sub_topics[TOPIC_ACK],     m->sub_topics[TOPIC_AVAIL],
+                              m->sub_topics[TOPIC_STATE],   m->sub_topics[TOPIC_BRIDGE],
+                              m->sub_topics[TOPIC_REQUEST], m->sub_topics[TOPIC_TIME_REQ]};
+    int qos[N_TOPICS] = {1, 1, 1, 1, 1, 1};
     int rc, i;
 
     gw_log("mqtt: connected (%s)", cause != NULL ? cause : "-");
@@ -197,7 +199,8 @@ static int on_message(void *context, char *topic, int topic_len, MQTTAsync_messa
 
     size_t pl = msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0;
 
-    if (!mqtt_request_inbound(m->site, m->attempts, topic, tl, msg->payload, pl, msg->retained))
+    if (!mqtt_time_inbound(m->site, m->attempts, topic, tl, msg->payload, pl, msg->retained) &&
+        !mqtt_request_inbound(m->site, m->attempts, topic, tl, msg->payload, pl, msg->retained))
         mqtt_inbound(m->site, m->attempts, topic, tl, msg->payload, pl);
     MQTTAsync_freeMessage(&msg);
     MQTTAsync_free(topic);
@@ -258,6 +261,8 @@ struct mqtt_link *mqtt_link_start(const struct conf *c, struct attempts *attempt
         snprintf(m->sub_topics[TOPIC_BRIDGE], sizeof m->sub_topics[0], "latchkey/%s/bridge",
                  c->command.site) <= 0 ||
         snprintf(m->sub_topics[TOPIC_REQUEST], sizeof m->sub_topics[0], "latchkey/%s/+/request/+",
+                 c->command.site) <= 0 ||
+        snprintf(m->sub_topics[TOPIC_TIME_REQ], sizeof m->sub_topics[0], "latchkey/%s/+/time/req",
                  c->command.site) <= 0 ||
         build_discovery(m, c) != 0) {
         snprintf(err, errlen, "mqtt: topic or discovery config too long");

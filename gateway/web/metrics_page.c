@@ -31,6 +31,9 @@ static void counter_family(struct html_buf *b, const char *family, const char *h
         line(b, "%s{%s=\"%s\"} %llu\n", family, label, names[i], values[i]);
 }
 
+/* The order of metrics_snapshot.time_beacons. */
+static const char *const beacon_outcomes[2] = {"dropped", "answered"};
+
 void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid, long crl_seconds_left)
 {
     static const char *const refusal_names[REFUSED_COUNT] = {"revoked", "crl", "csrf", "expired",
@@ -89,9 +92,20 @@ void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid, long 
             "latchkey_pin_checks_total{path=\"cache\"} %llu\n",
          (unsigned long long)m.pin_checks[0],
          (unsigned long long)m.pin_checks[1]);
+    line(b,
+         "# HELP latchkey_client_cert_checks_total Client certificate chains of full handshakes, "
+         "by how they were checked.\n"
+         "# TYPE latchkey_client_cert_checks_total counter\n");
+    line(b,
+         "latchkey_client_cert_checks_total{path=\"verify\"} %llu\n"
+         "latchkey_client_cert_checks_total{path=\"cache\"} %llu\n",
+         (unsigned long long)m.cert_checks[0], (unsigned long long)m.cert_checks[1]);
     line(b, "# HELP latchkey_mqtt_oversize_total Inbound MQTT messages dropped unread for their size.\n"
             "# TYPE latchkey_mqtt_oversize_total counter\nlatchkey_mqtt_oversize_total %llu\n",
          (unsigned long long)m.mqtt_oversize);
+    counter_family(b, "latchkey_time_beacons_total",
+                   "Time beacon requests of the doors, answered or dropped.", "outcome",
+                   beacon_outcomes, m.time_beacons, 2);
     line(b, "# HELP latchkey_ack_latency_seconds Time from the request to the device's ack (or timeout).\n"
             "# TYPE latchkey_ack_latency_seconds histogram\n");
     for (i = 0; i < METRICS_BUCKETS; i++)

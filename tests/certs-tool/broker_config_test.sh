@@ -49,7 +49,15 @@ for t in event/latchkey_home_door1/attempt sensor/latchkey_home_door1/last_resul
 done
 # Every topic by its exact name: no wildcard in a device's lines, nothing readable but its cmd.
 grep -A20 -x 'user home/door1' "$B/acl" | sed -n '1,/^$/p' | lk_has '[+#]' && lk_fail "a wildcard in a device's acl"
-[ "$(grep -A20 -x 'user home/door1' "$B/acl" | sed '/^$/q' | grep -c '^topic read')" = 1 ] || lk_fail "a device reads more than its cmd"
+[ "$(grep -A20 -x 'user home/door1' "$B/acl" | sed '/^$/q' | grep '^topic read')" = "topic read latchkey/home/door1/cmd
+topic read latchkey/home/door1/time" ] || lk_fail "a device reads more than its cmd and its time beacon"
+# The time beacon (docs/protocol.md): each device asks on its own topic, the gateway answers.
+grep -A20 -x 'user home/door2' "$B/acl" | sed '/^$/q' | lk_has -x 'topic write latchkey/home/door2/time/req' ||
+  lk_fail "door2 cannot ask for its time beacon"
+for k in 'topic read latchkey/home/+/time/req' 'topic write latchkey/home/+/time'; do
+  sed -n '/^user gateway$/,/^$/p' "$B/acl" | lk_has -xF "$k" || lk_fail "the gateway's acl lacks '$k'"
+done
+sed -n '/^user gateway$/,/^$/p' "$B/acl" | lk_has -x 'topic write .*/time/req' && lk_fail "the gateway may write time requests"
 for k in 'require_certificate true' "plugin_opt_aclfile $B/acl" \
          'allow_anonymous false' 'tls_version tlsv1.2' 'max_packet_size 2048' \
          'set_tcp_nodelay true' "crlfile $PKI/crl.pem" "acl_file $B/acl" "listener $PORT 127.0.0.1" \

@@ -193,6 +193,11 @@ static void record_event(void *user, const struct lk_device_event *ev)
         copy_str(r->s2, sizeof r->s2, ev->u.door.entry);
         copy_str(r->s3, sizeof r->s3, ev->u.door.id);
         break;
+    case LK_EVENT_TIME_REQUESTED:
+    case LK_EVENT_TIME:
+        copy_str(r->s1, sizeof r->s1, ev->u.time.result);
+        r->n = ev->u.time.first | (unsigned)ev->u.time.persisted << 1;
+        break;
     }
 }
 

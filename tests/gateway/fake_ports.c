@@ -70,11 +70,22 @@ static void door_event(void *ctx, const char *door, const char *json, size_t len
     snprintf(f->event_json, sizeof f->event_json, "%.*s", (int)len, json);
 }
 
+static int publish_time(void *ctx, const char *door, const char *json, size_t len)
+{
+    struct fake_ports *f = ctx;
+    if (f->refuse)
+        return -1;
+    f->beacons++;
+    snprintf(f->beacon_door, sizeof f->beacon_door, "%s", door);
+    snprintf(f->beacon_json, sizeof f->beacon_json, "%.*s", (int)len, json);
+    return 0;
+}
+
 void fake_ports_init(struct fake_ports *f, struct gw_ports *p)
 {
     struct gw_ports ports = {f,          broker_ready,      publish,       notify_result,
                              wake_owner, deadlines_changed, doors_changed, now_ms,
-                             wall_ms,    door_event};
+                             wall_ms,    door_event,        publish_time};
     memset(f, 0, sizeof *f);
     f->ready = 1;
     f->now_ms = 1000000;

@@ -28,6 +28,9 @@ struct fake_ports {
     /* door events (door_event.h) */
     int events, events_opened;
     char event_door[LK_NAME_MAX + 1], event_json[512];
+    /* time beacons (time_beacon.h) */
+    int beacons;
+    char beacon_door[LK_NAME_MAX + 1], beacon_json[256];
     /* clocks */
     int64_t now_ms, wall_ms;
 };

@@ -42,6 +42,7 @@ int lk_device_config_valid(const struct lk_device_config *cfg)
            (cfg->pulse_ms == 0 ||
             (cfg->pulse_ms >= LK_RELAY_PULSE_MIN_MS && cfg->pulse_ms <= LK_RELAY_PULSE_MAX_MS)) &&
            cfg->min_interval_ms <= LK_RELAY_INTERVAL_MAX_MS &&
+           (cfg->time_beacon == 0 || LK_TIME_SYNC) &&
            (cfg->ha_prefix == NULL || cfg->ha_prefix[0] == '\0' ||
             lk_ha_prefix_valid(cfg->ha_prefix));
 }
@@ -253,6 +254,136 @@ static void send_ack(struct lk_device *dev, const char *id, const char *reason, 
     emit(dev, &ev);
 }
 
+#if LK_TIME_SYNC
+/* latchkey/<site>/<door>/time (req 0) or .../time/req (req 1) into out; its length or 0. */
+static size_t time_topic(const struct lk_device *dev, int req, char *out, size_t cap)
+{
+    return lk_topic(out, cap, dev->site, dev->door, req ? "time/req" : "time");
+}
+
+static void emit_time(struct lk_device *dev, enum lk_event_type type, const char *result, int64_t t,
+                      uint8_t first, uint8_t persisted)
+{
+    struct lk_device_event ev = event_of(type);
+    ev.u.time.result = result;
+    ev.u.time.time = t;
+    ev.u.time.first = first;
+    ev.u.time.persisted = persisted;
+    emit(dev, &ev);
+}
+
+/* The port makes the raised high-water mark durable when it is due (time_sync.h); 1 if
+ * it was written now. */
+static uint8_t persist_time(struct lk_device *dev, uint32_t now)
+{
+    int ok;
+    if (dev->plat->time_persist == NULL || !lk_time_sync_persist_due(&dev->time, now))
+        return 0;
+    ok = dev->plat->time_persist(dev->plat->ctx, dev->time.high_water) == 0;
+    lk_time_sync_persisted(&dev->time, now, ok);
+    return (uint8_t)ok;
+}
+
+/* After CONNACK: subscribes to .../time (QoS 1) and makes a request due. 0, or -1. */
+static int time_link_up(struct lk_device *dev)
+{
+    char topic[LK_TOPIC_MAX];
+    dev->sub_time_id = 0;
+    if (!dev->time_beacon)
+        return 0;
+    if (time_topic(dev, 0, topic, sizeof topic) == 0 ||
+        lk_mqtt_subscribe(&dev->mqtt, topic, 1) != 0)
+        return -1;
+    dev->sub_time_id = lk_mqtt_last_packet_id(&dev->mqtt);
+    lk_time_sync_link_up(&dev->time);
+    return 0;
+}
+
+static void time_link_down(struct lk_device *dev)
+{
+    if (dev->time_beacon)
+        lk_time_sync_link_down(&dev->time);
+}
+
+/* 1 (and the topic in out) if packet_id is the SUBSCRIBE of .../time. */
+static int time_subscribed(const struct lk_device *dev, uint16_t packet_id, char *out, size_t cap)
+{
+    return dev->time_beacon && packet_id == dev->sub_time_id && time_topic(dev, 0, out, cap) != 0;
+}
+
+/* Sends a due request (fresh nonce, QoS 1, never retained) and writes a due mark. */
+static void poll_time(struct lk_device *dev)
+{
+    char topic[LK_TOPIC_MAX], req[LK_TIME_REQ_LEN + 1];
+    uint32_t now = millis(dev);
+    size_t n;
+    if (!dev->time_beacon)
+        return;
+    (void)persist_time(dev, now);
+    if (!lk_time_sync_due(&dev->time, now) || time_topic(dev, 1, topic, sizeof topic) == 0)
+        return;
+    n = lk_time_sync_request(&dev->time, dev->plat, req, sizeof req);
+    if (n == 0 || lk_mqtt_publish(&dev->mqtt, topic, (const uint8_t *)req, n, 1, 0) != 0)
+        return; /* no random bytes, or no room now: tried again at the next poll */
+    lk_time_sync_sent(&dev->time, now);
+    emit_time(dev, LK_EVENT_TIME_REQUESTED, "", 0, 0, 0);
+}
+
+/* 1 if msg is on .../time (then checked: time_sync.h). A retained message is never an
+ * answer to this request: unsolicited. The first accepted beacon trusts the clock. */
+static int time_message(struct lk_device *dev, const struct lk_mqtt_publish *msg)
+{
+    char topic[LK_TOPIC_MAX];
+    size_t tl;
+    enum lk_time_verdict v = LK_TIME_UNSOLICITED;
+    int64_t t = 0;
+    uint8_t first = 0, persisted = 0;
+    uint32_t now = millis(dev);
+    if (!dev->time_beacon)
+        return 0;
+    tl = time_topic(dev, 0, topic, sizeof topic);
+    if (tl == 0 || msg->topic_len != tl || memcmp(msg->topic, topic, tl) != 0)
+        return 0;
+    if (!msg->retain)
+        v = lk_time_sync_check(&dev->time, dev->plat, dev->verifier.pubkey, msg->payload,
+                               msg->payload_len, now, dev->uptime_ms, &t);
+    if (v == LK_TIME_ACCEPTED) {
+        first = !dev->verifier.time_trusted;
+        if (first)
+            lk_verifier_trust_time(&dev->verifier, dev->verifier.not_before);
+        persisted = persist_time(dev, now);
+    } else {
+        dev->stats.time_rejected++;
+    }
+    emit_time(dev, LK_EVENT_TIME, lk_time_verdict_name(v), t, first, persisted);
+    return 1;
+}
+#else
+static int time_link_up(struct lk_device *dev)
+{
+    (void)dev;
+    return 0;
+}
+static void time_link_down(struct lk_device *dev)
+{
+    (void)dev;
+}
+static int time_subscribed(const struct lk_device *dev, uint16_t packet_id, char *out, size_t cap)
+{
+    (void)dev, (void)packet_id, (void)out, (void)cap;
+    return 0;
+}
+static void poll_time(struct lk_device *dev)
+{
+    (void)dev;
+}
+static int time_message(struct lk_device *dev, const struct lk_mqtt_publish *msg)
+{
+    (void)dev, (void)msg;
+    return 0;
+}
+#endif
+
 static void on_connected(void *user)
 {
     struct lk_device *dev = user;
@@ -275,6 +406,10 @@ static void on_connected(void *user)
         }
         dev->sub_local_id = lk_mqtt_last_packet_id(&dev->mqtt);
     }
+    if (time_link_up(dev) != 0) {
+        lk_mqtt_on_link_down(&dev->mqtt); /* without the beacon no command can act */
+        return;
+    }
     dev->online = 1;
     ev = event_of(LK_EVENT_CONNECTED);
     ev.u.connected.client_id = dev->client_id;
@@ -292,6 +427,7 @@ static void on_subscribed(void *user, uint16_t packet_id, uint8_t granted_qos)
 {
     struct lk_device *dev = user;
     struct lk_device_event ev = event_of(LK_EVENT_SUBSCRIBED);
+    char topic[LK_TOPIC_MAX];
     ev.u.subscribed.qos = granted_qos;
     if (packet_id == 0)
         return;
@@ -299,6 +435,8 @@ static void on_subscribed(void *user, uint16_t packet_id, uint8_t granted_qos)
         ev.u.subscribed.topic = dev->topic_cmd;
     else if (packet_id == dev->sub_local_id)
         ev.u.subscribed.topic = dev->topic_local;
+    else if (time_subscribed(dev, packet_id, topic, sizeof topic))
+        ev.u.subscribed.topic = topic;
     else
         return; /* a SUBACK of an earlier session's packet id: nothing to report */
     emit(dev, &ev);
@@ -310,6 +448,7 @@ static void on_link_lost(void *user)
     struct lk_device_event ev = event_of(LK_EVENT_LINK_LOST);
     ev.u.link_lost.was_online = dev->online;
     dev->online = 0;
+    time_link_down(dev);
     emit(dev, &ev);
 }
 
@@ -384,11 +523,11 @@ static void on_message(void *user, const struct lk_mqtt_publish *msg)
         tl = strlen(dev->topic_local);
         if (tl > 0 && msg->topic_len == tl && memcmp(msg->topic, dev->topic_local, tl) == 0)
             on_local(dev, msg);
-        else
+        else if (!time_message(dev, msg))
             dev->stats.msgs_ignored++;
         return;
     }
-    now = dev->plat->unix_time(dev->plat->ctx);
+    now = lk_device_time(dev);
     if (msg->retain) {
         /* Delivered from the broker's store at subscribe time, not sent now: a command is
          * never retained by the gateway, so one there was planted. Never acted on. */
@@ -475,6 +614,11 @@ void lk_device_init(struct lk_device *dev, const struct lk_device_config *cfg,
     lk_door_init(&dev->contact, cfg->door_debounce_ms, cfg->door_window_ms);
 #endif
     lk_verifier_init(&dev->verifier, plat, cfg->pubkey, dev->site, dev->door);
+#if LK_TIME_SYNC
+    dev->time_beacon = cfg->time_beacon != 0;
+    dev->verifier.not_before = cfg->time_not_before; /* applies once the clock is trusted */
+    lk_time_sync_init(&dev->time, cfg->time_high_water);
+#endif
 
     memset(&sess, 0, sizeof sess);
     sess.client_id = dev->client_id;
@@ -553,6 +697,8 @@ enum lk_dev_status lk_device_poll(struct lk_device *dev)
         publish_state(dev);
     if (dev->ha_pending != 0 && lk_mqtt_connected(&dev->mqtt))
         publish_discovery(dev);
+    if (lk_mqtt_connected(&dev->mqtt))
+        poll_time(dev);
     return r == LK_MQTT_POLL_NEED_LINK ? LK_DEV_NEED_CONNECT : LK_DEV_RUNNING;
 }
 
@@ -597,6 +743,15 @@ int lk_device_relay_active(const struct lk_device *dev)
 uint32_t lk_device_pulse_ms(const struct lk_device *dev)
 {
     return dev->relay.pulse_ms;
+}
+
+int64_t lk_device_time(const struct lk_device *dev)
+{
+#if LK_TIME_SYNC
+    if (dev->time_beacon)
+        return lk_time_sync_now(&dev->time, dev->uptime_ms);
+#endif
+    return dev->plat->unix_time(dev->plat->ctx);
 }
 
 const char *lk_device_client_id(const struct lk_device *dev)

@@ -49,7 +49,8 @@ enum {
     K_DOOR_BIAS = 1u << 25,
     K_DOOR_LOW = 1u << 26,
     K_DOOR_DEBOUNCE = 1u << 27,
-    K_DOOR_WINDOW = 1u << 28
+    K_DOOR_WINDOW = 1u << 28,
+    K_TIME_BEACON = 1u << 29
 };
 
 struct parse_state {
@@ -232,9 +233,11 @@ static int device_key(struct parse_state *st, const char *k, const char *v)
         return set_path(st, k, v, c->ack_key);
     if (strcmp(k, "state_file") == 0)
         return set_path(st, k, v, c->state_file);
+    if (strcmp(k, "time_beacon") == 0)
+        return set_bool(st, k, v, &c->time_beacon);
     set_err(st,
             "unknown key '%s' in [device] (expected site, door, command_pubkey, ack_key, "
-            "state_file)",
+            "state_file, time_beacon)",
             k);
     return 0;
 }
@@ -371,6 +374,7 @@ static unsigned key_bit(const char *section, const char *k)
         {"device", "command_pubkey", K_PUBKEY},
         {"device", "ack_key", K_ACK_KEY},
         {"device", "state_file", K_STATE_FILE},
+        {"device", "time_beacon", K_TIME_BEACON},
         {"relay", "backend", K_BACKEND},
         {"relay", "sim_log", K_SIM_LOG},
         {"relay", "pulse_ms", K_PULSE},

@@ -46,6 +46,8 @@ struct lkp_config {
                                     * "" = acks go unsigned (the gateway never confirms) */
     char state_file[LKP_PATH_MAX]; /* "state_file": the accepted commands' ids
                                     * (accept_state.h); "" = the boot time is the start */
+    int time_beacon;               /* "time_beacon", default false: true takes the wall clock
+                                    * from the gateway's signed time beacon, not the system's */
     /* [relay] */
     enum lkp_relay_backend backend;
     char sim_log[LKP_PATH_MAX];

@@ -101,6 +101,7 @@ static const char usage_text[] =
     "            command_pubkey = HEX  (64 hex chars: the gateway's Ed25519 key)\n"
     "            ack_key = FILE        (this device's Ed25519 key, PEM: signs acks)\n"
     "            state_file = FILE     (accepted commands' ids, kept across restarts)\n"
+    "            time_beacon = false   (true: the clock from the gateway's signed time beacon)\n"
     "  [relay]   backend = sim|gpio    pulse_ms = 500 (50..10000)\n"
     "            min_interval_ms = 2000 (pause after a pulse, 0..600000)\n"
     "            sim_log = FILE        (sim: \"<unix_ms> on|off\" per transition)\n"
@@ -185,6 +186,14 @@ static void log_event(void *user, const struct lk_device_event *ev)
                                                                  : "unlocked, NOT opened");
         else
             lkp_log_info("door %s", ev->u.door.door);
+        break;
+    case LK_EVENT_TIME_REQUESTED: lkp_log_info("time beacon requested"); break;
+    case LK_EVENT_TIME:
+        if (strcmp(ev->u.time.result, "accepted") == 0)
+            lkp_log_info("time beacon accepted: %lld%s", (long long)ev->u.time.time,
+                         ev->u.time.first ? " (commands may act from now on)" : "");
+        else
+            lkp_log_error("time beacon refused: %s", ev->u.time.result);
         break;
     case LK_EVENT_DISCOVERY_ERROR:
         lkp_log_error("a Home Assistant discovery message could not be sent (entity %u)",
@@ -383,6 +392,9 @@ int main(int argc, char **argv)
     dcfg.fw_version = LATCHKEY_VERSION;
     dcfg.ha_prefix = cfg.ha_discovery ? cfg.ha_prefix : NULL;
     dcfg.local_command = (uint8_t)(cfg.local_command != 0);
+    /* time_beacon: like the bare-metal device, no command acts before the first signed
+     * time beacon, which then trusts the clock with this start's not-before. */
+    dcfg.time_beacon = (uint8_t)(cfg.time_beacon != 0);
     dcfg.door_debounce_ms = cfg.door_debounce_ms;
     dcfg.door_window_ms = cfg.door_window_ms;
     dcfg.on_event = log_event;
@@ -394,6 +406,7 @@ int main(int argc, char **argv)
     if (load_ack_material(&cfg, config_path, &signer, &state, &have_signer, &have_state,
                           &not_before) != 0)
         return EXIT_CONFIG;
+    dcfg.time_not_before = not_before;
     if (lkp_door_input_open(&door, &cfg, err, sizeof err) != 0) {
         lkp_log_error("%s: %s", config_path, err);
         return EXIT_CONFIG;
@@ -433,7 +446,12 @@ int main(int argc, char **argv)
     lkp_platform_attach(&plat, have_signer ? &signer : NULL, have_state ? &state : NULL);
     lkp_platform_attach_door(&plat, door.backend != LKP_DOOR_NONE ? &door : NULL);
     lk_device_init(&dev, &dcfg, &plat, &tr);
-    lk_device_trust_time(&dev, not_before); /* a Linux clock: trusted from the start */
+    if (!dcfg.time_beacon)
+        lk_device_trust_time(&dev, not_before); /* a Linux clock: trusted from the start */
+    else
+        lkp_log_info(
+            "time_beacon: commands are refused (not-yet-valid) until the gateway's "
+            "signed time beacon arrives");
     for (size_t i = 0; have_state && i < state.n; i++)
         lk_device_remember(&dev, state.e[i].id);
     lkp_relay_output_describe(&relay, relay_desc, sizeof relay_desc);

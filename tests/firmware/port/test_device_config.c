@@ -109,6 +109,18 @@ static void test_defaults(void **state)
     assert_int_equal(cfg.pulse_ms, 500);
     assert_int_equal(parse(build("min_interval_ms", NULL, NULL, NULL)), 0);
     assert_int_equal(cfg.min_interval_ms, 2000);
+    assert_int_equal(cfg.time_beacon, 0); /* the system clock, unless asked */
+}
+
+static void test_time_beacon(void **state)
+{
+    (void)state;
+    assert_int_equal(parse(build(NULL, "door = ", "door = door1\ntime_beacon = true", NULL)), 0);
+    assert_int_equal(cfg.time_beacon, 1);
+    assert_int_equal(parse(build(NULL, "door = ", "door = door1\ntime_beacon = false", NULL)), 0);
+    assert_int_equal(cfg.time_beacon, 0);
+    expect_error(build(NULL, "door = ", "door = door1\ntime_beacon = sometimes", NULL),
+                 "time_beacon");
 }
 
 static void test_missing_required(void **state)
@@ -328,15 +340,11 @@ static void test_load(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_valid),
-        cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_missing_required),
-        cmocka_unit_test(test_bad_hex),
-        cmocka_unit_test(test_bad_names),
-        cmocka_unit_test(test_unknown),
-        cmocka_unit_test(test_bad_values),
-        cmocka_unit_test(test_syntax),
-        cmocka_unit_test(test_gpio_and_homeassistant),
+        cmocka_unit_test(test_valid),       cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_time_beacon), cmocka_unit_test(test_missing_required),
+        cmocka_unit_test(test_bad_hex),     cmocka_unit_test(test_bad_names),
+        cmocka_unit_test(test_unknown),     cmocka_unit_test(test_bad_values),
+        cmocka_unit_test(test_syntax),      cmocka_unit_test(test_gpio_and_homeassistant),
         cmocka_unit_test(test_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

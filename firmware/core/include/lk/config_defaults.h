@@ -101,6 +101,26 @@
 #define LK_DOOR_SENSOR 1u /* 0: no door contact support (saves ~90 B of RAM) */
 #endif
 
+/* ---- signed time beacon (time_sync.h, docs/protocol.md "Time beacon") ---------------- */
+#ifndef LK_TIME_SYNC
+#define LK_TIME_SYNC 1u /* 0: no beacon support (a port with its own trusted clock) */
+#endif
+#ifndef LK_TIME_OPEN_MS
+#define LK_TIME_OPEN_MS 10000u /* a request's nonce stays open this long */
+#endif
+#ifndef LK_TIME_RETRY_MS
+#define LK_TIME_RETRY_MS 15000u /* an unanswered request is asked again after this */
+#endif
+#ifndef LK_TIME_RESYNC_MS
+#define LK_TIME_RESYNC_MS 21600000u /* re-sync while connected: every 6 h */
+#endif
+#ifndef LK_TIME_PERSIST_MS
+#define LK_TIME_PERSIST_MS 3600000u /* the high-water mark is written at most this often */
+#endif
+#ifndef LK_TIME_PAYLOAD_MAX
+#define LK_TIME_PAYLOAD_MAX 256u /* longer beacon payloads are malformed (a valid one: ~170 B) */
+#endif
+
 /* ---- consistency checks --------------------------------------------------------------- */
 #if LK_RELAY_PULSE_MIN_MS < 1u || LK_RELAY_PULSE_MIN_MS > LK_RELAY_PULSE_MAX_MS
 #error "LK_RELAY_PULSE_MIN_MS must be 1..LK_RELAY_PULSE_MAX_MS"
@@ -116,6 +136,10 @@
 #endif
 #if LK_MQTT_SLOT_BUF > 65535u || LK_MQTT_SLOT_BUF > LK_MQTT_TX_BUF
 #error "LK_MQTT_SLOT_BUF must fit in LK_MQTT_TX_BUF (and 16 bits)"
+#endif
+#if LK_TIME_OPEN_MS < 1u || LK_TIME_OPEN_MS > LK_TIME_RETRY_MS ||                                  \
+    LK_TIME_RETRY_MS > LK_TIME_RESYNC_MS
+#error "LK_TIME_OPEN_MS <= LK_TIME_RETRY_MS <= LK_TIME_RESYNC_MS must hold"
 #endif
 #if LK_CMD_JSON_TOKENS < 19u
 #error "LK_CMD_JSON_TOKENS must hold a command's 19 tokens"

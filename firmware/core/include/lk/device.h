@@ -39,6 +39,7 @@
 #include "lk/mqtt_client.h"
 #include "lk/port.h"
 #include "lk/relay.h"
+#include "lk/time_sync.h"
 
 /* "latchkey-" + site + "-" + door */
 #define LK_CLIENT_ID_MAX (9u + LK_NAME_MAX + 1u + LK_NAME_MAX)
@@ -63,6 +64,14 @@ struct lk_device_config {
     /* NULL, or called with every event (device_event.h); event_user is its first argument. */
     lk_device_event_cb on_event;
     void *event_user;
+    /* 1: the device has no trusted clock of its own and takes its wall clock from the
+     * gateway's signed time beacon (time_sync.h, docs/protocol.md "Time beacon"): commands
+     * are refused as not-yet-valid until the first accepted beacon, which calls
+     * lk_device_trust_time(time_not_before) itself; the core's clock is then the beacon's
+     * time + monotonic ms since, and plat->unix_time is not used. Needs LK_TIME_SYNC. */
+    uint8_t time_beacon;
+    int64_t time_high_water; /* the mark the port persisted (time_persist), 0: none */
+    int64_t time_not_before; /* see lk_device_trust_time */
 };
 
 enum lk_dev_status {
@@ -82,6 +91,7 @@ struct lk_device_stats {
     uint32_t local_cmds;       /* pulses started by the unsigned local command path */
     uint32_t local_ignored;    /* local messages refused (retained, wrong payload, busy) */
     uint32_t ha_errors;        /* discovery messages that could not be built */
+    uint32_t time_rejected;    /* time beacons refused (any verdict but accepted) */
 };
 
 struct lk_device {
@@ -110,6 +120,12 @@ struct lk_device {
     struct lk_door_sensor contact; /* the door sensor (door_sensor.h) */
 #endif
     uint8_t has_door; /* the platform reads a door contact (and LK_DOOR_SENSOR) */
+#if LK_TIME_SYNC
+    struct lk_time_sync time; /* the beacon's state (time_beacon on); the config's
+                                * time_not_before waits in verifier.not_before */
+    uint16_t sub_time_id;     /* packet id of the SUBSCRIBE of .../time */
+#endif
+    uint8_t time_beacon; /* config time_beacon (and LK_TIME_SYNC) */
 
     uint64_t uptime_ms;
     uint32_t last_ms;
@@ -180,6 +196,11 @@ int lk_device_relay_active(const struct lk_device *dev);
 /* The pulse length in effect: the config's pulse_ms clamped to the relay's range, or
  * LK_RELAY_DEFAULT_PULSE_MS for 0 (a board's hardware cut-off is set from it). */
 uint32_t lk_device_pulse_ms(const struct lk_device *dev);
+
+/* The wall clock the core checks commands at (UNIX s): with time_beacon the beacon's
+ * clock (0 until the first accepted beacon), else the platform's unix_time. A bare-metal
+ * port reads it for its certificate checks. */
+int64_t lk_device_time(const struct lk_device *dev);
 
 /* "latchkey-<site>-<door>", the MQTT client id ("" with an invalid config). */
 const char *lk_device_client_id(const struct lk_device *dev);

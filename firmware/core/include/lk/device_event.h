@@ -25,7 +25,9 @@ enum lk_event_type {
     LK_EVENT_ACK_DROPPED,     /* an ack could not be queued at all */
     LK_EVENT_STATE_PUBLISHED, /* the retained state was queued (QoS 1) */
     LK_EVENT_DISCOVERY_ERROR, /* a Home Assistant discovery config could not be built or sent */
-    LK_EVENT_DOOR             /* the door contact changed, or a command's window was decided */
+    LK_EVENT_DOOR,            /* the door contact changed, or a command's window was decided */
+    LK_EVENT_TIME_REQUESTED,  /* a time beacon was asked for with a fresh nonce */
+    LK_EVENT_TIME             /* a time beacon was accepted or refused */
 };
 
 struct lk_device_event {
@@ -75,6 +77,13 @@ struct lk_device_event {
             const char *entry; /* "opened" / "not-opened" when a window was decided, else "" */
             const char *id;    /* that command's id ("" for the local path) */
         } door;
+        struct {                /* LK_EVENT_TIME_REQUESTED, LK_EVENT_TIME */
+            const char *result; /* "accepted", "malformed", "unsolicited", "bad-signature",
+                                  * "rollback" (time_sync.h); "" for a request */
+            int64_t time;       /* accepted: the beacon's time; else 0 */
+            uint8_t first;      /* accepted: the first since boot (commands may act now) */
+            uint8_t persisted;  /* accepted: the high-water mark was written */
+        } time;
     } u;
 };
 

@@ -45,6 +45,11 @@ struct lk_platform {
     /* Reads the door contact (door_sensor.h): 1 open, 0 closed, < 0 no reading now. Must
      * not block; the core debounces it. Optional: NULL, the device has no door sensor. */
     int (*door_read)(void *ctx);
+    /* Makes t, the time of the last accepted signed time beacon, durable as the
+     * high-water mark that a beacon may never go below (docs/protocol.md "Time beacon");
+     * called at most once per LK_TIME_PERSIST_MS (flash wear). 0 once durable. Optional:
+     * NULL keeps the mark in RAM only (a port with its own persisted floor). */
+    int (*time_persist)(void *ctx, int64_t t);
 };
 
 #endif

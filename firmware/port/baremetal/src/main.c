@@ -29,6 +29,12 @@ static struct lkm_provision prov;
 static struct lkm_at modem;
 static struct lkm_tls tls;
 
+/* The core's wall clock (the time beacon's), for the platform's certificate checks. */
+static int64_t device_clock(void)
+{
+    return lk_device_time(&dev);
+}
+
 static int64_t persisted_floor(void)
 {
     int64_t t;
@@ -81,6 +87,14 @@ static void on_event(void *user, const struct lk_device_event *ev)
         if (ev->u.relay.on)
             relay_pulses++;
         break;
+    case LK_EVENT_TIME_REQUESTED: lkm_log("time: beacon requested"); break;
+    case LK_EVENT_TIME:
+        if (ev->u.time.time > 0)
+            lkm_log("time: beacon accepted, %lld%s", (long long)ev->u.time.time,
+                    ev->u.time.first ? "; commands may act from now on" : "");
+        else
+            lkm_log("time: beacon refused (%s)", ev->u.time.result);
+        break;
     default:
         break;
     }
@@ -123,7 +137,9 @@ int main(void)
     if (lkm_platform_test_clock())
         lkm_log("TEST IMAGE: wall clock from the host (semihosting); never ship this build");
     else
-        lkm_log("time: no trusted time source yet; commands are refused (not-yet-valid)");
+        lkm_log(
+            "time: waiting for the gateway's signed time beacon; commands are refused "
+            "(not-yet-valid) until then");
 
     if (wolfSSL_Init() != WOLFSSL_SUCCESS || lkm_platform_init(floor, &plat) != 0) {
         lkm_log("crypto: init failed");
@@ -143,6 +159,18 @@ int main(void)
     cfg.fw_version = LK_MCU_FW_VERSION;
     cfg.ha_prefix = NULL;
     cfg.on_event = on_event;
+    if (!lkm_platform_test_clock()) {
+        /* No clock of its own: the gateway's signed time beacon, never below the mark; the
+         * replay cache is new, so nothing whose window began by the last acceptance of an
+         * earlier run (the mark; none: 0) may act. docs/protocol.md "Time beacon". */
+        int64_t mark;
+        cfg.time_beacon = 1;
+        if (lkm_platform_persisted_time(&mark) == 0) {
+            cfg.time_high_water = mark;
+            cfg.time_not_before = mark + 1;
+        }
+        lkm_platform_set_clock(device_clock);
+    }
     if (!lk_device_config_valid(&cfg)) {
         lkm_log("provisioning: the device settings are out of range; the relay stays off");
         board_halt(2);

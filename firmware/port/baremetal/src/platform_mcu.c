@@ -14,6 +14,7 @@ static WC_RNG rng;
 static int rng_ok;
 static uint32_t pulse_ms = LK_RELAY_PULSE_MAX_MS; /* until lkm_platform_set_pulse_ms */
 static int64_t time_floor;
+static int64_t (*beacon_clock)(void); /* the core's clock from the time beacon */
 
 int lk_mcu_entropy_seed(unsigned char *out, unsigned int len)
 {
@@ -34,8 +35,14 @@ static int64_t wall_clock(void)
 #ifdef LK_MCU_TEST_CLOCK
     return board_test_host_time();
 #else
-    return 0; /* no trusted time yet: commands are refused */
+    /* The signed time beacon's time + monotonic ms since; 0 until the first one. */
+    return beacon_clock != NULL ? beacon_clock() : 0;
 #endif
+}
+
+void lkm_platform_set_clock(int64_t (*clock)(void))
+{
+    beacon_clock = clock;
 }
 
 time_t lk_mcu_cert_time(time_t *t)
@@ -131,22 +138,35 @@ int lkm_platform_persisted_time(int64_t *t)
     return 0;
 }
 
+/* Raises the persisted high-water mark to t (never lowers it). 0 once durable. */
+static int persist_mark(int64_t t)
+{
+    uint8_t b[8];
+    uint64_t v = (uint64_t)t;
+    int64_t old;
+    int i;
+
+    if (lkm_platform_persisted_time(&old) == 0 && old >= t)
+        return 0; /* never lowered: the mark already covers t */
+    for (i = 0; i < 8; i++)
+        b[i] = (uint8_t)(v >> (8 * i));
+    return board_persist_write(b, sizeof b) == 0 ? 0 : -1;
+}
+
 /* An accepted command: its time becomes the high-water mark before the relay moves, so a
  * restart refuses every command whose window began by then (docs/protocol.md "After a
  * restart"). One small write per accepted command. */
 static int mcu_accept_record(void *ctx, const char *id, int64_t exp, int64_t now)
 {
-    uint8_t b[8];
-    uint64_t v = (uint64_t)now;
-    int64_t old;
-    int i;
-
     (void)ctx, (void)id, (void)exp; /* a time, not ids: one small flash record */
-    if (lkm_platform_persisted_time(&old) == 0 && old > now)
-        return 0; /* never lowered: the mark already covers this acceptance */
-    for (i = 0; i < 8; i++)
-        b[i] = (uint8_t)(v >> (8 * i));
-    return board_persist_write(b, sizeof b) == 0 ? 0 : -1;
+    return persist_mark(now);
+}
+
+/* An accepted time beacon (at most hourly, lk/port.h): no later beacon may go below it. */
+static int mcu_time_persist(void *ctx, int64_t t)
+{
+    (void)ctx;
+    return persist_mark(t);
 }
 
 static void mcu_relay_set(void *ctx, int on)
@@ -170,6 +190,7 @@ int lkm_platform_init(int64_t floor, struct lk_platform *plat)
     plat->ed25519_verify = mcu_ed25519_verify;
     plat->relay_set = mcu_relay_set;
     plat->accept_record = mcu_accept_record;
+    plat->time_persist = mcu_time_persist;
     if (wc_InitRng(&rng) != 0) {
         lkm_log("rng: the DRBG could not be seeded from %s", board_entropy_source());
         return -1;
