@@ -14,6 +14,7 @@
 #   audit  the audit log at 10 k, 100 k and 1 M rows: audit --user, --since, --json, /history
 #   crl    CRLs of 1 k, 10 k and 100 k entries: start-up, handshakes, request latency while
 #          CRLs are swapped and on SIGHUP (tests/bench/crl_bench.sh; against --baseline too)
+#   doors  page, tap, RSS and MQTT subscriptions at 1, 32, 128, 256 doors (tests/bench/doors_curve.sh)
 # Installs the peers it needs (nginx-light caddy lighttpd lighttpd-mod-wolfssl gnuplot-nox)
 # with apt-get when missing (root). Starts every process itself and stops it by PID; never
 # touches system services. About 5 minutes.
@@ -25,12 +26,12 @@
 #   --out     where results go (default BUILD/bench-results)
 #   --images  where the PNG plots go (default docs/images)
 #   --quick   shorter runs (for trying the script)
-#   --only    comma-separated parts to run: p1,p2,p3,p4,p5,ab,audit,callgrind,crl (default: all;
+#   --only    comma-separated parts to run: p1,p2,p3,p4,p5,ab,audit,callgrind,doors,crl (default: all;
 #             ab needs --baseline)
 #   --baseline  build directory of another gateway (e.g. main's) for the tap A/B rounds
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=$ROOT/build-bench OUT="" IMAGES=$ROOT/docs/images QUICK=0 ONLY=p1,p2,p3,p4,p5,ab,audit,callgrind,crl
+BUILD=$ROOT/build-bench OUT="" IMAGES=$ROOT/docs/images QUICK=0 ONLY=p1,p2,p3,p4,p5,ab,audit,callgrind,doors,crl
 BASELINE=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -40,7 +41,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1; shift ;;
     --only) ONLY=$2; shift 2 ;;
     --baseline) BASELINE=$(cd "$2" && pwd); shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -119,6 +120,7 @@ LATCHKEY_CA_PASSPHRASE=$(cat "$SITE/ca.passphrase") "$BUILD/certs-tool/latchkey-
 printf '\n# The node door of scripts/bench.sh\nuser bench-node\ntopic write latchkey/home/benchnode/cmd\n' \
   >>"$SITE/broker/acl"
 
+echo "log_type subscribe" >>"$SITE/broker/mosquitto.conf" # the doors part counts them
 lk_start mosquitto mosquitto -c "$SITE/broker/mosquitto.conf"
 lk_wait_port "$BROKER_PORT" 10 "$LK_LAST_PID"
 for d in "${DOORS[@]}"; do
@@ -593,6 +595,11 @@ if want audit; then
     res "audit_${n}_db_bytes" "$(stat -c %s "$db")"
     rm -f "$db" "$db-wal" "$db-shm"
   done
+fi
+
+# ---------------------------------------------------------------- doors
+if want doors; then
+  . "$ROOT/tests/bench/doors_curve.sh"
 fi
 
 # ---------------------------------------------------------------- CRL growth

@@ -29,7 +29,7 @@
 #include "latchkey/cmd_format.h"
 
 #define HB_FILE_MAX (256 * 1024)
-#define HB_MAX_DOORS 32 /* the gateway's [door] sections */
+#define HB_MAX_DOORS 256 /* the gateway's [door] sections (LATCHKEY_MAX_DOORS) */
 #define HB_BROKER_DIR "/etc/mosquitto/latchkey"
 #define HB_CRL "/etc/latchkey/crl/crl.pem"
 #define HB_PKI "/etc/latchkey/pki"

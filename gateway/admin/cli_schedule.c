@@ -203,6 +203,7 @@ static int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
     struct user_rec u;
     struct schedule s;
     char when[40];
+    struct door_set set;
     int i, rc;
 
     if (argc != 3)
@@ -225,9 +226,10 @@ static int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
         printf(", access ends %s", when);
     }
     printf(" (times in %s)\n", ctx->conf->server.timezone);
+    users_door_set(ctx->conf, u.doors, &set);
     for (i = 0; i < ctx->conf->n_doors; i++) {
         const char *door = ctx->conf->doors[i].name;
-        if (!((users_door_mask(ctx->conf, u.doors) >> i) & 1u))
+        if (!door_set_has(&set, i))
             continue;
         rc = sched_store_get(ctx->store, u.name, door, &s);
         if (rc < 0)

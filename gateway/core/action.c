@@ -112,8 +112,14 @@ static int user_admitted(struct gw_app *app, const char *name, struct user_rec *
 
 int action_user_may_open(const struct gw_app *app, const struct user_rec *u, int door_index)
 {
-    uint32_t mask = users_door_mask(app->conf, u->doors);
-    return door_index >= 0 && door_index < CONF_MAX_DOORS && ((mask >> door_index) & 1u);
+    return door_index >= 0 && door_index < app->conf->n_doors &&
+           users_list_has(u->doors, app->conf->doors[door_index].name);
+}
+
+int action_user_doors(const struct gw_app *app, const struct user_rec *u, struct door_set *out)
+{
+    users_door_set(app->conf, u->doors, out);
+    return door_set_count(out);
 }
 
 int action_schedule_line(struct gw_app *app, const char *user, int door_index, char *out,

@@ -75,4 +75,8 @@ int action_schedule_line(struct gw_app *app, const char *user, int door_index, c
 /* 1 if u may open configured door door_index. */
 int action_user_may_open(const struct gw_app *app, const struct user_rec *u, int door_index);
 
+/* The configured doors u may open, for a page that lists them (one pass over u's list):
+ * *out and how many. */
+int action_user_doors(const struct gw_app *app, const struct user_rec *u, struct door_set *out);
+
 #endif

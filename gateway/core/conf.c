@@ -344,10 +344,11 @@ static int begin_section(struct parse *p, const char *section)
         if ((i = conf_find_door(c, name)) >= 0)
             return fail(p, line, "[door %s] appears twice (first at line %d)", name, c->doors[i].line);
         if (c->n_doors == CONF_MAX_DOORS)
-            return fail(p, line, "more than %d doors", CONF_MAX_DOORS);
+            return fail(p, line, "more than %d doors (the most one gateway takes)", CONF_MAX_DOORS);
         p->kind = S_DOOR;
         p->index = c->n_doors++;
         strcpy(c->doors[p->index].name, name);
+        (void)door_index_add(&c->door_index, name, p->index); /* room for CONF_MAX_DOORS */
         strcpy(c->doors[p->index].label, name);
         c->doors[p->index].line = line;
         return 1;
@@ -543,6 +544,9 @@ int conf_load_running(const char *path, struct conf *c, char *err, size_t errlen
 int conf_find_door(const struct conf *c, const char *name)
 {
     int i;
+    if (c->door_index.n == c->n_doors)
+        return door_index_find(&c->door_index, name, c->doors[0].name, sizeof c->doors[0],
+                               c->n_doors);
     for (i = 0; i < c->n_doors; i++)
         if (strcmp(c->doors[i].name, name) == 0)
             return i;

@@ -9,9 +9,11 @@
 #include <stdint.h>
 
 #include "conf_sensor.h"
+#include "door_index.h"
+#include "door_set.h"
 #include "latchkey/cmd_format.h"
 
-#define CONF_MAX_DOORS 32 /* a user's doors are a bit mask */
+#define CONF_MAX_DOORS DOOR_SET_MAX /* a user's doors are a door_set */
 #define CONF_STR_MAX 256
 #define CONF_LABEL_MAX 64
 #define CONF_ACK_TIMEOUT_MIN 100
@@ -83,6 +85,7 @@ struct conf {
     } notify;
     struct conf_door doors[CONF_MAX_DOORS];
     int n_doors;
+    struct door_index door_index; /* names of doors[]: conf_find_door */
 };
 
 /* Loads and validates path into *c. On error returns -1 and writes one line
@@ -94,7 +97,8 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen);
  * and then when they change, and for a reload (SIGHUP), which cannot change crl. */
 int conf_load_running(const char *path, struct conf *c, char *err, size_t errlen);
 
-/* Index of the door, or -1. */
+/* Index of the door, or -1: a hash lookup (door_index.h), or a scan of the names when the
+ * index does not hold n_doors names (doors[] written by hand, as some tests do). */
 int conf_find_door(const struct conf *c, const char *name);
 
 #endif

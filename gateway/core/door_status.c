@@ -10,6 +10,7 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct door_status table[DOOR_STATUS_MAX];
 static int n_doors;
+static struct door_index names; /* of table[] */
 static enum door_link link_state;
 static uint64_t version;
 static void (*wake_fn)(void *);
@@ -23,14 +24,19 @@ void door_status_set_wake(void (*wake)(void *arg), void *arg)
     pthread_mutex_unlock(&lock);
 }
 
+/* Index of door in table[], or -1. Lock held. */
+static int find(const char *door)
+{
+    return door_index_find(&names, door, table[0].door, sizeof table[0], n_doors);
+}
+
 /* Entry of door, created if new; NULL if the table is full. Lock held. */
 static struct door_status *slot(const char *door)
 {
-    int i;
-    for (i = 0; i < n_doors; i++)
-        if (strcmp(table[i].door, door) == 0)
-            return &table[i];
-    if (n_doors == DOOR_STATUS_MAX)
+    int i = find(door);
+    if (i >= 0)
+        return &table[i];
+    if (n_doors == DOOR_STATUS_MAX || door_index_add(&names, door, n_doors) != 0)
         return NULL;
     memset(&table[n_doors], 0, sizeof table[0]);
     strcpy(table[n_doors].door, door);
@@ -155,9 +161,8 @@ void door_status_get(const char *door, struct door_status *out)
     if (strlen(door) < sizeof out->door)
         strcpy(out->door, door);
     pthread_mutex_lock(&lock);
-    for (i = 0; i < n_doors; i++)
-        if (strcmp(table[i].door, door) == 0)
-            *out = table[i];
+    if ((i = find(door)) >= 0)
+        *out = table[i];
     out->link = link_state;
     out->avail = link_state == LINK_DOWN ? DOOR_OFFLINE : out->reported;
     pthread_mutex_unlock(&lock);

@@ -12,9 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "door_index.h"
 #include "latchkey/cmd_format.h"
 
-#define DOOR_STATUS_MAX 64
+/* Doors heard of: every configured one (LATCHKEY_MAX_DOORS) and as many more that only
+ * the broker names (a removed door's retained availability); found by hash (door_index.h). */
+#define DOOR_STATUS_MAX DOOR_INDEX_CAP
 
 enum door_avail { DOOR_UNKNOWN = 0, DOOR_ONLINE, DOOR_OFFLINE };
 

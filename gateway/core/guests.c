@@ -12,6 +12,7 @@ int guest_add(struct store *st, const struct conf *c, const char *name, const ch
               const char *doors, const struct schedule *s, int64_t now, char *err, size_t errlen)
 {
     struct user_rec u;
+    struct door_set set;
     int i, rc;
 
     if (s->until == 0 || s->until <= now) {
@@ -36,9 +37,9 @@ int guest_add(struct store *st, const struct conf *c, const char *name, const ch
             snprintf(err, errlen, "cannot add the guest: %s", store_errmsg(st));
         return rc;
     }
+    users_door_set(c, doors, &set);
     for (i = 0; i < c->n_doors; i++) {
-        uint32_t mask = users_door_mask(c, doors);
-        if (((mask >> i) & 1u) && sched_store_set(st, name, c->doors[i].name, s) != 0) {
+        if (door_set_has(&set, i) && sched_store_set(st, name, c->doors[i].name, s) != 0) {
             snprintf(err, errlen, "cannot set the schedule on %s: %s", c->doors[i].name,
                      store_errmsg(st));
             store_exec(st, "ROLLBACK");

@@ -52,6 +52,7 @@ void gw_reload(struct gw_app *app)
 
     memcpy(live->doors, next->doors, sizeof live->doors);
     live->n_doors = next->n_doors;
+    live->door_index = next->door_index;
     live->mqtt.ack_timeout_ms = next->mqtt.ack_timeout_ms;
     live->mqtt.max_waiting_per_user = next->mqtt.max_waiting_per_user;
     live->mqtt.max_waiting_per_door = next->mqtt.max_waiting_per_door;

@@ -172,36 +172,34 @@ static int each_name(const char *list, int (*fn)(void *arg, const char *name), v
     return 0;
 }
 
-struct mask_ctx {
+struct set_ctx {
     const struct conf *c;
-    uint32_t mask;
+    struct door_set set;
     char bad_name[LK_NAME_MAX + 2];
 };
 
 static int add_known(void *arg, const char *name)
 {
-    struct mask_ctx *m = arg;
+    struct set_ctx *m = arg;
     int i = conf_find_door(m->c, name);
     if (i < 0) {
         snprintf(m->bad_name, sizeof m->bad_name, "%s", name);
         return -1;
     }
-    m->mask |= (uint32_t)1 << i;
+    (void)door_set_add(&m->set, i); /* i < n_doors <= DOOR_SET_MAX */
     return 0;
 }
 
 static int add_if_known(void *arg, const char *name)
 {
-    struct mask_ctx *m = arg;
-    int i = conf_find_door(m->c, name);
-    if (i >= 0)
-        m->mask |= (uint32_t)1 << i;
+    struct set_ctx *m = arg;
+    (void)door_set_add(&m->set, conf_find_door(m->c, name)); /* -1: not configured */
     return 0;
 }
 
-/* Writes the doors whose bit is set in mask, in config order, comma-separated. */
-static int doors_from_mask(const struct conf *c, uint32_t mask, char *out, size_t cap,
-                           char *err, size_t errlen)
+/* Writes the doors of set, in config order, comma-separated. */
+static int doors_from_set(const struct conf *c, const struct door_set *set, char *out, size_t cap,
+                          char *err, size_t errlen)
 {
     size_t len = 0;
     int i;
@@ -211,7 +209,7 @@ static int doors_from_mask(const struct conf *c, uint32_t mask, char *out, size_
     out[0] = '\0';
     for (i = 0; i < c->n_doors; i++) {
         size_t n = strlen(c->doors[i].name);
-        if (!((mask >> i) & 1u))
+        if (!door_set_has(set, i))
             continue;
         if (len + n + 2 > cap) {
             snprintf(err, errlen, "door list too long");
@@ -228,7 +226,7 @@ static int doors_from_mask(const struct conf *c, uint32_t mask, char *out, size_
 int users_doors_canonical(const struct conf *c, const char *list, char *out, size_t cap,
                           char *err, size_t errlen)
 {
-    struct mask_ctx m;
+    struct set_ctx m;
     int rc;
 
     memset(&m, 0, sizeof m);
@@ -238,26 +236,56 @@ int users_doors_canonical(const struct conf *c, const char *list, char *out, siz
         snprintf(err, errlen, "no door '%s' in the configuration", m.bad_name);
         return -1;
     }
-    if (rc != 0 || m.mask == 0) {
+    if (rc != 0 || door_set_count(&m.set) == 0) {
         snprintf(err, errlen, "the door list must name one or more configured doors, "
                  "separated by commas");
         return -1;
     }
-    return doors_from_mask(c, m.mask, out, cap, err, errlen);
+    return doors_from_set(c, &m.set, out, cap, err, errlen);
 }
 
 int users_doors_all(const struct conf *c, char *out, size_t cap, char *err, size_t errlen)
 {
-    uint32_t all = c->n_doors >= 32 ? UINT32_MAX : (UINT32_C(1) << c->n_doors) - 1;
-    return doors_from_mask(c, all, out, cap, err, errlen);
+    struct door_set all;
+    door_set_first(&all, c->n_doors);
+    return doors_from_set(c, &all, out, cap, err, errlen);
 }
 
-uint32_t users_door_mask(const struct conf *c, const char *list)
+void users_door_set(const struct conf *c, const char *list, struct door_set *out)
 {
-    struct mask_ctx m;
+    struct set_ctx m;
     memset(&m, 0, sizeof m);
     m.c = c;
     if (each_name(list, add_if_known, &m) != 0)
+        door_set_clear(&m.set);
+    *out = m.set;
+}
+
+static int is_blank(char ch)
+{
+    return ch == ' ' || ch == '\t';
+}
+
+int users_list_has(const char *list, const char *door)
+{
+    size_t n = strlen(door);
+    const char *p = list;
+    int found = 0;
+    if (n == 0 || strlen(list) >= USER_DOORS_MAX)
         return 0;
-    return m.mask;
+    for (;;) { /* the whole list, read as each_name reads it: a blank item spoils it */
+        const char *end = strchr(p, ',');
+        const char *a = p, *b = end != NULL ? end : p + strlen(p), *raw = b;
+        while (a < b && is_blank(*a))
+            a++;
+        while (b > a && is_blank(b[-1]))
+            b--;
+        if (a == b && raw != p)
+            return 0;
+        if ((size_t)(b - a) == n && memcmp(a, door, n) == 0)
+            found = 1;
+        if (end == NULL)
+            return found;
+        p = end + 1;
+    }
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "door_set.h"
 #include "latchkey/cmd_format.h"
 #include "pin_hash.h"
 #include "store.h"
@@ -56,8 +57,13 @@ int users_doors_canonical(const struct conf *c, const char *list, char *out, siz
 /* Every configured door, in canonical form. 0, or -1 with err. */
 int users_doors_all(const struct conf *c, char *out, size_t cap, char *err, size_t errlen);
 
-/* Bit i set when the stored list names conf door i (names no longer configured are
- * ignored: removing a door from the config takes it away from everyone). */
-uint32_t users_door_mask(const struct conf *c, const char *list);
+/* Door i in *out when the stored list names conf door i (names no longer configured are
+ * ignored: removing a door from the config takes it away from everyone). One hash lookup
+ * per name of the list. */
+void users_door_set(const struct conf *c, const char *list, struct door_set *out);
+
+/* 1 if the stored list names door (blanks around names ignored), else 0: one pass over the
+ * list, no lookup (the tap's check of its one door). */
+int users_list_has(const char *list, const char *door);
 
 #endif

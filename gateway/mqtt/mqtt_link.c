@@ -32,7 +32,6 @@
 #define TOPIC_REQUEST 4
 #define TOPIC_TIME_REQ 5
 #define N_TOPICS 6
-#define HA_MSGS_MAX (CONF_MAX_DOORS * GW_HA_COUNT)
 
 struct ha_msg {
     char topic[GW_HA_TOPIC_MAX];
@@ -214,7 +213,7 @@ static int build_discovery(struct mqtt_link *m, const struct conf *c)
     int d, e, r;
     if (c->ha.prefix[0] == '\0')
         return 0;
-    m->ha = calloc(HA_MSGS_MAX, sizeof *m->ha);
+    m->ha = calloc((size_t)c->n_doors * GW_HA_COUNT, sizeof *m->ha); /* n_doors >= 1 */
     if (m->ha == NULL)
         return -1;
     for (d = 0; d < c->n_doors; d++)
@@ -273,6 +272,9 @@ struct mqtt_link *mqtt_link_start(const struct conf *c, struct attempts *attempt
     }
 
     co.sendWhileDisconnected = 0; /* a door command must never be queued for later */
+    /* Paho refuses a publish while this many wait to be written (100 by default): every
+     * door's discovery configs go out at once on each connect, beside the usual traffic. */
+    co.maxBufferedMessages = m->n_ha + 100;
     co.MQTTVersion = MQTTVERSION_3_1_1;
     rc = MQTTAsync_createWithOptions(&m->client, c->mqtt.uri, c->mqtt.client_id,
                                      MQTTCLIENT_PERSISTENCE_NONE, NULL, &co);

@@ -17,6 +17,7 @@
 #include "http_reply.h"
 #include "lockout.h"
 #include "request.h"
+#include "sched_doors.h"
 #include "sched_store.h"
 #include "sched_text.h"
 #include "site_tz.h"
@@ -81,19 +82,24 @@ static void door_lines(struct page *p, const struct user_rec *u)
     const struct conf *c = p->app->conf;
     char line[SCHED_TEXT_MAX + 128];
     struct schedule sc;
+    struct door_set allowed, scheduled;
     int i, rc;
 
+    action_user_doors(p->app, u, &allowed);
+    (void)sched_doors_of(p->app->store, c, u->name, &scheduled); /* -1: every door is read */
     html_raw(p->b, "<ul class=\"doors\">\n");
     for (i = 0; i < c->n_doors; i++) {
         html_raw(p->b, "<li data-door=\"");
         html_text(p->b, c->doors[i].name);
         html_raw(p->b, "\">");
         html_text(p->b, c->doors[i].label[0] ? c->doors[i].label : c->doors[i].name);
-        if (!action_user_may_open(p->app, u, i)) {
+        if (!door_set_has(&allowed, i)) {
             html_raw(p->b, ": not allowed</li>\n");
             continue;
         }
-        rc = sched_store_get(p->app->store, u->name, c->doors[i].name, &sc);
+        rc = door_set_has(&scheduled, i)
+                 ? sched_store_get(p->app->store, u->name, c->doors[i].name, &sc)
+                 : 0;
         if (rc == 1)
             sched_text_summary(&sc, line, sizeof line);
         else

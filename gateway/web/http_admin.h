@@ -9,8 +9,10 @@
 #include <stddef.h>
 
 #include "http_session.h"
+#include "users.h"
 
-#define ADMIN_BODY_MAX 2048
+/* The form with the longest door list (every door, each comma as %2C) and the rest. */
+#define ADMIN_BODY_MAX (3 * USER_DOORS_MAX + 2048)
 
 void http_admin_page(struct lws *wsi, struct http_session *s);
 void http_admin_history(struct lws *wsi, struct http_session *s);

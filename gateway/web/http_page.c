@@ -13,6 +13,7 @@
 #include "http_pages.h"
 #include "http_renew.h"
 #include "http_reply.h"
+#include "sched_doors.h"
 #include "web.h"
 
 static const char style_css[] =
@@ -73,6 +74,7 @@ void http_page_index(struct lws *wsi, struct http_session *s)
     struct user_rec user, *u = &user;
     struct html_buf b;
     char token[CSRF_TOKEN_MAX], line[600];
+    struct door_set allowed, scheduled;
     int i;
 
     if (csrf_token(&web_of(wsi)->csrf, s->binding, (int64_t)time(NULL), token, sizeof token) != 0) {
@@ -98,13 +100,16 @@ void http_page_index(struct lws *wsi, struct http_session *s)
                  "<input id=\"pin\" name=\"pin\" type=\"password\" inputmode=\"numeric\" "
                  "pattern=\"[0-9]{4,12}\" minlength=\"4\" maxlength=\"12\" autocomplete=\"off\" "
                  "required>\n");
+    action_user_doors(app, u, &allowed);
+    (void)sched_doors_of(app->store, c, u->name, &scheduled); /* -1: every door is read */
     for (i = 0; i < c->n_doors; i++) {
         struct door_status st;
-        if (!action_user_may_open(app, u, i))
+        if (!door_set_has(&allowed, i))
             continue;
         door_status_get(c->doors[i].name, &st);
         door_row(&b, &c->doors[i], &st);
-        if (action_schedule_line(app, u->name, i, line, sizeof line)) {
+        if (door_set_has(&scheduled, i) &&
+            action_schedule_line(app, u->name, i, line, sizeof line)) {
             html_raw(&b, "<p class=\"schedule\" data-schedule=\"");
             html_text(&b, c->doors[i].name);
             html_raw(&b, "\">");

@@ -19,6 +19,7 @@
 #include <cJSON.h>
 #include <libwebsockets.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -33,7 +34,10 @@
 #include "web.h"
 
 #define RING 32
-#define WS_MSG_MAX 4096
+/* The longest message: every door of the site in one `doors` message, each with its label
+ * (JSON-escaped: up to 6 bytes a character) and the fixed keys and words. */
+#define WS_DOOR_JSON_MAX (LK_NAME_MAX + 6 * CONF_LABEL_MAX + 128)
+#define WS_MSG_MAX (CONF_MAX_DOORS * WS_DOOR_JSON_MAX + 256)
 
 struct result_event {
     uint64_t seq;
@@ -158,6 +162,7 @@ static char *doors_json(struct gw_app *app, const char *user)
     const struct conf *c = app->conf;
     struct user_rec u;
     struct action_outcome refused;
+    struct door_set allowed;
     cJSON *root = cJSON_CreateObject(), *arr;
     char *txt = NULL;
     int i;
@@ -165,11 +170,11 @@ static char *doors_json(struct gw_app *app, const char *user)
     if (root == NULL || cJSON_AddStringToObject(root, "type", "doors") == NULL ||
         (arr = cJSON_AddArrayToObject(root, "doors")) == NULL)
         goto out;
-    if (action_page_user(app, user, &u, &refused))
+    if (action_page_user(app, user, &u, &refused) && action_user_doors(app, &u, &allowed) > 0)
         for (i = 0; i < c->n_doors; i++) {
             struct door_status d;
             cJSON *o;
-            if (!action_user_may_open(app, &u, i))
+            if (!door_set_has(&allowed, i))
                 continue;
             door_status_get(c->doors[i].name, &d);
             if ((o = cJSON_CreateObject()) == NULL || !cJSON_AddItemToArray(arr, o) ||
@@ -202,17 +207,20 @@ static char *result_json(const struct result_event *e)
 
 static int send_text(struct lws *wsi, char *txt)
 {
-    unsigned char buf[LWS_PRE + WS_MSG_MAX];
+    unsigned char *buf;
     size_t n;
     int rc = 0;
     if (txt == NULL)
         return -1;
     n = strlen(txt);
-    if (n <= WS_MSG_MAX) {
+    if (n > WS_MSG_MAX) {
+        gw_log("ws: status message too long (%zu bytes), not sent", n);
+    } else if ((buf = malloc(LWS_PRE + n)) == NULL) { /* sized by the doors: not the stack */
+        rc = -1;
+    } else {
         memcpy(buf + LWS_PRE, txt, n);
         rc = lws_write(wsi, buf + LWS_PRE, n, LWS_WRITE_TEXT) < (int)n ? -1 : 0;
-    } else {
-        gw_log("ws: status message too long (%zu bytes), not sent", n);
+        free(buf);
     }
     cJSON_free(txt);
     return rc;

@@ -360,6 +360,48 @@ static void test_bad(void **state)
     sensor_cases();
 }
 
+/* base with doors door3 .. door<n> added after door2 (n doors in all): lines 27 .. 26 + 3 (n - 2). */
+static void make_doors(int n)
+{
+    static char text[64 * 1024];
+    const char *store = strstr(base, "[store]");
+    size_t len;
+    int i;
+    assert_non_null(store);
+    len = (size_t)(store - base);
+    memcpy(text, base, len);
+    for (i = 3; i <= n; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len, "[door door%d]\nlabel = Door %d\n\n",
+                                i, i);
+    assert_true(len + strlen(store) < sizeof text);
+    strcpy(text + len, store);
+    write_file("gw.conf", text);
+}
+
+/* CONF_MAX_DOORS (256) doors load and each is found by name; one more is refused in one
+ * line naming the section of the 257th. */
+static void test_door_limit(void **state)
+{
+    char err[512] = "", want[128], name[16];
+    int i;
+    (void)state;
+    assert_int_equal(CONF_MAX_DOORS, 256);
+    make_doors(CONF_MAX_DOORS);
+    assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
+    assert_int_equal(conf.n_doors, CONF_MAX_DOORS);
+    for (i = 1; i <= CONF_MAX_DOORS; i++) {
+        snprintf(name, sizeof name, "door%d", i);
+        assert_int_equal(conf_find_door(&conf, name), i - 1);
+    }
+    assert_string_equal(conf.doors[199].label, "Door 200");
+    make_doors(CONF_MAX_DOORS + 1);
+    assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), -1);
+    snprintf(want, sizeof want, "gw.conf:%d: more than %d doors (the most one gateway takes)",
+             27 + 3 * (CONF_MAX_DOORS + 1 - 3), CONF_MAX_DOORS);
+    assert_string_equal(err, want);
+    assert_null(strchr(err, '\n'));
+}
+
 static void test_missing_file(void **state)
 {
     char err[512] = "";
@@ -371,10 +413,9 @@ static void test_missing_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_good),
-        cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_bad),
-        cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_good),       cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_bad),        cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_door_limit),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -171,6 +171,7 @@ static void test_door_lists(void **state)
 {
     static struct conf c;
     char out[USER_DOORS_MAX], err[256];
+    struct door_set set;
     (void)state;
     memset(&c, 0, sizeof c);
     strcpy(c.doors[0].name, "door1");
@@ -190,9 +191,12 @@ static void test_door_lists(void **state)
     assert_string_equal(out, "door1,garage");
     assert_int_equal(users_doors_canonical(&c, " , ", out, sizeof out, err, sizeof err), -1);
 
-    assert_int_equal(users_door_mask(&c, "door1,back_door"), 0x5);
-    assert_int_equal(users_door_mask(&c, "cellar,garage"), 0x2); /* gone from the config */
-    assert_int_equal(users_door_mask(&c, ""), 0);
+    users_door_set(&c, "door1,back_door", &set);
+    assert_true(door_set_count(&set) == 2 && door_set_has(&set, 0) && door_set_has(&set, 2));
+    users_door_set(&c, "cellar,garage", &set); /* cellar: gone from the config */
+    assert_true(door_set_count(&set) == 1 && door_set_has(&set, 1));
+    users_door_set(&c, "", &set);
+    assert_int_equal(door_set_count(&set), 0);
 }
 
 static void test_lockout(void **state)
