@@ -48,6 +48,7 @@ enum {
 };
 enum { OPT_SCEP_LISTEN = 500, OPT_SCEP_URL, OPT_EXPIRING }; /* scep, list */
 enum { OPT_UNTIL = 600 };                                   /* issue client / guest */
+enum { OPT_STATE_DIR = 700 };                               /* broker-config */
 
 static const struct option long_opts[] = {
     {"dir", required_argument, NULL, 'd'},
@@ -89,6 +90,7 @@ static const struct option long_opts[] = {
     {"expiring", required_argument, NULL, OPT_EXPIRING},
     {"install-dir", required_argument, NULL, OPT_INSTALL_DIR},
     {"until", required_argument, NULL, OPT_UNTIL},
+    {"state-dir", required_argument, NULL, OPT_STATE_DIR},
     {NULL, 0, NULL, 0},
 };
 
@@ -132,6 +134,7 @@ static const struct {
     {LK_OPT_SCEP_URL, "--scep-url"},
     {LK_OPT_EXPIRING, "--expiring"},
     {LK_OPT_INSTALL_DIR, "--install-dir"},
+    {LK_OPT_STATE_DIR, "--state-dir"},
 };
 
 /* A whole number option from lo to hi; unit ("" or " of days") is named in the error. */
@@ -261,6 +264,10 @@ int lk_cli_parse(int argc, char **argv, struct lk_cli *cli)
         case OPT_INSTALL_DIR:
             cli->install_dir = optarg;
             cli->seen |= LK_OPT_INSTALL_DIR;
+            break;
+        case OPT_STATE_DIR:
+            cli->state_dir = optarg;
+            cli->seen |= LK_OPT_STATE_DIR;
             break;
         case OPT_UNTIL:
             cli->until = optarg;
@@ -392,7 +399,7 @@ static const struct {
     {"broker-config",
      "latchkey-certs -d DIR broker-config --out DIR2 --site SITE [--listen ADDR] [--port N] "
      "[--server-name NAME] [--crl PATH] [--plugin SO|none] [--bridge-user CN] [--run-as-root] "
-     "[--install-dir DIR3]\n"
+     "[--install-dir DIR3] [--state-dir DIR4]\n"
      "       latchkey-certs -d DIR broker-config --home-bridge --remote HOST:PORT --out DIR2 "
      "--site SITE [--identity CN]",
      "Mosquitto 2.0 configuration from the inventory. Default: the internet-facing broker:\n"
@@ -409,6 +416,9 @@ static const struct {
      "--run-as-root adds 'user root' (Mosquitto otherwise drops to user mosquitto).\n"
      "--install-dir DIR3: the configs name DIR3 (where the files will be installed on the\n"
      "broker's host) instead of DIR2; --crl is then that host's path, taken as given.\n"
+     "--state-dir DIR4: the plugin keeps the number of the newest CRL it accepted in\n"
+     "DIR4/latchkey-SITE.crl-number (absolute, on the broker's host; default " LK_BROKER_STATE_DIR
+     ").\n"
      "--plugin none: no plugin (a broker without latchkey_revoke installed).\n"
      "DIR2/acl.local (made commented on the first run) holds your own ACL lines (Home\n"
      "Assistant, a monitoring identity): copied into every regenerated acl, never rewritten.\n"
