@@ -211,12 +211,16 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
             return 0;
         if (s->active)
             http_action_writable(wsi, s);
+        if (s->admin_waiting)
+            http_admin_writable(wsi, s);
         return http_reply_writable(wsi, s);
 
     case LWS_CALLBACK_CLOSED_HTTP:
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
-        if (s != NULL)
+        if (s != NULL) {
+            http_admin_closed(wsi, s);
             http_action_closed(wsi, s);
+        }
         break;
 
     default:
