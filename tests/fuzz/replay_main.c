@@ -5,8 +5,8 @@
  * stage at the end of CI.
  * usage: fuzz_replay_NAME DIR_OR_FILE...   (exit 0: every input ran; 1: an input could not
  * be read, or there was none; a harness's own check aborts) */
-#ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L /* realpath, PATH_MAX */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* realpath (declared at -O0 too), PATH_MAX */
 #endif
 #include <dirent.h>
 #include <limits.h>
