@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "audit.h"
+#include "audit_journal.h"
 #include "cli.h"
 #include "cmd_sign.h"
 #include "conf.h"
@@ -135,12 +136,10 @@ static int run(const char *config, int check_only)
         return rep.errors == 0 ? EXIT_SUCCESS : EXIT_USAGE;
     }
 
-    /* No attempt is under way yet: a pending row is from a gateway that stopped. */
+    /* No attempt is under way yet: rows the journal holds and the database lacks are
+     * restored, and a pending row is from a gateway that stopped (audit_journal.h). */
     err[0] = '\0';
-    if (audit_recover(app.store) < 0)
-        snprintf(err, sizeof err, "%s: cannot recover the audit log: %s", conf.store.database,
-                 store_errmsg(app.store));
-    else
+    if (audit_journal_start(app.store, err, sizeof err) >= 0)
         store_flusher_start(app.store, STORE_FLUSH_DELAY_MS, err, sizeof err);
     if (err[0] != '\0') {
         gw_err("%s", err);

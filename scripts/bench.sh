@@ -403,9 +403,20 @@ if want ab && [ -n "$BASELINE" ]; then
       --doors "$(IFS=,; echo "${DOORS[*]}")" --admin >/dev/null
     : > "$OUT/ab-$v.all"
   done
+  : > "$OUT/ab-seed.all"
+  res ab_load_before "$(cut -d' ' -f1-3 /proc/loadavg)"
   for round in $(seq 1 "$AB_ROUNDS"); do
-    order="after before"; [ $(( round % 2 )) -eq 1 ] || order="before after"
+    # the seed design (node + mosquitto_pub per tap) takes its turn in the same rounds
+    case $(( round % 3 )) in 1) order="after before seed" ;; 2) order="before seed after" ;; *) order="seed after before" ;; esac
     for v in $order; do
+      if [ "$v" = seed ]; then
+        taskset -c 1 "$BENCH" "${BENCH_ARGS[@]}" --port "$NODE_PORT" --mode keepalive --path /open \
+          --conns 1 --duration "$P1_SECS" --requests 400 --think-ms 100 \
+          --samples "$OUT/ab-seed-r$round.samples" >/dev/null 2>"$OUT/ab-seed-r$round.err" \
+          || lk_log "seed round $round had errors: $(cat "$OUT/ab-seed-r$round.err")"
+        awk 'NR > 1 && $3 == 200 { printf "%.3f\n", $2 / 1000 }' "$OUT/ab-seed-r$round.samples" >> "$OUT/ab-seed.all"
+        continue
+      fi
       bin=$BUILD; [ "$v" = after ] || bin=$BASELINE
       start_gw "gateway-ab-$v-$round" "$bin" "$LK_TMP/ab-$v.conf"
       taps "ab-$v-r$round" "$P1_SECS"
@@ -413,7 +424,8 @@ if want ab && [ -n "$BASELINE" ]; then
       lk_stop "$GW_PID"
     done
   done
-  for v in after before; do
+  res ab_load_after "$(cut -d' ' -f1-3 /proc/loadavg)"
+  for v in after before seed; do
     sort -n -o "$OUT/ab-$v.all" "$OUT/ab-$v.all"
     warm_res "ab_${v}_warm" "$OUT/ab-$v.all"
   done
@@ -421,7 +433,7 @@ if want ab && [ -n "$BASELINE" ]; then
     for v in after before; do
       bin=$BUILD; [ "$v" = after ] || bin=$BASELINE
       start_gw "gateway-ab-$v-strace" "$bin" "$LK_TMP/ab-$v.conf"
-      strace -f -qq -e trace=fsync,fdatasync -o "$OUT/ab-$v.strace" -p "$GW_PID" &
+      strace -f -qq -T -e trace=fsync,fdatasync -o "$OUT/ab-$v.strace" -p "$GW_PID" &
       st=$!
       sleep 1
       taps "ab-$v-strace" 5
@@ -430,6 +442,10 @@ if want ab && [ -n "$BASELINE" ]; then
       n=$(awk '$3 == 200' "$OUT/ab-$v-strace.samples" | wc -l)
       res "ab_${v}_fsync_per_tap_loop" "$(awk -v p="$GW_PID" -v n="$n" '$1 == p { c++ } END { printf "%.2f", n ? c / n : 0 }' "$OUT/ab-$v.strace")"
       res "ab_${v}_fsync_per_tap_other" "$(awk -v p="$GW_PID" -v n="$n" '$1 != p { c++ } END { printf "%.2f", n ? c / n : 0 }' "$OUT/ab-$v.strace")"
+      # how long the loop's syncs took (strace -T adds its own cost: compare, do not add)
+      awk -v p="$GW_PID" '$1 == p { gsub(/[<>]/, "", $NF); printf "%.3f\n", $NF * 1000 }' "$OUT/ab-$v.strace" | sort -n > "$OUT/ab-$v.loopsync"
+      res "ab_${v}_loop_sync_p50_ms" "$(pct "$OUT/ab-$v.loopsync" 0.5)"
+      res "ab_${v}_loop_sync_p90_ms" "$(pct "$OUT/ab-$v.loopsync" 0.9)"
       lk_stop "$GW_PID"
     done
   fi
@@ -482,17 +498,29 @@ if want callgrind; then
 # 100 full handshakes (GET /). Inclusive instruction counts per function.
 if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; then
   lk_stop "$GW_PID"
-  lk_start gateway-callgrind valgrind --tool=callgrind --callgrind-out-file="$OUT/callgrind.gateway" \
-    "$BUILD/gateway/latchkey-gateway" -c "$SITE/gateway.conf"
-  CG_PID=$LK_LAST_PID
-  lk_wait_port "$GW_PORT" 60 "$CG_PID"
-  sleep 2
-  res callgrind_run "$("$BENCH" "${BENCH_ARGS[@]}" --port "$GW_PORT" --mode handshake --conns 2 \
-    --requests 100 --duration 120 --timeout-ms 30000 2>&1 || true)"
-  LK_SLOW=6 lk_stop "$CG_PID"
+  # cg_gateway NAME GROUPS CACHE_SECS: the gateway under callgrind serving 100 full handshakes
+  # of a client offering GROUPS, with [server] cert_cache_seconds = CACHE_SECS (0: every
+  # handshake verifies the chain; else all but the first hit the verified-leaf cache);
+  # records callgrind_NAME_instr_per_hs (SSL_accept inclusive / 100).
+  cg_gateway() {
+    sed -e '/^cert_cache_seconds = /d' -e "s/^\[server\]\$/[server]\ncert_cache_seconds = $3/" \
+      "$SITE/gateway.conf" > "$LK_TMP/gateway-cg.conf"
+    lk_start "gateway-callgrind-$1" valgrind --tool=callgrind --callgrind-out-file="$OUT/callgrind.$1" \
+      "$BUILD/gateway/latchkey-gateway" -c "$LK_TMP/gateway-cg.conf"
+    CG_PID=$LK_LAST_PID
+    lk_wait_port "$GW_PORT" 60 "$CG_PID"
+    sleep 2
+    res "callgrind_run_$1" "$("$BENCH" "${BENCH_ARGS[@]}" --port "$GW_PORT" --mode handshake --conns 2 \
+      --groups "$2" --requests 100 --duration 600 --timeout-ms 30000 2>&1 || true)"
+    LK_SLOW=6 lk_stop "$CG_PID"
+    res "callgrind_$1_instr_per_hs" "$(instr_per_hs "$OUT/callgrind.$1" SSL_accept)"
+  }
+  cg_gateway gateway P-256 3600 # the default: the cache on
   callgrind_annotate --inclusive=yes "$OUT/callgrind.gateway" 2>/dev/null | head -n 80 > "$OUT/callgrind-inclusive.txt" || true
   callgrind_annotate "$OUT/callgrind.gateway" 2>/dev/null | head -n 50 > "$OUT/callgrind-self.txt" || true
-  res callgrind_gateway_instr_per_hs "$(instr_per_hs "$OUT/callgrind.gateway" SSL_accept)"
+  cg_gateway gateway_nocache P-256 0
+  cg_gateway gateway_x25519 X25519:P-256 3600
+  cg_gateway gateway_x25519_nocache X25519:P-256 0
   # nginx the same way (one process: master_process off), on a port of its own.
   if [ -n "$NGINX_PID" ]; then
     lk_free_port NGINX_CG_PORT

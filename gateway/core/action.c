@@ -21,6 +21,7 @@
 #include "admin_ops.h"
 #include "cmd_sign.h"
 #include "door_status.h"
+#include "entry_hold.h"
 #include "gw_log.h"
 #include "lockout.h"
 #include "metrics.h"
@@ -205,6 +206,7 @@ static void ack_key_of(const struct conf *c, const char *door, struct attempt *a
     a->has_ack_key = i >= 0 && c->doors[i].has_ack_key;
     if (a->has_ack_key)
         memcpy(a->ack_key, c->doors[i].ack_key, sizeof a->ack_key);
+    a->entry_wait_ms = i >= 0 ? conf_entry_wait_ms(&c->doors[i].sensor) : 0; /* entry_hold.h */
 }
 
 /* A use taken for a command that did not leave goes back (logged if it cannot). */
@@ -561,7 +563,7 @@ void action_collect(struct gw_app *app)
     n = attempts_collect(&app->attempts, done, ATTEMPTS_MAX);
     for (i = 0; i < n; i++) {
         struct attempt *a = attempts_get(&app->attempts, done[i]);
-        if (a == NULL)
+        if (a == NULL || entry_hold(app, a)) /* an ok ack may wait for the door sensor */
             continue;
         outcome_finish(app, a, a->out.result, a->out.reason);
         settle(app, done[i]);
@@ -584,6 +586,7 @@ int action_take(struct gw_app *app, struct attempt_handle h, struct action_outco
         return ACTION_CHECKING_PIN;
     case ATTEMPT_DECIDING:
     case ATTEMPT_AWAITING_ACK:
+    case ATTEMPT_AWAITING_ENTRY:
     case ATTEMPT_DONE:
         return ACTION_AWAITING_ACK;
     case ATTEMPT_FREE:

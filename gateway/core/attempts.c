@@ -9,6 +9,7 @@ int attempts_init(struct attempts *t, void (*wake)(void *), void *wake_arg)
     memset(t->state, 0, sizeof t->state);
     memset(t->gen, 0, sizeof t->gen);
     memset(t->a, 0, sizeof t->a);
+    memset(t->entry, 0, sizeof t->entry);
     t->next_gen = 1;
     t->wake = wake;
     t->wake_arg = wake_arg;
@@ -48,6 +49,12 @@ static int count(const struct attempts *t, enum attempt_state s)
     return n;
 }
 
+/* Locked. Whether slot i holds a place among the waiting (an ack or an entry verdict). */
+static int waits(const struct attempts *t, int i)
+{
+    return t->state[i] == ATTEMPT_AWAITING_ACK || t->state[i] == ATTEMPT_AWAITING_ENTRY;
+}
+
 /* Locked. Moves a live slot from `from` to `to`; 0, or -1 if it is not in `from`. */
 static int move(struct attempts *t, struct attempt_handle h, enum attempt_state from,
                 enum attempt_state to)
@@ -71,6 +78,7 @@ struct attempt *attempts_new(struct attempts *t)
         t->gen[i] = t->next_gen++;
         if (t->next_gen == 0)
             t->next_gen = 1;
+        t->entry[i] = ENTRY_NONE;
         a = &t->a[i];
         memset(a, 0, sizeof *a);
         a->self.slot = i;
@@ -124,7 +132,7 @@ static enum attempt_room room(const struct attempts *t, const char *user, const 
 {
     int i, all = 0, of_user = 0, of_door = 0;
     for (i = 0; i < ATTEMPTS_MAX; i++) {
-        if (t->state[i] != ATTEMPT_AWAITING_ACK)
+        if (!waits(t, i))
             continue;
         all++;
         of_user += strcmp(t->a[i].rec.user, user) == 0;
@@ -224,6 +232,45 @@ enum ack_verdict attempts_ack(struct attempts *t, const char *site, const char *
     return v;
 }
 
+int attempts_entry(struct attempts *t, const char *door, const char *id, enum attempt_entry e)
+{
+    int i, found = 0, done = 0;
+    if (e == ENTRY_NONE || id == NULL || id[0] == '\0') /* "": no command (the local path) */
+        return 0;
+    pthread_mutex_lock(&t->lock);
+    for (i = 0; i < ATTEMPTS_MAX && !found; i++) {
+        if (t->state[i] == ATTEMPT_FREE || strcmp(t->a[i].rec.cmd_id, id) != 0 ||
+            strcmp(t->a[i].rec.door, door) != 0)
+            continue;
+        found = 1;
+        t->entry[i] = (uint8_t)e;
+        if (t->state[i] == ATTEMPT_AWAITING_ENTRY) {
+            end_wait(t, i, e == ENTRY_OPENED ? GW_OPENED : GW_UNLOCKED_NOT_OPENED, "door-sensor");
+            done = 1;
+        }
+    }
+    pthread_mutex_unlock(&t->lock);
+    if (done)
+        wake(t);
+    return found;
+}
+
+int attempts_await_entry(struct attempts *t, struct attempt_handle h, int64_t deadline_ms)
+{
+    int rc = -1, i;
+    pthread_mutex_lock(&t->lock);
+    i = lookup(t, h);
+    if (i >= 0 && t->state[i] == ATTEMPT_DECIDING) {
+        rc = t->entry[i];
+        if (rc == ENTRY_NONE) {
+            t->a[i].deadline_ms = deadline_ms;
+            t->state[i] = ATTEMPT_AWAITING_ENTRY;
+        }
+    }
+    pthread_mutex_unlock(&t->lock);
+    return rc;
+}
+
 void attempts_fail(struct attempts *t, struct attempt_handle h, enum gw_result result,
                    const char *reason)
 {
@@ -248,6 +295,9 @@ int attempts_expire(struct attempts *t, int64_t now_ms)
             end_wait(t, i, t->a[i].ack_flaw[0] != '\0' ? GW_UNCONFIRMED : GW_NOT_CONFIRMED,
                      t->a[i].ack_flaw[0] != '\0' ? t->a[i].ack_flaw : "timeout");
             n++;
+        } else if (t->state[i] == ATTEMPT_AWAITING_ENTRY && now_ms >= t->a[i].deadline_ms) {
+            end_wait(t, i, GW_UNLOCKED, "no-entry-report");
+            n++;
         }
     pthread_mutex_unlock(&t->lock);
     return n;
@@ -259,7 +309,7 @@ int64_t attempts_next_deadline(struct attempts *t)
     int i;
     pthread_mutex_lock(&t->lock);
     for (i = 0; i < ATTEMPTS_MAX; i++)
-        if (t->state[i] == ATTEMPT_AWAITING_ACK && (best < 0 || t->a[i].deadline_ms < best))
+        if (waits(t, i) && (best < 0 || t->a[i].deadline_ms < best))
             best = t->a[i].deadline_ms;
     pthread_mutex_unlock(&t->lock);
     return best;
@@ -283,6 +333,7 @@ static void free_slot(struct attempts *t, int i)
 {
     OPENSSL_cleanse(&t->a[i], sizeof t->a[i]);
     t->a[i].self.slot = -1;
+    t->entry[i] = ENTRY_NONE;
     t->state[i] = ATTEMPT_FREE;
 }
 
@@ -339,7 +390,7 @@ int attempts_waiting_owners(struct attempts *t, void **owners, int cap)
     int i, n = 0;
     pthread_mutex_lock(&t->lock);
     for (i = 0; i < ATTEMPTS_MAX && n < cap; i++)
-        if (t->state[i] == ATTEMPT_AWAITING_ACK && t->a[i].owner != NULL)
+        if (waits(t, i) && t->a[i].owner != NULL)
             owners[n++] = t->a[i].owner;
     pthread_mutex_unlock(&t->lock);
     return n;

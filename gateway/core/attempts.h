@@ -3,14 +3,16 @@
  * stale handle never reaches a reused slot). A slot's state runs
  *   DECIDING -> CHECKING_PIN -> DECIDING -> AWAITING_ACK -> DONE -> DECIDING -> FINISHED
  * (the PIN check is skipped for a PIN pin_cache.h remembers; an attempt refused early goes
- * from DECIDING straight to FINISHED). DECIDING, CHECKING_PIN and FINISHED belong to the
+ * from DECIDING straight to FINISHED). On a door with a sensor an ok ack is followed by
+ *   DONE -> DECIDING -> AWAITING_ENTRY -> DONE
+ * while the device's verdict on whether the door really opened is awaited (entry_hold.h). DECIDING, CHECKING_PIN and FINISHED belong to the
  * lws loop (action.c works on the slot's attempt); AWAITING_ACK may be ended from Paho's
  * thread (ack, failed publish); DONE waits for the loop's finisher (outcome.h). Every state
  * change holds the table's mutex. Sized so that every stage has its own bound: a new
  * attempt always finds a slot. Waiting for an ack is bounded three ways: in all
  * (ATTEMPTS_ACK_MAX), per user and per door (struct attempt_limits, from the config), so
  * that one user or one silent door cannot take every place (docs/security.md, "Waiting
- * actions"). The owner (the waiting HTTP connection) is opaque here. */
+ * actions"); an attempt awaiting its entry verdict still holds its place. The owner (the waiting HTTP connection) is opaque here. */
 #ifndef GW_ATTEMPTS_H
 #define GW_ATTEMPTS_H
 
@@ -31,6 +33,9 @@
 #define ATTEMPTS_MAX (ATTEMPTS_PIN_MAX + ATTEMPTS_ACK_MAX + 1)
 #define ATTEMPT_REASON_MAX 32
 #define ACTION_DETAIL_MAX 160
+
+/* The door sensor's verdict on one command (the device's retained state, docs/protocol.md). */
+enum attempt_entry { ENTRY_NONE = 0, ENTRY_OPENED, ENTRY_NOT_OPENED };
 
 struct attempt_handle {
     int slot;           /* -1: none */
@@ -73,6 +78,7 @@ enum attempt_state {
     ATTEMPT_DECIDING,
     ATTEMPT_CHECKING_PIN,
     ATTEMPT_AWAITING_ACK,
+    ATTEMPT_AWAITING_ENTRY, /* acked ok: the door sensor's verdict is awaited */
     ATTEMPT_DONE,
     ATTEMPT_FINISHED
 };
@@ -92,6 +98,11 @@ struct attempt {
     /* AWAITING_ACK: "ack-unsigned" / "ack-bad-signature" once such an ack came; the
      * timeout then ends it unconfirmed with that reason (a valid ack still ends it). */
     char ack_flaw[ATTEMPT_REASON_MAX + 1];
+    /* The door's sensor wait (conf_sensor.h; 0: no sensor, the ack ends it), set with the
+     * ack key; entry_hold.h clears it when the wait starts. acked_ms: monotonic time the
+     * loop took the ok ack of such a door (0: none yet), for the ack latency. */
+    int entry_wait_ms;
+    int64_t acked_ms;
     /* CHECKING_PIN only (wiped with the slot: PIN-derived) */
     char phc[PIN_HASH_MAX];                 /* the stored hash the PIN is checked against */
     unsigned char mac[PIN_CACHE_MAC_LEN];   /* pin_cache entry value if the PIN is right */
@@ -103,6 +114,7 @@ struct attempts {
     enum attempt_state state[ATTEMPTS_MAX];
     uint32_t gen[ATTEMPTS_MAX];
     struct attempt a[ATTEMPTS_MAX];
+    uint8_t entry[ATTEMPTS_MAX]; /* enum attempt_entry: a verdict seen for the slot's command */
     uint32_t next_gen;
     void (*wake)(void *arg); /* called (unlocked) after an attempt becomes done off-loop */
     void *wake_arg;
@@ -152,15 +164,28 @@ void attempts_withdraw(struct attempts *t, struct attempt_handle h);
 enum ack_verdict attempts_ack(struct attempts *t, const char *site, const char *door,
                               const struct gw_ack *ack);
 
+/* Any thread. The door sensor's verdict e for command id on door (the device's state):
+ * remembered for the attempt of that command in whatever state it is (the state may come
+ * before the ack); one in AWAITING_ENTRY is done at once: opened, or unlocked-not-opened,
+ * reason "door-sensor" (the loop is woken). 1 if an attempt has that command, else 0. */
+int attempts_entry(struct attempts *t, const char *door, const char *id, enum attempt_entry e);
+
+/* Loop: a DECIDING attempt whose command its device acked ok. If its verdict came already
+ * it is returned and the attempt stays DECIDING (the caller finishes it); else ENTRY_NONE
+ * and it waits in AWAITING_ENTRY until deadline_ms (monotonic), then ends unlocked,
+ * reason "no-entry-report" (attempts_expire). -1 if h is not DECIDING. */
+int attempts_await_entry(struct attempts *t, struct attempt_handle h, int64_t deadline_ms);
+
 /* Any thread. Ends a waiting attempt early with result (e.g. the publish failed). */
 void attempts_fail(struct attempts *t, struct attempt_handle h, enum gw_result result,
                    const char *reason);
 
 /* Attempts waiting past their deadline are done: not-confirmed ("timeout"), or unconfirmed
- * with the flaw of the bad ack that came meanwhile. How many. */
+ * with the flaw of the bad ack that came meanwhile; one awaiting its entry verdict
+ * unlocked ("no-entry-report"). How many. */
 int attempts_expire(struct attempts *t, int64_t now_ms);
 
-/* Earliest deadline of a waiting attempt, or -1 if none waits. */
+/* Earliest deadline of a waiting attempt (ack or entry verdict), or -1 if none waits. */
 int64_t attempts_next_deadline(struct attempts *t);
 
 /* Loop: every DONE attempt goes back to DECIDING (for the finisher); their handles go into
@@ -180,7 +205,8 @@ enum attempt_state attempts_take(struct attempts *t, struct attempt_handle h,
  * anyone to tell; a FINISHED one is freed. */
 void attempts_detach(struct attempts *t, struct attempt_handle h);
 
-/* Owners of the attempts waiting for an ack (owner not gone), at most cap. How many. */
+/* Owners of the attempts waiting for an ack or an entry verdict (owner not gone), at most
+ * cap. How many. */
 int attempts_waiting_owners(struct attempts *t, void **owners, int cap);
 
 /* Loop: frees an attempt (wiped). */

@@ -4,6 +4,7 @@
  * using audit_user); gateway_store checks the plans. */
 #include "audit.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <lkhost/iso_time.h>
 
 #include "gw_log.h"
+#include "store_flush.h"
 
 #define RECOVER_LOG_MAX 32 /* rows logged one by one at start; the rest are counted */
 
@@ -36,6 +38,10 @@ static const char *const sql[AUDIT_N_STMT] = {
     [AUDIT_Q_APPEND] =
         "INSERT INTO audit (at_ms, user, serial, door, result, reason, "
         "latency_ms, peer, cmd_id, uses_left) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [AUDIT_Q_RESTORE] =
+        "INSERT OR IGNORE INTO audit (id, at_ms, user, serial, door, result, reason, "
+        "latency_ms, peer, cmd_id, uses_left) VALUES (?11, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10)",
     [AUDIT_Q_FINISH] =
         "UPDATE audit SET result = ?2, reason = ?3, latency_ms = ?4 "
         "WHERE result = '" AUDIT_PENDING "' AND cmd_id = ?1",
@@ -58,13 +64,13 @@ static sqlite3_stmt *prepare(struct store *s, enum audit_stmt q)
     return sqlite3_prepare_v2(s->db, sql[q], -1, &st, NULL) == SQLITE_OK ? st : NULL;
 }
 
-int audit_append(struct store *s, struct audit_rec *r)
+/* Binds r to an AUDIT_Q_APPEND or AUDIT_Q_RESTORE statement, steps it. SQLite's code. */
+static int insert_row(struct store *s, enum audit_stmt q, const struct audit_rec *r)
 {
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = prepare(s, q);
     int rc;
-    /* The row must be on disk when this returns: a command may follow it. */
-    if (store_set_sync(s, STORE_DURABLE) != 0 || (st = prepare(s, AUDIT_Q_APPEND)) == NULL)
-        return -1;
+    if (st == NULL)
+        return SQLITE_ERROR;
     sqlite3_bind_int64(st, 1, r->at_ms);
     sqlite3_bind_text(st, 2, r->user, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, r->serial, -1, SQLITE_STATIC);
@@ -81,12 +87,56 @@ int audit_append(struct store *s, struct audit_rec *r)
         sqlite3_bind_int64(st, 10, r->uses_left);
     else
         sqlite3_bind_null(st, 10);
+    if (q == AUDIT_Q_RESTORE)
+        sqlite3_bind_int64(st, 11, r->id);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
+    return rc;
+}
+
+/* The row must be on disk when this returns: a command may follow it. */
+static int append_durable(struct store *s, struct audit_rec *r)
+{
+    if (store_set_sync(s, STORE_DURABLE) != 0 || insert_row(s, AUDIT_Q_APPEND, r) != SQLITE_DONE)
         return -1;
     r->id = sqlite3_last_insert_rowid(s->db);
     return 0;
+}
+
+/* The journal's path: the row in the WAL (lazy), then its record in the journal (the one
+ * fdatasync). If the lazy commit fails, the durable path tries (and its error is the one
+ * store_errmsg reports); if the journal fails, a durable commit makes the row durable. */
+static int append_journaled(struct store *s, struct audit_rec *r)
+{
+    struct store_flush_counts fc;
+    char touch[96];
+
+    if (store_set_sync(s, STORE_LAZY) != 0 || insert_row(s, AUDIT_Q_APPEND, r) != SQLITE_DONE)
+        return append_durable(s, r);
+    if (store_set_sync(s, STORE_DURABLE) != 0)
+        return -1; /* no command follows; recovery calls the lazy row unknown */
+    r->id = sqlite3_last_insert_rowid(s->db);
+    store_flusher_counts(s, &fc); /* fc.commits: this row's commit */
+    if (s->journal.write(s, r, fc.commits) == 0)
+        return 0;
+    gw_log("audit: intent journal write failed (%s): a durable commit instead", strerror(errno));
+    /* A durable commit syncs the WAL, and with it the lazy row. */
+    snprintf(touch, sizeof touch, "UPDATE audit SET latency_ms = latency_ms WHERE id = %lld",
+             (long long)r->id);
+    return store_exec(s, touch);
+}
+
+int audit_append(struct store *s, struct audit_rec *r)
+{
+    return s->journal.ready != NULL && s->journal.ready(s) ? append_journaled(s, r)
+                                                           : append_durable(s, r);
+}
+
+int audit_restore(struct store *s, const struct audit_rec *r)
+{
+    if (insert_row(s, AUDIT_Q_RESTORE, r) != SQLITE_DONE)
+        return -1;
+    return sqlite3_changes(s->db) > 0 ? 1 : 0;
 }
 
 int audit_finish(struct store *s, const char *cmd_id, const char *result, const char *reason,

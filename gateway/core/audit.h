@@ -1,11 +1,13 @@
 /* audit.h - the audit log of door attempts (table audit of store.h). Every attempt has a
- * row before the gateway answers it. An attempt that sends a command is written as
- * "pending" with a durable commit (on disk: synchronous=FULL) before the command goes
- * out, and completed with the device's answer by a lazy commit (in the WAL, on disk at
- * the next durable commit or background checkpoint, store_flush.h): one fsync per tap. An
- * attempt that ends without a command is one durable row. If a write fails the caller
- * refuses the action. A machine crash can lose a completion, never a pending row: at
- * start the gateway marks every row still pending "unknown" (audit_recover). */
+ * row on disk before the gateway answers it. An attempt that sends a command is written as
+ * "pending" before the command goes out, and completed with the device's answer by a lazy
+ * commit (in the WAL, on disk at the next durable commit or background sync, store_flush.h).
+ * In the gateway a row's own commit is lazy too and its one durable write is the intent
+ * journal's record (audit_journal.h); elsewhere (the command line, tests without the
+ * journal) it is a durable commit (on disk: synchronous=FULL). One fsync per tap. If a
+ * write fails the caller refuses the action. A machine crash can lose a completion, never
+ * a pending row: at start the gateway restores what the journal holds and marks every row
+ * still pending "unknown" (audit_recover). */
 #ifndef GW_AUDIT_H
 #define GW_AUDIT_H
 
@@ -38,8 +40,14 @@ struct audit_rec {
     int64_t uses_left;               /* ... and this many are left (schedule.h) */
 };
 
-/* Appends r with a durable commit and sets r->id. 0 once on disk, -1 on failure. */
+/* Appends r and sets r->id; 0 once on disk, -1 on failure. On disk: with the gateway's
+ * intent journal (audit_journal.h) a lazy commit plus the journal's record, else a durable
+ * commit. */
 int audit_append(struct store *s, struct audit_rec *r);
+
+/* Inserts r with its own id unless a row with that id exists (audit_journal.c, at start,
+ * inside its transaction). 1 inserted, 0 present, -1 on failure. */
+int audit_restore(struct store *s, const struct audit_rec *r);
 
 /* Sets result, reason and latency of the pending row of command cmd_id (lazy commit).
  * 0, 1 if no such pending row, -1 on failure. */
@@ -95,6 +103,7 @@ enum audit_stmt {
     AUDIT_Q_FINISH,  /* the result of a pending row */
     AUDIT_Q_PENDING, /* recovery: the pending rows */
     AUDIT_Q_RECOVER, /* recovery: marking them unknown */
+    AUDIT_Q_RESTORE, /* start: a row from the intent journal (audit_journal.h) */
     AUDIT_N_STMT
 };
 

@@ -32,6 +32,7 @@ enum key_id {
     K_ST_DB, K_ST_PEPPER, K_ST_BUSY,
     K_HA_PREFIX, K_HA_IDENTITY, K_N_WEBHOOK,
     K_S_TZ,
+    K_S_CERT_CACHE,
     K_COUNT
 };
 
@@ -66,6 +67,7 @@ static const struct {
     [K_HA_IDENTITY] = {"homeassistant", "request_identity", 0},
     [K_N_WEBHOOK] = {"notify", "webhook", 0},
     [K_S_TZ] = {"server", "timezone", 0},
+    [K_S_CERT_CACHE] = {"server", "cert_cache_seconds", 0},
 };
 /* clang-format on */
 
@@ -202,6 +204,8 @@ static int set_fixed(struct parse *p, enum key_id k, const char *v)
     case K_S_CRL: return set_str(p, c->server.crl, sizeof c->server.crl, v);
     case K_S_PIN_CACHE:
         return set_int(p, &c->server.pin_cache_seconds, v, 0, CONF_PIN_CACHE_MAX);
+    case K_S_CERT_CACHE:
+        return set_int(p, &c->server.cert_cache_seconds, v, 0, CONF_CERT_CACHE_MAX);
     case K_S_MAXCONN:
         return set_int(p, &c->server.max_connections, v, 16, CONF_CONNECTIONS_MAX);
     case K_S_ORIGIN:
@@ -356,6 +360,11 @@ static int begin_section(struct parse *p, const char *section)
 
 static int door_key(struct parse *p, struct conf_door *d, const char *name, const char *value)
 {
+    char why[160];
+    int rc = conf_sensor_key(&d->sensor, name, value, why, sizeof why);
+
+    if (rc != 0)
+        return rc > 0 ? 1 : fail(p, p->ini.line, "%s", why);
     if (strcmp(name, "ack_pubkey") == 0) {
         if (d->has_ack_key)
             return fail(p, p->ini.line, "'ack_pubkey' given twice");
@@ -372,7 +381,9 @@ static int door_key(struct parse *p, struct conf_door *d, const char *name, cons
         return 1;
     }
     if (strcmp(name, "label") != 0)
-        return fail(p, p->ini.line, "unknown key '%s' in [door %s] (expected label, ack_pubkey)",
+        return fail(p, p->ini.line,
+                    "unknown key '%s' in [door %s] (expected label, ack_pubkey, sensor, "
+                    "entry_wait_ms)",
                     name, d->name);
     if (strcmp(d->label, d->name) != 0)
         return fail(p, p->ini.line, "'label' given twice");
@@ -476,6 +487,7 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
     strcpy(c->path, path);
     strcpy(c->server.listen, "127.0.0.1");
     c->server.pin_cache_seconds = 300;
+    c->server.cert_cache_seconds = CONF_CERT_CACHE_DEFAULT;
     c->server.max_connections = 4096;
     c->server.max_per_address = 64;
     c->server.cert_renew_warn_days = 30;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conf_sensor.h"
 #include "latchkey/cmd_format.h"
 
 #define CONF_MAX_DOORS 32 /* a user's doors are a bit mask */
@@ -16,6 +17,8 @@
 #define CONF_ACK_TIMEOUT_MIN 100
 #define CONF_ACK_TIMEOUT_MAX 60000
 #define CONF_PIN_CACHE_MAX 3600
+#define CONF_CERT_CACHE_MAX 86400 /* cert_cache_seconds: leaf_cache.h */
+#define CONF_CERT_CACHE_DEFAULT 3600
 #define CONF_WAITING_MAX 64 /* max_waiting_per_*: at most the actions that may wait in all */
 #define CONF_WAITING_DEFAULT 4
 #define CONF_CONNECTIONS_MAX 65536
@@ -25,6 +28,7 @@ struct conf_door {
     char label[CONF_LABEL_MAX + 1];
     uint8_t ack_key[LK_PUBKEY_LEN]; /* ack_pubkey: the device's Ed25519 ack key, raw */
     int has_ack_key;                /* 0: no ack of this door can be confirmed */
+    struct conf_sensor sensor; /* sensor, entry_wait_ms: an ok ack waits for the entry verdict */
     int line;
 };
 
@@ -36,6 +40,7 @@ struct conf {
         char cert[CONF_STR_MAX], key[CONF_STR_MAX], client_ca[CONF_STR_MAX];
         char crl[CONF_STR_MAX];   /* PEM CRLs of client_ca (files, dirs), or "none" (unsafe) */
         int pin_cache_seconds;    /* a verified PIN is remembered this long (0: never) */
+        int cert_cache_seconds;   /* a verified client certificate likewise (leaf_cache.h) */
         int max_connections;      /* at once on the listener (before any authentication) */
         int max_per_address;      /* at once from one IPv4 address or IPv6 /64 */
         char public_origin[CONF_STR_MAX]; /* "https://host[:port]", "" = from the cert */

@@ -38,7 +38,7 @@ size_t door_event_types_json(char *out, size_t cap)
     cJSON *a = cJSON_CreateArray();
     int r;
     /* Every result of result.h, in its order: a new result is announced here too. */
-    for (r = GW_OPENED; a != NULL && r <= (int)GW_UNCONFIRMED; r++) {
+    for (r = GW_OPENED; a != NULL && r <= (int)GW_RESULT_LAST; r++) {
         cJSON *s = cJSON_CreateString(gw_result_name((enum gw_result)r));
         if (s == NULL || !cJSON_AddItemToArray(a, s)) {
             cJSON_Delete(s);

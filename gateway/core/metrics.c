@@ -14,6 +14,7 @@ static atomic_ullong requests, tls_refused, conn_refused, refused[REFUSED_COUNT]
 static atomic_ullong lat_bucket[METRICS_BUCKETS], lat_count, lat_sum_ms;
 static atomic_llong websockets;
 static atomic_ullong pin_checks[2]; /* [0] scrypt, [1] cache */
+static atomic_ullong cert_checks[2]; /* [0] X509_verify_cert, [1] leaf_cache */
 static atomic_ullong mqtt_oversize;
 static atomic_ullong busy[METRICS_BUSY_REASONS];
 
@@ -22,6 +23,10 @@ void metrics_tls_refused(void) { atomic_fetch_add(&tls_refused, 1); }
 void metrics_conn_refused(void) { atomic_fetch_add(&conn_refused, 1); }
 void metrics_websockets(int delta) { atomic_fetch_add(&websockets, delta); }
 void metrics_pin_check(int cached) { atomic_fetch_add(&pin_checks[cached != 0], 1); }
+void metrics_cert_check(int cached)
+{
+    atomic_fetch_add(&cert_checks[cached != 0], 1);
+}
 void metrics_mqtt_oversize(void) { atomic_fetch_add(&mqtt_oversize, 1); }
 
 void metrics_busy(const char *reason)
@@ -70,6 +75,8 @@ void metrics_read(struct metrics_snapshot *m)
     m->websockets = atomic_load(&websockets);
     m->pin_checks[0] = atomic_load(&pin_checks[0]);
     m->pin_checks[1] = atomic_load(&pin_checks[1]);
+    m->cert_checks[0] = atomic_load(&cert_checks[0]);
+    m->cert_checks[1] = atomic_load(&cert_checks[1]);
     m->mqtt_oversize = atomic_load(&mqtt_oversize);
     for (i = 0; i < METRICS_BUSY_REASONS; i++)
         m->busy[i] = atomic_load(&busy[i]);

@@ -21,6 +21,7 @@ void metrics_conn_refused(void);                  /* a connection closed at acce
 void metrics_refused(enum metrics_refusal why);   /* a request refused after TLS */
 void metrics_websockets(int delta);
 void metrics_pin_check(int cached);               /* a PIN check: 1 from pin_cache, 0 scrypt */
+void metrics_cert_check(int cached); /* a handshake's chain check: 1 from leaf_cache, 0 OpenSSL's */
 void metrics_mqtt_oversize(void);                 /* an inbound MQTT message dropped for its size */
 void metrics_busy(const char *reason);            /* a "busy" result, by its reason */
 
@@ -36,6 +37,7 @@ struct metrics_snapshot {
     unsigned long long lat_bucket[METRICS_BUCKETS], lat_count, lat_sum_ms; /* cumulative */
     long long websockets;
     unsigned long long pin_checks[2]; /* [0] scrypt, [1] cache */
+    unsigned long long cert_checks[2]; /* [0] X509_verify_cert, [1] leaf_cache */
     unsigned long long mqtt_oversize;
     unsigned long long busy[METRICS_BUSY_REASONS];
 };

@@ -107,10 +107,12 @@ void outcome_finish(struct gw_app *app, struct attempt *a, enum gw_result r, con
     log_result(rec->user, rec->door, rec->cmd_id[0] ? rec->cmd_id : "-",
                rec->serial[0] ? rec->serial : "-", rec->peer, shown, a->out.reason,
                (long long)latency_ms, a->owner == NULL && !a->unattended);
-    /* Latency is counted for the results that waited for the device. */
+    /* Latency is counted for the results that waited for the device: to its ack (a door
+     * sensor's wait after it is not the device's answer time). */
     metrics_result(shown, shown == GW_OPENED || shown == GW_REJECTED || shown == GW_NOT_CONFIRMED ||
-                                  shown == GW_UNCONFIRMED
-                              ? latency_ms
+                                  shown == GW_UNCONFIRMED || shown == GW_UNLOCKED_NOT_OPENED ||
+                                  shown == GW_UNLOCKED
+                              ? (a->acked_ms != 0 ? a->acked_ms - a->start_ms : latency_ms)
                               : -1);
     if (shown == GW_BUSY)
         metrics_busy(a->out.reason);

@@ -18,6 +18,8 @@ const char *gw_result_name(enum gw_result r)
     case GW_UNCONFIRMED: return "unconfirmed";
     case GW_OUTSIDE_SCHEDULE: return "outside-schedule";
     case GW_OFFLINE: return "offline";
+    case GW_UNLOCKED_NOT_OPENED: return "unlocked-not-opened";
+    case GW_UNLOCKED: return "unlocked";
     }
     return "bad-request";
 }
@@ -38,6 +40,8 @@ unsigned int gw_result_http_status(enum gw_result r)
     case GW_UNCONFIRMED: return 502;
     case GW_OUTSIDE_SCHEDULE: return 403;
     case GW_OFFLINE: return 503;
+    case GW_UNLOCKED_NOT_OPENED:
+    case GW_UNLOCKED: return 200; /* the command was carried out: the door was unlocked */
     }
     return 400;
 }
@@ -61,6 +65,8 @@ const char *gw_result_message(enum gw_result r)
     case GW_OUTSIDE_SCHEDULE:
         return "Not now: outside your schedule for this door. Nothing was sent.";
     case GW_OFFLINE: return "The door is offline. Nothing was sent.";
+    case GW_UNLOCKED_NOT_OPENED: return "Unlocked, but the door was not opened.";
+    case GW_UNLOCKED: return "The door was unlocked; its sensor did not say whether it was opened.";
     }
     return "Bad request.";
 }

@@ -21,9 +21,13 @@ enum gw_result {
                              * the door has none configured): whether it opened is unknown */
     GW_OUTSIDE_SCHEDULE,  /* the user's schedule for the door does not allow it now (the
                              reason says why: window, dates, uses); not a wrong PIN */
-    GW_OFFLINE            /* the door's device is offline (its retained availability):
+    GW_OFFLINE,           /* the door's device is offline (its retained availability):
                              answered at once, nothing was sent */
+    /* A door with a sensor ([door] sensor = yes): the device acked ok (signed), then */
+    GW_UNLOCKED_NOT_OPENED, /* its sensor says the door was not opened within its window */
+    GW_UNLOCKED             /* no verdict of its sensor came within entry_wait_ms */
 };
+#define GW_RESULT_LAST GW_UNLOCKED /* the last of enum gw_result */
 
 const char *gw_result_name(enum gw_result r);     /* "opened", "wrong-pin", ... */
 unsigned int gw_result_http_status(enum gw_result r);

@@ -237,6 +237,8 @@ void store_close(struct store *s)
         return;
     if (s->before_close != NULL)
         s->before_close(s);
+    if (s->journal.close != NULL)
+        s->journal.close(s);
     sqlite3_close(s->db);
     free(s);
 }

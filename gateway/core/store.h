@@ -18,7 +18,18 @@ enum store_sync {
                         * not of the machine) until the next durable commit or checkpoint */
 };
 
+struct store;
 struct store_flusher;
+struct audit_journal;
+struct audit_rec;
+
+/* The audit's intent journal, attached by audit_journal.c (audit_journal.h); NULLs: none. */
+struct store_journal {
+    struct audit_journal *j;
+    int (*ready)(struct store *s); /* can the next row be journaled: 1 or 0 */
+    int (*write)(struct store *s, const struct audit_rec *r, unsigned long commit);
+    void (*close)(struct store *s); /* store_close, after before_close */
+};
 
 struct store {
     struct sqlite3 *db;
@@ -26,6 +37,7 @@ struct store {
     enum store_sync sync;                  /* the mode the next commit uses */
     struct store_flusher *flusher;         /* background syncs and checkpoints (store_flush.h) */
     void (*before_close)(struct store *s); /* set by store_flush.c: stops the flusher */
+    struct store_journal journal;          /* the audit's intent journal */
 };
 
 /* Opens (creating it with mode 0600 if missing) and migrates the database: WAL journal,

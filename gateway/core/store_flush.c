@@ -50,6 +50,9 @@ static int on_commit(void *arg, sqlite3 *db, const char *name, int frames)
     (void)name;
     pthread_mutex_lock(&f->mu);
     f->wal_frames = frames;
+    f->n.commits++;
+    if (f->s->sync == STORE_DURABLE) /* synchronous=FULL: the WAL was synced through it */
+        f->n.durable = f->n.commits;
     if (f->s->sync == STORE_LAZY)
         f->unsynced = 1;
     if ((f->unsynced || frames >= STORE_FLUSH_CHECKPOINT_FRAMES) && !f->kicked) {
@@ -80,10 +83,17 @@ static void note(struct store_flusher *f, int ok, const char *what, const char *
 static void flush(struct store_flusher *f, int sync, int checkpoint)
 {
     if (sync) {
-        int ok = fdatasync(f->wal_fd) == 0;
+        unsigned long covered;
+        int ok;
+        pthread_mutex_lock(&f->mu);
+        covered = f->n.commits; /* every commit so far is in the WAL this sync covers */
+        pthread_mutex_unlock(&f->mu);
+        ok = fdatasync(f->wal_fd) == 0;
         note(f, ok, "WAL sync", ok ? "" : strerror(errno));
         pthread_mutex_lock(&f->mu);
         f->n.syncs += ok ? 1u : 0u;
+        if (ok && covered > f->n.durable)
+            f->n.durable = covered;
         pthread_mutex_unlock(&f->mu);
     }
     if (checkpoint) {

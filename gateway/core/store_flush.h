@@ -28,6 +28,8 @@ struct store_flush_counts {
     unsigned long syncs;       /* fdatasyncs of the WAL */
     unsigned long checkpoints; /* PASSIVE checkpoints run */
     unsigned long failures;    /* either one failed */
+    unsigned long commits;     /* commits of the loop's connection, counted by its hook */
+    unsigned long durable;     /* the first this many are on disk (a sync, or a FULL commit) */
 };
 
 /* What the flusher did so far (tests and diagnostics); zeros without one. */

@@ -646,3 +646,8 @@ int tls_store_check_crl(const char *crl_spec, const char *ca_path, enum crl_stat
     default: return 0;
     }
 }
+
+int tls_store_ca_index(const struct tls_store *t, X509 *cert)
+{
+    return ca_index(t, cert);
+}

@@ -128,6 +128,9 @@ long tls_store_cert_seconds_left(X509 *cert, time_t now);
  * the same cases. */
 int tls_store_verify(const struct tls_store *t, X509_STORE_CTX *xs, int preverify_ok, time_t now);
 
+/* The index in client_ca of cert itself (the same certificate), -1 if it is not there. */
+int tls_store_ca_index(const struct tls_store *t, X509 *cert);
+
 /* The subject names of client_ca, for the CertificateRequest (the caller owns the stack);
  * NULL if out of memory. */
 STACK_OF(X509_NAME) * tls_store_ca_names(const struct tls_store *t);

@@ -2,7 +2,8 @@
  * be latchkey/<our site>/<valid door>/ack|availability|state; acks are parsed strictly and
  * checked against the door's ack key by the attempt waiting for them (core/ack_verify.h,
  * attempts_ack): only a valid signature completes it as opened or rejected; availability
- * and state go to door_status, and so does the site's bridge link (latchkey/<site>/bridge). A payload longer than LK_MQTT_PAYLOAD_MAX is counted, logged
+ * and state go to door_status (a state's door sensor verdict also to the attempt of its
+ * command, attempts_entry), and so does the site's bridge link (latchkey/<site>/bridge). A payload longer than LK_MQTT_PAYLOAD_MAX is counted, logged
  * and dropped before anything looks at it. Everything else is logged and dropped. */
 #include "mqtt_inbound.h"
 
@@ -65,6 +66,19 @@ static void handle_ack(const char *site, struct attempts *attempts, const char *
                ack.id, door, ack_verdict_name(v));
 }
 
+/* A state that carries a door sensor's verdict (entry, entry_id): to the attempt of that
+ * command, which may wait for it (core/entry_hold.h). */
+static void handle_entry(struct attempts *attempts, const char *door)
+{
+    struct door_status st;
+    door_status_get(door, &st);
+    if (attempts != NULL && st.entry_id[0] != '\0' &&
+        attempts_entry(attempts, door, st.entry_id,
+                       strcmp(st.entry, "opened") == 0 ? ENTRY_OPENED : ENTRY_NOT_OPENED))
+        gw_log("mqtt: door %s reports its sensor's verdict on id %s: %s", door, st.entry_id,
+               st.entry);
+}
+
 void mqtt_inbound(const char *site, struct attempts *attempts, const char *topic,
                   size_t topic_len, const char *payload, size_t len)
 {
@@ -90,5 +104,7 @@ void mqtt_inbound(const char *site, struct attempts *attempts, const char *topic
     } else if (door_of_topic(site, topic, topic_len, "/state", door) == 0) {
         if (door_status_state(door, payload, len) != 0)
             gw_log("mqtt: bad state from door %s ignored", door);
+        else
+            handle_entry(attempts, door);
     }
 }

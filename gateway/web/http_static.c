@@ -66,6 +66,8 @@ static const char app_js[] =
     "    'broker-unavailable': 'The door service is unreachable. Nothing was sent.',\n"
     "    locked: 'Too many wrong PINs: locked for now.',\n"
     "    offline: 'The door is offline. Nothing was sent.',\n"
+    "    'unlocked-not-opened': 'Unlocked, but the door was not opened.',\n"
+    "    unlocked: 'The door was unlocked; its sensor did not say whether it was opened.',\n"
     "    busy: 'Too much is waiting right now. Nothing was sent; try again in a moment.'};\n"
     "  // This page's own answers (fetch) say more than the websocket's result events (tries\n"
     "  // left, the lock's end): while one is awaited, and a moment after, events are not shown.\n"

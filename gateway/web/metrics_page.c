@@ -89,6 +89,14 @@ void metrics_render(struct html_buf *b, int mqtt_connected, int crl_valid, long 
             "latchkey_pin_checks_total{path=\"cache\"} %llu\n",
          (unsigned long long)m.pin_checks[0],
          (unsigned long long)m.pin_checks[1]);
+    line(b,
+         "# HELP latchkey_client_cert_checks_total Client certificate chains of full handshakes, "
+         "by how they were checked.\n"
+         "# TYPE latchkey_client_cert_checks_total counter\n");
+    line(b,
+         "latchkey_client_cert_checks_total{path=\"verify\"} %llu\n"
+         "latchkey_client_cert_checks_total{path=\"cache\"} %llu\n",
+         (unsigned long long)m.cert_checks[0], (unsigned long long)m.cert_checks[1]);
     line(b, "# HELP latchkey_mqtt_oversize_total Inbound MQTT messages dropped unread for their size.\n"
             "# TYPE latchkey_mqtt_oversize_total counter\nlatchkey_mqtt_oversize_total %llu\n",
          (unsigned long long)m.mqtt_oversize);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "gw_log.h"
+#include "leaf_verify.h"
 #include "mem_trim.h"
 #include "metrics.h"
 #include "tls_cost.h"
@@ -105,6 +106,7 @@ int tls_verify_setup(struct web *sv, SSL_CTX *ctx)
         tls_cost_setup(ctx) != 0 || wire_fold_enable(ctx) != 0)
         return 1;
     SSL_CTX_set1_cert_store(ctx, sv->tls.store);
+    leaf_verify_setup(sv, ctx); /* a phone verified before skips the chain verification */
     /* The names of client_ca in the CertificateRequest (TLS 1.2, and TLS 1.3's
      * certificate_authorities): a browser holding several certificates offers or picks
      * one these CAs issued. lws 4.1 sets no list itself. */

@@ -14,6 +14,7 @@
 #include "app.h"
 #include "conn_limit.h"
 #include "csrf.h"
+#include "leaf_cache.h"
 #include "own_origin.h"
 #include "tls_store.h"
 
@@ -37,6 +38,7 @@ struct web {
     int holding;                       /* hold_timer scheduled */
     char iface[64], metrics_iface[64]; /* numeric IPv4/IPv6 addresses */
     struct tls_store tls;
+    struct leaf_cache leaf_cache;      /* leaf_verify.h: client certificates verified before */
     SSL_CTX *ssl_ctx;                  /* the gw vhost's, seen at LOAD_EXTRA_SERVER_VERIFY_CERTS */
     enum crl_state crl_logged;
     struct cert_stamp cert_stamp, key_stamp; /* cert_reload.h: the server cert and key */

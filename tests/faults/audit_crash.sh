@@ -8,34 +8,12 @@
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
-command -v sqlite3 >/dev/null || lk_fail "missing tool: sqlite3"
+. "$ROOT/tests/faults/crash_lib.sh"
 
-lk_site_make --door door1 --ack-timeout-ms 30000
-lk_site_start_broker
-lk_site_start_device door1
-DEV_PID=$LK_LAST_PID
-lk_site_start_gateway
-lk_site_wait_online door1
-out=$(lk_post -d pin="$PIN" -d door=door1 "$URL/action")
-lk_expect_eq "$out" "200 opened" "action before the crash"
-
-lk_log "the device stops answering; a tap sends its command and waits for the ack"
-kill -STOP "$DEV_PID"
-( LK_TMP="$LK_TMP/tap"; mkdir -p "$LK_TMP"; lk_post -d pin="$PIN" -d door=door1 "$URL/action" \
-    >"$LK_TMP/answer" ) &
-TAP=$!
-LK_PIDS+=("$TAP")
-sent() { [ "$(grep -c 'action requested user=alice door=door1' "$GATEWAY_LOG")" -ge 2 ]; }
-lk_wait_for $(( 10 * LK_SLOW )) "the second command sent" sent
-ID=$(grep 'action requested user=alice door=door1' "$GATEWAY_LOG" | tail -n1 | sed 's/.* id=\([0-9a-f]*\) .*/\1/')
-[ ${#ID} -eq 32 ] || lk_fail "no command id in: $(grep 'action requested' "$GATEWAY_LOG" | tail -n1)"
+lk_crash_site
 lk_expect_eq "$(sqlite3 "$DB" "SELECT result FROM audit WHERE cmd_id = '$ID'")" pending \
   "the row of command $ID, read by another process before the crash"
-
-lk_log "SIGKILL to the gateway while command $ID waits for its ack"
-kill -KILL "$GW_PID"
-{ wait "$GW_PID"; } 2>/dev/null || true
-{ wait "$TAP"; } 2>/dev/null || true
+lk_crash_kill
 kill -CONT "$DEV_PID"
 lk_site_start_gateway
 grep -q "audit: recovery: attempt id=[0-9]* at=[0-9T:.Z-]* user=alice door=door1 cmd=$ID .*outcome unknown" "$GATEWAY_LOG" \

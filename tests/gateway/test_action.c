@@ -99,6 +99,7 @@ static int group_setup(void **state)
     snprintf(conf.ha.identity, sizeof conf.ha.identity, "house");
     add_user("sara", "door1", phc);
     add_user("tess", "door1", phc);
+    add_user("sam", "door1", phc);
     return 0;
 }
 
@@ -153,6 +154,18 @@ static void expect_taken(struct attempt_handle h, enum gw_result r, const char *
     assert_int_equal(out->result, r);
     assert_string_equal(out->reason, reason);
     assert_int_equal(action_take(&app, h, out), -1); /* freed */
+}
+
+/* The attempt h waits on for ms - 1 and ends with r and reason at ms (its deadline). */
+static void expire_after(struct attempt_handle h, int64_t ms, enum gw_result r, const char *reason,
+                         struct action_outcome *out)
+{
+    fake.now_ms += ms - 1;
+    action_expire(&app);
+    assert_int_equal(action_take(&app, h, out), ACTION_AWAITING_ACK);
+    fake.now_ms += 1;
+    action_expire(&app);
+    expect_taken(h, r, reason, out);
 }
 
 struct rows {
@@ -305,12 +318,7 @@ static void test_ack_ok_rejected_timeout(void **state)
 
     /* No ack: the deadline ends it. */
     assert_int_equal(start("alice", "door1", PIN, &h, &out), ACTION_AWAITING_ACK);
-    fake.now_ms += conf.mqtt.ack_timeout_ms - 1;
-    action_expire(&app);
-    assert_int_equal(action_take(&app, h, &out), ACTION_AWAITING_ACK);
-    fake.now_ms += 1;
-    action_expire(&app);
-    expect_taken(h, GW_NOT_CONFIRMED, "timeout", &out);
+    expire_after(h, conf.mqtt.ack_timeout_ms, GW_NOT_CONFIRMED, "timeout", &out);
     assert_int_equal(rows_of("alice", &rec), 6);
     assert_string_equal(rec.reason, "timeout");
     assert_int_equal(fake.results, 3);
@@ -636,6 +644,139 @@ static void test_bridge_down(void **state)
     action_expire(&app);
 }
 
+/* The id of the command attempt h sent. */
+static const char *cmd_of(struct attempt_handle h)
+{
+    struct attempt *a = attempts_get(&app.attempts, h);
+    assert_non_null(a);
+    return a->rec.cmd_id;
+}
+
+/* A door with a sensor ([door] sensor = yes): the signed ok ack does not end the action;
+ * the device's entry verdict for that command does (opened, unlocked-not-opened), or the
+ * bounded wait (unlocked, no-entry-report). A verdict that comes before the ack counts, one
+ * for another command or door does not, a refusal ends at once, and an entry wait holds
+ * its place among the waiting. The audit row, the notification and the house's event say
+ * the real outcome. */
+static void test_door_sensor(void **state)
+{
+    struct attempt_handle h, h2;
+    struct action_outcome out;
+    struct audit_rec rec;
+    char id[LK_ID_HEX_LEN + 1];
+    int64_t now = fake.wall_ms / 1000;
+    int wait = 4000, events;
+    (void)state;
+
+    conf.doors[0].sensor.said = 1;
+    conf.doors[0].sensor.entry_wait_ms = wait;
+    conf.ha.prefix[0] = '\0';
+
+    /* Opened: the ack, then the device's "opened" for this command. */
+    right_pin_checked("sam", &h);
+    snprintf(id, sizeof id, "%s", cmd_of(h));
+    fake.now_ms += 200;
+    assert_int_equal(signed_ack(&app.attempts, id, "door1", 1, NULL), 0);
+    action_collect(&app);
+    assert_int_equal(action_take(&app, h, &out), ACTION_AWAITING_ACK); /* not yet */
+    assert_int_equal(attempts_state(&app.attempts, h), ATTEMPT_AWAITING_ENTRY);
+    assert_int_equal(fake.results, 0);
+    assert_int_equal(rows_of("sam", &rec), 1);
+    assert_string_equal(rec.result, "pending");
+    assert_true(attempts_next_deadline(&app.attempts) == fake.now_ms + wait);
+    /* another command's verdict, or another door's, changes nothing */
+    assert_int_equal(
+        attempts_entry(&app.attempts, "door1", "0123456789abcdef0123456789abcdef", ENTRY_OPENED),
+        0);
+    assert_int_equal(attempts_entry(&app.attempts, "door2", id, ENTRY_OPENED), 0);
+    action_collect(&app);
+    assert_int_equal(attempts_state(&app.attempts, h), ATTEMPT_AWAITING_ENTRY);
+    fake.now_ms += 1500;
+    assert_int_equal(attempts_entry(&app.attempts, "door1", id, ENTRY_OPENED), 1); /* Paho */
+    action_collect(&app);
+    expect_taken(h, GW_OPENED, "door-sensor", &out);
+    assert_int_equal(fake.results, 1);
+    assert_int_equal(fake.last_latency_ms, 1700);
+    assert_int_equal(rows_of("sam", &rec), 1);
+    assert_string_equal(rec.result, "opened");
+    assert_string_equal(rec.reason, "door-sensor");
+    assert_int_equal(fake.events_opened, 1);
+    assert_ptr_not_equal(strstr(fake.event_json, "\"event_type\":\"opened\""), NULL);
+
+    /* Not opened: the device's window passed with the door shut. */
+    assert_int_equal(start("sam", "door1", PIN, &h, &out), ACTION_AWAITING_ACK); /* cached */
+    snprintf(id, sizeof id, "%s", cmd_of(h));
+    assert_int_equal(signed_ack(&app.attempts, id, "door1", 1, NULL), 0);
+    action_collect(&app);
+    assert_int_equal(attempts_entry(&app.attempts, "door1", id, ENTRY_NOT_OPENED), 1);
+    action_collect(&app);
+    expect_taken(h, GW_UNLOCKED_NOT_OPENED, "door-sensor", &out);
+    assert_int_equal(rows_of("sam", &rec), 2);
+    assert_string_equal(rec.result, "unlocked-not-opened");
+    assert_int_equal(fake.events_opened, 1); /* not a last opener */
+    assert_ptr_not_equal(strstr(fake.event_json, "\"event_type\":\"unlocked-not-opened\""), NULL);
+    assert_string_equal(gw_result_name(GW_UNLOCKED_NOT_OPENED), "unlocked-not-opened");
+    assert_int_equal(gw_result_http_status(GW_UNLOCKED_NOT_OPENED), 200);
+    assert_string_equal(gw_result_message(GW_UNLOCKED_NOT_OPENED),
+                        "Unlocked, but the door was not opened.");
+
+    /* No verdict: the bounded wait ends it "unlocked". */
+    assert_int_equal(start("sam", "door1", PIN, &h, &out), ACTION_AWAITING_ACK);
+    assert_int_equal(signed_ack(&app.attempts, cmd_of(h), "door1", 1, NULL), 0);
+    action_collect(&app);
+    expire_after(h, wait, GW_UNLOCKED, "no-entry-report", &out);
+    assert_int_equal(rows_of("sam", &rec), 3);
+    assert_string_equal(rec.result, "unlocked");
+    assert_string_equal(rec.reason, "no-entry-report");
+    assert_int_equal(gw_result_http_status(GW_UNLOCKED), 200);
+
+    /* The verdict before the ack (the state overtook it): ended at the ack. */
+    assert_int_equal(start_request("house", "door1", now, &h, &out), ACTION_AWAITING_ACK);
+    snprintf(id, sizeof id, "%s", cmd_of(h));
+    events = fake.events;
+    assert_int_equal(attempts_entry(&app.attempts, "door1", id, ENTRY_NOT_OPENED), 1);
+    action_collect(&app);
+    assert_int_equal(attempts_state(&app.attempts, h), ATTEMPT_AWAITING_ACK); /* the ack decides */
+    assert_int_equal(signed_ack(&app.attempts, id, "door1", 1, NULL), 0);
+    action_collect(&app);
+    assert_int_equal(attempts_state(&app.attempts, h), ATTEMPT_FREE); /* nobody waits */
+    assert_int_equal(fake.events, events + 1);
+    assert_int_equal(fake.last_result, GW_UNLOCKED_NOT_OPENED);
+    assert_int_equal(rows_of("house", &rec) > 0, 1);
+    assert_string_equal(rec.result, "unlocked-not-opened");
+
+    /* A refusal ends at once; no ack at all is still not-confirmed after the ack timeout. */
+    assert_int_equal(start("sam", "door1", PIN, &h, &out), ACTION_AWAITING_ACK);
+    assert_int_equal(signed_ack(&app.attempts, cmd_of(h), "door1", 0, "busy"), 0);
+    action_collect(&app);
+    expect_taken(h, GW_REJECTED, "busy", &out);
+    assert_int_equal(start("sam", "door1", PIN, &h, &out), ACTION_AWAITING_ACK);
+    fake.now_ms += conf.mqtt.ack_timeout_ms;
+    action_expire(&app);
+    expect_taken(h, GW_NOT_CONFIRMED, "timeout", &out);
+
+    /* An entry wait holds its place: with max_waiting_per_user of them, the next is busy. */
+    conf.mqtt.max_waiting_per_user = 1;
+    assert_int_equal(start("sam", "door1", PIN, &h, &out), ACTION_AWAITING_ACK);
+    assert_int_equal(signed_ack(&app.attempts, cmd_of(h), "door1", 1, NULL), 0);
+    action_collect(&app);
+    assert_int_equal(start("sam", "door1", PIN, &h2, &out), ACTION_ANSWERED);
+    assert_int_equal(out.result, GW_BUSY);
+    assert_string_equal(out.reason, "busy-user");
+    conf.mqtt.max_waiting_per_user = CONF_WAITING_DEFAULT;
+    fake.now_ms += wait;
+    action_expire(&app);
+    expect_taken(h, GW_UNLOCKED, "no-entry-report", &out);
+
+    /* Without a sensor the ack ends it, as before. */
+    conf.doors[0].sensor.said = 0;
+    assert_int_equal(start("sam", "door1", PIN, &h, &out), ACTION_AWAITING_ACK);
+    assert_int_equal(signed_ack(&app.attempts, cmd_of(h), "door1", 1, NULL), 0);
+    action_collect(&app);
+    expect_taken(h, GW_OPENED, "-", &out);
+    assert_int_equal(attempts_next_deadline(&app.attempts), -1);
+}
+
 /* Schedules: outside one the answer comes before any PIN check (no wrong PIN, no lock);
  * a counted use is taken when the command leaves, so of two taps on the last use only
  * one opens, and the refused one uses nothing; the row of the one that went says how
@@ -739,6 +880,7 @@ int main(void)
         cmocka_unit_test_setup(test_waiting_bounds, setup),
         cmocka_unit_test_setup(test_mqtt_request, setup),
         cmocka_unit_test_setup(test_bridge_down, setup),
+        cmocka_unit_test_setup(test_door_sensor, setup),
         cmocka_unit_test_setup(test_schedules, setup),
         cmocka_unit_test_setup(test_schedule_audit, setup),
     };

@@ -285,23 +285,58 @@ static const struct {
      "gw.conf:24: 'ack_pubkey' given twice"},
 };
 
+/* door1's label line replaced by repl must be refused with an error starting expect. */
+static void door_refused(const char *repl, const char *expect)
+{
+    char err[512] = "";
+    make_conf("label = Front door", repl);
+    if (conf_load("gw.conf", &conf, err, sizeof err) != -1 || strstr(err, expect) != err)
+        fail_msg("'%s': expected '%s...', got '%s'", repl, expect, err);
+}
+
 /* Part of test_bad (a door's ack key: taken for door1 only, refused when wrong). */
 static void ack_pubkey_cases(void)
 {
     char err[512] = "";
     size_t i;
-    for (i = 0; i < sizeof bad_ack / sizeof bad_ack[0]; i++) {
-        make_conf("label = Front door", bad_ack[i].repl);
-        if (conf_load("gw.conf", &conf, err, sizeof err) != -1 ||
-            strstr(err, bad_ack[i].expect) != err)
-            fail_msg("case %zu: expected '%s...', got '%s'", i, bad_ack[i].expect, err);
-    }
+    for (i = 0; i < sizeof bad_ack / sizeof bad_ack[0]; i++)
+        door_refused(bad_ack[i].repl, bad_ack[i].expect);
     make_conf("label = Front door", "label = Front door\nack_pubkey = " ACK_KEY);
     assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
     assert_int_equal(conf.doors[0].has_ack_key, 1);
     assert_int_equal(conf.doors[0].ack_key[0], 0xfc);
     assert_int_equal(conf.doors[0].ack_key[31], 0x25);
     assert_int_equal(conf.doors[1].has_ack_key, 0); /* door2: none, so it fails closed */
+}
+
+/* A door's sensor keys: sensor = yes waits the default (the device's default window + the
+ * margin) or entry_wait_ms; no sensor, or sensor = no, none; bad values refused. */
+static void sensor_cases(void)
+{
+    static const struct {
+        const char *repl, *expect;
+    } cases[] = {
+        {"label = Front door\nsensor = maybe", "gw.conf:23: sensor must be yes or no"},
+        {"label = Front door\nsensor = yes\nsensor = yes", "gw.conf:24: 'sensor' given twice"},
+        {"label = Front door\nentry_wait_ms = 999",
+         "gw.conf:23: entry_wait_ms must be 1000..122000"},
+        {"label = Front door\nentry_wait_ms = 122001", "gw.conf:23: entry_wait_ms must be"},
+        {"label = Front door\nentry_wait_ms = 4s", "gw.conf:23: entry_wait_ms must be"},
+    };
+    char err[512] = "";
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        door_refused(cases[i].repl, cases[i].expect);
+    make_conf("label = Front door", "label = Front door\nsensor = yes");
+    assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
+    assert_int_equal(conf_entry_wait_ms(&conf.doors[0].sensor), 12000);
+    assert_int_equal(conf_entry_wait_ms(&conf.doors[1].sensor), 0);
+    make_conf("label = Front door", "label = Front door\nsensor = yes\nentry_wait_ms = 4000");
+    assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
+    assert_int_equal(conf_entry_wait_ms(&conf.doors[0].sensor), 4000);
+    make_conf("label = Front door", "label = Front door\nsensor = no\nentry_wait_ms = 4000");
+    assert_int_equal(conf_load("gw.conf", &conf, err, sizeof err), 0);
+    assert_int_equal(conf_entry_wait_ms(&conf.doors[0].sensor), 0);
 }
 
 static void test_bad(void **state)
@@ -322,6 +357,7 @@ static void test_bad(void **state)
             fail_msg("case %zu: expected '%s...', got rc %d '%s'", i, bad[i].expect, rc, err);
     }
     ack_pubkey_cases();
+    sensor_cases();
 }
 
 static void test_missing_file(void **state)

@@ -70,8 +70,8 @@ static void test_event_types(void **state)
     assert_true(door_event_types_json(out, sizeof out) > 0);
     a = cJSON_Parse(out);
     assert_true(cJSON_IsArray(a));
-    assert_int_equal(cJSON_GetArraySize(a), (int)GW_UNCONFIRMED + 1);
-    for (r = 0; r <= (int)GW_UNCONFIRMED; r++)
+    assert_int_equal(cJSON_GetArraySize(a), (int)GW_RESULT_LAST + 1);
+    for (r = 0; r <= (int)GW_RESULT_LAST; r++)
         assert_string_equal(cJSON_GetArrayItem(a, r)->valuestring,
                             gw_result_name((enum gw_result)r));
     cJSON_Delete(a);

@@ -2,7 +2,8 @@
  * attack case "oversized message" (issue 15, item 5): an ack longer than
  * LK_MQTT_PAYLOAD_MAX is dropped before parsing even when it is a valid ack of a waiting
  * attempt, and counted; one byte less is taken. The same bound for door state. Also: an
- * ack on another site's topic. */
+ * ack on another site's topic, and a door sensor's verdict in a state ending the attempt
+ * that waits for it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -119,12 +120,41 @@ static void test_other_site_ignored(void **state)
     attempts_destroy(&t);
 }
 
+/* A state with the door sensor's verdict on ID1 ends the attempt waiting for it; one on
+ * another door does not. */
+static void test_entry_verdict(void **state)
+{
+    static const char other[] = "latchkey/home/door2/state", topic[] = "latchkey/home/door1/state";
+    char buf[256], st[256];
+    struct attempts t;
+    struct attempt_handle h, done[4];
+    int n;
+    (void)state;
+    assert_int_equal(attempts_init(&t, on_wake, NULL), 0);
+    h = waiting(&t);
+    mqtt_inbound("home", &t, ACK_TOPIC, strlen(ACK_TOPIC), buf, ack_of_len(buf, 200));
+    assert_int_equal(attempts_collect(&t, done, 4), 1);
+    assert_int_equal(attempts_await_entry(&t, h, 10000), ENTRY_NONE);
+    n = snprintf(st, sizeof st,
+                 "{\"v\":1,\"relay\":\"idle\",\"fw\":\"1.0.0\",\"uptime\":3,"
+                 "\"door\":\"closed\",\"entry\":\"not-opened\",\"entry_id\":\"%s\"}",
+                 ID1);
+    mqtt_inbound("home", &t, other, strlen(other), st, (size_t)n);
+    assert_int_equal(attempts_state(&t, h), ATTEMPT_AWAITING_ENTRY);
+    mqtt_inbound("home", &t, topic, strlen(topic), st, (size_t)n);
+    assert_int_equal(attempts_state(&t, h), ATTEMPT_DONE);
+    assert_int_equal(attempts_get(&t, h)->out.result, GW_UNLOCKED_NOT_OPENED);
+    assert_string_equal(attempts_get(&t, h)->out.reason, "door-sensor");
+    attempts_destroy(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_oversized_ack_dropped),
         cmocka_unit_test(test_oversized_state_dropped),
         cmocka_unit_test(test_other_site_ignored),
+        cmocka_unit_test(test_entry_verdict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

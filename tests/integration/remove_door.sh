@@ -5,6 +5,7 @@
 # refuses its certificate from then on, the gateway's reload takes the door off the page and
 # refuses a tap on it, and the front door still opens. No process is restarted.
 # usage: remove_door.sh SOURCE_DIR BUILD_DIR
+# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"

@@ -9,11 +9,12 @@
 #include <stdint.h>
 
 #include "latchkey/cmd_format.h"
+#include "latchkey/entry_window.h"
 
 #define LK_DOOR_DEBOUNCE_DEFAULT_MS 50u
 #define LK_DOOR_DEBOUNCE_MAX_MS 2000u
-#define LK_DOOR_WINDOW_DEFAULT_MS 10000u
-#define LK_DOOR_WINDOW_MAX_MS 120000u
+#define LK_DOOR_WINDOW_DEFAULT_MS LK_ENTRY_WINDOW_DEFAULT_MS /* the gateway waits for it */
+#define LK_DOOR_WINDOW_MAX_MS LK_ENTRY_WINDOW_MAX_MS
 
 enum lk_door { LK_DOOR_UNKNOWN = 0, LK_DOOR_CLOSED, LK_DOOR_OPEN };
 enum lk_entry { LK_ENTRY_NONE = 0, LK_ENTRY_OPENED, LK_ENTRY_NOT_OPENED };
