@@ -105,6 +105,9 @@ if("certs" IN_LIST LATCHKEY_COMPONENTS)
   latchkey_install_configured(certs ${_src}/examples/systemd/latchkey-crl.service ${_lk_units})
   latchkey_install_configured(certs ${_src}/examples/systemd/latchkey-crl.timer ${_lk_units})
   latchkey_man(certs latchkey-certs.1)
+  # The admin's one-command guest invitation (docs/gateway.md, "Guests"), run on the CA laptop.
+  install(PROGRAMS ${_src}/scripts/invite-guest.sh DESTINATION ${CMAKE_INSTALL_BINDIR}
+    RENAME latchkey-invite-guest COMPONENT certs)
   list(TRANSFORM _lk_doc_certs PREPEND ${_src}/docs/)
   install(FILES ${_lk_doc_certs} DESTINATION ${_lk_doc} COMPONENT certs)
 endif()

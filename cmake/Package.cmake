@@ -63,8 +63,11 @@ ${_lk_deb_common}
 This package holds latchkey-certs: the CA, server, phone, device and gateway
 certificates, the phone's .p12 and one-time enrollment link with a QR code, device
 bundles, Mosquitto configurations, revocation, the CRL (with a daily systemd timer) and
-the gateway's command key.")
+the gateway's command key; and latchkey-invite-guest, a guest (certificate, gateway
+record over ssh, enrollment link) in one command.")
 set(CPACK_DEBIAN_CERTS_PACKAGE_DEPENDS "adduser")
+# latchkey-invite-guest --ssh HOST reaches the gateway's machine with ssh.
+set(CPACK_DEBIAN_CERTS_PACKAGE_RECOMMENDS "openssh-client")
 
 # Maintainer scripts and conffiles, per component, from packaging/deb/.
 foreach(_comp ${LATCHKEY_COMPONENTS})

@@ -5,7 +5,7 @@
 # guest: GATEWAY_CMD, run on HOST over ssh when --ssh is given), and the one-time enrollment link/QR is
 # served for the guest's phone (latchkey-certs enroll). The guest's PIN is made here and
 # printed once, for the admin to pass on.
-# usage: invite-guest.sh --pki DIR [--ssh HOST] --gateway-cmd 'sudo latchkey-gateway -c /etc/latchkey/gateway.conf'
+# usage: latchkey-invite-guest (installed by latchkey-certs; scripts/invite-guest.sh here) --pki DIR [--ssh HOST] --gateway-cmd 'sudo latchkey-gateway -c /etc/latchkey/gateway.conf'
 #          --timezone Europe/Berlin NAME --doors a,b --until 'YYYY-MM-DD HH:MM'
 #          [--from 'YYYY-MM-DD HH:MM'] [--windows 'mon-fri 08:00-18:00'] [--uses N]
 #          [--certs latchkey-certs] [-- ENROLL_OPTIONS...]

@@ -54,7 +54,8 @@ enum {
     OPT_WIFI_SSID,
     OPT_WIFI_PASS_FILE,
     OPT_INTERVAL_MS
-}; /* bundle mcu */
+};                            /* bundle mcu */
+enum { OPT_STATE_DIR = 800 }; /* broker-config */
 
 static const struct option long_opts[] = {
     {"dir", required_argument, NULL, 'd'},
@@ -101,6 +102,7 @@ static const struct option long_opts[] = {
     {"interval-ms", required_argument, NULL, OPT_INTERVAL_MS},
     {"wifi-ssid", required_argument, NULL, OPT_WIFI_SSID},
     {"wifi-pass-file", required_argument, NULL, OPT_WIFI_PASS_FILE},
+    {"state-dir", required_argument, NULL, OPT_STATE_DIR},
     {NULL, 0, NULL, 0},
 };
 
@@ -149,6 +151,7 @@ static const struct {
     {LK_OPT_INTERVAL_MS, "--interval-ms"},
     {LK_OPT_WIFI_SSID, "--wifi-ssid"},
     {LK_OPT_WIFI_PASS_FILE, "--wifi-pass-file"},
+    {LK_OPT_STATE_DIR, "--state-dir"},
 };
 
 /* A whole number option from lo to hi; unit ("" or " of days") is named in the error. */
@@ -278,6 +281,10 @@ int lk_cli_parse(int argc, char **argv, struct lk_cli *cli)
         case OPT_INSTALL_DIR:
             cli->install_dir = optarg;
             cli->seen |= LK_OPT_INSTALL_DIR;
+            break;
+        case OPT_STATE_DIR:
+            cli->state_dir = optarg;
+            cli->seen |= LK_OPT_STATE_DIR;
             break;
         case OPT_UNTIL:
             cli->until = optarg;
@@ -437,7 +444,7 @@ static const struct {
     {"broker-config",
      "latchkey-certs -d DIR broker-config --out DIR2 --site SITE [--listen ADDR] [--port N] "
      "[--server-name NAME] [--crl PATH] [--plugin SO|none] [--bridge-user CN] [--run-as-root] "
-     "[--install-dir DIR3]\n"
+     "[--install-dir DIR3] [--state-dir DIR4]\n"
      "       latchkey-certs -d DIR broker-config --home-bridge --remote HOST:PORT --out DIR2 "
      "--site SITE [--identity CN]",
      "Mosquitto 2.0 configuration from the inventory. Default: the internet-facing broker:\n"
@@ -454,6 +461,9 @@ static const struct {
      "--run-as-root adds 'user root' (Mosquitto otherwise drops to user mosquitto).\n"
      "--install-dir DIR3: the configs name DIR3 (where the files will be installed on the\n"
      "broker's host) instead of DIR2; --crl is then that host's path, taken as given.\n"
+     "--state-dir DIR4: the plugin keeps the number of the newest CRL it accepted in\n"
+     "DIR4/latchkey-SITE.crl-number (absolute, on the broker's host; default " LK_BROKER_STATE_DIR
+     ").\n"
      "--plugin none: no plugin (a broker without latchkey_revoke installed).\n"
      "DIR2/acl.local (made commented on the first run) holds your own ACL lines (Home\n"
      "Assistant, a monitoring identity): copied into every regenerated acl, never rewritten.\n"

@@ -54,9 +54,13 @@ typedef unsigned long long lk_optmask;
 #define LK_OPT_WIFI_SSID (1ULL << 45)      /* bundle --format mcu */
 #define LK_OPT_WIFI_PASS_FILE (1ULL << 46) /* bundle --format mcu */
 #define LK_OPT_INTERVAL_MS (1ULL << 47)    /* bundle --format mcu */
+#define LK_OPT_STATE_DIR (1ULL << 48)      /* broker-config */
 
 /* Where the packages install the broker plugin (broker/plugin.c). */
 #define LK_REVOKE_PLUGIN_DEFAULT "/usr/lib/latchkey/latchkey_revoke.so"
+/* broker-config: where the plugin keeps its CRL number unless --state-dir (Mosquitto's own,
+ * writable by its user in the Debian package). */
+#define LK_BROKER_STATE_DIR "/var/lib/mosquitto"
 
 struct lk_cli {
     const char *dir;              /* -d DIR, else $LATCHKEY_PKI_DIR, else NULL */
@@ -98,6 +102,7 @@ struct lk_cli {
     const char *bridge_user;      /* broker-config: CN allowed site-wide device topics */
     const char *plugin;           /* broker-config: path of latchkey_revoke.so, or "none" */
     const char *install_dir;      /* broker-config: where the files will be installed */
+    const char *state_dir;        /* broker-config: where the plugin keeps its CRL number */
     const char *scep_listen;      /* scep: ADDR:PORT of the plain HTTP SCEP service */
     const char *scep_url;         /* scep: the SCEP URL the profile names */
     long expiring;                /* list --expiring DAYS (0 = not given) */

@@ -33,7 +33,6 @@
 
 #define MAX_DEVICES 1024
 /* Where the Debian mosquitto package lets its user write (its home). */
-#define LK_BROKER_CRL_NUMBER_DIR "/var/lib/mosquitto"
 
 struct devs {
     const char *site;
@@ -318,8 +317,9 @@ static int write_conf(BIO *b, const struct lk_cli *cli, const char *site, const 
                  "# Mosquitto's user) across restarts: with an older CRL, Mosquitto does not "
                  "start.\n"
                  "plugin_opt_crlfile %s\nplugin_opt_cafile %s/ca.crt\n"
-                 "plugin_opt_crlnumberfile " LK_BROKER_CRL_NUMBER_DIR "/latchkey-%s.crl-number\n",
-                 crl_abs, dir, site) > 0;
+                 "plugin_opt_crlnumberfile %s/latchkey-%s.crl-number\n",
+                 crl_abs, dir, cli->state_dir != NULL ? cli->state_dir : LK_BROKER_STATE_DIR,
+                 site) > 0;
     if (ok && crl_abs == NULL)
         ok = BIO_puts(b, "# No --crl given: revoked certificates are NOT refused by this broker.\n") > 0;
     if (ok)
@@ -507,8 +507,9 @@ int certs_verb_broker_config(const struct lk_cli *cli)
         return -1;
     }
     if (cli->home_bridge) {
-        if (cli->seen & (LK_OPT_LISTEN | LK_OPT_PORT | LK_OPT_SERVER_NAME | LK_OPT_CRL | LK_OPT_BRIDGE_USER | LK_OPT_RUN_AS_ROOT |
-                         LK_OPT_PLUGIN)) {
+        if (cli->seen &
+            (LK_OPT_LISTEN | LK_OPT_PORT | LK_OPT_SERVER_NAME | LK_OPT_CRL | LK_OPT_BRIDGE_USER |
+             LK_OPT_RUN_AS_ROOT | LK_OPT_PLUGIN | LK_OPT_STATE_DIR)) {
             lk_err("--home-bridge takes only --remote, --out, --site and --identity");
             return -1;
         }
@@ -538,6 +539,19 @@ int certs_verb_broker_config(const struct lk_cli *cli)
             return -1;
         if (cli->plugin != NULL && cli->plugin[0] != '/' && strcmp(cli->plugin, "none") != 0) {
             lk_err("--plugin needs an absolute path (or none)");
+            return -1;
+        }
+        if (cli->state_dir != NULL &&
+            (cli->crl == NULL || (cli->plugin != NULL && strcmp(cli->plugin, "none") == 0))) {
+            lk_err(
+                "--state-dir applies only with --crl and the plugin (it holds the plugin's CRL "
+                "number)");
+            return -1;
+        }
+        if (cli->state_dir != NULL &&
+            (cli->state_dir[0] != '/' || strlen(cli->state_dir) >= PATH_MAX - 64)) {
+            lk_err("--state-dir must be an absolute path on the broker's host, got '%s'",
+                   cli->state_dir);
             return -1;
         }
     }

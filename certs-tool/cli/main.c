@@ -36,7 +36,7 @@ static const struct {
     {"broker-config", certs_verb_broker_config,
      LK_OPT_OUT | LK_OPT_SITE | LK_OPT_LISTEN | LK_OPT_PORT | LK_OPT_SERVER_NAME | LK_OPT_CRL |
          LK_OPT_HOME_BRIDGE | LK_OPT_REMOTE | LK_OPT_IDENTITY | LK_OPT_RUN_AS_ROOT |
-         LK_OPT_BRIDGE_USER | LK_OPT_PLUGIN | LK_OPT_INSTALL_DIR},
+         LK_OPT_BRIDGE_USER | LK_OPT_PLUGIN | LK_OPT_INSTALL_DIR | LK_OPT_STATE_DIR},
     {"host-bundle", certs_verb_host_bundle,
      LK_OPT_OUT | LK_OPT_SITE | LK_OPT_SERVER_NAME | LK_OPT_REMOTE},
     {"cmdkey", certs_verb_cmdkey, LK_OPT_FORCE},

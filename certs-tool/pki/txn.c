@@ -115,6 +115,14 @@ static void restore(struct lk_txn *t, int i)
     }
 }
 
+/* The name the previous version of a target is kept under while it is replaced: its temp
+ * file's name + ".old" (lk_txn_add left room for it). 0, or -1 if it does not fit. */
+static int backup_name(char out[LK_PATH_MAX], const char *tmp)
+{
+    int n = snprintf(out, LK_PATH_MAX, "%s.old", tmp);
+    return n < 0 || n >= LK_PATH_MAX ? -1 : 0;
+}
+
 int lk_txn_commit(struct lk_txn *t)
 {
     int i, k, r;
@@ -124,7 +132,11 @@ int lk_txn_commit(struct lk_txn *t)
         if (r < 0)
             goto undo_backups;
         if (r == 1) {
-            snprintf(t->f[i].old, LK_PATH_MAX, "%s.old", t->f[i].tmp);
+            if (backup_name(t->f[i].old, t->f[i].tmp) != 0) {
+                lk_err("path %s is too long", t->f[i].dst);
+                t->f[i].old[0] = '\0';
+                goto undo_backups;
+            }
             if (link(t->f[i].dst, t->f[i].old) != 0) {
                 lk_err("cannot keep a backup of %s: %s", t->f[i].dst, strerror(errno));
                 t->f[i].old[0] = '\0';

@@ -1,12 +1,13 @@
 /* cli_backup.c - `backup DIR` and `restore DIR`: everything a gateway needs to come back on
  * a new machine, in one directory and one command each. The backup holds the config file,
  * every file it names (certificates, keys, CA, CRL, command key), the pepper, the CRL
- * number state and a consistent copy of the database (SQLite's online backup, so the
+ * number state (the single floor, or one per CA when crl names several files) and a consistent copy of the database (SQLite's online backup, so the
  * gateway may keep running), each with its mode, owner and group, and those of its
  * directory, in DIR/manifest. Restore puts them back where they were (creating missing
  * directories as they were), with their modes and owners (by name: uids differ between
  * machines); it never overwrites a file that differs (stop the gateway and move the old
  * file away first) and skips one that is already the same. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -24,7 +25,7 @@
 
 #define MANIFEST "manifest"
 #define PATH_CAP 600
-#define MAX_FILES 16
+#define MAX_FILES 32 /* 10 the config names, the database, its CRL number floors (one per CA) */
 
 struct entry {
     char path[PATH_CAP];  /* where it lives */
@@ -138,6 +139,45 @@ static int is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* 1 if s is the hash part of a per-CA floor's name: 16 lower-case hex digits. */
+static int is_floor_hash(const char *s)
+{
+    size_t i;
+    for (i = 0; i < 16; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return s[16] == '\0';
+}
+
+/* The per-CA CRL number floors beside the database (DB.crl-number.HASH: the gateway keeps one
+ * per CA when crl names several files, gateway/core/tls_store.c), each added and copied. */
+static int backup_ca_floors(const char *db, struct entry *e, int *n, FILE *m, const char *dir)
+{
+    char d[PATH_CAP], prefix[PATH_CAP], file[2 * PATH_CAP], path[PATH_CAP + 80];
+    const char *base = strrchr(db, '/') != NULL ? strrchr(db, '/') + 1 : db;
+    struct dirent *de;
+    size_t len;
+    DIR *dd;
+    int rc = 0;
+
+    dir_of(db, d, sizeof d);
+    len = (size_t)snprintf(prefix, sizeof prefix, "%s%s.", base, CRL_FLOOR_SUFFIX);
+    if ((dd = opendir(d)) == NULL)
+        return gw_err("%s: cannot list it: %s", d, strerror(errno)), -1;
+    while (rc == 0 && (de = readdir(dd)) != NULL) {
+        if (strncmp(de->d_name, prefix, len) != 0 || !is_floor_hash(de->d_name + len))
+            continue;
+        snprintf(file, sizeof file, "%s/%s", d, de->d_name);
+        rc = add(e, n, file, m, dir);
+        if (rc == 0) {
+            snprintf(path, sizeof path, "%s/%s", dir, e[*n - 1].stored);
+            rc = copy_file(file, path);
+        }
+    }
+    (void)closedir(dd); /* read-only */
+    return rc;
+}
+
 static int do_backup(const struct conf *c, const char *dir)
 {
     static struct entry e[MAX_FILES];
@@ -175,6 +215,8 @@ static int do_backup(const struct conf *c, const char *dir)
         snprintf(path, sizeof path, "%s/%s", dir, e[n - 1].stored);
         rc = rc == 0 ? copy_file(floor, path) : rc;
     }
+    if (rc == 0)
+        rc = backup_ca_floors(c->store.database, e, &n, m, dir);
     if (rc == 0) {
         rc = add(e, &n, c->store.database, m, dir);
         snprintf(path, sizeof path, "%s/%s", dir, e[n - 1].stored);

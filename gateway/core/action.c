@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "admin_ops.h"
 #include "cmd_sign.h"
 #include "door_status.h"
 #include "entry_hold.h"
@@ -542,6 +543,8 @@ static void on_verdict(void *arg, void *ctx, const char *user, enum pin_verify v
     int stage;
 
     metrics_pin_check(0);
+    if (admin_verdict(app, ctx, user, v))
+        return; /* an admin page change's PIN (admin_ops.h) */
     attempts_decide(&app->attempts, a->self);
     if (!admit(app, a, user, a->rec.door, 1, &u)) {
         stage = ACTION_ANSWERED;

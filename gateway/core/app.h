@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <stdint.h>
 
+#include "admin_checks.h"
 #include "attempts.h"
 #include "conf.h"
 #include "pepper.h"
@@ -24,6 +25,7 @@ struct gw_app {
     struct pin_worker pins;        /* scrypt PIN checks, off the loop */
     struct pin_cache pin_cache;    /* recently verified PINs (memory only) */
     struct attempts attempts;      /* door actions under way (attempts.h) */
+    struct admin_checks admin_checks; /* admin changes whose PIN is being checked */
     struct gw_ports ports;
 };
 

@@ -320,10 +320,38 @@ int http_admin_body(struct lws *wsi, struct http_session *s, const char *in, siz
     return http_form_body(wsi, s, &admin_form, in, len);
 }
 
+/* The change the form names (its strings live in the form's spa). */
+static void op_of(struct lws_spa *spa, struct admin_op *op)
+{
+    op->op = lws_spa_get_string(spa, F_OP);
+    op->user = lws_spa_get_string(spa, F_USER);
+    op->door = lws_spa_get_string(spa, F_DOOR);
+    op->doors = lws_spa_get_string(spa, F_DOORS);
+    op->from = lws_spa_get_string(spa, F_FROM);
+    op->until = lws_spa_get_string(spa, F_UNTIL);
+    op->windows = lws_spa_get_string(spa, F_WINDOWS);
+    op->uses = lws_spa_get_string(spa, F_USES);
+}
+
+static void admin_reply(struct lws *wsi, struct http_session *s, int rc, enum gw_result r,
+                        const char *msg)
+{
+    struct html_buf b;
+    html_init(&b, LWS_PRE);
+    html_begin(&b, "Latchkey admin");
+    html_raw(&b, "<h1>Admin</h1>\n<p class=\"result\" role=\"status\" data-result=\"");
+    html_raw(&b, rc == 0 ? "done" : gw_result_name(r));
+    html_raw(&b, "\">");
+    html_text(&b, msg);
+    html_raw(&b, "</p>\n<p><a class=\"back\" href=\"/admin\">Back to the admin page</a></p>\n");
+    html_end(&b);
+    http_reply(wsi, s, rc == 0 ? HTTP_STATUS_OK : gw_result_http_status(r),
+               "text/html; charset=utf-8", &b);
+}
+
 int http_admin_complete(struct lws *wsi, struct http_session *s)
 {
     struct admin_op op;
-    struct html_buf b;
     enum gw_result r = GW_BAD_REQUEST;
     char msg[SCHED_TEXT_MAX + 128];
     int rc;
@@ -336,28 +364,41 @@ int http_admin_complete(struct lws *wsi, struct http_session *s)
         return 0;
     }
     if (http_csrf_token(wsi, s, lws_spa_get_string(s->spa, F_CSRF)) == 0) {
-        op.op = lws_spa_get_string(s->spa, F_OP);
-        op.user = lws_spa_get_string(s->spa, F_USER);
-        op.door = lws_spa_get_string(s->spa, F_DOOR);
-        op.doors = lws_spa_get_string(s->spa, F_DOORS);
-        op.from = lws_spa_get_string(s->spa, F_FROM);
-        op.until = lws_spa_get_string(s->spa, F_UNTIL);
-        op.windows = lws_spa_get_string(s->spa, F_WINDOWS);
-        op.uses = lws_spa_get_string(s->spa, F_USES);
-        rc = admin_apply(web_of(wsi)->app, s->user, lws_spa_get_string(s->spa, F_PIN), &op, &r, msg,
-                         sizeof msg);
-        html_init(&b, LWS_PRE);
-        html_begin(&b, "Latchkey admin");
-        html_raw(&b, "<h1>Admin</h1>\n<p class=\"result\" role=\"status\" data-result=\"");
-        html_raw(&b, rc == 0 ? "done" : gw_result_name(r));
-        html_raw(&b, "\">");
-        html_text(&b, msg);
-        html_raw(&b, "</p>\n<p><a class=\"back\" href=\"/admin\">Back to the admin page</a></p>\n");
-        html_end(&b);
-        http_reply(wsi, s, rc == 0 ? HTTP_STATUS_OK : gw_result_http_status(r),
-                   "text/html; charset=utf-8", &b);
+        op_of(s->spa, &op);
+        if (admin_start(web_of(wsi)->app, s->user, lws_spa_get_string(s->spa, F_PIN), &op, wsi,
+                        &s->admin, &rc, &r, msg, sizeof msg) == ADMIN_CHECKING_PIN) {
+            s->admin_waiting = 1; /* the form (and its PIN) stays until the verdict */
+            return 0;
+        }
+        admin_reply(wsi, s, rc, r, msg);
     }
     lws_spa_destroy(s->spa); /* the PIN goes with it */
     s->spa = NULL;
     return 0;
+}
+
+void http_admin_writable(struct lws *wsi, struct http_session *s)
+{
+    struct admin_op op;
+    enum gw_result r = GW_BAD_REQUEST;
+    char msg[SCHED_TEXT_MAX + 128];
+    int rc;
+
+    if (!s->admin_waiting || s->spa == NULL)
+        return;
+    op_of(s->spa, &op);
+    if (admin_take(web_of(wsi)->app, s->admin, &op, &rc, &r, msg, sizeof msg) == ADMIN_CHECKING_PIN)
+        return;
+    s->admin_waiting = 0;
+    admin_reply(wsi, s, rc, r, msg);
+    lws_spa_destroy(s->spa);
+    s->spa = NULL;
+}
+
+void http_admin_closed(struct lws *wsi, struct http_session *s)
+{
+    if (!s->admin_waiting)
+        return;
+    admin_detach(web_of(wsi)->app, s->admin);
+    s->admin_waiting = 0;
 }

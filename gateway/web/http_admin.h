@@ -20,5 +20,9 @@ void http_admin_history(struct lws *wsi, struct http_session *s);
 int http_admin_begin(struct lws *wsi, struct http_session *s);
 int http_admin_body(struct lws *wsi, struct http_session *s, const char *in, size_t len);
 int http_admin_complete(struct lws *wsi, struct http_session *s);
+/* A change whose PIN the worker checked: its owner's writeable turn answers it. */
+void http_admin_writable(struct lws *wsi, struct http_session *s);
+/* The connection went: a change still waiting for its PIN check is detached. */
+void http_admin_closed(struct lws *wsi, struct http_session *s);
 
 #endif

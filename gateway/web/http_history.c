@@ -43,7 +43,7 @@ static int add_row(void *arg, const struct audit_rec *r)
     const struct history_ctx *h = arg;
     struct html_buf *b = h->b;
     int door = conf_find_door(h->conf, r->door);
-    char more[160];
+    char more[48 + sizeof r->serial + sizeof r->peer]; /* the longest serial and peer fit */
 
     html_raw(b, "<tr data-result=\"");
     html_text(b, r->result);

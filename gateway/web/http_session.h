@@ -5,6 +5,7 @@
 
 #include <libwebsockets.h>
 
+#include "admin_ops.h"
 #include "attempts.h"
 #include "html.h"
 #include "latchkey/cmd_format.h"
@@ -26,6 +27,8 @@ struct http_session {
     char api_body[HTTP_BODY_MAX + 1]; /* its body (holds the PIN: wiped when done) */
     int active;                  /* an action of this request is under way (action.h) */
     struct attempt_handle attempt;
+    int admin_waiting; /* an admin change waits for its PIN check (admin_ops.h) */
+    struct admin_handle admin;
     /* reply being sent */
     int phase;                   /* 0 none, 1 headers next, 2 body next */
     unsigned status;

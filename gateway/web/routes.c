@@ -27,6 +27,7 @@
 #include "request.h"
 #include "timers.h"
 #include "tls_verify.h"
+#include "wire_fold.h"
 #include "ws_status.h"
 
 static int refuse_cert(struct lws *wsi, struct http_session *s, int rc, const char *why)
@@ -83,6 +84,12 @@ static int route_request(struct lws *wsi, struct http_session *s, const char *pa
     if (request_framing_obscured(wsi)) {
         s->close_after = 1; /* its body, if any, cannot be framed: the connection ends */
         http_reply_result(wsi, s, GW_BAD_REQUEST, "whitespace before the colon of a framing header");
+        return 0;
+    }
+    if (wire_fold_request(wsi)) { /* wire_fold.h: RFC 9112 5.2 says refuse with 400 */
+        gw_log("request refused for %s: obs-fold in its headers", s->user);
+        s->close_after = 1;
+        http_reply_result(wsi, s, GW_BAD_REQUEST, "obs-fold: a header line continued on the next");
         return 0;
     }
     if (http_api_path(path, s->api_door, sizeof s->api_door))
@@ -207,12 +214,16 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
             return 0;
         if (s->active)
             http_action_writable(wsi, s);
+        if (s->admin_waiting)
+            http_admin_writable(wsi, s);
         return http_reply_writable(wsi, s);
 
     case LWS_CALLBACK_CLOSED_HTTP:
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
-        if (s != NULL)
+        if (s != NULL) {
+            http_admin_closed(wsi, s);
             http_action_closed(wsi, s);
+        }
         break;
 
     default:

@@ -62,7 +62,15 @@ static void on_hold_timer(lws_sorted_usec_list_t *sul)
         lws_sul_schedule(sv->ctx, 0, &sv->hold_timer, on_hold_timer, HOLD_MS * LWS_US_PER_MS);
 }
 
-/* Logs CRL state changes once; on a bad state every client is refused (fail closed). */
+/* 1 if state s is of one CA's CRL in force (its dates, a rollback): only that CA's
+ * certificates are refused; a bad file (missing, unparsable, unsigned) refuses them all. */
+static int crl_state_of_one_ca(enum crl_state s)
+{
+    return s == CRL_EXPIRED || s == CRL_NOT_YET_VALID || s == CRL_ROLLED_BACK;
+}
+
+/* Logs CRL state changes once; on a bad state the clients it concerns are refused (fail
+ * closed). */
 static void note_crl_state(struct web *sv, int reloaded)
 {
     enum crl_state s = tls_store_state(&sv->tls, time(NULL));
@@ -74,7 +82,12 @@ static void note_crl_state(struct web *sv, int reloaded)
         crl_warning_reset(sv);
     }
     if (s != sv->crl_logged || reloaded) {
-        if (s != CRL_OK && s != CRL_OFF)
+        if (crl_state_of_one_ca(s))
+            gw_log(
+                "crl: %s is %s: refusing the client certificates of each CA whose CRL is "
+                "%s until a current CRL signed by that CA is in place",
+                sv->tls.crl_path, crl_state_name(s), crl_state_name(s));
+        else if (s != CRL_OK && s != CRL_OFF)
             gw_log("crl: %s is %s: refusing every client certificate until a current CRL "
                    "signed by the CA is in place", sv->tls.crl_path, crl_state_name(s));
         else if (sv->crl_logged != CRL_OK && s == CRL_OK && !reloaded)

@@ -12,6 +12,7 @@
 #include "mem_trim.h"
 #include "metrics.h"
 #include "tls_cost.h"
+#include "wire_fold.h"
 
 int tls_verify_client(struct web *sv, X509_STORE_CTX *xs, int preverify_ok)
 {
@@ -102,7 +103,7 @@ int tls_verify_setup(struct web *sv, SSL_CTX *ctx)
      * and so does every request (peer_check). */
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_INTERNAL_STORE);
     if (SSL_CTX_set_session_ticket_cb(ctx, ticket_made, ticket_opened, sv) != 1 ||
-        tls_cost_setup(ctx) != 0)
+        tls_cost_setup(ctx) != 0 || wire_fold_enable(ctx) != 0)
         return 1;
     SSL_CTX_set1_cert_store(ctx, sv->tls.store);
     leaf_verify_setup(sv, ctx); /* a phone verified before skips the chain verification */

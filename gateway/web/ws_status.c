@@ -32,6 +32,7 @@
 #include "peer_identity.h"
 #include "request.h"
 #include "web.h"
+#include "wire_fold.h"
 
 #define RING 32
 /* The longest message: every door of the site in one `doors` message, each with its label
@@ -255,6 +256,10 @@ static int filter(struct lws *wsi)
     if (method != (request_h2_stream(wsi) ? LWSHUMETH_CONNECT : LWSHUMETH_GET) ||
         path_len != 3 || memcmp(path, "/ws", 3) != 0)
         return 1;
+    if (wire_fold_request(wsi)) {
+        gw_log("ws: upgrade refused: obs-fold in its headers");
+        return 1;
+    }
     rc = peer_check(wsi, &web_of(wsi)->tls, user, sizeof user, binding, sizeof binding, &why);
     if (rc != 0) {
         gw_log("ws: upgrade refused: certificate %s", why);

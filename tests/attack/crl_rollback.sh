@@ -59,7 +59,7 @@ lk_log "an older CRL does not un-revoke, before or after a restart"
 lk_log "the broker: started with the newest CRL, then the older one put back"
 lk_site_start_broker
 MLOG=$LK_TMP/mosquitto.log
-[ -s "$SITE/broker/crl-number" ] || lk_fail "the broker plugin kept no CRL number state file"
+[ -s "$SITE/broker/latchkey-home.crl-number" ] || lk_fail "the broker plugin kept no CRL number state file"
 cp "$LK_TMP/old-crl.pem" "$PKI/crl.new" && mv "$PKI/crl.new" "$PKI/crl.pem"
 kill -HUP "$BROKER_PID"
 lk_wait_for $(( 5 * LK_SLOW )) "the plugin refuses the older CRL at the reload" \

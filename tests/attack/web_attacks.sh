@@ -2,7 +2,7 @@
 # web_attacks.sh - HTTP-level attacks on the real gateway by a client that holds a valid
 # certificate: missing security headers, oversize body and header, request smuggling with
 # conflicting Content-Length / Transfer-Encoding or a framing header with whitespace before
-# its colon, a Host header naming another site (the gateway's own origin is configured,
+# its colon or an obs-fold, a Host header naming another site (the gateway's own origin is configured,
 # not taken from Host), a certificate whose CN is not a user name (a page and a log line
 # that say so), and slow clients that try to hold the server. Each is refused and the
 # gateway keeps serving.
@@ -65,6 +65,25 @@ done
 status=$( { printf 'GET / HTTP/1.1\r\nHost: localhost\r\nContent-Length : 0\r\n\r\n'; sleep 2; } | raw)
 case "$status" in "HTTP/1.1 400"*) ;; *) lk_fail "'Content-Length :' answered: $status" ;; esac
 still_serving "framing headers with whitespace before the colon"
+
+lk_log "obs-fold (a header line continued by one that starts with a space or tab): 400"
+# lws 4.1 would read each continuation as a header named by it (up to the next colon, lines
+# between swallowed: the third hides a Transfer-Encoding from lws); gateway/web/wire_fold.c
+for fold in 'X-Note: a\r\n b' 'X-Note: a\r\n\tb' 'X-Note: a\r\n b: c' 'Accept: */*\r\n  x\r\nTransfer-Encoding: chunked'; do
+  status=$( { printf "POST /action HTTP/1.1\r\nHost: localhost\r\nOrigin: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\n$fold\r\nAccept-Language: en\r\n\r\n0\r\n\r\n" "$URL"; sleep 2; } | raw)
+  case "$status" in "HTTP/1.1 400"*) ;; *) lk_fail "fold '$fold' answered: $status" ;; esac
+done
+status=$( { printf 'GET / HTTP/1.1\r\nHost: localhost\r\nX-Note: a\r\n b\r\nAccept: */*\r\n\r\n'; sleep 2; } | raw)
+case "$status" in "HTTP/1.1 400"*) ;; *) lk_fail "folded GET / answered: $status" ;; esac
+lk_has -F "request refused for alice: obs-fold in its headers" < "$GATEWAY_LOG" || lk_fail "obs-fold not logged"
+# The same requests unfolded are served: the check is the fold, not the headers.
+status=$( { printf 'GET / HTTP/1.1\r\nHost: localhost\r\nX-Note: a b\r\nAccept: */*\r\n\r\n'; sleep 2; } | raw)
+case "$status" in "HTTP/1.1 200"*) ;; *) lk_fail "unfolded GET / answered: $status" ;; esac
+# A body that holds a line starting with a space is not a fold (Content-Length frames it),
+# and the next request on the connection is read as a request again.
+status=$( { printf 'POST /nowhere HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\n\r\n\n a\nGET / HTTP/1.1\r\nHost: localhost\r\n\r\n'; sleep 2; } | raw)
+case "$status" in "HTTP/1.1 404"*) ;; *) lk_fail "a body with a leading space answered: $status" ;; esac
+still_serving "obs-fold"
 
 lk_log "a Host header naming another site does not make its Origin ours"
 EVIL="https://evil.example:$GATEWAY_PORT"

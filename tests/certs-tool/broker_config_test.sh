@@ -33,8 +33,11 @@ certs broker-config --out "$B" --site home --listen 127.0.0.1 --port "$PORT" --c
   --plugin "$PLUGIN" "${ROOT_OPT[@]}" >/dev/null
 grep -qx 'plugin_opt_crlnumberfile /var/lib/mosquitto/latchkey-home.crl-number' "$B/mosquitto.conf" ||
   lk_fail "no CRL number state for the plugin"
-# ... kept inside the test (the generated path is the system's).
-sed -i "s|^plugin_opt_crlnumberfile .*|plugin_opt_crlnumberfile $B/crl-number|" "$B/mosquitto.conf"
+# --state-dir: a relative path, or one without the plugin, is refused.
+certs broker-config --out "$B" --site home --crl "$PKI/crl.pem" --state-dir rel 2>/dev/null &&
+  lk_fail "broker-config took a relative --state-dir"
+certs broker-config --out "$B" --site home --crl "$PKI/crl.pem" --plugin none --state-dir "$B" 2>/dev/null &&
+  lk_fail "broker-config took --state-dir without the plugin"
 grep -qx 'user home/door1' "$B/acl" && grep -qx 'user home/door2' "$B/acl" || lk_fail "devices missing from the acl"
 grep -q 'other/door1' "$B/acl" && lk_fail "a device of another site is in the acl"
 grep -q 'alice' "$B/acl" && lk_fail "a phone is in the acl"
@@ -104,14 +107,14 @@ certs broker-config --out "$LK_TMP/b-bad" --site home --install-dir /x --crl rel
 grep -v '^#' "$B/acl.local" | lk_has . && lk_fail "the first acl.local is not all comments"
 printf 'user monitor\ntopic read latchkey/home/+/availability\n' >>"$B/acl.local"
 cp "$B/acl.local" "$LK_TMP/acl.local.before"
+# The regenerated config keeps the plugin's CRL number inside the test (--state-dir).
 certs broker-config --out "$B" --site home --listen 127.0.0.1 --port "$PORT" --crl "$PKI/crl.pem" \
-  --plugin "$PLUGIN" "${ROOT_OPT[@]}" >/dev/null
+  --plugin "$PLUGIN" --state-dir "$B" "${ROOT_OPT[@]}" >/dev/null
+grep -qx "plugin_opt_crlnumberfile $B/latchkey-home.crl-number" "$B/mosquitto.conf" ||
+  lk_fail "--state-dir did not place the plugin's CRL number"
 cmp -s "$B/acl.local" "$LK_TMP/acl.local.before" || lk_fail "broker-config rewrote acl.local"
 grep -A1 -x 'user monitor' "$B/acl" | lk_has -x 'topic read latchkey/home/+/availability' || lk_fail "the regenerated acl lost acl.local's lines"
 grep -qx 'user home/door1' "$B/acl" || lk_fail "the regenerated acl lost the generated lines"
-# The plugin's CRL number state inside the test (the generated path is the system's; the
-# config may have been regenerated above).
-sed -i "s|^plugin_opt_crlnumberfile .*|plugin_opt_crlnumberfile $B/crl-number|" "$B/mosquitto.conf"
 lk_start mosquitto mosquitto -c "$B/mosquitto.conf"
 MPID=$LK_LAST_PID
 lk_wait_port "$PORT" 10 "$MPID"

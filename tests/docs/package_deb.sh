@@ -144,6 +144,7 @@ expect_file latchkey-device /usr/share/man/man8/latchkey-device.8.gz
 expect_file latchkey-device /usr/share/doc/latchkey-device/firmware.md
 expect_file latchkey-device /usr/share/doc/latchkey-device/examples/homeassistant/automations.yaml
 expect_file latchkey-certs /usr/bin/latchkey-certs
+expect_file latchkey-certs /usr/bin/latchkey-invite-guest
 expect_file latchkey-certs /usr/lib/systemd/system/latchkey-crl.service
 expect_file latchkey-certs /usr/lib/systemd/system/latchkey-crl.timer
 expect_file latchkey-certs /usr/share/man/man1/latchkey-certs.1.gz

@@ -128,7 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t *copy;
 
     /* Exact-size heap copy: ASan sees any read past the end. */
-    copy = malloc(size ? size : 1);
+    copy = calloc(size ? size : 1, 1); /* zeroed: an empty input reads nothing of it */
     CHECK(copy != NULL);
     if (size > 0)
         memcpy(copy, data, size);

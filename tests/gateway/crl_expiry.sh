@@ -60,7 +60,7 @@ lk_has -E "^CRL $PKI/crl.pem: number [0-9]+, next update in (29 days 23|30 days 
 
 lk_log "an expired CRL: refused as before, metric 0, list says EXPIRED"
 lk_site_crl_dated '-2 days' '-1 day' "$PKI/crl.pem"
-lk_wait_for 5 "expired CRL logged" grep -q "crl: .* is expired: refusing every client certificate" "$GATEWAY_LOG"
+lk_wait_for 5 "expired CRL logged" grep -q "crl: .* is expired: refusing the client certificates of each CA whose CRL is expired" "$GATEWAY_LOG"
 out=$(LK_AS=alice lk_phone "$URL/")
 lk_expect_eq "${out%% *}" curl-failed "alice with an expired CRL"
 lk_expect_eq "$(metric latchkey_crl_seconds_left)" 0 "latchkey_crl_seconds_left when expired"

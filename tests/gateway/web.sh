@@ -194,7 +194,7 @@ lk_log "an expired CRL: every client refused, logged, /healthz 503"
 out=$(phone bob "$URL/")
 lk_expect_eq "${out%% *}" 403 "bob before the expired CRL"
 lk_site_crl_dated '-2 days' '-1 day' "$PKI/crl.pem"
-lk_wait_for 3 "expired CRL logged" grep -q "crl: .* is expired: refusing every client certificate" "$GATEWAY_LOG"
+lk_wait_for 3 "expired CRL logged" grep -q "crl: .* is expired: refusing the client certificates of each CA whose CRL is expired" "$GATEWAY_LOG"
 out=$(phone bob "$URL/")
 lk_expect_eq "${out%% *}" curl-failed "bob with an expired CRL"
 grep -q "client certificate refused: CRL has expired" "$GATEWAY_LOG" || lk_fail "expired-CRL handshake refusal not logged"

@@ -33,9 +33,7 @@ lk_site_certs issue automation homeassistant >/dev/null
 # comes from the inventory); the test tools' blocks after it.
 lk_site_certs broker-config --out "$SITE/broker" --site home --listen 127.0.0.1 --port "$BROKER_PORT" \
   --server-name localhost --crl "$PKI/crl.pem" --plugin "$BUILD/broker/latchkey_revoke.so" \
-  --bridge-user home/hub "${ROOT_OPT[@]}" >/dev/null
-# The broker plugin's CRL number state inside the site (the generated path is the system's).
-sed -i "s|^plugin_opt_crlnumberfile .*|plugin_opt_crlnumberfile $SITE/broker/crl-number|" "$SITE/broker/mosquitto.conf"
+  --bridge-user home/hub --state-dir "$SITE/broker" "${ROOT_OPT[@]}" >/dev/null
 printf '\nuser test-watch\ntopic read latchkey/home/+/availability\ntopic read latchkey/home/+/request/+\n' >>"$SITE/broker/acl"
 # The home broker: the same generator on another port (no CRL here), plus the bridge.
 H="$SITE/home-broker"
