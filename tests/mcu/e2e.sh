@@ -109,13 +109,30 @@ lk_expect_eq "$(lk_mcu_relay_count on)" 3 "relay pulses at the end"
 check_last_pulse
 ! grep -q 'rx dropped [1-9]' "$CONSOLE" || lk_fail "the link UART dropped received bytes"
 
+lk_log "broker restart: the device (through the module) and the gateway reconnect, a tap opens"
+gw_sessions() { grep -c 'mqtt: connected and subscribed' "$GATEWAY_LOG" || true; }
+gw_before=$(gw_sessions)
+lk_stop "$BROKER_PID"
+lk_site_start_broker
+subscribed_reach() { [ "$(lk_mcu_log_count "mqtt: subscribed latchkey/home/door1/cmd")" -ge "$1" ]; }
+lk_wait_for $(( 90 * LK_SLOW )) "the device subscribed again after the broker restart" subscribed_reach 3
+gw_back() { [ "$(gw_sessions)" -gt "$gw_before" ]; }
+lk_wait_for $(( 30 * LK_SLOW )) "the gateway subscribed again after the broker restart" gw_back
+lk_site_wait_online door1 30
+lk_wait_for $(( 20 * LK_SLOW )) "a new beacon after the broker restart" beacons_reach 3
+out=$(lk_post -d pin=$PIN -d door=door1 "$URL/action")
+lk_expect_eq "$out" "200 opened" "tap after the broker restart"
+lk_wait_for $(( 5 * LK_SLOW )) "relay back off" relay_offs_reach 4
+lk_expect_eq "$(lk_mcu_relay_count on)" 4 "relay pulses after the broker restart"
+check_last_pulse
+
 lk_log "a command accepted just before a power cut"
 # iat ahead (within the 30 s skew) so that the command is still valid after the restart.
 id=$(newid); iat=$(( $(date +%s) + 20 )); exp=$(( iat + 60 ))
 good=$(cmd_json "$id" home door1 open $iat $exp "$(sign "$KEY" "$id" home door1 open attacker $iat $exp)")
 printf '%s' "$good" | publish
 lk_wait_for $(( 10 * LK_SLOW )) "ok ack of the last command" ok_acked
-lk_wait_for $(( 5 * LK_SLOW )) "relay back off" relay_offs_reach 4
+lk_wait_for $(( 5 * LK_SLOW )) "relay back off" relay_offs_reach 5
 accepted_at=$(date +%s)
 
 lk_log "power cycle: a new beacon, and the replay of that command is refused (before-start)"
