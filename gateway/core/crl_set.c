@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "asn1_seconds.h"
 #include "gw_log.h"
 
 static unsigned long parses; /* in the whole process: every store, --check-config's too */

@@ -7,7 +7,7 @@
 #ifndef GW_CRL_SET_H
 #define GW_CRL_SET_H
 
-#include "tls_store.h"
+#include "tls_store_types.h"
 
 /* The set after base (NULL: none yet; force: read every file whatever its stat says), or
  * NULL if nothing changed; *changed: 2 if a CRL was reloaded, added or removed, 1 if only

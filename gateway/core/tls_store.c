@@ -61,17 +61,6 @@ static STACK_OF(X509) *load_ca(const char *path, char *err, size_t errlen)
     return sk;
 }
 
-int tls_asn1_seconds(const ASN1_TIME *a, time_t *out)
-{
-    ASN1_TIME *epoch = ASN1_TIME_set(NULL, 0);
-    int days = 0, secs = 0;
-    int ok = epoch != NULL && a != NULL && ASN1_TIME_diff(&days, &secs, epoch, a) == 1;
-
-    ASN1_TIME_free(epoch);
-    *out = (time_t)days * 86400 + secs;
-    return ok;
-}
-
 /* The store of the CA certificates, built once: no CRL and no X509_V_FLAG_CRL_CHECK in
  * it, so a handshake does not verify a CRL's signature again (tls_store_verify does the
  * revocation checks against the CRLs checked at load). */

@@ -6,7 +6,7 @@
 # old key opens nothing (the documented window); once the gateway has the new key, taps
 # open again, and the installed key is the new one.
 # usage: rotate_cmdkey.sh SOURCE_DIR BUILD_DIR
-# shellcheck disable=SC2034 # BUILD is for the site helpers sourced below
+# shellcheck disable=SC2034 # BUILD and FRONT_PID are for the helpers sourced below
 ROOT=$1 BUILD=$2
 . "$ROOT/tests/lib/testlib.sh"
 . "$ROOT/tests/lib/site.sh"
@@ -21,6 +21,7 @@ lk_conf_set "$CONF" command key "$SITE/command.key"
 old_pub=$(cat "$PKI/cmd/command.pub.hex")
 lk_site_start_broker
 lk_site_start_device front
+FRONT_PID=$LK_LAST_PID # the device 'systemctl restart latchkey-device' restarts (ops_blocks.sh)
 lk_site_start_gateway
 lk_site_wait_online front
 lk_expect_eq "$(lk_post -d "pin=$PIN" -d door=front "$URL/action")" "200 opened" "a tap before"
