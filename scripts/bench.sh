@@ -65,6 +65,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || { echo "bench.sh: needs ${missing[*]}; run as root or install them" >&2; exit 1; }
   echo "bench.sh: installing ${missing[*]}"
   # policy-rc.d-less machines would start the packaged services: keep them stopped.
+  apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 TOOLS=(node mosquitto mosquitto_pub taskset openssl sqlite3 python3)
