@@ -16,10 +16,10 @@
 #include <string.h>
 
 #include "board.h"
+#include "link_ring.h"
 #include "mps2_an386.h"
 #include "semihost.h"
 
-#define LINK_RING_SIZE 4096u                 /* power of two */
 #define UART_BAUDDIV_115200 (MPS2_SYSCLK_HZ / 115200u)
 #define PERSIST_FILE "latchkey-persist.bin"  /* relative to QEMU's working directory */
 #define PERSIST_MAGIC 0x4C4B5031u             /* "LKP1" */
@@ -33,10 +33,6 @@ static uint32_t clock_frac;           /* timer ticks not yet a whole millisecond
 static uint64_t clock_total;          /* timer ticks since board_init */
 static uint64_t idle_total;           /* of those, asleep in board_idle */
 static volatile uint32_t relay_hw_cuts;
-static volatile uint32_t link_dropped;
-static uint8_t link_ring[LINK_RING_SIZE];
-static volatile uint32_t link_head;   /* written by the RX interrupt only */
-static volatile uint32_t link_tail;   /* written by the main loop only */
 static int entropy_fd = -1;
 static int watchdog_on;
 
@@ -170,28 +166,13 @@ void UART1_RX_Handler(void)
 {
     UART_INT(MPS2_UART1) = UART_INT_RX;  /* clear first, then drain */
     while ((UART_STATE(MPS2_UART1) & UART_STATE_RXFULL) != 0u) {
-        uint8_t b = (uint8_t)UART_DATA(MPS2_UART1);
-        uint32_t head = link_head;
-        if (head - link_tail >= LINK_RING_SIZE) {
-            link_dropped = link_dropped + 1u;
-            continue;
-        }
-        link_ring[head & (LINK_RING_SIZE - 1u)] = b;
-        link_head = head + 1u;
+        lkm_link_ring_push((uint8_t)UART_DATA(MPS2_UART1));
     }
 }
 
 size_t board_link_read(uint8_t *buf, size_t cap)
 {
-    uint32_t tail = link_tail, head = link_head;
-    size_t n = 0;
-
-    while (n < cap && tail != head) {
-        buf[n++] = link_ring[tail & (LINK_RING_SIZE - 1u)];
-        tail++;
-    }
-    link_tail = tail;
-    return n;
+    return lkm_link_ring_read(buf, cap);
 }
 
 int board_link_write(const uint8_t *buf, size_t len)
@@ -199,7 +180,10 @@ int board_link_write(const uint8_t *buf, size_t len)
     return uart_write(MPS2_UART1, buf, len);
 }
 
-uint32_t board_link_rx_dropped(void) { return link_dropped; }
+uint32_t board_link_rx_dropped(void)
+{
+    return lkm_link_ring_dropped();
+}
 
 /* --- relay --- */
 

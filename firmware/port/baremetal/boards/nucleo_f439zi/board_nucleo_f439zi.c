@@ -16,11 +16,11 @@
 #include <string.h>
 
 #include "board.h"
+#include "link_ring.h"
 #include "stm32f439.h"
 
-#define LINK_RING_SIZE 4096u /* power of two */
-#define RELAY_PIN 0u         /* PB0 */
-#define SLOT_SIZE 64u        /* one persisted record: magic, length, bytes, sum */
+#define RELAY_PIN 0u  /* PB0 */
+#define SLOT_SIZE 64u /* one persisted record: magic, length, bytes, sum */
 #define SLOT_MAGIC 0x4C4B5031u
 #define PERSIST_SNB 0x11u   /* sector 13 (RM0090: bank 2 sectors are SNB 0b10000 + n - 12) */
 #define WAIT_LOOPS 2000000u /* bound of every busy wait on a clock or flash flag */
@@ -30,10 +30,6 @@ extern const uint8_t __lk_persist_start[], __lk_persist_end[];
 
 static volatile uint32_t ms_ticks;
 static volatile uint32_t relay_hw_cuts;
-static volatile uint32_t link_dropped;
-static uint8_t link_ring[LINK_RING_SIZE];
-static volatile uint32_t link_head; /* written by the RX interrupt only */
-static volatile uint32_t link_tail; /* written by the main loop only */
 static uint64_t cycles_total, cycles_idle;
 static uint32_t cycles_last;
 static int watchdog_on;
@@ -208,28 +204,13 @@ void USART6_IRQHandler(void)
 {
     /* Reading SR then DR clears RXNE and an overrun (ORE): drain what is there. */
     while ((USART_SR(USART6) & (USART_SR_RXNE | USART_SR_ORE)) != 0u) {
-        uint8_t b = (uint8_t)USART_DR(USART6);
-        uint32_t head = link_head;
-        if (head - link_tail >= LINK_RING_SIZE) {
-            link_dropped = link_dropped + 1u;
-            continue;
-        }
-        link_ring[head & (LINK_RING_SIZE - 1u)] = b;
-        link_head = head + 1u;
+        lkm_link_ring_push((uint8_t)USART_DR(USART6));
     }
 }
 
 size_t board_link_read(uint8_t *buf, size_t cap)
 {
-    uint32_t tail = link_tail, head = link_head;
-    size_t n = 0;
-
-    while (n < cap && tail != head) {
-        buf[n++] = link_ring[tail & (LINK_RING_SIZE - 1u)];
-        tail++;
-    }
-    link_tail = tail;
-    return n;
+    return lkm_link_ring_read(buf, cap);
 }
 
 int board_link_write(const uint8_t *buf, size_t len)
@@ -239,7 +220,7 @@ int board_link_write(const uint8_t *buf, size_t len)
 
 uint32_t board_link_rx_dropped(void)
 {
-    return link_dropped;
+    return lkm_link_ring_dropped();
 }
 
 /* --- relay --- */
